@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: MIT
+// The sendoff NIC ABI: TX descriptor, flow-table entry, completion and the
+// AXI4-Lite register map. The one definition shared by host/, hls/ and (as a
+// mirrored SystemVerilog package) rtl/; tests compare every offset.
+//
+// All multi-byte integer fields are little-endian in memory and hold
+// host-order values (198.18.0.2 is 0xC6120002); the NIC puts them on the wire
+// in network order. MAC addresses are 6 bytes in wire order.
+#ifndef SENDOFF_NIC_ABI_HPP
+#define SENDOFF_NIC_ABI_HPP
+
+#include <stdint.h>
+
+namespace sendoff {
+namespace abi {
+
+// ---------------------------------------------------------------- TX descriptor
+// One 32-byte record in the descriptor ring (device memory). The host
+// produces at RING_HEAD, the NIC consumes and advances RING_TAIL.
+constexpr unsigned TXD_BYTES = 32;
+constexpr unsigned TXD_ADDR_OFF = 0;    // u64 payload address in device memory
+constexpr unsigned TXD_LEN_OFF = 8;     // u32 payload bytes (UDP payload, raw L4 bytes, TCP bytes)
+constexpr unsigned TXD_FLOW_OFF = 12;   // u16 flow-table index
+constexpr unsigned TXD_FLAGS_OFF = 14;  // u16 TXD_F_* below
+constexpr unsigned TXD_SEQ_OFF = 16;    // u32 TCP sequence number of the first byte
+constexpr unsigned TXD_IPID_OFF = 20;   // u16 IPv4 ID of the first datagram/segment
+constexpr unsigned TXD_TTL_OFF = 22;    // u8  IPv4 TTL
+constexpr unsigned TXD_TOS_OFF = 23;    // u8  IPv4 TOS
+constexpr unsigned TXD_MSS_OFF = 24;    // u16 TCP: payload bytes per segment (TSO)
+constexpr unsigned TXD_RSVD_OFF = 26;   // u16 must be zero
+constexpr unsigned TXD_COOKIE_OFF = 28; // u32 host's tag, opaque to the NIC
+
+// TXD flags. L4 kind in bits 1:0.
+constexpr uint16_t TXD_F_L4_MASK = 0x3;
+constexpr uint16_t TXD_L4_RAW = 0;  // payload is the transport bytes, protocol from the flow
+constexpr uint16_t TXD_L4_UDP = 1;  // NIC builds the UDP header and checksum
+constexpr uint16_t TXD_L4_TCP = 2;  // NIC segments by MSS (TSO)
+constexpr uint16_t TXD_F_DF = 1u << 2;   // set DF in the IPv4 header (never on fragments)
+constexpr uint16_t TXD_F_PSH = 1u << 3;  // TCP: PSH on the last segment
+constexpr uint16_t TXD_F_FIN = 1u << 4;  // TCP: FIN on the last segment
+constexpr uint16_t TXD_F_KNOWN = TXD_F_L4_MASK | TXD_F_DF | TXD_F_PSH | TXD_F_FIN;
+
+struct TxDesc {
+  uint64_t addr;
+  uint32_t len;
+  uint16_t flow;
+  uint16_t flags;
+  uint32_t seq;
+  uint16_t ip_id;
+  uint8_t ttl;
+  uint8_t tos;
+  uint16_t mss;
+  uint16_t rsvd;
+  uint32_t cookie;
+};
+
+// ---------------------------------------------------------------- flow table
+// One 64-byte entry per flow, written by the host through FLOW_DATA words and
+// FLOW_COMMIT (see the register map). The NIC reads it per descriptor.
+constexpr unsigned FLOW_BYTES = 64;
+constexpr unsigned FLOW_WORDS = FLOW_BYTES / 4;
+constexpr unsigned FLOW_SADDR_OFF = 0;     // u32 IPv4 source
+constexpr unsigned FLOW_DADDR_OFF = 4;     // u32 IPv4 destination
+constexpr unsigned FLOW_SPORT_OFF = 8;     // u16 transport source port
+constexpr unsigned FLOW_DPORT_OFF = 10;    // u16 transport destination port
+constexpr unsigned FLOW_MTU_OFF = 12;      // u16 device MTU (IP packet bytes)
+constexpr unsigned FLOW_PROTO_OFF = 14;    // u8  IP protocol number
+constexpr unsigned FLOW_FLAGS_OFF = 15;    // u8  FLOW_F_*
+constexpr unsigned FLOW_DMAC_OFF = 16;     // u8[6] neighbour (next hop) MAC
+constexpr unsigned FLOW_SMAC_OFF = 22;     // u8[6] our MAC
+constexpr unsigned FLOW_ACK_OFF = 28;      // u32 TCP acknowledgment number
+constexpr unsigned FLOW_WINDOW_OFF = 32;   // u16 TCP window field (already scaled)
+constexpr unsigned FLOW_RSVD_OFF = 34;     // 30 bytes reserved (IPv6 addresses later)
+
+constexpr uint8_t FLOW_F_VALID = 1u << 0;
+
+struct FlowEntry {
+  uint32_t saddr;
+  uint32_t daddr;
+  uint16_t sport;
+  uint16_t dport;
+  uint16_t mtu;
+  uint8_t protocol;
+  uint8_t flags;
+  uint8_t dmac[6];
+  uint8_t smac[6];
+  uint32_t ack;
+  uint16_t window;
+  uint8_t rsvd[30];
+};
+
+constexpr unsigned FLOW_TABLE_SIZE = 256;  // entries
+
+// ---------------------------------------------------------------- register map
+// AXI4-Lite, 32-bit registers, byte offsets.
+//
+// Behaviour (hls/sendoff_tx and the csim device; the RTL matches):
+//  - reset: every RW register and counter is 0. Read-only registers ignore
+//    writes; FLOW_COMMIT and unmapped offsets read 0; CTRL keeps only the
+//    CTRL_* bits.
+//  - the NIC consumes descriptors tail..head-1 while CTRL_ENABLE is set and
+//    the ring is usable: RING_SIZE a power of two <= RING_SIZE_MAX, RING_BASE
+//    32-byte aligned, the whole ring inside device memory (64 MiB from
+//    address 0 by default, SENDOFF_DEV_MEM_BYTES). Otherwise it waits for the
+//    next register write. Head and tail are free-running; entry i sits at
+//    RING_BASE + (i mod RING_SIZE) * TXD_BYTES.
+//  - RING_TAIL passes a descriptor only once all its frames were handed to
+//    the MAC (which may stall the NIC). Rejected descriptors count in
+//    STAT_DROPS (flow index, FLOW_F_VALID or flow MTU) or STAT_DESC_ERRORS
+//    (flags, length, address, reserved field, DF over the MTU); the rules are
+//    listed in hls/sendoff_tx/sendoff_tx.hpp.
+//  - FLOW_COMMIT to a FLOW_INDEX >= FLOW_TABLE_SIZE does nothing.
+//  - reading a *_LO counter latches its *_HI half: read LO, then HI.
+//  - STATUS_BUSY: a descriptor is in flight or one is waiting to be consumed.
+constexpr uint32_t REG_ID = 0x000;            // RO  "SNDF"
+constexpr uint32_t REG_VERSION = 0x004;       // RO  ABI version
+constexpr uint32_t REG_CTRL = 0x008;          // RW  CTRL_* bits
+constexpr uint32_t REG_STATUS = 0x00C;        // RO  STATUS_* bits
+constexpr uint32_t REG_RING_BASE_LO = 0x010;  // RW  descriptor ring address in device memory
+constexpr uint32_t REG_RING_BASE_HI = 0x014;  // RW
+constexpr uint32_t REG_RING_SIZE = 0x018;     // RW  entries, a power of two, <= RING_SIZE_MAX
+constexpr uint32_t REG_RING_HEAD = 0x01C;     // RW  producer index (doorbell), mod 2^32
+constexpr uint32_t REG_RING_TAIL = 0x020;     // RO  consumer index, mod 2^32
+constexpr uint32_t REG_FLOW_INDEX = 0x024;    // RW  entry FLOW_COMMIT writes
+constexpr uint32_t REG_FLOW_COMMIT = 0x028;   // WO  any write copies FLOW_DATA into the entry
+constexpr uint32_t REG_FLOW_DATA = 0x040;     // RW  FLOW_WORDS words, the entry's bytes LE
+constexpr uint32_t REG_STAT_FRAMES_LO = 0x100;  // RO  frames sent
+constexpr uint32_t REG_STAT_FRAMES_HI = 0x104;
+constexpr uint32_t REG_STAT_BYTES_LO = 0x108;   // RO  frame bytes sent (no FCS)
+constexpr uint32_t REG_STAT_BYTES_HI = 0x10C;
+constexpr uint32_t REG_STAT_DROPS = 0x110;      // RO  frames dropped (invalid flow)
+constexpr uint32_t REG_STAT_DESC_ERRORS = 0x114;  // RO descriptors rejected (bad flags/len)
+constexpr uint32_t REG_SPACE_BYTES = 0x200;
+
+constexpr uint32_t ID_VALUE = 0x534E4446;  // "SNDF"
+constexpr uint32_t VERSION_VALUE = 0x00010000;
+constexpr uint32_t CTRL_ENABLE = 1u << 0;      // process descriptors
+constexpr uint32_t CTRL_FCS_APPEND = 1u << 1;  // append CRC-32 FCS (off: the MAC adds it)
+constexpr uint32_t STATUS_BUSY = 1u << 0;
+constexpr uint32_t RING_SIZE_MAX = 4096;
+
+// ---------------------------------------------------------------- limits
+constexpr unsigned MAX_PAYLOAD = 65535;     // bytes one descriptor may carry
+constexpr unsigned MIN_MTU = 68;            // RFC 791
+constexpr unsigned MAX_MTU = 9000;          // jumbo; 9018-byte frames with FCS
+constexpr unsigned ETH_HLEN = 14;
+constexpr unsigned ETH_ZLEN = 60;           // minimum frame without FCS
+constexpr unsigned ETH_FCS_LEN = 4;
+constexpr uint16_t ETH_P_IP = 0x0800;
+constexpr uint8_t IPPROTO_UDP_NUM = 17;
+constexpr uint8_t IPPROTO_TCP_NUM = 6;
+
+}  // namespace abi
+}  // namespace sendoff
+
+#ifndef __SYNTHESIS__
+#include <stddef.h>
+static_assert(sizeof(sendoff::abi::TxDesc) == sendoff::abi::TXD_BYTES, "TxDesc size");
+static_assert(offsetof(sendoff::abi::TxDesc, addr) == sendoff::abi::TXD_ADDR_OFF, "addr");
+static_assert(offsetof(sendoff::abi::TxDesc, len) == sendoff::abi::TXD_LEN_OFF, "len");
+static_assert(offsetof(sendoff::abi::TxDesc, flow) == sendoff::abi::TXD_FLOW_OFF, "flow");
+static_assert(offsetof(sendoff::abi::TxDesc, flags) == sendoff::abi::TXD_FLAGS_OFF, "flags");
+static_assert(offsetof(sendoff::abi::TxDesc, seq) == sendoff::abi::TXD_SEQ_OFF, "seq");
+static_assert(offsetof(sendoff::abi::TxDesc, ip_id) == sendoff::abi::TXD_IPID_OFF, "ip_id");
+static_assert(offsetof(sendoff::abi::TxDesc, ttl) == sendoff::abi::TXD_TTL_OFF, "ttl");
+static_assert(offsetof(sendoff::abi::TxDesc, tos) == sendoff::abi::TXD_TOS_OFF, "tos");
+static_assert(offsetof(sendoff::abi::TxDesc, mss) == sendoff::abi::TXD_MSS_OFF, "mss");
+static_assert(offsetof(sendoff::abi::TxDesc, cookie) == sendoff::abi::TXD_COOKIE_OFF, "cookie");
+static_assert(sizeof(sendoff::abi::FlowEntry) == sendoff::abi::FLOW_BYTES, "FlowEntry size");
+static_assert(offsetof(sendoff::abi::FlowEntry, daddr) == sendoff::abi::FLOW_DADDR_OFF, "daddr");
+static_assert(offsetof(sendoff::abi::FlowEntry, sport) == sendoff::abi::FLOW_SPORT_OFF, "sport");
+static_assert(offsetof(sendoff::abi::FlowEntry, dport) == sendoff::abi::FLOW_DPORT_OFF, "dport");
+static_assert(offsetof(sendoff::abi::FlowEntry, mtu) == sendoff::abi::FLOW_MTU_OFF, "mtu");
+static_assert(offsetof(sendoff::abi::FlowEntry, protocol) == sendoff::abi::FLOW_PROTO_OFF, "proto");
+static_assert(offsetof(sendoff::abi::FlowEntry, flags) == sendoff::abi::FLOW_FLAGS_OFF, "flags");
+static_assert(offsetof(sendoff::abi::FlowEntry, dmac) == sendoff::abi::FLOW_DMAC_OFF, "dmac");
+static_assert(offsetof(sendoff::abi::FlowEntry, smac) == sendoff::abi::FLOW_SMAC_OFF, "smac");
+static_assert(offsetof(sendoff::abi::FlowEntry, ack) == sendoff::abi::FLOW_ACK_OFF, "ack");
+static_assert(offsetof(sendoff::abi::FlowEntry, window) == sendoff::abi::FLOW_WINDOW_OFF, "window");
+#endif
+
+#endif  // SENDOFF_NIC_ABI_HPP

@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: MIT
+// desc_fetch: the first dataflow process of sendoff_tx. Reads descriptors
+// from the ring, the flow entry from the flow table, checks both (see
+// sendoff_tx.hpp) and streams the payload from device memory.
+#include "sendoff_tx/sendoff_tx.hpp"
+
+namespace sendoff {
+namespace {
+
+// Field of a little-endian record: `bytes` bytes at byte offset `off`.
+template <int W>
+uint64_t le_field(const ap_uint<W>& rec, unsigned off, unsigned bytes) {
+  return rec(8 * (off + bytes) - 1, 8 * off).to_uint64();
+}
+
+uint32_t flow_byte(const uint32_t* words, unsigned off) {
+  return (words[off / 4] >> (8 * (off % 4))) & 0xFFu;
+}
+
+// Six MAC bytes at `off`, wire byte k in bits 8k+7:8k.
+uint64_t flow_mac(const uint32_t* words, unsigned off) {
+  uint64_t mac = 0;
+  for (unsigned k = 0; k < 6; ++k) {
+#pragma HLS UNROLL
+    mac |= static_cast<uint64_t>(flow_byte(words, off + k)) << (8 * k);
+  }
+  return mac;
+}
+
+// Flow words desc_fetch needs: everything up to the TCP fields.
+constexpr unsigned FLOW_READ_WORDS = abi::FLOW_ACK_OFF / 4;
+
+}  // namespace
+
+void desc_fetch(const mem_word_t* mem, ap_uint<64> ring_base, ap_uint<32> ring_size,
+                ap_uint<32> head, ap_uint<32>* tail, const ap_uint<32>* flow_table,
+                ap_uint<32> ctrl, hls::stream<UdpTxMeta>& meta_out,
+                hls::stream<axis_t>& payload_out, ap_uint<32>* drops,
+                ap_uint<32>* desc_errors) {
+  const uint32_t first = tail->to_uint();
+  const uint64_t base = ring_base.to_uint64();
+  const uint32_t size = ring_size.to_uint();
+  const uint32_t ctl = ctrl.to_uint();
+  const bool ring_ok = (ctl & abi::CTRL_ENABLE) != 0 && size != 0 && (size & (size - 1)) == 0 &&
+                       size <= abi::RING_SIZE_MAX && (base % 32) == 0 &&
+                       base <= DEV_MEM_BYTES &&
+                       static_cast<uint64_t>(size) * abi::TXD_BYTES <= DEV_MEM_BYTES - base;
+  const uint32_t n = ring_ok ? head.to_uint() - first : 0;
+  uint32_t n_drops = 0, n_errors = 0;
+
+descriptors:
+  for (uint32_t i = 0; i < n; ++i) {
+#pragma HLS LOOP_TRIPCOUNT min=1 max=64
+    const uint64_t a =
+        base + static_cast<uint64_t>((first + i) & (size - 1)) * abi::TXD_BYTES;
+    const mem_word_t w = mem[a / MEM_WORD_BYTES];
+    ap_uint<8 * abi::TXD_BYTES> d = 0;
+    if ((a % MEM_WORD_BYTES) == 0) {
+      d = w(8 * abi::TXD_BYTES - 1, 0);
+    } else {
+      d = w(MEM_WORD_BITS - 1, 8 * abi::TXD_BYTES);
+    }
+    const uint64_t addr = le_field(d, abi::TXD_ADDR_OFF, 8);
+    const uint32_t len = static_cast<uint32_t>(le_field(d, abi::TXD_LEN_OFF, 4));
+    const uint32_t flow = static_cast<uint32_t>(le_field(d, abi::TXD_FLOW_OFF, 2));
+    const uint32_t flags = static_cast<uint32_t>(le_field(d, abi::TXD_FLAGS_OFF, 2));
+    const uint16_t ip_id = static_cast<uint16_t>(le_field(d, abi::TXD_IPID_OFF, 2));
+    const uint8_t ttl = static_cast<uint8_t>(le_field(d, abi::TXD_TTL_OFF, 1));
+    const uint8_t tos = static_cast<uint8_t>(le_field(d, abi::TXD_TOS_OFF, 1));
+    const uint32_t rsvd = static_cast<uint32_t>(le_field(d, abi::TXD_RSVD_OFF, 2));
+
+    // 1. The descriptor alone.
+    const uint32_t l4 = flags & abi::TXD_F_L4_MASK;
+    const bool udp = l4 == abi::TXD_L4_UDP;
+    const bool bad_desc = (flags & ~static_cast<uint32_t>(abi::TXD_F_KNOWN)) != 0 ||
+                          (l4 != abi::TXD_L4_UDP && l4 != abi::TXD_L4_RAW) || rsvd != 0 ||
+                          (addr % MEM_WORD_BYTES) != 0 ||
+                          len > (udp ? UDP_MAX_PAYLOAD : RAW_MAX_PAYLOAD) ||
+                          addr > DEV_MEM_BYTES || len > DEV_MEM_BYTES - addr;
+    if (bad_desc) {
+      ++n_errors;
+      continue;
+    }
+
+    // 2. The flow.
+    if (flow >= abi::FLOW_TABLE_SIZE) {
+      ++n_drops;
+      continue;
+    }
+    uint32_t fw[FLOW_READ_WORDS];
+    for (unsigned k = 0; k < FLOW_READ_WORDS; ++k) {
+#pragma HLS PIPELINE II=1
+      fw[k] = flow_table[flow * abi::FLOW_WORDS + k].to_uint();
+    }
+    const uint32_t mtu = flow_byte(fw, abi::FLOW_MTU_OFF) | (flow_byte(fw, abi::FLOW_MTU_OFF + 1) << 8);
+    const uint32_t flow_flags = flow_byte(fw, abi::FLOW_FLAGS_OFF);
+    if ((flow_flags & abi::FLOW_F_VALID) == 0 || mtu < abi::MIN_MTU || mtu > abi::MAX_MTU) {
+      ++n_drops;
+      continue;
+    }
+
+    // 3. DF against the MTU.
+    const uint32_t l4_len = len + (udp ? UDP_HLEN : 0);
+    if ((flags & abi::TXD_F_DF) != 0 && IPV4_HLEN + l4_len > mtu) {
+      ++n_errors;
+      continue;
+    }
+
+    UdpTxMeta m = {};
+    m.end = false;
+    m.raw = !udp;
+    m.len = len;
+    m.sport = static_cast<uint16_t>(flow_byte(fw, abi::FLOW_SPORT_OFF) |
+                                    (flow_byte(fw, abi::FLOW_SPORT_OFF + 1) << 8));
+    m.dport = static_cast<uint16_t>(flow_byte(fw, abi::FLOW_DPORT_OFF) |
+                                    (flow_byte(fw, abi::FLOW_DPORT_OFF + 1) << 8));
+    m.ip.end = false;
+    m.ip.l4_len = 0;
+    m.ip.saddr = fw[abi::FLOW_SADDR_OFF / 4];
+    m.ip.daddr = fw[abi::FLOW_DADDR_OFF / 4];
+    m.ip.id = ip_id;
+    m.ip.mtu = static_cast<uint16_t>(mtu);
+    m.ip.ttl = ttl;
+    m.ip.tos = tos;
+    m.ip.protocol = static_cast<uint8_t>(flow_byte(fw, abi::FLOW_PROTO_OFF));
+    m.ip.df = (flags & abi::TXD_F_DF) != 0;
+    m.ip.eth.end = false;
+    m.ip.eth.ip_len = 0;
+    m.ip.eth.dmac = flow_mac(fw, abi::FLOW_DMAC_OFF);
+    m.ip.eth.smac = flow_mac(fw, abi::FLOW_SMAC_OFF);
+    m.ip.eth.fcs = (ctl & abi::CTRL_FCS_APPEND) != 0;
+    meta_out.write(m);
+
+    constexpr unsigned BEATS_PER_WORD = MEM_WORD_BITS / DATA_WIDTH;
+    const uint64_t word0 = addr / MEM_WORD_BYTES;
+    const unsigned n_beats = beats_for(len);
+  payload:
+    for (unsigned j = 0; j < n_beats; ++j) {
+#pragma HLS PIPELINE II=1
+#pragma HLS LOOP_TRIPCOUNT min=0 max=1024
+      const mem_word_t mw = mem[word0 + j / BEATS_PER_WORD];
+      const unsigned sub = j % BEATS_PER_WORD;
+      data_t beat = mw(sub * DATA_WIDTH + DATA_WIDTH - 1, sub * DATA_WIDTH);
+      const unsigned k = min_u(DATA_BYTES, len - j * DATA_BYTES);
+      beat &= byte_mask<DATA_WIDTH>(k);
+      axis_t out;
+      out.data = beat;
+      out.keep = low_bits<DATA_BYTES>(k);
+      out.strb = out.keep;
+      out.last = j == n_beats - 1;
+      payload_out.write(out);
+    }
+  }
+
+  UdpTxMeta e = {};
+  e.end = true;
+  meta_out.write(e);
+  *tail = first + n;
+  *drops = n_drops;
+  *desc_errors = n_errors;
+}
+
+}  // namespace sendoff

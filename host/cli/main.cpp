@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: MIT
+// sendoff: the command line. Exit codes: 0 done, 1 runtime failure (a send
+// error, a device that does not open), 2 a bad flag or value.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+
+#include "bench_command.hpp"
+#include "send_command.hpp"
+#include "send_options.hpp"
+#include "usage_error.hpp"
+
+using namespace sendoff::cli;
+
+int main(int argc, char** argv) {
+  CLI::App app{"sendoff: the Linux send() path, offloaded to a SmartNIC"};
+  app.require_subcommand(1, 1);
+
+  SendOptions send_opts;
+  CLI::App* send = app.add_subcommand("send", "Send UDP datagrams through sendoff's NIC");
+  add_send_options(send, &send_opts);
+
+  BenchOptions bench_opts;
+  CLI::App* bench = app.add_subcommand("bench", "Measure sendoff against the kernel");
+  add_bench_options(bench, &bench_opts);
+
+  auto help_hint = [&] {
+    if (send->parsed()) return std::string(" (see 'sendoff send --help')");
+    if (bench->parsed()) return std::string(" (see 'sendoff bench --help')");
+    return std::string(" (see 'sendoff --help')");
+  };
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help
+    fprintf(stderr, "sendoff: %s%s\n", e.what(), help_hint().c_str());
+    return kExitUsage;
+  }
+  try {
+    if (send->parsed()) return run_send(send_opts);
+    return run_bench(bench_opts);
+  } catch (const UsageError& e) {
+    fprintf(stderr, "sendoff: %s%s\n", e.what(), help_hint().c_str());
+    return kExitUsage;
+  }
+}

@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: MIT
+#include "send_command.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <memory>
+
+#include "counting_sink.hpp"
+#include "errno_text.hpp"
+#include "payload_source.hpp"
+#include "progress.hpp"
+#include "sendoff/pcap_sink.hpp"
+#include "sendoff/sendoff.h"
+#include "sendoff/stack.hpp"
+#include "trace_sink.hpp"
+#include "usage_error.hpp"
+
+namespace sendoff {
+namespace cli {
+
+namespace {
+
+// Closes the stack on every way out, so the device drains and the pcap is
+// complete even after a failed send.
+struct StackGuard {
+  ~StackGuard() {
+    stack_set_trace(nullptr);
+    stack_fini();
+  }
+};
+
+struct Totals {
+  uint64_t datagrams = 0;
+  uint64_t payload_bytes = 0;
+  uint64_t send_errors = 0;
+};
+
+void print_summary(const Totals& t, const CountingSink& frames, const NicCounters& nic,
+                   double elapsed_s, const std::string& pcap) {
+  uint64_t errors = t.send_errors + nic.drops + nic.desc_errors;
+  printf("datagrams      %llu\n", static_cast<unsigned long long>(t.datagrams));
+  printf("payload bytes  %llu\n", static_cast<unsigned long long>(t.payload_bytes));
+  printf("frames         %llu\n", static_cast<unsigned long long>(frames.frames()));
+  printf("frame bytes    %llu\n", static_cast<unsigned long long>(frames.bytes()));
+  if (errors == 0)
+    printf("errors         0\n");
+  else
+    printf("errors         %llu (send %llu, NIC drops %u, NIC descriptor errors %u)\n",
+           static_cast<unsigned long long>(errors),
+           static_cast<unsigned long long>(t.send_errors), nic.drops, nic.desc_errors);
+  printf("elapsed        %.6f s\n", elapsed_s);
+  printf("pcap           %s\n", pcap.empty() ? "(none: frames counted, then dropped)" : pcap.c_str());
+}
+
+void print_nic_trace(TraceSink* trace) {
+  for (const auto& line : trace->take_lines()) printf("%s\n", format_trace_line(line).c_str());
+}
+
+}  // namespace
+
+int run_send(const SendOptions& o) {
+  if (!o.input.empty() && o.size == 0)
+    throw UsageError("--size: 0 is not valid with --input; expected 1.." +
+                     std::to_string(kMaxUdpPayload));
+  SendPlan plan = make_send_plan(o);
+
+  std::string err;
+  std::unique_ptr<PayloadSource> payload =
+      o.input.empty() ? PayloadSource::pattern(o.size, o.count)
+                      : PayloadSource::file(o.input, o.size, &err);
+  if (!payload) {
+    fprintf(stderr, "sendoff: --input: %s\n", err.c_str());
+    return kExitFailure;
+  }
+
+  // Frames flow device → [trace] → counting → [pcap].
+  std::unique_ptr<PcapSink> pcap;
+  if (!o.pcap.empty()) {
+    pcap = PcapSink::open(o.pcap, &err);
+    if (!pcap) {
+      fprintf(stderr, "sendoff: --pcap: %s\n", err.c_str());
+      return kExitFailure;
+    }
+  }
+  CountingSink counting(pcap.get());
+  std::unique_ptr<TraceSink> trace;
+  if (o.trace) trace = std::make_unique<TraceSink>(&counting);
+
+  DeviceOptions dev;
+  dev.backend = o.backend;
+  dev.sink = trace ? static_cast<FrameSink*>(trace.get()) : &counting;
+  if (!stack_init(plan.cfg, dev, &err)) {
+    fprintf(stderr, "sendoff: %s\n", err.c_str());
+    return kExitFailure;
+  }
+  StackGuard guard;
+  if (o.trace)
+    stack_set_trace([](const char* layer, long result, const std::string& detail) {
+      printf("%s\n", format_trace_line({layer, result, detail}).c_str());
+    });
+
+  auto fail = [](const char* call) {
+    fprintf(stderr, "sendoff: %s: %s\n", call, errno_message(errno).c_str());
+    return kExitFailure;
+  };
+  int fd = so_socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+  if (fd < 0) return fail("socket");
+  if (o.src_port != 0) {
+    sockaddr_in src{};
+    src.sin_family = AF_INET;
+    src.sin_addr.s_addr = htonl(INADDR_ANY);
+    src.sin_port = htons(o.src_port);
+    if (so_bind(fd, reinterpret_cast<const sockaddr*>(&src), sizeof src) != 0)
+      return fail("bind");
+  }
+
+  Totals totals;
+  int rc = kExitOk;
+  Progress progress(payload->total_datagrams(), payload->total_bytes(), !o.trace);
+  std::vector<uint8_t> buf;
+  auto start = std::chrono::steady_clock::now();
+  while (payload->next(&buf, &err)) {
+    if (o.trace)
+      printf("send %llu: %zu B to %s:%u\n", static_cast<unsigned long long>(totals.datagrams + 1),
+             buf.size(), format_ipv4(ntohl(plan.dst.sin_addr.s_addr)).c_str(),
+             ntohs(plan.dst.sin_port));
+    ssize_t n = so_sendto(fd, buf.data(), buf.size(), 0,
+                          reinterpret_cast<const sockaddr*>(&plan.dst), sizeof plan.dst);
+    if (n < 0) {
+      int e = errno;
+      progress.finish();
+      fprintf(stderr, "sendoff: datagram %llu (%zu B): sendto: %s\n",
+              static_cast<unsigned long long>(totals.datagrams + 1), buf.size(),
+              errno_message(e).c_str());
+      ++totals.send_errors;
+      rc = kExitFailure;
+      break;
+    }
+    ++totals.datagrams;
+    totals.payload_bytes += static_cast<uint64_t>(n);
+    if (trace) {
+      // Drain the NIC now, so the frames printed are this send's.
+      stack_flush();
+      print_nic_trace(trace.get());
+    }
+    progress.update(totals.datagrams, totals.payload_bytes);
+  }
+  if (!err.empty()) {
+    progress.finish();
+    fprintf(stderr, "sendoff: --input: %s\n", err.c_str());
+    rc = kExitFailure;
+  }
+  stack_flush();
+  double elapsed =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  progress.finish();
+  if (trace) print_nic_trace(trace.get());
+  NicCounters nic = stack_counters();
+  so_close(fd);
+  print_summary(totals, counting, nic, elapsed, o.pcap);
+  return rc;
+}
+
+}  // namespace cli
+}  // namespace sendoff

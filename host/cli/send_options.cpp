@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: MIT
+#include "send_options.hpp"
+
+#include <arpa/inet.h>
+
+#include "sendoff/nic_abi.hpp"
+#include "usage_error.hpp"
+#include "validators.hpp"
+
+namespace sendoff {
+namespace cli {
+
+void add_send_options(CLI::App* cmd, SendOptions* o) {
+  cmd->add_option("--backend", o->backend, "Device back end")
+      ->check(one_of({"csim", "verilator", "xrt"}))
+      ->capture_default_str();
+  cmd->add_option("--proto", o->proto, "Transport protocol")
+      ->check(one_of({"udp"}))
+      ->capture_default_str();
+  cmd->add_option("--local", o->local, "Our address and prefix length")
+      ->check(ipv4_cidr())
+      ->default_str("198.18.0.1/15");
+  cmd->add_option("--dst", o->dst, "Destination address and port")
+      ->check(ipv4_endpoint())
+      ->capture_default_str();
+  cmd->add_option("--src-port", o->src_port, "Bind to this source port (default: ephemeral)")
+      ->check(whole_number(1, 65535));
+  cmd->add_option("--neigh", o->neigh,
+                  "Static neighbour entry IP=MAC, repeatable (default: the next hop at " +
+                      std::string(kDefaultNeighMac) + " unless --neigh or --config)")
+      ->check(neigh_entry())
+      ->allow_extra_args(false);
+  cmd->add_option("--mac", o->mac, "Our MAC address")
+      ->check(mac_address())
+      ->default_str("02:00:00:00:00:01");
+  cmd->add_option("--gateway", o->gateway, "Default route's next hop")->check(ipv4_address());
+  cmd->add_option("--config", o->config, "Config file (see netconf.hpp); flags override it")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--mtu", o->mtu, "IP MTU")
+      ->check(whole_number(abi::MIN_MTU, abi::MAX_MTU))
+      ->default_str("1500");
+  cmd->add_option("--size", o->size, "Payload bytes per datagram")
+      ->check(whole_number(0, kMaxUdpPayload))
+      ->capture_default_str();
+  auto* count = cmd->add_option("--count", o->count, "Datagrams to send")
+                    ->check(whole_number(1, 1000000000000ull))
+                    ->capture_default_str();
+  cmd->add_option("--input", o->input,
+                  "Send this file's bytes, --size bytes per datagram (the last one shorter)")
+      ->check(CLI::ExistingFile)
+      ->excludes(count);
+  cmd->add_option("--pcap", o->pcap, "Write the NIC's frames to this pcap file")
+      ->check(output_file());
+  cmd->add_flag("--trace", o->trace, "Print every layer each send passes, host and NIC");
+}
+
+namespace {
+
+[[noreturn]] void usage(const std::string& flag, const std::string& msg) {
+  throw UsageError(flag + ": " + msg);
+}
+
+bool on_link(const NetConfig& cfg, uint32_t addr) {
+  uint32_t mask = cfg.prefix_len == 0 ? 0 : ~0u << (32 - cfg.prefix_len);
+  return ((addr ^ cfg.addr) & mask) == 0;
+}
+
+bool has_neigh(const NetConfig& cfg, uint32_t addr) {
+  for (const auto& n : cfg.neigh)
+    if (n.ip == addr) return true;
+  return false;
+}
+
+}  // namespace
+
+SendPlan make_send_plan(const SendOptions& o) {
+  SendPlan plan;
+  NetConfig& cfg = plan.cfg;
+  std::string err;
+  if (!o.config.empty() && !cfg.load_file(o.config, &err)) usage("--config", err);
+  if (!o.local.empty() && !cfg.set_local(o.local, &err)) usage("--local", err);
+  if (!o.mac.empty() && !cfg.set_mac(o.mac, &err)) usage("--mac", err);
+  if (o.mtu != 0 && !cfg.set_mtu(o.mtu, &err)) usage("--mtu", err);
+  if (!o.gateway.empty() && !cfg.set_gateway(o.gateway, &err)) usage("--gateway", err);
+  for (const auto& n : o.neigh)
+    if (!cfg.add_neigh(n, &err)) usage("--neigh", err);
+
+  uint32_t daddr;
+  uint16_t dport;
+  if (!parse_endpoint(o.dst, &daddr, &dport)) usage("--dst", "'" + o.dst + "' is not IP:PORT");
+  plan.dst.sin_family = AF_INET;
+  plan.dst.sin_addr.s_addr = htonl(daddr);
+  plan.dst.sin_port = htons(dport);
+
+  // Without any neighbour configuration, make the default command work: the
+  // next hop (the destination, or the gateway for an off-link one) gets the
+  // fixed default MAC. Explicit configuration is left exactly as given.
+  if (o.neigh.empty() && o.config.empty()) {
+    uint32_t nexthop = on_link(cfg, daddr) || cfg.gateway == 0 ? daddr : cfg.gateway;
+    if (!has_neigh(cfg, nexthop) &&
+        !cfg.add_neigh(format_ipv4(nexthop) + "=" + kDefaultNeighMac, &err))
+      usage("--dst", err);
+  }
+  return plan;
+}
+
+}  // namespace cli
+}  // namespace sendoff

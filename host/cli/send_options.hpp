@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: MIT
+// `sendoff send`: its flags, and the network configuration and destination
+// they add up to.
+#ifndef SENDOFF_CLI_SEND_OPTIONS_HPP
+#define SENDOFF_CLI_SEND_OPTIONS_HPP
+
+#include <netinet/in.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sendoff/netconf.hpp"
+
+namespace sendoff {
+namespace cli {
+
+constexpr const char* kDefaultDst = "198.18.0.2:9000";
+// The neighbour entry used when neither --neigh nor --config give one: a
+// locally administered unicast MAC (bit 1 of the first byte set, bit 0 clear).
+constexpr const char* kDefaultNeighMac = "02:00:00:00:00:02";
+// 65535 minus the IPv4 and UDP headers: larger sends fail with EMSGSIZE.
+constexpr unsigned kMaxUdpPayload = 65507;
+
+struct SendOptions {
+  std::string backend = "csim";
+  std::string proto = "udp";
+  std::string local;  // empty: --config's, else NetConfig's 198.18.0.1/15
+  std::string dst = kDefaultDst;
+  uint16_t src_port = 0;  // 0: an ephemeral port (inet_autobind)
+  std::vector<std::string> neigh;
+  std::string mac;
+  std::string gateway;
+  std::string config;
+  unsigned mtu = 0;  // 0: --config's, else NetConfig's 1500
+  unsigned size = 64;
+  uint64_t count = 1;
+  std::string input;
+  std::string pcap;
+  bool trace = false;
+};
+
+void add_send_options(CLI::App* cmd, SendOptions* o);
+
+struct SendPlan {
+  NetConfig cfg;
+  sockaddr_in dst{};
+};
+
+// Applies --config first, then the flags on top. Throws UsageError.
+SendPlan make_send_plan(const SendOptions& o);
+
+}  // namespace cli
+}  // namespace sendoff
+
+#endif  // SENDOFF_CLI_SEND_OPTIONS_HPP

@@ -1,0 +1,300 @@
+// SPDX-License-Identifier: MIT
+// csim device: registers, device memory and a NIC worker thread.
+//
+// Device memory has two sides, as on a card: the host writes bytes through
+// DmaBuffer::host, and dma_sync_to_device() copies them into the 512-bit
+// words the HLS top reads through its m_axi port (device byte address a is
+// byte a % 64 of word a / 64). Allocation is a bump allocator that never
+// frees; address 0 .. kFirstAddr-1 is never handed out, so 0 is no buffer.
+//
+// The worker runs sendoff_tx one descriptor at a time (head = tail + 1),
+// delivers the frames to the sink in order (deliver() may block: MAC
+// backpressure stalls the NIC), and only then advances RING_TAIL and wakes
+// wait_progress(). It sleeps on a condition variable while there is nothing
+// to do, and when a run consumed nothing (ring not usable) until the next
+// register write.
+#include "csim_device.hpp"
+
+#include <sys/mman.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstring>
+#include <memory>
+#include <mutex>
+#include <new>
+#include <thread>
+#include <vector>
+
+#include "sendoff/nic_abi.hpp"
+#include "sendoff_tx/sendoff_tx.hpp"
+
+namespace sendoff {
+namespace {
+
+constexpr uint64_t kFirstAddr = 4096;
+using beat_t = ap_axiu<SENDOFF_DATA_WIDTH, 0, 0, 0>;
+
+class CsimDevice final : public Device {
+ public:
+  explicit CsimDevice(FrameSink* sink);
+  ~CsimDevice() override;
+  CsimDevice(const CsimDevice&) = delete;
+  CsimDevice& operator=(const CsimDevice&) = delete;
+
+  std::string name() const override { return "csim"; }
+  uint32_t reg_read(uint32_t off) override;
+  void reg_write(uint32_t off, uint32_t val) override;
+  DmaBuffer dma_alloc(size_t bytes) override;
+  void dma_sync_to_device(const DmaBuffer& buf, size_t off, size_t len) override;
+  void wait_progress(uint32_t timeout_us) override;
+
+ private:
+  bool work_pending() const;  // mu_ held
+  void worker_main();
+  void flow_commit();  // mu_ held
+
+  FrameSink* const sink_;
+
+  // Device memory and flow table: the NIC's side, guarded by nic_mu_.
+  std::mutex nic_mu_;
+  uint8_t* host_mem_ = nullptr;     // the host's side (mmap, zero until written)
+  mem_word_t* dev_mem_ = nullptr;   // the NIC's side (mmap, huge pages when possible)
+  std::vector<ap_uint<32>> flow_table_;
+
+  std::mutex alloc_mu_;
+  uint64_t alloc_next_ = kFirstAddr;
+
+  // Registers and worker state.
+  mutable std::mutex mu_;
+  std::condition_variable work_cv_;
+  std::condition_variable progress_cv_;
+  uint32_t ctrl_ = 0;
+  uint64_t ring_base_ = 0;
+  uint32_t ring_size_ = 0;
+  uint32_t head_ = 0;
+  uint32_t tail_ = 0;
+  uint32_t flow_index_ = 0;
+  uint32_t flow_data_[abi::FLOW_WORDS] = {};
+  uint64_t frames_ = 0;
+  uint64_t bytes_ = 0;
+  uint32_t drops_ = 0;
+  uint32_t desc_errors_ = 0;
+  uint32_t frames_hi_latch_ = 0;
+  uint32_t bytes_hi_latch_ = 0;
+  uint64_t writes_ = 0;            // register writes so far
+  uint64_t stuck_at_ = ~0ull;      // writes_ when a run last consumed nothing
+  bool in_flight_ = false;         // a descriptor is being processed
+  uint64_t progress_ = 0;          // completed runs
+  bool stop_ = false;
+  std::atomic<bool> stopping_{false};
+  std::thread worker_;
+};
+
+void* map_anonymous(size_t bytes) {
+  void* p = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) throw std::bad_alloc();
+  return p;
+}
+
+CsimDevice::CsimDevice(FrameSink* sink) : sink_(sink), flow_table_(FLOW_TABLE_WORDS) {
+  host_mem_ = static_cast<uint8_t*>(map_anonymous(DEV_MEM_BYTES));
+  void* words = ::mmap(nullptr, DEV_MEM_WORDS * sizeof(mem_word_t), PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (words == MAP_FAILED) {
+    ::munmap(host_mem_, DEV_MEM_BYTES);
+    throw std::bad_alloc();
+  }
+  // Constructing 64 MiB of words touches every page: 2 MiB pages make that
+  // a few milliseconds instead of a few hundred. Only a hint.
+  ::madvise(words, DEV_MEM_WORDS * sizeof(mem_word_t), MADV_HUGEPAGE);
+  dev_mem_ = static_cast<mem_word_t*>(words);
+  std::uninitialized_default_construct_n(dev_mem_, DEV_MEM_WORDS);
+  worker_ = std::thread([this] { worker_main(); });
+}
+
+CsimDevice::~CsimDevice() {
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    stop_ = true;
+    stopping_ = true;
+    work_cv_.notify_all();
+    progress_cv_.notify_all();
+  }
+  // A deliver() blocked in the sink must return first (drain or close it).
+  worker_.join();
+  std::destroy_n(dev_mem_, DEV_MEM_WORDS);
+  ::munmap(dev_mem_, DEV_MEM_WORDS * sizeof(mem_word_t));
+  ::munmap(host_mem_, DEV_MEM_BYTES);
+}
+
+bool CsimDevice::work_pending() const {
+  return (ctrl_ & abi::CTRL_ENABLE) != 0 && head_ != tail_ && stuck_at_ != writes_;
+}
+
+uint32_t CsimDevice::reg_read(uint32_t off) {
+  std::lock_guard<std::mutex> lk(mu_);
+  if (off >= abi::REG_FLOW_DATA && off < abi::REG_FLOW_DATA + 4 * abi::FLOW_WORDS) {
+    return (off % 4) == 0 ? flow_data_[(off - abi::REG_FLOW_DATA) / 4] : 0;
+  }
+  switch (off) {
+    case abi::REG_ID: return abi::ID_VALUE;
+    case abi::REG_VERSION: return abi::VERSION_VALUE;
+    case abi::REG_CTRL: return ctrl_;
+    case abi::REG_STATUS: return (in_flight_ || work_pending()) ? abi::STATUS_BUSY : 0;
+    case abi::REG_RING_BASE_LO: return static_cast<uint32_t>(ring_base_);
+    case abi::REG_RING_BASE_HI: return static_cast<uint32_t>(ring_base_ >> 32);
+    case abi::REG_RING_SIZE: return ring_size_;
+    case abi::REG_RING_HEAD: return head_;
+    case abi::REG_RING_TAIL: return tail_;
+    case abi::REG_FLOW_INDEX: return flow_index_;
+    case abi::REG_STAT_FRAMES_LO:
+      frames_hi_latch_ = static_cast<uint32_t>(frames_ >> 32);
+      return static_cast<uint32_t>(frames_);
+    case abi::REG_STAT_FRAMES_HI: return frames_hi_latch_;
+    case abi::REG_STAT_BYTES_LO:
+      bytes_hi_latch_ = static_cast<uint32_t>(bytes_ >> 32);
+      return static_cast<uint32_t>(bytes_);
+    case abi::REG_STAT_BYTES_HI: return bytes_hi_latch_;
+    case abi::REG_STAT_DROPS: return drops_;
+    case abi::REG_STAT_DESC_ERRORS: return desc_errors_;
+    default: return 0;  // FLOW_COMMIT is write-only; unmapped offsets read 0
+  }
+}
+
+void CsimDevice::reg_write(uint32_t off, uint32_t val) {
+  std::lock_guard<std::mutex> lk(mu_);
+  ++writes_;
+  if (off >= abi::REG_FLOW_DATA && off < abi::REG_FLOW_DATA + 4 * abi::FLOW_WORDS) {
+    if ((off % 4) == 0) flow_data_[(off - abi::REG_FLOW_DATA) / 4] = val;
+    return;
+  }
+  switch (off) {
+    case abi::REG_CTRL: ctrl_ = val & (abi::CTRL_ENABLE | abi::CTRL_FCS_APPEND); break;
+    case abi::REG_RING_BASE_LO: ring_base_ = (ring_base_ & ~0xFFFFFFFFull) | val; break;
+    case abi::REG_RING_BASE_HI:
+      ring_base_ = (ring_base_ & 0xFFFFFFFFull) | (static_cast<uint64_t>(val) << 32);
+      break;
+    case abi::REG_RING_SIZE: ring_size_ = val; break;
+    case abi::REG_RING_HEAD: head_ = val; break;
+    case abi::REG_FLOW_INDEX: flow_index_ = val; break;
+    case abi::REG_FLOW_COMMIT: flow_commit(); break;
+    default: break;  // read-only and unmapped offsets ignore writes
+  }
+  work_cv_.notify_all();
+}
+
+void CsimDevice::flow_commit() {
+  if (flow_index_ >= abi::FLOW_TABLE_SIZE) return;
+  std::lock_guard<std::mutex> nic(nic_mu_);
+  for (unsigned k = 0; k < abi::FLOW_WORDS; ++k)
+    flow_table_[flow_index_ * abi::FLOW_WORDS + k] = flow_data_[k];
+}
+
+DmaBuffer CsimDevice::dma_alloc(size_t bytes) {
+  DmaBuffer b;
+  if (bytes == 0) return b;
+  const uint64_t rounded = (static_cast<uint64_t>(bytes) + MEM_WORD_BYTES - 1) & ~uint64_t{MEM_WORD_BYTES - 1};
+  std::lock_guard<std::mutex> lk(alloc_mu_);
+  if (rounded > DEV_MEM_BYTES - alloc_next_) return b;
+  b.host = host_mem_ + alloc_next_;
+  b.dev_addr = alloc_next_;
+  b.size = bytes;
+  alloc_next_ += rounded;
+  return b;
+}
+
+void CsimDevice::dma_sync_to_device(const DmaBuffer& buf, size_t off, size_t len) {
+  // Only buffers of this device, only within them.
+  if (buf.host == nullptr || buf.host != host_mem_ + buf.dev_addr || buf.dev_addr >= DEV_MEM_BYTES ||
+      off > buf.size || len > buf.size - off || buf.size > DEV_MEM_BYTES - buf.dev_addr)
+    return;
+  uint64_t a = buf.dev_addr + off;
+  const uint64_t end = a + len;
+  std::lock_guard<std::mutex> nic(nic_mu_);
+  while (a < end) {
+    mem_word_t& w = dev_mem_[a / MEM_WORD_BYTES];
+    if (a % 8 == 0 && end - a >= 8) {
+      uint64_t v;
+      std::memcpy(&v, host_mem_ + a, 8);  // little-endian host
+      w(8 * (a % MEM_WORD_BYTES) + 63, 8 * (a % MEM_WORD_BYTES)) = v;
+      a += 8;
+    } else {
+      w(8 * (a % MEM_WORD_BYTES) + 7, 8 * (a % MEM_WORD_BYTES)) = host_mem_[a];
+      a += 1;
+    }
+  }
+}
+
+void CsimDevice::wait_progress(uint32_t timeout_us) {
+  std::unique_lock<std::mutex> lk(mu_);
+  if (!in_flight_ && !work_pending()) return;  // nothing will change on its own
+  const uint64_t seen = progress_;
+  progress_cv_.wait_for(lk, std::chrono::microseconds(timeout_us),
+                        [&] { return progress_ != seen || stop_; });
+}
+
+void CsimDevice::worker_main() {
+  std::unique_lock<std::mutex> lk(mu_);
+  for (;;) {
+    work_cv_.wait(lk, [this] { return stop_ || work_pending(); });
+    if (stop_) return;
+    const uint64_t base = ring_base_;
+    const uint32_t size = ring_size_;
+    const uint32_t tail = tail_;
+    const uint32_t ctrl = ctrl_;
+    const uint64_t writes = writes_;
+    in_flight_ = true;
+    lk.unlock();
+
+    hls::stream<beat_t> out("m_axis_tx");
+    ap_uint<32> new_tail = tail;
+    ap_uint<64> frames = 0, bytes = 0;
+    ap_uint<32> drops = 0, desc_errors = 0;
+    {
+      std::lock_guard<std::mutex> nic(nic_mu_);
+      sendoff_tx(dev_mem_, base, size, tail + 1, &new_tail, flow_table_.data(), ctrl,
+                 &frames, &bytes, &drops, &desc_errors, out);
+    }
+
+    // The MAC side: beats to frames, delivered in order.
+    std::vector<uint8_t> frame;
+    bool aborted = false;
+    while (!out.empty()) {
+      const beat_t beat = out.read();
+      for (int i = 0; i < DATA_BYTES; ++i)
+        if (beat.keep[i]) frame.push_back(static_cast<uint8_t>(beat.data(8 * i + 7, 8 * i).to_uint()));
+      if (!beat.last) continue;
+      if (stopping_) {
+        aborted = true;
+        break;
+      }
+      if (sink_ != nullptr) sink_->deliver(frame.data(), frame.size());
+      frame.clear();
+    }
+
+    lk.lock();
+    in_flight_ = false;
+    if (aborted) continue;
+    if (new_tail.to_uint() == tail) {
+      stuck_at_ = writes;  // try again after the next register write
+    } else {
+      tail_ = new_tail.to_uint();
+      frames_ += frames.to_uint64();
+      bytes_ += bytes.to_uint64();
+      drops_ += drops.to_uint();
+      desc_errors_ += desc_errors.to_uint();
+    }
+    ++progress_;
+    progress_cv_.notify_all();
+  }
+}
+
+}  // namespace
+
+std::unique_ptr<Device> make_csim_device(FrameSink* sink) {
+  return std::unique_ptr<Device>(new CsimDevice(sink));
+}
+
+}  // namespace sendoff

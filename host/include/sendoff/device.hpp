@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: MIT
+// Device: what the sendoff NIC offers its driver, whatever implements it.
+// Back ends: csim (HLS kernels as C++), verilator (the RTL), xrt (a card).
+// The driver (host/driver/) speaks only through this: registers from
+// nic_abi.hpp, device-visible memory, and a wait for the NIC to make progress.
+#ifndef SENDOFF_DEVICE_HPP
+#define SENDOFF_DEVICE_HPP
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "sendoff/frame_sink.hpp"
+
+namespace sendoff {
+
+// A region of device-visible memory: the host writes through `host`, the NIC
+// reads at `dev_addr`.
+struct DmaBuffer {
+  uint8_t* host = nullptr;
+  uint64_t dev_addr = 0;
+  size_t size = 0;
+};
+
+class Device {
+ public:
+  virtual ~Device() = default;
+  virtual std::string name() const = 0;
+
+  // AXI4-Lite control registers (byte offsets from nic_abi.hpp).
+  virtual uint32_t reg_read(uint32_t off) = 0;
+  virtual void reg_write(uint32_t off, uint32_t val) = 0;
+
+  // Device-visible memory. Returns a buffer with size 0 when none is left.
+  virtual DmaBuffer dma_alloc(size_t bytes) = 0;
+  // Makes host writes to [off, off+len) of buf visible to the NIC.
+  virtual void dma_sync_to_device(const DmaBuffer& buf, size_t off, size_t len) = 0;
+
+  // Blocks until the NIC may have consumed descriptors, or timeout_us passes.
+  virtual void wait_progress(uint32_t timeout_us) = 0;
+};
+
+struct DeviceOptions {
+  std::string backend = "csim";
+  FrameSink* sink = nullptr;  // where the MAC side delivers frames (not owned)
+};
+
+// Creates a back end by name; on failure returns nullptr and sets *err to a
+// one-line message for a human.
+std::unique_ptr<Device> make_device(const DeviceOptions& opts, std::string* err);
+
+}  // namespace sendoff
+
+#endif  // SENDOFF_DEVICE_HPP

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: MIT
+ * sendoff's POSIX-shaped API, usable from C and C++. Each so_* call behaves
+ * as its libc namesake on a Linux UDP/raw socket: it returns what libc
+ * returns, or -1 with errno set to what Linux sets for the same input.
+ * Sockets live in one process-wide network stack opened by sendoff_init().
+ */
+#ifndef SENDOFF_SENDOFF_H
+#define SENDOFF_SENDOFF_H
+
+#include <sys/socket.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Opens the process-wide stack. `config` is a config file path (NULL: the
+ * SENDOFF_CONFIG environment variable, else built-in defaults); `backend`
+ * names the device back end (NULL: the default); `pcap` names a pcap file
+ * the NIC's frames go to (NULL: SENDOFF_PCAP, else frames are counted and
+ * dropped). Returns 0, or -1 with errno set; sendoff_strerror() then says why.
+ */
+int sendoff_init(const char* config, const char* backend, const char* pcap);
+/* Waits until the NIC has sent everything posted, then closes the stack. */
+int sendoff_fini(void);
+/* Waits until the NIC has sent everything posted so far. */
+int sendoff_flush(void);
+/* One line describing the last sendoff_init() failure. */
+const char* sendoff_strerror(void);
+
+int so_socket(int domain, int type, int protocol);
+int so_bind(int fd, const struct sockaddr* addr, socklen_t addrlen);
+int so_connect(int fd, const struct sockaddr* addr, socklen_t addrlen);
+int so_getsockname(int fd, struct sockaddr* addr, socklen_t* addrlen);
+int so_shutdown(int fd, int how);
+int so_close(int fd);
+int so_setsockopt(int fd, int level, int optname, const void* optval, socklen_t optlen);
+int so_getsockopt(int fd, int level, int optname, void* optval, socklen_t* optlen);
+int so_fcntl(int fd, int cmd, int arg);
+ssize_t so_send(int fd, const void* buf, size_t len, int flags);
+ssize_t so_sendto(int fd, const void* buf, size_t len, int flags,
+                  const struct sockaddr* dest_addr, socklen_t addrlen);
+ssize_t so_sendmsg(int fd, const struct msghdr* msg, int flags);
+int so_sendmmsg(int fd, struct mmsghdr* msgvec, unsigned int vlen, int flags);
+/* 1 when fd is a sendoff socket, else 0 (for the LD_PRELOAD interposer). */
+int so_is_socket(int fd);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SENDOFF_SENDOFF_H */

@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: MIT
+// C++ entry to the process-wide stack behind the so_* API (sendoff.h).
+#ifndef SENDOFF_STACK_HPP
+#define SENDOFF_STACK_HPP
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "sendoff/device.hpp"
+#include "sendoff/netconf.hpp"
+
+namespace sendoff {
+
+// Opens the stack on a new device made from opts. Returns true, or false with
+// *err set to one line for a human. Fails if a stack is already open.
+bool stack_init(const NetConfig& cfg, const DeviceOptions& opts, std::string* err);
+// Waits for the NIC to drain, then closes every socket and the device.
+void stack_fini();
+// Waits until the NIC has consumed every posted descriptor.
+void stack_flush();
+
+// --trace: called once per layer a send passes, with the layer's Linux name
+// and its result (bytes, 0, or -errno) and a short detail.
+using TraceFn = std::function<void(const char* layer, long result, const std::string& detail)>;
+void stack_set_trace(TraceFn fn);
+
+// NIC counters read from the device registers.
+struct NicCounters {
+  uint64_t frames = 0, bytes = 0;
+  uint32_t drops = 0, desc_errors = 0;
+};
+NicCounters stack_counters();
+
+}  // namespace sendoff
+
+#endif  // SENDOFF_STACK_HPP

@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: MIT
+// PF_INET, after net/ipv4/af_inet.c: the inetsw table that picks a socket's
+// proto_ops and proto at creation, and the inet_* operations.
+#include <linux/capability.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "net.hpp"
+#include "syscalls.hpp"
+
+namespace sendoff {
+
+namespace {
+
+constexpr int kIpprotoMax = 263;  // IPPROTO_MAX
+
+// struct inet_protosw: one (type, protocol) a socket can be created as.
+// IPPROTO_IP in `protocol` is the wildcard (raw sockets take any protocol).
+struct inet_protosw {
+  int type;
+  int protocol;
+  const proto* prot;
+  const proto_ops* ops;
+};
+
+// TCP (SOCK_STREAM) is not built yet: creating one fails as on a kernel
+// without it, with ESOCKTNOSUPPORT.
+const inet_protosw inetsw_array[] = {
+    {SOCK_DGRAM, IPPROTO_UDP, &udp_prot, &inet_dgram_ops},
+    {SOCK_RAW, IPPROTO_IP, &raw_prot, &inet_sockraw_ops},
+};
+
+// CAP_NET_RAW / CAP_NET_BIND_SERVICE in this process's effective set.
+bool capable(int cap) {
+  __user_cap_header_struct hdr{_LINUX_CAPABILITY_VERSION_3, 0};
+  __user_cap_data_struct data[2] = {};
+  if (syscall(SYS_capget, &hdr, data) != 0) return false;
+  return data[cap / 32].effective & (1u << (cap % 32));
+}
+
+sockaddr_in* as_in(const sockaddr* a) {
+  return reinterpret_cast<sockaddr_in*>(const_cast<sockaddr*>(a));
+}
+
+}  // namespace
+
+int inet_create(net* n, socket* sock, int protocol) {
+  if (protocol < 0 || protocol >= kIpprotoMax) return -EINVAL;
+  sock->state = SS_UNCONNECTED;
+
+  const inet_protosw* answer = nullptr;
+  int err = -ESOCKTNOSUPPORT;
+  for (const inet_protosw& sw : inetsw_array) {
+    if (sw.type != sock->type) continue;
+    err = 0;
+    if (protocol == sw.protocol) {
+      if (protocol != IPPROTO_IP) {
+        answer = &sw;
+        break;
+      }
+    } else {
+      // The two cases where the wildcard applies.
+      if (protocol == IPPROTO_IP) {
+        protocol = sw.protocol;
+        answer = &sw;
+        break;
+      }
+      if (sw.protocol == IPPROTO_IP) {
+        answer = &sw;
+        break;
+      }
+    }
+    err = -EPROTONOSUPPORT;
+  }
+  if (!answer) return err ? err : -EPROTONOSUPPORT;
+  if (sock->type == SOCK_RAW && !capable(CAP_NET_RAW)) return -EPERM;
+
+  sock->ops = answer->ops;
+  sock_init_data(n, &sock->sk);
+  sock->sk.sk_socket = sock;
+  sock->sk.prot = answer->prot;
+  sock->sk.type = sock->type;
+  sock->sk.protocol = protocol;
+  if (sock->type == SOCK_RAW) {
+    sock->sk.num = static_cast<uint16_t>(protocol);
+    if (protocol == IPPROTO_RAW) sock->sk.hdrincl = true;
+  }
+  return 0;
+}
+
+static int inet_release(socket* sock) {
+  sock->sk.prot->close(&sock->sk);
+  return 0;
+}
+
+int inet_autobind(sock* sk) {
+  TraceScope ts(sk->sk_net->trace, "inet_autobind");
+  if (sk->num) return ts.ret(0, "port " + std::to_string(sk->num));
+  if (sk->prot->get_port(sk, 0)) return ts.ret(-EAGAIN, "no free ephemeral port");
+  return ts.ret(0, "ephemeral port " + std::to_string(sk->num));
+}
+
+static int inet_bind(socket* sock, const sockaddr* uaddr, int addr_len) {
+  struct sock* sk = &sock->sk;
+  if (sk->prot->bind) return sk->prot->bind(sk, uaddr, addr_len);
+  if (addr_len < static_cast<int>(sizeof(sockaddr_in))) return -EINVAL;
+  const sockaddr_in* addr = as_in(uaddr);
+  uint32_t a = ntohl(addr->sin_addr.s_addr);
+  if (addr->sin_family != AF_INET) {
+    // AF_UNSPEC is accepted as AF_INET only with INADDR_ANY.
+    if (addr->sin_family != AF_UNSPEC || a != INADDR_ANY) return -EAFNOSUPPORT;
+  }
+  net* n = sk->sk_net;
+  bool bcast = inet_addr_is_broadcast(n, a);
+  bool mcast = IN_MULTICAST(a);
+  if (a != INADDR_ANY && !inet_addr_is_local(n, a) && !bcast && !mcast) return -EADDRNOTAVAIL;
+  uint16_t snum = ntohs(addr->sin_port);
+  if (snum && snum < 1024 && !capable(CAP_NET_BIND_SERVICE)) return -EACCES;
+  if (sk->state != TCP_CLOSE || sk->num) return -EINVAL;
+
+  sk->rcv_saddr = sk->saddr = a;
+  if (bcast || mcast) sk->saddr = 0;  // use the device's address to send
+  if (sk->prot->get_port(sk, snum)) {
+    sk->saddr = sk->rcv_saddr = 0;
+    return -EADDRINUSE;
+  }
+  if (a) sk->userlocks |= SOCK_BINDADDR_LOCK;
+  if (snum) sk->userlocks |= SOCK_BINDPORT_LOCK;
+  sk->daddr = 0;
+  sk->dport = 0;
+  return 0;
+}
+
+static int inet_dgram_connect(socket* sock, const sockaddr* uaddr, int addr_len, int /*flags*/) {
+  struct sock* sk = &sock->sk;
+  if (addr_len < static_cast<int>(sizeof(uaddr->sa_family))) return -EINVAL;
+  if (uaddr->sa_family == AF_UNSPEC) return sk->prot->disconnect(sk, 0);
+  if (!sk->num && inet_autobind(sk)) return -EAGAIN;
+  int err = sk->prot->connect(sk, uaddr, addr_len);
+  if (!err) sock->state = SS_CONNECTED;
+  return err;
+}
+
+static int inet_getname(socket* sock, sockaddr* uaddr, int peer) {
+  struct sock* sk = &sock->sk;
+  sockaddr_in* sin = as_in(uaddr);
+  memset(sin, 0, sizeof *sin);
+  sin->sin_family = AF_INET;
+  if (peer) {
+    if (!sk->dport) return -ENOTCONN;
+    sin->sin_port = htons(sk->dport);
+    sin->sin_addr.s_addr = htonl(sk->daddr);
+  } else {
+    uint32_t addr = sk->rcv_saddr ? sk->rcv_saddr : sk->saddr;
+    sin->sin_port = sk->type == SOCK_RAW ? 0 : htons(sk->num);
+    sin->sin_addr.s_addr = htonl(addr);
+  }
+  return sizeof(sockaddr_in);
+}
+
+static int inet_shutdown(socket* sock, int how) {
+  struct sock* sk = &sock->sk;
+  // 0->1 (RCV), 1->2 (SEND), 2->3 (both).
+  how++;
+  if ((how & ~SHUTDOWN_MASK) || !how) return -EINVAL;
+  int err = 0;
+  // An unconnected datagram socket reports ENOTCONN but is shut down all
+  // the same (Linux does so to wake pollers).
+  if (sk->state == TCP_CLOSE) err = -ENOTCONN;
+  sk->shutdown |= static_cast<unsigned>(how);
+  return err;
+}
+
+int inet_sendmsg(socket* sock, msghdr_k* msg, size_t size) {
+  struct sock* sk = &sock->sk;
+  TraceScope ts(sk->sk_net->trace, "inet_sendmsg");
+  // inet_send_prepare: a socket that sends before bind() gets a port now.
+  if (!sk->num && inet_autobind(sk)) return ts.ret(-EAGAIN);
+  return ts.ret(sk->prot->sendmsg(sk, msg, size));
+}
+
+static int sock_common_setsockopt(socket* sock, int level, int optname, const void* optval,
+                                  unsigned optlen) {
+  return sock->sk.prot->setsockopt(&sock->sk, level, optname, optval, optlen);
+}
+
+static int sock_common_getsockopt(socket* sock, int level, int optname, void* optval,
+                                  unsigned* optlen) {
+  return sock->sk.prot->getsockopt(&sock->sk, level, optname, optval, optlen);
+}
+
+const proto_ops inet_dgram_ops = {
+    AF_INET,       inet_release,           inet_bind,
+    inet_dgram_connect, inet_getname,      inet_shutdown,
+    sock_common_setsockopt, sock_common_getsockopt, inet_sendmsg,
+};
+
+const proto_ops inet_sockraw_ops = {
+    AF_INET,       inet_release,           inet_bind,
+    inet_dgram_connect, inet_getname,      inet_shutdown,
+    sock_common_setsockopt, sock_common_getsockopt, inet_sendmsg,
+};
+
+}  // namespace sendoff

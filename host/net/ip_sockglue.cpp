@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: MIT
+// SOL_IP socket options and control messages, after net/ipv4/ip_sockglue.c.
+#include <netinet/udp.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "net.hpp"
+#include "uaccess.hpp"
+
+namespace sendoff {
+
+namespace {
+
+// SO_MARK, SO_TIMESTAMPING_OLD and SCM_TXTIME: SOL_SOCKET control messages
+// Linux takes and sendoff's NIC has no way to honour.
+constexpr int kSoMark = 36, kSoTimestampingOld = 37, kScmTxtime = 61;
+// IP_PROTOCOL (linux/in.h): the protocol of an IP_HDRINCL raw send.
+constexpr int kIpProtocol = 52;
+
+const cmsghdr* first_cmsg(const msghdr_k* m) {
+  return m->controllen >= sizeof(cmsghdr) ? static_cast<const cmsghdr*>(m->control) : nullptr;
+}
+
+const cmsghdr* next_cmsg(const msghdr_k* m, const cmsghdr* c) {
+  const uint8_t* base = static_cast<const uint8_t*>(m->control);
+  const uint8_t* p = reinterpret_cast<const uint8_t*>(c) + CMSG_ALIGN(c->cmsg_len);
+  if (p + sizeof(cmsghdr) > base + m->controllen) return nullptr;
+  return reinterpret_cast<const cmsghdr*>(p);
+}
+
+bool cmsg_ok(const msghdr_k* m, const cmsghdr* c) {
+  const uint8_t* end = static_cast<const uint8_t*>(m->control) + m->controllen;
+  return c->cmsg_len >= sizeof(cmsghdr) &&
+         c->cmsg_len <= static_cast<size_t>(end - reinterpret_cast<const uint8_t*>(c));
+}
+
+}  // namespace
+
+int ip_cmsg_send(sock* sk, const msghdr_k* msg, ipcm_cookie* ipc) {
+  for (const cmsghdr* c = first_cmsg(msg); c; c = next_cmsg(msg, c)) {
+    if (!cmsg_ok(msg, c)) return -EINVAL;
+    if (c->cmsg_level == SOL_UDP && sk->type == SOCK_DGRAM) {
+      // udp_cmsg_send: UDP_SEGMENT (GSO) is a real Linux feature the NIC
+      // does not offer yet; anything else is invalid there too.
+      return c->cmsg_type == UDP_SEGMENT ? -EOPNOTSUPP : -EINVAL;
+    }
+    if (c->cmsg_level == SOL_SOCKET) {
+      if (c->cmsg_type == kSoMark || c->cmsg_type == kSoTimestampingOld ||
+          c->cmsg_type == kScmTxtime)
+        return -EOPNOTSUPP;
+      return -EINVAL;
+    }
+    if (c->cmsg_level != SOL_IP) continue;
+    int val;
+    switch (c->cmsg_type) {
+      case IP_TTL:
+        if (c->cmsg_len != CMSG_LEN(sizeof(int))) return -EINVAL;
+        memcpy(&val, CMSG_DATA(c), sizeof val);
+        if (val < 1 || val > 255) return -EINVAL;
+        ipc->ttl = val;
+        break;
+      case IP_TOS:
+        if (c->cmsg_len == CMSG_LEN(sizeof(int)))
+          memcpy(&val, CMSG_DATA(c), sizeof val);
+        else if (c->cmsg_len == CMSG_LEN(sizeof(uint8_t)))
+          val = *CMSG_DATA(c);
+        else
+          return -EINVAL;
+        if (val < 0 || val > 255) return -EINVAL;
+        ipc->tos = val;
+        break;
+      case kIpProtocol:
+        if (c->cmsg_len != CMSG_LEN(sizeof(int))) return -EINVAL;
+        memcpy(&val, CMSG_DATA(c), sizeof val);
+        if (val < 1 || val > 255) return -EINVAL;
+        ipc->protocol = val;
+        break;
+      case IP_PKTINFO:
+      case IP_RETOPTS:
+        // Source selection and IP options: not offloaded (yet).
+        return -EOPNOTSUPP;
+      default:
+        return -EINVAL;
+    }
+  }
+  return 0;
+}
+
+int ip_setsockopt(sock* sk, int level, int optname, const void* optval, unsigned optlen) {
+  if (level != SOL_IP) return -ENOPROTOOPT;
+  int val = 0;
+  if (optlen >= sizeof(int)) {
+    if (copy_from_user(&val, optval, sizeof val)) return -EFAULT;
+  } else if (optlen >= 1) {
+    uint8_t uc;
+    if (copy_from_user(&uc, optval, 1)) return -EFAULT;
+    val = uc;
+  }
+  switch (optname) {
+    case IP_TOS:
+      sk->tos = static_cast<uint8_t>(val);
+      return 0;
+    case IP_TTL:
+      if (optlen < 1) return -EINVAL;
+      if (val != -1 && (val < 1 || val > 255)) return -EINVAL;
+      sk->uc_ttl = val;
+      return 0;
+    case IP_MTU_DISCOVER:
+      if (val < IP_PMTUDISC_DONT || val > IP_PMTUDISC_OMIT) return -EINVAL;
+      sk->pmtudisc = val;
+      return 0;
+    case IP_MULTICAST_TTL:
+      if (optlen < 1) return -EINVAL;
+      if (val == -1) val = 1;
+      if (val < 0 || val > 255) return -EINVAL;
+      sk->mc_ttl = val;
+      return 0;
+    case IP_HDRINCL:
+      if (sk->type != SOCK_RAW) return -ENOPROTOOPT;
+      sk->hdrincl = val != 0;
+      return 0;
+    default:
+      return -ENOPROTOOPT;
+  }
+}
+
+int ip_getsockopt(sock* sk, int level, int optname, void* optval, unsigned* optlen) {
+  if (level != SOL_IP) return -EOPNOTSUPP;
+  int val;
+  switch (optname) {
+    case IP_TOS: val = sk->tos; break;
+    case IP_TTL: val = sk->uc_ttl == -1 ? sk->sk_net->sysctl.ip_default_ttl : sk->uc_ttl; break;
+    case IP_MTU_DISCOVER: val = sk->pmtudisc; break;
+    case IP_MULTICAST_TTL: val = sk->mc_ttl; break;
+    case IP_HDRINCL: val = sk->hdrincl; break;
+    default: return -ENOPROTOOPT;
+  }
+  // A byte-sized buffer gets a byte when the value fits, as in Linux.
+  if (*optlen < sizeof(int) && *optlen > 0 && val >= 0 && val <= 255) {
+    uint8_t uc = static_cast<uint8_t>(val);
+    *optlen = 1;
+    return copy_to_user(optval, &uc, 1);
+  }
+  unsigned len = *optlen < sizeof(int) ? *optlen : sizeof(int);
+  if (copy_to_user(optval, &val, len)) return -EFAULT;
+  *optlen = len;
+  return 0;
+}
+
+}  // namespace sendoff

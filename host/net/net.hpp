@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: MIT
+// struct net: the one network stack instance (Linux: a network namespace) —
+// its interface, sysctls, port tables, open sockets and NIC — and the
+// internal entry points each layer offers the next.
+#ifndef SENDOFF_NET_NET_HPP
+#define SENDOFF_NET_NET_HPP
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "sendoff/device.hpp"
+#include "sendoff/netconf.hpp"
+#include "sendoff/stack.hpp"
+#include "sendoff_nic.hpp"
+#include "sock.hpp"
+#include "trace.hpp"
+
+namespace sendoff {
+
+// The sysctls the send path reads; taken from the running kernel's /proc so
+// sendoff behaves as this machine's Linux would (defaults when unreadable).
+struct Sysctls {
+  int wmem_default = 212992;  // net.core.wmem_default
+  int wmem_max = 212992;      // net.core.wmem_max
+  int ip_default_ttl = 64;    // net.ipv4.ip_default_ttl
+  int port_lo = 32768, port_hi = 60999;  // net.ipv4.ip_local_port_range
+  void load();
+};
+
+struct net {
+  NetConfig cfg;
+  Sysctls sysctl;
+  std::unique_ptr<Device> dev;
+  SendoffNic nic;
+  std::map<int, std::shared_ptr<socket>> files;  // fd → socket
+  std::map<uint16_t, std::vector<sock*>> udp_ports;  // bound UDP sockets by port
+  uint32_t ip_ident_seed = 0;
+  std::vector<uint16_t> ip_idents;               // __ip_select_ident buckets
+  std::mutex lock;  // one lock for the stack, taken once per API call
+  Trace trace;
+};
+
+// The open stack, or nullptr.
+net* net_get();
+
+// ---------------------------------------------------------------- routing
+// The result of ip_route_output: next hop, source, and what kind of
+// destination it is (Linux's rt_type / RTCF_BROADCAST).
+struct rtable {
+  uint32_t saddr = 0;
+  uint32_t daddr = 0;
+  uint32_t nexthop = 0;
+  bool broadcast = false;
+  bool multicast = false;
+  unsigned mtu = 0;
+  uint8_t dmac[6] = {};
+};
+// onlink: MSG_DONTROUTE (RT_SCOPE_LINK) — only on-link destinations.
+int ip_route_output(net* n, uint32_t daddr, uint32_t saddr, bool onlink, rtable* rt);
+bool inet_addr_is_local(net* n, uint32_t addr);
+bool inet_addr_is_broadcast(net* n, uint32_t addr);
+
+// ---------------------------------------------------------------- layers
+extern const proto udp_prot;
+extern const proto raw_prot;
+extern const proto_ops inet_dgram_ops;
+extern const proto_ops inet_sockraw_ops;
+
+int inet_create(net* n, socket* sock, int protocol);
+int inet_autobind(sock* sk);
+int inet_sendmsg(socket* sock, msghdr_k* msg, size_t size);
+int ip4_datagram_connect(sock* sk, const sockaddr* uaddr, int addr_len);
+int udp_disconnect(sock* sk, int flags);
+
+int sock_setsockopt(socket* sock, int level, int optname, const void* optval, unsigned optlen);
+int sock_getsockopt(socket* sock, int level, int optname, void* optval, unsigned* optlen);
+int ip_setsockopt(sock* sk, int level, int optname, const void* optval, unsigned optlen);
+int ip_getsockopt(sock* sk, int level, int optname, void* optval, unsigned* optlen);
+void sock_init_data(net* n, sock* sk);
+
+// Per-send IP settings, from the socket and the control messages
+// (Linux's struct ipcm_cookie).
+struct ipcm_cookie {
+  int ttl = 0;  // 0: socket/route default
+  int tos = -1;
+  int protocol = 0;
+};
+// ip_cmsg_send: parses SOL_IP / SOL_SOCKET control messages. 0 or -errno.
+int ip_cmsg_send(sock* sk, const msghdr_k* msg, ipcm_cookie* ipc);
+
+// ip_make_skb + ip_send_skb: the IP half of udp/raw sendmsg. len is the
+// transport payload, l4_hdr the header bytes the NIC adds (8 for UDP, 0 for
+// raw). Checks size against the MTU and IP_PMTUDISC, waits for send-buffer
+// and ring space, copies the payload and posts the descriptor.
+int ip_append_and_send(sock* sk, const rtable& rt, const ipcm_cookie& ipc, uint16_t l4_kind,
+                       uint16_t dport, const msghdr_k* msg, size_t len, size_t l4_hdr);
+
+int security_socket_sendmsg(socket* sock, msghdr_k* msg, size_t size);
+int security_load_policy(const std::string& path, std::string* err);
+
+}  // namespace sendoff
+
+#endif  // SENDOFF_NET_NET_HPP

@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: MIT
+// Raw IPv4 sockets, after net/ipv4/raw.c: the caller gives the transport
+// bytes, the NIC adds the IP and Ethernet headers.
+#include <cerrno>
+#include <string>
+
+#include "net.hpp"
+
+namespace sendoff {
+
+namespace {
+
+void raw_close(sock* sk) { sk->sk_net->nic.forget_owner(sk); }
+
+int raw_get_port(sock*, uint16_t) { return 0; }
+
+// raw_bind: an address only; the "port" is the protocol.
+int raw_bind(sock* sk, const sockaddr* uaddr, int addr_len) {
+  const sockaddr_in* addr = reinterpret_cast<const sockaddr_in*>(uaddr);
+  if (sk->state != TCP_CLOSE || addr_len < static_cast<int>(sizeof(*addr))) return -EINVAL;
+  uint32_t a = ntohl(addr->sin_addr.s_addr);
+  if (addr->sin_family != AF_INET) return -EINVAL;
+  net* n = sk->sk_net;
+  bool bcast = inet_addr_is_broadcast(n, a), mcast = IN_MULTICAST(a);
+  if (a && !inet_addr_is_local(n, a) && !bcast && !mcast) return -EADDRNOTAVAIL;
+  sk->rcv_saddr = sk->saddr = a;
+  if (bcast || mcast) sk->saddr = 0;
+  return 0;
+}
+
+int raw_setsockopt(sock* sk, int level, int optname, const void* optval, unsigned optlen) {
+  if (level == SOL_RAW) return -ENOPROTOOPT;
+  return ip_setsockopt(sk, level, optname, optval, optlen);
+}
+
+int raw_getsockopt(sock* sk, int level, int optname, void* optval, unsigned* optlen) {
+  if (level == SOL_RAW) return -ENOPROTOOPT;
+  return ip_getsockopt(sk, level, optname, optval, optlen);
+}
+
+int raw_sendmsg(sock* sk, msghdr_k* msg, size_t len) {
+  TraceScope ts(sk->sk_net->trace, "raw_sendmsg");
+  if (len > 0xFFFF) return ts.ret(-EMSGSIZE);
+  if (msg->flags & MSG_OOB) return ts.ret(-EOPNOTSUPP, "MSG_OOB");
+  if (msg->flags & MSG_MORE) return ts.ret(-EOPNOTSUPP, "MSG_MORE corking is not offloaded");
+
+  uint32_t daddr;
+  if (msg->namelen) {
+    const sockaddr_in* usin = reinterpret_cast<const sockaddr_in*>(msg->name);
+    if (msg->namelen < static_cast<int>(sizeof(*usin))) return ts.ret(-EINVAL, "namelen");
+    // Linux lets AF_UNSPEC (0) through for old programs.
+    if (usin->sin_family != AF_INET && usin->sin_family) return ts.ret(-EAFNOSUPPORT);
+    daddr = ntohl(usin->sin_addr.s_addr);
+  } else {
+    if (sk->state != TCP_ESTABLISHED) return ts.ret(-EDESTADDRREQ);
+    daddr = sk->daddr;
+  }
+  ipcm_cookie ipc;
+  if (msg->controllen) {
+    int err = ip_cmsg_send(sk, msg, &ipc);
+    if (err) return ts.ret(err, "control message");
+  }
+  rtable rt;
+  int err = ip_route_output(sk->sk_net, daddr, sk->saddr, msg->flags & MSG_DONTROUTE, &rt);
+  if (err) return ts.ret(err, "no route to " + format_ipv4(daddr));
+  if (rt.broadcast && !sk->broadcast) return ts.ret(-EACCES, "broadcast without SO_BROADCAST");
+  // IP_HDRINCL: the caller's own IP header; ip_tx always builds the header.
+  if (sk->hdrincl) return ts.ret(-EOPNOTSUPP, "IP_HDRINCL is not offloaded");
+  return static_cast<int>(
+      ts.ret(ip_append_and_send(sk, rt, ipc, abi::TXD_L4_RAW, 0, msg, len, 0)));
+}
+
+}  // namespace
+
+const proto raw_prot = {
+    "RAW",        raw_close, ip4_datagram_connect, udp_disconnect, raw_bind,
+    raw_get_port, nullptr,   raw_setsockopt,       raw_getsockopt, raw_sendmsg,
+};
+
+}  // namespace sendoff

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: MIT
+// The socket-layer objects, shaped and named as in Linux (include/linux/net.h,
+// include/net/sock.h, include/net/inet_sock.h) so a reader of net/socket.c
+// and net/ipv4/af_inet.c finds their way. Internal functions return -errno.
+#ifndef SENDOFF_NET_SOCK_HPP
+#define SENDOFF_NET_SOCK_HPP
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include <cstddef>
+#include <cstdint>
+
+namespace sendoff {
+
+struct socket;
+struct sock;
+struct net;
+
+// The kernel's struct msghdr after the syscall layer copied it in: the
+// address is a kernel copy, iovecs and control still point at user memory.
+struct msghdr_k {
+  sockaddr_storage* name = nullptr;
+  int namelen = 0;
+  const iovec* iov = nullptr;
+  size_t iovlen = 0;
+  const void* control = nullptr;  // user's cmsg buffer
+  size_t controllen = 0;
+  unsigned flags = 0;  // MSG_*
+};
+
+// struct proto_ops: the BSD-socket-facing operations of an address family.
+struct proto_ops {
+  int family;
+  int (*release)(socket* sock);
+  int (*bind)(socket* sock, const sockaddr* addr, int addr_len);
+  int (*connect)(socket* sock, const sockaddr* addr, int addr_len, int flags);
+  int (*getname)(socket* sock, sockaddr* addr, int peer);  // returns length
+  int (*shutdown)(socket* sock, int how);
+  int (*setsockopt)(socket* sock, int level, int optname, const void* optval, unsigned optlen);
+  int (*getsockopt)(socket* sock, int level, int optname, void* optval, unsigned* optlen);
+  int (*sendmsg)(socket* sock, msghdr_k* msg, size_t len);
+};
+
+// struct proto: the transport protocol behind a socket.
+struct proto {
+  const char* name;
+  void (*close)(sock* sk);
+  int (*connect)(sock* sk, const sockaddr* addr, int addr_len);
+  int (*disconnect)(sock* sk, int flags);
+  int (*bind)(sock* sk, const sockaddr* addr, int addr_len);  // null: inet_bind's
+  int (*get_port)(sock* sk, uint16_t snum);                   // 0 or -errno
+  void (*unhash)(sock* sk);
+  int (*setsockopt)(sock* sk, int level, int optname, const void* optval, unsigned optlen);
+  int (*getsockopt)(sock* sk, int level, int optname, void* optval, unsigned* optlen);
+  int (*sendmsg)(sock* sk, msghdr_k* msg, size_t len);
+};
+
+// sk_state values used by datagram sockets (include/net/tcp_states.h).
+enum { TCP_ESTABLISHED = 1, TCP_CLOSE = 7 };
+// sk_shutdown bits.
+enum { RCV_SHUTDOWN = 1, SEND_SHUTDOWN = 2, SHUTDOWN_MASK = 3 };
+// sk_userlocks bits.
+enum { SOCK_SNDBUF_LOCK = 1, SOCK_BINDADDR_LOCK = 4, SOCK_BINDPORT_LOCK = 8 };
+// socket->state (include/uapi/linux/net.h).
+enum socket_state { SS_UNCONNECTED = 1, SS_CONNECTED = 3 };
+
+// struct sock with the inet_sock fields folded in.
+struct sock {
+  // sock_common
+  int family = AF_INET;
+  int type = 0;
+  int protocol = 0;
+  int state = TCP_CLOSE;
+  // sock
+  unsigned shutdown = 0;
+  bool broadcast = false;  // SOCK_BROADCAST
+  bool reuseaddr = false;
+  bool reuseport = false;
+  int sndbuf = 0;
+  unsigned userlocks = 0;
+  size_t wmem_alloc = 0;  // bytes posted to the NIC and not yet sent
+  int priority = 0;
+  const proto* prot = nullptr;
+  socket* sk_socket = nullptr;
+  net* sk_net = nullptr;  // sock_net(sk)
+  // inet_sock (addresses and ports in host order)
+  uint32_t saddr = 0;      // inet_saddr: source for sends
+  uint32_t rcv_saddr = 0;  // inet_rcv_saddr: bound address
+  uint32_t daddr = 0;
+  uint16_t num = 0;  // inet_num: local port (raw: protocol)
+  uint16_t dport = 0;
+  int uc_ttl = -1;  // -1: route default
+  int mc_ttl = 1;
+  uint8_t tos = 0;
+  int pmtudisc = IP_PMTUDISC_WANT;
+  uint16_t inet_id = 0;
+  bool hdrincl = false;
+};
+
+struct socket {
+  int state = SS_UNCONNECTED;
+  int type = 0;
+  unsigned file_flags = 0;  // O_NONBLOCK and friends, from the fd
+  const proto_ops* ops = nullptr;
+  sock sk;
+  int fd = -1;
+};
+
+}  // namespace sendoff
+
+#endif  // SENDOFF_NET_SOCK_HPP

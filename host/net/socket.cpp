@@ -1,0 +1,328 @@
+// SPDX-License-Identifier: MIT
+// The syscall layer, after net/socket.c: file descriptors, address copy-in,
+// msghdr copy-in, and sock_sendmsg. Each sys_* returns a value or -errno.
+#include "syscalls.hpp"
+
+#include <fcntl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <atomic>
+
+#include <cerrno>
+#include <climits>
+#include <cstring>
+
+#include "net.hpp"
+#include "uaccess.hpp"
+
+namespace sendoff {
+
+namespace {
+
+constexpr int kSockTypeMask = 0xf;
+constexpr int kSockMax = SOCK_PACKET + 1;
+constexpr int kUioMaxIov = 1024;                     // UIO_MAXIOV
+constexpr size_t kMaxRwCount = INT_MAX & ~size_t{4095};  // MAX_RW_COUNT
+constexpr size_t kOptmemMax = 131072;                // net.core.optmem_max
+constexpr unsigned kMsgCmsgCompat = 0x80000000u;     // MSG_CMSG_COMPAT (kernel-only)
+// Flags the kernel uses internally and strips from a user's sendmsg.
+constexpr unsigned kMsgInternalSendmsgFlags = 0x08000000u /* MSG_SPLICE_PAGES */ |
+                                              0x00020000u /* MSG_SENDPAGE_NOPOLICY */ |
+                                              0x00100000u /* MSG_SENDPAGE_DECRYPTED */;
+
+// A kernel fd reserved for each socket keeps sendoff's descriptor numbers
+// apart from every other open file, as one fd table would.
+int reserve_fd(bool cloexec) { return open("/dev/null", O_RDWR | (cloexec ? O_CLOEXEC : 0)); }
+
+// fcntl and close go straight to the kernel: under LD_PRELOAD the libc names
+// are sendoff's own interposers.
+long kernel_fcntl(int fd, int cmd, long arg) { return syscall(SYS_fcntl, fd, cmd, arg); }
+long kernel_close(int fd) { return syscall(SYS_close, fd); }
+
+// Which fds are sendoff sockets, readable without the stack lock (the
+// interposer asks on every fd operation, from any thread).
+constexpr int kFdMarks = 1 << 16;
+std::atomic<bool> fd_marks[kFdMarks];
+
+}  // namespace
+
+bool sock_fd_is_ours(int fd) { return fd >= 0 && fd < kFdMarks && fd_marks[fd]; }
+
+std::shared_ptr<socket> sockfd_lookup_light(net* n, int fd, int* err) {
+  TraceScope ts(n->trace, "sockfd_lookup_light");
+  auto it = n->files.find(fd);
+  if (it != n->files.end()) {
+    ts.ret(0, "fd " + std::to_string(fd));
+    return it->second;
+  }
+  // Not ours: a file that exists but is no socket, or no file at all.
+  *err = (fd >= 0 && kernel_fcntl(fd, F_GETFD, 0) != -1) ? -ENOTSOCK : -EBADF;
+  ts.ret(*err);
+  return nullptr;
+}
+
+// move_addr_to_kernel: the address is copied into kernel memory first.
+static int move_addr_to_kernel(const void* uaddr, int ulen, sockaddr_storage* kaddr) {
+  if (ulen < 0 || ulen > static_cast<int>(sizeof(sockaddr_storage))) return -EINVAL;
+  if (ulen == 0) return 0;
+  return copy_from_user(kaddr, uaddr, static_cast<size_t>(ulen));
+}
+
+long sys_socket(net* n, int family, int type, int protocol) {
+  int flags = type & ~kSockTypeMask;
+  if (flags & ~(SOCK_CLOEXEC | SOCK_NONBLOCK)) return -EINVAL;
+  type &= kSockTypeMask;
+  if (family < 0 || family >= AF_MAX) return -EAFNOSUPPORT;
+  if (type < 0 || type >= kSockMax) return -EINVAL;
+  // sendoff registers one address family, as a kernel without the others.
+  if (family != AF_INET) return -EAFNOSUPPORT;
+
+  auto sock = std::make_shared<socket>();
+  sock->type = type;
+  int err = inet_create(n, sock.get(), protocol);
+  if (err) return err;
+  int fd = reserve_fd(flags & SOCK_CLOEXEC);
+  if (fd < 0) {
+    err = -errno;
+    sock->ops->release(sock.get());
+    return err;
+  }
+  if (fd >= kFdMarks) {
+    kernel_close(fd);
+    sock->ops->release(sock.get());
+    return -EMFILE;
+  }
+  sock->fd = fd;
+  fd_marks[fd] = true;
+  if (flags & SOCK_NONBLOCK) sock->file_flags |= O_NONBLOCK;
+  n->files[fd] = std::move(sock);
+  return fd;
+}
+
+long sys_bind(net* n, int fd, const sockaddr* umyaddr, int addrlen) {
+  int err;
+  auto sock = sockfd_lookup_light(n, fd, &err);
+  if (!sock) return err;
+  sockaddr_storage address{};
+  err = move_addr_to_kernel(umyaddr, addrlen, &address);
+  if (err) return err;
+  return sock->ops->bind(sock.get(), reinterpret_cast<sockaddr*>(&address), addrlen);
+}
+
+long sys_connect(net* n, int fd, const sockaddr* uservaddr, int addrlen) {
+  int err;
+  auto sock = sockfd_lookup_light(n, fd, &err);
+  if (!sock) return err;
+  sockaddr_storage address{};
+  err = move_addr_to_kernel(uservaddr, addrlen, &address);
+  if (err) return err;
+  return sock->ops->connect(sock.get(), reinterpret_cast<sockaddr*>(&address), addrlen,
+                            static_cast<int>(sock->file_flags));
+}
+
+long sys_getsockname(net* n, int fd, sockaddr* usockaddr, socklen_t* usockaddr_len) {
+  int err;
+  auto sock = sockfd_lookup_light(n, fd, &err);
+  if (!sock) return err;
+  int len = 0;
+  if (copy_from_user(&len, usockaddr_len, sizeof len)) return -EFAULT;
+  if (len < 0) return -EINVAL;
+  sockaddr_storage address{};
+  int alen = sock->ops->getname(sock.get(), reinterpret_cast<sockaddr*>(&address), 0);
+  if (alen < 0) return alen;
+  // move_addr_to_user: copies min(len, alen) and reports the full length.
+  if (copy_to_user(usockaddr, &address, static_cast<size_t>(len < alen ? len : alen)))
+    return -EFAULT;
+  if (copy_to_user(usockaddr_len, &alen, sizeof alen)) return -EFAULT;
+  return 0;
+}
+
+long sys_shutdown(net* n, int fd, int how) {
+  int err;
+  auto sock = sockfd_lookup_light(n, fd, &err);
+  if (!sock) return err;
+  return sock->ops->shutdown(sock.get(), how);
+}
+
+long sys_close(net* n, int fd) {
+  auto it = n->files.find(fd);
+  if (it == n->files.end()) return -EBADF;
+  auto sock = it->second;
+  n->files.erase(it);
+  fd_marks[fd] = false;
+  sock->ops->release(sock.get());
+  kernel_close(fd);
+  return 0;
+}
+
+long sys_setsockopt(net* n, int fd, int level, int optname, const void* optval, int optlen) {
+  int err;
+  auto sock = sockfd_lookup_light(n, fd, &err);
+  if (!sock) return err;
+  if (optlen < 0) return -EINVAL;
+  if (level == SOL_SOCKET)
+    return sock_setsockopt(sock.get(), level, optname, optval, static_cast<unsigned>(optlen));
+  return sock->ops->setsockopt(sock.get(), level, optname, optval, static_cast<unsigned>(optlen));
+}
+
+long sys_getsockopt(net* n, int fd, int level, int optname, void* optval, socklen_t* optlen) {
+  int err;
+  auto sock = sockfd_lookup_light(n, fd, &err);
+  if (!sock) return err;
+  int len = 0;
+  if (copy_from_user(&len, optlen, sizeof len)) return -EFAULT;
+  if (len < 0) return -EINVAL;
+  unsigned ulen = static_cast<unsigned>(len);
+  if (level == SOL_SOCKET)
+    err = sock_getsockopt(sock.get(), level, optname, optval, &ulen);
+  else
+    err = sock->ops->getsockopt(sock.get(), level, optname, optval, &ulen);
+  if (err) return err;
+  len = static_cast<int>(ulen);
+  return copy_to_user(optlen, &len, sizeof len);
+}
+
+long sys_fcntl(net* n, int fd, int cmd, int arg) {
+  int err;
+  auto sock = sockfd_lookup_light(n, fd, &err);
+  if (!sock) return err;
+  switch (cmd) {
+    case F_GETFL:
+      return O_RDWR | static_cast<int>(sock->file_flags);
+    case F_SETFL:
+      // Only O_NONBLOCK (and O_APPEND/O_ASYNC/O_DIRECT, meaningless here) change.
+      sock->file_flags = (sock->file_flags & ~O_NONBLOCK) | (arg & O_NONBLOCK);
+      return 0;
+    default: {
+      long r = kernel_fcntl(fd, cmd, arg);
+      return r < 0 ? -errno : r;
+    }
+  }
+}
+
+// __sock_sendmsg: the LSM hook, then the protocol family's sendmsg.
+static long sock_sendmsg_nosec(socket* sock, msghdr_k* msg, size_t len) {
+  TraceScope ts(sock->sk.sk_net->trace, "sock_sendmsg_nosec");
+  return ts.ret(sock->ops->sendmsg(sock, msg, len));
+}
+
+long sock_sendmsg(socket* sock, msghdr_k* msg, size_t len) {
+  TraceScope ts(sock->sk.sk_net->trace, "sock_sendmsg");
+  int err = security_socket_sendmsg(sock, msg, len);
+  if (err) return ts.ret(err);
+  return ts.ret(sock_sendmsg_nosec(sock, msg, len));
+}
+
+long sys_sendto(net* n, int fd, const void* buff, size_t len, unsigned flags, const sockaddr* addr,
+                int addr_len) {
+  TraceScope ts(n->trace, "sys_sendto");
+  // import_ubuf: only the range is checked here; the bytes are read later.
+  if (len > kMaxRwCount) len = kMaxRwCount;
+  if (!access_ok(buff, len)) return ts.ret(-EFAULT);
+  int err;
+  auto sock = sockfd_lookup_light(n, fd, &err);
+  if (!sock) return ts.ret(err);
+  iovec iov{const_cast<void*>(buff), len};
+  sockaddr_storage address{};
+  msghdr_k msg;
+  msg.iov = &iov;
+  msg.iovlen = 1;
+  if (addr) {
+    err = move_addr_to_kernel(addr, addr_len, &address);
+    if (err) return ts.ret(err, "bad address");
+    msg.name = &address;
+    msg.namelen = addr_len;
+  }
+  flags &= ~kMsgInternalSendmsgFlags;
+  if (sock->file_flags & O_NONBLOCK) flags |= MSG_DONTWAIT;
+  msg.flags = flags;
+  return ts.ret(sock_sendmsg(sock.get(), &msg, len));
+}
+
+long sys_send(net* n, int fd, const void* buff, size_t len, unsigned flags) {
+  TraceScope ts(n->trace, "sys_send");
+  return ts.ret(sys_sendto(n, fd, buff, len, flags, nullptr, 0));
+}
+
+// copy_msghdr_from_user + import_iovec + ____sys_sendmsg.
+static long sendmsg_one(socket* sock, const msghdr* umsg, unsigned flags,
+                        std::vector<iovec>* iovstack) {
+  msghdr m;
+  if (copy_from_user(&m, umsg, sizeof m)) return -EFAULT;
+  sockaddr_storage address{};
+  msghdr_k msg;
+  int namelen = static_cast<int>(m.msg_namelen);
+  if (!m.msg_name) namelen = 0;
+  if (namelen < 0) return -EINVAL;
+  if (namelen > static_cast<int>(sizeof(sockaddr_storage)))
+    namelen = static_cast<int>(sizeof(sockaddr_storage));
+  if (m.msg_name && namelen) {
+    int err = move_addr_to_kernel(m.msg_name, namelen, &address);
+    if (err) return err;
+    msg.name = &address;
+    msg.namelen = namelen;
+  }
+  if (m.msg_iovlen > kUioMaxIov) return -EMSGSIZE;
+
+  iovstack->resize(m.msg_iovlen);
+  if (m.msg_iovlen && copy_from_user(iovstack->data(), m.msg_iov, m.msg_iovlen * sizeof(iovec)))
+    return -EFAULT;
+  size_t total = 0;
+  for (iovec& v : *iovstack) {
+    if (static_cast<ssize_t>(v.iov_len) < 0) return -EINVAL;
+    if (!access_ok(v.iov_base, v.iov_len)) return -EFAULT;
+    if (v.iov_len > kMaxRwCount - total) v.iov_len = kMaxRwCount - total;
+    total += v.iov_len;
+  }
+  msg.iov = iovstack->data();
+  msg.iovlen = iovstack->size();
+
+  if (m.msg_controllen > INT_MAX) return -ENOBUFS;
+  std::vector<uint8_t> ctl;
+  if (m.msg_controllen) {
+    if (m.msg_controllen > kOptmemMax) return -ENOBUFS;
+    ctl.resize(m.msg_controllen);
+    if (copy_from_user(ctl.data(), m.msg_control, m.msg_controllen)) return -EFAULT;
+    msg.control = ctl.data();
+    msg.controllen = ctl.size();
+  }
+  flags &= ~kMsgInternalSendmsgFlags;
+  if (sock->file_flags & O_NONBLOCK) flags |= MSG_DONTWAIT;
+  msg.flags = flags;
+  return sock_sendmsg(sock, &msg, total);
+}
+
+long sys_sendmsg(net* n, int fd, const msghdr* umsg, unsigned flags) {
+  TraceScope ts(n->trace, "sys_sendmsg");
+  if (flags & kMsgCmsgCompat) return ts.ret(-EINVAL, "MSG_CMSG_COMPAT");
+  int err;
+  auto sock = sockfd_lookup_light(n, fd, &err);
+  if (!sock) return ts.ret(err);
+  std::vector<iovec> iov;
+  return ts.ret(sendmsg_one(sock.get(), umsg, flags, &iov));
+}
+
+long sys_sendmmsg(net* n, int fd, mmsghdr* mmsg, unsigned vlen, unsigned flags) {
+  TraceScope ts(n->trace, "sys_sendmmsg");
+  if (flags & kMsgCmsgCompat) return ts.ret(-EINVAL, "MSG_CMSG_COMPAT");
+  int err;
+  auto sock = sockfd_lookup_light(n, fd, &err);
+  if (!sock) return ts.ret(err);
+  if (vlen > kUioMaxIov) vlen = kUioMaxIov;
+  std::vector<iovec> iov;
+  unsigned datagrams = 0;
+  long r = 0;
+  while (datagrams < vlen) {
+    r = sendmsg_one(sock.get(), &mmsg[datagrams].msg_hdr, flags, &iov);
+    if (r < 0) break;
+    unsigned sent = static_cast<unsigned>(r);
+    r = copy_to_user(&mmsg[datagrams].msg_len, &sent, sizeof sent);
+    if (r) break;
+    ++datagrams;
+  }
+  // An error is reported only when no datagram went out.
+  return ts.ret(datagrams ? static_cast<long>(datagrams) : r);
+}
+
+}  // namespace sendoff

@@ -1,0 +1,258 @@
+// SPDX-License-Identifier: MIT
+// The process-wide stack: opening it on a device, and the POSIX-shaped C API
+// (sendoff.h) over the sys_* layer: -errno becomes -1 with errno set.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+#include <mutex>
+#include <random>
+
+#include "net.hpp"
+#include "sendoff/pcap_sink.hpp"
+#include "sendoff/sendoff.h"
+#include "syscalls.hpp"
+
+namespace sendoff {
+
+namespace {
+
+// Frames go nowhere when no sink was named: counted by the NIC, then dropped.
+class DropSink : public FrameSink {
+ public:
+  int deliver(const uint8_t*, size_t) override { return 0; }
+};
+
+std::unique_ptr<net> the_net;
+std::unique_ptr<FrameSink> owned_sink;  // the sink sendoff_init() opened
+std::mutex init_lock;
+std::string init_error;
+
+void flush_locked(net* n) {
+  for (;;) {
+    n->nic.reclaim();
+    if (n->nic.idle()) return;
+    n->lock.unlock();
+    n->nic.wait_progress(10000);
+    n->lock.lock();
+  }
+}
+
+}  // namespace
+
+net* net_get() { return the_net.get(); }
+
+bool stack_init(const NetConfig& cfg, const DeviceOptions& opts, std::string* err) {
+  if (the_net) {
+    *err = "the sendoff stack is already open";
+    return false;
+  }
+  auto n = std::make_unique<net>();
+  n->cfg = cfg;
+  n->sysctl.load();
+  n->ip_ident_seed = std::random_device{}();
+  static DropSink drop;
+  DeviceOptions o = opts;
+  if (!o.sink) o.sink = &drop;
+  n->dev = make_device(o, err);
+  if (!n->dev) return false;
+  if (n->nic.open(n->dev.get(), err)) return false;
+  the_net = std::move(n);
+  return true;
+}
+
+void stack_flush() {
+  net* n = the_net.get();
+  if (!n) return;
+  std::lock_guard<std::mutex> g(n->lock);
+  flush_locked(n);
+}
+
+void stack_fini() {
+  net* n = the_net.get();
+  if (!n) return;
+  {
+    std::lock_guard<std::mutex> g(n->lock);
+    flush_locked(n);
+    std::vector<int> fds;
+    for (auto& f : n->files) fds.push_back(f.first);
+    for (int fd : fds) sys_close(n, fd);
+    n->nic.close();
+  }
+  the_net.reset();
+  owned_sink.reset();
+}
+
+void stack_set_trace(TraceFn fn) {
+  if (net* n = the_net.get()) {
+    std::lock_guard<std::mutex> g(n->lock);
+    n->trace.set(std::move(fn));
+  }
+}
+
+NicCounters stack_counters() {
+  NicCounters c;
+  net* n = the_net.get();
+  if (!n) return c;
+  std::lock_guard<std::mutex> g(n->lock);
+  Device* d = n->dev.get();
+  c.frames = d->reg_read(abi::REG_STAT_FRAMES_LO) |
+             uint64_t{d->reg_read(abi::REG_STAT_FRAMES_HI)} << 32;
+  c.bytes = d->reg_read(abi::REG_STAT_BYTES_LO) |
+            uint64_t{d->reg_read(abi::REG_STAT_BYTES_HI)} << 32;
+  c.drops = d->reg_read(abi::REG_STAT_DROPS);
+  c.desc_errors = d->reg_read(abi::REG_STAT_DESC_ERRORS);
+  return c;
+}
+
+}  // namespace sendoff
+
+using namespace sendoff;
+
+namespace {
+
+const char* env_or(const char* v, const char* name) { return v ? v : getenv(name); }
+
+// Runs one sys_* call under the stack lock, opening the stack from the
+// environment on first use (the LD_PRELOAD case), and maps -errno to errno.
+template <typename F>
+long syscall_wrap(F&& f) {
+  if (!the_net && sendoff_init(nullptr, nullptr, nullptr) != 0) {
+    errno = ENETDOWN;
+    return -1;
+  }
+  net* n = the_net.get();
+  long r;
+  {
+    std::lock_guard<std::mutex> g(n->lock);
+    r = f(n);
+    if (n->trace.on()) n->trace.flush();
+  }
+  if (r < 0) {
+    errno = static_cast<int>(-r);
+    return -1;
+  }
+  return r;
+}
+
+}  // namespace
+
+extern "C" {
+
+int sendoff_init(const char* config, const char* backend, const char* pcap) {
+  std::lock_guard<std::mutex> g(init_lock);
+  if (the_net) return 0;
+  config = env_or(config, "SENDOFF_CONFIG");
+  backend = env_or(backend, "SENDOFF_BACKEND");
+  pcap = env_or(pcap, "SENDOFF_PCAP");
+  NetConfig cfg;
+  std::string err;
+  if (config && !cfg.load_file(config, &err)) {
+    init_error = err;
+    errno = EINVAL;
+    return -1;
+  }
+  DeviceOptions opts;
+  if (backend) opts.backend = backend;
+  std::unique_ptr<FrameSink> sink;
+  if (pcap) {
+    sink = PcapSink::open(pcap, &err);
+    if (!sink) {
+      init_error = err;
+      errno = EIO;
+      return -1;
+    }
+    opts.sink = sink.get();
+  }
+  if (!stack_init(cfg, opts, &err)) {
+    init_error = err;
+    errno = ENODEV;
+    return -1;
+  }
+  owned_sink = std::move(sink);
+  return 0;
+}
+
+int sendoff_fini(void) {
+  stack_fini();
+  return 0;
+}
+
+int sendoff_flush(void) {
+  stack_flush();
+  return 0;
+}
+
+const char* sendoff_strerror(void) { return init_error.c_str(); }
+
+int so_socket(int domain, int type, int protocol) {
+  return static_cast<int>(syscall_wrap([&](net* n) { return sys_socket(n, domain, type, protocol); }));
+}
+
+int so_bind(int fd, const struct sockaddr* addr, socklen_t addrlen) {
+  return static_cast<int>(
+      syscall_wrap([&](net* n) { return sys_bind(n, fd, addr, static_cast<int>(addrlen)); }));
+}
+
+int so_connect(int fd, const struct sockaddr* addr, socklen_t addrlen) {
+  return static_cast<int>(
+      syscall_wrap([&](net* n) { return sys_connect(n, fd, addr, static_cast<int>(addrlen)); }));
+}
+
+int so_getsockname(int fd, struct sockaddr* addr, socklen_t* addrlen) {
+  return static_cast<int>(syscall_wrap([&](net* n) { return sys_getsockname(n, fd, addr, addrlen); }));
+}
+
+int so_shutdown(int fd, int how) {
+  return static_cast<int>(syscall_wrap([&](net* n) { return sys_shutdown(n, fd, how); }));
+}
+
+int so_close(int fd) {
+  if (!so_is_socket(fd)) return ::close(fd);
+  return static_cast<int>(syscall_wrap([&](net* n) { return sys_close(n, fd); }));
+}
+
+int so_setsockopt(int fd, int level, int optname, const void* optval, socklen_t optlen) {
+  return static_cast<int>(syscall_wrap([&](net* n) {
+    return sys_setsockopt(n, fd, level, optname, optval, static_cast<int>(optlen));
+  }));
+}
+
+int so_getsockopt(int fd, int level, int optname, void* optval, socklen_t* optlen) {
+  return static_cast<int>(
+      syscall_wrap([&](net* n) { return sys_getsockopt(n, fd, level, optname, optval, optlen); }));
+}
+
+int so_fcntl(int fd, int cmd, int arg) {
+  if (!so_is_socket(fd)) return ::fcntl(fd, cmd, arg);
+  return static_cast<int>(syscall_wrap([&](net* n) { return sys_fcntl(n, fd, cmd, arg); }));
+}
+
+ssize_t so_send(int fd, const void* buf, size_t len, int flags) {
+  return syscall_wrap(
+      [&](net* n) { return sys_send(n, fd, buf, len, static_cast<unsigned>(flags)); });
+}
+
+ssize_t so_sendto(int fd, const void* buf, size_t len, int flags, const struct sockaddr* dest_addr,
+                  socklen_t addrlen) {
+  return syscall_wrap([&](net* n) {
+    return sys_sendto(n, fd, buf, len, static_cast<unsigned>(flags), dest_addr,
+                      static_cast<int>(addrlen));
+  });
+}
+
+ssize_t so_sendmsg(int fd, const struct msghdr* msg, int flags) {
+  return syscall_wrap([&](net* n) { return sys_sendmsg(n, fd, msg, static_cast<unsigned>(flags)); });
+}
+
+int so_sendmmsg(int fd, struct mmsghdr* msgvec, unsigned int vlen, int flags) {
+  return static_cast<int>(syscall_wrap(
+      [&](net* n) { return sys_sendmmsg(n, fd, msgvec, vlen, static_cast<unsigned>(flags)); }));
+}
+
+int so_is_socket(int fd) { return sock_fd_is_ours(fd) ? 1 : 0; }
+
+}  // extern "C"

@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: MIT
+// The syscall entry points (net/socket.c); each returns a value or -errno.
+#ifndef SENDOFF_NET_SYSCALLS_HPP
+#define SENDOFF_NET_SYSCALLS_HPP
+
+#include <sys/socket.h>
+
+#include <cstddef>
+#include <memory>
+
+namespace sendoff {
+
+struct net;
+struct socket;
+struct msghdr_k;
+
+// Lock-free: is fd one of sendoff's sockets?
+bool sock_fd_is_ours(int fd);
+std::shared_ptr<socket> sockfd_lookup_light(net* n, int fd, int* err);
+long sock_sendmsg(socket* sock, msghdr_k* msg, size_t len);
+
+long sys_socket(net* n, int family, int type, int protocol);
+long sys_bind(net* n, int fd, const sockaddr* umyaddr, int addrlen);
+long sys_connect(net* n, int fd, const sockaddr* uservaddr, int addrlen);
+long sys_getsockname(net* n, int fd, sockaddr* usockaddr, socklen_t* usockaddr_len);
+long sys_shutdown(net* n, int fd, int how);
+long sys_close(net* n, int fd);
+long sys_setsockopt(net* n, int fd, int level, int optname, const void* optval, int optlen);
+long sys_getsockopt(net* n, int fd, int level, int optname, void* optval, socklen_t* optlen);
+long sys_fcntl(net* n, int fd, int cmd, int arg);
+long sys_sendto(net* n, int fd, const void* buff, size_t len, unsigned flags,
+                const sockaddr* addr, int addr_len);
+long sys_send(net* n, int fd, const void* buff, size_t len, unsigned flags);
+long sys_sendmsg(net* n, int fd, const msghdr* msg, unsigned flags);
+long sys_sendmmsg(net* n, int fd, mmsghdr* mmsg, unsigned vlen, unsigned flags);
+
+}  // namespace sendoff
+
+#endif  // SENDOFF_NET_SYSCALLS_HPP

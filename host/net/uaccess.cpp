@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: MIT
+#include "uaccess.hpp"
+
+#include <unistd.h>
+
+#include <cerrno>
+
+namespace sendoff {
+
+namespace {
+// x86-64 TASK_SIZE_MAX with 4-level paging: the top of user space.
+constexpr uintptr_t kTaskSizeMax = (uintptr_t{1} << 47) - 4096;
+constexpr size_t kIovMax = 1024;  // process_vm_readv's segment limit a call
+}  // namespace
+
+bool access_ok(const void* p, size_t len) {
+  uintptr_t a = reinterpret_cast<uintptr_t>(p);
+  return len <= kTaskSizeMax && a <= kTaskSizeMax - len;
+}
+
+int copy_from_user(void* dst, const void* src, size_t len) {
+  if (len == 0) return 0;
+  iovec local{dst, len};
+  iovec remote{const_cast<void*>(src), len};
+  ssize_t r = process_vm_readv(getpid(), &local, 1, &remote, 1, 0);
+  return r == static_cast<ssize_t>(len) ? 0 : -EFAULT;
+}
+
+int copy_to_user(void* dst, const void* src, size_t len) {
+  if (len == 0) return 0;
+  iovec local{const_cast<void*>(src), len};
+  iovec remote{dst, len};
+  ssize_t r = process_vm_writev(getpid(), &local, 1, &remote, 1, 0);
+  return r == static_cast<ssize_t>(len) ? 0 : -EFAULT;
+}
+
+int copy_from_user_iov(uint8_t* dst, const iovec* iov, size_t iovlen, size_t len) {
+  size_t done = 0;
+  for (size_t i = 0; i < iovlen && done < len;) {
+    size_t n = iovlen - i < kIovMax ? iovlen - i : kIovMax;
+    size_t want = 0;
+    for (size_t k = 0; k < n; ++k) want += iov[i + k].iov_len;
+    if (want > len - done) want = len - done;
+    if (want) {
+      iovec local{dst + done, want};
+      ssize_t r = process_vm_readv(getpid(), &local, 1, iov + i, n, 0);
+      if (r != static_cast<ssize_t>(want)) return -EFAULT;
+    }
+    done += want;
+    i += n;
+  }
+  return 0;
+}
+
+}  // namespace sendoff

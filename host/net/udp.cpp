@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: MIT
+// UDP, after net/ipv4/udp.c: udp_prot, port allocation, udp_sendmsg.
+#include <netinet/udp.h>
+
+#include <cerrno>
+#include <random>
+#include <string>
+
+#include "net.hpp"
+
+namespace sendoff {
+
+namespace {
+
+// Two sockets may share a port only when both asked for it.
+bool port_shareable(const std::vector<sock*>& owners, const sock* sk) {
+  for (const sock* o : owners)
+    if (!((o->reuseaddr && sk->reuseaddr) || (o->reuseport && sk->reuseport))) return false;
+  return true;
+}
+
+// udp_lib_get_port: snum 0 picks an ephemeral port from a random point of
+// ip_local_port_range, as Linux does.
+int udp_v4_get_port(sock* sk, uint16_t snum) {
+  net* n = sk->sk_net;
+  if (snum) {
+    auto it = n->udp_ports.find(snum);
+    if (it != n->udp_ports.end() && !port_shareable(it->second, sk)) return -EADDRINUSE;
+  } else {
+    static thread_local std::mt19937 rng{std::random_device{}()};
+    int lo = n->sysctl.port_lo, hi = n->sysctl.port_hi;
+    unsigned remaining = static_cast<unsigned>(hi - lo + 1);
+    unsigned first = rng() % remaining;
+    for (unsigned i = 0; i < remaining && !snum; ++i) {
+      uint16_t p = static_cast<uint16_t>(lo + (first + i) % remaining);
+      if (!n->udp_ports.count(p)) snum = p;
+    }
+    if (!snum) return -EADDRINUSE;
+  }
+  n->udp_ports[snum].push_back(sk);
+  sk->num = snum;
+  return 0;
+}
+
+void udp_unhash(sock* sk) {
+  if (!sk->num) return;
+  auto& owners = sk->sk_net->udp_ports[sk->num];
+  for (auto it = owners.begin(); it != owners.end(); ++it)
+    if (*it == sk) {
+      owners.erase(it);
+      break;
+    }
+  if (owners.empty()) sk->sk_net->udp_ports.erase(sk->num);
+  sk->num = 0;
+}
+
+void udp_close(sock* sk) {
+  udp_unhash(sk);
+  sk->sk_net->nic.forget_owner(sk);
+}
+
+int udp_setsockopt(sock* sk, int level, int optname, const void* optval, unsigned optlen) {
+  // SOL_UDP options (UDP_CORK, UDP_SEGMENT, ...) are not offloaded yet.
+  if (level == SOL_UDP) return -ENOPROTOOPT;
+  return ip_setsockopt(sk, level, optname, optval, optlen);
+}
+
+int udp_getsockopt(sock* sk, int level, int optname, void* optval, unsigned* optlen) {
+  if (level == SOL_UDP) return -ENOPROTOOPT;
+  return ip_getsockopt(sk, level, optname, optval, optlen);
+}
+
+int udp_sendmsg(sock* sk, msghdr_k* msg, size_t len) {
+  TraceScope ts(sk->sk_net->trace, "udp_sendmsg");
+  if (len > 0xFFFF) return ts.ret(-EMSGSIZE);
+  if (msg->flags & MSG_OOB) return ts.ret(-EOPNOTSUPP, "MSG_OOB");
+  // Corking (MSG_MORE, UDP_CORK) appends to a pending datagram; the NIC
+  // takes whole datagrams only, so say so rather than send it early.
+  if (msg->flags & MSG_MORE) return ts.ret(-EOPNOTSUPP, "MSG_MORE corking is not offloaded");
+
+  uint32_t daddr;
+  uint16_t dport;
+  if (msg->name) {
+    const sockaddr_in* usin = reinterpret_cast<const sockaddr_in*>(msg->name);
+    if (msg->namelen < static_cast<int>(sizeof(*usin))) return ts.ret(-EINVAL, "namelen");
+    if (usin->sin_family != AF_INET && usin->sin_family != AF_UNSPEC)
+      return ts.ret(-EAFNOSUPPORT);
+    daddr = ntohl(usin->sin_addr.s_addr);
+    dport = ntohs(usin->sin_port);
+    if (dport == 0) return ts.ret(-EINVAL, "destination port 0");
+  } else {
+    if (sk->state != TCP_ESTABLISHED) return ts.ret(-EDESTADDRREQ);
+    daddr = sk->daddr;
+    dport = sk->dport;
+  }
+
+  ipcm_cookie ipc;
+  if (msg->controllen) {
+    int err = ip_cmsg_send(sk, msg, &ipc);
+    if (err) return ts.ret(err, "control message");
+  }
+
+  rtable rt;
+  int err = ip_route_output(sk->sk_net, daddr, sk->saddr, msg->flags & MSG_DONTROUTE, &rt);
+  if (err) return ts.ret(err, "no route to " + format_ipv4(daddr));
+  if (rt.broadcast && !sk->broadcast) return ts.ret(-EACCES, "broadcast without SO_BROADCAST");
+
+  long r = ip_append_and_send(sk, rt, ipc, abi::TXD_L4_UDP, dport, msg, len, 8);
+  if (ts.on() && r >= 0)
+    return static_cast<int>(ts.ret(r, std::to_string(sk->num) + " -> " + format_ipv4(daddr) +
+                                          ":" + std::to_string(dport)));
+  return static_cast<int>(ts.ret(r));
+}
+
+}  // namespace
+
+// udp_disconnect: connect(AF_UNSPEC) forgets the peer, and the local
+// address and port unless bind() set them.
+int udp_disconnect(sock* sk, int /*flags*/) {
+  sk->state = TCP_CLOSE;
+  sk->daddr = 0;
+  sk->dport = 0;
+  if (sk->sk_socket) sk->sk_socket->state = SS_UNCONNECTED;
+  if (!(sk->userlocks & SOCK_BINDADDR_LOCK)) sk->saddr = sk->rcv_saddr = 0;
+  if (!(sk->userlocks & SOCK_BINDPORT_LOCK) && sk->prot->unhash) sk->prot->unhash(sk);
+  return 0;
+}
+
+const proto udp_prot = {
+    "UDP",          udp_close,       ip4_datagram_connect, udp_disconnect, nullptr,
+    udp_v4_get_port, udp_unhash,     udp_setsockopt,       udp_getsockopt, udp_sendmsg,
+};
+
+}  // namespace sendoff

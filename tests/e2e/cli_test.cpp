@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: MIT
+// The sendoff binary, run as a user would: good commands do what they say
+// (frames in the pcap, checked by tshark; a summary), bad flags and values
+// end with exit code 2 and one stderr line that names the flag, runtime
+// failures with exit code 1 and the errno's name.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "subprocess.hpp"
+#include "temp_dir.hpp"
+#include "tshark_runner.hpp"
+
+namespace sendoff {
+namespace e2e {
+namespace {
+
+cli::ProcessResult sendoff_cli(std::vector<std::string> args) {
+  args.insert(args.begin(), SENDOFF_CLI_PATH);
+  return cli::run_process(args);
+}
+
+std::vector<std::string> lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string l; std::getline(in, l);) out.push_back(l);
+  return out;
+}
+
+// The value of "name   value" in the summary, or "" if absent.
+std::string summary(const std::string& out, const std::string& name) {
+  std::smatch m;
+  std::regex re("(^|\n)" + name + " +([^\n]*)");
+  return std::regex_search(out, m, re) ? m[2].str() : "";
+}
+
+class Cli : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_TRUE(dir_.ok()); }
+  TempDir dir_;
+};
+
+TEST_F(Cli, DefaultSendWritesOneFrameAndASummary) {
+  const std::string pcap = dir_.file("out.pcap");
+  auto r = sendoff_cli({"send", "--pcap", pcap});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  EXPECT_EQ(summary(r.out, "datagrams"), "1");
+  EXPECT_EQ(summary(r.out, "payload bytes"), "64");
+  EXPECT_EQ(summary(r.out, "frames"), "1");
+  EXPECT_EQ(summary(r.out, "frame bytes"), "106");  // 14 + 20 + 8 + 64
+  EXPECT_EQ(summary(r.out, "errors"), "0");
+  EXPECT_TRUE(std::regex_match(summary(r.out, "elapsed"), std::regex("[0-9.]+ s")));
+  EXPECT_EQ(summary(r.out, "pcap"), pcap);
+
+  if (!TsharkRunner::available()) GTEST_SKIP() << "tshark is not installed";
+  TsharkRunner tshark;
+  std::string err;
+  auto rows = tshark.fields(
+      pcap, "", {"eth.src", "eth.dst", "ip.src", "ip.dst", "udp.dstport", "udp.length"}, &err);
+  ASSERT_EQ(err, "");
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0], (std::vector<std::string>{"02:00:00:00:00:01", "02:00:00:00:00:02",
+                                               "198.18.0.1", "198.18.0.2", "9000", "72"}));
+  EXPECT_EQ(tshark.problems(pcap, &err), std::vector<std::string>{});
+}
+
+TEST_F(Cli, InputFileIsCutIntoSizedDatagramsLastOneShorter) {
+  const std::string input = dir_.file("in.bin"), pcap = dir_.file("in.pcap");
+  std::string bytes;
+  for (int i = 0; i < 250; ++i) bytes.push_back(static_cast<char>(i));
+  std::ofstream(input, std::ios::binary) << bytes;
+  auto r = sendoff_cli({"send", "--input", input, "--size", "100", "--src-port", "40000",
+                        "--pcap", pcap});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(summary(r.out, "datagrams"), "3");
+  EXPECT_EQ(summary(r.out, "payload bytes"), "250");
+
+  if (!TsharkRunner::available()) GTEST_SKIP() << "tshark is not installed";
+  std::string err;
+  auto rows = TsharkRunner().fields(pcap, "udp", {"udp.srcport", "data.data"}, &err);
+  ASSERT_EQ(err, "");
+  ASSERT_EQ(rows.size(), 3u);
+  std::vector<uint8_t> joined;
+  for (const auto& row : rows) {
+    EXPECT_EQ(row[0], "40000");
+    auto part = hex_to_bytes(row[1]);
+    joined.insert(joined.end(), part.begin(), part.end());
+  }
+  EXPECT_EQ(std::string(joined.begin(), joined.end()), bytes);
+}
+
+TEST_F(Cli, TraceShowsHostLayersThenNicLayersPerSend) {
+  auto r = sendoff_cli({"send", "--trace", "--count", "2", "--size", "2000"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto out = lines(r.out);
+  // The host layers of the first send, in call order, then the NIC's: a
+  // 2008-byte UDP datagram leaves as two fragments at MTU 1500.
+  const std::vector<std::string> order = {
+      "send 1:",          "  sys_sendto ",  "  sockfd_lookup_light ", "  sock_sendmsg ",
+      "  security_socket_sendmsg ", "  inet_sendmsg ", "  inet_autobind ", "  udp_sendmsg ",
+      "  udp_tx ",        "  ip_tx ",       "  ip_tx ",               "  eth_tx ",
+      "  eth_tx ",        "send 2:"};
+  size_t at = 0;
+  for (const auto& want : order) {
+    while (at < out.size() && out[at].rfind(want, 0) != 0) ++at;
+    ASSERT_LT(at, out.size()) << "no line starting '" << want << "' in order:\n" << r.out;
+    ++at;
+  }
+  EXPECT_NE(r.out.find("sport "), std::string::npos);
+  EXPECT_NE(r.out.find(" MF "), std::string::npos) << "first fragment shows MF";
+  EXPECT_EQ(summary(r.out, "frames"), "4");
+}
+
+TEST_F(Cli, SendErrorExitsOneWithTheErrnoName) {
+  // 198.19.0.9 lies off a /24 link and there is no gateway: no route.
+  auto r = sendoff_cli({"send", "--local", "198.18.0.1/24", "--dst", "198.19.0.9:9000"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.err.find("ENETUNREACH"), std::string::npos) << r.err;
+  EXPECT_EQ(summary(r.out, "errors"), "1 (send 1, NIC drops 0, NIC descriptor errors 0)");
+}
+
+struct BadCase {
+  std::vector<std::string> args;
+  std::string names;  // the flag the message must name
+};
+
+class CliBad : public Cli, public ::testing::WithParamInterface<BadCase> {};
+
+TEST_P(CliBad, ExitsTwoWithOneLineNamingTheFlag) {
+  std::vector<std::string> args = GetParam().args;
+  for (auto& a : args)
+    if (a == "@DIR") a = dir_.file("");
+  auto r = sendoff_cli(args);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  auto err = lines(r.err);
+  ASSERT_EQ(err.size(), 1u) << r.err;
+  EXPECT_NE(err[0].find(GetParam().names), std::string::npos) << err[0];
+  EXPECT_EQ(r.out, "");
+}
+
+const BadCase kBad[] = {
+    {{"send", "--size", "65508"}, "--size"},
+    {{"send", "--size", "many"}, "--size"},
+    {{"send", "--count", "0"}, "--count"},
+    {{"send", "--mtu", "67"}, "--mtu"},
+    {{"send", "--dst", "198.18.0.2"}, "--dst"},
+    {{"send", "--dst", "198.18.0.2:0"}, "--dst"},
+    {{"send", "--local", "198.18.0.1/33"}, "--local"},
+    {{"send", "--neigh", "198.18.0.2"}, "--neigh"},
+    {{"send", "--mac", "02:00:00:00:00"}, "--mac"},
+    {{"send", "--gateway", "198.18.0"}, "--gateway"},
+    {{"send", "--backend", "fpga"}, "--backend"},
+    {{"send", "--proto", "sctp"}, "--proto"},
+    {{"send", "--src-port", "65536"}, "--src-port"},
+    {{"send", "--input", "/nonexistent/file"}, "--input"},
+    {{"send", "--config", "/nonexistent/file"}, "--config"},
+    {{"send", "--pcap", "/nonexistent/out.pcap"}, "--pcap"},
+    {{"send", "--pcap", "@DIR"}, "--pcap"},
+    {{"send", "--frobnicate"}, "--frobnicate"},
+    {{"send", "--input", "/dev/null", "--count", "2"}, "--count"},
+    {{"bench"}, "--host-path"},
+    {{"bench", "--host-path", "--count", "0"}, "--count"},
+    {{}, "subcommand"},
+};
+
+INSTANTIATE_TEST_SUITE_P(Flags, CliBad, ::testing::ValuesIn(kBad),
+                         [](const ::testing::TestParamInfo<BadCase>& i) {
+                           return "case" + std::to_string(i.index);
+                         });
+
+TEST_F(Cli, BadConfigFileLineIsAUsageError) {
+  const std::string conf = dir_.file("bad.conf");
+  std::ofstream(conf) << "mtu 12\n";
+  auto r = sendoff_cli({"send", "--config", conf});
+  EXPECT_EQ(r.exit_code, 2);
+  auto err = lines(r.err);
+  ASSERT_EQ(err.size(), 1u) << r.err;
+  EXPECT_NE(err[0].find("--config"), std::string::npos) << err[0];
+}
+
+}  // namespace
+}  // namespace e2e
+}  // namespace sendoff

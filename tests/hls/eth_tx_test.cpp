@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: MIT
+// eth_tx on hand-built IP packets: header, padding to 60 bytes, FCS.
+// Expected frames are spelled out (scapy-built, FCS from zlib's crc32).
+#include "eth_tx/eth_tx.hpp"
+
+#include <gtest/gtest.h>
+
+#include "beats.hpp"
+#include "sendoff/crc32.hpp"
+
+namespace {
+
+using sendoff_test::Bytes;
+using sendoff_test::hex;
+
+struct EthRun {
+  std::vector<Bytes> frames;
+  uint64_t n_frames = 0, n_bytes = 0;
+};
+
+EthRun run(const std::vector<Bytes>& packets, bool fcs) {
+  hls::stream<sendoff::EthTxMeta> meta_in("meta_in");
+  hls::stream<sendoff::axis_t> ip("ip");
+  hls::stream<sendoff::axis_t> out("m_axis");
+  for (const Bytes& p : packets) {
+    sendoff::EthTxMeta m = {};
+    m.ip_len = static_cast<uint16_t>(p.size());
+    m.dmac = 0x020000000002ull;  // 02:00:00:00:00:02, first wire byte lowest
+    m.smac = 0x010000000002ull;  // 02:00:00:00:00:01
+    m.fcs = fcs;
+    meta_in.write(m);
+    sendoff_test::write_packet(ip, p);
+  }
+  sendoff::EthTxMeta end = {};
+  end.end = true;
+  meta_in.write(end);
+  ap_uint<64> frames = 0, bytes = 0;
+  sendoff::eth_tx(meta_in, ip, out, &frames, &bytes);
+  EthRun r;
+  r.frames = sendoff_test::read_packets(out);
+  r.n_frames = frames.to_uint64();
+  r.n_bytes = bytes.to_uint64();
+  EXPECT_TRUE(ip.empty());
+  return r;
+}
+
+const char* kEthHdr = "020000000002 020000000001 0800";
+// IPv4 + UDP of an empty datagram 198.18.0.1:40000 -> 198.18.0.2:9000, ID 7.
+const char* kEmptyUdp = "4500001c000700004011eea2c6120001c6120002 9c4023280008b44d";
+// "hello sendoff" to the same port, ID 0x1234, DF.
+const char* kHelloUdp =
+    "450000291234400040119c68c6120001c6120002 9c4023280015b910 68656c6c6f2073656e646f6666";
+
+TEST(EthTx, PadsEmptyUdpDatagramTo60) {
+  const EthRun r = run({hex(kEmptyUdp)}, false);
+  ASSERT_EQ(r.frames.size(), 1u);
+  // 14 + 28 = 42 bytes, then 18 zero bytes of padding.
+  EXPECT_EQ(r.frames[0], sendoff_test::cat(hex(kEthHdr), sendoff_test::cat(hex(kEmptyUdp), Bytes(18, 0))));
+  EXPECT_EQ(r.n_frames, 1u);
+  EXPECT_EQ(r.n_bytes, 60u);
+}
+
+TEST(EthTx, AppendsFcsAfterPadding) {
+  const EthRun r = run({hex(kEmptyUdp), hex(kHelloUdp)}, true);
+  ASSERT_EQ(r.frames.size(), 2u);
+  EXPECT_EQ(r.frames[0], sendoff_test::cat(hex(kEthHdr), sendoff_test::cat(hex(kEmptyUdp),
+                                                                        hex("000000000000000000000000000000000000 c62b3a4a"))));
+  EXPECT_EQ(r.frames[1], sendoff_test::cat(hex(kEthHdr), sendoff_test::cat(hex(kHelloUdp),
+                                                                        hex("00000000 00 bf47f476"))));
+  EXPECT_EQ(r.n_frames, 2u);
+  EXPECT_EQ(r.n_bytes, 120u);  // the FCS is not counted
+}
+
+TEST(EthTx, FcsAcrossBeatBoundaries) {
+  const size_t B = sendoff::DATA_BYTES;
+  std::vector<Bytes> packets;
+  // Frames of 2B-4 .. 2B+1 bytes: the FCS ends a beat, straddles two, or
+  // starts a beat of its own.
+  for (size_t f = 2 * B - 4; f <= 2 * B + 1; ++f) packets.push_back(sendoff_test::pattern(f - 14, static_cast<unsigned>(f)));
+  packets.push_back(sendoff_test::pattern(9000, 5));  // largest at MAX_MTU
+  const EthRun r = run(packets, true);
+  ASSERT_EQ(r.frames.size(), packets.size());
+  uint64_t bytes = 0;
+  for (size_t k = 0; k < packets.size(); ++k) {
+    const Bytes frame = sendoff_test::cat(hex(kEthHdr), packets[k]);
+    const uint32_t crc = sendoff::crc32_ieee(frame.data(), frame.size());
+    const Bytes fcs = {static_cast<uint8_t>(crc), static_cast<uint8_t>(crc >> 8),
+                       static_cast<uint8_t>(crc >> 16), static_cast<uint8_t>(crc >> 24)};
+    EXPECT_EQ(r.frames[k], sendoff_test::cat(frame, fcs)) << "frame " << frame.size();
+    EXPECT_EQ(sendoff::crc32_ieee(r.frames[k].data(), r.frames[k].size()), sendoff::CRC32_RESIDUE);
+    bytes += frame.size();
+  }
+  EXPECT_EQ(r.n_bytes, bytes);
+}
+
+TEST(EthTx, LongPacketsWithoutFcs) {
+  const Bytes p = sendoff_test::pattern(9000, 6);
+  const EthRun r = run({p, hex(kHelloUdp)}, false);
+  ASSERT_EQ(r.frames.size(), 2u);
+  EXPECT_EQ(r.frames[0], sendoff_test::cat(hex(kEthHdr), p));
+  EXPECT_EQ(r.frames[1].size(), 60u);
+  EXPECT_EQ(r.n_bytes, 9014u + 60u);
+}
+
+}  // namespace

@@ -1,0 +1,355 @@
+// SPDX-License-Identifier: MIT
+// The sendoff_tx top: descriptor ring, flow table and device memory built
+// by hand from nic_abi.hpp, frames checked against spelled-out bytes (scapy
+// built) or parsed field by field.
+#include "sendoff_tx/sendoff_tx.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <vector>
+
+#include "beats.hpp"
+#include "sendoff/inet_csum.hpp"
+
+namespace {
+
+using sendoff_test::be16;
+using sendoff_test::Bytes;
+using sendoff_test::hex;
+namespace abi = sendoff::abi;
+
+constexpr uint64_t kPayloadAddr = 0x10000;
+
+abi::FlowEntry default_flow() {
+  abi::FlowEntry f;
+  std::memset(&f, 0, sizeof f);
+  f.saddr = 0xC6120001;  // 198.18.0.1
+  f.daddr = 0xC6120002;
+  f.sport = 40000;
+  f.dport = 9000;
+  f.mtu = 1500;
+  f.protocol = 17;
+  f.flags = abi::FLOW_F_VALID;
+  const uint8_t dmac[6] = {0x02, 0, 0, 0, 0, 0x02}, smac[6] = {0x02, 0, 0, 0, 0, 0x01};
+  std::memcpy(f.dmac, dmac, 6);
+  std::memcpy(f.smac, smac, 6);
+  return f;
+}
+
+abi::TxDesc udp_desc(uint32_t len, uint16_t ip_id) {
+  abi::TxDesc d;
+  std::memset(&d, 0, sizeof d);
+  d.addr = kPayloadAddr;
+  d.len = len;
+  d.flow = 0;
+  d.flags = abi::TXD_L4_UDP;
+  d.ip_id = ip_id;
+  d.ttl = 64;
+  d.cookie = 0xC0FFEE;
+  return d;
+}
+
+// Device memory, flow table and ring registers around one sendoff_tx call.
+struct Nic {
+  static constexpr size_t kMemBytes = 2u << 20;
+  std::vector<ap_uint<512>> mem = std::vector<ap_uint<512>>(kMemBytes / 64);
+  std::vector<ap_uint<32>> flows = std::vector<ap_uint<32>>(sendoff::FLOW_TABLE_WORDS);
+  uint64_t ring_base = 0x1000;
+  uint32_t ring_size = 16;
+  uint32_t tail = 0;
+  uint32_t ctrl = abi::CTRL_ENABLE;
+  uint64_t frames = 0, bytes = 0;
+  uint32_t drops = 0, desc_errors = 0;
+
+  Nic() { set_flow(0, default_flow()); }
+
+  void put_bytes(uint64_t addr, const uint8_t* p, size_t n) {
+    for (size_t i = 0; i < n; ++i, ++addr) mem[addr / 64]((addr % 64) * 8 + 7, (addr % 64) * 8) = p[i];
+  }
+  void put_bytes(uint64_t addr, const Bytes& b) { put_bytes(addr, b.data(), b.size()); }
+  void set_flow(unsigned idx, const abi::FlowEntry& f) {
+    uint8_t raw[abi::FLOW_BYTES];
+    std::memcpy(raw, &f, sizeof raw);
+    for (unsigned k = 0; k < abi::FLOW_WORDS; ++k) {
+      uint32_t w = 0;
+      for (unsigned b = 0; b < 4; ++b) w |= static_cast<uint32_t>(raw[4 * k + b]) << (8 * b);
+      flows[idx * abi::FLOW_WORDS + k] = w;
+    }
+  }
+  // Ring entry of descriptor index i.
+  void post(uint32_t i, const abi::TxDesc& d) {
+    uint8_t raw[abi::TXD_BYTES];
+    std::memcpy(raw, &d, sizeof raw);
+    put_bytes(ring_base + (i % ring_size) * abi::TXD_BYTES, raw, sizeof raw);
+  }
+  std::vector<Bytes> run(uint32_t head) {
+    hls::stream<ap_axiu<SENDOFF_DATA_WIDTH, 0, 0, 0>> out("m_axis_tx");
+    ap_uint<32> t = tail;
+    ap_uint<64> f = 0, b = 0;
+    ap_uint<32> dr = 0, de = 0;
+    sendoff_tx(mem.data(), ring_base, ring_size, head, &t, flows.data(), ctrl, &f, &b, &dr, &de,
+               out);
+    tail = t.to_uint();
+    frames = f.to_uint64();
+    bytes = b.to_uint64();
+    drops = dr.to_uint();
+    desc_errors = de.to_uint();
+    return sendoff_test::read_packets(out);
+  }
+};
+
+const char* kHelloFrame =
+    "020000000002 020000000001 0800 450000291234400040119c68c6120001c6120002"
+    "9c4023280015b910 68656c6c6f2073656e646f6666";
+
+TEST(SendoffTx, UdpFrameMatchesReference) {
+  Nic nic;
+  const Bytes payload = hex("68656c6c6f2073656e646f6666");  // "hello sendoff"
+  nic.put_bytes(kPayloadAddr, payload);
+  abi::TxDesc d = udp_desc(13, 0x1234);
+  d.flags |= abi::TXD_F_DF;
+  nic.post(0, d);
+  std::vector<Bytes> frames = nic.run(1);
+  ASSERT_EQ(frames.size(), 1u);
+  EXPECT_EQ(frames[0], sendoff_test::cat(hex(kHelloFrame), Bytes(5, 0)));
+  EXPECT_EQ(nic.tail, 1u);
+  EXPECT_EQ(nic.frames, 1u);
+  EXPECT_EQ(nic.bytes, 60u);
+  EXPECT_EQ(nic.drops, 0u);
+  EXPECT_EQ(nic.desc_errors, 0u);
+
+  nic.ctrl |= abi::CTRL_FCS_APPEND;
+  nic.post(1, d);
+  frames = nic.run(2);
+  ASSERT_EQ(frames.size(), 1u);
+  EXPECT_EQ(frames[0], sendoff_test::cat(hex(kHelloFrame), hex("0000000000 bf47f476")));
+  EXPECT_EQ(nic.bytes, 60u);  // without the FCS
+}
+
+TEST(SendoffTx, EmptyDatagramIsPaddedTo60) {
+  Nic nic;
+  nic.post(0, udp_desc(0, 7));
+  const std::vector<Bytes> frames = nic.run(1);
+  ASSERT_EQ(frames.size(), 1u);
+  EXPECT_EQ(frames[0], sendoff_test::cat(hex("020000000002 020000000001 0800"
+                                             "4500001c000700004011eea2c6120001c6120002"
+                                             "9c4023280008b44d"),
+                                         Bytes(18, 0)));
+}
+
+// Parses the fragments of one UDP datagram as a receiver would and checks
+// them against Linux's rules for the given MTU.
+void expect_fragments(const std::vector<Bytes>& frames, const Bytes& payload, unsigned mtu,
+                      uint16_t id) {
+  const size_t per_frag = (mtu - 20) & ~7u;
+  const size_t l4_len = payload.size() + 8;
+  const size_t n = (l4_len + per_frag - 1) / per_frag;
+  ASSERT_EQ(frames.size(), n);
+  Bytes seg(l4_len);
+  for (size_t k = 0; k < n; ++k) {
+    const Bytes& f = frames[k];
+    ASSERT_GE(f.size(), 60u);
+    EXPECT_EQ(Bytes(f.begin(), f.begin() + 14), hex("020000000002 020000000001 0800"));
+    const Bytes ip(f.begin() + 14, f.end());
+    EXPECT_EQ(ip[0], 0x45);
+    const size_t tot = be16(ip, 2);
+    const size_t data = tot - 20;
+    EXPECT_EQ(data, k + 1 < n ? per_frag : l4_len - per_frag * (n - 1)) << "fragment " << k;
+    EXPECT_LE(tot, mtu);
+    EXPECT_EQ(be16(ip, 4), id);
+    const uint16_t frag = be16(ip, 6);
+    EXPECT_EQ(frag & 0x4000, 0) << "DF on a fragment";
+    EXPECT_EQ((frag & 0x2000) != 0, k + 1 < n) << "MF, fragment " << k;
+    EXPECT_EQ(static_cast<size_t>(frag & 0x1FFF) * 8, k * per_frag);
+    EXPECT_EQ(ip[8], 64);
+    EXPECT_EQ(ip[9], 17);
+    EXPECT_EQ(sendoff::inet_csum(ip.data(), 20), 0) << "header checksum, fragment " << k;
+    ASSERT_LE((frag & 0x1FFF) * 8u + data, seg.size());
+    std::copy(ip.begin() + 20, ip.begin() + 20 + data, seg.begin() + (frag & 0x1FFF) * 8);
+    EXPECT_EQ(f.size(), 14 + tot < 60 ? 60 : 14 + tot);
+  }
+  EXPECT_EQ(be16(seg, 0), 40000);
+  EXPECT_EQ(be16(seg, 2), 9000);
+  EXPECT_EQ(be16(seg, 4), l4_len);
+  Bytes ph = hex("c6120001 c6120002 0011");
+  ph.push_back(static_cast<uint8_t>(l4_len >> 8));
+  ph.push_back(static_cast<uint8_t>(l4_len));
+  EXPECT_EQ(sendoff::csum_finish(sendoff::csum_partial(
+                seg.data(), seg.size(), sendoff::csum_partial(ph.data(), ph.size(), 0))),
+            0)
+      << "UDP checksum over the reassembled datagram";
+  EXPECT_EQ(Bytes(seg.begin() + 8, seg.end()), payload);
+}
+
+TEST(SendoffTx, FragmentsAtMtu1500) {
+  for (uint32_t len : {1473u, 9000u, 65507u}) {
+    SCOPED_TRACE(len);
+    Nic nic;
+    const Bytes payload = sendoff_test::pattern(len, len);
+    nic.put_bytes(kPayloadAddr, payload);
+    nic.post(0, udp_desc(len, 0x4242));
+    const std::vector<Bytes> frames = nic.run(1);
+    expect_fragments(frames, payload, 1500, 0x4242);
+    EXPECT_EQ(nic.frames, frames.size());
+  }
+}
+
+TEST(SendoffTx, LargestUnfragmentedDatagram) {
+  Nic nic;
+  const Bytes payload = sendoff_test::pattern(1472, 1);
+  nic.put_bytes(kPayloadAddr, payload);
+  abi::TxDesc d = udp_desc(1472, 1);
+  d.flags |= abi::TXD_F_DF;
+  nic.post(0, d);
+  const std::vector<Bytes> frames = nic.run(1);
+  ASSERT_EQ(frames.size(), 1u);
+  ASSERT_EQ(frames[0].size(), 1514u);
+  EXPECT_EQ(be16(frames[0], 14 + 2), 1500);
+  EXPECT_EQ(be16(frames[0], 14 + 6), 0x4000);  // DF, no fragmentation
+  EXPECT_EQ(nic.desc_errors, 0u);
+}
+
+TEST(SendoffTx, RawUsesTheFlowProtocol) {
+  Nic nic;
+  abi::FlowEntry f = default_flow();
+  f.protocol = 253;
+  f.mtu = 9000;
+  nic.set_flow(7, f);
+  const Bytes l4 = sendoff_test::pattern(3000, 3);
+  nic.put_bytes(kPayloadAddr, l4);
+  abi::TxDesc d = udp_desc(3000, 0x0102);
+  d.flags = abi::TXD_L4_RAW;
+  d.flow = 7;
+  d.tos = 0x2e;
+  d.ttl = 3;
+  nic.post(0, d);
+  const std::vector<Bytes> frames = nic.run(1);
+  ASSERT_EQ(frames.size(), 1u);
+  const Bytes& fr = frames[0];
+  ASSERT_EQ(fr.size(), 14u + 20 + 3000);
+  EXPECT_EQ(Bytes(fr.begin() + 14, fr.begin() + 24), hex("452e 0bcc 0102 0000 03fd"));
+  EXPECT_EQ(Bytes(fr.begin() + 26, fr.begin() + 34), hex("c6120001 c6120002"));
+  EXPECT_EQ(sendoff::inet_csum(fr.data() + 14, 20), 0);
+  EXPECT_EQ(Bytes(fr.begin() + 34, fr.end()), l4);
+}
+
+struct BadCase {
+  const char* what;
+  abi::TxDesc desc;
+  bool is_drop;  // counted in drops, else in desc_errors
+};
+
+TEST(SendoffTx, RejectsBadDescriptorsWithoutAFrame) {
+  std::vector<BadCase> cases;
+  auto add = [&](const char* what, bool drop, auto mutate) {
+    abi::TxDesc d = udp_desc(100, 1);
+    mutate(d);
+    cases.push_back({what, d, drop});
+  };
+  add("flow index out of range", true, [](abi::TxDesc& d) { d.flow = abi::FLOW_TABLE_SIZE; });
+  add("flow not valid", true, [](abi::TxDesc& d) { d.flow = 5; });
+  add("flow MTU below 68", true, [](abi::TxDesc& d) { d.flow = 6; });
+  add("unknown flag bit", false, [](abi::TxDesc& d) { d.flags |= 1u << 5; });
+  add("L4 TCP", false, [](abi::TxDesc& d) { d.flags = abi::TXD_L4_TCP; });
+  add("L4 kind 3", false, [](abi::TxDesc& d) { d.flags = 3; });
+  add("reserved non-zero", false, [](abi::TxDesc& d) { d.rsvd = 1; });
+  add("payload not 64-byte aligned", false, [](abi::TxDesc& d) { d.addr = kPayloadAddr + 32; });
+  add("UDP len 65508", false, [](abi::TxDesc& d) { d.len = 65508; });
+  add("RAW len 65516", false, [](abi::TxDesc& d) {
+    d.flags = abi::TXD_L4_RAW;
+    d.len = 65516;
+  });
+  add("payload outside device memory", false, [](abi::TxDesc& d) { d.addr = sendoff::DEV_MEM_BYTES - 64; });
+  add("DF but needs fragmenting", false, [](abi::TxDesc& d) {
+    d.flags |= abi::TXD_F_DF;
+    d.len = 1473;
+  });
+  for (const BadCase& c : cases) {
+    SCOPED_TRACE(c.what);
+    Nic nic;
+    abi::FlowEntry invalid = default_flow();
+    invalid.flags = 0;
+    nic.set_flow(5, invalid);
+    abi::FlowEntry tiny = default_flow();
+    tiny.mtu = 67;
+    nic.set_flow(6, tiny);
+    nic.post(0, c.desc);
+    nic.post(1, udp_desc(100, 2));  // a good one after it still goes out
+    const std::vector<Bytes> frames = nic.run(2);
+    ASSERT_EQ(frames.size(), 1u);
+    EXPECT_EQ(be16(frames[0], 14 + 4), 2);
+    EXPECT_EQ(nic.tail, 2u);
+    EXPECT_EQ(nic.drops, c.is_drop ? 1u : 0u);
+    EXPECT_EQ(nic.desc_errors, c.is_drop ? 0u : 1u);
+    EXPECT_EQ(nic.frames, 1u);
+  }
+}
+
+TEST(SendoffTx, LimitsThemselvesAreAccepted) {
+  Nic nic;
+  abi::TxDesc udp = udp_desc(65507, 1);
+  abi::TxDesc raw = udp_desc(65515, 2);
+  raw.flags = abi::TXD_L4_RAW;
+  nic.post(0, udp);
+  nic.post(1, raw);
+  const std::vector<Bytes> frames = nic.run(2);
+  EXPECT_EQ(nic.desc_errors, 0u);
+  EXPECT_EQ(frames.size(), 90u);  // 45 fragments each
+}
+
+TEST(SendoffTx, RingIndexWrapsAround) {
+  Nic nic;
+  nic.ring_size = 4;
+  nic.tail = 0xFFFFFFFEu;  // indices are free-running mod 2^32
+  const uint32_t first = nic.tail;
+  for (uint32_t k = 0; k < 4; ++k) nic.post(first + k, udp_desc(10, static_cast<uint16_t>(100 + k)));
+  const std::vector<Bytes> frames = nic.run(first + 4);
+  ASSERT_EQ(frames.size(), 4u);
+  for (uint32_t k = 0; k < 4; ++k) EXPECT_EQ(be16(frames[k], 14 + 4), 100 + k);
+  EXPECT_EQ(nic.tail, 2u);
+}
+
+TEST(SendoffTx, DescriptorInUpperHalfOfAWord) {
+  Nic nic;
+  nic.ring_base = 0x1020;  // 32-byte aligned, not 64
+  nic.ring_size = 2;
+  nic.post(0, udp_desc(1, 0x11));
+  nic.post(1, udp_desc(2, 0x22));
+  const std::vector<Bytes> frames = nic.run(2);
+  ASSERT_EQ(frames.size(), 2u);
+  EXPECT_EQ(be16(frames[0], 14 + 4), 0x11);
+  EXPECT_EQ(be16(frames[1], 14 + 4), 0x22);
+}
+
+TEST(SendoffTx, IdleWhenDisabledOrRingUnusable) {
+  struct Setup {
+    const char* what;
+    uint32_t ctrl;
+    uint64_t base;
+    uint32_t size;
+  };
+  const Setup setups[] = {
+      {"not enabled", abi::CTRL_FCS_APPEND, 0x1000, 16},
+      {"size 0", abi::CTRL_ENABLE, 0x1000, 0},
+      {"size not a power of two", abi::CTRL_ENABLE, 0x1000, 3},
+      {"size above RING_SIZE_MAX", abi::CTRL_ENABLE, 0x1000, 2 * abi::RING_SIZE_MAX},
+      {"base not 32-byte aligned", abi::CTRL_ENABLE, 0x1010, 16},
+      {"ring past device memory", abi::CTRL_ENABLE, sendoff::DEV_MEM_BYTES - 256, 16},
+  };
+  for (const Setup& s : setups) {
+    SCOPED_TRACE(s.what);
+    Nic nic;
+    nic.post(0, udp_desc(10, 1));
+    nic.ctrl = s.ctrl;
+    nic.ring_base = s.base;
+    nic.ring_size = s.size;
+    nic.tail = 5;
+    const std::vector<Bytes> frames = nic.run(8);
+    EXPECT_TRUE(frames.empty());
+    EXPECT_EQ(nic.tail, 5u);
+    EXPECT_EQ(nic.frames + nic.drops + nic.desc_errors, 0u);
+  }
+}
+
+}  // namespace

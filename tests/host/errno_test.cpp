@@ -1,0 +1,347 @@
+// SPDX-License-Identifier: MIT
+// errno parity: every bad input of the UDP and raw send path, run against
+// the kernel's sockets and sendoff's in the same network namespace; both must
+// fail with Linux's errno, in Linux's order of checks.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <netinet/udp.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <vector>
+
+#include "socket_api.hpp"
+#include "syscall_matchers.hpp"
+#include "test_env.hpp"
+
+namespace {
+
+// A kernel-only address: above user space, so access_ok() fails.
+void* const kKernelPtr = reinterpret_cast<void*>(0xffff888000000000ull);
+// An unused MSG_* bit: unknown flags are ignored.
+constexpr int kUnknownFlag = 0x00400000;
+
+class SendErrno : public ::testing::TestWithParam<const SocketApi*> {
+ protected:
+  const SocketApi& api() const { return *GetParam(); }
+
+  int udp() {
+    int fd = api().socket(AF_INET, SOCK_DGRAM, 0);
+    EXPECT_GE(fd, 0) << strerror(errno);
+    fds_.push_back(fd);
+    return fd;
+  }
+  int raw(int protocol = 253) {
+    int fd = api().socket(AF_INET, SOCK_RAW, protocol);
+    EXPECT_GE(fd, 0) << strerror(errno);
+    fds_.push_back(fd);
+    return fd;
+  }
+  ssize_t sendto(int fd, const void* buf, size_t len, int flags, const sockaddr_in& to,
+                 socklen_t alen = sizeof(sockaddr_in)) {
+    return api().sendto(fd, buf, len, flags, reinterpret_cast<const sockaddr*>(&to), alen);
+  }
+  void TearDown() override {
+    for (int fd : fds_) api().close(fd);
+    test_env::drain_frames();
+  }
+
+  char buf_[65536] = {};
+  std::vector<int> fds_;
+};
+
+TEST_P(SendErrno, EbadfForNoFile) {
+  sockaddr_in to = test_env::peer(9000);
+  EXPECT_THAT(sendto(-1, buf_, 10, 0, to), SyscallFailsWithErrno(EBADF));
+  EXPECT_THAT(sendto(987654, buf_, 10, 0, to), SyscallFailsWithErrno(EBADF));
+  EXPECT_THAT(api().send(-1, buf_, 10, 0), SyscallFailsWithErrno(EBADF));
+}
+
+TEST_P(SendErrno, EnotsockForAFileThatIsNoSocket) {
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  sockaddr_in to = test_env::peer(9000);
+  EXPECT_THAT(sendto(fds[1], buf_, 10, 0, to), SyscallFailsWithErrno(ENOTSOCK));
+  close(fds[0]);
+  close(fds[1]);
+}
+
+TEST_P(SendErrno, EfaultBeforeEbadfForAKernelBuffer) {
+  // import_ubuf checks the range before the fd is looked up.
+  sockaddr_in to = test_env::peer(9000);
+  EXPECT_THAT(sendto(-1, kKernelPtr, 10, 0, to), SyscallFailsWithErrno(EFAULT));
+}
+
+TEST_P(SendErrno, EfaultForNullBufferWithLength) {
+  int fd = udp();
+  sockaddr_in to = test_env::peer(9000);
+  EXPECT_THAT(sendto(fd, nullptr, 10, 0, to), SyscallFailsWithErrno(EFAULT));
+  EXPECT_THAT(sendto(fd, nullptr, 0, 0, to), SyscallSucceedsWithValue(0));
+}
+
+TEST_P(SendErrno, EfaultForBadAddressPointer) {
+  int fd = udp();
+  EXPECT_THAT(api().sendto(fd, buf_, 10, 0, reinterpret_cast<const sockaddr*>(8), 16),
+              SyscallFailsWithErrno(EFAULT));
+}
+
+TEST_P(SendErrno, EinvalForAddressLength) {
+  int fd = udp();
+  sockaddr_in to = test_env::peer(9000);
+  EXPECT_THAT(sendto(fd, buf_, 10, 0, to, static_cast<socklen_t>(-1)),
+              SyscallFailsWithErrno(EINVAL));
+  EXPECT_THAT(sendto(fd, buf_, 10, 0, to, 129), SyscallFailsWithErrno(EINVAL));
+  EXPECT_THAT(sendto(fd, buf_, 10, 0, to, 15), SyscallFailsWithErrno(EINVAL));
+  EXPECT_THAT(sendto(fd, buf_, 10, 0, to, 0), SyscallFailsWithErrno(EINVAL));
+  // Up to sizeof(sockaddr_storage) is fine.
+  EXPECT_THAT(sendto(fd, buf_, 10, 0, to, 128), SyscallSucceedsWithValue(10));
+}
+
+TEST_P(SendErrno, EinvalForDestinationPortZero) {
+  int fd = udp();
+  EXPECT_THAT(sendto(fd, buf_, 10, 0, test_env::peer(0)), SyscallFailsWithErrno(EINVAL));
+}
+
+TEST_P(SendErrno, EafnosupportForOtherFamilies) {
+  int fd = udp();
+  sockaddr_in to = test_env::peer(9000);
+  to.sin_family = AF_INET6;
+  EXPECT_THAT(sendto(fd, buf_, 10, 0, to), SyscallFailsWithErrno(EAFNOSUPPORT));
+  to.sin_family = AF_UNSPEC;  // taken as AF_INET
+  EXPECT_THAT(sendto(fd, buf_, 10, 0, to), SyscallSucceedsWithValue(10));
+}
+
+TEST_P(SendErrno, EdestaddrreqWithoutDestination) {
+  int fd = udp();
+  EXPECT_THAT(api().send(fd, buf_, 10, 0), SyscallFailsWithErrno(EDESTADDRREQ));
+  int r = raw();
+  EXPECT_THAT(api().send(r, buf_, 10, 0), SyscallFailsWithErrno(EDESTADDRREQ));
+}
+
+TEST_P(SendErrno, EmsgsizeAboveTheLargestDatagram) {
+  int fd = udp();
+  sockaddr_in to = test_env::peer(9000);
+  static char big[70000];
+  EXPECT_THAT(sendto(fd, big, 65508, 0, to), SyscallFailsWithErrno(EMSGSIZE));
+  EXPECT_THAT(sendto(fd, big, 70000, 0, to), SyscallFailsWithErrno(EMSGSIZE));
+  EXPECT_THAT(sendto(fd, big, 65507, 0, to), SyscallSucceedsWithValue(65507));
+  int r = raw();
+  EXPECT_THAT(sendto(r, big, 65516, 0, to), SyscallFailsWithErrno(EMSGSIZE));
+  EXPECT_THAT(sendto(r, big, 65515, 0, to), SyscallSucceedsWithValue(65515));
+}
+
+TEST_P(SendErrno, EmsgsizeAboveMtuWithPmtudiscDo) {
+  int fd = udp();
+  int v = IP_PMTUDISC_DO;
+  ASSERT_THAT(api().setsockopt(fd, SOL_IP, IP_MTU_DISCOVER, &v, sizeof v), SyscallSucceeds());
+  sockaddr_in to = test_env::peer(9000);
+  EXPECT_THAT(sendto(fd, buf_, 1473, 0, to), SyscallFailsWithErrno(EMSGSIZE));
+  EXPECT_THAT(sendto(fd, buf_, 1472, 0, to), SyscallSucceedsWithValue(1472));
+}
+
+TEST_P(SendErrno, EmsgsizeForMoreThan1024Iovecs) {
+  int fd = udp();
+  sockaddr_in to = test_env::peer(9000);
+  std::vector<iovec> iov(1025, iovec{buf_, 1});
+  msghdr m{};
+  m.msg_name = &to;
+  m.msg_namelen = sizeof to;
+  m.msg_iov = iov.data();
+  m.msg_iovlen = 1025;
+  EXPECT_THAT(api().sendmsg(fd, &m, 0), SyscallFailsWithErrno(EMSGSIZE));
+  m.msg_iovlen = 1024;
+  EXPECT_THAT(api().sendmsg(fd, &m, 0), SyscallSucceedsWithValue(1024));
+}
+
+TEST_P(SendErrno, EopnotsuppForMsgOob) {
+  int fd = udp();
+  EXPECT_THAT(sendto(fd, buf_, 10, MSG_OOB, test_env::peer(9000)),
+              SyscallFailsWithErrno(EOPNOTSUPP));
+  int r = raw();
+  EXPECT_THAT(sendto(r, buf_, 10, MSG_OOB, test_env::peer(9000)),
+              SyscallFailsWithErrno(EOPNOTSUPP));
+}
+
+TEST_P(SendErrno, EaccesForBroadcastWithoutSoBroadcast) {
+  int fd = udp();
+  sockaddr_in to = test_env::subnet_broadcast(9000);
+  EXPECT_THAT(sendto(fd, buf_, 10, 0, to), SyscallFailsWithErrno(EACCES));
+  int one = 1;
+  ASSERT_THAT(api().setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof one), SyscallSucceeds());
+  EXPECT_THAT(sendto(fd, buf_, 10, 0, to), SyscallSucceedsWithValue(10));
+}
+
+TEST_P(SendErrno, EnetunreachOffTheSubnetWithoutGateway) {
+  int fd = udp();
+  EXPECT_THAT(sendto(fd, buf_, 10, 0, test_env::unreachable(9000)),
+              SyscallFailsWithErrno(ENETUNREACH));
+  EXPECT_THAT(sendto(fd, buf_, 10, 0, test_env::limited_broadcast(9000)),
+              SyscallFailsWithErrno(ENETUNREACH));
+}
+
+TEST_P(SendErrno, EpipeWithoutSigpipeAfterShutWr) {
+  int fd = udp();
+  sockaddr_in to = test_env::peer(9000);
+  ASSERT_THAT(api().connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to), SyscallSucceeds());
+  ASSERT_THAT(api().shutdown(fd, SHUT_WR), SyscallSucceeds());
+  sigset_t block, pending;
+  sigemptyset(&block);
+  sigaddset(&block, SIGPIPE);
+  ASSERT_EQ(pthread_sigmask(SIG_BLOCK, &block, nullptr), 0);
+  EXPECT_THAT(api().send(fd, buf_, 10, 0), SyscallFailsWithErrno(EPIPE));
+  sigpending(&pending);
+  EXPECT_FALSE(sigismember(&pending, SIGPIPE));
+  pthread_sigmask(SIG_UNBLOCK, &block, nullptr);
+}
+
+TEST_P(SendErrno, ShutdownOfAnUnconnectedSocketIsEnotconnButTakes) {
+  int fd = udp();
+  EXPECT_THAT(api().shutdown(fd, SHUT_WR), SyscallFailsWithErrno(ENOTCONN));
+  EXPECT_THAT(sendto(fd, buf_, 10, 0, test_env::peer(9000)), SyscallFailsWithErrno(EPIPE));
+  EXPECT_THAT(api().shutdown(fd, 3), SyscallFailsWithErrno(EINVAL));
+}
+
+TEST_P(SendErrno, EinvalForMsgCmsgCompat) {
+  int fd = udp();
+  sockaddr_in to = test_env::peer(9000);
+  iovec iov{buf_, 10};
+  msghdr m{};
+  m.msg_name = &to;
+  m.msg_namelen = sizeof to;
+  m.msg_iov = &iov;
+  m.msg_iovlen = 1;
+  EXPECT_THAT(api().sendmsg(fd, &m, static_cast<int>(0x80000000u)),
+              SyscallFailsWithErrno(EINVAL));
+  // Checked before the fd is looked up.
+  EXPECT_THAT(api().sendmsg(-1, &m, static_cast<int>(0x80000000u)),
+              SyscallFailsWithErrno(EINVAL));
+}
+
+TEST_P(SendErrno, UnknownFlagBitsAreIgnored) {
+  int fd = udp();
+  EXPECT_THAT(sendto(fd, buf_, 10, kUnknownFlag, test_env::peer(9000)),
+              SyscallSucceedsWithValue(10));
+}
+
+TEST_P(SendErrno, AutobindHappensEvenWhenTheSendFails) {
+  int fd = udp();
+  EXPECT_THAT(sendto(fd, buf_, 10, 0, test_env::peer(0)), SyscallFailsWithErrno(EINVAL));
+  sockaddr_in me{};
+  socklen_t len = sizeof me;
+  ASSERT_THAT(api().getsockname(fd, reinterpret_cast<sockaddr*>(&me), &len), SyscallSucceeds());
+  EXPECT_GE(ntohs(me.sin_port), 32768);
+  EXPECT_LE(ntohs(me.sin_port), 60999);
+}
+
+TEST_P(SendErrno, SendmmsgStopsAtTheFirstError) {
+  int fd = udp();
+  sockaddr_in good = test_env::peer(9000), bad = test_env::peer(0);
+  iovec iov{buf_, 10};
+  mmsghdr v[3] = {};
+  sockaddr_in* to[3] = {&good, &bad, &good};
+  for (int i = 0; i < 3; ++i) {
+    v[i].msg_hdr.msg_name = to[i];
+    v[i].msg_hdr.msg_namelen = sizeof good;
+    v[i].msg_hdr.msg_iov = &iov;
+    v[i].msg_hdr.msg_iovlen = 1;
+  }
+  EXPECT_THAT(api().sendmmsg(fd, v, 3, 0), SyscallSucceedsWithValue(1));
+  EXPECT_EQ(v[0].msg_len, 10u);
+  // With the failure first, the error itself is returned.
+  EXPECT_THAT(api().sendmmsg(fd, v + 1, 2, 0), SyscallFailsWithErrno(EINVAL));
+  v[1].msg_hdr.msg_name = &good;
+  EXPECT_THAT(api().sendmmsg(fd, v, 3, 0), SyscallSucceedsWithValue(3));
+}
+
+TEST_P(SendErrno, ControlMessagesAreChecked) {
+  int fd = udp();
+  sockaddr_in to = test_env::peer(9000);
+  iovec iov{buf_, 10};
+  alignas(cmsghdr) char ctl[CMSG_SPACE(sizeof(int))] = {};
+  msghdr m{};
+  m.msg_name = &to;
+  m.msg_namelen = sizeof to;
+  m.msg_iov = &iov;
+  m.msg_iovlen = 1;
+  m.msg_control = ctl;
+  m.msg_controllen = sizeof ctl;
+  cmsghdr* c = CMSG_FIRSTHDR(&m);
+  c->cmsg_level = SOL_IP;
+  c->cmsg_type = IP_TTL;
+  c->cmsg_len = CMSG_LEN(sizeof(int));
+  int ttl = 0;
+  memcpy(CMSG_DATA(c), &ttl, sizeof ttl);
+  EXPECT_THAT(api().sendmsg(fd, &m, 0), SyscallFailsWithErrno(EINVAL));
+  ttl = 7;
+  memcpy(CMSG_DATA(c), &ttl, sizeof ttl);
+  EXPECT_THAT(api().sendmsg(fd, &m, 0), SyscallSucceedsWithValue(10));
+  c->cmsg_type = 4242;  // unknown SOL_IP type
+  EXPECT_THAT(api().sendmsg(fd, &m, 0), SyscallFailsWithErrno(EINVAL));
+  c->cmsg_len = 1000;  // longer than the buffer
+  EXPECT_THAT(api().sendmsg(fd, &m, 0), SyscallFailsWithErrno(EINVAL));
+}
+
+TEST_P(SendErrno, SocketCreationErrors) {
+  EXPECT_THAT(api().socket(AF_INET, SOCK_DGRAM | 0x100, 0), SyscallFailsWithErrno(EINVAL));
+  EXPECT_THAT(api().socket(AF_INET, SOCK_DGRAM, 300), SyscallFailsWithErrno(EINVAL));
+  EXPECT_THAT(api().socket(AF_INET, SOCK_DGRAM, IPPROTO_TCP), SyscallFailsWithErrno(EPROTONOSUPPORT));
+  EXPECT_THAT(api().socket(AF_INET, SOCK_RAW, 0), SyscallFailsWithErrno(EPROTONOSUPPORT));
+  EXPECT_THAT(api().socket(AF_INET, 15, 0), SyscallFailsWithErrno(EINVAL));
+  EXPECT_THAT(api().socket(-1, SOCK_DGRAM, 0), SyscallFailsWithErrno(EAFNOSUPPORT));
+}
+
+TEST_P(SendErrno, SocketOptionsFollowLinux) {
+  int fd = udp();
+  int v = 10000;
+  ASSERT_THAT(api().setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &v, sizeof v), SyscallSucceeds());
+  socklen_t len = sizeof v;
+  ASSERT_THAT(api().getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &v, &len), SyscallSucceeds());
+  EXPECT_EQ(v, 20000);  // doubled
+  v = 1;
+  ASSERT_THAT(api().setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &v, sizeof v), SyscallSucceeds());
+  ASSERT_THAT(api().getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &v, &len), SyscallSucceeds());
+  EXPECT_EQ(v, 4608);  // SOCK_MIN_SNDBUF
+  v = 0;
+  EXPECT_THAT(api().setsockopt(fd, SOL_IP, IP_TTL, &v, sizeof v), SyscallFailsWithErrno(EINVAL));
+  v = 256;
+  EXPECT_THAT(api().setsockopt(fd, SOL_IP, IP_TTL, &v, sizeof v), SyscallFailsWithErrno(EINVAL));
+  v = 6;
+  EXPECT_THAT(api().setsockopt(fd, SOL_IP, IP_MTU_DISCOVER, &v, sizeof v),
+              SyscallFailsWithErrno(EINVAL));
+  EXPECT_THAT(api().setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &v, 2), SyscallFailsWithErrno(EINVAL));
+  EXPECT_THAT(api().setsockopt(fd, SOL_SOCKET, SO_BROADCAST, nullptr, sizeof v),
+              SyscallFailsWithErrno(EFAULT));
+  v = 9;
+  ASSERT_THAT(api().setsockopt(fd, SOL_IP, IP_TTL, &v, sizeof v), SyscallSucceeds());
+  v = -1;
+  ASSERT_THAT(api().getsockopt(fd, SOL_IP, IP_TTL, &v, &len), SyscallSucceeds());
+  EXPECT_EQ(v, 9);
+  v = -1;  // back to the default
+  ASSERT_THAT(api().setsockopt(fd, SOL_IP, IP_TTL, &v, sizeof v), SyscallSucceeds());
+  ASSERT_THAT(api().getsockopt(fd, SOL_IP, IP_TTL, &v, &len), SyscallSucceeds());
+  EXPECT_EQ(v, 64);
+}
+
+TEST_P(SendErrno, BindErrors) {
+  int a = udp(), b = udp();
+  sockaddr_in me{};
+  me.sin_family = AF_INET;
+  me.sin_addr.s_addr = htonl(0xC6120001);
+  me.sin_port = htons(40000);
+  auto* sa = reinterpret_cast<sockaddr*>(&me);
+  EXPECT_THAT(api().bind(a, sa, 8), SyscallFailsWithErrno(EINVAL));
+  ASSERT_THAT(api().bind(a, sa, sizeof me), SyscallSucceeds());
+  EXPECT_THAT(api().bind(a, sa, sizeof me), SyscallFailsWithErrno(EINVAL));
+  EXPECT_THAT(api().bind(b, sa, sizeof me), SyscallFailsWithErrno(EADDRINUSE));
+  me.sin_addr.s_addr = htonl(0xC6120063);  // 198.18.0.99: not ours
+  EXPECT_THAT(api().bind(b, sa, sizeof me), SyscallFailsWithErrno(EADDRNOTAVAIL));
+  me.sin_family = AF_INET6;
+  EXPECT_THAT(api().bind(b, sa, sizeof me), SyscallFailsWithErrno(EAFNOSUPPORT));
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, SendErrno, ::testing::Values(&kernel_api(), &sendoff_api()),
+                         [](const auto& info) { return info.param->name; });
+
+}  // namespace

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: MIT
+#include "test_env.hpp"
+
+#include <gtest/gtest.h>
+#include <sched.h>
+
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <mutex>
+
+#include "sendoff/memory_sink.hpp"
+#include "sendoff/sendoff.h"
+#include "sendoff/stack.hpp"
+
+namespace test_env {
+
+namespace {
+
+// The MAC side of the test NIC: frames into a MemorySink, unless paused,
+// when deliver() holds the NIC until the test resumes it.
+class PausableMac : public sendoff::FrameSink {
+ public:
+  int deliver(const uint8_t* frame, size_t len) override {
+    std::unique_lock<std::mutex> l(m_);
+    cv_.wait(l, [&] { return !paused_; });
+    l.unlock();
+    return frames_.deliver(frame, len);
+  }
+  void pause(bool p) {
+    std::lock_guard<std::mutex> l(m_);
+    paused_ = p;
+    cv_.notify_all();
+  }
+  sendoff::MemorySink frames_;
+
+ private:
+  std::mutex m_;
+  std::condition_variable cv_;
+  bool paused_ = false;
+};
+
+PausableMac mac;
+
+void run(const char* cmd) {
+  if (system(cmd) != 0) {
+    fprintf(stderr, "test_env: '%s' failed\n", cmd);
+    exit(1);
+  }
+}
+
+// A private network namespace for this process: the kernel's side of the
+// parity tests sends into a veth pair nobody else sees.
+void enter_netns() {
+  if (unshare(CLONE_NEWNET) != 0) {
+    perror("test_env: unshare(CLONE_NEWNET) (run as root)");
+    exit(1);
+  }
+  run("ip link set lo up && "
+      "ip link add so0 address 02:00:00:00:00:01 type veth peer name so1 "
+      "address 02:00:00:00:00:02 && "
+      "ip addr add 198.18.0.1/16 dev so0 && ip link set so0 up && ip link set so1 up && "
+      "ip neigh add 198.18.0.2 lladdr 02:00:00:00:00:02 dev so0 nud permanent");
+}
+
+void open_stack() {
+  sendoff::NetConfig cfg;
+  std::string err;
+  if (!cfg.set_local("198.18.0.1/16", &err) || !cfg.set_mac("02:00:00:00:00:01", &err) ||
+      !cfg.add_neigh("198.18.0.2=02:00:00:00:00:02", &err)) {
+    fprintf(stderr, "test_env: %s\n", err.c_str());
+    exit(1);
+  }
+  sendoff::DeviceOptions opts;
+  opts.backend = "csim";
+  opts.sink = &mac;
+  if (!sendoff::stack_init(cfg, opts, &err)) {
+    fprintf(stderr, "test_env: %s\n", err.c_str());
+    exit(1);
+  }
+}
+
+}  // namespace
+
+sockaddr_in addr(uint32_t ip, uint16_t port) {
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(ip);
+  a.sin_port = htons(port);
+  return a;
+}
+
+std::vector<Frame> take_frames() {
+  sendoff::stack_flush();
+  return mac.frames_.take_all();
+}
+
+void drain_frames() { take_frames(); }
+
+void pause_mac(bool paused) { mac.pause(paused); }
+
+}  // namespace test_env
+
+int main(int argc, char** argv) {
+  ::testing::InitGoogleTest(&argc, argv);
+  if (::testing::GTEST_FLAG(list_tests)) return RUN_ALL_TESTS();
+  test_env::enter_netns();
+  test_env::open_stack();
+  int r = RUN_ALL_TESTS();
+  test_env::pause_mac(false);
+  sendoff::stack_fini();
+  return r;
+}

@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: MIT
+// The world the host tests run in: the test binary moves itself into a new
+// network namespace (gone when the process exits, even on a crash) with a
+// veth pair on 198.18.0.1/16 for the kernel's sockets, and opens sendoff's
+// stack on the csim device with the same address, MAC and neighbour, its
+// frames collected in memory.
+#ifndef SENDOFF_TESTS_TEST_ENV_HPP
+#define SENDOFF_TESTS_TEST_ENV_HPP
+
+#include <netinet/in.h>
+
+#include <chrono>
+#include <cstdint>
+#include <vector>
+
+namespace test_env {
+
+constexpr uint32_t kLocal = 0xC6120001;     // 198.18.0.1/16
+constexpr uint32_t kPeer = 0xC6120002;      // 198.18.0.2, static neighbour
+constexpr uint8_t kLocalMac[6] = {0x02, 0, 0, 0, 0, 0x01};
+constexpr uint8_t kPeerMac[6] = {0x02, 0, 0, 0, 0, 0x02};
+
+sockaddr_in addr(uint32_t ip, uint16_t port);
+inline sockaddr_in peer(uint16_t port) { return addr(kPeer, port); }
+inline sockaddr_in subnet_broadcast(uint16_t port) { return addr(0xC612FFFF, port); }
+// Inside 198.18.0.0/15 but off our /16, and there is no gateway.
+inline sockaddr_in unreachable(uint16_t port) { return addr(0xC6130009, port); }
+inline sockaddr_in limited_broadcast(uint16_t port) { return addr(0xFFFFFFFF, port); }
+
+using Frame = std::vector<uint8_t>;
+// Waits until the NIC sent everything posted, then takes its frames.
+std::vector<Frame> take_frames();
+// Drops whatever frames are queued.
+void drain_frames();
+// While paused, the MAC side accepts nothing: the NIC stalls and the TX
+// ring fills, as under link-level backpressure.
+void pause_mac(bool paused);
+
+}  // namespace test_env
+
+#endif  // SENDOFF_TESTS_TEST_ENV_HPP
