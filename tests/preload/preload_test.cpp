@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: MIT
+// LD_PRELOAD end to end: an unmodified C program (udp_client.c) sends through
+// libsendoff_preload.so; the frames sendoff's NIC wrote to a pcap carry its
+// datagrams, in order. The test runs in a private, empty network namespace,
+// so a datagram that slipped past the interposer to the kernel has no route
+// and fails the client rather than leaving the machine.
+#include <gtest/gtest.h>
+#include <sched.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#ifndef SENDOFF_PRELOAD_LIB
+#error "SENDOFF_PRELOAD_LIB must name libsendoff_preload.so"
+#endif
+
+namespace {
+
+std::vector<std::string> udp_payloads_from_pcap(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  std::vector<uint8_t> b((std::istreambuf_iterator<char>(f)), {});
+  std::vector<std::string> out;
+  size_t off = 24;  // pcap file header
+  while (off + 16 <= b.size()) {
+    uint32_t caplen = b[off + 8] | b[off + 9] << 8 | b[off + 10] << 16 | b[off + 11] << 24;
+    const uint8_t* fr = b.data() + off + 16;
+    off += 16 + caplen;
+    if (caplen < 42 || fr[23] != 17) continue;
+    size_t udp_len = fr[38] << 8 | fr[39];
+    out.emplace_back(reinterpret_cast<const char*>(fr + 42), udp_len - 8);
+  }
+  return out;
+}
+
+TEST(Preload, AnUnmodifiedProgramSendsThroughSendoff) {
+  ASSERT_EQ(unshare(CLONE_NEWNET), 0) << "needs root";
+  char dir[] = "/tmp/sendoff-preload-XXXXXX";
+  ASSERT_NE(mkdtemp(dir), nullptr);
+  const std::string conf = std::string(dir) + "/sendoff.conf";
+  const std::string pcap = std::string(dir) + "/out.pcap";
+  std::ofstream(conf) << "local 198.18.0.1/15\nneigh 198.18.0.2 02:00:00:00:00:02\n";
+
+  pid_t pid = fork();
+  if (pid == 0) {
+    setenv("LD_PRELOAD", SENDOFF_PRELOAD_LIB, 1);
+    setenv("SENDOFF_CONFIG", conf.c_str(), 1);
+    setenv("SENDOFF_PCAP", pcap.c_str(), 1);
+    execl(SENDOFF_UDP_CLIENT, SENDOFF_UDP_CLIENT, "25", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status));
+  ASSERT_EQ(WEXITSTATUS(status), 0);
+
+  std::vector<std::string> got = udp_payloads_from_pcap(pcap);
+  std::vector<std::string> want;
+  for (int i = 0; i < 25; ++i) want.push_back("datagram " + std::to_string(i));
+  want.insert(want.end(), {"via send", "via write", "via sendmsg"});
+  EXPECT_EQ(got, want);
+  unlink(conf.c_str());
+  unlink(pcap.c_str());
+  rmdir(dir);
+}
+
+}  // namespace
