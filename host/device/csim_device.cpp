@@ -7,6 +7,11 @@
 // byte a % 64 of word a / 64). Allocation is a bump allocator that never
 // frees; address 0 .. kFirstAddr-1 is never handed out, so 0 is no buffer.
 //
+// Host writes reach the NIC's side as posted writes do on PCIe: in order,
+// queued by dma_sync_to_device() and FLOW_COMMIT, and applied by the worker
+// before it next runs the kernel. So the host never waits for a kernel run
+// to finish just to write memory or a flow.
+//
 // The worker runs sendoff_tx one descriptor at a time (head = tail + 1),
 // delivers the frames to the sink in order (deliver() may block: MAC
 // backpressure stalls the NIC), and only then advances RING_TAIL and wakes
@@ -55,10 +60,18 @@ class CsimDevice final : public Device {
   void worker_main();
   void flow_commit();  // mu_ held
 
+  // A host write not yet applied to the NIC's side.
+  struct Posted {
+    bool flow;            // a FLOW_COMMIT, else a memory sync
+    uint64_t addr, len;   // memory sync: device byte range
+    uint32_t index;       // flow commit: entry and its words
+    uint32_t words[abi::FLOW_WORDS];
+  };
+  void apply_posted(const std::vector<Posted>& ops);  // worker thread
+
   FrameSink* const sink_;
 
-  // Device memory and flow table: the NIC's side, guarded by nic_mu_.
-  std::mutex nic_mu_;
+  // Device memory and flow table: the NIC's side, touched by the worker only.
   uint8_t* host_mem_ = nullptr;     // the host's side (mmap, zero until written)
   mem_word_t* dev_mem_ = nullptr;   // the NIC's side (mmap, huge pages when possible)
   std::vector<ap_uint<32>> flow_table_;
@@ -77,6 +90,7 @@ class CsimDevice final : public Device {
   uint32_t tail_ = 0;
   uint32_t flow_index_ = 0;
   uint32_t flow_data_[abi::FLOW_WORDS] = {};
+  std::vector<Posted> posted_;  // host writes in order, for the worker
   uint64_t frames_ = 0;
   uint64_t bytes_ = 0;
   uint32_t drops_ = 0;
@@ -187,9 +201,35 @@ void CsimDevice::reg_write(uint32_t off, uint32_t val) {
 
 void CsimDevice::flow_commit() {
   if (flow_index_ >= abi::FLOW_TABLE_SIZE) return;
-  std::lock_guard<std::mutex> nic(nic_mu_);
-  for (unsigned k = 0; k < abi::FLOW_WORDS; ++k)
-    flow_table_[flow_index_ * abi::FLOW_WORDS + k] = flow_data_[k];
+  Posted p{};
+  p.flow = true;
+  p.index = flow_index_;
+  std::memcpy(p.words, flow_data_, sizeof p.words);
+  posted_.push_back(p);
+}
+
+void CsimDevice::apply_posted(const std::vector<Posted>& ops) {
+  for (const Posted& p : ops) {
+    if (p.flow) {
+      for (unsigned k = 0; k < abi::FLOW_WORDS; ++k)
+        flow_table_[p.index * abi::FLOW_WORDS + k] = p.words[k];
+      continue;
+    }
+    uint64_t a = p.addr;
+    const uint64_t end = a + p.len;
+    while (a < end) {
+      mem_word_t& w = dev_mem_[a / MEM_WORD_BYTES];
+      if (a % 8 == 0 && end - a >= 8) {
+        uint64_t v;
+        std::memcpy(&v, host_mem_ + a, 8);  // little-endian host
+        w(8 * (a % MEM_WORD_BYTES) + 63, 8 * (a % MEM_WORD_BYTES)) = v;
+        a += 8;
+      } else {
+        w(8 * (a % MEM_WORD_BYTES) + 7, 8 * (a % MEM_WORD_BYTES)) = host_mem_[a];
+        a += 1;
+      }
+    }
+  }
 }
 
 DmaBuffer CsimDevice::dma_alloc(size_t bytes) {
@@ -210,21 +250,12 @@ void CsimDevice::dma_sync_to_device(const DmaBuffer& buf, size_t off, size_t len
   if (buf.host == nullptr || buf.host != host_mem_ + buf.dev_addr || buf.dev_addr >= DEV_MEM_BYTES ||
       off > buf.size || len > buf.size - off || buf.size > DEV_MEM_BYTES - buf.dev_addr)
     return;
-  uint64_t a = buf.dev_addr + off;
-  const uint64_t end = a + len;
-  std::lock_guard<std::mutex> nic(nic_mu_);
-  while (a < end) {
-    mem_word_t& w = dev_mem_[a / MEM_WORD_BYTES];
-    if (a % 8 == 0 && end - a >= 8) {
-      uint64_t v;
-      std::memcpy(&v, host_mem_ + a, 8);  // little-endian host
-      w(8 * (a % MEM_WORD_BYTES) + 63, 8 * (a % MEM_WORD_BYTES)) = v;
-      a += 8;
-    } else {
-      w(8 * (a % MEM_WORD_BYTES) + 7, 8 * (a % MEM_WORD_BYTES)) = host_mem_[a];
-      a += 1;
-    }
-  }
+  if (len == 0) return;
+  Posted p{};
+  p.addr = buf.dev_addr + off;
+  p.len = len;
+  std::lock_guard<std::mutex> lk(mu_);
+  posted_.push_back(p);
 }
 
 void CsimDevice::wait_progress(uint32_t timeout_us) {
@@ -246,17 +277,17 @@ void CsimDevice::worker_main() {
     const uint32_t ctrl = ctrl_;
     const uint64_t writes = writes_;
     in_flight_ = true;
+    std::vector<Posted> posted;
+    posted.swap(posted_);
     lk.unlock();
 
     hls::stream<beat_t> out("m_axis_tx");
     ap_uint<32> new_tail = tail;
     ap_uint<64> frames = 0, bytes = 0;
     ap_uint<32> drops = 0, desc_errors = 0;
-    {
-      std::lock_guard<std::mutex> nic(nic_mu_);
-      sendoff_tx(dev_mem_, base, size, tail + 1, &new_tail, flow_table_.data(), ctrl,
-                 &frames, &bytes, &drops, &desc_errors, out);
-    }
+    apply_posted(posted);
+    sendoff_tx(dev_mem_, base, size, tail + 1, &new_tail, flow_table_.data(), ctrl, &frames,
+               &bytes, &drops, &desc_errors, out);
 
     // The MAC side: beats to frames, delivered in order.
     std::vector<uint8_t> frame;

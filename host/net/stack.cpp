@@ -99,10 +99,13 @@ NicCounters stack_counters() {
   if (!n) return c;
   std::lock_guard<std::mutex> g(n->lock);
   Device* d = n->dev.get();
-  c.frames = d->reg_read(abi::REG_STAT_FRAMES_LO) |
-             uint64_t{d->reg_read(abi::REG_STAT_FRAMES_HI)} << 32;
-  c.bytes = d->reg_read(abi::REG_STAT_BYTES_LO) |
-            uint64_t{d->reg_read(abi::REG_STAT_BYTES_HI)} << 32;
+  // LO first: reading it latches HI (nic_abi.hpp).
+  auto read64 = [d](uint32_t lo) {
+    uint64_t v = d->reg_read(lo);
+    return v | uint64_t{d->reg_read(lo + 4)} << 32;
+  };
+  c.frames = read64(abi::REG_STAT_FRAMES_LO);
+  c.bytes = read64(abi::REG_STAT_BYTES_LO);
   c.drops = d->reg_read(abi::REG_STAT_DROPS);
   c.desc_errors = d->reg_read(abi::REG_STAT_DESC_ERRORS);
   return c;
