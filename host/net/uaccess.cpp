@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "uaccess.hpp"
 
+#include <pthread.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -11,6 +12,13 @@ namespace {
 // x86-64 TASK_SIZE_MAX with 4-level paging: the top of user space.
 constexpr uintptr_t kTaskSizeMax = (uintptr_t{1} << 47) - 4096;
 constexpr size_t kIovMax = 1024;  // process_vm_readv's segment limit a call
+
+// getpid() is a syscall on every call in current glibc; cache it, and take
+// it anew in the child of a fork.
+pid_t cached_pid = [] {
+  pthread_atfork(nullptr, nullptr, [] { cached_pid = getpid(); });
+  return getpid();
+}();
 }  // namespace
 
 bool access_ok(const void* p, size_t len) {
@@ -22,7 +30,7 @@ int copy_from_user(void* dst, const void* src, size_t len) {
   if (len == 0) return 0;
   iovec local{dst, len};
   iovec remote{const_cast<void*>(src), len};
-  ssize_t r = process_vm_readv(getpid(), &local, 1, &remote, 1, 0);
+  ssize_t r = process_vm_readv(cached_pid, &local, 1, &remote, 1, 0);
   return r == static_cast<ssize_t>(len) ? 0 : -EFAULT;
 }
 
@@ -30,7 +38,7 @@ int copy_to_user(void* dst, const void* src, size_t len) {
   if (len == 0) return 0;
   iovec local{const_cast<void*>(src), len};
   iovec remote{dst, len};
-  ssize_t r = process_vm_writev(getpid(), &local, 1, &remote, 1, 0);
+  ssize_t r = process_vm_writev(cached_pid, &local, 1, &remote, 1, 0);
   return r == static_cast<ssize_t>(len) ? 0 : -EFAULT;
 }
 
@@ -43,7 +51,7 @@ int copy_from_user_iov(uint8_t* dst, const iovec* iov, size_t iovlen, size_t len
     if (want > len - done) want = len - done;
     if (want) {
       iovec local{dst + done, want};
-      ssize_t r = process_vm_readv(getpid(), &local, 1, iov + i, n, 0);
+      ssize_t r = process_vm_readv(cached_pid, &local, 1, iov + i, n, 0);
       if (r != static_cast<ssize_t>(want)) return -EFAULT;
     }
     done += want;
