@@ -8,8 +8,8 @@
 namespace sendoff {
 namespace cli {
 
-std::string errno_name(int err);      // "EMSGSIZE"; "errno 4242" when unknown
-std::string errno_message(int err);   // "EMSGSIZE (Message too long)"
+std::string errno_name(int err);     // "EMSGSIZE"; "errno 4242" when unknown
+std::string errno_message(int err);  // "EMSGSIZE (Message too long)"
 
 }  // namespace cli
 }  // namespace sendoff

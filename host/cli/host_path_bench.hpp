@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The host-path benchmark: ns per send() through sendoff (the call until the
-// TX descriptor is posted) and through the kernel's own UDP sendto() to a
-// veth peer, in the same run, same payloads, same batching.
+// TX descriptor is posted and the doorbell written) and through the kernel's
+// own UDP sendto() to a veth peer, in the same run, same payloads, same
+// batching.
 #ifndef SENDOFF_CLI_HOST_PATH_BENCH_HPP
 #define SENDOFF_CLI_HOST_PATH_BENCH_HPP
 
@@ -12,11 +13,22 @@
 namespace sendoff {
 namespace cli {
 
+// ns per call over the timed batches: the median of the batch means (robust
+// against a preempted batch) and the plain mean.
+struct SendTiming {
+  double median_ns = 0;
+  double mean_ns = 0;
+};
+
 struct HostPathResult {
-  unsigned payload = 0;      // bytes per send
-  uint64_t calls = 0;        // timed calls per side
-  double sendoff_ns = 0;     // mean ns per so_sendto()
-  double kernel_ns = 0;      // mean ns per sendto(2)
+  unsigned payload = 0;  // bytes per send
+  uint64_t calls = 0;    // timed calls per column
+  // sendoff with the NIC held at its MAC while a batch runs: the host path alone.
+  SendTiming sendoff;
+  // sendoff with the csim NIC free to run on the other core meanwhile: what a
+  // simulation host sees, not what a card would cost.
+  SendTiming sendoff_nic_running;
+  SendTiming kernel;  // sendto(2) on a UDP socket to a veth peer
 };
 
 // Fills one result per payload size. Needs root (a network namespace for the

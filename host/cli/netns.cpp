@@ -99,8 +99,8 @@ std::unique_ptr<VethPair> VethPair::create(const VethSpec& spec, std::string* er
   if (!(p->b_ = Netns::create(base + "b", err))) return nullptr;
 
   // Created straight inside the two namespaces: nothing appears in ours.
-  if (!run_ip({"link", "add", spec.a.ifname, "netns", p->a_->name(), "type", "veth", "peer",
-               "name", spec.b.ifname, "netns", p->b_->name()},
+  if (!run_ip({"link", "add", spec.a.ifname, "netns", p->a_->name(), "type", "veth", "peer", "name",
+               spec.b.ifname, "netns", p->b_->name()},
               err))
     return nullptr;
 
@@ -118,9 +118,9 @@ std::unique_ptr<VethPair> VethPair::create(const VethSpec& spec, std::string* er
         !s.ns.ip({"addr", "add", s.self.cidr, "dev", dev}, err) ||
         !s.ns.ip({"link", "set", "dev", dev, "up"}, err) ||
         !s.ns.ip({"link", "set", "dev", "lo", "up"}, err) ||
-        !s.ns.ip({"neigh", "replace", peer_ip, "lladdr", s.peer.mac, "dev", dev, "nud",
-                  "permanent"},
-                 err))
+        !s.ns.ip(
+            {"neigh", "replace", peer_ip, "lladdr", s.peer.mac, "dev", dev, "nud", "permanent"},
+            err))
       return nullptr;
   }
   return p;

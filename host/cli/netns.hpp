@@ -88,8 +88,7 @@ bool set_tx_checksum_offload(const std::string& netns, const std::string& ifname
                              std::string* err);
 
 // Opens a socket inside a namespace. Returns the fd, or -1 with *err set.
-int socket_in_netns(const std::string& netns, int domain, int type, int protocol,
-                    std::string* err);
+int socket_in_netns(const std::string& netns, int domain, int type, int protocol, std::string* err);
 
 // True when the dotted-quad address (with optional /len) lies in 198.18.0.0/15.
 bool in_benchmark_range(const std::string& addr);

@@ -13,10 +13,9 @@ constexpr auto kFirstDraw = std::chrono::milliseconds(500);
 constexpr auto kRedraw = std::chrono::milliseconds(250);
 }  // namespace
 
-Progress::Progress(uint64_t total_datagrams, uint64_t total_bytes, bool wanted)
+Progress::Progress(uint64_t total_datagrams, bool wanted)
     : enabled_(wanted && isatty(STDERR_FILENO) == 1),
       total_datagrams_(total_datagrams),
-      total_bytes_(total_bytes),
       start_(Clock::now()),
       next_draw_(start_ + kFirstDraw) {}
 
@@ -25,15 +24,18 @@ void Progress::maybe_draw(uint64_t datagrams, uint64_t bytes) {
   if (now < next_draw_) return;
   next_draw_ = now + kRedraw;
   double secs = std::chrono::duration<double>(now - start_).count();
-  double pct = 0;
-  if (total_datagrams_)
-    pct = 100.0 * static_cast<double>(datagrams) / static_cast<double>(total_datagrams_);
-  else if (total_bytes_)
-    pct = 100.0 * static_cast<double>(bytes) / static_cast<double>(total_bytes_);
+  double rate = secs > 0 ? static_cast<double>(datagrams) / secs : 0.0;
+  double mb = static_cast<double>(bytes) / 1e6;
   // \r back to column 0, \033[K erases what a longer previous line left.
-  fprintf(stderr, "\r%llu datagrams, %.1f MB, %.0f datagrams/s, %.1f %%\033[K",
-          static_cast<unsigned long long>(datagrams), static_cast<double>(bytes) / 1e6,
-          secs > 0 ? static_cast<double>(datagrams) / secs : 0.0, pct);
+  if (total_datagrams_)
+    fprintf(stderr, "\rsent %llu/%llu datagrams (%.1f %%), %.1f MB, %.0f datagrams/s\033[K",
+            static_cast<unsigned long long>(datagrams),
+            static_cast<unsigned long long>(total_datagrams_),
+            100.0 * static_cast<double>(datagrams) / static_cast<double>(total_datagrams_), mb,
+            rate);
+  else
+    fprintf(stderr, "\rsent %llu datagrams, %.1f MB, %.0f datagrams/s\033[K",
+            static_cast<unsigned long long>(datagrams), mb, rate);
   fflush(stderr);
   drawn_ = true;
 }

@@ -13,9 +13,9 @@ namespace cli {
 
 class Progress {
  public:
-  // total_datagrams 0: unknown (an --input file is read as it goes).
+  // total_datagrams 0: unknown (an --input that is not a regular file).
   // wanted false: never draw (e.g. --trace already writes a line per layer).
-  Progress(uint64_t total_datagrams, uint64_t total_bytes, bool wanted);
+  Progress(uint64_t total_datagrams, bool wanted);
   ~Progress() { finish(); }
 
   // Cheap when nothing is due: one clock read every 256 calls.
@@ -33,7 +33,6 @@ class Progress {
   bool drawn_ = false;
   uint64_t calls_ = 0;
   uint64_t total_datagrams_;
-  uint64_t total_bytes_;
   Clock::time_point start_;
   Clock::time_point next_draw_;
 };

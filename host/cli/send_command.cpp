@@ -50,10 +50,25 @@ void print_summary(const Totals& t, const CountingSink& frames, const NicCounter
     printf("errors         0\n");
   else
     printf("errors         %llu (send %llu, NIC drops %u, NIC descriptor errors %u)\n",
-           static_cast<unsigned long long>(errors),
-           static_cast<unsigned long long>(t.send_errors), nic.drops, nic.desc_errors);
+           static_cast<unsigned long long>(errors), static_cast<unsigned long long>(t.send_errors),
+           nic.drops, nic.desc_errors);
   printf("elapsed        %.6f s\n", elapsed_s);
-  printf("pcap           %s\n", pcap.empty() ? "(none: frames counted, then dropped)" : pcap.c_str());
+  printf("pcap           %s\n",
+         pcap.empty() ? "(none: frames counted, then dropped)" : pcap.c_str());
+}
+
+// What to do about the send errors a configuration causes.
+const char* send_error_hint(int err) {
+  switch (err) {
+    case EHOSTUNREACH:
+      return "; no neighbour entry for the next hop: add --neigh IP=MAC";
+    case ENETUNREACH:
+      return "; the destination is off-link: add --gateway IP or widen --local";
+    case EMSGSIZE:
+      return "; lower --size";
+    default:
+      return "";
+  }
 }
 
 void print_nic_trace(TraceSink* trace) {
@@ -69,9 +84,9 @@ int run_send(const SendOptions& o) {
   SendPlan plan = make_send_plan(o);
 
   std::string err;
-  std::unique_ptr<PayloadSource> payload =
-      o.input.empty() ? PayloadSource::pattern(o.size, o.count)
-                      : PayloadSource::file(o.input, o.size, &err);
+  std::unique_ptr<PayloadSource> payload = o.input.empty()
+                                               ? PayloadSource::pattern(o.size, o.count)
+                                               : PayloadSource::file(o.input, o.size, &err);
   if (!payload) {
     fprintf(stderr, "sendoff: --input: %s\n", err.c_str());
     return kExitFailure;
@@ -114,13 +129,12 @@ int run_send(const SendOptions& o) {
     src.sin_family = AF_INET;
     src.sin_addr.s_addr = htonl(INADDR_ANY);
     src.sin_port = htons(o.src_port);
-    if (so_bind(fd, reinterpret_cast<const sockaddr*>(&src), sizeof src) != 0)
-      return fail("bind");
+    if (so_bind(fd, reinterpret_cast<const sockaddr*>(&src), sizeof src) != 0) return fail("bind");
   }
 
   Totals totals;
   int rc = kExitOk;
-  Progress progress(payload->total_datagrams(), payload->total_bytes(), !o.trace);
+  Progress progress(payload->total_datagrams(), !o.trace);
   std::vector<uint8_t> buf;
   auto start = std::chrono::steady_clock::now();
   while (payload->next(&buf, &err)) {
@@ -133,9 +147,10 @@ int run_send(const SendOptions& o) {
     if (n < 0) {
       int e = errno;
       progress.finish();
-      fprintf(stderr, "sendoff: datagram %llu (%zu B): sendto: %s\n",
+      fflush(stdout);  // the --trace lines of this send come first
+      fprintf(stderr, "sendoff: datagram %llu (%zu B): sendto: %s%s\n",
               static_cast<unsigned long long>(totals.datagrams + 1), buf.size(),
-              errno_message(e).c_str());
+              errno_message(e).c_str(), send_error_hint(e));
       ++totals.send_errors;
       rc = kExitFailure;
       break;
@@ -155,8 +170,7 @@ int run_send(const SendOptions& o) {
     rc = kExitFailure;
   }
   stack_flush();
-  double elapsed =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   progress.finish();
   if (trace) print_nic_trace(trace.get());
   NicCounters nic = stack_counters();

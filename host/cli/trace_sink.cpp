@@ -49,9 +49,13 @@ TraceLine eth_line(const DecodedFrame& f) {
 }  // namespace
 
 std::string format_trace_line(const TraceLine& line) {
-  std::string result =
-      line.result < 0 ? "-" + errno_name(static_cast<int>(-line.result)) : std::to_string(line.result);
+  std::string result = line.result < 0 ? "-" + errno_name(static_cast<int>(-line.result))
+                                       : std::to_string(line.result);
   char buf[64];
+  if (line.detail.empty()) {
+    snprintf(buf, sizeof buf, "  %-26s -> %s", line.layer.c_str(), result.c_str());
+    return buf;
+  }
   snprintf(buf, sizeof buf, "  %-26s -> %-10s ", line.layer.c_str(), result.c_str());
   return buf + line.detail;
 }

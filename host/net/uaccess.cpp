@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 
 namespace sendoff {
 
@@ -19,6 +20,39 @@ pid_t cached_pid = [] {
   pthread_atfork(nullptr, nullptr, [] { cached_pid = getpid(); });
   return getpid();
 }();
+
+// The calling thread's stack. Memory from the current frame up to its top
+// is mapped and readable for as long as this call runs, so a user buffer
+// inside it (a sockaddr or msghdr on the caller's stack, the common case)
+// can be copied without the process_vm_readv syscall.
+struct StackRange {
+  uintptr_t base = 0, top = 0;
+};
+
+StackRange thread_stack() {
+  thread_local StackRange r = [] {
+    StackRange s;
+    pthread_attr_t a;
+    void* base = nullptr;
+    size_t size = 0;
+    if (pthread_getattr_np(pthread_self(), &a) != 0) return s;
+    pthread_attr_getstack(&a, &base, &size);
+    pthread_attr_destroy(&a);
+    s.base = reinterpret_cast<uintptr_t>(base);
+    s.top = s.base + size;
+    return s;
+  }();
+  return r;
+}
+
+bool on_live_stack(const void* p, size_t len) {
+  uintptr_t a = reinterpret_cast<uintptr_t>(p);
+  uintptr_t low = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
+  StackRange s = thread_stack();
+  // Not when running on another stack (a signal's sigaltstack).
+  if (low < s.base || low >= s.top) return false;
+  return a >= low && a < s.top && len <= s.top - a;
+}
 }  // namespace
 
 bool access_ok(const void* p, size_t len) {
@@ -28,6 +62,10 @@ bool access_ok(const void* p, size_t len) {
 
 int copy_from_user(void* dst, const void* src, size_t len) {
   if (len == 0) return 0;
+  if (on_live_stack(src, len)) {
+    memcpy(dst, src, len);
+    return 0;
+  }
   iovec local{dst, len};
   iovec remote{const_cast<void*>(src), len};
   ssize_t r = process_vm_readv(cached_pid, &local, 1, &remote, 1, 0);

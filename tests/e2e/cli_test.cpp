@@ -72,8 +72,8 @@ TEST_F(Cli, InputFileIsCutIntoSizedDatagramsLastOneShorter) {
   std::string bytes;
   for (int i = 0; i < 250; ++i) bytes.push_back(static_cast<char>(i));
   std::ofstream(input, std::ios::binary) << bytes;
-  auto r = sendoff_cli({"send", "--input", input, "--size", "100", "--src-port", "40000",
-                        "--pcap", pcap});
+  auto r = sendoff_cli(
+      {"send", "--input", input, "--size", "100", "--src-port", "40000", "--pcap", pcap});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(summary(r.out, "datagrams"), "3");
   EXPECT_EQ(summary(r.out, "payload bytes"), "250");
@@ -98,11 +98,20 @@ TEST_F(Cli, TraceShowsHostLayersThenNicLayersPerSend) {
   auto out = lines(r.out);
   // The host layers of the first send, in call order, then the NIC's: a
   // 2008-byte UDP datagram leaves as two fragments at MTU 1500.
-  const std::vector<std::string> order = {
-      "send 1:",          "  sys_sendto ",  "  sockfd_lookup_light ", "  sock_sendmsg ",
-      "  security_socket_sendmsg ", "  inet_sendmsg ", "  inet_autobind ", "  udp_sendmsg ",
-      "  udp_tx ",        "  ip_tx ",       "  ip_tx ",               "  eth_tx ",
-      "  eth_tx ",        "send 2:"};
+  const std::vector<std::string> order = {"send 1:",
+                                          "  sys_sendto ",
+                                          "  sockfd_lookup_light ",
+                                          "  sock_sendmsg ",
+                                          "  security_socket_sendmsg ",
+                                          "  inet_sendmsg ",
+                                          "  inet_autobind ",
+                                          "  udp_sendmsg ",
+                                          "  udp_tx ",
+                                          "  ip_tx ",
+                                          "  ip_tx ",
+                                          "  eth_tx ",
+                                          "  eth_tx ",
+                                          "send 2:"};
   size_t at = 0;
   for (const auto& want : order) {
     while (at < out.size() && out[at].rfind(want, 0) != 0) ++at;
@@ -168,7 +177,10 @@ const BadCase kBad[] = {
 
 INSTANTIATE_TEST_SUITE_P(Flags, CliBad, ::testing::ValuesIn(kBad),
                          [](const ::testing::TestParamInfo<BadCase>& i) {
-                           return "case" + std::to_string(i.index);
+                           std::string flag;
+                           for (char c : i.param.names)
+                             if (isalnum(static_cast<unsigned char>(c))) flag += c;
+                           return flag + "_" + std::to_string(i.index);
                          });
 
 TEST_F(Cli, BadConfigFileLineIsAUsageError) {

@@ -201,24 +201,24 @@ void compare_datagram(const std::vector<Frame>& k_raw, const std::vector<Frame>&
     EXPECT_EQ(b.ethertype, a.ethertype) << "EtherType";
 
     // Allowed difference 2: padding.
-    EXPECT_TRUE(a.trailer.empty()) << "the kernel's capture carries " << a.trailer.size()
-                                   << " bytes after the IP packet";
+    EXPECT_TRUE(a.trailer.empty())
+        << "the kernel's capture carries " << a.trailer.size() << " bytes after the IP packet";
     size_t unpadded = 14u + a.total_length;
     size_t want_trailer = unpadded < 60 ? 60 - unpadded : 0;
     EXPECT_EQ(b.trailer.size(), want_trailer) << "sendoff's Ethernet padding";
     EXPECT_TRUE(std::all_of(b.trailer.begin(), b.trailer.end(), [](uint8_t x) { return x == 0; }))
         << "padding bytes must be zero";
 
-    EXPECT_EQ(b.version, a.version) << "IPv4 version";
-    EXPECT_EQ(b.ihl, a.ihl) << "IPv4 IHL";
-    EXPECT_EQ(b.tos, a.tos) << "IPv4 TOS";
+    EXPECT_EQ(int{b.version}, int{a.version}) << "IPv4 version";
+    EXPECT_EQ(int{b.ihl}, int{a.ihl}) << "IPv4 IHL";
+    EXPECT_EQ(int{b.tos}, int{a.tos}) << "IPv4 TOS";
     EXPECT_EQ(b.total_length, a.total_length) << "IPv4 total length";
     EXPECT_EQ(b.flag_reserved, a.flag_reserved) << "IPv4 reserved flag";
     EXPECT_EQ(b.df, a.df) << "IPv4 DF";
     EXPECT_EQ(b.mf, a.mf) << "IPv4 MF";
     EXPECT_EQ(b.frag_offset, a.frag_offset) << "IPv4 fragment offset";
-    EXPECT_EQ(b.ttl, a.ttl) << "IPv4 TTL";
-    EXPECT_EQ(b.protocol, a.protocol) << "IPv4 protocol";
+    EXPECT_EQ(int{b.ttl}, int{a.ttl}) << "IPv4 TTL";
+    EXPECT_EQ(int{b.protocol}, int{a.protocol}) << "IPv4 protocol";
     EXPECT_EQ(b.saddr, a.saddr) << "IPv4 source";
     EXPECT_EQ(b.daddr, a.daddr) << "IPv4 destination";
     EXPECT_TRUE(ipv4_header_checksum_ok(a)) << "kernel IPv4 header checksum";
@@ -234,7 +234,8 @@ void compare_datagram(const std::vector<Frame>& k_raw, const std::vector<Frame>&
     if (a.frag_offset == 0 && a.ip_payload.size() >= 8 && b.ip_payload.size() >= 8) {
       // Named first, so a mismatch says which UDP field; then every byte.
       for (auto [off, what] : {std::pair<int, const char*>{0, "UDP source port"},
-                               {2, "UDP destination port"}, {4, "UDP length"},
+                               {2, "UDP destination port"},
+                               {4, "UDP length"},
                                {6, "UDP checksum"}}) {
         EXPECT_EQ(b.ip_payload[off] << 8 | b.ip_payload[off + 1],
                   a.ip_payload[off] << 8 | a.ip_payload[off + 1])

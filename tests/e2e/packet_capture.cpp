@@ -54,8 +54,8 @@ std::vector<Frame> PacketCapture::take(int wait_ms) {
   for (;;) {
     sockaddr_ll from{};
     socklen_t fromlen = sizeof from;
-    ssize_t n = recvfrom(fd_, buf, sizeof buf, MSG_DONTWAIT, reinterpret_cast<sockaddr*>(&from),
-                         &fromlen);
+    ssize_t n =
+        recvfrom(fd_, buf, sizeof buf, MSG_DONTWAIT, reinterpret_cast<sockaddr*>(&from), &fromlen);
     if (n < 0) break;
     if (from.sll_pkttype != PACKET_OUTGOING) continue;  // e.g. the peer's ICMP replies
     if (ntohs(from.sll_protocol) != ETH_P_IP) continue;

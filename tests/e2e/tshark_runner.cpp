@@ -10,18 +10,12 @@ bool TsharkRunner::available() { return cli::run_process({"tshark", "--version"}
 
 cli::ProcessResult TsharkRunner::run(const std::string& pcap,
                                      const std::vector<std::string>& extra) const {
-  std::vector<std::string> argv{"tshark",
-                                "-n",
-                                "-r",
-                                pcap,
-                                "-o",
-                                "ip.defragment:TRUE",
-                                "-o",
-                                "ip.check_checksum:TRUE",
-                                "-o",
-                                "udp.check_checksum:TRUE",
-                                "-d",
-                                "udp.port==" + std::to_string(data_port_) + ",data"};
+  std::vector<std::string> argv{"tshark", "-n",
+                                "-r",     pcap,
+                                "-o",     "ip.defragment:TRUE",
+                                "-o",     "ip.check_checksum:TRUE",
+                                "-o",     "udp.check_checksum:TRUE",
+                                "-d",     "udp.port==" + std::to_string(data_port_) + ",data"};
   argv.insert(argv.end(), extra.begin(), extra.end());
   return cli::run_process(argv);
 }

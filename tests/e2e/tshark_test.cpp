@@ -77,7 +77,9 @@ class Tshark : public ::testing::Test {
     ASSERT_TRUE(dir_.ok());
     std::ofstream(dir_.file("net.conf")) << "local 198.18.0.1/15\n"
                                             "mac 02:00:00:00:00:01\n"
-                                            "mtu " << kMtu << "\n"
+                                            "mtu "
+                                         << kMtu
+                                         << "\n"
                                             "neigh 198.18.0.2 02:00:00:00:00:02\n";
   }
   TempDir dir_;
@@ -95,7 +97,8 @@ TEST_F(Tshark, ThousandMixedDatagramsDissectCleanAndReassembleToWhatWasSent) {
 
   // Frames on the wire: one per kFragPayload bytes of UDP datagram.
   size_t expected_frames = 0;
-  for (const auto& p : payloads) expected_frames += (p.size() + 8 + kFragPayload - 1) / kFragPayload;
+  for (const auto& p : payloads)
+    expected_frames += (p.size() + 8 + kFragPayload - 1) / kFragPayload;
   auto all = tshark_.fields(pcap, "", {"frame.number"}, &err);
   ASSERT_EQ(err, "");
   EXPECT_EQ(all.size(), expected_frames);
@@ -105,7 +108,8 @@ TEST_F(Tshark, ThousandMixedDatagramsDissectCleanAndReassembleToWhatWasSent) {
   ASSERT_EQ(err, "");
   ASSERT_EQ(rows.size(), payloads.size());
   for (size_t i = 0; i < rows.size(); ++i) {
-    SCOPED_TRACE("datagram " + std::to_string(i) + ", " + std::to_string(payloads[i].size()) + " B");
+    SCOPED_TRACE("datagram " + std::to_string(i) + ", " + std::to_string(payloads[i].size()) +
+                 " B");
     ASSERT_EQ(rows[i].size(), 3u);
     EXPECT_EQ(rows[i][0], std::to_string(kPort));
     EXPECT_EQ(rows[i][1], std::to_string(payloads[i].size() + 8));
@@ -131,7 +135,8 @@ TEST_F(Tshark, ProblemFilterCatchesACorruptedChecksum) {
   ASSERT_GT(bytes.size(), csum + 1);
   bytes[csum] = static_cast<char>(bytes[csum] ^ 0x5a);
   const std::string bad = dir_.file("bad.pcap");
-  std::ofstream(bad, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  std::ofstream(bad, std::ios::binary)
+      .write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
 
   EXPECT_EQ(tshark_.problems(bad, &err), std::vector<std::string>{"1"});
   EXPECT_EQ(err, "");

@@ -6,9 +6,7 @@ namespace e2e {
 
 namespace {
 uint16_t be16(const uint8_t* p) { return static_cast<uint16_t>(p[0] << 8 | p[1]); }
-uint32_t be32(const uint8_t* p) {
-  return static_cast<uint32_t>(be16(p)) << 16 | be16(p + 2);
-}
+uint32_t be32(const uint8_t* p) { return static_cast<uint32_t>(be16(p)) << 16 | be16(p + 2); }
 }  // namespace
 
 bool parse_wire_frame(const std::vector<uint8_t>& fr, WireFrame* f, std::string* err) {
