@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: MIT
+// Descriptor checks, in the order of the HLS model (hls/sendoff_tx/sendoff_tx.hpp): the
+// descriptor alone (-> descriptor error), then its flow (-> drop), then DF against the MTU
+// (-> descriptor error). The rest become jobs for the data path. One descriptor per cycle.
+// Every descriptor also leaves a completion record (sent or not) in ring order, from which
+// desc_complete advances RING_TAIL.
+module desc_check
+  import sendoff_pkg::*;
+#(
+  parameter longint unsigned DevMemBytes = 0  // payloads must lie in [0, this); 0: anywhere
+) (
+  input  logic                         clk,
+  input  logic                         rst_n,
+
+  // ---- descriptors in
+  input  logic [TxdBytes*8-1:0]        s_desc_data,
+  input  logic                         s_desc_valid,
+  output logic                         s_desc_ready,
+
+  // ---- flow-table read port (one cycle latency)
+  output logic                         flow_re,
+  output logic [7:0]                   flow_raddr,
+  input  logic [FlowStoredBytes*8-1:0] flow_rdata,
+
+  // ---- jobs out: payload address and the job
+  output logic [63:0]                  m_job_addr,
+  output tx_job_t                      m_job,
+  output logic                         m_job_valid,
+  input  logic                         m_job_ready,
+
+  // ---- completion records out: 1 = frames sent, wait for them; 0 = nothing sent
+  output logic                         m_cpl_sent,
+  output logic                         m_cpl_valid,
+  input  logic                         m_cpl_ready,
+
+  // ---- statistics events
+  output logic                         stat_drop,
+  output logic                         stat_desc_error
+);
+
+  // Stage 1 holds the descriptor while the flow entry is read; stage 2 holds the verdict.
+  logic  s1_valid_q, s2_valid_q, s2_send_q, s2_drop_q, s2_err_q;
+  txd_t  s1_desc_q;
+  logic  s1_idx_ok_q;
+  logic  en1, en2, s2_out_ok;
+
+  // Stage 2 leaves when both of its outputs (the job only when sending) take it.
+  assign s2_out_ok  = m_cpl_ready && (!s2_send_q || m_job_ready);
+  assign en2        = !s2_valid_q || s2_out_ok;
+  assign en1        = !s1_valid_q || en2;
+  assign s_desc_ready = en1;
+
+  assign flow_re    = en1 && s_desc_valid;
+  assign flow_raddr = s_desc_data[TxdFlowOff*8 +: 8];
+
+  always_ff @(posedge clk) begin
+    if (!rst_n) begin
+      s1_valid_q <= 1'b0;
+    end else if (en1) begin
+      s1_valid_q <= s_desc_valid;
+    end
+  end
+
+  always_ff @(posedge clk) begin
+    if (en1 && s_desc_valid) begin
+      s1_desc_q   <= txd_decode(s_desc_data);
+      s1_idx_ok_q <= (s_desc_data[TxdFlowOff*8 +: 16] < 16'(FlowTableSize));
+    end
+  end
+
+  // ------------------------------------------------------------------------- verdict
+  flow_t       f;
+  txd_t        d;
+  logic [1:0]  l4;
+  logic        flow_ok, bad_desc, bad_df, is_udp, outside;
+  logic [16:0] l4len;   // L4 bytes: payload + UDP header
+  tx_job_t     job;
+
+  always_comb begin
+    d       = s1_desc_q;
+    f       = flow_decode(flow_rdata);
+    l4      = d.flags[1:0];
+    is_udp  = (l4 == TxdL4Udp);
+    l4len   = 17'(d.len[15:0]) + (is_udp ? 17'(UdpHlen) : 17'd0);
+    outside = (DevMemBytes != 0) &&
+              ((d.addr > DevMemBytes) || (64'(d.len) > DevMemBytes - d.addr));
+    bad_desc = ((d.flags & ~TxdFKnown) != 0) ||
+               (l4 == TxdL4Tcp) || (l4 == 2'd3) ||
+               (d.rsvd != 0) ||
+               (d.addr[5:0] != 0) ||
+               (is_udp && d.len > MaxUdpLen) ||
+               (!is_udp && d.len > MaxRawLen) ||
+               outside;
+    flow_ok = s1_idx_ok_q && ((f.flags & FlowFValid) != 0) &&
+              (f.mtu >= 16'(MinMtu)) && (f.mtu <= 16'(MaxMtu));
+    bad_df  = ((d.flags & TxdFDf) != 0) && (l4len + 17'(IpHlen) > 17'(f.mtu));
+
+    job.len   = d.len[15:0];
+    job.udp   = is_udp;
+    job.df    = (d.flags & TxdFDf) != 0;
+    job.frag  = (l4len + 17'(IpHlen) > 17'(f.mtu));
+    job.fsz   = 14'((f.mtu - 16'(IpHlen)) & ~16'd7);
+    job.ip_id = d.ip_id;
+    job.ttl   = d.ttl;
+    job.tos   = d.tos;
+    job.proto = is_udp ? IpprotoUdp : f.proto;
+    job.saddr = f.saddr;
+    job.daddr = f.daddr;
+    job.sport = f.sport;
+    job.dport = f.dport;
+    job.dmac  = f.dmac;
+    job.smac  = f.smac;
+  end
+
+  tx_job_t     s2_job_q;
+  logic [63:0] s2_addr_q;
+
+  always_ff @(posedge clk) begin
+    if (!rst_n) begin
+      s2_valid_q <= 1'b0;
+      s2_send_q  <= 1'b0;
+      s2_drop_q  <= 1'b0;
+      s2_err_q   <= 1'b0;
+    end else if (en2) begin
+      s2_valid_q <= s1_valid_q;
+      s2_drop_q  <= s1_valid_q && !bad_desc && !flow_ok;
+      s2_err_q   <= s1_valid_q && (bad_desc || (flow_ok && bad_df));
+      s2_send_q  <= s1_valid_q && !bad_desc && flow_ok && !bad_df;
+    end
+  end
+
+  always_ff @(posedge clk) begin
+    if (en2) begin
+      s2_job_q  <= job;
+      s2_addr_q <= d.addr;
+    end
+  end
+
+  // The flow RAM output is only read in the cycle after the read, so stage 1 must not stall
+  // with data from an old read: en2 low holds stage 1, and flow_re is low then too, so the
+  // RAM output register keeps the entry of the held descriptor.
+  assign m_job       = s2_job_q;
+  assign m_job_addr  = s2_addr_q;
+  assign m_job_valid = s2_valid_q && s2_send_q && m_cpl_ready;
+  assign m_cpl_sent  = s2_send_q;
+  assign m_cpl_valid = s2_valid_q && (!s2_send_q || m_job_ready);
+
+  // Counted once, when the descriptor leaves stage 2.
+  assign stat_drop       = s2_valid_q && s2_drop_q && s2_out_ok;
+  assign stat_desc_error = s2_valid_q && s2_err_q && s2_out_ok;
+
+  logic unused;
+  assign unused = ^{d.seq, d.mss, d.cookie, d.flow[15:8], f.ack, f.window, f.flags[7:1],
+                    d.len[31:16]};
+
+endmodule

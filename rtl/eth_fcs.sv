@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: MIT
+// eth_fcs: appends the Ethernet FCS (CRC-32, reflected polynomial 0xEDB88320, initial and
+// final value all ones) when enabled, a full beat per cycle.
+//
+// Every beat, the partial last one included with its missing bytes taken as zeros, goes
+// through one DataWidth-bit CRC step: next = S * state ^ D * data, with D * data computed a
+// stage ahead so the feedback path is only the 32x32 S. On the last beat the z = Bytes - m
+// zero bytes are then taken back out: a zero byte is an invertible linear map of the
+// state, so its inverse for z bytes is a constant 32x32 matrix, chosen by z / 8 in one
+// stage and by z % 8 in the next.
+// All matrices are computed at elaboration from the bit-serial definition. Latency: 6.
+module eth_fcs #(
+  parameter int unsigned DataWidth = 512,  // stream bits
+  parameter int unsigned UserWidth = 1     // tuser bits, passed along with each beat
+) (
+  input  logic                   clk,
+  input  logic                   rst_n,
+
+  input  logic                   fcs_enable,   // sampled at each frame's first beat
+
+  // ---- frames in (tkeep contiguous from lane 0)
+  input  logic [DataWidth-1:0]   s_axis_tdata,
+  input  logic [DataWidth/8-1:0] s_axis_tkeep,
+  input  logic                   s_axis_tlast,
+  input  logic [UserWidth-1:0]   s_axis_tuser,
+  input  logic                   s_axis_tvalid,
+  output logic                   s_axis_tready,
+
+  // ---- frames out, with the FCS when enabled
+  output logic [DataWidth-1:0]   m_axis_tdata,
+  output logic [DataWidth/8-1:0] m_axis_tkeep,
+  output logic                   m_axis_tlast,
+  output logic [UserWidth-1:0]   m_axis_tuser,
+  output logic                   m_axis_tvalid,
+  input  logic                   m_axis_tready
+);
+
+  localparam int unsigned Bytes = DataWidth / 8;
+  localparam int unsigned LaneW = $clog2(Bytes);
+  localparam logic [31:0] Poly  = 32'hEDB88320;
+
+  if (DataWidth < 64 || DataWidth > 1024 || (DataWidth & (DataWidth - 1)) != 0)
+  begin : gen_bad_width
+    $error("eth_fcs: DataWidth must be a power of two in [64, 1024]");
+  end
+
+  // Rows of the beat step: bit i of the next state is the parity of row i AND'ed with
+  // {state, data}. Built by running the serial CRC on symbolic bits.
+  function automatic logic [31:0][DataWidth+31:0] step_rows();
+    logic [31:0][DataWidth+31:0] st;
+    logic [DataWidth+31:0]       fb;
+    for (int k = 0; k < 32; k++) begin
+      st[k] = '0;
+      st[k][DataWidth + k] = 1'b1;
+    end
+    for (int i = 0; i < DataWidth; i++) begin
+      fb = st[0];
+      fb[i] = ~fb[i];
+      for (int k = 0; k < 31; k++) st[k] = Poly[k] ? (st[k+1] ^ fb) : st[k+1];
+      st[31] = fb;
+    end
+    step_rows = st;
+  endfunction
+
+  // Inverse of one zero bit: the state before, from the state after.
+  function automatic logic [31:0] unstep(logic [31:0] c);
+    logic [30:0] t;
+    t = c[31] ? (c[30:0] ^ Poly[30:0]) : c[30:0];
+    unstep = {t, c[31]};
+  endfunction
+
+  // Rows of the inverse of z zero bytes, z = 8 * q (HiRows[q]) or z = r (LoRows[r]): any
+  // z < Bytes is HiRows[z / 8] then LoRows[z % 8], one constant matrix per stage.
+  localparam int unsigned Groups = Bytes / 8;
+
+  function automatic logic [Groups-1:0][31:0][31:0] unzero_hi_rows();
+    logic [Groups-1:0][31:0][31:0] r;
+    logic [31:0] col;
+    for (int j = 0; j < 32; j++) begin
+      col = 32'd1 << j;
+      for (int q = 0; q < Groups; q++) begin
+        for (int i = 0; i < 32; i++) r[q][i][j] = col[i];
+        for (int b = 0; b < 64; b++) col = unstep(col);
+      end
+    end
+    unzero_hi_rows = r;
+  endfunction
+
+  function automatic logic [7:0][31:0][31:0] unzero_lo_rows();
+    logic [7:0][31:0][31:0] r;
+    logic [31:0] col;
+    for (int j = 0; j < 32; j++) begin
+      col = 32'd1 << j;
+      for (int q = 0; q < 8; q++) begin
+        for (int i = 0; i < 32; i++) r[q][i][j] = col[i];
+        for (int b = 0; b < 8; b++) col = unstep(col);
+      end
+    end
+    unzero_lo_rows = r;
+  endfunction
+
+  localparam logic [31:0][DataWidth+31:0]   StepRows = step_rows();
+  localparam logic [Groups-1:0][31:0][31:0] HiRows   = unzero_hi_rows();
+  localparam logic [7:0][31:0][31:0]        LoRows   = unzero_lo_rows();
+
+  function automatic logic [31:0] mul32(logic [31:0][31:0] rows, logic [31:0] x);
+    logic [31:0] r;
+    for (int i = 0; i < 32; i++) r[i] = ^(rows[i] & x);
+    mul32 = r;
+  endfunction
+
+  // ------------------------------------------------------------------------- pipeline
+  typedef struct packed {
+    logic [DataWidth-1:0] data;
+    logic [Bytes-1:0]     keep;
+    logic                 last;
+    logic                 first;
+    logic                 fcs;     // append the FCS to this frame
+    logic [LaneW:0]       m;       // bytes in the beat
+    logic [UserWidth-1:0] user;
+  } beat_t;
+
+  logic        adv, pipe_en, extra_q;
+  beat_t       b1_q, b2_q, b3_q, b4_q, b5_q;
+  logic        v1_q, v2_q, v3_q, v4_q, v5_q;
+  logic [31:0] g2_q, crc3_q, state_q, crc4_q, fcs5_q;
+  logic        in_frame_q, fcs_frame_q;
+
+  assign adv     = !m_axis_tvalid || m_axis_tready;
+  assign pipe_en = adv && !extra_q;
+  assign s_axis_tready = pipe_en;
+
+  beat_t       b_in;
+  logic [31:0] crc3_d, crc4_d, fcs5_d;
+  logic [LaneW-1:0] z4, z5;   // zero bytes after the last real byte of the beat
+
+  always_comb begin
+    b_in.keep  = s_axis_tkeep;
+    b_in.last  = s_axis_tlast;
+    b_in.first = !in_frame_q;
+    b_in.fcs   = in_frame_q ? fcs_frame_q : fcs_enable;
+    b_in.user  = s_axis_tuser;
+    b_in.m     = '0;
+    for (int b = 0; b < Bytes; b++) begin
+      b_in.data[b*8 +: 8] = s_axis_tkeep[b] ? s_axis_tdata[b*8 +: 8] : 8'd0;
+      b_in.m = b_in.m + (LaneW+1)'(s_axis_tkeep[b]);
+    end
+  end
+
+  // Stage 3: the CRC state over the frame so far, whole beats.
+  always_comb begin
+    logic [31:0] st;
+    st = b2_q.first ? 32'hffffffff : state_q;
+    for (int i = 0; i < 32; i++) crc3_d[i] = ^(StepRows[i][DataWidth +: 32] & st) ^ g2_q[i];
+  end
+
+  // Stages 4 and 5: take back the zero bytes after the last real byte.
+  assign z4 = LaneW'((LaneW+1)'(Bytes) - b3_q.m);
+  assign z5 = LaneW'((LaneW+1)'(Bytes) - b4_q.m);
+  always_comb begin
+    crc4_d = mul32(HiRows[z4[LaneW-1:3]], crc3_q);
+    fcs5_d = ~mul32(LoRows[z5[2:0]], crc4_q);
+  end
+
+  always_ff @(posedge clk) begin
+    if (!rst_n) begin
+      v1_q        <= 1'b0;
+      v2_q        <= 1'b0;
+      v3_q        <= 1'b0;
+      v4_q        <= 1'b0;
+      v5_q        <= 1'b0;
+      in_frame_q  <= 1'b0;
+      fcs_frame_q <= 1'b0;
+    end else if (pipe_en) begin
+      v1_q <= s_axis_tvalid;
+      v2_q <= v1_q;
+      v3_q <= v2_q;
+      v4_q <= v3_q;
+      v5_q <= v4_q;
+      if (s_axis_tvalid) begin
+        in_frame_q  <= !s_axis_tlast;
+        fcs_frame_q <= b_in.fcs;
+      end
+    end
+  end
+
+  always_ff @(posedge clk) begin
+    if (pipe_en) begin
+      b1_q <= b_in;
+      b2_q <= b1_q;
+      for (int i = 0; i < 32; i++) g2_q[i] <= ^(StepRows[i][DataWidth-1:0] & b1_q.data);
+      b3_q   <= b2_q;
+      crc3_q <= crc3_d;
+      if (v2_q) state_q <= crc3_d;
+      b4_q   <= b3_q;
+      crc4_q <= crc4_d;
+      b5_q   <= b4_q;
+      fcs5_q <= fcs5_d;
+    end
+  end
+
+  // ------------------------------------------------------------------------- output
+  // The FCS goes in lanes m .. m+3 of the last beat; what does not fit opens one more beat.
+  logic                 out_valid_q, out_last_q;
+  logic [DataWidth-1:0] out_data_q, out_data_d, extra_data_q, extra_data_d;
+  logic [Bytes-1:0]     out_keep_q, out_keep_d, extra_keep_q, extra_keep_d;
+  logic [UserWidth-1:0] out_user_q;
+  logic                 spill;
+
+  always_comb begin
+    logic [2*DataWidth-1:0] wide;
+    logic [2*Bytes-1:0]     wkeep;
+    wide  = {{DataWidth{1'b0}}, b5_q.data};
+    wkeep = {{Bytes{1'b0}}, b5_q.keep};
+    if (b5_q.last && b5_q.fcs) begin
+      wide[32'(b5_q.m) * 8 +: 32] = fcs5_q;
+      wkeep[32'(b5_q.m) +: 4]     = 4'hf;
+    end
+    spill        = b5_q.last && b5_q.fcs && (32'(b5_q.m) + 4 > Bytes);
+    out_data_d   = wide[DataWidth-1:0];
+    out_keep_d   = wkeep[Bytes-1:0];
+    extra_data_d = wide[2*DataWidth-1:DataWidth];
+    extra_keep_d = wkeep[2*Bytes-1:Bytes];
+  end
+
+  always_ff @(posedge clk) begin
+    if (!rst_n) begin
+      out_valid_q <= 1'b0;
+      extra_q     <= 1'b0;
+    end else if (adv) begin
+      if (extra_q) begin
+        out_valid_q <= 1'b1;
+        extra_q     <= 1'b0;
+      end else begin
+        out_valid_q <= v5_q;
+        extra_q     <= v5_q && spill;
+      end
+    end
+  end
+
+  always_ff @(posedge clk) begin
+    if (adv) begin
+      if (extra_q) begin
+        out_data_q <= extra_data_q;
+        out_keep_q <= extra_keep_q;
+        out_last_q <= 1'b1;
+      end else begin
+        out_data_q   <= out_data_d;
+        out_keep_q   <= out_keep_d;
+        out_last_q   <= b5_q.last && !spill;
+        out_user_q   <= b5_q.user;
+        extra_data_q <= extra_data_d;
+        extra_keep_q <= extra_keep_d;
+      end
+    end
+  end
+
+  assign m_axis_tdata  = out_data_q;
+  assign m_axis_tkeep  = out_keep_q;
+  assign m_axis_tlast  = out_last_q;
+  assign m_axis_tuser  = out_user_q;
+  assign m_axis_tvalid = out_valid_q;
+
+  logic unused;
+  assign unused = ^{b5_q.first, b5_q.m[LaneW], z4[2:0], z5[LaneW-1:3]};
+
+
+`ifndef SYNTHESIS
+  // AXI4-Stream: a beat offered on m_axis stays offered, unchanged, until taken.
+  assert property (@(posedge clk) disable iff (!rst_n)
+                   m_axis_tvalid && !m_axis_tready |=>
+                   m_axis_tvalid && $stable({m_axis_tdata, m_axis_tkeep, m_axis_tlast}))
+    else $error("m_axis: beat changed before tready");
+`endif
+endmodule

@@ -1,0 +1,298 @@
+// SPDX-License-Identifier: MIT
+// ip_tx: IPv4 header and fragmentation. A datagram whose 20 + L4 bytes exceed the MTU
+// leaves as ((mtu - 20) & ~7)-byte fragments (the last one the rest), offsets in 8-byte
+// units, MF on all but the last, DF clear, one ID, in order. One header per cycle.
+//
+// The payload is not realigned here: a fragment's payload stream starts at whatever lane
+// the split falls on (frame_hdr_t.off), and eth_tx's shifter absorbs that. A beat holding
+// the end of one fragment and the start of the next is sent twice with the two tkeep
+// halves, so no byte moves lanes.
+module ip_tx
+  import sendoff_pkg::*;
+#(
+  parameter int unsigned DataWidth  = 512,  // stream bits
+  parameter int unsigned SplitDepth = 8     // datagrams the header side may run ahead
+) (
+  input  logic                   clk,
+  input  logic                   rst_n,
+
+  // ---- datagrams in
+  input  dgram_t                 s_hdr,
+  input  logic                   s_hdr_valid,
+  output logic                   s_hdr_ready,
+  input  logic [DataWidth-1:0]   s_data_tdata,
+  input  logic [DataWidth/8-1:0] s_data_tkeep,
+  input  logic                   s_data_tlast,
+  input  logic                   s_data_tvalid,
+  output logic                   s_data_tready,
+
+  // ---- IP packets out: one header per frame and its payload (tlast per frame)
+  output frame_hdr_t             m_hdr,
+  output logic                   m_hdr_valid,
+  input  logic                   m_hdr_ready,
+  output logic [DataWidth-1:0]   m_data_tdata,
+  output logic [DataWidth/8-1:0] m_data_tkeep,
+  output logic                   m_data_tlast,
+  output logic                   m_data_tvalid,
+  input  logic                   m_data_tready
+);
+
+  localparam int unsigned Bytes = DataWidth / 8;
+  localparam int unsigned LaneW = $clog2(Bytes);
+
+  if (DataWidth != 512 && DataWidth != 1024) begin : gen_bad_width
+    $error("ip_tx: DataWidth must be 512 or 1024");
+  end
+
+  // What the payload splitter needs of each datagram.
+  typedef struct packed {
+    logic [15:0] len;
+    lane_t       off;
+    logic        udp;
+    logic        frag;
+    logic [13:0] fsz;
+  } split_t;
+
+  split_t split_in, split_out;
+  logic   split_ready, split_valid, split_pop;
+
+  // ------------------------------------------------------------------------- header side
+  logic        cur_valid_q;
+  dgram_t      cur_q;
+  logic [15:0] l4pos_q;      // L4 byte where the current fragment starts
+  logic [16:0] rem_q;        // L4 bytes from there to the end
+  logic [18:0] const_q;      // header words that are the same in every fragment
+  logic        en_b, en_c, step, last, load;
+
+  logic [16:0] flen;
+  logic [15:0] pstart, n, tot_len, frag_word;
+  lane_t       foff;
+
+  always_comb begin
+    last   = !cur_q.job.frag || (rem_q <= 17'(cur_q.job.fsz));
+    flen   = last ? rem_q : 17'(cur_q.job.fsz);
+    pstart = (l4pos_q == 0 || !cur_q.job.udp) ? l4pos_q : l4pos_q - 16'(UdpHlen);
+    n      = (l4pos_q == 0 && cur_q.job.udp) ? 16'(flen - 17'(UdpHlen)) : 16'(flen);
+    foff   = lane_t'((16'(cur_q.off) + pstart) & 16'(Bytes - 1));
+    tot_len   = 16'(flen) + 16'(IpHlen);
+    frag_word = {1'b0, cur_q.job.df && !cur_q.job.frag, cur_q.job.frag && !last,
+                 l4pos_q[15:3]};
+  end
+
+  assign step        = cur_valid_q && en_b;
+  assign load        = s_hdr_valid && s_hdr_ready;
+  assign s_hdr_ready = (!cur_valid_q || (step && last)) && split_ready;
+
+  always_ff @(posedge clk) begin
+    if (!rst_n) begin
+      cur_valid_q <= 1'b0;
+    end else if (!cur_valid_q || (step && last)) begin
+      cur_valid_q <= load;
+    end
+  end
+
+  logic [18:0] const_sum;
+  assign const_sum = {3'd0, 8'h45, s_hdr.job.tos} + {3'd0, s_hdr.job.ip_id} +
+                     {3'd0, s_hdr.job.ttl, s_hdr.job.proto} +
+                     {3'd0, s_hdr.job.saddr[31:16]} + {3'd0, s_hdr.job.saddr[15:0]} +
+                     {3'd0, s_hdr.job.daddr[31:16]} + {3'd0, s_hdr.job.daddr[15:0]};
+
+  always_ff @(posedge clk) begin
+    if (load) begin
+      cur_q   <= s_hdr;
+      const_q <= const_sum;
+      l4pos_q <= '0;
+      rem_q   <= 17'(s_hdr.job.len) + (s_hdr.job.udp ? 17'(UdpHlen) : 17'd0);
+    end else if (step) begin
+      l4pos_q <= l4pos_q + 16'(cur_q.job.fsz);
+      rem_q   <= rem_q - 17'(cur_q.job.fsz);
+    end
+  end
+
+  // Stage b: one fragment's fields.
+  typedef struct packed {
+    tx_job_t     job;
+    logic [15:0] tot_len;
+    logic [15:0] frag_word;   // flags and fragment offset
+    logic [63:0] l4hdr;
+    logic        has_l4hdr;
+    logic [15:0] n;
+    lane_t       off;
+    logic        last;
+    logic [19:0] sum;         // header words so far, checksum field zero
+  } frag_t;
+
+  logic  b_valid_q, c_valid_q;
+  frag_t b_q;
+
+  assign en_c = !c_valid_q || m_hdr_ready;
+  assign en_b = !b_valid_q || en_c;
+
+  always_ff @(posedge clk) begin
+    if (!rst_n) begin
+      b_valid_q <= 1'b0;
+      c_valid_q <= 1'b0;
+    end else begin
+      if (en_b) b_valid_q <= step;
+      if (en_c) c_valid_q <= b_valid_q;
+    end
+  end
+
+  always_ff @(posedge clk) begin
+    if (step) begin
+      b_q.job       <= cur_q.job;
+      b_q.tot_len   <= tot_len;
+      b_q.frag_word <= frag_word;
+      b_q.l4hdr     <= cur_q.l4hdr;
+      b_q.has_l4hdr <= cur_q.job.udp && (l4pos_q == 0);
+      b_q.n         <= n;
+      b_q.off       <= foff;
+      b_q.last      <= last;
+      b_q.sum       <= {1'b0, const_q} + {4'd0, tot_len} + {4'd0, frag_word};
+    end
+  end
+
+  // Stage c: header checksum and bytes.
+  logic [15:0] ipcsum;
+  assign ipcsum = ~csum_fold({12'd0, b_q.sum});
+
+  frame_hdr_t c_q;
+  always_ff @(posedge clk) begin
+    if (en_c && b_valid_q) begin
+      c_q.dmac      <= b_q.job.dmac;
+      c_q.smac      <= b_q.job.smac;
+      c_q.iphdr     <= {be32(b_q.job.daddr), be32(b_q.job.saddr), be16(ipcsum),
+                        b_q.job.proto, b_q.job.ttl, be16(b_q.frag_word), be16(b_q.job.ip_id),
+                        be16(b_q.tot_len), b_q.job.tos, 8'h45};
+      c_q.l4hdr     <= b_q.l4hdr;
+      c_q.has_l4hdr <= b_q.has_l4hdr;
+      c_q.n         <= b_q.n;
+      c_q.off       <= b_q.off;
+      c_q.desc_last <= b_q.last;
+    end
+  end
+
+  assign m_hdr       = c_q;
+  assign m_hdr_valid = c_valid_q;
+
+  // ------------------------------------------------------------------------- payload side
+  assign split_in.len  = s_hdr.job.len;
+  assign split_in.off  = s_hdr.off;
+  assign split_in.udp  = s_hdr.job.udp;
+  assign split_in.frag = s_hdr.job.frag;
+  assign split_in.fsz  = s_hdr.job.fsz;
+
+  logic [$clog2(SplitDepth):0] split_count;
+  sync_fifo #(
+    .Width($bits(split_t)),
+    .Depth(SplitDepth)
+  ) u_split (
+    .clk     (clk),
+    .rst_n   (rst_n),
+    .s_data  (split_in),
+    .s_valid (load),
+    .s_ready (split_ready),
+    .m_data  (split_out),
+    .m_valid (split_valid),
+    .m_ready (split_pop),
+    .count   (split_count)
+  );
+
+  // Positions are byte indices in the datagram's stream: lane 0 of its first beat is 0.
+  logic        sp_valid_q;
+  logic [13:0] sp_fsz_q;
+  logic [16:0] base_q, fstart_q, fend_q, dend_q;
+  logic        out_valid_q, en_o, fire, at_end, replay, sp_done;
+  logic [16:0] lo, hi, fnext;
+  logic [Bytes-1:0] keep;
+
+  assign en_o   = !out_valid_q || m_data_tready;
+  assign fire   = sp_valid_q && s_data_tvalid && en_o;
+  assign at_end = (fend_q <= base_q + 17'(Bytes));             // fragment ends in this beat
+  assign replay = at_end && (fend_q != dend_q) && (fend_q != base_q + 17'(Bytes));
+  assign s_data_tready = sp_valid_q && en_o && !replay;
+  assign sp_done   = fire && !replay && s_data_tlast;
+  assign split_pop = split_valid && (!sp_valid_q || sp_done);
+
+  always_comb begin
+    lo    = (fstart_q > base_q) ? fstart_q - base_q : 17'd0;
+    hi    = at_end ? fend_q - base_q : 17'(Bytes);
+    fnext = fend_q + 17'(sp_fsz_q);
+    if (fnext > dend_q) fnext = dend_q;
+    for (int b = 0; b < Bytes; b++) keep[b] = (17'(b) >= lo) && (17'(b) < hi);
+  end
+
+  always_ff @(posedge clk) begin
+    if (!rst_n) begin
+      sp_valid_q <= 1'b0;
+    end else if (!sp_valid_q || sp_done) begin
+      sp_valid_q <= split_pop && (split_out.len != 0);
+    end
+  end
+
+  logic [16:0] first_end;
+  always_comb begin
+    first_end = 17'(split_out.off) + 17'(split_out.len);
+    if (split_out.frag && 17'(split_out.off) + 17'(split_out.fsz) -
+        (split_out.udp ? 17'(UdpHlen) : 17'd0) < first_end) begin
+      first_end = 17'(split_out.off) + 17'(split_out.fsz) -
+                  (split_out.udp ? 17'(UdpHlen) : 17'd0);
+    end
+  end
+
+  always_ff @(posedge clk) begin
+    if (split_pop) begin
+      sp_fsz_q <= split_out.fsz;
+      base_q   <= '0;
+      fstart_q <= 17'(split_out.off);
+      fend_q   <= first_end;
+      dend_q   <= 17'(split_out.off) + 17'(split_out.len);
+    end else if (fire) begin
+      if (at_end && fend_q != dend_q) begin
+        fstart_q <= fend_q;
+        fend_q   <= fnext;
+      end
+      if (!replay) base_q <= base_q + 17'(Bytes);
+    end
+  end
+
+  logic [DataWidth-1:0] out_data_q;
+  logic [Bytes-1:0]     out_keep_q;
+  logic                 out_last_q;
+
+  always_ff @(posedge clk) begin
+    if (!rst_n) begin
+      out_valid_q <= 1'b0;
+    end else if (en_o) begin
+      out_valid_q <= fire;
+    end
+  end
+
+  always_ff @(posedge clk) begin
+    if (fire) begin
+      out_data_q <= s_data_tdata;
+      out_keep_q <= keep;
+      out_last_q <= at_end;
+    end
+  end
+
+  assign m_data_tdata  = out_data_q;
+  assign m_data_tkeep  = out_keep_q;
+  assign m_data_tlast  = out_last_q;
+  assign m_data_tvalid = out_valid_q;
+
+  logic unused;
+  assign unused = ^{s_data_tkeep, LaneW[0]};
+
+  // FIFO status not needed here (space is reserved ahead, or not watched).
+  logic unused_fifo;
+  assign unused_fifo = ^{split_count};
+
+`ifndef SYNTHESIS
+  // AXI4-Stream: a beat offered on m_data stays offered, unchanged, until taken.
+  assert property (@(posedge clk) disable iff (!rst_n)
+                   m_data_tvalid && !m_data_tready |=>
+                   m_data_tvalid && $stable({m_data_tdata, m_data_tkeep, m_data_tlast}))
+    else $error("m_data: beat changed before tready");
+`endif
+endmodule

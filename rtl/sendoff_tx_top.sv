@@ -1,0 +1,497 @@
+// SPDX-License-Identifier: MIT
+// sendoff TX path: descriptor ring -> checks -> payload read -> udp_tx -> ip_tx -> eth_tx
+// -> FCS -> MAC (AXI4-Stream), with AXI4-Lite control registers and the flow table.
+//
+// The descriptor ring and the payloads have one AXI4 read master each, so descriptor reads
+// never take payload bandwidth; both may point at the same memory.
+module sendoff_tx_top
+  import sendoff_pkg::*;
+#(
+  parameter int unsigned DataWidth      = 512,   // DATA_WIDTH: AXI4 read and stream bits
+  parameter int unsigned AxilAddrWidth  = 12,    // control register address bits
+  parameter int unsigned BufferBeats    = 2048,  // udp_tx payload buffer, beats
+  parameter int unsigned MetaDepth      = 256,   // datagrams in udp_tx
+  parameter int unsigned MaxOutstanding = 512,   // payload beats requested, not received
+  parameter int unsigned CplDepth       = 512,   // descriptors past the checks, in flight
+  // Device memory window [0, DevMemBytes) that rings and payloads must lie in, as the HLS
+  // model's SENDOFF_DEV_MEM_BYTES; 0 accepts any 64-bit address.
+  parameter longint unsigned DevMemBytes = 0
+) (
+  input  logic                     clk,
+  input  logic                     rst_n,
+
+  // ---- AXI4-Lite control
+  input  logic [AxilAddrWidth-1:0] s_axil_awaddr,
+  input  logic [2:0]               s_axil_awprot,
+  input  logic                     s_axil_awvalid,
+  output logic                     s_axil_awready,
+  input  logic [31:0]              s_axil_wdata,
+  input  logic [3:0]               s_axil_wstrb,
+  input  logic                     s_axil_wvalid,
+  output logic                     s_axil_wready,
+  output logic [1:0]               s_axil_bresp,
+  output logic                     s_axil_bvalid,
+  input  logic                     s_axil_bready,
+  input  logic [AxilAddrWidth-1:0] s_axil_araddr,
+  input  logic [2:0]               s_axil_arprot,
+  input  logic                     s_axil_arvalid,
+  output logic                     s_axil_arready,
+  output logic [31:0]              s_axil_rdata,
+  output logic [1:0]               s_axil_rresp,
+  output logic                     s_axil_rvalid,
+  input  logic                     s_axil_rready,
+
+  // ---- AXI4 read master: descriptor ring
+  output logic [63:0]              m_axi_desc_araddr,
+  output logic [7:0]               m_axi_desc_arlen,
+  output logic [2:0]               m_axi_desc_arsize,
+  output logic [1:0]               m_axi_desc_arburst,
+  output logic [3:0]               m_axi_desc_arcache,
+  output logic [2:0]               m_axi_desc_arprot,
+  output logic                     m_axi_desc_arvalid,
+  input  logic                     m_axi_desc_arready,
+  input  logic [DataWidth-1:0]     m_axi_desc_rdata,
+  input  logic [1:0]               m_axi_desc_rresp,
+  input  logic                     m_axi_desc_rlast,
+  input  logic                     m_axi_desc_rvalid,
+  output logic                     m_axi_desc_rready,
+
+  // ---- AXI4 read master: payloads
+  output logic [63:0]              m_axi_data_araddr,
+  output logic [7:0]               m_axi_data_arlen,
+  output logic [2:0]               m_axi_data_arsize,
+  output logic [1:0]               m_axi_data_arburst,
+  output logic [3:0]               m_axi_data_arcache,
+  output logic [2:0]               m_axi_data_arprot,
+  output logic                     m_axi_data_arvalid,
+  input  logic                     m_axi_data_arready,
+  input  logic [DataWidth-1:0]     m_axi_data_rdata,
+  input  logic [1:0]               m_axi_data_rresp,
+  input  logic                     m_axi_data_rlast,
+  input  logic                     m_axi_data_rvalid,
+  output logic                     m_axi_data_rready,
+
+  // ---- AXI4-Stream to the MAC: frame byte 0 in bits 7:0, tvalid held within a frame
+  output logic [DataWidth-1:0]     m_axis_tx_tdata,
+  output logic [DataWidth/8-1:0]   m_axis_tx_tkeep,
+  output logic                     m_axis_tx_tlast,
+  output logic                     m_axis_tx_tvalid,
+  input  logic                     m_axis_tx_tready
+);
+
+  localparam int unsigned Bytes = DataWidth / 8;
+
+  // The stages are written for 512 and 1024 bits (headers and the 60-byte minimum frame
+  // fit one beat); only 512, the CMAC width, is simulated, so only 512 is accepted here.
+  if (DataWidth != 512) begin : gen_bad_width
+    $error("sendoff_tx_top: DataWidth must be 512");
+  end
+
+  // ------------------------------------------------------------------------- registers
+  logic        ctrl_enable, ctrl_fcs_append;
+  logic [63:0] ring_base;
+  logic [31:0] ring_size, ring_head, ring_tail, fetch_idx;
+  logic        cpl_pending, ring_usable, busy;
+  logic        flow_we, flow_re;
+  logic [7:0]  flow_waddr, flow_raddr;
+  logic [FlowStoredBytes*8-1:0] flow_wdata, flow_rdata;
+  logic        stat_frame, stat_drop, stat_desc_error, frame_done;
+  logic [15:0] stat_frame_len;
+
+  // Busy: descriptors fetched and not completed, or more to fetch from a usable ring.
+  assign busy = cpl_pending || (ring_tail != fetch_idx) ||
+                (ctrl_enable && ring_usable && ring_head != fetch_idx);
+
+  sendoff_regs #(
+    .AddrWidth (AxilAddrWidth)
+  ) u_regs (
+    .clk             (clk),
+    .rst_n           (rst_n),
+    .s_axil_awaddr   (s_axil_awaddr),
+    .s_axil_awprot   (s_axil_awprot),
+    .s_axil_awvalid  (s_axil_awvalid),
+    .s_axil_awready  (s_axil_awready),
+    .s_axil_wdata    (s_axil_wdata),
+    .s_axil_wstrb    (s_axil_wstrb),
+    .s_axil_wvalid   (s_axil_wvalid),
+    .s_axil_wready   (s_axil_wready),
+    .s_axil_bresp    (s_axil_bresp),
+    .s_axil_bvalid   (s_axil_bvalid),
+    .s_axil_bready   (s_axil_bready),
+    .s_axil_araddr   (s_axil_araddr),
+    .s_axil_arprot   (s_axil_arprot),
+    .s_axil_arvalid  (s_axil_arvalid),
+    .s_axil_arready  (s_axil_arready),
+    .s_axil_rdata    (s_axil_rdata),
+    .s_axil_rresp    (s_axil_rresp),
+    .s_axil_rvalid   (s_axil_rvalid),
+    .s_axil_rready   (s_axil_rready),
+    .ctrl_enable     (ctrl_enable),
+    .ctrl_fcs_append (ctrl_fcs_append),
+    .ring_base       (ring_base),
+    .ring_size       (ring_size),
+    .ring_head       (ring_head),
+    .ring_tail       (ring_tail),
+    .busy            (busy),
+    .flow_we         (flow_we),
+    .flow_waddr      (flow_waddr),
+    .flow_wdata      (flow_wdata),
+    .stat_frame      (stat_frame),
+    .stat_frame_len  (stat_frame_len),
+    .stat_drop       (stat_drop),
+    .stat_desc_error (stat_desc_error)
+  );
+
+  sdp_ram #(
+    .Width   (FlowStoredBytes * 8),
+    .Depth   (FlowTableSize),
+    .Latency (1)
+  ) u_flow_table (
+    .clk   (clk),
+    .we    (flow_we),
+    .waddr (flow_waddr),
+    .wdata (flow_wdata),
+    .re    (flow_re),
+    .raddr (flow_raddr),
+    .rdata (flow_rdata)
+  );
+
+  // ------------------------------------------------------------------------- descriptors
+  logic [TxdBytes*8-1:0] desc_data;
+  logic                  desc_valid, desc_ready;
+
+  desc_fetch #(
+    .DataWidth   (DataWidth),
+    .DevMemBytes (DevMemBytes)
+  ) u_desc_fetch (
+    .clk           (clk),
+    .rst_n         (rst_n),
+    .enable        (ctrl_enable),
+    .ring_base     (ring_base),
+    .ring_size     (ring_size),
+    .ring_head     (ring_head),
+    .fetch_idx     (fetch_idx),
+    .ring_usable   (ring_usable),
+    .m_axi_araddr  (m_axi_desc_araddr),
+    .m_axi_arlen   (m_axi_desc_arlen),
+    .m_axi_arsize  (m_axi_desc_arsize),
+    .m_axi_arburst (m_axi_desc_arburst),
+    .m_axi_arcache (m_axi_desc_arcache),
+    .m_axi_arprot  (m_axi_desc_arprot),
+    .m_axi_arvalid (m_axi_desc_arvalid),
+    .m_axi_arready (m_axi_desc_arready),
+    .m_axi_rdata   (m_axi_desc_rdata),
+    .m_axi_rresp   (m_axi_desc_rresp),
+    .m_axi_rlast   (m_axi_desc_rlast),
+    .m_axi_rvalid  (m_axi_desc_rvalid),
+    .m_axi_rready  (m_axi_desc_rready),
+    .m_desc_data   (desc_data),
+    .m_desc_valid  (desc_valid),
+    .m_desc_ready  (desc_ready)
+  );
+
+  logic [63:0] chk_addr;
+  tx_job_t     chk_job;
+  logic        chk_valid, chk_ready, cpl_sent, cpl_valid, cpl_ready;
+
+  desc_check #(
+    .DevMemBytes (DevMemBytes)
+  ) u_desc_check (
+    .clk             (clk),
+    .rst_n           (rst_n),
+    .s_desc_data     (desc_data),
+    .s_desc_valid    (desc_valid),
+    .s_desc_ready    (desc_ready),
+    .flow_re         (flow_re),
+    .flow_raddr      (flow_raddr),
+    .flow_rdata      (flow_rdata),
+    .m_job_addr      (chk_addr),
+    .m_job           (chk_job),
+    .m_job_valid     (chk_valid),
+    .m_job_ready     (chk_ready),
+    .m_cpl_sent      (cpl_sent),
+    .m_cpl_valid     (cpl_valid),
+    .m_cpl_ready     (cpl_ready),
+    .stat_drop       (stat_drop),
+    .stat_desc_error (stat_desc_error)
+  );
+
+  desc_complete #(
+    .Depth (CplDepth)
+  ) u_desc_complete (
+    .clk         (clk),
+    .rst_n       (rst_n),
+    .s_cpl_sent  (cpl_sent),
+    .s_cpl_valid (cpl_valid),
+    .s_cpl_ready (cpl_ready),
+    .frame_done  (frame_done),
+    .ring_tail   (ring_tail),
+    .pending     (cpl_pending)
+  );
+
+  logic [63:0] job_addr;
+  tx_job_t     job;
+  logic        job_valid, job_ready;
+
+  logic [$clog2(2):0] job_fifo_count;
+  sync_fifo #(
+    .Width (64 + $bits(tx_job_t)),
+    .Depth (2)
+  ) u_job_fifo (
+    .clk     (clk),
+    .rst_n   (rst_n),
+    .s_data  ({chk_addr, chk_job}),
+    .s_valid (chk_valid),
+    .s_ready (chk_ready),
+    .m_data  ({job_addr, job}),
+    .m_valid (job_valid),
+    .m_ready (job_ready),
+    .count   (job_fifo_count)
+  );
+
+  // ------------------------------------------------------------------------- payload
+  tx_job_t              pr_job;
+  lane_t                pr_off;
+  logic                 pr_hdr_valid, pr_hdr_ready;
+  logic [DataWidth-1:0] pr_tdata;
+  logic [Bytes-1:0]     pr_tkeep;
+  logic                 pr_tlast, pr_tvalid, pr_tready;
+
+  payload_read #(
+    .DataWidth      (DataWidth),
+    .MaxBurstBeats  (4096 / Bytes),
+    .MaxOutstanding (MaxOutstanding)
+  ) u_payload_read (
+    .clk           (clk),
+    .rst_n         (rst_n),
+    .s_job_addr    (job_addr),
+    .s_job         (job),
+    .s_job_valid   (job_valid),
+    .s_job_ready   (job_ready),
+    .m_axi_araddr  (m_axi_data_araddr),
+    .m_axi_arlen   (m_axi_data_arlen),
+    .m_axi_arsize  (m_axi_data_arsize),
+    .m_axi_arburst (m_axi_data_arburst),
+    .m_axi_arcache (m_axi_data_arcache),
+    .m_axi_arprot  (m_axi_data_arprot),
+    .m_axi_arvalid (m_axi_data_arvalid),
+    .m_axi_arready (m_axi_data_arready),
+    .m_axi_rdata   (m_axi_data_rdata),
+    .m_axi_rresp   (m_axi_data_rresp),
+    .m_axi_rlast   (m_axi_data_rlast),
+    .m_axi_rvalid  (m_axi_data_rvalid),
+    .m_axi_rready  (m_axi_data_rready),
+    .m_hdr_job     (pr_job),
+    .m_hdr_off     (pr_off),
+    .m_hdr_valid   (pr_hdr_valid),
+    .m_hdr_ready   (pr_hdr_ready),
+    .m_data_tdata  (pr_tdata),
+    .m_data_tkeep  (pr_tkeep),
+    .m_data_tlast  (pr_tlast),
+    .m_data_tvalid (pr_tvalid),
+    .m_data_tready (pr_tready)
+  );
+
+  // ------------------------------------------------------------------------- udp_tx
+  dgram_t               udp_hdr, dg_hdr;
+  logic                 udp_hdr_valid, udp_hdr_ready, dg_hdr_valid, dg_hdr_ready;
+  logic [DataWidth-1:0] udp_tdata;
+  logic [Bytes-1:0]     udp_tkeep;
+  logic                 udp_tlast, udp_tvalid, udp_tready;
+
+  udp_tx #(
+    .DataWidth   (DataWidth),
+    .BufferBeats (BufferBeats),
+    .MetaDepth   (MetaDepth)
+  ) u_udp_tx (
+    .clk           (clk),
+    .rst_n         (rst_n),
+    .s_hdr_job     (pr_job),
+    .s_hdr_off     (pr_off),
+    .s_hdr_valid   (pr_hdr_valid),
+    .s_hdr_ready   (pr_hdr_ready),
+    .s_data_tdata  (pr_tdata),
+    .s_data_tkeep  (pr_tkeep),
+    .s_data_tlast  (pr_tlast),
+    .s_data_tvalid (pr_tvalid),
+    .s_data_tready (pr_tready),
+    .m_hdr         (udp_hdr),
+    .m_hdr_valid   (udp_hdr_valid),
+    .m_hdr_ready   (udp_hdr_ready),
+    .m_data_tdata  (udp_tdata),
+    .m_data_tkeep  (udp_tkeep),
+    .m_data_tlast  (udp_tlast),
+    .m_data_tvalid (udp_tvalid),
+    .m_data_tready (udp_tready)
+  );
+
+  logic [$clog2(2):0] dgram_fifo_count;
+  sync_fifo #(
+    .Width ($bits(dgram_t)),
+    .Depth (2)
+  ) u_dgram_fifo (
+    .clk     (clk),
+    .rst_n   (rst_n),
+    .s_data  (udp_hdr),
+    .s_valid (udp_hdr_valid),
+    .s_ready (udp_hdr_ready),
+    .m_data  (dg_hdr),
+    .m_valid (dg_hdr_valid),
+    .m_ready (dg_hdr_ready),
+    .count   (dgram_fifo_count)
+  );
+
+  // ------------------------------------------------------------------------- ip_tx
+  frame_hdr_t           ip_hdr, fr_hdr;
+  logic                 ip_hdr_valid, ip_hdr_ready, fr_hdr_valid, fr_hdr_ready;
+  logic [DataWidth-1:0] ip_tdata, fr_tdata;
+  logic [Bytes-1:0]     ip_tkeep, fr_tkeep;
+  logic                 ip_tlast, ip_tvalid, ip_tready, fr_tlast, fr_tvalid, fr_tready;
+
+  ip_tx #(
+    .DataWidth (DataWidth)
+  ) u_ip_tx (
+    .clk           (clk),
+    .rst_n         (rst_n),
+    .s_hdr         (dg_hdr),
+    .s_hdr_valid   (dg_hdr_valid),
+    .s_hdr_ready   (dg_hdr_ready),
+    .s_data_tdata  (udp_tdata),
+    .s_data_tkeep  (udp_tkeep),
+    .s_data_tlast  (udp_tlast),
+    .s_data_tvalid (udp_tvalid),
+    .s_data_tready (udp_tready),
+    .m_hdr         (ip_hdr),
+    .m_hdr_valid   (ip_hdr_valid),
+    .m_hdr_ready   (ip_hdr_ready),
+    .m_data_tdata  (ip_tdata),
+    .m_data_tkeep  (ip_tkeep),
+    .m_data_tlast  (ip_tlast),
+    .m_data_tvalid (ip_tvalid),
+    .m_data_tready (ip_tready)
+  );
+
+  logic [$clog2(8):0] frame_fifo_count;
+  sync_fifo #(
+    .Width ($bits(frame_hdr_t)),
+    .Depth (8)
+  ) u_frame_fifo (
+    .clk     (clk),
+    .rst_n   (rst_n),
+    .s_data  (ip_hdr),
+    .s_valid (ip_hdr_valid),
+    .s_ready (ip_hdr_ready),
+    .m_data  (fr_hdr),
+    .m_valid (fr_hdr_valid),
+    .m_ready (fr_hdr_ready),
+    .count   (frame_fifo_count)
+  );
+
+  logic [$clog2(2):0] ip_data_fifo_count;
+  sync_fifo #(
+    .Width (DataWidth + Bytes + 1),
+    .Depth (2)
+  ) u_ip_data_fifo (
+    .clk     (clk),
+    .rst_n   (rst_n),
+    .s_data  ({ip_tlast, ip_tkeep, ip_tdata}),
+    .s_valid (ip_tvalid),
+    .s_ready (ip_tready),
+    .m_data  ({fr_tlast, fr_tkeep, fr_tdata}),
+    .m_valid (fr_tvalid),
+    .m_ready (fr_tready),
+    .count   (ip_data_fifo_count)
+  );
+
+  // ------------------------------------------------------------------------- eth_tx, FCS
+  logic [DataWidth-1:0] eth_tdata, fcs_in_tdata;
+  logic [Bytes-1:0]     eth_tkeep, fcs_in_tkeep;
+  logic                 eth_tlast, eth_tvalid, eth_tready;
+  logic                 fcs_in_tlast, fcs_in_tvalid, fcs_in_tready;
+  frame_info_t          eth_tuser, fcs_in_tuser, out_tuser;
+
+  eth_tx #(
+    .DataWidth (DataWidth)
+  ) u_eth_tx (
+    .clk           (clk),
+    .rst_n         (rst_n),
+    .s_hdr         (fr_hdr),
+    .s_hdr_valid   (fr_hdr_valid),
+    .s_hdr_ready   (fr_hdr_ready),
+    .s_data_tdata  (fr_tdata),
+    .s_data_tkeep  (fr_tkeep),
+    .s_data_tlast  (fr_tlast),
+    .s_data_tvalid (fr_tvalid),
+    .s_data_tready (fr_tready),
+    .m_axis_tdata  (eth_tdata),
+    .m_axis_tkeep  (eth_tkeep),
+    .m_axis_tlast  (eth_tlast),
+    .m_axis_tuser  (eth_tuser),
+    .m_axis_tvalid (eth_tvalid),
+    .m_axis_tready (eth_tready)
+  );
+
+  logic [$clog2(2):0] eth_fifo_count;
+  sync_fifo #(
+    .Width (DataWidth + Bytes + 1 + $bits(frame_info_t)),
+    .Depth (2)
+  ) u_eth_fifo (
+    .clk     (clk),
+    .rst_n   (rst_n),
+    .s_data  ({eth_tuser, eth_tlast, eth_tkeep, eth_tdata}),
+    .s_valid (eth_tvalid),
+    .s_ready (eth_tready),
+    .m_data  ({fcs_in_tuser, fcs_in_tlast, fcs_in_tkeep, fcs_in_tdata}),
+    .m_valid (fcs_in_tvalid),
+    .m_ready (fcs_in_tready),
+    .count   (eth_fifo_count)
+  );
+
+  eth_fcs #(
+    .DataWidth (DataWidth),
+    .UserWidth ($bits(frame_info_t))
+  ) u_eth_fcs (
+    .clk           (clk),
+    .rst_n         (rst_n),
+    .fcs_enable    (ctrl_fcs_append),
+    .s_axis_tdata  (fcs_in_tdata),
+    .s_axis_tkeep  (fcs_in_tkeep),
+    .s_axis_tlast  (fcs_in_tlast),
+    .s_axis_tuser  (fcs_in_tuser),
+    .s_axis_tvalid (fcs_in_tvalid),
+    .s_axis_tready (fcs_in_tready),
+    .m_axis_tdata  (m_axis_tx_tdata),
+    .m_axis_tkeep  (m_axis_tx_tkeep),
+    .m_axis_tlast  (m_axis_tx_tlast),
+    .m_axis_tuser  (out_tuser),
+    .m_axis_tvalid (m_axis_tx_tvalid),
+    .m_axis_tready (m_axis_tx_tready)
+  );
+
+  // ------------------------------------------------------------------------- accounting
+  logic out_end;
+  assign out_end        = m_axis_tx_tvalid && m_axis_tx_tready && m_axis_tx_tlast;
+  assign stat_frame     = out_end;
+  assign stat_frame_len = out_tuser.len;
+  assign frame_done     = out_end && out_tuser.desc_last;
+
+  // FIFO status not needed here (space is reserved ahead, or not watched).
+  logic unused_fifo;
+  assign unused_fifo = ^{job_fifo_count, dgram_fifo_count, frame_fifo_count,
+                        ip_data_fifo_count, eth_fifo_count};
+
+`ifndef SYNTHESIS
+  // AXI4-Stream: a beat offered on m_axis_tx stays offered, unchanged, until taken.
+  assert property (@(posedge clk) disable iff (!rst_n)
+                   m_axis_tx_tvalid && !m_axis_tx_tready |=>
+                   m_axis_tx_tvalid && $stable({m_axis_tx_tdata, m_axis_tx_tkeep, m_axis_tx_tlast}))
+    else $error("m_axis_tx: beat changed before tready");
+`endif
+
+`ifndef SYNTHESIS
+  // CMAC rule: once a frame has started, tvalid stays high until its last beat.
+  assert property (@(posedge clk) disable iff (!rst_n)
+                   m_axis_tx_tvalid && m_axis_tx_tready && !m_axis_tx_tlast |=> m_axis_tx_tvalid)
+    else $error("m_axis_tx: tvalid dropped inside a frame");
+`endif
+endmodule

@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: MIT
+// udp_tx: builds the UDP header, whose checksum covers the payload that follows it.
+//
+// The payload is stored into a buffer while an adder tree sums it (store and forward);
+// a datagram's header leaves once its last beat is in and its sum is final, then its
+// payload streams out of the buffer. The buffer is one ring holding at least two of the
+// largest datagrams, so the next datagrams fill while one drains (a ping-pong generalised
+// to any number of small datagrams). Latency cost: one datagram's fill time plus about
+// 6 cycles (sum tree, header build); throughput is one beat per cycle in and out.
+// Raw (non-UDP) jobs go through the same buffer and get no header.
+module udp_tx
+  import sendoff_pkg::*;
+#(
+  parameter int unsigned DataWidth   = 512,   // stream bits
+  parameter int unsigned BufferBeats = 2048,  // payload buffer, beats, a power of two
+  parameter int unsigned MetaDepth   = 128    // datagrams between input and output
+) (
+  input  logic                   clk,
+  input  logic                   rst_n,
+
+  // ---- datagrams in: header channel and payload stream (tlast per non-empty datagram)
+  input  tx_job_t                s_hdr_job,
+  input  lane_t                  s_hdr_off,
+  input  logic                   s_hdr_valid,
+  output logic                   s_hdr_ready,
+  input  logic [DataWidth-1:0]   s_data_tdata,
+  input  logic [DataWidth/8-1:0] s_data_tkeep,
+  input  logic                   s_data_tlast,
+  input  logic                   s_data_tvalid,
+  output logic                   s_data_tready,
+
+  // ---- datagrams out with their UDP header
+  output dgram_t                 m_hdr,
+  output logic                   m_hdr_valid,
+  input  logic                   m_hdr_ready,
+  output logic [DataWidth-1:0]   m_data_tdata,
+  output logic [DataWidth/8-1:0] m_data_tkeep,
+  output logic                   m_data_tlast,
+  output logic                   m_data_tvalid,
+  input  logic                   m_data_tready
+);
+
+  localparam int unsigned Bytes  = DataWidth / 8;
+  localparam int unsigned Words  = Bytes / 2;     // 16-bit checksum words per beat
+  localparam int unsigned AddrW  = $clog2(BufferBeats);
+  localparam int unsigned EntryW = DataWidth + Bytes + 1;
+
+  if (DataWidth != 512 && DataWidth != 1024) begin : gen_bad_width
+    $error("udp_tx: DataWidth must be 512 or 1024");
+  end
+  if ((BufferBeats & (BufferBeats - 1)) != 0 || BufferBeats * Bytes < 65536 + Bytes) begin
+    : gen_bad_buffer
+    $error("udp_tx: BufferBeats must be a power of two holding the largest datagram");
+  end
+  if (MetaDepth < 4 || (MetaDepth & (MetaDepth - 1)) != 0) begin : gen_bad_meta
+    $error("udp_tx: MetaDepth must be a power of two >= 4");
+  end
+
+  // ------------------------------------------------------------------------- datagram queue
+  tx_job_t meta_job;
+  lane_t   meta_off;
+  logic    meta_valid, meta_pop;
+
+  logic [$clog2(MetaDepth):0] meta_count;
+  sync_fifo #(
+    .Width($bits(tx_job_t) + $bits(lane_t)),
+    .Depth(MetaDepth)
+  ) u_meta (
+    .clk     (clk),
+    .rst_n   (rst_n),
+    .s_data  ({s_hdr_job, s_hdr_off}),
+    .s_valid (s_hdr_valid),
+    .s_ready (s_hdr_ready),
+    .m_data  ({meta_job, meta_off}),
+    .m_valid (meta_valid),
+    .m_ready (meta_pop),
+    .count   (meta_count)
+  );
+
+  // ------------------------------------------------------------------------- fill side
+  logic [AddrW-1:0] wr_ptr_q, rd_ptr_q;
+  logic [AddrW:0]   stored_q;    // beats written and not yet read out
+  logic             wr, rd;
+  logic [$clog2(MetaDepth):0] sum_count;
+  logic             sum_room;
+
+  // The sum FIFO holds one entry per datagram; keep room for those still in the tree.
+  assign sum_room      = (32'(sum_count) + 4 <= MetaDepth);
+  assign s_data_tready = (stored_q != (AddrW+1)'(BufferBeats)) && sum_room;
+  assign wr            = s_data_tvalid && s_data_tready;
+
+  // Payload sum: three adder stages, then the per-datagram accumulator.
+  logic [DataWidth-1:0] wdata;
+  always_comb begin
+    for (int b = 0; b < Bytes; b++) wdata[b*8 +: 8] = s_data_tkeep[b] ? s_data_tdata[b*8 +: 8]
+                                                                      : 8'd0;
+  end
+
+  logic [17:0] p1_q [Words/4];
+  logic [19:0] p2_q [Words/16];
+  logic        v1_q, v2_q, l1_q, l2_q;
+  logic [31:0] acc_q;
+  logic [31:0] beat_sum;
+  logic        sum_push;
+  logic [31:0] sum_total;
+
+  always_ff @(posedge clk) begin
+    for (int g = 0; g < Words / 4; g++) begin
+      logic [17:0] t;
+      t = '0;
+      for (int k = 0; k < 4; k++) begin
+        t = t + {2'b0, wdata[(g*4+k)*16 +: 8], wdata[(g*4+k)*16+8 +: 8]};
+      end
+      p1_q[g] <= t;
+    end
+    for (int h = 0; h < Words / 16; h++) begin
+      logic [19:0] t;
+      t = '0;
+      for (int k = 0; k < 4; k++) t = t + {2'b0, p1_q[h*4+k]};
+      p2_q[h] <= t;
+    end
+  end
+
+  always_comb begin
+    beat_sum = '0;
+    for (int h = 0; h < Words / 16; h++) beat_sum = beat_sum + {12'd0, p2_q[h]};
+    sum_total = acc_q + beat_sum;
+  end
+  assign sum_push = v2_q && l2_q;
+
+  always_ff @(posedge clk) begin
+    if (!rst_n) begin
+      v1_q  <= 1'b0;
+      v2_q  <= 1'b0;
+      l1_q  <= 1'b0;
+      l2_q  <= 1'b0;
+      acc_q <= '0;
+    end else begin
+      v1_q <= wr;
+      l1_q <= wr && s_data_tlast;
+      v2_q <= v1_q;
+      l2_q <= l1_q;
+      if (v2_q) acc_q <= l2_q ? '0 : sum_total;
+    end
+  end
+
+  logic [31:0] sum_out;
+  logic        sum_valid, sum_pop;
+  logic sum_ready;
+  sync_fifo #(
+    .Width(32),
+    .Depth(MetaDepth)
+  ) u_sum (
+    .clk     (clk),
+    .rst_n   (rst_n),
+    .s_data  (sum_total),
+    .s_valid (sum_push),
+    .s_ready (sum_ready),
+    .m_data  (sum_out),
+    .m_valid (sum_valid),
+    .m_ready (sum_pop),
+    .count   (sum_count)
+  );
+
+  // ------------------------------------------------------------------------- buffer
+  logic [EntryW-1:0] rd_entry;
+  logic [1:0]        inflight_q;   // reads issued 1 and 2 cycles ago
+  logic [2:0]        out_count;
+  logic              out_valid;
+  logic [EntryW-1:0] out_entry;
+
+  sdp_ram #(
+    .Width   (EntryW),
+    .Depth   (BufferBeats),
+    .Latency (2)
+  ) u_buf (
+    .clk   (clk),
+    .we    (wr),
+    .waddr (wr_ptr_q),
+    .wdata ({s_data_tlast, s_data_tkeep, wdata}),
+    .re    (rd),
+    .raddr (rd_ptr_q),
+    .rdata (rd_entry)
+  );
+
+  // Read ahead into a 4-entry FIFO so the output runs one beat per cycle.
+  assign rd = (stored_q != 0) &&
+              (32'(out_count) + 32'(inflight_q[0]) + 32'(inflight_q[1]) < 4);
+
+  always_ff @(posedge clk) begin
+    if (!rst_n) begin
+      wr_ptr_q   <= '0;
+      rd_ptr_q   <= '0;
+      stored_q   <= '0;
+      inflight_q <= '0;
+    end else begin
+      if (wr) wr_ptr_q <= wr_ptr_q + 1'b1;
+      if (rd) rd_ptr_q <= rd_ptr_q + 1'b1;
+      stored_q   <= stored_q + (AddrW+1)'(wr) - (AddrW+1)'(rd);
+      inflight_q <= {inflight_q[0], rd};
+    end
+  end
+
+  logic out_ready;
+  sync_fifo #(
+    .Width(EntryW),
+    .Depth(4)
+  ) u_out (
+    .clk     (clk),
+    .rst_n   (rst_n),
+    .s_data  (rd_entry),
+    .s_valid (inflight_q[1]),
+    .s_ready (out_ready),
+    .m_data  (out_entry),
+    .m_valid (out_valid),
+    .m_ready (m_data_tready),
+    .count   (out_count)
+  );
+
+  assign {m_data_tlast, m_data_tkeep, m_data_tdata} = out_entry;
+  assign m_data_tvalid = out_valid;
+
+  // ------------------------------------------------------------------------- header side
+  // A datagram's header is built once its payload sum is final (none needed when empty).
+  // Stage a: take the datagram and its sum; stage b: add the pseudo-header, fold, build.
+  logic        a_valid_q, b_valid_q, en_a, en_b;
+  tx_job_t     a_job_q;
+  lane_t       a_off_q;
+  logic [31:0] a_psum_q;
+  logic [19:0] a_hsum_q;    // pseudo-header and UDP header words
+  dgram_t      b_q;
+
+  assign en_b     = !b_valid_q || m_hdr_ready;
+  assign en_a     = !a_valid_q || en_b;
+  assign meta_pop = en_a && meta_valid && (meta_job.len == 0 || sum_valid);
+  assign sum_pop  = meta_pop && (meta_job.len != 0);
+
+  always_ff @(posedge clk) begin
+    if (!rst_n) begin
+      a_valid_q <= 1'b0;
+      b_valid_q <= 1'b0;
+    end else begin
+      if (en_a) a_valid_q <= meta_pop;
+      if (en_b) b_valid_q <= a_valid_q;
+    end
+  end
+
+  logic [15:0] meta_udp_len, udp_len, csum;
+  logic [19:0] hsum;
+  logic [31:0] total;
+  always_comb begin
+    meta_udp_len = meta_job.len + 16'(UdpHlen);
+    hsum    = {4'd0, meta_job.saddr[31:16]} + {4'd0, meta_job.saddr[15:0]} +
+              {4'd0, meta_job.daddr[31:16]} + {4'd0, meta_job.daddr[15:0]} +
+              {12'd0, IpprotoUdp} + {4'd0, meta_udp_len} +
+              {4'd0, meta_job.sport} + {4'd0, meta_job.dport} + {4'd0, meta_udp_len};
+    udp_len = a_job_q.len + 16'(UdpHlen);
+    total   = a_psum_q + {12'd0, a_hsum_q};
+    csum    = ~csum_fold(total);
+    if (csum == 16'd0) csum = 16'hffff;   // RFC 768: a computed zero is sent as all ones
+  end
+
+  always_ff @(posedge clk) begin
+    if (en_a && meta_pop) begin
+      a_job_q  <= meta_job;
+      a_off_q  <= meta_off;
+      a_psum_q <= (meta_job.len == 0) ? 32'd0 : sum_out;
+      a_hsum_q <= hsum;
+    end
+    if (en_b && a_valid_q) begin
+      b_q.job   <= a_job_q;
+      b_q.off   <= a_off_q;
+      b_q.l4hdr <= a_job_q.udp ? {be16(csum), be16(udp_len), be16(a_job_q.dport),
+                                  be16(a_job_q.sport)} : 64'd0;
+    end
+  end
+
+  assign m_hdr       = b_q;
+  assign m_hdr_valid = b_valid_q;
+
+  // FIFO status not needed here (space is reserved ahead, or not watched).
+  logic unused_fifo;
+  assign unused_fifo = ^{meta_count, sum_ready, out_ready};
+
+`ifndef SYNTHESIS
+  // AXI4-Stream: a beat offered on m_data stays offered, unchanged, until taken.
+  assert property (@(posedge clk) disable iff (!rst_n)
+                   m_data_tvalid && !m_data_tready |=>
+                   m_data_tvalid && $stable({m_data_tdata, m_data_tkeep, m_data_tlast}))
+    else $error("m_data: beat changed before tready");
+`endif
+endmodule

@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: MIT
+#include "sendoff/sim/axi_read_slave.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <sstream>
+
+namespace sendoff::sim {
+
+AxiReadSlave::AxiReadSlave(Memory& mem, unsigned data_bits, const AxiReadConfig& cfg)
+    : mem_(mem), bytes_(data_bits / 8), cfg_(cfg), rng_(cfg.seed), beat_(data_bits / 8) {}
+
+void AxiReadSlave::set_config(const AxiReadConfig& cfg) {
+  cfg_ = cfg;
+  rng_.seed(cfg.seed);
+}
+
+void AxiReadSlave::error(const std::string& msg) {
+  if (errors_.size() < 32) errors_.push_back(msg);
+}
+
+void AxiReadSlave::fill_beat(const Burst& b, AxiReadPins& pins) {
+  // Beat k covers [a, end of its size-aligned chunk); the first may start unaligned.
+  const uint64_t size = b.size_bytes;
+  const uint64_t first = b.addr;
+  const uint64_t aligned = first & ~(size - 1);
+  const uint64_t a = b.next == 0 ? first : aligned + uint64_t(b.next) * size;
+  const uint64_t end = (a & ~(size - 1)) + size;
+  std::fill(beat_.begin(), beat_.end(), uint8_t{0xA5});  // lanes outside the transfer: junk
+  bool ok = true;
+  if (const uint8_t* p = mem_.at(a, end - a)) {
+    std::memcpy(beat_.data() + a % bytes_, p, end - a);
+  } else {
+    ok = false;
+    for (uint64_t x = a; x < end; ++x) beat_[x % bytes_] = 0;
+  }
+  pins.rdata.resize(bytes_ / 4);
+  std::memcpy(pins.rdata.data(), beat_.data(), bytes_);
+  pins.rresp = ok ? 0 : 2;  // SLVERR outside the memory
+  pins.rlast = (b.next + 1 == b.beats);
+}
+
+void AxiReadSlave::drive(AxiReadPins& pins, uint64_t cycle) {
+  pins.arready = queue_.size() < cfg_.max_bursts && uni_(rng_) < cfg_.ar_ready_prob;
+  // An offered beat stays offered (and unchanged) until taken.
+  if (!r_offered_ && !queue_.empty() && queue_.front().due <= cycle &&
+      uni_(rng_) < cfg_.r_valid_prob) {
+    r_offered_ = true;
+  }
+  pins.rvalid = r_offered_;
+  if (r_offered_) {
+    fill_beat(queue_.front(), pins);
+  } else {
+    pins.rlast = false;
+  }
+}
+
+void AxiReadSlave::sample(const AxiReadPins& pins, uint64_t cycle) {
+  if (ar_pending_ && (!pins.arvalid || pins.araddr != ar_addr_ || pins.arlen != ar_len_ ||
+                      pins.arsize != ar_size_)) {
+    error("AR changed or dropped before arready");
+  }
+  if (pins.arvalid && pins.arready) {
+    ar_pending_ = false;
+    std::ostringstream where;
+    where << "AR addr 0x" << std::hex << pins.araddr << " len " << std::dec
+          << unsigned(pins.arlen) << " size " << unsigned(pins.arsize);
+    const unsigned size = 1u << pins.arsize;
+    if (pins.arburst != 1) error(where.str() + ": burst type is not INCR");
+    if (size > bytes_) error(where.str() + ": size wider than the bus");
+    const uint64_t aligned = pins.araddr & ~uint64_t(size - 1);
+    const uint64_t last = aligned + uint64_t(pins.arlen) * size + size - 1;
+    if ((pins.araddr >> 12) != (last >> 12)) error(where.str() + ": crosses 4 KiB");
+    queue_.push_back(Burst{pins.araddr, unsigned(pins.arlen) + 1, size, cycle + cfg_.latency});
+    ++bursts_;
+  } else {
+    ar_pending_ = pins.arvalid;
+    ar_addr_ = pins.araddr;
+    ar_len_ = pins.arlen;
+    ar_size_ = pins.arsize;
+  }
+  if (pins.rvalid && pins.rready) {
+    r_offered_ = false;
+    ++beats_;
+    Burst& b = queue_.front();
+    if (++b.next == b.beats) queue_.pop_front();
+  }
+}
+
+}  // namespace sendoff::sim

@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: MIT
+#include "sendoff/sim/axis_sink.hpp"
+
+#include <string>
+
+namespace sendoff::sim {
+
+AxisSink::AxisSink(unsigned data_bits, double ready_prob, uint64_t seed)
+    : bytes_(data_bits / 8), ready_prob_(ready_prob), rng_(seed) {}
+
+void AxisSink::error(const std::string& msg) {
+  if (errors_.size() < 32) errors_.push_back(msg);
+}
+
+void AxisSink::drive(AxisPins& pins) {
+  pins.tready = ready_prob_ >= 1.0 || uni_(rng_) < ready_prob_;
+}
+
+void AxisSink::sample(const AxisPins& p, uint64_t cycle) {
+  const std::string at = " at cycle " + std::to_string(cycle);
+  if (held_ && (!p.tvalid || p.tdata != last_.tdata || p.tkeep != last_.tkeep ||
+                p.tlast != last_.tlast)) {
+    error("beat changed or withdrawn before tready" + at);
+  }
+  if (in_frame_ && !p.tvalid) error("tvalid low inside a frame" + at);
+  held_ = p.tvalid && !p.tready;
+  if (held_) last_ = p;
+  if (!(p.tvalid && p.tready)) return;
+
+  ++beats_;
+  // tkeep: lanes [0, n) set, nothing above; n == bytes on all but the last beat.
+  unsigned n = 0;
+  bool contiguous = true;
+  for (unsigned b = 0; b < bytes_; ++b) {
+    const bool k = (p.tkeep[b / 32] >> (b % 32)) & 1u;
+    if (k) {
+      if (n != b) contiguous = false;
+      ++n;
+    }
+  }
+  if (!contiguous || n == 0) error("tkeep not contiguous from lane 0" + at);
+  if (!p.tlast && n != bytes_) error("partial beat before tlast" + at);
+  if (!in_frame_) {
+    cur_ = AxisFrame{};
+    cur_.first_cycle = cycle;
+  }
+  const auto* data = reinterpret_cast<const uint8_t*>(p.tdata.data());
+  cur_.bytes.insert(cur_.bytes.end(), data, data + n);
+  in_frame_ = !p.tlast;
+  if (p.tlast) {
+    cur_.last_cycle = cycle;
+    frames_.push_back(std::move(cur_));
+  }
+}
+
+}  // namespace sendoff::sim

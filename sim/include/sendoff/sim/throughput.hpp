@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: MIT
+// Throughput of the Verilated sendoff_tx_top for back-to-back UDP frames of one size:
+// a full ring rung once, the MAC always ready, memory answering after a fixed latency.
+#ifndef SENDOFF_SIM_THROUGHPUT_HPP
+#define SENDOFF_SIM_THROUGHPUT_HPP
+
+#include <cstdint>
+#include <string>
+
+namespace sendoff::sim {
+
+struct ThroughputResult {
+  unsigned frame_size = 0;      // Ethernet frame bytes including the FCS
+  unsigned bus_bytes = 0;       // bytes per frame on the stream (no FCS unless appended)
+  unsigned frames = 0;
+  double cycles_per_frame = 0;  // steady state: end of first frame to end of last
+  unsigned ideal_beats = 0;     // ceil(bus_bytes / 64): the stream's own limit
+  uint64_t first_frame_cycles = 0;  // doorbell write issued to first frame's last beat out
+  double sim_cycles_per_s = 0;
+  std::string error;            // empty when every frame came out right-sized and clean
+};
+
+ThroughputResult measure_udp_stream(unsigned frame_size, bool fcs_append, unsigned mem_latency,
+                                    unsigned max_frames = 4096);
+
+}  // namespace sendoff::sim
+
+#endif  // SENDOFF_SIM_THROUGHPUT_HPP

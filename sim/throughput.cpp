@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: MIT
+#include "sendoff/sim/throughput.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+
+#include "sendoff/nic_abi.hpp"
+#include "sendoff/sim/tx_top_sim.hpp"
+
+namespace sendoff::sim {
+
+ThroughputResult measure_udp_stream(unsigned frame_size, bool fcs_append, unsigned mem_latency,
+                                    unsigned max_frames) {
+  namespace abi = sendoff::abi;
+  ThroughputResult r;
+  r.frame_size = frame_size;
+  r.bus_bytes = fcs_append ? frame_size : frame_size - abi::ETH_FCS_LEN;
+  r.ideal_beats = (r.bus_bytes + 63) / 64;
+  constexpr unsigned kHdr = abi::ETH_HLEN + 20 + 8;
+  if (frame_size < 64 || frame_size > 9018) {
+    r.error = "frame size outside 64..9018";
+    return r;
+  }
+
+  TxTopSimConfig cfg;
+  cfg.desc_port.latency = mem_latency;
+  cfg.data_port.latency = mem_latency;
+  cfg.data_port.max_bursts = 256;
+  TxTopSim sim(cfg);
+  sim.reset();
+
+  abi::FlowEntry f{};
+  f.saddr = 0xC6120001;
+  f.daddr = 0xC6120002;
+  f.sport = 5000;
+  f.dport = 9000;
+  f.mtu = abi::MAX_MTU;
+  f.protocol = abi::IPPROTO_UDP_NUM;
+  f.flags = abi::FLOW_F_VALID;
+  uint32_t w[abi::FLOW_WORDS];
+  std::memcpy(w, &f, sizeof w);
+  for (unsigned i = 0; i < abi::FLOW_WORDS; ++i) sim.reg_write(abi::REG_FLOW_DATA + 4 * i, w[i]);
+  sim.reg_write(abi::REG_FLOW_INDEX, 0);
+  sim.reg_write(abi::REG_FLOW_COMMIT, 1);
+
+  const unsigned ring = abi::RING_SIZE_MAX;
+  const unsigned n = std::min({ring, max_frames, std::max(256u, 4000000u / frame_size)});
+  const uint64_t ring_addr = sim.memory().base() + 4096;
+  const uint64_t payload = ring_addr + (1u << 20);
+  const uint32_t len = frame_size - abi::ETH_FCS_LEN - kHdr;
+  uint8_t* p = sim.memory().at(payload, len);
+  for (uint32_t i = 0; i < len; ++i) p[i] = uint8_t(i * 7);
+  for (unsigned i = 0; i < n; ++i) {
+    abi::TxDesc d{};
+    d.addr = payload;
+    d.len = len;
+    d.flags = abi::TXD_L4_UDP;
+    d.ip_id = uint16_t(i);
+    d.ttl = 64;
+    std::memcpy(sim.memory().at(ring_addr + uint64_t(i) * abi::TXD_BYTES, sizeof d), &d, sizeof d);
+  }
+  sim.reg_write(abi::REG_RING_BASE_LO, uint32_t(ring_addr));
+  sim.reg_write(abi::REG_RING_BASE_HI, uint32_t(ring_addr >> 32));
+  sim.reg_write(abi::REG_RING_SIZE, ring);
+  sim.reg_write(abi::REG_CTRL, abi::CTRL_ENABLE | (fcs_append ? abi::CTRL_FCS_APPEND : 0));
+
+  const auto t0 = std::chrono::steady_clock::now();
+  const uint64_t c0 = sim.cycle();
+  sim.reg_write(abi::REG_RING_HEAD, n);
+  auto& frames = sim.sink().frames();
+  if (!sim.run_until([&] { return frames.size() >= n; }, 100000000)) {
+    r.error = "only " + std::to_string(frames.size()) + " of " + std::to_string(n) + " frames";
+    return r;
+  }
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  for (const auto& e : sim.errors()) r.error += e + "; ";
+  for (const auto& fr : frames) {
+    if (fr.bytes.size() != r.bus_bytes) {
+      r.error += "a frame of " + std::to_string(fr.bytes.size()) + " bytes; ";
+      break;
+    }
+  }
+  r.frames = n;
+  r.first_frame_cycles = frames[0].last_cycle - c0;
+  r.cycles_per_frame = double(frames[n - 1].last_cycle - frames[0].last_cycle) / double(n - 1);
+  r.sim_cycles_per_s = double(sim.cycle() - c0) / secs;
+  return r;
+}
+
+}  // namespace sendoff::sim

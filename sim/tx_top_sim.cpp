@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: MIT
+#include "sendoff/sim/tx_top_sim.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <stdexcept>
+
+#include "Vsendoff_tx_top.h"
+#include "verilated.h"
+#if SENDOFF_SIM_FST
+#include "verilated_fst_c.h"
+#else
+class VerilatedFstC {};
+#endif
+
+namespace sendoff::sim {
+
+namespace {
+
+template <typename Wide>
+void put_words(Wide& dst, const std::vector<uint32_t>& src) {
+  std::memcpy(dst.data(), src.data(), sizeof(uint32_t) * src.size());
+}
+
+template <typename Wide>
+void get_words(std::vector<uint32_t>& dst, const Wide& src, size_t words) {
+  dst.resize(words);
+  std::memcpy(dst.data(), src.data(), sizeof(uint32_t) * words);
+}
+
+constexpr size_t kWords = TxTopSim::kDataBits / 32;
+
+}  // namespace
+
+TxTopSim::TxTopSim(const TxTopSimConfig& cfg)
+    : cfg_(cfg),
+      ctx_(std::make_unique<VerilatedContext>()),
+      mem_(cfg.mem_base, cfg.mem_size),
+      desc_(mem_, kDataBits, cfg.desc_port),
+      data_(mem_, kDataBits, cfg.data_port),
+      sink_(kDataBits, cfg.sink_ready_prob, cfg.seed) {
+  static_assert(sizeof(Vsendoff_tx_top::m_axis_tx_tdata) * 8 == kDataBits,
+                "model built for another DATA_WIDTH");
+  // SENDOFF_RTL_FST names a trace file when the config does not.
+  if (cfg_.fst_path.empty()) {
+    if (const char* env = std::getenv("SENDOFF_RTL_FST")) cfg_.fst_path = env;
+  }
+  // Registers without reset start random, so nothing may depend on their first value.
+  ctx_->randReset(2);
+  ctx_->randSeed(int(cfg.seed));
+#if SENDOFF_SIM_FST
+  if (!cfg_.fst_path.empty()) ctx_->traceEverOn(true);
+#endif
+  top_ = std::make_unique<Vsendoff_tx_top>(ctx_.get(), "top");
+#if SENDOFF_SIM_FST
+  if (!cfg_.fst_path.empty()) {
+    fst_ = std::make_unique<VerilatedFstC>();
+    top_->trace(fst_.get(), 99);
+    fst_->open(cfg_.fst_path.c_str());
+  }
+#else
+  if (!cfg_.fst_path.empty()) {
+    std::fprintf(stderr, "sendoff sim: no FST trace written to %s: configure with "
+                         "-DSENDOFF_RTL_TRACE=ON\n", cfg_.fst_path.c_str());
+  }
+#endif
+  desc_pins_.rdata.assign(kWords, 0);
+  data_pins_.rdata.assign(kWords, 0);
+  top_->clk = 0;
+  top_->rst_n = 0;
+  top_->eval();
+}
+
+TxTopSim::~TxTopSim() {
+#if SENDOFF_SIM_FST
+  if (fst_) fst_->close();
+#endif
+  top_->final();
+}
+
+void TxTopSim::copy_in() {
+  Vsendoff_tx_top& t = *top_;
+  t.rst_n = rst_n_;
+  t.s_axil_awaddr = axil_pins_.awaddr;
+  t.s_axil_awprot = 0;
+  t.s_axil_awvalid = axil_pins_.awvalid;
+  t.s_axil_wdata = axil_pins_.wdata;
+  t.s_axil_wstrb = axil_pins_.wstrb;
+  t.s_axil_wvalid = axil_pins_.wvalid;
+  t.s_axil_bready = axil_pins_.bready;
+  t.s_axil_araddr = axil_pins_.araddr;
+  t.s_axil_arprot = 0;
+  t.s_axil_arvalid = axil_pins_.arvalid;
+  t.s_axil_rready = axil_pins_.rready;
+
+  t.m_axi_desc_arready = desc_pins_.arready;
+  put_words(t.m_axi_desc_rdata, desc_pins_.rdata);
+  t.m_axi_desc_rresp = desc_pins_.rresp;
+  t.m_axi_desc_rlast = desc_pins_.rlast;
+  t.m_axi_desc_rvalid = desc_pins_.rvalid;
+
+  t.m_axi_data_arready = data_pins_.arready;
+  put_words(t.m_axi_data_rdata, data_pins_.rdata);
+  t.m_axi_data_rresp = data_pins_.rresp;
+  t.m_axi_data_rlast = data_pins_.rlast;
+  t.m_axi_data_rvalid = data_pins_.rvalid;
+
+  t.m_axis_tx_tready = axis_pins_.tready;
+}
+
+void TxTopSim::copy_out() {
+  const Vsendoff_tx_top& t = *top_;
+  axil_pins_.awready = t.s_axil_awready;
+  axil_pins_.wready = t.s_axil_wready;
+  axil_pins_.bresp = t.s_axil_bresp;
+  axil_pins_.bvalid = t.s_axil_bvalid;
+  axil_pins_.arready = t.s_axil_arready;
+  axil_pins_.rdata = t.s_axil_rdata;
+  axil_pins_.rresp = t.s_axil_rresp;
+  axil_pins_.rvalid = t.s_axil_rvalid;
+
+  desc_pins_.araddr = t.m_axi_desc_araddr;
+  desc_pins_.arlen = t.m_axi_desc_arlen;
+  desc_pins_.arsize = t.m_axi_desc_arsize;
+  desc_pins_.arburst = t.m_axi_desc_arburst;
+  desc_pins_.arvalid = t.m_axi_desc_arvalid;
+  desc_pins_.rready = t.m_axi_desc_rready;
+
+  data_pins_.araddr = t.m_axi_data_araddr;
+  data_pins_.arlen = t.m_axi_data_arlen;
+  data_pins_.arsize = t.m_axi_data_arsize;
+  data_pins_.arburst = t.m_axi_data_arburst;
+  data_pins_.arvalid = t.m_axi_data_arvalid;
+  data_pins_.rready = t.m_axi_data_rready;
+
+  get_words(axis_pins_.tdata, t.m_axis_tx_tdata, kWords);
+  axis_pins_.tkeep.resize(2);
+  axis_pins_.tkeep[0] = uint32_t(t.m_axis_tx_tkeep);
+  axis_pins_.tkeep[1] = uint32_t(t.m_axis_tx_tkeep >> 32);
+  axis_pins_.tlast = t.m_axis_tx_tlast;
+  axis_pins_.tvalid = t.m_axis_tx_tvalid;
+}
+
+void TxTopSim::step(uint64_t n) {
+  for (uint64_t i = 0; i < n; ++i) {
+    // Inputs of this cycle, then the handshakes they make, then the clock edge.
+    desc_.drive(desc_pins_, cycle_);
+    data_.drive(data_pins_, cycle_);
+    axil_.drive(axil_pins_);
+    sink_.drive(axis_pins_);
+    copy_in();
+    top_->clk = 0;
+    top_->eval();
+#if SENDOFF_SIM_FST
+    if (fst_) fst_->dump(ctx_->time());
+#endif
+    ctx_->timeInc(1);
+    copy_out();
+    if (rst_n_) {
+      desc_.sample(desc_pins_, cycle_);
+      data_.sample(data_pins_, cycle_);
+      axil_.sample(axil_pins_);
+      sink_.sample(axis_pins_, cycle_);
+    }
+    top_->clk = 1;
+    top_->eval();
+#if SENDOFF_SIM_FST
+    if (fst_) fst_->dump(ctx_->time());
+#endif
+    ctx_->timeInc(1);
+    ++cycle_;
+  }
+}
+
+void TxTopSim::reset(unsigned cycles) {
+  rst_n_ = false;
+  step(cycles);
+  rst_n_ = true;
+}
+
+bool TxTopSim::run_until(const std::function<bool()>& pred, uint64_t max_cycles) {
+  for (uint64_t i = 0; i < max_cycles; ++i) {
+    if (pred()) return true;
+    step();
+  }
+  return pred();
+}
+
+uint32_t TxTopSim::reg_read(uint32_t off) {
+  axil_.start_read(off);
+  if (!run_until([&] { return !axil_.busy(); }, 1000)) {
+    throw std::runtime_error("AXI4-Lite read timed out");
+  }
+  return axil_.read_data();
+}
+
+void TxTopSim::reg_write(uint32_t off, uint32_t val) {
+  axil_.start_write(off, val);
+  if (!run_until([&] { return !axil_.busy(); }, 1000)) {
+    throw std::runtime_error("AXI4-Lite write timed out");
+  }
+}
+
+std::vector<std::string> TxTopSim::errors() const {
+  std::vector<std::string> all;
+  for (const auto& e : desc_.errors()) all.push_back("desc port: " + e);
+  for (const auto& e : data_.errors()) all.push_back("data port: " + e);
+  for (const auto& e : sink_.errors()) all.push_back("tx stream: " + e);
+  return all;
+}
+
+}  // namespace sendoff::sim

@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: MIT
+// rtl/sendoff_pkg.sv against hls/include/sendoff/nic_abi.hpp: every mirrored constant, as
+// Verilator elaborated it (public package parameters of the top model).
+#include <gtest/gtest.h>
+
+#include "Vsendoff_tx_top_sendoff_pkg.h"
+#include "sendoff/nic_abi.hpp"
+
+namespace {
+
+namespace abi = sendoff::abi;
+using Pkg = Vsendoff_tx_top_sendoff_pkg;
+
+TEST(PkgAbi, DescriptorLayout) {
+  EXPECT_EQ(Pkg::TxdBytes, abi::TXD_BYTES);
+  EXPECT_EQ(Pkg::TxdAddrOff, abi::TXD_ADDR_OFF);
+  EXPECT_EQ(Pkg::TxdLenOff, abi::TXD_LEN_OFF);
+  EXPECT_EQ(Pkg::TxdFlowOff, abi::TXD_FLOW_OFF);
+  EXPECT_EQ(Pkg::TxdFlagsOff, abi::TXD_FLAGS_OFF);
+  EXPECT_EQ(Pkg::TxdSeqOff, abi::TXD_SEQ_OFF);
+  EXPECT_EQ(Pkg::TxdIpidOff, abi::TXD_IPID_OFF);
+  EXPECT_EQ(Pkg::TxdTtlOff, abi::TXD_TTL_OFF);
+  EXPECT_EQ(Pkg::TxdTosOff, abi::TXD_TOS_OFF);
+  EXPECT_EQ(Pkg::TxdMssOff, abi::TXD_MSS_OFF);
+  EXPECT_EQ(Pkg::TxdRsvdOff, abi::TXD_RSVD_OFF);
+  EXPECT_EQ(Pkg::TxdCookieOff, abi::TXD_COOKIE_OFF);
+}
+
+TEST(PkgAbi, DescriptorFlags) {
+  EXPECT_EQ(Pkg::TxdFL4Mask, abi::TXD_F_L4_MASK);
+  EXPECT_EQ(Pkg::TxdL4Raw, abi::TXD_L4_RAW);
+  EXPECT_EQ(Pkg::TxdL4Udp, abi::TXD_L4_UDP);
+  EXPECT_EQ(Pkg::TxdL4Tcp, abi::TXD_L4_TCP);
+  EXPECT_EQ(Pkg::TxdFDf, abi::TXD_F_DF);
+  EXPECT_EQ(Pkg::TxdFPsh, abi::TXD_F_PSH);
+  EXPECT_EQ(Pkg::TxdFFin, abi::TXD_F_FIN);
+  EXPECT_EQ(Pkg::TxdFKnown, abi::TXD_F_KNOWN);
+}
+
+TEST(PkgAbi, FlowLayout) {
+  EXPECT_EQ(Pkg::FlowBytes, abi::FLOW_BYTES);
+  EXPECT_EQ(Pkg::FlowWords, abi::FLOW_WORDS);
+  EXPECT_EQ(Pkg::FlowSaddrOff, abi::FLOW_SADDR_OFF);
+  EXPECT_EQ(Pkg::FlowDaddrOff, abi::FLOW_DADDR_OFF);
+  EXPECT_EQ(Pkg::FlowSportOff, abi::FLOW_SPORT_OFF);
+  EXPECT_EQ(Pkg::FlowDportOff, abi::FLOW_DPORT_OFF);
+  EXPECT_EQ(Pkg::FlowMtuOff, abi::FLOW_MTU_OFF);
+  EXPECT_EQ(Pkg::FlowProtoOff, abi::FLOW_PROTO_OFF);
+  EXPECT_EQ(Pkg::FlowFlagsOff, abi::FLOW_FLAGS_OFF);
+  EXPECT_EQ(Pkg::FlowDmacOff, abi::FLOW_DMAC_OFF);
+  EXPECT_EQ(Pkg::FlowSmacOff, abi::FLOW_SMAC_OFF);
+  EXPECT_EQ(Pkg::FlowAckOff, abi::FLOW_ACK_OFF);
+  EXPECT_EQ(Pkg::FlowWindowOff, abi::FLOW_WINDOW_OFF);
+  EXPECT_EQ(Pkg::FlowRsvdOff, abi::FLOW_RSVD_OFF);
+  EXPECT_EQ(Pkg::FlowFValid, abi::FLOW_F_VALID);
+  EXPECT_EQ(Pkg::FlowTableSize, abi::FLOW_TABLE_SIZE);
+}
+
+TEST(PkgAbi, RegisterMap) {
+  EXPECT_EQ(Pkg::RegId, abi::REG_ID);
+  EXPECT_EQ(Pkg::RegVersion, abi::REG_VERSION);
+  EXPECT_EQ(Pkg::RegCtrl, abi::REG_CTRL);
+  EXPECT_EQ(Pkg::RegStatus, abi::REG_STATUS);
+  EXPECT_EQ(Pkg::RegRingBaseLo, abi::REG_RING_BASE_LO);
+  EXPECT_EQ(Pkg::RegRingBaseHi, abi::REG_RING_BASE_HI);
+  EXPECT_EQ(Pkg::RegRingSize, abi::REG_RING_SIZE);
+  EXPECT_EQ(Pkg::RegRingHead, abi::REG_RING_HEAD);
+  EXPECT_EQ(Pkg::RegRingTail, abi::REG_RING_TAIL);
+  EXPECT_EQ(Pkg::RegFlowIndex, abi::REG_FLOW_INDEX);
+  EXPECT_EQ(Pkg::RegFlowCommit, abi::REG_FLOW_COMMIT);
+  EXPECT_EQ(Pkg::RegFlowData, abi::REG_FLOW_DATA);
+  EXPECT_EQ(Pkg::RegStatFramesLo, abi::REG_STAT_FRAMES_LO);
+  EXPECT_EQ(Pkg::RegStatFramesHi, abi::REG_STAT_FRAMES_HI);
+  EXPECT_EQ(Pkg::RegStatBytesLo, abi::REG_STAT_BYTES_LO);
+  EXPECT_EQ(Pkg::RegStatBytesHi, abi::REG_STAT_BYTES_HI);
+  EXPECT_EQ(Pkg::RegStatDrops, abi::REG_STAT_DROPS);
+  EXPECT_EQ(Pkg::RegStatDescErrors, abi::REG_STAT_DESC_ERRORS);
+  EXPECT_EQ(Pkg::RegSpaceBytes, abi::REG_SPACE_BYTES);
+  EXPECT_EQ(Pkg::IdValue, abi::ID_VALUE);
+  EXPECT_EQ(Pkg::VersionValue, abi::VERSION_VALUE);
+  EXPECT_EQ(Pkg::CtrlEnable, abi::CTRL_ENABLE);
+  EXPECT_EQ(Pkg::CtrlFcsAppend, abi::CTRL_FCS_APPEND);
+  EXPECT_EQ(Pkg::StatusBusy, abi::STATUS_BUSY);
+  EXPECT_EQ(Pkg::RingSizeMax, abi::RING_SIZE_MAX);
+}
+
+TEST(PkgAbi, Limits) {
+  EXPECT_EQ(Pkg::MaxPayload, abi::MAX_PAYLOAD);
+  EXPECT_EQ(Pkg::MinMtu, abi::MIN_MTU);
+  EXPECT_EQ(Pkg::MaxMtu, abi::MAX_MTU);
+  EXPECT_EQ(Pkg::EthHlen, abi::ETH_HLEN);
+  EXPECT_EQ(Pkg::EthZlen, abi::ETH_ZLEN);
+  EXPECT_EQ(Pkg::EthFcsLen, abi::ETH_FCS_LEN);
+  EXPECT_EQ(Pkg::EthPIp, abi::ETH_P_IP);
+  EXPECT_EQ(Pkg::IpprotoUdp, abi::IPPROTO_UDP_NUM);
+  EXPECT_EQ(Pkg::IpprotoTcp, abi::IPPROTO_TCP_NUM);
+}
+
+}  // namespace
