@@ -17,12 +17,13 @@ void AxisSink::drive(AxisPins& pins) {
 }
 
 void AxisSink::sample(const AxisPins& p, uint64_t cycle) {
-  const std::string at = " at cycle " + std::to_string(cycle);
+  // Built only for a message: otherwise a heap-allocated string every cycle.
+  auto at = [cycle] { return " at cycle " + std::to_string(cycle); };
   if (held_ && (!p.tvalid || p.tdata != last_.tdata || p.tkeep != last_.tkeep ||
                 p.tlast != last_.tlast)) {
-    error("beat changed or withdrawn before tready" + at);
+    error("beat changed or withdrawn before tready" + at());
   }
-  if (in_frame_ && !p.tvalid) error("tvalid low inside a frame" + at);
+  if (in_frame_ && !p.tvalid) error("tvalid low inside a frame" + at());
   held_ = p.tvalid && !p.tready;
   if (held_) last_ = p;
   if (!(p.tvalid && p.tready)) return;
@@ -38,8 +39,8 @@ void AxisSink::sample(const AxisPins& p, uint64_t cycle) {
       ++n;
     }
   }
-  if (!contiguous || n == 0) error("tkeep not contiguous from lane 0" + at);
-  if (!p.tlast && n != bytes_) error("partial beat before tlast" + at);
+  if (!contiguous || n == 0) error("tkeep not contiguous from lane 0" + at());
+  if (!p.tlast && n != bytes_) error("partial beat before tlast" + at());
   if (!in_frame_) {
     cur_ = AxisFrame{};
     cur_.first_cycle = cycle;

@@ -4,11 +4,22 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <ctime>
 
 #include "sendoff/nic_abi.hpp"
 #include "sendoff/sim/tx_top_sim.hpp"
 
 namespace sendoff::sim {
+
+namespace {
+
+double thread_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9;
+}
+
+}  // namespace
 
 ThroughputResult measure_udp_stream(unsigned frame_size, bool fcs_append, unsigned mem_latency,
                                     unsigned max_frames) {
@@ -66,6 +77,7 @@ ThroughputResult measure_udp_stream(unsigned frame_size, bool fcs_append, unsign
   sim.reg_write(abi::REG_CTRL, abi::CTRL_ENABLE | (fcs_append ? abi::CTRL_FCS_APPEND : 0));
 
   const auto t0 = std::chrono::steady_clock::now();
+  const double cpu0 = thread_cpu_seconds();
   const uint64_t c0 = sim.cycle();
   sim.reg_write(abi::REG_RING_HEAD, n);
   auto& frames = sim.sink().frames();
@@ -74,6 +86,7 @@ ThroughputResult measure_udp_stream(unsigned frame_size, bool fcs_append, unsign
     return r;
   }
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double cpu_secs = thread_cpu_seconds() - cpu0;
   for (const auto& e : sim.errors()) r.error += e + "; ";
   for (const auto& fr : frames) {
     if (fr.bytes.size() != r.bus_bytes) {
@@ -83,8 +96,11 @@ ThroughputResult measure_udp_stream(unsigned frame_size, bool fcs_append, unsign
   }
   r.frames = n;
   r.first_frame_cycles = frames[0].last_cycle - c0;
+  r.first_beat_cycles = frames[0].first_cycle - c0;
+  r.sim_cycles = sim.cycle() - c0;
   r.cycles_per_frame = double(frames[n - 1].last_cycle - frames[0].last_cycle) / double(n - 1);
   r.sim_cycles_per_s = double(sim.cycle() - c0) / secs;
+  r.sim_cycles_per_cpu_s = double(sim.cycle() - c0) / cpu_secs;
   return r;
 }
 

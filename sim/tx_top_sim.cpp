@@ -179,14 +179,6 @@ void TxTopSim::reset(unsigned cycles) {
   rst_n_ = true;
 }
 
-bool TxTopSim::run_until(const std::function<bool()>& pred, uint64_t max_cycles) {
-  for (uint64_t i = 0; i < max_cycles; ++i) {
-    if (pred()) return true;
-    step();
-  }
-  return pred();
-}
-
 uint32_t TxTopSim::reg_read(uint32_t off) {
   axil_.start_read(off);
   if (!run_until([&] { return !axil_.busy(); }, 1000)) {

@@ -19,7 +19,9 @@ constexpr uint64_t kSlice = 512;
 
 class VerilatorDevice final : public Device {
  public:
-  explicit VerilatorDevice(FrameSink* sink) : sink_(sink) { sim_.reset(); }
+  VerilatorDevice(FrameSink* sink, const sim::TxTopSimConfig& cfg) : sink_(sink), sim_(cfg) {
+    sim_.reset();
+  }
 
   std::string name() const override { return "verilator"; }
 
@@ -83,7 +85,11 @@ class VerilatorDevice final : public Device {
 }  // namespace
 
 std::unique_ptr<Device> make_verilator_device(FrameSink* sink) {
-  return std::unique_ptr<Device>(new VerilatorDevice(sink));
+  return make_verilator_device(sink, sim::TxTopSimConfig{});
+}
+
+std::unique_ptr<Device> make_verilator_device(FrameSink* sink, const sim::TxTopSimConfig& cfg) {
+  return std::unique_ptr<Device>(new VerilatorDevice(sink, cfg));
 }
 
 }  // namespace sendoff

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "host_path_bench.hpp"
+#include "rtl_bench.hpp"
 #include "usage_error.hpp"
 #include "validators.hpp"
 
@@ -36,18 +37,58 @@ bool write_csv(const std::string& path, const std::vector<HostPathResult>& rs) {
 void add_bench_options(CLI::App* cmd, BenchOptions* o) {
   cmd->add_flag("--host-path", o->host_path,
                 "ns per send() through sendoff (to the posted descriptor) and through the "
-                "kernel's UDP sendto() to a veth peer")
-      ->required();
-  cmd->add_option("--backend", o->backend, "Device back end for sendoff's side")
+                "kernel's UDP sendto() to a veth peer");
+  cmd->add_option("--backend", o->backend,
+                  "Device back end for sendoff's side; without --host-path, 'verilator' "
+                  "benchmarks the RTL pipeline per frame size")
       ->check(one_of({"csim", "verilator", "xrt"}))
       ->capture_default_str();
   cmd->add_option("--count", o->count, "Timed send calls per payload size and side")
       ->check(whole_number(1, 100000000))
       ->capture_default_str();
   cmd->add_option("--csv", o->csv, "Also write the results to this CSV file")->check(output_file());
+  cmd->add_option("--plot", o->plot, "RTL: draw throughput against frame size to this PNG")
+      ->check(output_file());
+  cmd->add_option("--sizes", o->sizes, "RTL: frame sizes in bytes, FCS included")
+      ->check(CLI::Range(64, 9018))
+      ->capture_default_str();
+  cmd->add_option("--frames", o->frames,
+                  "RTL: frames per size (default: up to 4096, about 4 MB per size)")
+      ->check(whole_number(2, 4096));
+  cmd->add_option("--mem-latency", o->mem_latency, "RTL: AXI read latency of the memory model, cycles")
+      ->check(whole_number(0, 1000))
+      ->capture_default_str();
+  cmd->add_flag("--fcs-to-mac", o->fcs_to_mac,
+                "RTL: leave the FCS to the MAC (as with the Alveo CMAC) instead of appending it");
 }
 
+namespace {
+
+int run_rtl(const BenchOptions& o) {
+  if (o.backend != "verilator") {
+    throw UsageError("bench needs --host-path, or --backend verilator for the RTL pipeline");
+  }
+  RtlBenchOptions r;
+  r.sizes = o.sizes;
+  r.frames = o.frames;
+  r.fcs_to_mac = o.fcs_to_mac;
+  r.mem_latency = o.mem_latency;
+  r.csv = o.csv;
+  r.plot = o.plot;
+  std::vector<RtlBenchRow> rows;
+  std::string err;
+  if (!run_rtl_bench(r, &rows, &err)) {
+    fprintf(stderr, "sendoff: bench --backend verilator: %s\n", err.c_str());
+    return kExitFailure;
+  }
+  return report_rtl_bench(r, rows);
+}
+
+}  // namespace
+
 int run_bench(const BenchOptions& o) {
+  if (!o.host_path) return run_rtl(o);
+  if (!o.plot.empty()) throw UsageError("--plot draws the RTL benchmark; drop --host-path");
   std::vector<HostPathResult> results;
   std::string err;
   if (!run_host_path_bench(o.backend, kPayloads, o.count, &results, &err)) {

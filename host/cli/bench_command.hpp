@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace sendoff {
 namespace cli {
@@ -15,6 +16,12 @@ struct BenchOptions {
   std::string backend = "csim";
   uint64_t count = 200000;
   std::string csv;
+  // RTL pipeline benchmark (--backend verilator without --host-path).
+  std::vector<unsigned> sizes = {64, 65, 128, 256, 512, 1024, 1518, 4096, 9018};
+  unsigned frames = 0;
+  bool fcs_to_mac = false;
+  unsigned mem_latency = 32;
+  std::string plot;
 };
 
 void add_bench_options(CLI::App* cmd, BenchOptions* o);

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "bench_command.hpp"
+#include "info_command.hpp"
 #include "send_command.hpp"
 #include "send_options.hpp"
 #include "usage_error.hpp"
@@ -23,9 +24,14 @@ int main(int argc, char** argv) {
   CLI::App* bench = app.add_subcommand("bench", "Measure sendoff against the kernel");
   add_bench_options(bench, &bench_opts);
 
+  InfoOptions info_opts;
+  CLI::App* info = app.add_subcommand("info", "Show a back end: device, xclbin, kernels, counters");
+  add_info_options(info, &info_opts);
+
   auto help_hint = [&] {
     if (send->parsed()) return std::string(" (see 'sendoff send --help')");
     if (bench->parsed()) return std::string(" (see 'sendoff bench --help')");
+    if (info->parsed()) return std::string(" (see 'sendoff info --help')");
     return std::string(" (see 'sendoff --help')");
   };
   try {
@@ -37,6 +43,7 @@ int main(int argc, char** argv) {
   }
   try {
     if (send->parsed()) return run_send(send_opts);
+    if (info->parsed()) return run_info(info_opts);
     return run_bench(bench_opts);
   } catch (const UsageError& e) {
     fprintf(stderr, "sendoff: %s%s\n", e.what(), help_hint().c_str());

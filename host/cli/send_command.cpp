@@ -64,6 +64,8 @@ const char* send_error_hint(int err) {
       return "; no neighbour entry for the next hop: add --neigh IP=MAC";
     case ENETUNREACH:
       return "; the destination is off-link: add --gateway IP or widen --local";
+    case EIO:
+      return "; the NIC stopped: see the co-simulation report above";
     case EMSGSIZE:
       return "; lower --size";
     default:
@@ -107,6 +109,7 @@ int run_send(const SendOptions& o) {
 
   DeviceOptions dev;
   dev.backend = o.backend;
+  dev.cosim = o.cosim;
   dev.sink = trace ? static_cast<FrameSink*>(trace.get()) : &counting;
   if (!stack_init(plan.cfg, dev, &err)) {
     fprintf(stderr, "sendoff: %s\n", err.c_str());
@@ -170,6 +173,12 @@ int run_send(const SendOptions& o) {
     rc = kExitFailure;
   }
   stack_flush();
+  const std::string fault = stack_device_fault();
+  if (!fault.empty()) {
+    progress.finish();
+    fprintf(stderr, "sendoff: %s\n", fault.c_str());
+    rc = kExitFailure;
+  }
   double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   progress.finish();
   if (trace) print_nic_trace(trace.get());

@@ -52,6 +52,9 @@ void add_send_options(CLI::App* cmd, SendOptions* o) {
   cmd->add_option("--pcap", o->pcap, "Write the NIC's frames to this pcap file")
       ->check(output_file());
   cmd->add_flag("--trace", o->trace, "Print every layer each send passes, host and NIC");
+  cmd->add_flag("--cosim", o->cosim,
+                "With --backend verilator: run csim in lockstep and stop at the first frame "
+                "that differs");
 }
 
 namespace {

@@ -39,6 +39,7 @@ struct SendOptions {
   std::string input;
   std::string pcap;
   bool trace = false;
+  bool cosim = false;
 };
 
 void add_send_options(CLI::App* cmd, SendOptions* o);

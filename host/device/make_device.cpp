@@ -1,11 +1,32 @@
 // SPDX-License-Identifier: MIT
+#include "cosim_device.hpp"
 #include "csim_device.hpp"
 #include "sendoff/device.hpp"
+#ifdef SENDOFF_HAVE_VERILATOR
+#include "sendoff/sim/verilator_device.hpp"
+#endif
+#ifdef SENDOFF_HAVE_XRT
+#include "sendoff/xrt_backend.hpp"
+#endif
 
 namespace sendoff {
 
 std::unique_ptr<Device> make_device(const DeviceOptions& opts, std::string* err) {
+  if (opts.cosim && opts.backend != "verilator") {
+    if (err != nullptr)
+      *err = "--cosim compares the verilator back end with csim: use --backend verilator --cosim";
+    return nullptr;
+  }
   if (opts.backend == "csim") return make_csim_device(opts.sink);
+#ifdef SENDOFF_HAVE_VERILATOR
+  if (opts.backend == "verilator" && opts.cosim)
+    return make_cosim_device([](FrameSink* s) { return make_verilator_device(s); },
+                             [](FrameSink* s) { return make_csim_device(s); }, opts.sink, err);
+  if (opts.backend == "verilator") return make_verilator_device(opts.sink);
+#endif
+#ifdef SENDOFF_HAVE_XRT
+  if (opts.backend == "xrt") return make_xrt_device(opts, err);
+#endif
   std::string msg;
   if (opts.backend == "verilator" || opts.backend == "xrt") {
     msg = "the " + opts.backend + " back end is not built in this build; use --backend csim";

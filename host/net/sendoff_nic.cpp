@@ -135,6 +135,8 @@ int SendoffNic::flow_get(const FlowKey& key) {
 
 int SendoffNic::xmit(const FlowKey& key, const TxParams& p, const iovec* iov, size_t iovlen,
                      size_t len, sock* owner) {
+  // A device that stopped being trustworthy (--cosim mismatch) takes no more work.
+  if (!dev_->fault().empty()) return -EIO;
   size_t need = payload_need(pay_head_, len, payload_.size);
   size_t start = pay_head_ + align64(len ? len : 1) > payload_.size ? 0 : pay_head_;
   int err = copy_from_user_iov(payload_.host + start, iov, iovlen, len);

@@ -93,6 +93,13 @@ void stack_set_trace(TraceFn fn) {
   }
 }
 
+std::string stack_device_fault() {
+  net* n = the_net.get();
+  if (!n) return {};
+  std::lock_guard<std::mutex> g(n->lock);
+  return n->dev->fault();
+}
+
 NicCounters stack_counters() {
   NicCounters c;
   net* n = the_net.get();

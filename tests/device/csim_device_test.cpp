@@ -393,6 +393,15 @@ TEST(MakeDevice, NamesTheBackEnds) {
   for (const char* b : {"verilator", "xrt"}) {
     o.backend = b;
     err.clear();
+#ifdef SENDOFF_HAVE_VERILATOR
+    if (o.backend == "verilator") {  // built here (SENDOFF_RTL): tests/cosim drives it
+      EXPECT_NE(sendoff::make_device(o, &err), nullptr) << err;
+      continue;
+    }
+#endif
+#ifdef SENDOFF_HAVE_XRT
+    if (o.backend == "xrt") continue;  // built here: tests/xrt checks its no-card message
+#endif
     EXPECT_EQ(sendoff::make_device(o, &err), nullptr);
     EXPECT_NE(err.find("not built"), std::string::npos) << err;
     EXPECT_NE(err.find("--backend csim"), std::string::npos) << err;

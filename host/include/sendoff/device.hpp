@@ -39,11 +39,17 @@ class Device {
 
   // Blocks until the NIC may have consumed descriptors, or timeout_us passes.
   virtual void wait_progress(uint32_t timeout_us) = 0;
+
+  // Why the device stopped being trustworthy (a co-simulation mismatch);
+  // empty while it is healthy. The driver refuses new sends once it is set.
+  virtual std::string fault() const { return {}; }
 };
 
 struct DeviceOptions {
   std::string backend = "csim";
   FrameSink* sink = nullptr;  // where the MAC side delivers frames (not owned)
+  // Run csim in lockstep with `backend` (verilator) and compare every frame.
+  bool cosim = false;
 };
 
 // Creates a back end by name; on failure returns nullptr and sets *err to a

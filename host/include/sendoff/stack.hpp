@@ -31,6 +31,8 @@ struct NicCounters {
   uint32_t drops = 0, desc_errors = 0;
 };
 NicCounters stack_counters();
+// The device's fault (Device::fault()): empty while it is healthy.
+std::string stack_device_fault();
 
 }  // namespace sendoff
 

@@ -16,7 +16,10 @@ struct ThroughputResult {
   double cycles_per_frame = 0;  // steady state: end of first frame to end of last
   unsigned ideal_beats = 0;     // ceil(bus_bytes / 64): the stream's own limit
   uint64_t first_frame_cycles = 0;  // doorbell write issued to first frame's last beat out
-  double sim_cycles_per_s = 0;
+  uint64_t first_beat_cycles = 0;   // doorbell write issued to first frame's first beat out
+  uint64_t sim_cycles = 0;          // cycles simulated from the doorbell to the last frame
+  double sim_cycles_per_s = 0;      // per wall-clock second
+  double sim_cycles_per_cpu_s = 0;  // per second of this thread's CPU time (a shared machine)
   std::string error;            // empty when every frame came out right-sized and clean
 };
 

@@ -6,7 +6,6 @@
 #define SENDOFF_SIM_TX_TOP_SIM_HPP
 
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -49,8 +48,16 @@ class TxTopSim {
   void reset(unsigned cycles = 8);
   void step(uint64_t n = 1);
   uint64_t cycle() const { return cycle_; }
-  // Steps until pred() holds; false when max_cycles passed first.
-  bool run_until(const std::function<bool()>& pred, uint64_t max_cycles);
+  // Steps until pred() holds; false when max_cycles passed first. A template, not a
+  // std::function: it runs once per simulated cycle.
+  template <typename Pred>
+  bool run_until(Pred&& pred, uint64_t max_cycles) {
+    for (uint64_t i = 0; i < max_cycles; ++i) {
+      if (pred()) return true;
+      step();
+    }
+    return pred();
+  }
 
   // Register access through the AXI4-Lite port; each takes a few cycles.
   uint32_t reg_read(uint32_t off);

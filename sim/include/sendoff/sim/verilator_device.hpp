@@ -10,10 +10,13 @@
 
 #include "sendoff/device.hpp"
 #include "sendoff/frame_sink.hpp"
+#include "sendoff/sim/tx_top_sim.hpp"
 
 namespace sendoff {
 
 std::unique_ptr<Device> make_verilator_device(FrameSink* sink);
+// The same with the harness configured: bus latencies, MAC backpressure, seed (tests).
+std::unique_ptr<Device> make_verilator_device(FrameSink* sink, const sim::TxTopSimConfig& cfg);
 
 }  // namespace sendoff
 

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: MIT
+// sendoff_tx_hls: the Vitis kernel around the HLS top sendoff_tx.
+//
+// Why a wrapper: sendoff_tx keeps its flow table on a bram port, which the
+// Vitis kernel flow does not offer at a kernel boundary (m_axi, s_axilite
+// and axis only), and returns the new tail and its counts through s_axilite
+// output registers, which xrt::run cannot read back. The wrapper reads the
+// flow table from a buffer (FLOW_TABLE_SIZE entries of one 512-bit word
+// each), calls sendoff_tx on it unchanged, and writes the run's results to a
+// one-word status buffer that the host syncs back.
+//
+// The host (host/xrt, HLS flavour) keeps the register map of nic_abi.hpp in
+// software, as the csim back end does, and starts one run per doorbell for
+// the descriptors tail..head-1.
+#ifndef SENDOFF_BITSTREAMS_SENDOFF_TX_HLS_HPP
+#define SENDOFF_BITSTREAMS_SENDOFF_TX_HLS_HPP
+
+#include <stdint.h>
+
+#include "sendoff/nic_abi.hpp"
+
+namespace sendoff {
+namespace hls_kernel {
+
+// The status word (bytes, little-endian) a run writes to status[0].
+constexpr unsigned STATUS_TAIL_OFF = 0;         // u32 ring index after the last descriptor read
+constexpr unsigned STATUS_FRAMES_OFF = 8;       // u64 frames this run sent
+constexpr unsigned STATUS_BYTES_OFF = 16;       // u64 frame bytes this run sent
+constexpr unsigned STATUS_DROPS_OFF = 24;       // u32
+constexpr unsigned STATUS_DESC_ERRORS_OFF = 28; // u32
+constexpr unsigned STATUS_SEQ_OFF = 32;         // u32 the run's seq argument, echoed last
+constexpr unsigned STATUS_BYTES = 64;
+
+// One flow-table entry per 512-bit word of the flows buffer.
+constexpr unsigned FLOW_ENTRY_BYTES = 64;
+static_assert(abi::FLOW_BYTES == FLOW_ENTRY_BYTES, "a flow entry is one 512-bit word");
+
+// Kernel argument indices, in the order of the function's parameters.
+enum Arg : int {
+  ARG_MEM = 0,
+  ARG_FLOWS,
+  ARG_STATUS,
+  ARG_RING_BASE,
+  ARG_RING_SIZE,
+  ARG_HEAD,
+  ARG_TAIL,
+  ARG_CTRL,
+  ARG_SEQ,
+  ARG_M_AXIS_TX,
+};
+
+}  // namespace hls_kernel
+}  // namespace sendoff
+
+#ifndef SENDOFF_HLS_KERNEL_ABI_ONLY
+#include "sendoff_tx/sendoff_tx.hpp"
+
+extern "C" void sendoff_tx_hls(const ap_uint<512>* mem, const ap_uint<512>* flows,
+                               ap_uint<512>* status, ap_uint<64> ring_base,
+                               ap_uint<32> ring_size, ap_uint<32> head, ap_uint<32> tail,
+                               ap_uint<32> ctrl, ap_uint<32> seq,
+                               hls::stream<ap_axiu<SENDOFF_DATA_WIDTH, 0, 0, 0>>& m_axis_tx);
+#endif
+
+#endif  // SENDOFF_BITSTREAMS_SENDOFF_TX_HLS_HPP

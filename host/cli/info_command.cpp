@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: MIT
+#include "info_command.hpp"
+
+#include <cinttypes>
+#include <cstdio>
+#include <functional>
+
+#include "sendoff/device.hpp"
+#include "sendoff/nic_abi.hpp"
+#include "usage_error.hpp"
+#include "validators.hpp"
+#ifdef SENDOFF_HAVE_XRT
+#include "sendoff/xrt_backend.hpp"
+#endif
+
+namespace sendoff {
+namespace cli {
+
+void add_info_options(CLI::App* cmd, InfoOptions* o) {
+  cmd->add_option("--backend", o->backend, "Device back end")
+      ->check(one_of({"csim", "verilator", "xrt"}))
+      ->capture_default_str();
+  cmd->add_option("--device", o->device,
+                  "xrt: device index or PCIe BDF (default: $SENDOFF_XRT_DEVICE, else 0)");
+  cmd->add_option("--xclbin", o->xclbin,
+                  "xrt: xclbin to load (default: $SENDOFF_XRT_XCLBIN, else the one on the card)")
+      ->check(CLI::ExistingFile);
+}
+
+namespace {
+
+using RegRead = std::function<bool(uint32_t, uint32_t*, std::string*)>;
+
+// Registers and counters; false with *err when one cannot be read.
+bool print_registers(const RegRead& rd, std::string* err) {
+  using namespace abi;
+  uint32_t id, version, ctrl, status, base_lo, base_hi, size, head, tail;
+  uint32_t frames_lo, frames_hi, bytes_lo, bytes_hi, drops, desc_errors;
+  // *_LO before *_HI: reading LO latches HI.
+  if (!rd(REG_ID, &id, err) || !rd(REG_VERSION, &version, err) || !rd(REG_CTRL, &ctrl, err) ||
+      !rd(REG_STATUS, &status, err) || !rd(REG_RING_BASE_LO, &base_lo, err) ||
+      !rd(REG_RING_BASE_HI, &base_hi, err) || !rd(REG_RING_SIZE, &size, err) ||
+      !rd(REG_RING_HEAD, &head, err) || !rd(REG_RING_TAIL, &tail, err) ||
+      !rd(REG_STAT_FRAMES_LO, &frames_lo, err) || !rd(REG_STAT_FRAMES_HI, &frames_hi, err) ||
+      !rd(REG_STAT_BYTES_LO, &bytes_lo, err) || !rd(REG_STAT_BYTES_HI, &bytes_hi, err) ||
+      !rd(REG_STAT_DROPS, &drops, err) || !rd(REG_STAT_DESC_ERRORS, &desc_errors, err))
+    return false;
+  printf("registers ID 0x%08x%s VERSION 0x%08x CTRL 0x%08x%s%s STATUS 0x%08x%s\n", id,
+         id == ID_VALUE ? " (SNDF)" : " (not a sendoff NIC)", version, ctrl,
+         ctrl & CTRL_ENABLE ? " enable" : "", ctrl & CTRL_FCS_APPEND ? " fcs" : "", status,
+         status & STATUS_BUSY ? " busy" : "");
+  printf("ring      base 0x%08x%08x size %u head %u tail %u\n", base_hi, base_lo, size, head, tail);
+  printf("counters  frames %" PRIu64 " bytes %" PRIu64 " drops %u desc_errors %u\n",
+         (uint64_t{frames_hi} << 32) | frames_lo, (uint64_t{bytes_hi} << 32) | bytes_lo, drops,
+         desc_errors);
+  return true;
+}
+
+#ifdef SENDOFF_HAVE_XRT
+int run_xrt_info(const InfoOptions& o) {
+  XrtOptions xo;
+  xo.device = o.device;
+  xo.xclbin = o.xclbin;
+  xo.check_nic = false;  // report what is there, then what does not answer
+  std::string err;
+  auto dev = open_xrt_device(xo, &err);
+  if (!dev) {
+    fprintf(stderr, "sendoff: %s\n", err.c_str());
+    return kExitFailure;
+  }
+  const XrtInfo& in = dev->info();
+  std::string about;
+  for (const std::string& s : {in.bdf, in.name})
+    if (!s.empty()) about += (about.empty() ? "" : ", ") + s;
+  printf("backend   xrt\n");
+  printf("device    %s%s%s%s\n", in.device.c_str(), about.empty() ? "" : " (", about.c_str(),
+         about.empty() ? "" : ")");
+  printf("xclbin    %s\n", in.xclbin.empty() ? "(the one loaded on the device)" : in.xclbin.c_str());
+  printf("uuid      %s\n", in.uuid.c_str());
+  printf("sendoff   %s (%s flavour)\n", in.cu.c_str(), in.flavour.c_str());
+  for (const XrtComputeUnit& cu : in.cus)
+    printf("kernel    %s %s at 0x%" PRIx64 "\n", cu.name.c_str(), cu.control.c_str(), cu.base);
+  printf("memory    %s (%s, %" PRIu64 " MiB at 0x%" PRIx64 "), %s BOs\n", in.memory.tag.c_str(),
+         in.memory.type.c_str(), in.memory.size >> 20, in.memory.base,
+         in.host_memory ? "host-memory" : "device");
+  fflush(stdout);
+  XrtDevice* d = dev.get();
+  if (!d->check_nic(&err)) {
+    fprintf(stderr, "sendoff: xrt device %s: %s\n", in.device.c_str(), err.c_str());
+    return kExitFailure;
+  }
+  if (!print_registers([d](uint32_t off, uint32_t* v, std::string* e) {
+        return d->try_reg_read(off, v, e);
+      }, &err)) {
+    fprintf(stderr, "sendoff: xrt device %s: %s\n", in.device.c_str(), err.c_str());
+    return kExitFailure;
+  }
+  return kExitOk;
+}
+#endif
+
+}  // namespace
+
+int run_info(const InfoOptions& o) {
+  if (o.backend == "xrt") {
+#ifdef SENDOFF_HAVE_XRT
+    return run_xrt_info(o);
+#else
+    fprintf(stderr, "sendoff: the xrt back end is not built in this build (XRT was not found)\n");
+    return kExitFailure;
+#endif
+  }
+  if (!o.device.empty() || !o.xclbin.empty())
+    throw UsageError("--device and --xclbin are for --backend xrt");
+  DeviceOptions dopts;
+  dopts.backend = o.backend;
+  std::string err;
+  auto dev = make_device(dopts, &err);
+  if (!dev) {
+    fprintf(stderr, "sendoff: %s\n", err.c_str());
+    return kExitFailure;
+  }
+  printf("backend   %s\n", dev->name().c_str());
+  Device* d = dev.get();
+  print_registers([d](uint32_t off, uint32_t* v, std::string*) {
+    *v = d->reg_read(off);
+    return true;
+  }, &err);
+  return kExitOk;
+}
+
+}  // namespace cli
+}  // namespace sendoff

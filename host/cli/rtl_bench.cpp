@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: MIT
+#include "rtl_bench.hpp"
+
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+
+#include "subprocess.hpp"
+#include "usage_error.hpp"
+
+#if SENDOFF_CLI_RTL
+#include "sendoff/sim/throughput.hpp"
+#endif
+
+namespace sendoff {
+namespace cli {
+
+namespace {
+
+constexpr double kCmacHz = 322.265625e6;  // 512-bit CMAC clock on Alveo
+constexpr double kSlowHz = 250e6;         // a common user-logic clock
+constexpr double kLineBps = 100e9;
+constexpr unsigned kWireOverhead = 20;    // preamble + SFD (8) and the minimum IFG (12)
+
+bool write_csv(const std::string& path, const std::vector<RtlBenchRow>& rows) {
+  FILE* f = fopen(path.c_str(), "w");
+  if (!f) return false;
+  fprintf(f,
+          "size_bytes,frames,cycles,gbps_322mhz,mpps_322mhz,line_rate_fraction,latency_cycles,"
+          "sim_cycles_per_s,gbps_250mhz,mpps_250mhz,line_rate_fraction_250mhz,bus_bytes,"
+          "sim_cycles,sim_cycles_per_cpu_s\n");
+  for (const auto& r : rows) {
+    const RtlRate a = rtl_rate(r.size, r.cycles_per_frame, kCmacHz);
+    const RtlRate b = rtl_rate(r.size, r.cycles_per_frame, kSlowHz);
+    fprintf(f, "%u,%u,%.4f,%.3f,%.3f,%.4f,%llu,%.0f,%.3f,%.3f,%.4f,%u,%llu,%.0f\n", r.size, r.frames,
+            r.cycles_per_frame, a.gbps, a.mpps, a.line_rate_fraction,
+            static_cast<unsigned long long>(r.latency_cycles), r.sim_cycles_per_s, b.gbps,
+            b.mpps, b.line_rate_fraction, r.bus_bytes,
+            static_cast<unsigned long long>(r.sim_cycles), r.sim_cycles_per_cpu_s);
+  }
+  return fclose(f) == 0;
+}
+
+// gnuplot: frame throughput at both clocks against frame size, with 100GbE's line rate for
+// the same frames (100 Gb/s * size / (size + 20)) as the reference curve.
+bool write_plot(const std::string& png, const std::vector<RtlBenchRow>& rows, std::string* err) {
+  char script[] = "/tmp/sendoff-plot-XXXXXX";
+  const int fd = mkstemp(script);
+  if (fd < 0) {
+    *err = "cannot create a temporary gnuplot script";
+    return false;
+  }
+  FILE* f = fdopen(fd, "w");
+  fprintf(f, "$d << EOD\n");
+  for (const auto& r : rows) {
+    fprintf(f, "%u %.4f %.4f %.4f\n", r.size, rtl_rate(r.size, r.cycles_per_frame, kCmacHz).gbps,
+            rtl_rate(r.size, r.cycles_per_frame, kSlowHz).gbps,
+            kLineBps / 1e9 * r.size / (r.size + kWireOverhead));
+  }
+  fprintf(f, "EOD\n");
+  fprintf(f,
+          "set terminal png size 960,600\n"
+          "set output '%s'\n"
+          "set title 'sendoff RTL (Verilator, 512-bit stream, MAC always ready)'\n"
+          "set xlabel 'UDP frame size, bytes incl. FCS'\n"
+          "set ylabel 'frame throughput, Gb/s'\n"
+          "set logscale x 2\n"
+          "set xrange [56:11000]\n"
+          "set yrange [0:*]\n"
+          "set grid\n"
+          "set key bottom right\n"
+          "plot $d using 1:2 with linespoints lw 2 pt 7 title 'RTL at 322.265625 MHz', \\\n"
+          "     $d using 1:3 with linespoints lw 2 pt 5 title 'RTL at 250 MHz', \\\n"
+          "     $d using 1:4 with lines lw 2 dt 2 lc rgb 'red' "
+          "title '100GbE line rate (20 B preamble+IFG per frame)'\n",
+          png.c_str());
+  fclose(f);
+  const std::vector<std::string> argv = {"gnuplot", script};
+  const ProcessResult pr = run_process(argv);
+  unlink(script);
+  if (pr.exit_code != 0) {
+    *err = describe_failure(argv, pr) + " (gnuplot comes with scripts/setup.sh)";
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+RtlRate rtl_rate(unsigned size, double cycles_per_frame, double clock_hz) {
+  RtlRate r;
+  const double pps = clock_hz / cycles_per_frame;
+  r.mpps = pps / 1e6;
+  r.gbps = pps * size * 8 / 1e9;
+  r.line_rate_fraction = pps / (kLineBps / ((size + kWireOverhead) * 8.0));
+  return r;
+}
+
+bool run_rtl_bench(const RtlBenchOptions& o, std::vector<RtlBenchRow>* out, std::string* err) {
+#if SENDOFF_CLI_RTL
+  for (unsigned size : o.sizes) {
+    const auto t = sim::measure_udp_stream(size, !o.fcs_to_mac, o.mem_latency,
+                                           o.frames == 0 ? 4096 : o.frames);
+    if (!t.error.empty()) {
+      *err = std::to_string(size) + "-byte frames: " + t.error;
+      return false;
+    }
+    RtlBenchRow r;
+    r.size = size;
+    r.bus_bytes = t.bus_bytes;
+    r.frames = t.frames;
+    r.cycles_per_frame = t.cycles_per_frame;
+    r.latency_cycles = t.first_beat_cycles;
+    r.sim_cycles = t.sim_cycles;
+    r.sim_cycles_per_s = t.sim_cycles_per_s;
+    r.sim_cycles_per_cpu_s = t.sim_cycles_per_cpu_s;
+    out->push_back(r);
+  }
+  return true;
+#else
+  (void)o;
+  (void)out;
+  *err = "this sendoff was built without the Verilated RTL model; reconfigure with "
+         "-DSENDOFF_RTL=ON (needs verilator) and rebuild";
+  return false;
+#endif
+}
+
+int report_rtl_bench(const RtlBenchOptions& o, const std::vector<RtlBenchRow>& rows) {
+  printf("RTL pipeline (Verilator): UDP frames back to back, MAC always ready, memory latency "
+         "%u cycles,\nFCS %s; sizes count the 4-byte FCS; line rate counts 20 B preamble+IFG\n",
+         o.mem_latency, o.fcs_to_mac ? "left to the MAC" : "appended by the NIC");
+  printf("%6s %6s %9s %9s %9s %7s %9s %9s %7s %8s %11s %11s\n", "size", "frames", "cyc/frame",
+         "Gb/s@322", "Mpps@322", "x line", "Gb/s@250", "Mpps@250", "x line", "latency",
+         "sim cyc/s", "per CPU s");
+  for (const auto& r : rows) {
+    const RtlRate a = rtl_rate(r.size, r.cycles_per_frame, kCmacHz);
+    const RtlRate b = rtl_rate(r.size, r.cycles_per_frame, kSlowHz);
+    printf("%6u %6u %9.4f %9.2f %9.2f %7.3f %9.2f %9.2f %7.3f %8llu %11.0f %11.0f\n", r.size,
+           r.frames, r.cycles_per_frame, a.gbps, a.mpps, a.line_rate_fraction, b.gbps, b.mpps,
+           b.line_rate_fraction, static_cast<unsigned long long>(r.latency_cycles),
+           r.sim_cycles_per_s, r.sim_cycles_per_cpu_s);
+  }
+  if (!o.csv.empty()) {
+    if (!write_csv(o.csv, rows)) {
+      fprintf(stderr, "sendoff: --csv: cannot write %s\n", o.csv.c_str());
+      return kExitFailure;
+    }
+    printf("csv: %s\n", o.csv.c_str());
+  }
+  if (!o.plot.empty()) {
+    std::string err;
+    if (!write_plot(o.plot, rows, &err)) {
+      fprintf(stderr, "sendoff: --plot: %s\n", err.c_str());
+      return kExitFailure;
+    }
+    printf("plot: %s\n", o.plot.c_str());
+  }
+  return kExitOk;
+}
+
+}  // namespace cli
+}  // namespace sendoff

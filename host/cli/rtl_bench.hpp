@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: MIT
+// `sendoff bench --backend verilator`: the Verilated RTL pipeline streaming back-to-back UDP
+// frames of each size with the MAC always ready; cycles per frame, rates at the CMAC clock
+// (322.265625 MHz) and at 250 MHz against 100GbE line rate, latency, simulation speed.
+#ifndef SENDOFF_CLI_RTL_BENCH_HPP
+#define SENDOFF_CLI_RTL_BENCH_HPP
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace sendoff {
+namespace cli {
+
+struct RtlBenchOptions {
+  std::vector<unsigned> sizes;  // Ethernet frame bytes including the FCS, 64..9018
+  unsigned frames = 0;          // frames per size; 0: the harness's default (up to 4096)
+  bool fcs_to_mac = false;      // leave the FCS to the MAC (CMAC mode) instead of appending it
+  unsigned mem_latency = 32;    // cycles from an AXI read request to its first data beat
+  std::string csv;
+  std::string plot;
+};
+
+struct RtlBenchRow {
+  unsigned size = 0;        // frame bytes including the FCS
+  unsigned bus_bytes = 0;   // bytes per frame on the AXI4-Stream (size, or size - 4)
+  unsigned frames = 0;
+  double cycles_per_frame = 0;
+  uint64_t latency_cycles = 0;  // doorbell write issued to the first frame's first beat
+  uint64_t sim_cycles = 0;
+  double sim_cycles_per_s = 0;      // per wall-clock second
+  double sim_cycles_per_cpu_s = 0;  // per CPU second of the simulating thread
+};
+
+// Rates derived from cycles per frame at clock_hz. The fraction compares packets per second
+// with 100GbE's physical limit, which counts 20 bytes of preamble, SFD and IFG per frame.
+struct RtlRate {
+  double mpps = 0;
+  double gbps = 0;  // frame bytes (with FCS) per second, in Gb/s
+  double line_rate_fraction = 0;
+};
+RtlRate rtl_rate(unsigned size, double cycles_per_frame, double clock_hz);
+
+// Runs the model; false with *err set when the build has no RTL model or a run failed.
+bool run_rtl_bench(const RtlBenchOptions& o, std::vector<RtlBenchRow>* out, std::string* err);
+
+// Prints the table and writes the CSV and the plot the options ask for; an exit code.
+int report_rtl_bench(const RtlBenchOptions& o, const std::vector<RtlBenchRow>& rows);
+
+}  // namespace cli
+}  // namespace sendoff
+
+#endif  // SENDOFF_CLI_RTL_BENCH_HPP

@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: MIT
+#include "cosim_device.hpp"
+
+#include <cstdio>
+#include <cstring>
+#include <deque>
+#include <mutex>
+#include <vector>
+
+#include "sendoff/nic_abi.hpp"
+
+namespace sendoff {
+namespace {
+
+namespace abi = sendoff::abi;
+using Frame = std::vector<uint8_t>;
+
+class CosimDevice;
+
+// Where one side's frames arrive (the csim side from its worker thread).
+class SideSink final : public FrameSink {
+ public:
+  SideSink(CosimDevice* owner, int side) : owner_(owner), side_(side) {}
+  int deliver(const uint8_t* data, size_t len) override;
+
+ private:
+  CosimDevice* const owner_;
+  const int side_;
+};
+
+class CosimDevice final : public Device {
+ public:
+  explicit CosimDevice(FrameSink* sink) : sink_(sink), side_sink_{{this, 0}, {this, 1}} {}
+
+  bool open(const DeviceFactory& dut, const DeviceFactory& model, std::string* err) {
+    dev_[0] = dut(&side_sink_[0]);
+    dev_[1] = model(&side_sink_[1]);
+    if (!dev_[0] || !dev_[1]) {
+      if (err != nullptr && err->empty()) *err = "co-simulation: a back end did not open";
+      return false;
+    }
+    return true;
+  }
+
+  ~CosimDevice() override {
+    // Stop both NICs before the sinks they deliver to go away.
+    dev_[0].reset();
+    dev_[1].reset();
+  }
+
+  std::string name() const override { return dev_[0]->name() + "+cosim"; }
+
+  // Both see every read (reading a LO counter latches its HI word). The ring
+  // tail reported is the one behind, so the driver waits for both NICs.
+  uint32_t reg_read(uint32_t off) override {
+    const uint32_t a = dev_[0]->reg_read(off);
+    const uint32_t b = dev_[1]->reg_read(off);
+    if (off == abi::REG_RING_TAIL) return static_cast<int32_t>(a - b) > 0 ? b : a;
+    if (off == abi::REG_STATUS) return a | (b & abi::STATUS_BUSY);
+    return a;
+  }
+
+  void reg_write(uint32_t off, uint32_t val) override {
+    dev_[0]->reg_write(off, val);
+    dev_[1]->reg_write(off, val);
+  }
+
+  // The host writes into the DUT's buffer; a sync copies the range into the
+  // model's buffer at the same device address.
+  DmaBuffer dma_alloc(size_t bytes) override {
+    DmaBuffer a = dev_[0]->dma_alloc(bytes);
+    DmaBuffer b = dev_[1]->dma_alloc(bytes);
+    if (a.size == 0 || b.size == 0) return DmaBuffer{};  // out of device memory
+    if (a.dev_addr != b.dev_addr) {
+      set_fault("co-simulation: the two back ends allocate device memory at different addresses");
+      return DmaBuffer{};
+    }
+    std::lock_guard<std::mutex> lk(mu_);
+    model_bufs_.push_back(b);
+    return a;
+  }
+
+  void dma_sync_to_device(const DmaBuffer& buf, size_t off, size_t len) override {
+    dev_[0]->dma_sync_to_device(buf, off, len);
+    DmaBuffer m;
+    {
+      std::lock_guard<std::mutex> lk(mu_);
+      for (const auto& b : model_bufs_)
+        if (b.dev_addr == buf.dev_addr) m = b;
+    }
+    if (m.size == 0 || off > m.size || len > m.size - off) return;
+    std::memcpy(m.host + off, buf.host + off, len);
+    dev_[1]->dma_sync_to_device(m, off, len);
+  }
+
+  void wait_progress(uint32_t timeout_us) override {
+    dev_[0]->wait_progress(timeout_us);
+    dev_[1]->wait_progress(timeout_us);
+    // Both idle: every frame either sent has arrived, so any left unpaired is lost or extra.
+    const bool busy = ((dev_[0]->reg_read(abi::REG_STATUS) | dev_[1]->reg_read(abi::REG_STATUS)) &
+                       abi::STATUS_BUSY) != 0;
+    if (!busy) check_drained();
+  }
+
+  std::string fault() const override {
+    std::lock_guard<std::mutex> lk(mu_);
+    return fault_;
+  }
+
+  void arrived(int side, const uint8_t* data, size_t len) {
+    std::lock_guard<std::mutex> lk(mu_);
+    if (!fault_.empty()) return;
+    q_[side].emplace_back(data, data + len);
+    while (!q_[0].empty() && !q_[1].empty()) {
+      const Frame& a = q_[0].front();
+      const Frame& b = q_[1].front();
+      if (a != b) {
+        report_locked("frame " + std::to_string(matched_ + 1) + " differs",
+                      format_frame_diff(dev_[0]->name(), a.data(), a.size(), dev_[1]->name(),
+                                        b.data(), b.size()));
+        return;
+      }
+      if (sink_ != nullptr) sink_->deliver(a.data(), a.size());
+      ++matched_;
+      q_[0].pop_front();
+      q_[1].pop_front();
+    }
+  }
+
+ private:
+  void check_drained() {
+    std::lock_guard<std::mutex> lk(mu_);
+    if (!fault_.empty() || (q_[0].empty() && q_[1].empty())) return;
+    const int extra = q_[0].empty() ? 1 : 0;
+    const Frame& f = q_[extra].front();
+    const std::string name = dev_[extra]->name(), other = dev_[1 - extra]->name();
+    report_locked("frame " + std::to_string(matched_ + 1) + " was sent by " + name + " only (" +
+                      std::to_string(q_[extra].size()) + " frames more than " + other + ")",
+                  extra == 0 ? format_frame_diff(name, f.data(), f.size(), other, nullptr, 0)
+                             : format_frame_diff(other, nullptr, 0, name, f.data(), f.size()));
+  }
+
+  void set_fault(const std::string& msg) {
+    std::lock_guard<std::mutex> lk(mu_);
+    if (fault_.empty()) fault_ = msg;
+  }
+
+  void report_locked(const std::string& what, const std::string& dump) {
+    fault_ = "co-simulation: " + what + "; see the frames printed above";
+    fprintf(stderr, "sendoff: co-simulation: %s after %llu equal frames\n%s", what.c_str(),
+            static_cast<unsigned long long>(matched_), dump.c_str());
+  }
+
+  FrameSink* const sink_;
+  SideSink side_sink_[2];
+  std::unique_ptr<Device> dev_[2];  // 0: device under test, 1: reference model
+  mutable std::mutex mu_;
+  std::vector<DmaBuffer> model_bufs_;
+  std::deque<Frame> q_[2];
+  uint64_t matched_ = 0;
+  std::string fault_;
+};
+
+int SideSink::deliver(const uint8_t* data, size_t len) {
+  owner_->arrived(side_, data, len);
+  return 0;
+}
+
+void hex_dump(std::string* out, const uint8_t* p, size_t len) {
+  char line[32];
+  for (size_t i = 0; i < len; ++i) {
+    if (i % 16 == 0) {
+      snprintf(line, sizeof line, "  %04zx:", i);
+      *out += line;
+    }
+    snprintf(line, sizeof line, " %02x", p[i]);
+    *out += line;
+    if (i % 16 == 15 || i + 1 == len) *out += '\n';
+  }
+}
+
+}  // namespace
+
+std::string format_frame_diff(const std::string& name_a, const uint8_t* a, size_t a_len,
+                              const std::string& name_b, const uint8_t* b, size_t b_len) {
+  size_t first = 0;
+  while (first < a_len && first < b_len && a[first] == b[first]) ++first;
+  std::string s = "first differing byte at offset " + std::to_string(first) + "\n";
+  s += name_a + " (" + std::to_string(a_len) + " B):\n";
+  hex_dump(&s, a, a_len);
+  s += name_b + " (" + std::to_string(b_len) + " B):\n";
+  hex_dump(&s, b, b_len);
+  return s;
+}
+
+std::unique_ptr<Device> make_cosim_device(const DeviceFactory& dut, const DeviceFactory& model,
+                                          FrameSink* sink, std::string* err) {
+  auto d = std::make_unique<CosimDevice>(sink);
+  if (!d->open(dut, model, err)) return nullptr;
+  return d;
+}
+
+}  // namespace sendoff

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: MIT
+// `sendoff bench --backend verilator --csv`: a short run whose CSV must be well formed and
+// physically plausible. The bounds come from the bus, not from the code under test: a
+// 512-bit stream cannot carry a frame in fewer than ceil(bytes / 64) cycles.
+#include <gtest/gtest.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "subprocess.hpp"
+
+namespace sendoff {
+namespace {
+
+std::vector<std::string> split(const std::string& line) {
+  std::vector<std::string> out;
+  std::stringstream ss(line);
+  std::string cell;
+  while (std::getline(ss, cell, ',')) out.push_back(cell);
+  return out;
+}
+
+class BenchRtl : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/sendoff-bench-XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    dir_ = tmpl;
+  }
+  void TearDown() override {
+    unlink((dir_ + "/out.csv").c_str());
+    rmdir(dir_.c_str());
+  }
+  std::string dir_;
+};
+
+TEST_F(BenchRtl, CsvIsWellFormedAndPlausible) {
+  const std::string csv = dir_ + "/out.csv";
+  const std::vector<unsigned> sizes = {64, 65, 1518};
+  const auto r = cli::run_process({SENDOFF_CLI_PATH, "bench", "--backend", "verilator",
+                                   "--sizes", "64", "65", "1518", "--frames", "48", "--csv",
+                                   csv});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+
+  std::ifstream in(csv);
+  std::string line;
+  ASSERT_TRUE(std::getline(in, line));
+  const auto header = split(line);
+  std::map<std::string, size_t> col;
+  for (size_t i = 0; i < header.size(); ++i) col[header[i]] = i;
+  for (const char* name : {"size_bytes", "frames", "cycles", "gbps_322mhz", "mpps_322mhz",
+                           "line_rate_fraction", "latency_cycles", "sim_cycles_per_s",
+                           "gbps_250mhz", "mpps_250mhz", "line_rate_fraction_250mhz"}) {
+    ASSERT_EQ(col.count(name), 1u) << "no column " << name << " in: " << line;
+  }
+  std::vector<std::vector<double>> rows;
+  while (std::getline(in, line)) {
+    const auto cells = split(line);
+    ASSERT_EQ(cells.size(), header.size()) << line;
+    std::vector<double> v;
+    for (const auto& c : cells) {
+      char* end = nullptr;
+      v.push_back(std::strtod(c.c_str(), &end));
+      ASSERT_TRUE(end != c.c_str() && *end == '\0') << "not a number: '" << c << "'";
+      ASSERT_TRUE(std::isfinite(v.back())) << line;
+    }
+    rows.push_back(v);
+  }
+  ASSERT_EQ(rows.size(), sizes.size());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const auto& v = rows[i];
+    const double size = v[col["size_bytes"]];
+    SCOPED_TRACE("size " + std::to_string(size));
+    EXPECT_EQ(size, sizes[i]);
+    EXPECT_EQ(v[col["frames"]], 48);
+    // The NIC appends the FCS by default, so the whole frame crosses the 64-byte bus.
+    const double cycles = v[col["cycles"]];
+    EXPECT_GE(cycles, std::ceil(size / 64.0));
+    EXPECT_LT(cycles, 4 * std::ceil(size / 64.0) + 4);
+    EXPECT_NEAR(v[col["mpps_322mhz"]], 322.265625 / cycles, 0.01);
+    EXPECT_NEAR(v[col["mpps_250mhz"]], 250.0 / cycles, 0.01);
+    EXPECT_NEAR(v[col["gbps_322mhz"]], 322.265625e6 / cycles * size * 8 / 1e9, 0.01);
+    for (const char* f : {"line_rate_fraction", "line_rate_fraction_250mhz"}) {
+      EXPECT_GT(v[col[f]], 0.0) << f;
+      EXPECT_LT(v[col[f]], 3.0) << f;
+    }
+    // 100GbE carries 1e11 / ((size + 20) * 8) frames per second.
+    EXPECT_NEAR(v[col["line_rate_fraction"]],
+                v[col["mpps_322mhz"]] * 1e6 / (100e9 / ((size + 20) * 8)), 0.001);
+    EXPECT_GT(v[col["latency_cycles"]], 0);
+    EXPECT_LT(v[col["latency_cycles"]], 100000);
+    EXPECT_GT(v[col["sim_cycles_per_s"]], 0);
+  }
+}
+
+TEST_F(BenchRtl, PlotWithHostPathIsAUsageError) {
+  const auto r = cli::run_process(
+      {SENDOFF_CLI_PATH, "bench", "--host-path", "--plot", dir_ + "/x.png"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("--plot"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace sendoff

@@ -1,0 +1,425 @@
+// SPDX-License-Identifier: MIT
+// The xrt back end on XRT's noop shim (XCL_EMULATION_MODE=noop, see
+// noop_env.hpp), with the test xclbins sendoff-xclbin writes from bitstreams/.
+//
+// What runs for real here: XRT opening the device, reading and loading each
+// xclbin, finding the sendoff CU (xrt::ip for the RTL flavour, xrt::kernel
+// for HLS), allocating, mapping and syncing xrt::bo buffers in the bank the
+// link config names, and starting and completing xrt::run.
+//
+// What the noop shim cannot do: execute a kernel (a run completes having done
+// nothing) and access registers (xrt::ip reads and writes fail with
+// "Operation not permitted"). So no frame is sent and no register of a card
+// is read here; the tests check that the back end says so clearly instead of
+// hanging. The register path and the data path behind it are exercised on the
+// RTL itself by the verilator back end (tests/rtl/verilator_device_test.cpp):
+// the same Device interface and register map that the driver
+// (host/net/sendoff_nic.cpp) uses on every back end, xrt included.
+#include <gtest/gtest.h>
+#include <xclbin.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "kernel_decl.hpp"
+#include "mini_xml.hpp"
+#include "noop_env.hpp"
+#include "sendoff/device.hpp"
+#include "sendoff/nic_abi.hpp"
+#include "sendoff/xrt_backend.hpp"
+#include "subprocess.hpp"
+
+namespace sendoff {
+namespace {
+
+using namespace abi;
+
+struct Image {
+  std::string card, flavour;
+  std::string path() const {
+    return std::string(SENDOFF_XCLBIN_DIR) + "/sendoff_" + card + "_" + flavour + ".xclbin";
+  }
+  std::string config() const {
+    return std::string(SENDOFF_SOURCE_DIR) + "/bitstreams/link/" + card + "_" + flavour + ".cfg";
+  }
+  std::string kernel() const { return flavour == "rtl" ? kXrtKernelRtl : kXrtKernelHls; }
+  std::string kernel_xml() const {
+    return std::string(SENDOFF_SOURCE_DIR) + "/bitstreams/" + flavour + "/kernel.xml";
+  }
+};
+void PrintTo(const Image& im, std::ostream* os) { *os << im.card << "_" << im.flavour; }
+
+std::vector<Image> all_images() {
+  std::vector<Image> v;
+  for (const char* card : {"u250", "u280", "u55c"})
+    for (const char* fl : {"hls", "rtl"}) v.push_back({card, fl});
+  return v;
+}
+
+// The UUID bytes of an xclbin file as text, read from the file itself.
+std::string file_uuid(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  std::vector<char> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  const size_t off = offsetof(axlf, m_header) + offsetof(axlf_header, uuid);
+  if (bytes.size() < off + 16) return "(short file)";
+  static const char* hex = "0123456789abcdef";
+  std::string s;
+  for (int i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) s += '-';
+    unsigned char b = static_cast<unsigned char>(bytes[off + i]);
+    s += hex[b >> 4];
+    s += hex[b & 15];
+  }
+  return s;
+}
+
+// ---------------------------------------------------------------- the image
+// The test xclbin, read back section by section with xclbin.h (not through
+// XRT, not through the writer), describes exactly what bitstreams/ declares.
+class XclbinImage : public ::testing::TestWithParam<Image> {};
+
+struct Sections {
+  std::vector<char> bytes;
+  const axlf* top() const { return reinterpret_cast<const axlf*>(bytes.data()); }
+  const char* get(axlf_section_kind kind, size_t* size) const {
+    for (uint32_t i = 0; i < top()->m_header.m_numSections; ++i) {
+      const axlf_section_header& h = top()->m_sections[i];
+      if (h.m_sectionKind != static_cast<uint32_t>(kind)) continue;
+      *size = h.m_sectionSize;
+      return bytes.data() + h.m_sectionOffset;
+    }
+    *size = 0;
+    return nullptr;
+  }
+};
+
+TEST_P(XclbinImage, DescribesExactlyWhatBitstreamsDeclares) {
+  const Image im = GetParam();
+  std::string err;
+  xclbin::KernelDecl k;
+  xclbin::LinkSpec link;
+  ASSERT_TRUE(xclbin::load_kernel_xml(im.kernel_xml(), &k, &err)) << err;
+  ASSERT_TRUE(xclbin::load_link_config(im.config(), &link, &err)) << err;
+
+  Sections x;
+  std::ifstream f(im.path(), std::ios::binary);
+  x.bytes.assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+  ASSERT_GE(x.bytes.size(), sizeof(axlf));
+  ASSERT_EQ(std::string(x.top()->m_magic), "xclbin2");
+  ASSERT_EQ(x.top()->m_header.m_length, x.bytes.size());
+
+  // IP_LAYOUT: one kernel CU per nk instance of the described kernel.
+  size_t n = 0;
+  const auto* ips = reinterpret_cast<const ip_layout*>(x.get(IP_LAYOUT, &n));
+  ASSERT_NE(ips, nullptr);
+  std::vector<std::string> cus;
+  for (const auto& nk : link.nk)
+    if (nk.kernel == k.name)
+      for (const auto& cu : nk.cus) cus.push_back(k.name + ":" + cu);
+  ASSERT_EQ(static_cast<size_t>(ips->m_count), cus.size());
+  const unsigned want_ctrl = k.control_protocol == "ap_ctrl_none" ? AP_CTRL_NONE : AP_CTRL_HS;
+  for (int i = 0; i < ips->m_count; ++i) {
+    EXPECT_EQ(ips->m_ip_data[i].m_type, static_cast<uint32_t>(IP_KERNEL));
+    EXPECT_EQ(reinterpret_cast<const char*>(ips->m_ip_data[i].m_name), cus[i]);
+    EXPECT_EQ((ips->m_ip_data[i].properties & IP_CONTROL_MASK) >> IP_CONTROL_SHIFT, want_ctrl);
+  }
+
+  // CONNECTIVITY + MEM_TOPOLOGY: each buffer argument in its sp= bank, the
+  // stream argument on its stream_connect peer.
+  const auto* mems = reinterpret_cast<const mem_topology*>(x.get(MEM_TOPOLOGY, &n));
+  const auto* conns = reinterpret_cast<const connectivity*>(x.get(CONNECTIVITY, &n));
+  ASSERT_TRUE(mems && conns);
+  std::map<int, std::string> placed;
+  for (int i = 0; i < conns->m_count; ++i) {
+    const connection& c = conns->m_connection[i];
+    ASSERT_EQ(c.m_ip_layout_index, 0);
+    ASSERT_LT(c.mem_data_index, mems->m_count);
+    placed[c.arg_index] = reinterpret_cast<const char*>(mems->m_mem_data[c.mem_data_index].m_tag);
+  }
+  std::map<int, std::string> want;
+  const std::string cu = link.nk.front().cus.front();
+  for (const auto& a : k.args) {
+    if (a.address_qualifier == xclbin::ARG_GLOBAL) {
+      for (const auto& sp : link.sp)
+        if (sp.cu == cu && (sp.iface == a.name || sp.iface == a.port)) want[a.id] = sp.bank;
+    } else if (a.address_qualifier == xclbin::ARG_STREAM) {
+      for (const auto& st : link.streams)
+        if (st.from_cu == cu && st.from_port == a.port) want[a.id] = st.to_cu + "." + st.to_port;
+    }
+  }
+  EXPECT_EQ(placed, want);
+
+  // EMBEDDED_METADATA: the kernel XML carries kernel.xml's ports and arguments.
+  const char* meta = x.get(EMBEDDED_METADATA, &n);
+  ASSERT_NE(meta, nullptr);
+  xml::Element root;
+  ASSERT_TRUE(xml::parse(std::string(meta, n), &root, &err)) << err;
+  const xml::Element* core = root.first("platform");
+  for (const char* step : {"device", "core"}) core = core ? core->first(step) : nullptr;
+  ASSERT_NE(core, nullptr);
+  auto kernels = core->all("kernel");
+  ASSERT_EQ(kernels.size(), 1u);
+  const xml::Element& ke = *kernels[0];
+  EXPECT_EQ(ke.attr("name"), k.name);
+  EXPECT_EQ(ke.attr("hwControlProtocol"), k.control_protocol);
+  auto ports = ke.all("port");
+  ASSERT_EQ(ports.size(), k.ports.size());
+  for (size_t i = 0; i < ports.size(); ++i) {
+    EXPECT_EQ(ports[i]->attr("name"), k.ports[i].name);
+    EXPECT_EQ(ports[i]->attr("mode"), k.ports[i].mode);
+    EXPECT_EQ(ports[i]->attr("dataWidth"), std::to_string(k.ports[i].data_width));
+  }
+  auto args = ke.all("arg");
+  ASSERT_EQ(args.size(), k.args.size());
+  for (size_t i = 0; i < args.size(); ++i) {
+    uint64_t off = 0, size = 0;
+    EXPECT_EQ(args[i]->attr("name"), k.args[i].name);
+    EXPECT_EQ(args[i]->attr("port"), k.args[i].port);
+    EXPECT_EQ(args[i]->attr("id"), std::to_string(k.args[i].id));
+    EXPECT_EQ(args[i]->attr("addressQualifier"), std::to_string(k.args[i].address_qualifier));
+    ASSERT_TRUE(xclbin::parse_number(args[i]->attr("offset"), &off));
+    ASSERT_TRUE(xclbin::parse_number(args[i]->attr("size"), &size));
+    EXPECT_EQ(off, k.args[i].offset) << k.args[i].name;
+    EXPECT_EQ(size, k.args[i].size) << k.args[i].name;
+  }
+  auto insts = ke.all("instance");
+  ASSERT_EQ(insts.size(), 1u);
+  EXPECT_EQ(insts[0]->attr("name"), cu);
+}
+
+INSTANTIATE_TEST_SUITE_P(Images, XclbinImage, ::testing::ValuesIn(all_images()),
+                         [](const ::testing::TestParamInfo<Image>& p) {
+                           return p.param.card + "_" + p.param.flavour;
+                         });
+
+class XrtNoop : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_EQ(test::noop_problem(), "") << "cannot run the xrt tests"; }
+
+  static std::unique_ptr<XrtDevice> open(const Image& im, bool check_nic, std::string* err) {
+    XrtOptions o;
+    o.device = "0";
+    o.xclbin = im.path();
+    o.check_nic = check_nic;
+    return open_xrt_device(o, err);
+  }
+};
+
+class XrtNoopImage : public XrtNoop, public ::testing::WithParamInterface<Image> {};
+
+TEST_P(XrtNoopImage, OpensTheDeviceLoadsTheXclbinAndFindsTheKernel) {
+  const Image im = GetParam();
+  xclbin::LinkSpec link;
+  std::string err;
+  ASSERT_TRUE(xclbin::load_link_config(im.config(), &link, &err)) << err;
+  ASSERT_FALSE(link.sp.empty());
+
+  auto dev = open(im, false, &err);
+  ASSERT_NE(dev, nullptr) << err;
+  EXPECT_EQ(dev->fault(), "");
+  const XrtInfo& info = dev->info();
+  EXPECT_EQ(info.device, "0");
+  EXPECT_EQ(info.xclbin, im.path());
+  EXPECT_EQ(info.uuid, file_uuid(im.path()));
+  EXPECT_EQ(info.flavour, im.flavour);
+  EXPECT_EQ(info.cu, im.kernel() + ":" + link.nk.front().cus.front());
+  EXPECT_EQ(info.memory.tag, link.sp.front().bank);
+  EXPECT_FALSE(info.host_memory);  // the recipes place buffers in DDR or HBM
+  ASSERT_EQ(info.cus.size(), 1u);
+  EXPECT_EQ(info.cus[0].control, im.flavour == "rtl" ? "ap_ctrl_none" : "ap_ctrl_hs");
+}
+
+TEST_P(XrtNoopImage, AllocatesMapsAndSyncsBuffers) {
+  std::string err;
+  auto dev = open(GetParam(), false, &err);
+  ASSERT_NE(dev, nullptr) << err;
+  // The driver's two buffers: the descriptor ring and the payload area.
+  DmaBuffer ring = dev->dma_alloc(1024 * TXD_BYTES);
+  DmaBuffer pay = dev->dma_alloc(16u << 20);
+  ASSERT_EQ(ring.size, 1024u * TXD_BYTES);
+  ASSERT_EQ(pay.size, 16u << 20);
+  ASSERT_NE(ring.host, nullptr);
+  ASSERT_NE(pay.host, nullptr);
+  for (size_t i = 0; i < pay.size; i += 4096) pay.host[i] = static_cast<uint8_t>(i >> 12);
+  std::memset(ring.host, 0x5A, ring.size);
+  dev->dma_sync_to_device(ring, 0, ring.size);
+  dev->dma_sync_to_device(pay, 4096, 8192);
+  EXPECT_EQ(dev->fault(), "");
+  EXPECT_EQ(pay.host[8192], 2);  // the mapping stays the host's view
+  if (GetParam().flavour == "hls") {
+    // Offsets into the kernel's device memory: never 0, aligned, apart.
+    EXPECT_GE(ring.dev_addr, 4096u);
+    EXPECT_EQ(ring.dev_addr % 64, 0u);
+    EXPECT_GE(pay.dev_addr, ring.dev_addr + ring.size);
+  } else {
+    EXPECT_NE(ring.dev_addr, 0u);  // bo.address(); the noop shim's is a fixed marker
+  }
+}
+
+TEST_P(XrtNoopImage, CheckingTheNicFailsWithOneClearLine) {
+  std::string err;
+  EXPECT_EQ(open(GetParam(), true, &err), nullptr);
+  EXPECT_EQ(err.find('\n'), std::string::npos) << err;
+  EXPECT_EQ(err.rfind("xrt device 0: ", 0), 0u) << err;
+  EXPECT_NE(err.find("XCL_EMULATION_MODE=noop"), std::string::npos) << err;
+  EXPECT_NE(err.find("--backend verilator"), std::string::npos) << err;
+}
+
+INSTANTIATE_TEST_SUITE_P(Images, XrtNoopImage, ::testing::ValuesIn(all_images()),
+                         [](const ::testing::TestParamInfo<Image>& p) {
+                           return p.param.card + "_" + p.param.flavour;
+                         });
+
+// ---------------------------------------------------------------- HLS flavour
+// The register map lives in this process (the kernel's registers are its
+// arguments), so it answers under noop as nic_abi.hpp describes it.
+TEST_F(XrtNoop, HlsRegisterMapBehavesAsNicAbiSays) {
+  std::string err;
+  auto dev = open({"u250", "hls"}, false, &err);
+  ASSERT_NE(dev, nullptr) << err;
+  EXPECT_EQ(dev->reg_read(REG_ID), ID_VALUE);
+  EXPECT_EQ(dev->reg_read(REG_VERSION), VERSION_VALUE);
+  for (uint32_t off : {REG_CTRL, REG_STATUS, REG_RING_BASE_LO, REG_RING_BASE_HI, REG_RING_SIZE,
+                       REG_RING_HEAD, REG_RING_TAIL, REG_FLOW_INDEX, REG_STAT_FRAMES_LO,
+                       REG_STAT_FRAMES_HI, REG_STAT_BYTES_LO, REG_STAT_BYTES_HI, REG_STAT_DROPS,
+                       REG_STAT_DESC_ERRORS})
+    EXPECT_EQ(dev->reg_read(off), 0u) << "reset value at " << off;
+  dev->reg_write(REG_RING_BASE_LO, 0x1000);
+  dev->reg_write(REG_RING_BASE_HI, 0x2);
+  dev->reg_write(REG_RING_SIZE, 256);
+  dev->reg_write(REG_FLOW_INDEX, 7);
+  dev->reg_write(REG_FLOW_DATA + 4 * 3, 0xCAFE);
+  dev->reg_write(REG_CTRL, 0xFFFFFFFF);
+  EXPECT_EQ(dev->reg_read(REG_RING_BASE_LO), 0x1000u);
+  EXPECT_EQ(dev->reg_read(REG_RING_BASE_HI), 0x2u);
+  EXPECT_EQ(dev->reg_read(REG_RING_SIZE), 256u);
+  EXPECT_EQ(dev->reg_read(REG_FLOW_INDEX), 7u);
+  EXPECT_EQ(dev->reg_read(REG_FLOW_DATA + 4 * 3), 0xCAFEu);
+  EXPECT_EQ(dev->reg_read(REG_CTRL), CTRL_ENABLE | CTRL_FCS_APPEND);  // only the CTRL_* bits
+  dev->reg_write(REG_ID, 1);               // read-only
+  dev->reg_write(REG_RING_TAIL, 5);        // read-only
+  dev->reg_write(REG_STAT_DROPS, 9);       // read-only
+  EXPECT_EQ(dev->reg_read(REG_ID), ID_VALUE);
+  EXPECT_EQ(dev->reg_read(REG_RING_TAIL), 0u);
+  EXPECT_EQ(dev->reg_read(REG_STAT_DROPS), 0u);
+  EXPECT_EQ(dev->reg_read(REG_FLOW_COMMIT), 0u);
+  EXPECT_EQ(dev->reg_read(0x1F0), 0u);     // unmapped
+  EXPECT_EQ(dev->fault(), "");           // head == tail: nothing to run yet
+}
+
+// A doorbell starts a real xrt::run (arguments set, started, completed). The
+// noop shim completes it without executing the kernel; the back end notices
+// the missing status, reports it once and completes the posted descriptors
+// unsent, so that a driver drains instead of waiting for ever.
+TEST_F(XrtNoop, HlsDoorbellRunsTheKernelAndNoticesItDidNotExecute) {
+  std::string err;
+  auto dev = open({"u55c", "hls"}, false, &err);
+  ASSERT_NE(dev, nullptr) << err;
+  DmaBuffer ring = dev->dma_alloc(16 * TXD_BYTES);
+  ASSERT_EQ(ring.size, 16u * TXD_BYTES);
+  std::memset(ring.host, 0, ring.size);
+  dev->dma_sync_to_device(ring, 0, ring.size);
+  dev->reg_write(REG_RING_BASE_LO, static_cast<uint32_t>(ring.dev_addr));
+  dev->reg_write(REG_RING_BASE_HI, static_cast<uint32_t>(ring.dev_addr >> 32));
+  dev->reg_write(REG_RING_SIZE, 16);
+  dev->reg_write(REG_CTRL, CTRL_ENABLE);
+  dev->reg_write(REG_RING_HEAD, 3);  // the doorbell: three descriptors
+  for (int i = 0; i < 100 && dev->fault().empty(); ++i) dev->wait_progress(10000);
+  EXPECT_NE(dev->fault().find("completed without writing its status"), std::string::npos)
+      << dev->fault();
+  EXPECT_EQ(dev->reg_read(REG_RING_TAIL), 3u);  // drained, not sent
+  EXPECT_EQ(dev->reg_read(REG_STAT_FRAMES_LO), 0u);
+  EXPECT_EQ(dev->reg_read(REG_STAT_DROPS), 3u);
+  EXPECT_EQ(dev->reg_read(REG_STATUS) & STATUS_BUSY, 0u);
+}
+
+// ---------------------------------------------------------------- RTL flavour
+// xrt::ip opens the CU, but the noop shim refuses register access.
+TEST_F(XrtNoop, RtlRegisterAccessFailsUnderNoop) {
+  std::string err;
+  auto dev = open({"u280", "rtl"}, false, &err);
+  ASSERT_NE(dev, nullptr) << err;
+  uint32_t v = 0;
+  EXPECT_FALSE(dev->try_reg_read(REG_ID, &v, &err));
+  EXPECT_NE(err.find("register read at 0x000 of sendoff_tx_rtl:sendoff_tx_1 failed"),
+            std::string::npos) << err;
+  EXPECT_NE(err.find("Operation not permitted"), std::string::npos) << err;
+  EXPECT_EQ(dev->fault(), "");  // a checked read reports, it does not fail the device
+
+  dev->reg_write(REG_RING_HEAD, 4);  // refused: the device is now failed
+  EXPECT_NE(dev->fault().find("register write at 0x01c"), std::string::npos) << dev->fault();
+  EXPECT_EQ(dev->reg_read(REG_RING_TAIL), 4u);  // completes what was posted
+  EXPECT_EQ(dev->reg_read(REG_ID), 0xFFFFFFFFu);
+}
+
+// ---------------------------------------------------------------- make_device
+TEST_F(XrtNoop, MakeDeviceRoutesXrtHere) {
+  setenv("SENDOFF_XRT_XCLBIN", Image{"u250", "rtl"}.path().c_str(), 1);
+  DeviceOptions o;
+  o.backend = "xrt";
+  std::string err;
+  EXPECT_EQ(make_device(o, &err), nullptr);
+  unsetenv("SENDOFF_XRT_XCLBIN");
+  EXPECT_EQ(err.find('\n'), std::string::npos) << err;
+  EXPECT_NE(err.find("xrt device 0: register read"), std::string::npos) << err;
+  EXPECT_NE(err.find("--backend verilator"), std::string::npos) << err;
+}
+
+// ---------------------------------------------------------------- the CLI
+#ifdef SENDOFF_CLI
+cli::ProcessResult run_cli(const std::vector<std::string>& env, const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {"env"};
+  argv.insert(argv.end(), env.begin(), env.end());
+  argv.push_back("timeout");
+  argv.push_back("60");
+  argv.push_back(SENDOFF_CLI);
+  argv.insert(argv.end(), args.begin(), args.end());
+  return cli::run_process(argv);
+}
+
+size_t lines(const std::string& s) {
+  size_t n = 0;
+  for (char c : s) n += c == '\n';
+  return n;
+}
+
+TEST_F(XrtNoop, InfoPrintsDeviceUuidAndKernelsThenNamesWhatIsMissing) {
+  const Image im{"u250", "hls"};
+  auto r = run_cli({}, {"info", "--backend", "xrt", "--device", "0", "--xclbin", im.path()});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find(file_uuid(im.path())), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("sendoff_tx_hls:sendoff_tx_1"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("DDR[2]"), std::string::npos) << r.out;
+  EXPECT_EQ(lines(r.err), 1u) << r.err;
+  EXPECT_NE(r.err.find("--backend verilator"), std::string::npos) << r.err;
+}
+
+// No noop shim, and a BDF no machine has (function 7 of device 0x1f on bus
+// 0xff): XRT finds no such device. One line naming it.
+TEST_F(XrtNoop, WithoutACardOneLineNamesTheDeviceAndSuggestsVerilator) {
+  const std::string bdf = "0000:ff:1f.7";
+  const std::vector<std::string> no_card = {"-u", "XCL_EMULATION_MODE",
+                                            "XILINX_XRT=" + test::noop_xilinx_xrt()};
+  auto r = run_cli(no_card, {"info", "--backend", "xrt", "--device", bdf});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_EQ(lines(r.err), 1u) << r.err;
+  EXPECT_NE(r.err.find("xrt device " + bdf + ": "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("--backend verilator"), std::string::npos) << r.err;
+
+  // The same through make_device, as `sendoff send` opens it ($SENDOFF_XRT_DEVICE).
+  std::vector<std::string> env = no_card;
+  env.push_back("SENDOFF_XRT_DEVICE=" + bdf);
+  r = run_cli(env, {"send", "--backend", "xrt", "--count", "1"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.err.find("xrt device " + bdf + ": "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("--backend verilator"), std::string::npos) << r.err;
+}
+#endif
+
+}  // namespace
+}  // namespace sendoff
