@@ -32,6 +32,7 @@
 #include <thread>
 #include <vector>
 
+#include "sendoff/host_registers.hpp"
 #include "sendoff/nic_abi.hpp"
 #include "sendoff_tx/sendoff_tx.hpp"
 
@@ -83,20 +84,8 @@ class CsimDevice final : public Device {
   mutable std::mutex mu_;
   std::condition_variable work_cv_;
   std::condition_variable progress_cv_;
-  uint32_t ctrl_ = 0;
-  uint64_t ring_base_ = 0;
-  uint32_t ring_size_ = 0;
-  uint32_t head_ = 0;
-  uint32_t tail_ = 0;
-  uint32_t flow_index_ = 0;
-  uint32_t flow_data_[abi::FLOW_WORDS] = {};
+  HostRegisters regs_;
   std::vector<Posted> posted_;  // host writes in order, for the worker
-  uint64_t frames_ = 0;
-  uint64_t bytes_ = 0;
-  uint32_t drops_ = 0;
-  uint32_t desc_errors_ = 0;
-  uint32_t frames_hi_latch_ = 0;
-  uint32_t bytes_hi_latch_ = 0;
   uint64_t writes_ = 0;            // register writes so far
   uint64_t stuck_at_ = ~0ull;      // writes_ when a run last consumed nothing
   bool in_flight_ = false;         // a descriptor is being processed
@@ -144,67 +133,29 @@ CsimDevice::~CsimDevice() {
 }
 
 bool CsimDevice::work_pending() const {
-  return (ctrl_ & abi::CTRL_ENABLE) != 0 && head_ != tail_ && stuck_at_ != writes_;
+  return (regs_.ctrl & abi::CTRL_ENABLE) != 0 && regs_.head != regs_.tail &&
+         stuck_at_ != writes_;
 }
 
 uint32_t CsimDevice::reg_read(uint32_t off) {
   std::lock_guard<std::mutex> lk(mu_);
-  if (off >= abi::REG_FLOW_DATA && off < abi::REG_FLOW_DATA + 4 * abi::FLOW_WORDS) {
-    return (off % 4) == 0 ? flow_data_[(off - abi::REG_FLOW_DATA) / 4] : 0;
-  }
-  switch (off) {
-    case abi::REG_ID: return abi::ID_VALUE;
-    case abi::REG_VERSION: return abi::VERSION_VALUE;
-    case abi::REG_CTRL: return ctrl_;
-    case abi::REG_STATUS: return (in_flight_ || work_pending()) ? abi::STATUS_BUSY : 0;
-    case abi::REG_RING_BASE_LO: return static_cast<uint32_t>(ring_base_);
-    case abi::REG_RING_BASE_HI: return static_cast<uint32_t>(ring_base_ >> 32);
-    case abi::REG_RING_SIZE: return ring_size_;
-    case abi::REG_RING_HEAD: return head_;
-    case abi::REG_RING_TAIL: return tail_;
-    case abi::REG_FLOW_INDEX: return flow_index_;
-    case abi::REG_STAT_FRAMES_LO:
-      frames_hi_latch_ = static_cast<uint32_t>(frames_ >> 32);
-      return static_cast<uint32_t>(frames_);
-    case abi::REG_STAT_FRAMES_HI: return frames_hi_latch_;
-    case abi::REG_STAT_BYTES_LO:
-      bytes_hi_latch_ = static_cast<uint32_t>(bytes_ >> 32);
-      return static_cast<uint32_t>(bytes_);
-    case abi::REG_STAT_BYTES_HI: return bytes_hi_latch_;
-    case abi::REG_STAT_DROPS: return drops_;
-    case abi::REG_STAT_DESC_ERRORS: return desc_errors_;
-    default: return 0;  // FLOW_COMMIT is write-only; unmapped offsets read 0
-  }
+  return regs_.read(off, in_flight_ || work_pending());
 }
 
 void CsimDevice::reg_write(uint32_t off, uint32_t val) {
   std::lock_guard<std::mutex> lk(mu_);
   ++writes_;
-  if (off >= abi::REG_FLOW_DATA && off < abi::REG_FLOW_DATA + 4 * abi::FLOW_WORDS) {
-    if ((off % 4) == 0) flow_data_[(off - abi::REG_FLOW_DATA) / 4] = val;
-    return;
-  }
-  switch (off) {
-    case abi::REG_CTRL: ctrl_ = val & (abi::CTRL_ENABLE | abi::CTRL_FCS_APPEND); break;
-    case abi::REG_RING_BASE_LO: ring_base_ = (ring_base_ & ~0xFFFFFFFFull) | val; break;
-    case abi::REG_RING_BASE_HI:
-      ring_base_ = (ring_base_ & 0xFFFFFFFFull) | (static_cast<uint64_t>(val) << 32);
-      break;
-    case abi::REG_RING_SIZE: ring_size_ = val; break;
-    case abi::REG_RING_HEAD: head_ = val; break;
-    case abi::REG_FLOW_INDEX: flow_index_ = val; break;
-    case abi::REG_FLOW_COMMIT: flow_commit(); break;
-    default: break;  // read-only and unmapped offsets ignore writes
-  }
+  HostRegisters::Write w = regs_.write(off, val);
+  if (w == HostRegisters::Write::flow_data) return;
+  if (w == HostRegisters::Write::flow_commit) flow_commit();
   work_cv_.notify_all();
 }
 
 void CsimDevice::flow_commit() {
-  if (flow_index_ >= abi::FLOW_TABLE_SIZE) return;
   Posted p{};
   p.flow = true;
-  p.index = flow_index_;
-  std::memcpy(p.words, flow_data_, sizeof p.words);
+  p.index = regs_.flow_index;
+  std::memcpy(p.words, regs_.flow_data, sizeof p.words);
   posted_.push_back(p);
 }
 
@@ -271,10 +222,10 @@ void CsimDevice::worker_main() {
   for (;;) {
     work_cv_.wait(lk, [this] { return stop_ || work_pending(); });
     if (stop_) return;
-    const uint64_t base = ring_base_;
-    const uint32_t size = ring_size_;
-    const uint32_t tail = tail_;
-    const uint32_t ctrl = ctrl_;
+    const uint64_t base = regs_.ring_base;
+    const uint32_t size = regs_.ring_size;
+    const uint32_t tail = regs_.tail;
+    const uint32_t ctrl = regs_.ctrl;
     const uint64_t writes = writes_;
     in_flight_ = true;
     std::vector<Posted> posted;
@@ -311,11 +262,11 @@ void CsimDevice::worker_main() {
     if (new_tail.to_uint() == tail) {
       stuck_at_ = writes;  // try again after the next register write
     } else {
-      tail_ = new_tail.to_uint();
-      frames_ += frames.to_uint64();
-      bytes_ += bytes.to_uint64();
-      drops_ += drops.to_uint();
-      desc_errors_ += desc_errors.to_uint();
+      regs_.tail = new_tail.to_uint();
+      regs_.frames += frames.to_uint64();
+      regs_.bytes += bytes.to_uint64();
+      regs_.drops += drops.to_uint();
+      regs_.desc_errors += desc_errors.to_uint();
     }
     ++progress_;
     progress_cv_.notify_all();

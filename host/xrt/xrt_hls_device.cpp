@@ -18,6 +18,7 @@
 #include <cstring>
 #include <mutex>
 
+#include "sendoff/host_registers.hpp"
 #include "sendoff/nic_abi.hpp"
 #include "sendoff_tx_hls.hpp"
 #include "xrt_internal.hpp"
@@ -84,16 +85,16 @@ class HlsDevice final : public XrtDevice {
       *err = failure_;
       return false;
     }
-    if (in_flight_ || head_ != tail_) {
+    if (in_flight_ || regs_.head != regs_.tail) {
       *err = "the NIC is busy; check it while idle";
       return false;
     }
     // A run with CTRL_ENABLE clear reads no descriptor but writes the status.
-    const uint32_t ctrl = ctrl_;
-    ctrl_ = 0;
+    const uint32_t ctrl = regs_.ctrl;
+    regs_.ctrl = 0;
     std::string why;
     bool ok = start_locked(&why);
-    ctrl_ = ctrl;
+    regs_.ctrl = ctrl;
     if (ok) {
       try {
         run_.wait(std::chrono::milliseconds(2000));
@@ -133,55 +134,18 @@ class HlsDevice final : public XrtDevice {
         off == abi::REG_STAT_BYTES_LO || off == abi::REG_STAT_DROPS ||
         off == abi::REG_STAT_DESC_ERRORS)
       poll_locked();
-    if (off >= abi::REG_FLOW_DATA && off < abi::REG_FLOW_DATA + 4 * abi::FLOW_WORDS && off % 4 == 0)
-      return flow_data_[(off - abi::REG_FLOW_DATA) / 4];
-    switch (off) {
-      case abi::REG_ID: return abi::ID_VALUE;
-      case abi::REG_VERSION: return abi::VERSION_VALUE;
-      case abi::REG_CTRL: return ctrl_;
-      case abi::REG_STATUS: return busy_locked() ? abi::STATUS_BUSY : 0;
-      case abi::REG_RING_BASE_LO: return static_cast<uint32_t>(ring_base_);
-      case abi::REG_RING_BASE_HI: return static_cast<uint32_t>(ring_base_ >> 32);
-      case abi::REG_RING_SIZE: return ring_size_;
-      case abi::REG_RING_HEAD: return head_;
-      case abi::REG_RING_TAIL: return tail_;
-      case abi::REG_FLOW_INDEX: return flow_index_;
-      case abi::REG_STAT_FRAMES_LO:
-        frames_hi_ = static_cast<uint32_t>(frames_ >> 32);
-        return static_cast<uint32_t>(frames_);
-      case abi::REG_STAT_FRAMES_HI: return frames_hi_;
-      case abi::REG_STAT_BYTES_LO:
-        bytes_hi_ = static_cast<uint32_t>(bytes_ >> 32);
-        return static_cast<uint32_t>(bytes_);
-      case abi::REG_STAT_BYTES_HI: return bytes_hi_;
-      case abi::REG_STAT_DROPS: return drops_;
-      case abi::REG_STAT_DESC_ERRORS: return desc_errors_;
-      default: return 0;  // FLOW_COMMIT and unmapped offsets
-    }
+    return regs_.read(off, busy_locked());
   }
 
   void reg_write(uint32_t off, uint32_t val) override {
     std::lock_guard<std::mutex> g(mu_);
     stuck_ = false;  // a usable ring may be one write away
-    if (off >= abi::REG_FLOW_DATA && off < abi::REG_FLOW_DATA + 4 * abi::FLOW_WORDS && off % 4 == 0) {
-      flow_data_[(off - abi::REG_FLOW_DATA) / 4] = val;
-      return;
-    }
-    switch (off) {
-      case abi::REG_CTRL: ctrl_ = val & (abi::CTRL_ENABLE | abi::CTRL_FCS_APPEND); break;
-      case abi::REG_RING_BASE_LO: ring_base_ = (ring_base_ & ~uint64_t{0xFFFFFFFF}) | val; break;
-      case abi::REG_RING_BASE_HI: ring_base_ = (ring_base_ & 0xFFFFFFFF) | (uint64_t{val} << 32); break;
-      case abi::REG_RING_SIZE: ring_size_ = val; break;
-      case abi::REG_RING_HEAD: head_ = val; break;
-      case abi::REG_FLOW_INDEX: flow_index_ = val; break;
-      case abi::REG_FLOW_COMMIT:
-        if (flow_index_ < abi::FLOW_TABLE_SIZE) {
-          std::memcpy(flows_map_ + size_t{flow_index_} * FLOW_ENTRY_BYTES, flow_data_,
-                      sizeof flow_data_);
-          flows_dirty_ = true;
-        }
-        break;
-      default: return;  // read-only and unmapped offsets
+    HostRegisters::Write w = regs_.write(off, val);
+    if (w == HostRegisters::Write::flow_data || w == HostRegisters::Write::ignored) return;
+    if (w == HostRegisters::Write::flow_commit) {
+      std::memcpy(flows_map_ + size_t{regs_.flow_index} * FLOW_ENTRY_BYTES, regs_.flow_data,
+                  sizeof regs_.flow_data);
+      flows_dirty_ = true;
     }
     poll_locked();
     kick_locked();
@@ -228,12 +192,12 @@ class HlsDevice final : public XrtDevice {
 
  private:
   bool busy_locked() const {
-    return in_flight_ || ((ctrl_ & abi::CTRL_ENABLE) && head_ != tail_ && !stuck_);
+    return in_flight_ || ((regs_.ctrl & abi::CTRL_ENABLE) && regs_.head != regs_.tail && !stuck_);
   }
 
   void kick_locked() {
     if (!failure_.empty() || in_flight_ || stuck_) return;
-    if (!(ctrl_ & abi::CTRL_ENABLE) || head_ == tail_) return;
+    if (!(regs_.ctrl & abi::CTRL_ENABLE) || regs_.head == regs_.tail) return;
     std::string why;
     if (!start_locked(&why)) fail_locked(why);
   }
@@ -246,11 +210,11 @@ class HlsDevice final : public XrtDevice {
         flows_dirty_ = false;
       }
       ++seq_;
-      run_.set_arg(ARG_RING_BASE, ring_base_);
-      run_.set_arg(ARG_RING_SIZE, ring_size_);
-      run_.set_arg(ARG_HEAD, head_);
-      run_.set_arg(ARG_TAIL, tail_);
-      run_.set_arg(ARG_CTRL, ctrl_);
+      run_.set_arg(ARG_RING_BASE, regs_.ring_base);
+      run_.set_arg(ARG_RING_SIZE, regs_.ring_size);
+      run_.set_arg(ARG_HEAD, regs_.head);
+      run_.set_arg(ARG_TAIL, regs_.tail);
+      run_.set_arg(ARG_CTRL, regs_.ctrl);
       run_.set_arg(ARG_SEQ, seq_);
       run_.start();
       in_flight_ = true;
@@ -291,15 +255,15 @@ class HlsDevice final : public XrtDevice {
              " completed without writing its status (the kernel did not execute)";
       return Collect::failed;
     }
-    const uint32_t old_tail = tail_;
-    tail_ = get32(status_map_ + STATUS_TAIL_OFF);
-    frames_ += get64(status_map_ + STATUS_FRAMES_OFF);
-    bytes_ += get64(status_map_ + STATUS_BYTES_OFF);
-    drops_ += get32(status_map_ + STATUS_DROPS_OFF);
-    desc_errors_ += get32(status_map_ + STATUS_DESC_ERRORS_OFF);
+    const uint32_t old_tail = regs_.tail;
+    regs_.tail = get32(status_map_ + STATUS_TAIL_OFF);
+    regs_.frames += get64(status_map_ + STATUS_FRAMES_OFF);
+    regs_.bytes += get64(status_map_ + STATUS_BYTES_OFF);
+    regs_.drops += get32(status_map_ + STATUS_DROPS_OFF);
+    regs_.desc_errors += get32(status_map_ + STATUS_DESC_ERRORS_OFF);
     // Nothing consumed although descriptors wait: the ring is unusable until
     // the next register write changes something.
-    stuck_ = tail_ == old_tail && head_ != tail_;
+    stuck_ = regs_.tail == old_tail && regs_.head != regs_.tail;
     return Collect::done;
   }
 
@@ -321,8 +285,8 @@ class HlsDevice final : public XrtDevice {
     failure_ = why;
     in_flight_ = false;
     fprintf(stderr, "sendoff: %s: %s; posted frames are dropped\n", name().c_str(), why.c_str());
-    drops_ += head_ - tail_;
-    tail_ = head_;
+    regs_.drops += regs_.head - regs_.tail;
+    regs_.tail = regs_.head;
   }
 
   const Context ctx_;
@@ -336,12 +300,7 @@ class HlsDevice final : public XrtDevice {
   uint64_t next_ = kFirstAddr;
 
   // The register map.
-  uint32_t ctrl_ = 0;
-  uint64_t ring_base_ = 0;
-  uint32_t ring_size_ = 0, head_ = 0, tail_ = 0, flow_index_ = 0;
-  uint32_t flow_data_[abi::FLOW_WORDS] = {};
-  uint64_t frames_ = 0, bytes_ = 0;
-  uint32_t frames_hi_ = 0, bytes_hi_ = 0, drops_ = 0, desc_errors_ = 0;
+  HostRegisters regs_;
 
   bool flows_dirty_ = false;
   bool in_flight_ = false;
