@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "sendoff/device.hpp"
 #include "sendoff/netconf.hpp"
 
 namespace sendoff {
@@ -24,7 +25,7 @@ constexpr const char* kDefaultNeighMac = "02:00:00:00:00:02";
 constexpr unsigned kMaxUdpPayload = 65507;
 
 struct SendOptions {
-  std::string backend = "csim";
+  std::string backend = kDefaultBackend;
   std::string proto = "udp";
   std::string local;  // empty: --config's, else NetConfig's 198.18.0.1/15
   std::string dst = kDefaultDst;

@@ -45,8 +45,15 @@ class Device {
   virtual std::string fault() const { return {}; }
 };
 
+// The RTL once it is built (SENDOFF_RTL), else the HLS C model.
+#ifdef SENDOFF_HAVE_VERILATOR
+constexpr const char* kDefaultBackend = "verilator";
+#else
+constexpr const char* kDefaultBackend = "csim";
+#endif
+
 struct DeviceOptions {
-  std::string backend = "csim";
+  std::string backend = kDefaultBackend;
   FrameSink* sink = nullptr;  // where the MAC side delivers frames (not owned)
   // Run csim in lockstep with `backend` (verilator) and compare every frame.
   bool cosim = false;
