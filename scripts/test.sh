@@ -1,9 +1,42 @@
 #!/usr/bin/env bash
-# Sets up, builds and runs every test (README's test command).
+# Sets up, builds and runs every test (README's test command; CI runs it through .ci/run).
+#   1. set-up: the Debian packages (scripts/setup.sh)
+#   2. the default build (RelWithDebInfo) and the whole suite
+#   3. an ASan+UBSan build and the host, preload, device and e2e suites under it
+#   4. a Release build and the whole suite again
+# Warnings are errors in every build. Prints each stage's time and the number of skipped
+# tests; with CI=true a missing prerequisite fails its test, and a skip fails this script.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+# shellcheck source=scripts/lib/stages.sh
+. scripts/lib/stages.sh
+trap stage_summary EXIT
+
 build=${BUILD_DIR:-build}
-cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
-cmake --build "$build" -j "$(nproc)"
-ctest --test-dir "$build" --output-on-failure -j "${CTEST_JOBS:-1}" --timeout 900
+jobs=$(nproc)
+common=(-G Ninja -DSENDOFF_WERROR=ON)
+
+configure_and_build() {
+  local dir=$1
+  shift
+  cmake -S . -B "$dir" "${common[@]}" "$@"
+  cmake --build "$dir" -j "$jobs"
+}
+
+stage "set-up" bash scripts/setup.sh
+
+stage "build default (RelWithDebInfo)" configure_and_build "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo
+stage "test default: all suites" ctest_run "$build" default
+
+stage "build asan+ubsan" configure_and_build "${build}-asan" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DSENDOFF_SANITIZE=address,undefined
+stage "test asan+ubsan: host preload device e2e support" \
+  ctest_run "${build}-asan" asan -L '^(host|preload|device|e2e|support)$'
+
+stage "build release" configure_and_build "${build}-release" -DCMAKE_BUILD_TYPE=Release
+stage "test release: all suites" ctest_run "${build}-release" release
+
+if [ "${CI:-}" = "true" ] && [ "$sendoff_skipped_total" -ne 0 ]; then
+  echo "error: ${sendoff_skipped_total} test(s) skipped; in CI a test never skips" >&2
+  exit 1
+fi

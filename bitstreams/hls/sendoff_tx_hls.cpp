@@ -22,6 +22,9 @@ extern "C" void sendoff_tx_hls(const ap_uint<512>* mem, const ap_uint<512>* flow
 #pragma HLS INTERFACE mode=s_axilite port=return bundle=control
 
   using namespace sendoff;
+  // Xilinx's hls_stream.h pulls in <cxxabi.h>, whose global `namespace abi` makes a bare
+  // `abi::` ambiguous behind the using-directive; a block-scope alias is found first.
+  namespace abi = sendoff::abi;
   // Word k of entry e is flow-table word e * FLOW_WORDS + k: bytes 4k..4k+3 of
   // the entry, as FLOW_DATA + 4k carries them.
   ap_uint<32> table[FLOW_TABLE_WORDS];

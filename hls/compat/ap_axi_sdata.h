@@ -11,7 +11,7 @@
 #error "hls/compat/ap_axi_sdata.h is for C simulation only; synthesize with Vitis HLS's headers"
 #endif
 
-#include "ap_int.h"
+#include <ap_int.h>  // Vitis HLS's, when HLS_INCLUDE_DIRS puts it first
 
 namespace ap_compat {
 template <int N>

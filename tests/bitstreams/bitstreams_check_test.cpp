@@ -23,6 +23,7 @@
 #include <sstream>
 
 #include "kernel_decl.hpp"
+#include "prereq.hpp"
 #include "sendoff/xrt_backend.hpp"
 #include "source_parse.hpp"
 #include "subprocess.hpp"
@@ -112,26 +113,29 @@ const std::vector<Signal> kAxisSource = {
 
 // Checks the wrapper's signals of one kernel.xml port; adds them to *claimed.
 void check_interface(const SvModule& w, const PortDecl& p, std::set<std::string>* claimed) {
-  std::vector<Signal> table;
+  // Built by construction, not by copy-assigning into an empty vector: g++ 12 at -O3 flags
+  // that assignment's memmove with a false -Wnonnull.
+  const std::vector<Signal>* base = nullptr;
   bool flip = false;
+  bool writes = false;
   int64_t addr_bits = 0;
   if (p.mode == "slave") {
-    table = kAxiLiteSlave;
+    base = &kAxiLiteSlave;
     addr_bits = log2_exact(p.range);
     EXPECT_GT(addr_bits, 0) << p.name << ": range 0x" << std::hex << p.range << " is not 2^n";
   } else if (p.mode == "master") {
-    table = kAxiReadMaster;
-    bool writes = false;
+    base = &kAxiReadMaster;
     for (const Signal& s : kAxiWriteMaster) writes |= w.port(p.name + "_" + s.suffix) != nullptr;
-    if (writes) table.insert(table.end(), kAxiWriteMaster.begin(), kAxiWriteMaster.end());
   } else if (p.port_type == "stream") {
-    table = kAxisSource;
+    base = &kAxisSource;
     flip = p.mode == "read_only";
     EXPECT_TRUE(p.mode == "read_only" || p.mode == "write_only") << p.name << ": mode " << p.mode;
   } else {
     ADD_FAILURE() << p.name << ": unknown mode " << p.mode;
     return;
   }
+  std::vector<Signal> table(base->begin(), base->end());
+  if (writes) table.insert(table.end(), kAxiWriteMaster.begin(), kAxiWriteMaster.end());
   for (const Signal& s : table) {
     const std::string n = p.name + "_" + s.suffix;
     const SvPort* sp = w.port(n);
@@ -287,8 +291,8 @@ TEST_F(RtlKernel, ArgumentsSitOnTheRegisterMap) {
   }
 }
 
-#ifdef SENDOFF_VERILATOR
 TEST_F(RtlKernel, WrapperLintsCleanWithTheRtl) {
+  SENDOFF_REQUIRE(test::missing_program(SENDOFF_VERILATOR));
   std::vector<std::string> argv = {SENDOFF_VERILATOR, "--lint-only", "-Wall", "--top-module",
                                    wrapper_.name};
   for (const std::string& s : split_list(SENDOFF_CMAKE_RTL_SOURCES, '|')) argv.push_back(s);
@@ -296,7 +300,6 @@ TEST_F(RtlKernel, WrapperLintsCleanWithTheRtl) {
   auto r = cli::run_process(argv);
   EXPECT_EQ(r.exit_code, 0) << cli::describe_failure(argv, r);
 }
-#endif
 
 // ---------------------------------------------------------------- HLS flavour
 class HlsKernel : public ::testing::Test {
@@ -578,7 +581,6 @@ TEST(LinkConfigs, OneForEachCardAndFlavourTheMakefileOffers) {
 }
 
 // ---------------------------------------------------------------- the recipe
-#ifdef SENDOFF_MAKE
 std::vector<std::string> make_print(const char* target) {
   std::vector<std::string> argv = {SENDOFF_MAKE, "-s", "-C", kRoot + "/bitstreams", target};
   auto r = cli::run_process(argv);
@@ -587,6 +589,7 @@ std::vector<std::string> make_print(const char* target) {
 }
 
 TEST(Recipe, HlsSourcesAreTheCmakeBuildsPlusTheWrapper) {
+  SENDOFF_REQUIRE(test::missing_program(SENDOFF_MAKE));
   auto srcs = make_print("print-hls-srcs");
   ASSERT_FALSE(srcs.empty());
   EXPECT_EQ(srcs.front(), kRoot + "/bitstreams/hls/sendoff_tx_hls.cpp");
@@ -597,16 +600,15 @@ TEST(Recipe, HlsSourcesAreTheCmakeBuildsPlusTheWrapper) {
 }
 
 TEST(Recipe, RtlSourcesAreTheCmakeBuildsPlusTheWrapper) {
+  SENDOFF_REQUIRE(test::missing_program(SENDOFF_MAKE));
   auto srcs = make_print("print-rtl-srcs");
   auto want = split_list(SENDOFF_CMAKE_RTL_SOURCES, '|');
-  if (want.empty()) GTEST_SKIP() << "the RTL is not part of this build (SENDOFF_RTL=OFF)";
   ASSERT_GE(srcs.size(), 2u);
   EXPECT_EQ(srcs.front(), want.front()) << "the package compiles first";
   EXPECT_EQ(srcs.back(), kRoot + "/bitstreams/rtl/sendoff_tx_rtl.sv");
   EXPECT_EQ(std::set<std::string>(srcs.begin(), srcs.end() - 1),
             std::set<std::string>(want.begin(), want.end()));
 }
-#endif
 
 // The HLS kernel's device-memory window (v++ -c -D) is the one the host's
 // xrt back end allocates (the CMake build's SENDOFF_DEV_MEM_BYTES).

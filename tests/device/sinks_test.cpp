@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Frame sinks: MemorySink ordering and blocking, PcapSink's file format
-// (checked by hand against the pcap layout, and by tshark when installed).
+// (checked by hand against the pcap layout, and by tshark).
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -18,6 +18,7 @@
 #include "sendoff/memory_sink.hpp"
 #include "sendoff/nic_abi.hpp"
 #include "sendoff/pcap_sink.hpp"
+#include "prereq.hpp"
 
 namespace {
 
@@ -104,7 +105,6 @@ TEST(PcapSink, OpenFailureSaysWhy) {
   EXPECT_NE(err.find("/nonexistent-dir/x.pcap"), std::string::npos) << err;
 }
 
-#ifdef SENDOFF_TSHARK
 std::string run(const std::string& cmd) {
   std::string out;
   FILE* p = ::popen(cmd.c_str(), "r");
@@ -119,6 +119,7 @@ std::string run(const std::string& cmd) {
 // The csim device's frames, written by PcapSink, as tshark dissects them:
 // no malformed packet, good IPv4 and UDP checksums, fragments reassembled.
 TEST(PcapSink, TsharkAcceptsDeviceFrames) {
+  SENDOFF_REQUIRE(sendoff::test::missing_program("tshark"));
   const std::string path = temp_path("device.pcap");
   std::string err;
   auto sink = sendoff::PcapSink::open(path, &err);
@@ -172,7 +173,7 @@ TEST(PcapSink, TsharkAcceptsDeviceFrames) {
     ASSERT_EQ(dev->reg_read(abi::REG_RING_TAIL), 4u);
   }
   EXPECT_EQ(sink->frames(), 1u + 1 + 1 + 7);
-  const std::string tshark = std::string(SENDOFF_TSHARK) +
+  const std::string tshark = std::string("tshark") +
                              " -n -r " + path +
                              " -o ip.check_checksum:TRUE -o udp.check_checksum:TRUE"
                              " -d udp.port==9000,data";
@@ -185,6 +186,5 @@ TEST(PcapSink, TsharkAcceptsDeviceFrames) {
   EXPECT_EQ(bad, "");
   std::remove(path.c_str());
 }
-#endif
 
 }  // namespace

@@ -11,6 +11,7 @@
 
 #include "subprocess.hpp"
 #include "temp_dir.hpp"
+#include "prereq.hpp"
 #include "tshark_runner.hpp"
 
 namespace sendoff {
@@ -55,7 +56,7 @@ TEST_F(Cli, DefaultSendWritesOneFrameAndASummary) {
   EXPECT_TRUE(std::regex_match(summary(r.out, "elapsed"), std::regex("[0-9.]+ s")));
   EXPECT_EQ(summary(r.out, "pcap"), pcap);
 
-  if (!TsharkRunner::available()) GTEST_SKIP() << "tshark is not installed";
+  SENDOFF_REQUIRE(test::missing_program("tshark"));
   TsharkRunner tshark;
   std::string err;
   auto rows = tshark.fields(
@@ -78,7 +79,7 @@ TEST_F(Cli, InputFileIsCutIntoSizedDatagramsLastOneShorter) {
   EXPECT_EQ(summary(r.out, "datagrams"), "3");
   EXPECT_EQ(summary(r.out, "payload bytes"), "250");
 
-  if (!TsharkRunner::available()) GTEST_SKIP() << "tshark is not installed";
+  SENDOFF_REQUIRE(test::missing_program("tshark"));
   std::string err;
   auto rows = TsharkRunner().fields(pcap, "udp", {"udp.srcport", "data.data"}, &err);
   ASSERT_EQ(err, "");

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "netns_fixture.hpp"
 
-#include <unistd.h>
+#include "prereq.hpp"
 
 namespace sendoff {
 namespace e2e {
@@ -10,7 +10,7 @@ const cli::VethEnd kLocalEnd{"veth0", "02:00:00:00:00:01", "198.18.0.1/15", 1500
 const cli::VethEnd kPeerEnd{"veth1", "02:00:00:00:00:02", "198.18.0.2/15", 1500};
 
 void VethNetnsTest::SetUp() {
-  if (geteuid() != 0) GTEST_SKIP() << "needs root for network namespaces";
+  SENDOFF_REQUIRE(test::missing_root("network namespaces"));
   cli::remove_stale_netns(kNetnsPrefix);
   std::string err;
   veth_ = cli::VethPair::create({kNetnsPrefix, kLocalEnd, kPeerEnd}, &err);

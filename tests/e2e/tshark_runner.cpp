@@ -6,7 +6,6 @@
 namespace sendoff {
 namespace e2e {
 
-bool TsharkRunner::available() { return cli::run_process({"tshark", "--version"}).exit_code == 0; }
 
 cli::ProcessResult TsharkRunner::run(const std::string& pcap,
                                      const std::vector<std::string>& extra) const {

@@ -18,8 +18,6 @@ class TsharkRunner {
  public:
   explicit TsharkRunner(uint16_t data_port = 9000) : data_port_(data_port) {}
 
-  static bool available();
-
   // tshark -r pcap <common settings> extra...
   cli::ProcessResult run(const std::string& pcap, const std::vector<std::string>& extra) const;
 

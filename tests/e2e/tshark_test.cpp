@@ -15,6 +15,7 @@
 
 #include "sendoff/sendoff.h"
 #include "temp_dir.hpp"
+#include "prereq.hpp"
 #include "tshark_runner.hpp"
 
 namespace sendoff {
@@ -73,7 +74,7 @@ std::string send_all(const std::string& config, const std::string& pcap,
 class Tshark : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!TsharkRunner::available()) GTEST_SKIP() << "tshark is not installed";
+    SENDOFF_REQUIRE(test::missing_program("tshark"));
     ASSERT_TRUE(dir_.ok());
     std::ofstream(dir_.file("net.conf")) << "local 198.18.0.1/15\n"
                                             "mac 02:00:00:00:00:01\n"

@@ -89,7 +89,16 @@ TEST_P(SendErrno, EfaultForBadAddressPointer) {
 
 TEST_P(SendErrno, EinvalForAddressLength) {
   int fd = udp();
-  sockaddr_in to = test_env::peer(9000);
+  const sockaddr_in peer = test_env::peer(9000);
+  // The address lives in a buffer as long as the longest length passed: both kernels copy
+  // addr_len bytes before they look at them.
+  sockaddr_storage ss{};
+  std::memcpy(&ss, &peer, sizeof peer);
+  auto sendto = [&](int fd, const void* buf, size_t len, int flags, const sockaddr_storage& to,
+                    socklen_t alen) {
+    return api().sendto(fd, buf, len, flags, reinterpret_cast<const sockaddr*>(&to), alen);
+  };
+  const sockaddr_storage& to = ss;
   EXPECT_THAT(sendto(fd, buf_, 10, 0, to, static_cast<socklen_t>(-1)),
               SyscallFailsWithErrno(EINVAL));
   EXPECT_THAT(sendto(fd, buf_, 10, 0, to, 129), SyscallFailsWithErrno(EINVAL));

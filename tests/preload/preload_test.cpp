@@ -47,7 +47,10 @@ TEST(Preload, AnUnmodifiedProgramSendsThroughSendoff) {
 
   pid_t pid = fork();
   if (pid == 0) {
-    setenv("LD_PRELOAD", SENDOFF_PRELOAD_LIB, 1);
+    // In a sanitizer build the sanitizer's runtime must load first (tests/preload/CMakeLists).
+    const std::string first = SENDOFF_PRELOAD_FIRST;
+    const std::string preload = first.empty() ? SENDOFF_PRELOAD_LIB : first + ":" + SENDOFF_PRELOAD_LIB;
+    setenv("LD_PRELOAD", preload.c_str(), 1);
     setenv("SENDOFF_CONFIG", conf.c_str(), 1);
     setenv("SENDOFF_PCAP", pcap.c_str(), 1);
     execl(SENDOFF_UDP_CLIENT, SENDOFF_UDP_CLIENT, "25", static_cast<char*>(nullptr));
