@@ -22,7 +22,7 @@ double thread_cpu_seconds() {
 }  // namespace
 
 ThroughputResult measure_udp_stream(unsigned frame_size, bool fcs_append, unsigned mem_latency,
-                                    unsigned max_frames) {
+                                    unsigned max_frames, const std::string& fst_path) {
   namespace abi = sendoff::abi;
   ThroughputResult r;
   r.frame_size = frame_size;
@@ -38,6 +38,7 @@ ThroughputResult measure_udp_stream(unsigned frame_size, bool fcs_append, unsign
   cfg.desc_port.latency = mem_latency;
   cfg.data_port.latency = mem_latency;
   cfg.data_port.max_bursts = 256;
+  cfg.fst_path = fst_path;
   TxTopSim sim(cfg);
   sim.reset();
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "sendoff/sim/tx_top_sim.hpp"
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -33,6 +34,20 @@ constexpr size_t kWords = TxTopSim::kDataBits / 32;
 
 }  // namespace
 
+std::string fst_trace_problem(const std::string& path) {
+#if SENDOFF_SIM_FST
+  // Verilator's FST writer only prints when it cannot create the file: ask first.
+  FILE* f = std::fopen(path.c_str(), "wb");
+  if (f == nullptr)
+    return "cannot write the FST trace " + path + ": " + std::strerror(errno);
+  std::fclose(f);
+  return "";
+#else
+  return "no FST trace to " + path + ": this build has no RTL tracing (configure with "
+         "-DSENDOFF_RTL_TRACE=ON)";
+#endif
+}
+
 TxTopSim::TxTopSim(const TxTopSimConfig& cfg)
     : cfg_(cfg),
       ctx_(std::make_unique<VerilatedContext>()),
@@ -60,10 +75,7 @@ TxTopSim::TxTopSim(const TxTopSimConfig& cfg)
     fst_->open(cfg_.fst_path.c_str());
   }
 #else
-  if (!cfg_.fst_path.empty()) {
-    std::fprintf(stderr, "sendoff sim: no FST trace written to %s: configure with "
-                         "-DSENDOFF_RTL_TRACE=ON\n", cfg_.fst_path.c_str());
-  }
+  if (!cfg_.fst_path.empty()) throw std::runtime_error(fst_trace_problem(cfg_.fst_path));
 #endif
   desc_pins_.rdata.assign(kWords, 0);
   data_pins_.rdata.assign(kWords, 0);

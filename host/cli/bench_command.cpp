@@ -60,6 +60,10 @@ void add_bench_options(CLI::App* cmd, BenchOptions* o) {
       ->capture_default_str();
   cmd->add_flag("--fcs-to-mac", o->fcs_to_mac,
                 "RTL: leave the FCS to the MAC (as with the Alveo CMAC) instead of appending it");
+  cmd->add_option("--trace-fst", o->trace_fst,
+                  "RTL: write the waveform to this FST file; with several --sizes, one file per "
+                  "size, named FILE with -<size> before its extension")
+      ->check(output_file());
 }
 
 namespace {
@@ -75,6 +79,7 @@ int run_rtl(const BenchOptions& o) {
   r.mem_latency = o.mem_latency;
   r.csv = o.csv;
   r.plot = o.plot;
+  r.trace_fst = o.trace_fst;
   std::vector<RtlBenchRow> rows;
   std::string err;
   if (!run_rtl_bench(r, &rows, &err)) {
@@ -89,6 +94,7 @@ int run_rtl(const BenchOptions& o) {
 int run_bench(const BenchOptions& o) {
   if (!o.host_path) return run_rtl(o);
   if (!o.plot.empty()) throw UsageError("--plot draws the RTL benchmark; drop --host-path");
+  if (!o.trace_fst.empty()) throw UsageError("--trace-fst traces the RTL benchmark; drop --host-path");
   std::vector<HostPathResult> results;
   std::string err;
   if (!run_host_path_bench(o.backend, kPayloads, o.count, &results, &err)) {

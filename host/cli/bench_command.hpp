@@ -22,6 +22,7 @@ struct BenchOptions {
   bool fcs_to_mac = false;
   unsigned mem_latency = 32;
   std::string plot;
+  std::string trace_fst;  // RTL: FST waveform file
 };
 
 void add_bench_options(CLI::App* cmd, BenchOptions* o);

@@ -12,6 +12,7 @@
 
 #if SENDOFF_CLI_RTL
 #include "sendoff/sim/throughput.hpp"
+#include "sendoff/sim/tx_top_sim.hpp"
 #endif
 
 namespace sendoff {
@@ -98,11 +99,27 @@ RtlRate rtl_rate(unsigned size, double cycles_per_frame, double clock_hz) {
   return r;
 }
 
+std::string rtl_bench_fst_path(const std::string& path, unsigned size, size_t sizes) {
+  if (path.empty() || sizes <= 1) return path;
+  const size_t slash = path.rfind('/');
+  size_t dot = path.rfind('.');
+  if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) dot = path.size();
+  return path.substr(0, dot) + "-" + std::to_string(size) + path.substr(dot);
+}
+
 bool run_rtl_bench(const RtlBenchOptions& o, std::vector<RtlBenchRow>* out, std::string* err) {
 #if SENDOFF_CLI_RTL
   for (unsigned size : o.sizes) {
+    const std::string fst = rtl_bench_fst_path(o.trace_fst, size, o.sizes.size());
+    if (!fst.empty()) {
+      const std::string why = sim::fst_trace_problem(fst);
+      if (!why.empty()) {
+        *err = why;
+        return false;
+      }
+    }
     const auto t = sim::measure_udp_stream(size, !o.fcs_to_mac, o.mem_latency,
-                                           o.frames == 0 ? 4096 : o.frames);
+                                           o.frames == 0 ? 4096 : o.frames, fst);
     if (!t.error.empty()) {
       *err = std::to_string(size) + "-byte frames: " + t.error;
       return false;

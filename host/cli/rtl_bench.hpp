@@ -19,7 +19,12 @@ struct RtlBenchOptions {
   unsigned mem_latency = 32;    // cycles from an AXI read request to its first data beat
   std::string csv;
   std::string plot;
+  std::string trace_fst;  // FST waveform; per size FILE-<size>.ext when there are several
 };
+
+// Where the waveform of one size goes: `path` itself for a single size, else `path` with
+// "-<size>" before its extension ("t.fst" -> "t-64.fst").
+std::string rtl_bench_fst_path(const std::string& path, unsigned size, size_t sizes);
 
 struct RtlBenchRow {
   unsigned size = 0;        // frame bytes including the FCS

@@ -110,6 +110,7 @@ int run_send(const SendOptions& o) {
   DeviceOptions dev;
   dev.backend = o.backend;
   dev.cosim = o.cosim;
+  dev.trace_fst = o.trace_fst;
   dev.sink = trace ? static_cast<FrameSink*>(trace.get()) : &counting;
   if (!stack_init(plan.cfg, dev, &err)) {
     fprintf(stderr, "sendoff: %s\n", err.c_str());

@@ -55,6 +55,10 @@ void add_send_options(CLI::App* cmd, SendOptions* o) {
   cmd->add_flag("--cosim", o->cosim,
                 "With --backend verilator: run csim in lockstep and stop at the first frame "
                 "that differs");
+  cmd->add_option("--trace-fst", o->trace_fst,
+                  "With --backend verilator (and --cosim): write the RTL's waveform to this FST "
+                  "file (GTKWave opens it)")
+      ->check(output_file());
 }
 
 namespace {

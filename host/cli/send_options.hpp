@@ -41,6 +41,7 @@ struct SendOptions {
   std::string pcap;
   bool trace = false;
   bool cosim = false;
+  std::string trace_fst;  // --backend verilator: the RTL's waveform, FST
 };
 
 void add_send_options(CLI::App* cmd, SendOptions* o);

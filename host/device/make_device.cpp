@@ -17,12 +17,27 @@ std::unique_ptr<Device> make_device(const DeviceOptions& opts, std::string* err)
       *err = "--cosim compares the verilator back end with csim: use --backend verilator --cosim";
     return nullptr;
   }
+  if (!opts.trace_fst.empty() && opts.backend != "verilator") {
+    if (err != nullptr) *err = "--trace-fst writes the RTL's waveform: use --backend verilator";
+    return nullptr;
+  }
   if (opts.backend == "csim") return make_csim_device(opts.sink);
 #ifdef SENDOFF_HAVE_VERILATOR
-  if (opts.backend == "verilator" && opts.cosim)
-    return make_cosim_device([](FrameSink* s) { return make_verilator_device(s); },
-                             [](FrameSink* s) { return make_csim_device(s); }, opts.sink, err);
-  if (opts.backend == "verilator") return make_verilator_device(opts.sink);
+  if (opts.backend == "verilator") {
+    sim::TxTopSimConfig cfg;
+    cfg.fst_path = opts.trace_fst;
+    if (!cfg.fst_path.empty()) {
+      const std::string why = sim::fst_trace_problem(cfg.fst_path);
+      if (!why.empty()) {
+        if (err != nullptr) *err = why;
+        return nullptr;
+      }
+    }
+    if (opts.cosim)
+      return make_cosim_device([cfg](FrameSink* s) { return make_verilator_device(s, cfg); },
+                               [](FrameSink* s) { return make_csim_device(s); }, opts.sink, err);
+    return make_verilator_device(opts.sink, cfg);
+  }
 #endif
 #ifdef SENDOFF_HAVE_XRT
   if (opts.backend == "xrt") return make_xrt_device(opts, err);

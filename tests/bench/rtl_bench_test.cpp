@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "fst_header.hpp"
 #include "subprocess.hpp"
 
 namespace sendoff {
@@ -34,7 +35,7 @@ class BenchRtl : public ::testing::Test {
     dir_ = tmpl;
   }
   void TearDown() override {
-    unlink((dir_ + "/out.csv").c_str());
+    for (const char* f : {"out.csv", "t-64.fst", "t-65.fst"}) unlink((dir_ + "/" + f).c_str());
     rmdir(dir_.c_str());
   }
   std::string dir_;
@@ -97,6 +98,28 @@ TEST_F(BenchRtl, CsvIsWellFormedAndPlausible) {
     EXPECT_LT(v[col["latency_cycles"]], 100000);
     EXPECT_GT(v[col["sim_cycles_per_s"]], 0);
   }
+}
+
+// One waveform per size, each covering that size's run.
+TEST_F(BenchRtl, TraceFstWritesOneWaveformPerSize) {
+  const auto r = cli::run_process({SENDOFF_CLI_PATH, "bench", "--backend", "verilator",
+                                   "--sizes", "64", "65", "--frames", "8", "--trace-fst",
+                                   dir_ + "/t.fst"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  for (const char* f : {"t-64.fst", "t-65.fst"}) {
+    SCOPED_TRACE(f);
+    test::FstHeader h;
+    ASSERT_EQ(test::read_fst_header(dir_ + "/" + f, &h), "");
+    EXPECT_GT(h.vars, 100u);
+    EXPECT_GT(h.end_time, h.start_time + 8) << "at least a beat per frame";
+  }
+}
+
+TEST_F(BenchRtl, TraceFstWithHostPathIsAUsageError) {
+  const auto r = cli::run_process(
+      {SENDOFF_CLI_PATH, "bench", "--host-path", "--trace-fst", dir_ + "/x.fst"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("--trace-fst"), std::string::npos) << r.err;
 }
 
 TEST_F(BenchRtl, PlotWithHostPathIsAUsageError) {

@@ -9,6 +9,7 @@
 #include <regex>
 #include <sstream>
 
+#include "fst_header.hpp"
 #include "subprocess.hpp"
 #include "temp_dir.hpp"
 #include "prereq.hpp"
@@ -122,6 +123,36 @@ TEST_F(Cli, TraceShowsHostLayersThenNicLayersPerSend) {
   EXPECT_NE(r.out.find("sport "), std::string::npos);
   EXPECT_NE(r.out.find(" MF "), std::string::npos) << "first fragment shows MF";
   EXPECT_EQ(summary(r.out, "frames"), "4");
+}
+
+#if SENDOFF_E2E_HAVE_RTL
+// The RTL's waveform without a rebuild: a finished FST with signals and the simulated time
+// of the send, alone and in co-simulation.
+TEST_F(Cli, TraceFstWritesTheRtlWaveform) {
+  for (const bool cosim : {false, true}) {
+    SCOPED_TRACE(cosim ? "--cosim" : "verilator");
+    const std::string fst = dir_.file(cosim ? "cosim.fst" : "rtl.fst");
+    std::vector<std::string> args{"send", "--backend", "verilator", "--count", "3",
+                                  "--size", "1400", "--trace-fst", fst};
+    if (cosim) args.push_back("--cosim");
+    auto r = sendoff_cli(args);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(summary(r.out, "frames"), "3");
+    test::FstHeader h;
+    ASSERT_EQ(test::read_fst_header(fst, &h), "");
+    EXPECT_GT(h.vars, 100u) << "the whole pipeline's signals";
+    EXPECT_GT(h.end_time, h.start_time + 3 * 23) << "at least the three frames' beats";
+    EXPECT_GE(h.sections, 1u);
+  }
+}
+#endif
+
+TEST_F(Cli, TraceFstNeedsTheVerilatorBackend) {
+  auto r = sendoff_cli({"send", "--backend", "csim", "--trace-fst", dir_.file("x.fst")});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(lines(r.err).size(), 1u) << r.err;
+  EXPECT_NE(r.err.find("--trace-fst"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("--backend verilator"), std::string::npos) << r.err;
 }
 
 TEST_F(Cli, SendErrorExitsOneWithTheErrnoName) {

@@ -57,6 +57,8 @@ struct DeviceOptions {
   FrameSink* sink = nullptr;  // where the MAC side delivers frames (not owned)
   // Run csim in lockstep with `backend` (verilator) and compare every frame.
   bool cosim = false;
+  // verilator (with or without cosim): write the RTL's waveform here as FST (GTKWave).
+  std::string trace_fst;
 };
 
 // Creates a back end by name; on failure returns nullptr and sets *err to a

@@ -24,7 +24,8 @@ struct ThroughputResult {
 };
 
 ThroughputResult measure_udp_stream(unsigned frame_size, bool fcs_append, unsigned mem_latency,
-                                    unsigned max_frames = 4096);
+                                    unsigned max_frames = 4096,
+                                    const std::string& fst_path = "");
 
 }  // namespace sendoff::sim
 

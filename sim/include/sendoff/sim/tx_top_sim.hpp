@@ -32,9 +32,13 @@ struct TxTopSimConfig {
   AxiReadConfig data_port;
   double sink_ready_prob = 1.0;
   uint64_t seed = 1;
-  // FST trace file (else $SENDOFF_RTL_FST); written only when built with SENDOFF_RTL_TRACE=ON.
+  // FST trace file (else $SENDOFF_RTL_FST); check it with fst_trace_problem() first.
   std::string fst_path;
 };
+
+// Empty when an FST trace can be written to `path`; else one line saying why not (tracing
+// not compiled in: SENDOFF_RTL_TRACE=OFF; the file cannot be created).
+std::string fst_trace_problem(const std::string& path);
 
 class TxTopSim {
  public:
