@@ -64,9 +64,10 @@ module sendoff_regs
     apply_strb = r;
   endfunction
 
-  // Word index of a register byte offset.
+  // Word index of a register byte offset. The shift is done at 32 bits: on the 12-bit
+  // offset itself it takes the width of a wider WordW (a WIDTH error above 12 address bits).
   function automatic logic [WordW-1:0] widx(logic [11:0] off);
-    widx = WordW'(off >> 2);
+    widx = WordW'(32'(off) >> 2);
   endfunction
 
   // ------------------------------------------------------------------------- registers
