@@ -119,8 +119,7 @@ Span span_of(const T& v) {
 class HoldCheck {
  public:
   explicit HoldCheck(std::string name) : name_(std::move(name)) {}
-  void cycle(uint64_t cyc, bool valid, bool ready, std::initializer_list<Span> payload,
-             Errors& e) {
+  void cycle(uint64_t cyc, bool valid, bool ready, std::initializer_list<Span> payload, Errors& e) {
     std::vector<uint8_t> now;
     if (valid) {
       for (const Span& s : payload) now.insert(now.end(), s.p, s.p + s.n);
@@ -161,15 +160,17 @@ class AxiReadSlave {
 
   AxiReadSlave(unsigned bus_bytes, unsigned max_burst_beats, const AxiSlaveConfig& cfg,
                uint64_t seed, MemFn mem)
-      : bytes_(bus_bytes), max_beats_(max_burst_beats), cfg_(cfg), rng_(seed),
+      : bytes_(bus_bytes),
+        max_beats_(max_burst_beats),
+        cfg_(cfg),
+        rng_(seed),
         mem_(std::move(mem)) {}
 
   // Before clock_low: this cycle's ARREADY and R channel.
   template <class M>
   void drive(M& m) {
     m.m_axi_arready = queue_.size() < cfg_.max_bursts && rng_.chance(cfg_.ar_ready);
-    if (!offered_ && !queue_.empty() && queue_.front().due <= cycle_ &&
-        rng_.chance(cfg_.r_valid)) {
+    if (!offered_ && !queue_.empty() && queue_.front().due <= cycle_ && rng_.chance(cfg_.r_valid)) {
       offered_ = true;  // stays offered, unchanged, until RREADY
     }
     m.m_axi_rvalid = offered_;
@@ -190,8 +191,8 @@ class AxiReadSlave {
   template <class M>
   void sample(const M& m, Errors& e) {
     const AxiBurst ar{uint64_t(m.m_axi_araddr), unsigned(m.m_axi_arlen) + 1};
-    if (ar_pending_ && (!m.m_axi_arvalid || ar.addr != ar_held_.addr ||
-                        ar.beats != ar_held_.beats)) {
+    if (ar_pending_ &&
+        (!m.m_axi_arvalid || ar.addr != ar_held_.addr || ar.beats != ar_held_.beats)) {
       e.add(cycle_, "AR dropped or changed before ARREADY");
     }
     ar_pending_ = m.m_axi_arvalid && !m.m_axi_arready;

@@ -31,18 +31,8 @@ struct Cfg {
 };
 
 constexpr uint64_t kWindow = 64ull << 20;
-using Configs = ::testing::Types<Cfg<Vdesc_check_any, 0>, Cfg<Vdesc_check_win, kWindow>>;
-
-struct Names {
-  template <class C>
-  static std::string GetName(int) {
-    return C::kDevMem ? "window" : "any_address";
-  }
-};
-
-template <class C>
-class DescCheck : public ::testing::Test {};
-TYPED_TEST_SUITE(DescCheck, Configs, Names);
+using AnyAddress = Cfg<Vdesc_check_any, 0>;
+using Window = Cfg<Vdesc_check_win, kWindow>;
 
 // Largest payloads: the IPv4 total length (16 bits) less the IPv4 and UDP headers.
 constexpr uint32_t kIpHlen = 20, kUdpHlen = 8;
@@ -57,8 +47,7 @@ struct Expect {
   uint64_t addr;
 };
 
-Expect reference(const abi::TxDesc& d, const std::vector<abi::FlowEntry>& table,
-                 uint64_t dev_mem) {
+Expect reference(const abi::TxDesc& d, const std::vector<abi::FlowEntry>& table, uint64_t dev_mem) {
   Expect e{Verdict::kError, Job{}, d.addr};
   const unsigned l4 = d.flags & abi::TXD_F_L4_MASK;
   const bool udp = l4 == abi::TXD_L4_UDP;
@@ -107,8 +96,8 @@ std::vector<abi::FlowEntry> random_table(Rng& rng) {
     f.mtu = rng.chance(0.5) ? uint16_t(rng.range(abi::MIN_MTU, abi::MAX_MTU))
                             : mtus[rng() % (sizeof mtus / sizeof mtus[0])];
     // Flag bits other than FLOW_F_VALID are ignored: leave them random.
-    f.flags = uint8_t(rng.chance(0.85) ? (f.flags | abi::FLOW_F_VALID)
-                                       : (f.flags & ~abi::FLOW_F_VALID));
+    f.flags =
+        uint8_t(rng.chance(0.85) ? (f.flags | abi::FLOW_F_VALID) : (f.flags & ~abi::FLOW_F_VALID));
   }
   return t;
 }
@@ -129,8 +118,8 @@ abi::TxDesc random_desc(Rng& rng, const std::vector<abi::FlowEntry>& table, uint
   const bool udp = l4 == abi::TXD_L4_UDP;
   const uint32_t hdr = kIpHlen + (udp ? kUdpHlen : 0);
   const uint16_t mtu = table[d.flow % abi::FLOW_TABLE_SIZE].mtu;
-  const uint32_t limits[] = {kMaxUdp, kMaxUdp + 1, kMaxRaw, kMaxRaw + 1, 0xFFFF, 0x10000,
-                             0x1000FFFF, 0xFFFFFFFF, 0};
+  const uint32_t limits[] = {kMaxUdp,    kMaxUdp + 1, kMaxRaw, kMaxRaw + 1, 0xFFFF, 0x10000,
+                             0x1000FFFF, 0xFFFFFFFF,  0};
   const unsigned pick = unsigned(rng() % 10);
   if (pick < 5) {
     d.len = uint32_t(rng() % 2000);
@@ -148,8 +137,8 @@ abi::TxDesc random_desc(Rng& rng, const std::vector<abi::FlowEntry>& table, uint
   if (dev_mem && rng.chance(0.1)) {
     // On both sides of the window's end, and far outside it.
     const uint64_t end = dev_mem - std::min<uint64_t>(d.len, dev_mem);
-    const uint64_t at[] = {end & ~63ull, (end + 64) & ~63ull, dev_mem, dev_mem + 64, 1ull << 40,
-                           ~63ull};
+    const uint64_t at[] = {end & ~63ull, (end + 64) & ~63ull, dev_mem,
+                           dev_mem + 64, 1ull << 40,          ~63ull};
     d.addr = at[rng() % 6];
   }
   d.seq = uint32_t(rng());
@@ -254,18 +243,30 @@ void run_load(const Load& load, uint64_t seed, unsigned max_cycles) {
   ASSERT_TRUE(err.empty()) << err.str();
 }
 
-TYPED_TEST(DescCheck, RandomGapsAndBackpressure) {
-  run_load<TypeParam>({0.7, 0.6, 0.6, 4000}, 1, 100000);
+template <class C>
+void random_gaps_and_backpressure() {
+  run_load<C>({0.7, 0.6, 0.6, 4000}, 1, 100000);
 }
 
 // Both outputs stalled for long stretches, independently.
-TYPED_TEST(DescCheck, HeavyBackpressure) {
-  run_load<TypeParam>({1.0, 0.2, 0.3, 2000}, 2, 100000);
+template <class C>
+void heavy_backpressure() {
+  run_load<C>({1.0, 0.2, 0.3, 2000}, 2, 100000);
 }
 
 // The module takes one descriptor per cycle when nothing stalls.
-TYPED_TEST(DescCheck, OnePerCycle) {
-  run_load<TypeParam>({1.0, 1.0, 1.0, 2000}, 3, 2000 + 8);
+template <class C>
+void one_per_cycle() {
+  run_load<C>({1.0, 1.0, 1.0, 2000}, 3, 2000 + 8);
 }
+
+// Every test once per parameter set, a suite per set.
+#define DESC_CHECK_TESTS(Suite, C)                                              \
+  TEST(Suite, RandomGapsAndBackpressure) { random_gaps_and_backpressure<C>(); } \
+  TEST(Suite, HeavyBackpressure) { heavy_backpressure<C>(); }                   \
+  TEST(Suite, OnePerCycle) { one_per_cycle<C>(); }
+
+DESC_CHECK_TESTS(DescCheckAnyAddress, AnyAddress)
+DESC_CHECK_TESTS(DescCheckWindow, Window)
 
 }  // namespace

@@ -22,18 +22,8 @@ struct Cfg {
   static constexpr unsigned kDepth = D;
 };
 
-using Configs = ::testing::Types<Cfg<Vdesc_complete_d4, 4>, Cfg<Vdesc_complete_d512, 512>>;
-
-struct Names {
-  template <class C>
-  static std::string GetName(int) {
-    return "d" + std::to_string(C::kDepth);
-  }
-};
-
-template <class C>
-class DescComplete : public ::testing::Test {};
-TYPED_TEST_SUITE(DescComplete, Configs, Names);
+using D4 = Cfg<Vdesc_complete_d4, 4>;
+using D512 = Cfg<Vdesc_complete_d512, 512>;
 
 struct Load {
   double sent;     // share of records that sent frames
@@ -106,20 +96,32 @@ void run_load(const Load& load, uint64_t seed) {
   ASSERT_TRUE(err.empty()) << err.str();
 }
 
-TYPED_TEST(DescComplete, MixedRecordsRandomGaps) {
-  run_load<TypeParam>({0.6, 0.7, 0.5, 3000}, 1);
+template <class C>
+void mixed_records_random_gaps() {
+  run_load<C>({0.6, 0.7, 0.5, 3000}, 1);
 }
 
 // Frames leave slowly: records pile up, the buffer fills and s_cpl_ready goes low.
-TYPED_TEST(DescComplete, SlowFramesFillTheBuffer) {
-  run_load<TypeParam>({0.9, 1.0, 0.05, 1500}, 2);
+template <class C>
+void slow_frames_fill_the_buffer() {
+  run_load<C>({0.9, 1.0, 0.05, 1500}, 2);
 }
 
 // Runs of records that sent nothing retire back to back; frames may arrive at full rate.
-TYPED_TEST(DescComplete, NothingSentAndFullRate) {
-  run_load<TypeParam>({0.0, 1.0, 1.0, 1000}, 3);
-  run_load<TypeParam>({1.0, 1.0, 1.0, 1000}, 4);
-  run_load<TypeParam>({0.3, 0.9, 0.9, 2000}, 5);
+template <class C>
+void nothing_sent_and_full_rate() {
+  run_load<C>({0.0, 1.0, 1.0, 1000}, 3);
+  run_load<C>({1.0, 1.0, 1.0, 1000}, 4);
+  run_load<C>({0.3, 0.9, 0.9, 2000}, 5);
 }
+
+// Every test once per parameter set, a suite per set.
+#define DESC_COMPLETE_TESTS(Suite, C)                                        \
+  TEST(Suite, MixedRecordsRandomGaps) { mixed_records_random_gaps<C>(); }    \
+  TEST(Suite, SlowFramesFillTheBuffer) { slow_frames_fill_the_buffer<C>(); } \
+  TEST(Suite, NothingSentAndFullRate) { nothing_sent_and_full_rate<C>(); }
+
+DESC_COMPLETE_TESTS(DescCompleteD4, D4)
+DESC_COMPLETE_TESTS(DescCompleteD512, D512)
 
 }  // namespace

@@ -35,22 +35,10 @@ struct Cfg {
 };
 
 constexpr uint64_t kWindow = 64ull << 20;
-using Configs = ::testing::Types<Cfg<Vdesc_fetch_w256, 256, 16, 0>,
-                                 Cfg<Vdesc_fetch_w512, 512, 16, kWindow>,
-                                 Cfg<Vdesc_fetch_w1024, 1024, 16, 0>,
-                                 Cfg<Vdesc_fetch_w512_small, 512, 2, 0>>;
-
-struct Names {
-  template <class C>
-  static std::string GetName(int) {
-    std::string n = "w" + std::to_string(C::kBytes * 8);
-    return C::kMaxBurst < 16 ? n + "_small" : n;
-  }
-};
-
-template <class C>
-class DescFetch : public ::testing::Test {};
-TYPED_TEST_SUITE(DescFetch, Configs, Names);
+using W256 = Cfg<Vdesc_fetch_w256, 256, 16, 0>;
+using W512 = Cfg<Vdesc_fetch_w512, 512, 16, kWindow>;
+using W1024 = Cfg<Vdesc_fetch_w1024, 1024, 16, 0>;
+using W512Small = Cfg<Vdesc_fetch_w512_small, 512, 2, 0>;
 
 // The ABI's rule for a ring the NIC may read.
 bool ring_usable(uint64_t base, uint32_t size, uint64_t dev_mem) {
@@ -146,8 +134,8 @@ void run_ring(uint64_t base, uint32_t size, const Load& load, uint64_t seed) {
     if (m.m_desc_valid && m.m_desc_ready) {
       if (emitted == head) {
         err.add(cyc, "a descriptor past RING_HEAD");
-      } else if (std::memcmp(rtltest::bytes_of(m.m_desc_data), &descs[emitted],
-                             abi::TXD_BYTES) != 0) {
+      } else if (std::memcmp(rtltest::bytes_of(m.m_desc_data), &descs[emitted], abi::TXD_BYTES) !=
+                 0) {
         err.add(cyc, "descriptor " + std::to_string(emitted) + " is not the one in its slot");
       }
       ++emitted;
@@ -166,21 +154,21 @@ void run_ring(uint64_t base, uint32_t size, const Load& load, uint64_t seed) {
   m.final();
   if (emitted != load.descs) err.add(cyc, "stopped after " + std::to_string(emitted));
   if (m.fetch_idx != head) err.add(cyc, "fetch index is not RING_HEAD at the end");
-  ASSERT_TRUE(err.empty()) << err.str() << " (ring base 0x" << std::hex << base << std::dec
-                           << ", " << size << " entries)";
+  ASSERT_TRUE(err.empty()) << err.str() << " (ring base 0x" << std::hex << base << std::dec << ", "
+                           << size << " entries)";
 }
 
 // A 32-byte aligned base that is not beat aligned, so that rings start mid-beat.
 template <class C>
 uint64_t ring_base_for(Rng& rng, uint32_t size) {
   // One page of slack: callers may move the base up to the end of its page.
-  const uint64_t span = C::kDevMem ? C::kDevMem - uint64_t(size) * abi::TXD_BYTES - 4096
-                                   : (1ull << 48);
+  const uint64_t span =
+      C::kDevMem ? C::kDevMem - uint64_t(size) * abi::TXD_BYTES - 4096 : (1ull << 48);
   return (rng() % span) & ~31ull;
 }
 
-TYPED_TEST(DescFetch, SmallRingsWrapManyTimes) {
-  using C = TypeParam;
+template <class C>
+void small_rings_wrap_many_times() {
   Rng rng(1);
   rtltest::AxiSlaveConfig axi;
   axi.ar_ready = 0.5;
@@ -192,8 +180,8 @@ TYPED_TEST(DescFetch, SmallRingsWrapManyTimes) {
 }
 
 // Large rings across 4 KiB pages, the last entry of a page split from the next.
-TYPED_TEST(DescFetch, LargeRingsAcrossPages) {
-  using C = TypeParam;
+template <class C>
+void large_rings_across_pages() {
   Rng rng(2);
   rtltest::AxiSlaveConfig axi;
   axi.ar_ready = 0.8;
@@ -209,8 +197,8 @@ TYPED_TEST(DescFetch, LargeRingsAcrossPages) {
 }
 
 // The consumer stalls most of the time: the buffer fills, reads must wait for room.
-TYPED_TEST(DescFetch, SlowConsumer) {
-  using C = TypeParam;
+template <class C>
+void slow_consumer() {
   Rng rng(3);
   rtltest::AxiSlaveConfig axi;
   axi.latency_max = 5;
@@ -218,8 +206,8 @@ TYPED_TEST(DescFetch, SlowConsumer) {
 }
 
 // Unusable rings (size, alignment, device-memory window) are never read.
-TYPED_TEST(DescFetch, UnusableRingsAreNotRead) {
-  using C = TypeParam;
+template <class C>
+void unusable_rings_are_not_read() {
   Rng rng(4);
   VerilatedContext ctx;
   rtltest::seed_context(ctx, 4);
@@ -230,8 +218,9 @@ TYPED_TEST(DescFetch, UnusableRingsAreNotRead) {
   unsigned usable = 0, unusable = 0;
   for (int n = 0; n < 300; ++n) {
     const unsigned pick = unsigned(rng() % 10);
-    const uint32_t size = pick < 5 ? 1u << (rng() % 13) : pick < 8 ? bad_sizes[rng() % 7]
-                                                                   : uint32_t(rng());
+    const uint32_t size = pick < 5   ? 1u << (rng() % 13)
+                          : pick < 8 ? bad_sizes[rng() % 7]
+                                     : uint32_t(rng());
     uint64_t base = (C::kDevMem && rng.chance(0.5) ? rng() % C::kDevMem : rng()) & ~31ull;
     if (rng.chance(0.25)) base |= rng.range(1, 31);
     if (C::kDevMem && rng.chance(0.3)) {
@@ -264,5 +253,17 @@ TYPED_TEST(DescFetch, UnusableRingsAreNotRead) {
   EXPECT_GT(usable, 20u);
   EXPECT_GT(unusable, 100u);
 }
+
+// Every test once per parameter set, a suite per set.
+#define DESC_FETCH_TESTS(Suite, C)                                           \
+  TEST(Suite, SmallRingsWrapManyTimes) { small_rings_wrap_many_times<C>(); } \
+  TEST(Suite, LargeRingsAcrossPages) { large_rings_across_pages<C>(); }      \
+  TEST(Suite, SlowConsumer) { slow_consumer<C>(); }                          \
+  TEST(Suite, UnusableRingsAreNotRead) { unusable_rings_are_not_read<C>(); }
+
+DESC_FETCH_TESTS(DescFetchW256, W256)
+DESC_FETCH_TESTS(DescFetchW512, W512)
+DESC_FETCH_TESTS(DescFetchW1024, W1024)
+DESC_FETCH_TESTS(DescFetchW512Small, W512Small)
 
 }  // namespace

@@ -32,21 +32,9 @@ struct Cfg {
   static constexpr unsigned kMaxOutstanding = MaxOutstanding;
 };
 
-using Configs = ::testing::Types<Cfg<Vpayload_read_w512, 512, 64, 512>,
-                                 Cfg<Vpayload_read_w1024, 1024, 32, 256>,
-                                 Cfg<Vpayload_read_w512_small, 512, 4, 8>>;
-
-struct Names {
-  template <class C>
-  static std::string GetName(int) {
-    std::string n = "w" + std::to_string(C::kBytes * 8);
-    return C::kMaxBurst * C::kBytes < 4096 ? n + "_small" : n;
-  }
-};
-
-template <class C>
-class PayloadRead : public ::testing::Test {};
-TYPED_TEST_SUITE(PayloadRead, Configs, Names);
+using W512 = Cfg<Vpayload_read_w512, 512, 64, 512>;
+using W1024 = Cfg<Vpayload_read_w1024, 1024, 32, 256>;
+using W512Small = Cfg<Vpayload_read_w512_small, 512, 4, 8>;
 
 // Device memory: every address has a byte, a mix of its bits.
 uint8_t mem_byte(uint64_t a) {
@@ -134,9 +122,9 @@ void run_load(const Load& load, uint64_t seed) {
 
   size_t offered = 0, hdrs = 0;
   bool offering = false;
-  unsigned beat = 0;          // beat of the current payload on the stream
-  bool reading = false;       // the current job's reads have started
-  uint64_t read_cursor = 0;   // next address they must ask for
+  unsigned beat = 0;         // beat of the current payload on the stream
+  bool reading = false;      // the current job's reads have started
+  uint64_t read_cursor = 0;  // next address they must ask for
   size_t bursts_seen = 0;
   rtltest::HoldCheck hold_hdr("header"), hold_data("stream");
   uint64_t cyc = 0;
@@ -232,30 +220,43 @@ void run_load(const Load& load, uint64_t seed) {
   ASSERT_TRUE(err.empty()) << err.str();
 }
 
-TYPED_TEST(PayloadRead, RandomJobsGapsAndBackpressure) {
+template <class C>
+void random_jobs_gaps_and_backpressure() {
   rtltest::AxiSlaveConfig axi;
   axi.ar_ready = 0.6;
   axi.latency_min = 1;
   axi.latency_max = 40;
   axi.r_valid = 0.7;
-  run_load<TypeParam>({0.5, 0.5, 0.6, axi, 400, 9000, false}, 1);
+  run_load<C>({0.5, 0.5, 0.6, axi, 400, 9000, false}, 1);
 }
 
 // The largest payloads, the stream always ready: bursts as long as allowed, many in flight.
-TYPED_TEST(PayloadRead, LargestPayloadsMemoryBound) {
+template <class C>
+void largest_payloads_memory_bound() {
   rtltest::AxiSlaveConfig axi;
   axi.latency_min = 60;
   axi.latency_max = 100;
   axi.max_bursts = 64;
-  run_load<TypeParam>({1.0, 1.0, 1.0, axi, 12, 65535, true}, 2);
+  run_load<C>({1.0, 1.0, 1.0, axi, 12, 65535, true}, 2);
 }
 
 // Outputs stalled most of the time: nothing may be lost while the read data waits.
-TYPED_TEST(PayloadRead, SlowConsumer) {
+template <class C>
+void slow_consumer() {
   rtltest::AxiSlaveConfig axi;
   axi.ar_ready = 0.9;
   axi.latency_max = 8;
-  run_load<TypeParam>({1.0, 0.1, 0.15, axi, 150, 3000, false}, 3);
+  run_load<C>({1.0, 0.1, 0.15, axi, 150, 3000, false}, 3);
 }
+
+// Every test once per parameter set, a suite per set.
+#define PAYLOAD_READ_TESTS(Suite, C)                                                     \
+  TEST(Suite, RandomJobsGapsAndBackpressure) { random_jobs_gaps_and_backpressure<C>(); } \
+  TEST(Suite, LargestPayloadsMemoryBound) { largest_payloads_memory_bound<C>(); }        \
+  TEST(Suite, SlowConsumer) { slow_consumer<C>(); }
+
+PAYLOAD_READ_TESTS(PayloadReadW512, W512)
+PAYLOAD_READ_TESTS(PayloadReadW1024, W1024)
+PAYLOAD_READ_TESTS(PayloadReadW512Small, W512Small)
 
 }  // namespace

@@ -24,19 +24,9 @@ struct Cfg {
   static constexpr unsigned kDepth = D;
 };
 
-using Configs = ::testing::Types<Cfg<Vsync_fifo_w8_d2, 8, 2>, Cfg<Vsync_fifo_w70_d16, 70, 16>,
-                                 Cfg<Vsync_fifo_w1_d512, 1, 512>>;
-
-struct Names {
-  template <class C>
-  static std::string GetName(int) {
-    return "w" + std::to_string(C::kWidth) + "_d" + std::to_string(C::kDepth);
-  }
-};
-
-template <class C>
-class SyncFifo : public ::testing::Test {};
-TYPED_TEST_SUITE(SyncFifo, Configs, Names);
+using W8D2 = Cfg<Vsync_fifo_w8_d2, 8, 2>;
+using W70D16 = Cfg<Vsync_fifo_w70_d16, 70, 16>;
+using W1D512 = Cfg<Vsync_fifo_w1_d512, 1, 512>;
 
 constexpr unsigned kBytes(unsigned width) { return (width + 7) / 8; }
 
@@ -53,8 +43,8 @@ struct Phase {
   unsigned cycles;
 };
 
-TYPED_TEST(SyncFifo, RandomPushPopAgainstDeque) {
-  using C = TypeParam;
+template <class C>
+void random_push_pop_against_deque() {
   constexpr unsigned n = kBytes(C::kWidth);
   VerilatedContext ctx;
   rtltest::seed_context(ctx, 11);
@@ -89,8 +79,8 @@ TYPED_TEST(SyncFifo, RandomPushPopAgainstDeque) {
         rtltest::clock_low(m);
 
         if (m.count != ref.size()) {
-          err.add(cyc, "count " + std::to_string(m.count) + ", expected " +
-                           std::to_string(ref.size()));
+          err.add(cyc,
+                  "count " + std::to_string(m.count) + ", expected " + std::to_string(ref.size()));
         }
         if (bool(m.m_valid) != !ref.empty()) err.add(cyc, "m_valid is not 'not empty'");
         if (bool(m.s_ready) != (ref.size() < C::kDepth)) err.add(cyc, "s_ready is not 'not full'");
@@ -125,5 +115,9 @@ TYPED_TEST(SyncFifo, RandomPushPopAgainstDeque) {
   EXPECT_GT(empties, 4 * C::kDepth);
   EXPECT_GT(pushed, 20 * C::kDepth);
 }
+
+TEST(SyncFifoW8D2, RandomPushPopAgainstDeque) { random_push_pop_against_deque<W8D2>(); }
+TEST(SyncFifoW70D16, RandomPushPopAgainstDeque) { random_push_pop_against_deque<W70D16>(); }
+TEST(SyncFifoW1D512, RandomPushPopAgainstDeque) { random_push_pop_against_deque<W1D512>(); }
 
 }  // namespace
