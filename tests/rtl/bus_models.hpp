@@ -129,7 +129,6 @@ class HoldCheck {
     stalled_ = valid && !ready;
     if (stalled_) last_ = std::move(now);
   }
-  void clear() { stalled_ = false; }
 
  private:
   std::string name_;
@@ -208,7 +207,6 @@ class AxiReadSlave {
 
   const std::vector<AxiBurst>& bursts() const { return bursts_; }
   uint64_t outstanding_beats() const { return outstanding_; }
-  bool idle() const { return queue_.empty(); }
 
  private:
   struct Pending {
