@@ -189,7 +189,7 @@ void run_load(const Load& load, uint64_t seed, unsigned max_cycles) {
   bool offering = false;
   rtltest::HoldCheck hold_job("job"), hold_cpl("completion");
   uint64_t cyc = 0;
-  for (; cyc < max_cycles && cpls < load.count; ++cyc) {
+  for (; cyc < max_cycles && (cpls < load.count || !sends.empty()); ++cyc) {
     if (!offering && offered < load.count && rng.chance(load.in)) offering = true;
     m.s_desc_valid = offering;
     if (offering) std::memcpy(rtltest::bytes_of(m.s_desc_data), &descs[offered], abi::TXD_BYTES);
@@ -245,19 +245,19 @@ void run_load(const Load& load, uint64_t seed, unsigned max_cycles) {
 
 template <class C>
 void random_gaps_and_backpressure() {
-  run_load<C>({0.7, 0.6, 0.6, 4000}, 1, 100000);
+  run_load<C>({0.7, 0.6, 0.6, 20000}, 1, 1000000);
 }
 
 // Both outputs stalled for long stretches, independently.
 template <class C>
 void heavy_backpressure() {
-  run_load<C>({1.0, 0.2, 0.3, 2000}, 2, 100000);
+  run_load<C>({1.0, 0.2, 0.3, 10000}, 2, 1000000);
 }
 
 // The module takes one descriptor per cycle when nothing stalls.
 template <class C>
 void one_per_cycle() {
-  run_load<C>({1.0, 1.0, 1.0, 2000}, 3, 2000 + 8);
+  run_load<C>({1.0, 1.0, 1.0, 10000}, 3, 10000 + 8);
 }
 
 // Every test once per parameter set, a suite per set.

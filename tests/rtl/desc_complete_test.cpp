@@ -55,7 +55,7 @@ void run_load(const Load& load, uint64_t seed) {
   uint32_t last_tail = 0;
   unsigned stuck = 0;
   uint64_t cyc = 0;
-  for (; cyc < 200000; ++cyc) {
+  for (; cyc < 1000000; ++cyc) {
     if (!offering && accepted < load.count && rng.chance(load.rec)) offering = true;
     m.s_cpl_valid = offering;
     m.s_cpl_sent = offering && sent[accepted];
@@ -98,21 +98,21 @@ void run_load(const Load& load, uint64_t seed) {
 
 template <class C>
 void mixed_records_random_gaps() {
-  run_load<C>({0.6, 0.7, 0.5, 3000}, 1);
+  run_load<C>({0.6, 0.7, 0.5, 15000}, 1);
 }
 
 // Frames leave slowly: records pile up, the buffer fills and s_cpl_ready goes low.
 template <class C>
 void slow_frames_fill_the_buffer() {
-  run_load<C>({0.9, 1.0, 0.05, 1500}, 2);
+  run_load<C>({0.9, 1.0, 0.05, 5000}, 2);
 }
 
 // Runs of records that sent nothing retire back to back; frames may arrive at full rate.
 template <class C>
 void nothing_sent_and_full_rate() {
-  run_load<C>({0.0, 1.0, 1.0, 1000}, 3);
-  run_load<C>({1.0, 1.0, 1.0, 1000}, 4);
-  run_load<C>({0.3, 0.9, 0.9, 2000}, 5);
+  run_load<C>({0.0, 1.0, 1.0, 5000}, 3);
+  run_load<C>({1.0, 1.0, 1.0, 5000}, 4);
+  run_load<C>({0.3, 0.9, 0.9, 10000}, 5);
 }
 
 // Every test once per parameter set, a suite per set.

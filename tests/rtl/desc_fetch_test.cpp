@@ -96,7 +96,7 @@ void run_ring(uint64_t base, uint32_t size, const Load& load, uint64_t seed) {
   size_t bursts_seen = 0;
   rtltest::HoldCheck hold("m_desc");
   uint64_t cyc = 0;
-  for (; cyc < 300000 && emitted < load.descs; ++cyc) {
+  for (; cyc < 2000000 && emitted < load.descs; ++cyc) {
     // The host: fill free slots (the one emitted last may be reused), ring the doorbell
     // for a batch now and then, and pause the NIC for a while now and then.
     while (written < load.descs && written - emitted < size && rng.chance(0.5)) {
@@ -175,7 +175,7 @@ void small_rings_wrap_many_times() {
   axi.latency_max = 30;
   axi.r_valid = 0.6;
   for (uint32_t size : {1u, 2u, 4u, 8u, 16u, 64u}) {
-    run_ring<C>(ring_base_for<C>(rng, size), size, {0.3, 0.6, axi, 600}, size);
+    run_ring<C>(ring_base_for<C>(rng, size), size, {0.3, 0.6, axi, 3000}, size);
   }
 }
 
@@ -192,7 +192,7 @@ void large_rings_across_pages() {
   for (uint32_t size : {256u, 4096u}) {
     // Just below a page end, so that bursts must stop there.
     const uint64_t base = (ring_base_for<C>(rng, size) | 0xFFF) - 31 - 32 * (rng() % 4);
-    run_ring<C>(base, size, {0.2, 0.9, axi, 6000}, size);
+    run_ring<C>(base, size, {0.2, 0.9, axi, 20000}, size);
   }
 }
 
@@ -202,7 +202,7 @@ void slow_consumer() {
   Rng rng(3);
   rtltest::AxiSlaveConfig axi;
   axi.latency_max = 5;
-  run_ring<C>(ring_base_for<C>(rng, 512), 512, {1.0, 0.05, axi, 1500}, 3);
+  run_ring<C>(ring_base_for<C>(rng, 512), 512, {1.0, 0.05, axi, 5000}, 3);
 }
 
 // Unusable rings (size, alignment, device-memory window) are never read.

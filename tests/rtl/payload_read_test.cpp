@@ -128,7 +128,7 @@ void run_load(const Load& load, uint64_t seed) {
   size_t bursts_seen = 0;
   rtltest::HoldCheck hold_hdr("header"), hold_data("stream");
   uint64_t cyc = 0;
-  for (; cyc < 400000 && (hdrs < reqs.size() || !data_jobs.empty()); ++cyc) {
+  for (; cyc < 2000000 && (hdrs < reqs.size() || !data_jobs.empty()); ++cyc) {
     if (!offering && offered < reqs.size() && rng.chance(load.job)) offering = true;
     m.s_job_valid = offering;
     if (offering) {
@@ -227,7 +227,7 @@ void random_jobs_gaps_and_backpressure() {
   axi.latency_min = 1;
   axi.latency_max = 40;
   axi.r_valid = 0.7;
-  run_load<C>({0.5, 0.5, 0.6, axi, 400, 9000, false}, 1);
+  run_load<C>({0.5, 0.5, 0.6, axi, 2000, 9000, false}, 1);
 }
 
 // The largest payloads, the stream always ready: bursts as long as allowed, many in flight.
@@ -237,7 +237,7 @@ void largest_payloads_memory_bound() {
   axi.latency_min = 60;
   axi.latency_max = 100;
   axi.max_bursts = 64;
-  run_load<C>({1.0, 1.0, 1.0, axi, 12, 65535, true}, 2);
+  run_load<C>({1.0, 1.0, 1.0, axi, 40, 65535, true}, 2);
 }
 
 // Outputs stalled most of the time: nothing may be lost while the read data waits.
@@ -246,7 +246,7 @@ void slow_consumer() {
   rtltest::AxiSlaveConfig axi;
   axi.ar_ready = 0.9;
   axi.latency_max = 8;
-  run_load<C>({1.0, 0.1, 0.15, axi, 150, 3000, false}, 3);
+  run_load<C>({1.0, 0.1, 0.15, axi, 600, 3000, false}, 3);
 }
 
 // Every test once per parameter set, a suite per set.

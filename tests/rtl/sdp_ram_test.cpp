@@ -60,7 +60,7 @@ void reads_give_the_word_before_the_write() {
     rtltest::clock_low(m);
     rtltest::clock_high(m);
   }
-  for (uint64_t cyc = 0; cyc < 40000; ++cyc) {
+  for (uint64_t cyc = 0; cyc < 200000; ++cyc) {
     // Phases of dense and sparse traffic, and runs on few addresses for collisions.
     const double p = (cyc / 2000) % 2 ? 0.9 : 0.2;
     const unsigned span = (cyc / 5000) % 2 ? 4 : C::kDepth;

@@ -474,22 +474,22 @@ void run_program(const std::vector<Op>& prog, const Timing& t, unsigned storm, u
 template <class C>
 void random_accesses_random_handshakes() {
   Rng rng(1);
-  run_program<C>(random_program<C>(rng, 3000), {0.5, 0.5, 0.5, 0.6, 0.6}, 0, 2);
+  run_program<C>(random_program<C>(rng, 10000), {0.5, 0.5, 0.5, 0.6, 0.6}, 0, 2);
 }
 
 // Every channel given at once and always ready: back-to-back accesses.
 template <class C>
 void back_to_back() {
   Rng rng(3);
-  run_program<C>(random_program<C>(rng, 2000), {1, 1, 1, 1, 1}, 0, 4);
+  run_program<C>(random_program<C>(rng, 6000), {1, 1, 1, 1, 1}, 0, 4);
 }
 
 // Responses stalled for long, W given well before or after AW.
 template <class C>
 void slow_responses_skewed_writes() {
   Rng rng(5);
-  run_program<C>(random_program<C>(rng, 1500), {0.1, 0.9, 0.5, 0.1, 0.15}, 0, 6);
-  run_program<C>(random_program<C>(rng, 1500), {0.9, 0.1, 0.5, 0.3, 0.3}, 0, 7);
+  run_program<C>(random_program<C>(rng, 5000), {0.1, 0.9, 0.5, 0.1, 0.15}, 0, 6);
+  run_program<C>(random_program<C>(rng, 5000), {0.9, 0.1, 0.5, 0.3, 0.3}, 0, 7);
 }
 
 // STAT_BYTES past 2^32 (65535 bytes a cycle): HI latched at each LO read, across the carry.

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // sync_fifo against a std::deque: order kept, nothing lost or duplicated, count, empty (no
 // m_valid) and full (no s_ready, even while popping) exact every cycle, under random push and
-// pop phases that fill and drain it, and a reset in the middle. Widths and depths as the
+// pop phases that fill and drain it, and resets in between. Widths and depths as the
 // design instantiates it: narrow and shallow, wider than 64 bits, 1 bit and 512 deep.
 #include <gtest/gtest.h>
 
@@ -60,13 +60,14 @@ void random_push_pop_against_deque() {
   bool offering = false;
   unsigned fulls = 0, empties = 0, pushed = 0;
   uint64_t cyc = 0;
-  // Fill, drain, mix, full rate, and a reset half way through (run twice).
-  const std::vector<Phase> phases = {{0.9, 0.1, 12 * C::kDepth},
-                                     {0.1, 0.9, 12 * C::kDepth},
-                                     {0.5, 0.5, 20 * C::kDepth},
-                                     {1.0, 1.0, 4 * C::kDepth},
-                                     {0.7, 0.3, 8 * C::kDepth}};
-  for (int round = 0; round < 2; ++round) {
+  // Fill, drain, mix, full rate; each round ends with a reset.
+  const unsigned d = C::kDepth;
+  const std::vector<Phase> phases = {{0.9, 0.1, 12 * d + 200},
+                                     {0.1, 0.9, 12 * d + 200},
+                                     {0.5, 0.5, 20 * d + 500},
+                                     {1.0, 1.0, 4 * d + 100},
+                                     {0.7, 0.3, 8 * d + 200}};
+  for (int round = 0; round < 6; ++round) {
     for (const Phase& ph : phases) {
       for (unsigned i = 0; i < ph.cycles; ++i, ++cyc) {
         if (!offering && rng.chance(ph.push)) {
