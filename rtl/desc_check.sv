@@ -44,8 +44,12 @@ module desc_check
   logic  s1_idx_ok_q;
   logic  en1, en2, s2_out_ok;
 
-  // Stage 2 leaves when both of its outputs (the job only when sending) take it.
-  assign s2_out_ok  = m_cpl_ready && (!s2_send_q || m_job_ready);
+  // Stage 2 forks to two outputs (the job only when sending) and leaves once both took it,
+  // in the same cycle or not: each output's valid stays up until its own ready (AXI), and
+  // job_done_q/cpl_done_q remember the output that already took the descriptor.
+  logic  job_done_q, cpl_done_q;
+  assign s2_out_ok  = (cpl_done_q || m_cpl_ready) &&
+                      (!s2_send_q || job_done_q || m_job_ready);
   assign en2        = !s2_valid_q || s2_out_ok;
   assign en1        = !s1_valid_q || en2;
   assign s_desc_ready = en1;
@@ -136,14 +140,24 @@ module desc_check
     end
   end
 
+  always_ff @(posedge clk) begin
+    if (!rst_n || en2) begin
+      job_done_q <= 1'b0;
+      cpl_done_q <= 1'b0;
+    end else begin
+      if (m_job_valid && m_job_ready) job_done_q <= 1'b1;
+      if (m_cpl_valid && m_cpl_ready) cpl_done_q <= 1'b1;
+    end
+  end
+
   // The flow RAM output is only read in the cycle after the read, so stage 1 must not stall
   // with data from an old read: en2 low holds stage 1, and flow_re is low then too, so the
   // RAM output register keeps the entry of the held descriptor.
   assign m_job       = s2_job_q;
   assign m_job_addr  = s2_addr_q;
-  assign m_job_valid = s2_valid_q && s2_send_q && m_cpl_ready;
+  assign m_job_valid = s2_valid_q && s2_send_q && !job_done_q;
   assign m_cpl_sent  = s2_send_q;
-  assign m_cpl_valid = s2_valid_q && (!s2_send_q || m_job_ready);
+  assign m_cpl_valid = s2_valid_q && !cpl_done_q;
 
   // Counted once, when the descriptor leaves stage 2.
   assign stat_drop       = s2_valid_q && s2_drop_q && s2_out_ok;

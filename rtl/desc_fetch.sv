@@ -97,8 +97,9 @@ module desc_fetch
   logic [CntW:0]    free_beats;
   logic [NW:0]      beats;
   always_comb begin
-    slot       = LaneW'(addr_q[$clog2(Bytes)-1:5]);
-    if (Dpb == 1) slot = '0;
+    // First descriptor lane of the beat; a shift, not [..:5], so that 256 bits (one lane,
+    // no lane bits) elaborates too.
+    slot       = LaneW'(addr_q[$clog2(Bytes)-1:0] >> 5);
     free_beats = (CntW+1)'(FifoBeats) - fifo_count - {1'b0, outstanding_q};
     if (free_beats > (CntW+1)'(MaxBurstBeats)) free_beats = (CntW+1)'(MaxBurstBeats);
     n_room     = 32'(free_beats) * Dpb - 32'(slot);

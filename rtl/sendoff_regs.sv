@@ -64,9 +64,10 @@ module sendoff_regs
     apply_strb = r;
   endfunction
 
-  // Word index of a register byte offset.
+  // Word index of a register byte offset. The shift is done at 32 bits: on the 12-bit
+  // offset itself it takes the width of a wider WordW (a WIDTH error above 12 address bits).
   function automatic logic [WordW-1:0] widx(logic [11:0] off);
-    widx = WordW'(off >> 2);
+    widx = WordW'(32'(off) >> 2);
   endfunction
 
   // ------------------------------------------------------------------------- registers
@@ -142,12 +143,15 @@ module sendoff_regs
     end
   end
 
-  // Staging words: no reset, the host writes all of them before a commit.
+  // Staging words: RW registers, so 0 after reset like the others (nic_abi.hpp).
   logic [3:0] flow_word;
   assign flow_word = 4'(wword - widx(RegFlowData));
   always_ff @(posedge clk) begin
-    if (flow_data_sel) flow_data_q[flow_word] <= apply_strb(flow_data_q[flow_word], w_data_q,
-                                                            w_strb_q);
+    if (!rst_n) begin
+      for (int w = 0; w < FlowWords; w++) flow_data_q[w] <= '0;
+    end else if (flow_data_sel) begin
+      flow_data_q[flow_word] <= apply_strb(flow_data_q[flow_word], w_data_q, w_strb_q);
+    end
   end
 
   // FLOW_COMMIT copies the staging words into the entry FLOW_INDEX names; an index outside

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "Veth_fcs.h"
+#include "bus_models.hpp"
 #include "rtl_test_util.hpp"
 #include "verilated.h"
 
@@ -26,7 +27,7 @@ struct Result {
 Result run(const std::vector<std::vector<uint8_t>>& frames, const std::vector<bool>& enable,
            double in_prob, double out_prob, uint64_t seed) {
   VerilatedContext ctx;
-  ctx.randReset(2);  // registers without reset start random
+  rtltest::seed_context(ctx, seed);  // registers without reset start random, repeatably
   Veth_fcs m(&ctx);
   std::mt19937_64 rng(seed);
   std::uniform_real_distribution<double> uni(0.0, 1.0);

@@ -1,0 +1,250 @@
+// SPDX-License-Identifier: MIT
+// Bus-side helpers shared by the per-module RTL tests: byte access to Verilated vectors of
+// any width, a seeded random source, clocking and reset, a checker for the AXI rule that an
+// offered transfer stays offered and unchanged until taken, and an AXI4 read slave (random
+// ARREADY, per-burst latency and R gaps) that checks the master's side of the protocol.
+#ifndef SENDOFF_TESTS_RTL_BUS_MODELS_HPP
+#define SENDOFF_TESTS_RTL_BUS_MODELS_HPP
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <deque>
+#include <functional>
+#include <initializer_list>
+#include <random>
+#include <sstream>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "verilated.h"
+
+namespace rtltest {
+
+// The bytes of a Verilated vector, bit 0 in byte 0: Verilator stores vectors as
+// little-endian words and x86 is little-endian, so the storage bytes are the vector's.
+template <typename T>
+uint8_t* bytes_of(T& v) {
+  static_assert(std::is_integral_v<T>, "a Verilated vector of up to 64 bits");
+  return reinterpret_cast<uint8_t*>(&v);
+}
+template <typename T>
+const uint8_t* bytes_of(const T& v) {
+  static_assert(std::is_integral_v<T>, "a Verilated vector of up to 64 bits");
+  return reinterpret_cast<const uint8_t*>(&v);
+}
+template <std::size_t N>
+uint8_t* bytes_of(VlWide<N>& v) {
+  return reinterpret_cast<uint8_t*>(v.data());
+}
+template <std::size_t N>
+const uint8_t* bytes_of(const VlWide<N>& v) {
+  return reinterpret_cast<const uint8_t*>(v.data());
+}
+
+template <typename T>
+bool bit_of(const T& v, unsigned i) {
+  return (bytes_of(v)[i / 8] >> (i % 8)) & 1u;
+}
+
+// A seeded source of random stimulus; a probability of 1 draws nothing.
+class Rng {
+ public:
+  explicit Rng(uint64_t seed) : g_(seed) {}
+  uint64_t operator()() { return g_(); }
+  bool chance(double p) { return p >= 1.0 || (p > 0.0 && uni_(g_) < p); }
+  // Uniform in [lo, hi].
+  uint64_t range(uint64_t lo, uint64_t hi) { return lo + g_() % (hi - lo + 1); }
+
+ private:
+  std::mt19937_64 g_;
+  std::uniform_real_distribution<double> uni_{0.0, 1.0};
+};
+
+// Registers without reset start random, from a fixed seed so that a run repeats.
+inline void seed_context(VerilatedContext& ctx, uint64_t seed) {
+  ctx.randReset(2);
+  ctx.randSeed(int(seed % 1000000 + 1));
+}
+
+// A cycle is: inputs set, clock_low (outputs of this cycle settle, handshakes are read),
+// clock_high (the rising edge).
+template <class M>
+void clock_low(M& m) {
+  m.clk = 0;
+  m.eval();
+}
+template <class M>
+void clock_high(M& m) {
+  m.clk = 1;
+  m.eval();
+}
+template <class M>
+void reset(M& m, int cycles = 4) {
+  m.rst_n = 0;
+  for (int i = 0; i < cycles; ++i) {
+    clock_low(m);
+    clock_high(m);
+  }
+  m.rst_n = 1;
+}
+
+// Protocol and data errors of a run, each with its cycle; the first ones are kept.
+class Errors {
+ public:
+  void add(uint64_t cycle, const std::string& what) {
+    if (n_++ < 20) list_ += "cycle " + std::to_string(cycle) + ": " + what + "\n";
+  }
+  bool empty() const { return n_ == 0; }
+  std::string str() const { return std::to_string(n_) + " error(s)\n" + list_; }
+
+ private:
+  size_t n_ = 0;
+  std::string list_;
+};
+
+struct Span {
+  const uint8_t* p;
+  size_t n;
+};
+template <typename T>
+Span span_of(const T& v) {
+  return {bytes_of(v), sizeof v};
+}
+
+// AXI rule for a source (AXI4 and AXI4-Stream alike): once valid is high it stays high,
+// with the same payload, up to and including the cycle in which ready is high.
+class HoldCheck {
+ public:
+  explicit HoldCheck(std::string name) : name_(std::move(name)) {}
+  void cycle(uint64_t cyc, bool valid, bool ready, std::initializer_list<Span> payload, Errors& e) {
+    std::vector<uint8_t> now;
+    if (valid) {
+      for (const Span& s : payload) now.insert(now.end(), s.p, s.p + s.n);
+    }
+    if (stalled_ && !valid) e.add(cyc, name_ + ": valid dropped before ready");
+    if (stalled_ && valid && now != last_) e.add(cyc, name_ + ": payload changed before ready");
+    stalled_ = valid && !ready;
+    if (stalled_) last_ = std::move(now);
+  }
+
+ private:
+  std::string name_;
+  bool stalled_ = false;
+  std::vector<uint8_t> last_;
+};
+
+struct AxiSlaveConfig {
+  double ar_ready = 1.0;     // chance ARREADY is high in a cycle
+  unsigned latency_min = 1;  // cycles from an AR handshake to the burst's first R beat
+  unsigned latency_max = 1;
+  double r_valid = 1.0;      // chance that a due R beat is offered in a cycle (R gaps)
+  unsigned max_bursts = 16;  // bursts accepted and not finished; ARREADY low beyond
+};
+
+struct AxiBurst {
+  uint64_t addr;
+  unsigned beats;
+};
+
+// AXI4 read slave for masters named m_axi_*: full-width INCR bursts from aligned addresses
+// (what sendoff's masters issue), one ID, so bursts return in order. Checks AR held until
+// ARREADY, INCR, size = bus width, length <= the master's limit, no 4 KiB crossing; records
+// every accepted burst. `mem(addr)` gives the byte at a byte address.
+class AxiReadSlave {
+ public:
+  using MemFn = std::function<uint8_t(uint64_t)>;
+
+  AxiReadSlave(unsigned bus_bytes, unsigned max_burst_beats, const AxiSlaveConfig& cfg,
+               uint64_t seed, MemFn mem)
+      : bytes_(bus_bytes),
+        max_beats_(max_burst_beats),
+        cfg_(cfg),
+        rng_(seed),
+        mem_(std::move(mem)) {}
+
+  // Before clock_low: this cycle's ARREADY and R channel.
+  template <class M>
+  void drive(M& m) {
+    m.m_axi_arready = queue_.size() < cfg_.max_bursts && rng_.chance(cfg_.ar_ready);
+    if (!offered_ && !queue_.empty() && queue_.front().due <= cycle_ && rng_.chance(cfg_.r_valid)) {
+      offered_ = true;  // stays offered, unchanged, until RREADY
+    }
+    m.m_axi_rvalid = offered_;
+    m.m_axi_rresp = 0;
+    m.m_axi_rlast = 0;
+    uint8_t* d = bytes_of(m.m_axi_rdata);
+    if (offered_) {
+      const Pending& b = queue_.front();
+      const uint64_t a = b.addr + uint64_t(b.next) * bytes_;
+      for (unsigned i = 0; i < bytes_; ++i) d[i] = mem_(a + i);
+      m.m_axi_rlast = b.next + 1 == b.beats;
+    } else {
+      std::memset(d, 0xA5, bytes_);  // no beat: junk
+    }
+  }
+
+  // After clock_low: this cycle's handshakes and the master's side of the protocol.
+  template <class M>
+  void sample(const M& m, Errors& e) {
+    const AxiBurst ar{uint64_t(m.m_axi_araddr), unsigned(m.m_axi_arlen) + 1};
+    if (ar_pending_ &&
+        (!m.m_axi_arvalid || ar.addr != ar_held_.addr || ar.beats != ar_held_.beats)) {
+      e.add(cycle_, "AR dropped or changed before ARREADY");
+    }
+    ar_pending_ = m.m_axi_arvalid && !m.m_axi_arready;
+    ar_held_ = ar;
+    if (m.m_axi_arvalid && m.m_axi_arready) accept(ar, m.m_axi_arburst, m.m_axi_arsize, e);
+    if (offered_ && m.m_axi_rready) {
+      offered_ = false;
+      --outstanding_;
+      if (++queue_.front().next == queue_.front().beats) queue_.pop_front();
+    }
+    ++cycle_;
+  }
+
+  const std::vector<AxiBurst>& bursts() const { return bursts_; }
+  uint64_t outstanding_beats() const { return outstanding_; }
+
+ private:
+  struct Pending {
+    uint64_t addr;
+    unsigned beats;
+    uint64_t due;
+    unsigned next = 0;
+  };
+
+  void accept(const AxiBurst& ar, unsigned burst, unsigned size, Errors& e) {
+    std::ostringstream w;
+    w << "AR 0x" << std::hex << ar.addr << std::dec << " x" << ar.beats << ": ";
+    if (burst != 1) e.add(cycle_, w.str() + "not INCR");
+    if ((1u << size) != bytes_) e.add(cycle_, w.str() + "size is not the bus width");
+    if (ar.addr % bytes_ != 0) e.add(cycle_, w.str() + "not aligned to the bus width");
+    if (ar.beats > max_beats_) e.add(cycle_, w.str() + "longer than the master's limit");
+    if ((ar.addr >> 12) != ((ar.addr + uint64_t(ar.beats) * bytes_ - 1) >> 12)) {
+      e.add(cycle_, w.str() + "crosses a 4 KiB boundary");
+    }
+    bursts_.push_back(ar);
+    outstanding_ += ar.beats;
+    const uint64_t due = cycle_ + rng_.range(cfg_.latency_min, cfg_.latency_max);
+    queue_.push_back(Pending{ar.addr, ar.beats, due});
+  }
+
+  unsigned bytes_, max_beats_;
+  AxiSlaveConfig cfg_;
+  Rng rng_;
+  MemFn mem_;
+  uint64_t cycle_ = 0;
+  std::deque<Pending> queue_;
+  bool offered_ = false;
+  bool ar_pending_ = false;
+  AxiBurst ar_held_{0, 0};
+  std::vector<AxiBurst> bursts_;
+  uint64_t outstanding_ = 0;
+};
+
+}  // namespace rtltest
+
+#endif  // SENDOFF_TESTS_RTL_BUS_MODELS_HPP

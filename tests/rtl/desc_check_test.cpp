@@ -1,0 +1,272 @@
+// SPDX-License-Identifier: MIT
+// desc_check against the rules of nic_abi.hpp and hls/sendoff_tx/sendoff_tx.hpp, written
+// here from the ABI: descriptor errors (flags, L4 kind, reserved field, alignment, length
+// limits, device-memory window), then flow drops (index, FLOW_F_VALID, MTU range), then DF
+// over the MTU. Each descriptor gives one completion record in order (sent or not) and at
+// most one counter event with it; each sent one gives one job carrying its flow's fields.
+// Random input gaps and independent backpressure on the job and completion outputs, whose
+// valid must hold until taken. Built without and with a device-memory window.
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <deque>
+#include <vector>
+
+#include "Vdesc_check_any.h"
+#include "Vdesc_check_win.h"
+#include "bus_models.hpp"
+#include "rtl_test_util.hpp"
+#include "sendoff/nic_abi.hpp"
+
+namespace {
+
+namespace abi = sendoff::abi;
+using rtltest::Job;
+using rtltest::Rng;
+
+template <class M, uint64_t Window>
+struct Cfg {
+  using Model = M;
+  static constexpr uint64_t kDevMem = Window;  // 0: any address
+};
+
+constexpr uint64_t kWindow = 64ull << 20;
+using AnyAddress = Cfg<Vdesc_check_any, 0>;
+using Window = Cfg<Vdesc_check_win, kWindow>;
+
+// Largest payloads: the IPv4 total length (16 bits) less the IPv4 and UDP headers.
+constexpr uint32_t kIpHlen = 20, kUdpHlen = 8;
+constexpr uint32_t kMaxUdp = 0xFFFF - kIpHlen - kUdpHlen;
+constexpr uint32_t kMaxRaw = 0xFFFF - kIpHlen;
+
+enum class Verdict { kSend, kDrop, kError };
+
+struct Expect {
+  Verdict verdict;
+  Job job;
+  uint64_t addr;
+};
+
+Expect reference(const abi::TxDesc& d, const std::vector<abi::FlowEntry>& table, uint64_t dev_mem) {
+  Expect e{Verdict::kError, Job{}, d.addr};
+  const unsigned l4 = d.flags & abi::TXD_F_L4_MASK;
+  const bool udp = l4 == abi::TXD_L4_UDP;
+  const bool outside = dev_mem != 0 && (d.addr > dev_mem || d.len > dev_mem - d.addr);
+  if ((d.flags & ~abi::TXD_F_KNOWN) != 0 || (l4 != abi::TXD_L4_UDP && l4 != abi::TXD_L4_RAW) ||
+      d.rsvd != 0 || d.addr % 64 != 0 || d.len > (udp ? kMaxUdp : kMaxRaw) || outside) {
+    return e;
+  }
+  if (d.flow >= abi::FLOW_TABLE_SIZE) {
+    e.verdict = Verdict::kDrop;
+    return e;
+  }
+  const abi::FlowEntry& f = table[d.flow];
+  if (!(f.flags & abi::FLOW_F_VALID) || f.mtu < abi::MIN_MTU || f.mtu > abi::MAX_MTU) {
+    e.verdict = Verdict::kDrop;
+    return e;
+  }
+  const bool df = d.flags & abi::TXD_F_DF;
+  const uint32_t ip_len = kIpHlen + d.len + (udp ? kUdpHlen : 0);
+  if (df && ip_len > f.mtu) return e;
+  e.verdict = Verdict::kSend;
+  Job& j = e.job;
+  j.len = uint16_t(d.len);
+  j.udp = udp;
+  j.df = df;
+  j.frag = ip_len > f.mtu;
+  j.fsz = uint16_t((f.mtu - kIpHlen) / 8 * 8);
+  j.ip_id = d.ip_id;
+  j.ttl = d.ttl;
+  j.tos = d.tos;
+  j.proto = udp ? abi::IPPROTO_UDP_NUM : f.protocol;
+  j.saddr = f.saddr;
+  j.daddr = f.daddr;
+  j.sport = f.sport;
+  j.dport = f.dport;
+  std::memcpy(j.dmac, f.dmac, 6);
+  std::memcpy(j.smac, f.smac, 6);
+  return e;
+}
+
+std::vector<abi::FlowEntry> random_table(Rng& rng) {
+  static const uint16_t mtus[] = {0, 67, 68, 69, 100, 576, 1500, 1501, 8999, 9000, 9001, 65535};
+  std::vector<abi::FlowEntry> t(abi::FLOW_TABLE_SIZE);
+  for (auto& f : t) {
+    for (size_t i = 0; i < sizeof f; ++i) reinterpret_cast<uint8_t*>(&f)[i] = uint8_t(rng());
+    f.mtu = rng.chance(0.5) ? uint16_t(rng.range(abi::MIN_MTU, abi::MAX_MTU))
+                            : mtus[rng() % (sizeof mtus / sizeof mtus[0])];
+    // Flag bits other than FLOW_F_VALID are ignored: leave them random.
+    f.flags =
+        uint8_t(rng.chance(0.85) ? (f.flags | abi::FLOW_F_VALID) : (f.flags & ~abi::FLOW_F_VALID));
+  }
+  return t;
+}
+
+// Mostly good descriptors, with every rule broken now and then and lengths on the limits.
+abi::TxDesc random_desc(Rng& rng, const std::vector<abi::FlowEntry>& table, uint64_t dev_mem) {
+  abi::TxDesc d{};
+  d.flow = uint16_t(rng.chance(0.92) ? rng() % abi::FLOW_TABLE_SIZE
+                                     : rng.range(abi::FLOW_TABLE_SIZE, 0xFFFF));
+  const uint16_t l4 = rng.chance(0.95) ? (rng.chance(0.5) ? abi::TXD_L4_UDP : abi::TXD_L4_RAW)
+                                       : uint16_t(rng.range(2, 3));
+  d.flags = l4;
+  if (rng.chance(0.4)) d.flags |= abi::TXD_F_DF;
+  if (rng.chance(0.1)) d.flags |= abi::TXD_F_PSH;
+  if (rng.chance(0.1)) d.flags |= abi::TXD_F_FIN;
+  if (rng.chance(0.04)) d.flags |= uint16_t(1u << rng.range(5, 15));
+  if (rng.chance(0.04)) d.rsvd = uint16_t(rng.range(1, 0xFFFF));
+  const bool udp = l4 == abi::TXD_L4_UDP;
+  const uint32_t hdr = kIpHlen + (udp ? kUdpHlen : 0);
+  const uint16_t mtu = table[d.flow % abi::FLOW_TABLE_SIZE].mtu;
+  const uint32_t limits[] = {kMaxUdp,    kMaxUdp + 1, kMaxRaw, kMaxRaw + 1, 0xFFFF, 0x10000,
+                             0x1000FFFF, 0xFFFFFFFF,  0};
+  const unsigned pick = unsigned(rng() % 10);
+  if (pick < 5) {
+    d.len = uint32_t(rng() % 2000);
+  } else if (pick < 8) {
+    // Around the flow's MTU, where DF and fragmentation change.
+    d.len = uint32_t(std::max<int64_t>(0, int64_t(mtu) - hdr + int64_t(rng.range(0, 2)) - 1));
+  } else if (pick < 9) {
+    d.len = limits[rng() % (sizeof limits / sizeof limits[0])];
+  } else {
+    d.len = uint32_t(rng() % 65536);
+  }
+  const uint64_t span = dev_mem ? dev_mem : (1ull << 63);
+  d.addr = (rng() % span) & ~63ull;
+  if (rng.chance(0.05)) d.addr |= rng.range(1, 63);
+  if (dev_mem && rng.chance(0.1)) {
+    // On both sides of the window's end, and far outside it.
+    const uint64_t end = dev_mem - std::min<uint64_t>(d.len, dev_mem);
+    const uint64_t at[] = {end & ~63ull, (end + 64) & ~63ull, dev_mem,
+                           dev_mem + 64, 1ull << 40,          ~63ull};
+    d.addr = at[rng() % 6];
+  }
+  d.seq = uint32_t(rng());
+  d.ip_id = uint16_t(rng());
+  d.ttl = uint8_t(rng());
+  d.tos = uint8_t(rng());
+  d.mss = uint16_t(rng());
+  d.cookie = uint32_t(rng());
+  return d;
+}
+
+struct Load {
+  double in, job_ready, cpl_ready;
+  unsigned count;
+};
+
+template <class C>
+void run_load(const Load& load, uint64_t seed, unsigned max_cycles) {
+  VerilatedContext ctx;
+  rtltest::seed_context(ctx, seed);
+  Rng rng(seed);
+  rtltest::Errors err;
+  typename C::Model m(&ctx);
+  const auto table = random_table(rng);
+  std::vector<abi::TxDesc> descs;
+  std::vector<Expect> expect;
+  std::deque<size_t> sends;  // indices of descriptors that must give a job, in order
+  unsigned counts[3] = {};
+  for (unsigned i = 0; i < load.count; ++i) {
+    descs.push_back(random_desc(rng, table, C::kDevMem));
+    expect.push_back(reference(descs.back(), table, C::kDevMem));
+    if (expect.back().verdict == Verdict::kSend) sends.push_back(i);
+    ++counts[int(expect.back().verdict)];
+  }
+  // Every class must be exercised, or the run proves little.
+  ASSERT_GT(counts[int(Verdict::kSend)], load.count / 4);
+  ASSERT_GT(counts[int(Verdict::kDrop)], load.count / 50);
+  ASSERT_GT(counts[int(Verdict::kError)], load.count / 20);
+
+  m.s_desc_valid = 0;
+  m.m_job_ready = 0;
+  m.m_cpl_ready = 0;
+  rtltest::reset(m);
+
+  // The flow table as sdp_ram: registered read port, output held while flow_re is low.
+  uint8_t flow_q[abi::FLOW_RSVD_OFF] = {};
+  size_t offered = 0, cpls = 0;
+  bool offering = false;
+  rtltest::HoldCheck hold_job("job"), hold_cpl("completion");
+  uint64_t cyc = 0;
+  for (; cyc < max_cycles && (cpls < load.count || !sends.empty()); ++cyc) {
+    if (!offering && offered < load.count && rng.chance(load.in)) offering = true;
+    m.s_desc_valid = offering;
+    if (offering) std::memcpy(rtltest::bytes_of(m.s_desc_data), &descs[offered], abi::TXD_BYTES);
+    std::memcpy(rtltest::bytes_of(m.flow_rdata), flow_q, sizeof flow_q);
+    m.m_job_ready = rng.chance(load.job_ready);
+    m.m_cpl_ready = rng.chance(load.cpl_ready);
+    rtltest::clock_low(m);
+
+    hold_job.cycle(cyc, m.m_job_valid, m.m_job_ready,
+                   {rtltest::span_of(m.m_job_addr), rtltest::span_of(m.m_job)}, err);
+    hold_cpl.cycle(cyc, m.m_cpl_valid, m.m_cpl_ready, {rtltest::span_of(m.m_cpl_sent)}, err);
+    if (m.m_job_valid && m.m_job_ready) {
+      if (sends.empty()) {
+        err.add(cyc, "a job no descriptor asked for");
+      } else {
+        const Expect& e = expect[sends.front()];
+        rtltest::BitReader r(m.m_job.data());
+        if (!(rtltest::get_job(r) == e.job) || m.m_job_addr != e.addr) {
+          err.add(cyc, "job of descriptor " + std::to_string(sends.front()) + " is wrong");
+        }
+        sends.pop_front();
+      }
+    }
+    bool counted_drop = false, counted_error = false;
+    if (m.m_cpl_valid && m.m_cpl_ready) {
+      const Verdict v = expect[cpls].verdict;
+      if (bool(m.m_cpl_sent) != (v == Verdict::kSend)) {
+        err.add(cyc, "completion of descriptor " + std::to_string(cpls) + " has the wrong 'sent'");
+      }
+      counted_drop = v == Verdict::kDrop;
+      counted_error = v == Verdict::kError;
+      ++cpls;
+    }
+    // A drop or an error is counted once, with the descriptor's completion record.
+    if (bool(m.stat_drop) != counted_drop) err.add(cyc, "STAT_DROPS event out of place");
+    if (bool(m.stat_desc_error) != counted_error) {
+      err.add(cyc, "STAT_DESC_ERRORS event out of place");
+    }
+    if (m.s_desc_valid && m.s_desc_ready) {
+      ++offered;
+      offering = false;
+    }
+    const bool re = m.flow_re;
+    const unsigned raddr = m.flow_raddr;
+    rtltest::clock_high(m);
+    if (re) std::memcpy(flow_q, &table[raddr], sizeof flow_q);
+  }
+  m.final();
+  if (cpls != load.count) err.add(cyc, "completions: " + std::to_string(cpls));
+  if (!sends.empty()) err.add(cyc, std::to_string(sends.size()) + " jobs missing");
+  ASSERT_TRUE(err.empty()) << err.str();
+}
+
+template <class C>
+void random_gaps_and_backpressure() {
+  run_load<C>({0.7, 0.6, 0.6, 20000}, 1, 1000000);
+}
+
+// Both outputs stalled for long stretches, independently.
+template <class C>
+void heavy_backpressure() {
+  run_load<C>({1.0, 0.2, 0.3, 10000}, 2, 1000000);
+}
+
+// The module takes one descriptor per cycle when nothing stalls.
+template <class C>
+void one_per_cycle() {
+  run_load<C>({1.0, 1.0, 1.0, 10000}, 3, 10000 + 8);
+}
+
+// Every test once per parameter set, a suite per set.
+#define DESC_CHECK_TESTS(Suite, C)                                              \
+  TEST(Suite, RandomGapsAndBackpressure) { random_gaps_and_backpressure<C>(); } \
+  TEST(Suite, HeavyBackpressure) { heavy_backpressure<C>(); }                   \
+  TEST(Suite, OnePerCycle) { one_per_cycle<C>(); }
+
+DESC_CHECK_TESTS(DescCheckAnyAddress, AnyAddress)
+DESC_CHECK_TESTS(DescCheckWindow, Window)
+
+}  // namespace
