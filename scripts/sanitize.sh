@@ -4,6 +4,8 @@
 # (scripts/test.sh runs the ASan+UBSan one; ctest -L tsan runs the TSan one.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/lib/sanitize_targets.sh
+. scripts/lib/sanitize_targets.sh
 kind=${1:?usage: sanitize.sh address,undefined|thread [BUILD_DIR]}
 case $kind in
   address,undefined) dir=${2:-build-asan} ;;
@@ -12,6 +14,6 @@ case $kind in
 esac
 cmake -S . -B "$dir" -G Ninja -DSENDOFF_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DSENDOFF_SANITIZE="$kind"
-cmake --build "$dir" -j "$(nproc)"
+cmake --build "$dir" -j "$(nproc)" --target "${sanitize_targets[@]}"
 ctest --test-dir "$dir" --output-on-failure --timeout 900 -j "${CTEST_JOBS:-2}" \
-  -L '^(host|preload|device|e2e|support)$'
+  -L "$sanitize_labels"
