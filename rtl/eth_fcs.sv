@@ -44,68 +44,71 @@ module eth_fcs #(
     $error("eth_fcs: DataWidth must be a power of two in [64, 1024]");
   end
 
+  // The matrices are flat vectors, row i at bits [i*W +: W]: yosys 0.23 reads no 2-D packed
+  // array as a localparam, a function's result or a function's argument.
+  localparam int unsigned RowW = DataWidth + 32;
+
   // Rows of the beat step: bit i of the next state is the parity of row i AND'ed with
   // {state, data}. Built by running the serial CRC on symbolic bits.
-  function automatic logic [31:0][DataWidth+31:0] step_rows();
-    logic [31:0][DataWidth+31:0] st;
-    logic [DataWidth+31:0]       fb;
+  function automatic logic [32*RowW-1:0] step_rows();
+    logic [32*RowW-1:0] st;
+    logic [RowW-1:0]    fb;
     for (int k = 0; k < 32; k++) begin
-      st[k] = '0;
-      st[k][DataWidth + k] = 1'b1;
+      st[k*RowW +: RowW] = '0;
+      st[k*RowW + DataWidth + k] = 1'b1;
     end
     for (int i = 0; i < DataWidth; i++) begin
-      fb = st[0];
+      fb = st[0 +: RowW];
       fb[i] = ~fb[i];
-      for (int k = 0; k < 31; k++) st[k] = Poly[k] ? (st[k+1] ^ fb) : st[k+1];
-      st[31] = fb;
+      for (int k = 0; k < 31; k++)
+        st[k*RowW +: RowW] = Poly[k] ? (st[(k+1)*RowW +: RowW] ^ fb) : st[(k+1)*RowW +: RowW];
+      st[31*RowW +: RowW] = fb;
     end
     step_rows = st;
   endfunction
 
-  // Inverse of one zero bit: the state before, from the state after.
-  function automatic logic [31:0] unstep(logic [31:0] c);
-    logic [30:0] t;
-    t = c[31] ? (c[30:0] ^ Poly[30:0]) : c[30:0];
-    unstep = {t, c[31]};
-  endfunction
-
   // Rows of the inverse of z zero bytes, z = 8 * q (HiRows[q]) or z = r (LoRows[r]): any
   // z < Bytes is HiRows[z / 8] then LoRows[z % 8], one constant matrix per stage.
+  // Matrix q, row i, column j is bit q*1024 + i*32 + j. `col` steps back over one zero bit:
+  // the state before, from the state after. It is written out, not a function: yosys 0.23
+  // takes minutes over ~16k function calls inside a constant function, seconds without.
   localparam int unsigned Groups = Bytes / 8;
 
-  function automatic logic [Groups-1:0][31:0][31:0] unzero_hi_rows();
-    logic [Groups-1:0][31:0][31:0] r;
+  function automatic logic [Groups*1024-1:0] unzero_hi_rows();
+    logic [Groups*1024-1:0] r;
     logic [31:0] col;
     for (int j = 0; j < 32; j++) begin
       col = 32'd1 << j;
       for (int q = 0; q < Groups; q++) begin
-        for (int i = 0; i < 32; i++) r[q][i][j] = col[i];
-        for (int b = 0; b < 64; b++) col = unstep(col);
+        for (int i = 0; i < 32; i++) r[q*1024 + i*32 + j] = col[i];
+        for (int b = 0; b < 64; b++)
+          col = {col[31] ? (col[30:0] ^ Poly[30:0]) : col[30:0], col[31]};
       end
     end
     unzero_hi_rows = r;
   endfunction
 
-  function automatic logic [7:0][31:0][31:0] unzero_lo_rows();
-    logic [7:0][31:0][31:0] r;
+  function automatic logic [8*1024-1:0] unzero_lo_rows();
+    logic [8*1024-1:0] r;
     logic [31:0] col;
     for (int j = 0; j < 32; j++) begin
       col = 32'd1 << j;
       for (int q = 0; q < 8; q++) begin
-        for (int i = 0; i < 32; i++) r[q][i][j] = col[i];
-        for (int b = 0; b < 8; b++) col = unstep(col);
+        for (int i = 0; i < 32; i++) r[q*1024 + i*32 + j] = col[i];
+        for (int b = 0; b < 8; b++)
+          col = {col[31] ? (col[30:0] ^ Poly[30:0]) : col[30:0], col[31]};
       end
     end
     unzero_lo_rows = r;
   endfunction
 
-  localparam logic [31:0][DataWidth+31:0]   StepRows = step_rows();
-  localparam logic [Groups-1:0][31:0][31:0] HiRows   = unzero_hi_rows();
-  localparam logic [7:0][31:0][31:0]        LoRows   = unzero_lo_rows();
+  localparam logic [32*RowW-1:0]      StepRows = step_rows();
+  localparam logic [Groups*1024-1:0] HiRows   = unzero_hi_rows();
+  localparam logic [8*1024-1:0]      LoRows   = unzero_lo_rows();
 
-  function automatic logic [31:0] mul32(logic [31:0][31:0] rows, logic [31:0] x);
+  function automatic logic [31:0] mul32(logic [1023:0] rows, logic [31:0] x);
     logic [31:0] r;
-    for (int i = 0; i < 32; i++) r[i] = ^(rows[i] & x);
+    for (int i = 0; i < 32; i++) r[i] = ^(rows[i*32 +: 32] & x);
     mul32 = r;
   endfunction
 
@@ -151,15 +154,15 @@ module eth_fcs #(
   always_comb begin
     logic [31:0] st;
     st = b2_q.first ? 32'hffffffff : state_q;
-    for (int i = 0; i < 32; i++) crc3_d[i] = ^(StepRows[i][DataWidth +: 32] & st) ^ g2_q[i];
+    for (int i = 0; i < 32; i++) crc3_d[i] = ^(StepRows[i*RowW + DataWidth +: 32] & st) ^ g2_q[i];
   end
 
   // Stages 4 and 5: take back the zero bytes after the last real byte.
   assign z4 = LaneW'((LaneW+1)'(Bytes) - b3_q.m);
   assign z5 = LaneW'((LaneW+1)'(Bytes) - b4_q.m);
   always_comb begin
-    crc4_d = mul32(HiRows[z4[LaneW-1:3]], crc3_q);
-    fcs5_d = ~mul32(LoRows[z5[2:0]], crc4_q);
+    crc4_d = mul32(HiRows[32'(z4[LaneW-1:3]) * 1024 +: 1024], crc3_q);
+    fcs5_d = ~mul32(LoRows[32'(z5[2:0]) * 1024 +: 1024], crc4_q);
   end
 
   always_ff @(posedge clk) begin
@@ -188,7 +191,7 @@ module eth_fcs #(
     if (pipe_en) begin
       b1_q <= b_in;
       b2_q <= b1_q;
-      for (int i = 0; i < 32; i++) g2_q[i] <= ^(StepRows[i][DataWidth-1:0] & b1_q.data);
+      for (int i = 0; i < 32; i++) g2_q[i] <= ^(StepRows[i*RowW +: DataWidth] & b1_q.data);
       b3_q   <= b2_q;
       crc3_q <= crc3_d;
       if (v2_q) state_q <= crc3_d;
