@@ -28,7 +28,8 @@ configure_and_build() {
     while [ "$1" != -- ]; do tgt+=("$1"); shift; done
   fi
   [ "${1:-}" = -- ] && shift
-  cmake -S . -B "$dir" "${common[@]}" "$@"
+  # `stage` runs this inside `||`, where set -e does not apply: stop on a failed configure.
+  cmake -S . -B "$dir" "${common[@]}" "$@" || return
   if ((${#tgt[@]})); then
     cmake --build "$dir" -j "$jobs" --target "${tgt[@]}"
   else

@@ -6,7 +6,8 @@
 declare -a sendoff_stage_lines=()
 sendoff_skipped_total=0
 
-# stage NAME CMD...: runs CMD, records "NAME: N s".
+# stage NAME CMD...: runs CMD, records "NAME: N s". CMD runs inside `||`, so set -e does not
+# stop it midway: a CMD of several steps returns on its own failures.
 stage() {
   local name=$1
   shift
