@@ -3,8 +3,8 @@
 // payload and pads the frame to 60 bytes.
 //
 // The headers are 34 or 42 bytes and the payload may start at any lane, so every payload
-// byte moves by s = (H - off) mod Bytes lanes: one byte rotator, with the rotated previous
-// beat carried over for the low s lanes. The next frame's header is decoded while the
+// byte moves by s = (H - off) mod Bytes lanes: one byte rotator (stage A, registered), then
+// a merge (stage B) with the rotated previous beat carried over for the low s lanes. The next frame's header is decoded while the
 // current frame streams, so back-to-back frames leave no idle beat; the only extra cycle is
 // a flush beat when a frame's tail spills past its last input beat, and that beat carries
 // data. A payload starting past the header end (off > H, fragments only) needs two input
@@ -39,49 +39,39 @@ module eth_tx
   localparam int unsigned Bytes = DataWidth / 8;
   localparam int unsigned LaneW = $clog2(Bytes);
 
-  // Headers and the 60-byte minimum frame must fit in the first beat.
   if (DataWidth != 512 && DataWidth != 1024) begin : gen_bad_width
     $error("eth_tx: DataWidth must be 512 or 1024");
   end
 
-  function automatic logic [Bytes-1:0] lanes_below(logic [LaneW:0] k);
-    logic [Bytes-1:0] m;
-    for (int b = 0; b < Bytes; b++) m[b] = (b < int'(k));
-    lanes_below = m;
-  endfunction
+  // Masks are wide shifts of all-ones, not per-byte loops: one expression in synthesis, a
+  // few word operations in the Verilated model.
+  localparam logic [Bytes-1:0]     LanesAll = '1;
+  localparam logic [DataWidth-1:0] BitsAll  = '1;
 
-  function automatic logic [DataWidth-1:0] bytes_of(logic [Bytes-1:0] m);
-    logic [DataWidth-1:0] r;
-    for (int b = 0; b < Bytes; b++) r[b*8 +: 8] = {8{m[b]}};
-    bytes_of = r;
-  endfunction
-
-  // ------------------------------------------------------------------------- decode
+  // What the merge stage needs of a frame, decoded from its header a frame ahead.
   typedef struct packed {
     logic [DataWidth-1:0] hdr;        // header bytes, zero from lane H on
-    logic [Bytes-1:0]     hdr_mask;   // lanes < H
-    logic [Bytes-1:0]     hi_mask;    // lanes >= s: from the current rotated beat
-    logic [Bytes-1:0]     spill_mask; // input lanes that land in the next output beat
-    logic [LaneW-1:0]     s;
+    logic                 udp;        // H = 42 (UDP header present), else 34
+    logic [LaneW-1:0]     s;          // payload lanes move up by s
     logic                 late;       // off > H: the first input beat only fills the carry
     logic                 empty;      // no payload
-    logic [Bytes-1:0]     last_keep;
+    logic [LaneW:0]       real_cnt;   // a padded frame's bytes before the padding, else Bytes
     frame_info_t          info;
   } plan_t;
 
-  plan_t            dec, next_q, cur_q;
-  logic [6:0]       h;
-  logic [15:0]      flen;
-  logic [LaneW:0]   last_cnt;
-  logic [LaneW-1:0] s;
+  plan_t       dec, next_q, cur_q;
+  logic        next_valid, plan_ready;
+  logic [$clog2(4):0] plan_count;
+  logic [6:0]  h;
+  logic [15:0] flen;
+  logic        short;
 
   always_comb begin
-    h    = s_hdr.has_l4hdr ? 7'(FrameHdrUdp) : 7'(FrameHdrRaw);
-    flen = 16'(h) + s_hdr.n;
-    if (flen < 16'(EthZlen)) flen = 16'(EthZlen);
-    last_cnt = (LaneW+1)'(flen[LaneW-1:0]);
-    if (flen[LaneW-1:0] == 0) last_cnt = (LaneW+1)'(Bytes);
-    s = LaneW'(h - 7'(s_hdr.off));
+    h     = s_hdr.has_l4hdr ? 7'(FrameHdrUdp) : 7'(FrameHdrRaw);
+    // h + n < 60 as a compare of n with a constant: no adder in front of it.
+    short = s_hdr.has_l4hdr ? (s_hdr.n < 16'(EthZlen - FrameHdrUdp))
+                            : (s_hdr.n < 16'(EthZlen - FrameHdrRaw));
+    flen  = short ? 16'(EthZlen) : 16'(h) + s_hdr.n;
 
     dec.hdr = '0;
     dec.hdr[0 +: 48]   = s_hdr.dmac;
@@ -89,83 +79,175 @@ module eth_tx
     dec.hdr[96 +: 16]  = be16(EthPIp);
     dec.hdr[112 +: 160] = s_hdr.iphdr;
     if (s_hdr.has_l4hdr) dec.hdr[272 +: 64] = s_hdr.l4hdr;
-    dec.hdr_mask   = lanes_below((LaneW+1)'(h));
-    dec.hi_mask    = ~lanes_below((LaneW+1)'(s));
-    dec.spill_mask = (s == 0) ? '0 : ~lanes_below((LaneW+1)'(Bytes) - (LaneW+1)'(s));
-    dec.s          = s;
-    dec.late       = (7'(s_hdr.off) > h);
-    dec.empty      = (s_hdr.n == 0);
-    dec.last_keep  = lanes_below(last_cnt);
+    dec.udp            = s_hdr.has_l4hdr;
+    dec.s              = LaneW'(h - 7'(s_hdr.off));
+    dec.late           = (7'(s_hdr.off) > h);
+    dec.empty          = (s_hdr.n == 0);
+    dec.real_cnt       = short ? (LaneW+1)'(h + 7'(s_hdr.n)) : (LaneW+1)'(Bytes);
     dec.info.desc_last = s_hdr.desc_last;
     dec.info.len       = flen;
   end
 
-  // ------------------------------------------------------------------------- frame state
-  logic next_valid_q, cur_valid_q;
-  logic first_q;     // the next output beat is the frame's first
-  logic got_q;       // a late frame's first input beat is in the carry
-  logic flush_q;     // all input taken, the carry holds the frame's tail
-  logic [DataWidth-1:0] carry_q;
+  // ------------------------------------------------------------------------- stage A
+  // Rotates each payload beat by its frame's s into a register, so the merge stage below
+  // starts from a flip-flop. The rotation of each non-empty frame waits in a small FIFO from
+  // the header's acceptance to the frame's first beat.
+  logic [LaneW-1:0] rs_head;
+  logic             rs_valid, rs_ready, rs_pop, rs_push;
+  logic [$clog2(4):0] rs_count;
 
-  logic en, take, emit, done, cur_load, next_load;
-  logic [DataWidth-1:0] in_masked, rot, data, out_data;
-  logic [2*DataWidth-1:0] dbl;
-  logic spill;
+  sync_fifo #(
+    .Width (LaneW),
+    .Depth (4)
+  ) u_rot_fifo (
+    .clk     (clk),
+    .rst_n   (rst_n),
+    .s_data  (dec.s),
+    .s_valid (rs_push),
+    .s_ready (rs_ready),
+    .m_data  (rs_head),
+    .m_valid (rs_valid),
+    .m_ready (rs_pop),
+    .count   (rs_count)
+  );
 
-  assign en   = !m_axis_tvalid || m_axis_tready;
-  assign s_data_tready = en && cur_valid_q && !cur_q.empty && !flush_q;
-  assign take = s_data_tvalid && s_data_tready;
+  logic                 a_s_valid_q, a_valid_q, a_last_q, a_spill_q;
+  logic [LaneW-1:0]     a_s_q;
+  logic [DataWidth-1:0] a_rot_q;
+  logic                 a_in, a_free, take;
 
-  always_comb begin
-    in_masked = s_data_tdata & bytes_of(s_data_tkeep);
-    dbl       = {in_masked, in_masked};
-    rot       = dbl[(Bytes - 32'(cur_q.s)) * 8 +: DataWidth];   // rotate up by s lanes
-    spill     = |(s_data_tkeep & cur_q.spill_mask);
-
-    if (flush_q || cur_q.empty) begin
-      data = carry_q & ~bytes_of(cur_q.hi_mask);
-      if (cur_q.empty) data = '0;
-    end else begin
-      data = (rot & bytes_of(cur_q.hi_mask)) | (carry_q & ~bytes_of(cur_q.hi_mask));
+  // Rotation up by s lanes as radix-4 steps (s[1:0], then s[3:2], ...): each step is a 4:1
+  // mux per bit, one LUT6, so the rotator is ceil(LaneW / 2) levels, not a 64:1 mux tree.
+  function automatic logic [DataWidth-1:0] rotl_lanes(logic [DataWidth-1:0] d,
+                                                      logic [LaneW-1:0] sh);
+    logic [DataWidth-1:0] r;
+    r = d;
+    for (int st = 0; st < LaneW; st += 2) begin
+      logic [1:0] dig;
+      dig = 2'(sh >> st);
+      if (st + 1 >= LaneW) dig[1] = 1'b0;
+      case (dig)
+        2'd1: r = (r << (8 * (1 << st))) | (r >> (DataWidth - 8 * (1 << st)));
+        2'd2: r = (r << (8 * (2 << st))) | (r >> (DataWidth - 8 * (2 << st)));
+        2'd3: r = (r << (8 * (3 << st))) | (r >> (DataWidth - 8 * (3 << st)));
+        default: ;
+      endcase
     end
-    out_data = first_q ? ((data & ~bytes_of(cur_q.hdr_mask)) | cur_q.hdr) : data;
+    rotl_lanes = r;
+  endfunction
 
-    emit = en && cur_valid_q &&
-           (cur_q.empty || flush_q || (take && !(cur_q.late && !got_q)));
-    done = en && cur_valid_q &&
-           (cur_q.empty || flush_q || (take && s_data_tlast && !spill));
-  end
-
-  assign cur_load    = !cur_valid_q || done;
-  assign next_load   = !next_valid_q || (cur_load && next_valid_q);
-  assign s_hdr_ready = next_load;
+  assign a_free        = !a_valid_q || take;
+  assign s_data_tready = a_s_valid_q && a_free;
+  assign a_in          = s_data_tvalid && s_data_tready;
+  // The next frame's rotation is loaded when the current frame's last beat goes in.
+  assign rs_pop        = rs_valid && (!a_s_valid_q || (a_in && s_data_tlast));
 
   always_ff @(posedge clk) begin
     if (!rst_n) begin
-      next_valid_q <= 1'b0;
+      a_s_valid_q <= 1'b0;
+      a_valid_q   <= 1'b0;
+    end else begin
+      if (!a_s_valid_q || (a_in && s_data_tlast)) a_s_valid_q <= rs_valid;
+      if (a_free) a_valid_q <= a_in;
+    end
+  end
+
+  // Bytes past tkeep are not masked: payload_read zeroes them after a datagram's end, and
+  // what ip_tx leaves in a fragment's first or last beat lands under the header or past the
+  // frame's end, where tkeep drops it.
+  always_ff @(posedge clk) begin
+    if (rs_pop) a_s_q <= rs_head;
+    if (a_in) begin
+      a_rot_q   <= rotl_lanes(s_data_tdata, a_s_q);
+      a_last_q  <= s_data_tlast;
+      // Input lanes >= Bytes - s land in the next output beat.
+      a_spill_q <= |(s_data_tkeep & ~(LanesAll >> a_s_q));
+    end
+  end
+
+  // ------------------------------------------------------------------------- stage B
+  logic cur_valid_q;
+  logic first_q;     // the next output beat is the frame's first
+  logic got_q;       // a late frame's first input beat is in the carry
+  logic flush_q;     // all input taken, the carry holds the frame's tail
+  logic [DataWidth-1:0] carry_q, cur_hi_q, cur_hdr_mask_q, cur_real_q;
+  logic [Bytes-1:0]     cur_last_keep_q;
+  logic [LaneW-1:0]     next_tail;   // bytes in the last output beat, mod Bytes
+
+  logic en, emit, done, cur_load, next_load;
+  logic [DataWidth-1:0] data, out_data;
+
+  assign en   = !m_axis_tvalid || m_axis_tready;
+  assign take = en && cur_valid_q && !cur_q.empty && !flush_q && a_valid_q;
+
+  assign emit = en && cur_valid_q &&
+                (cur_q.empty || flush_q || (take && !(cur_q.late && !got_q)));
+  assign done = en && cur_valid_q &&
+                (cur_q.empty || flush_q || (take && a_last_q && !a_spill_q));
+
+  always_comb begin
+    data = '0;
+    // Work only when a beat leaves: the model skips the wide merge on idle cycles.
+    if (emit) begin
+      if (flush_q) data = carry_q & ~cur_hi_q;
+      else if (!cur_q.empty) data = (a_rot_q & cur_hi_q) | (carry_q & ~cur_hi_q);
+    end
+    // The padding of a short frame is zeros, whatever the input had past its tkeep.
+    out_data = first_q ? (((data & cur_real_q) & ~cur_hdr_mask_q) | cur_q.hdr) : data;
+
+  end
+
+  assign cur_load    = !cur_valid_q || done;
+  assign next_tail   = next_q.info.len[LaneW-1:0];
+  assign next_load   = cur_load && next_valid;
+  // Headers run up to four frames ahead, so stage A has each frame's rotation on time.
+  assign s_hdr_ready = plan_ready && rs_ready;
+  assign rs_push     = s_hdr_valid && s_hdr_ready && !dec.empty;
+
+  sync_fifo #(
+    .Width ($bits(plan_t)),
+    .Depth (4)
+  ) u_plan_fifo (
+    .clk     (clk),
+    .rst_n   (rst_n),
+    .s_data  (dec),
+    .s_valid (s_hdr_valid && rs_ready),
+    .s_ready (plan_ready),
+    .m_data  (next_q),
+    .m_valid (next_valid),
+    .m_ready (next_load),
+    .count   (plan_count)
+  );
+
+  always_ff @(posedge clk) begin
+    if (!rst_n) begin
       cur_valid_q  <= 1'b0;
       first_q      <= 1'b1;
       got_q        <= 1'b0;
       flush_q      <= 1'b0;
     end else begin
-      if (next_load) next_valid_q <= s_hdr_valid;
       if (cur_load) begin
-        cur_valid_q <= next_valid_q;
+        cur_valid_q <= next_valid;
         first_q     <= 1'b1;
         got_q       <= 1'b0;
         flush_q     <= 1'b0;
       end else begin
         if (emit) first_q <= 1'b0;
         if (take) got_q <= 1'b1;
-        if (take && s_data_tlast && spill) flush_q <= 1'b1;
+        if (take && a_last_q && a_spill_q) flush_q <= 1'b1;
       end
     end
   end
 
   always_ff @(posedge clk) begin
-    if (next_load && s_hdr_valid) next_q <= dec;
-    if (cur_load && next_valid_q) cur_q <= next_q;
-    if (take) carry_q <= rot;
+    if (cur_load && next_valid) begin
+      cur_q          <= next_q;
+      cur_hi_q       <= BitsAll << (32'(next_q.s) * 8);
+      cur_hdr_mask_q <= BitsAll >> (DataWidth - 8 * (next_q.udp ? FrameHdrUdp : FrameHdrRaw));
+      cur_real_q     <= BitsAll >> (32'(Bytes - 32'(next_q.real_cnt)) * 8);
+      cur_last_keep_q <= (next_tail == 0) ? LanesAll : ~(LanesAll << next_tail);
+    end
+    if (take) carry_q <= a_rot_q;
   end
 
   // ------------------------------------------------------------------------- output
@@ -185,7 +267,7 @@ module eth_tx
   always_ff @(posedge clk) begin
     if (emit) begin
       out_data_q <= out_data;
-      out_keep_q <= done ? cur_q.last_keep : '1;
+      out_keep_q <= done ? cur_last_keep_q : LanesAll;
       out_last_q <= done;
       out_info_q <= cur_q.info;
     end
@@ -197,6 +279,11 @@ module eth_tx
   assign m_axis_tuser  = out_info_q;
   assign m_axis_tvalid = out_valid_q;
 
+  // FIFO status not needed here (space is reserved ahead, or not watched).
+  logic unused_fifo;
+  assign unused_fifo = ^{rs_count, plan_count};
+  logic unused;
+  assign unused = ^{cur_q.s, cur_q.udp, cur_q.real_cnt};   // used from next_q, a frame ahead
 
 `ifndef SYNTHESIS
   // AXI4-Stream: a beat offered on m_axis stays offered, unchanged, until taken.
