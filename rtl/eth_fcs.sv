@@ -2,8 +2,8 @@
 // eth_fcs: appends the Ethernet FCS (CRC-32, reflected polynomial 0xEDB88320, initial and
 // final value all ones) when enabled, a full beat per cycle.
 //
-// Every beat, the partial last one included with its missing bytes taken as zeros, goes
-// through one DataWidth-bit CRC step: next = S * state ^ D * data, with D * data computed a
+// Input bytes past tkeep must be zero (eth_tx's output is so): every beat, the partial last
+// one included, goes through one DataWidth-bit CRC step as it is: next = S * state ^ D * data, with D * data computed a
 // stage ahead so the feedback path is only the 32x32 S. On the last beat the z = Bytes - m
 // zero bytes are then taken back out: a zero byte is an invertible linear map of the
 // state, so its inverse for z bytes is a constant 32x32 matrix, chosen by z / 8 in one
@@ -21,6 +21,7 @@ module eth_fcs #(
   // ---- frames in (tkeep contiguous from lane 0)
   input  logic [DataWidth-1:0]   s_axis_tdata,
   input  logic [DataWidth/8-1:0] s_axis_tkeep,
+  input  logic [$clog2(DataWidth/8):0] s_axis_tcount,  // bytes in the beat, popcount(tkeep)
   input  logic                   s_axis_tlast,
   input  logic [UserWidth-1:0]   s_axis_tuser,
   input  logic                   s_axis_tvalid,
@@ -113,14 +114,17 @@ module eth_fcs #(
   endfunction
 
   // ------------------------------------------------------------------------- pipeline
+  // Wide data last: at bit 0 of the struct, so the model reads it without shifting.
   typedef struct packed {
-    logic [DataWidth-1:0] data;
     logic [Bytes-1:0]     keep;
     logic                 last;
     logic                 first;
     logic                 fcs;     // append the FCS to this frame
+    logic [LaneW-1:0]     z;       // zero bytes after the last real byte (from stage 2)
     logic [LaneW:0]       m;       // bytes in the beat
+    logic                 spill;   // the FCS opens one more beat (from stage 5)
     logic [UserWidth-1:0] user;
+    logic [DataWidth-1:0] data;
   } beat_t;
 
   logic        adv, pipe_en, extra_q;
@@ -133,21 +137,22 @@ module eth_fcs #(
   assign pipe_en = adv && !extra_q;
   assign s_axis_tready = pipe_en;
 
+  // Bytes past tkeep are zero on the input (eth_tx's output contract), so the CRC takes the
+  // beat as it is and only the byte count is needed (s_axis_tcount, so that no adder tree
+  // counts tkeep): z = zeros after the last real byte.
   beat_t       b_in;
   logic [31:0] crc3_d, crc4_d, fcs5_d;
-  logic [LaneW-1:0] z4, z5;   // zero bytes after the last real byte of the beat
 
   always_comb begin
+    b_in.data  = s_axis_tdata;
     b_in.keep  = s_axis_tkeep;
     b_in.last  = s_axis_tlast;
     b_in.first = !in_frame_q;
     b_in.fcs   = in_frame_q ? fcs_frame_q : fcs_enable;
+    b_in.z     = '0;
+    b_in.m     = s_axis_tcount;
+    b_in.spill = 1'b0;
     b_in.user  = s_axis_tuser;
-    b_in.m     = '0;
-    for (int b = 0; b < Bytes; b++) begin
-      b_in.data[b*8 +: 8] = s_axis_tkeep[b] ? s_axis_tdata[b*8 +: 8] : 8'd0;
-      b_in.m = b_in.m + (LaneW+1)'(s_axis_tkeep[b]);
-    end
   end
 
   // Stage 3: the CRC state over the frame so far, whole beats.
@@ -158,11 +163,9 @@ module eth_fcs #(
   end
 
   // Stages 4 and 5: take back the zero bytes after the last real byte.
-  assign z4 = LaneW'((LaneW+1)'(Bytes) - b3_q.m);
-  assign z5 = LaneW'((LaneW+1)'(Bytes) - b4_q.m);
   always_comb begin
-    crc4_d = mul32(HiRows[32'(z4[LaneW-1:3]) * 1024 +: 1024], crc3_q);
-    fcs5_d = ~mul32(LoRows[32'(z5[2:0]) * 1024 +: 1024], crc4_q);
+    crc4_d = mul32(HiRows[32'(b3_q.z[LaneW-1:3]) * 1024 +: 1024], crc3_q);
+    fcs5_d = ~mul32(LoRows[32'(b4_q.z[2:0]) * 1024 +: 1024], crc4_q);
   end
 
   always_ff @(posedge clk) begin
@@ -190,15 +193,17 @@ module eth_fcs #(
   always_ff @(posedge clk) begin
     if (pipe_en) begin
       b1_q <= b_in;
-      b2_q <= b1_q;
+      b2_q   <= b1_q;
+      b2_q.z <= LaneW'((LaneW+1)'(Bytes) - b1_q.m);
       for (int i = 0; i < 32; i++) g2_q[i] <= ^(StepRows[i*RowW +: DataWidth] & b1_q.data);
       b3_q   <= b2_q;
       crc3_q <= crc3_d;
       if (v2_q) state_q <= crc3_d;
       b4_q   <= b3_q;
       crc4_q <= crc4_d;
-      b5_q   <= b4_q;
-      fcs5_q <= fcs5_d;
+      b5_q       <= b4_q;
+      b5_q.spill <= b4_q.last && b4_q.fcs && (32'(b4_q.m) + 4 > Bytes);
+      fcs5_q     <= fcs5_d;
     end
   end
 
@@ -215,11 +220,12 @@ module eth_fcs #(
     logic [2*Bytes-1:0]     wkeep;
     wide  = {{DataWidth{1'b0}}, b5_q.data};
     wkeep = {{Bytes{1'b0}}, b5_q.keep};
+    // Bytes past m are zero, so the FCS is OR'ed in: shifts, no per-lane select.
     if (b5_q.last && b5_q.fcs) begin
-      wide[32'(b5_q.m) * 8 +: 32] = fcs5_q;
-      wkeep[32'(b5_q.m) +: 4]     = 4'hf;
+      wide  = wide | ((2*DataWidth)'(fcs5_q) << (32'(b5_q.m) * 8));
+      wkeep = wkeep | ((2*Bytes)'(4'hf) << b5_q.m);
     end
-    spill        = b5_q.last && b5_q.fcs && (32'(b5_q.m) + 4 > Bytes);
+    spill        = b5_q.spill;
     out_data_d   = wide[DataWidth-1:0];
     out_keep_d   = wkeep[Bytes-1:0];
     extra_data_d = wide[2*DataWidth-1:DataWidth];
@@ -265,7 +271,7 @@ module eth_fcs #(
   assign m_axis_tvalid = out_valid_q;
 
   logic unused;
-  assign unused = ^{b5_q.first, b5_q.m[LaneW], z4[2:0], z5[LaneW-1:3]};
+  assign unused = ^{b5_q.first, b5_q.z};
 
 
 `ifndef SYNTHESIS

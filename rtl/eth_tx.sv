@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // eth_tx: puts the Ethernet, IPv4 and (first fragment) UDP headers in front of each frame's
-// payload and pads the frame to 60 bytes.
+// payload and pads the frame to 60 bytes. Output bytes past tkeep are zero (eth_fcs counts
+// on it); input bytes past tkeep may be anything.
 //
 // The headers are 34 or 42 bytes and the payload may start at any lane, so every payload
 // byte moves by s = (H - off) mod Bytes lanes: one byte rotator (stage A, registered), then
@@ -30,6 +31,7 @@ module eth_tx
   // ---- Ethernet frames out, without FCS
   output logic [DataWidth-1:0]   m_axis_tdata,
   output logic [DataWidth/8-1:0] m_axis_tkeep,
+  output logic [$clog2(DataWidth/8):0] m_axis_tcount,  // bytes in the beat, popcount(tkeep)
   output logic                   m_axis_tlast,
   output frame_info_t            m_axis_tuser,   // valid with tlast
   output logic                   m_axis_tvalid,
@@ -55,7 +57,7 @@ module eth_tx
     logic [LaneW-1:0]     s;          // payload lanes move up by s
     logic                 late;       // off > H: the first input beat only fills the carry
     logic                 empty;      // no payload
-    logic [LaneW:0]       real_cnt;   // a padded frame's bytes before the padding, else Bytes
+    logic [LaneW-1:0]     tail;       // real (unpadded) bytes in the last beat, mod Bytes
     frame_info_t          info;
   } plan_t;
 
@@ -83,7 +85,7 @@ module eth_tx
     dec.s              = LaneW'(h - 7'(s_hdr.off));
     dec.late           = (7'(s_hdr.off) > h);
     dec.empty          = (s_hdr.n == 0);
-    dec.real_cnt       = short ? (LaneW+1)'(h + 7'(s_hdr.n)) : (LaneW+1)'(Bytes);
+    dec.tail           = LaneW'(h + 7'(s_hdr.n));
     dec.info.desc_last = s_hdr.desc_last;
     dec.info.len       = flen;
   end
@@ -170,11 +172,12 @@ module eth_tx
   logic first_q;     // the next output beat is the frame's first
   logic got_q;       // a late frame's first input beat is in the carry
   logic flush_q;     // all input taken, the carry holds the frame's tail
-  logic [DataWidth-1:0] carry_q, cur_hi_q, cur_hdr_mask_q, cur_real_q;
+  logic [DataWidth-1:0] carry_q, cur_hi_q, cur_hdr_mask_q, cur_tail_q;
   logic [Bytes-1:0]     cur_last_keep_q;
+  logic [LaneW:0]       cur_last_cnt_q;
   logic [LaneW-1:0]     next_tail;   // bytes in the last output beat, mod Bytes
 
-  logic en, emit, done, cur_load, next_load;
+  logic en, emit, done, last_beat, cur_load, next_load;
   logic [DataWidth-1:0] data, out_data;
 
   assign en   = !m_axis_tvalid || m_axis_tready;
@@ -182,8 +185,9 @@ module eth_tx
 
   assign emit = en && cur_valid_q &&
                 (cur_q.empty || flush_q || (take && !(cur_q.late && !got_q)));
-  assign done = en && cur_valid_q &&
-                (cur_q.empty || flush_q || (take && a_last_q && !a_spill_q));
+  // A beat that leaves now is the frame's last: from registers only, for the data path.
+  assign last_beat = cur_q.empty || flush_q || (a_last_q && !a_spill_q);
+  assign done = en && cur_valid_q && (cur_q.empty || flush_q || take) && last_beat;
 
   always_comb begin
     data = '0;
@@ -192,8 +196,10 @@ module eth_tx
       if (flush_q) data = carry_q & ~cur_hi_q;
       else if (!cur_q.empty) data = (a_rot_q & cur_hi_q) | (carry_q & ~cur_hi_q);
     end
-    // The padding of a short frame is zeros, whatever the input had past its tkeep.
-    out_data = first_q ? (((data & cur_real_q) & ~cur_hdr_mask_q) | cur_q.hdr) : data;
+    out_data = first_q ? ((data & ~cur_hdr_mask_q) | cur_q.hdr) : data;
+    // Zeros after the last real byte: the padding, and past tkeep for eth_fcs, whatever the
+    // input had past its tkeep.
+    if (last_beat) out_data = out_data & cur_tail_q;
 
   end
 
@@ -244,8 +250,9 @@ module eth_tx
       cur_q          <= next_q;
       cur_hi_q       <= BitsAll << (32'(next_q.s) * 8);
       cur_hdr_mask_q <= BitsAll >> (DataWidth - 8 * (next_q.udp ? FrameHdrUdp : FrameHdrRaw));
-      cur_real_q     <= BitsAll >> (32'(Bytes - 32'(next_q.real_cnt)) * 8);
+      cur_tail_q     <= (next_q.tail == 0) ? BitsAll : ~(BitsAll << (32'(next_q.tail) * 8));
       cur_last_keep_q <= (next_tail == 0) ? LanesAll : ~(LanesAll << next_tail);
+      cur_last_cnt_q  <= (next_tail == 0) ? (LaneW+1)'(Bytes) : (LaneW+1)'(next_tail);
     end
     if (take) carry_q <= a_rot_q;
   end
@@ -254,6 +261,7 @@ module eth_tx
   logic                 out_valid_q, out_last_q;
   logic [DataWidth-1:0] out_data_q;
   logic [Bytes-1:0]     out_keep_q;
+  logic [LaneW:0]       out_count_q;
   frame_info_t          out_info_q;
 
   always_ff @(posedge clk) begin
@@ -267,14 +275,16 @@ module eth_tx
   always_ff @(posedge clk) begin
     if (emit) begin
       out_data_q <= out_data;
-      out_keep_q <= done ? cur_last_keep_q : LanesAll;
-      out_last_q <= done;
+      out_keep_q  <= last_beat ? cur_last_keep_q : LanesAll;
+      out_count_q <= last_beat ? cur_last_cnt_q : (LaneW+1)'(Bytes);
+      out_last_q <= last_beat;
       out_info_q <= cur_q.info;
     end
   end
 
   assign m_axis_tdata  = out_data_q;
   assign m_axis_tkeep  = out_keep_q;
+  assign m_axis_tcount = out_count_q;
   assign m_axis_tlast  = out_last_q;
   assign m_axis_tuser  = out_info_q;
   assign m_axis_tvalid = out_valid_q;
@@ -283,7 +293,7 @@ module eth_tx
   logic unused_fifo;
   assign unused_fifo = ^{rs_count, plan_count};
   logic unused;
-  assign unused = ^{cur_q.s, cur_q.udp, cur_q.real_cnt};   // used from next_q, a frame ahead
+  assign unused = ^{cur_q.s, cur_q.udp, cur_q.tail};   // used from next_q, a frame ahead
 
 `ifndef SYNTHESIS
   // AXI4-Stream: a beat offered on m_axis stays offered, unchanged, until taken.

@@ -406,6 +406,7 @@ module sendoff_tx_top
   // ------------------------------------------------------------------------- eth_tx, FCS
   logic [DataWidth-1:0] eth_tdata, fcs_in_tdata;
   logic [Bytes-1:0]     eth_tkeep, fcs_in_tkeep;
+  logic [$clog2(Bytes):0] eth_tcount, fcs_in_tcount;
   logic                 eth_tlast, eth_tvalid, eth_tready;
   logic                 fcs_in_tlast, fcs_in_tvalid, fcs_in_tready;
   frame_info_t          eth_tuser, fcs_in_tuser, out_tuser;
@@ -425,6 +426,7 @@ module sendoff_tx_top
     .s_data_tready (fr_tready),
     .m_axis_tdata  (eth_tdata),
     .m_axis_tkeep  (eth_tkeep),
+    .m_axis_tcount (eth_tcount),
     .m_axis_tlast  (eth_tlast),
     .m_axis_tuser  (eth_tuser),
     .m_axis_tvalid (eth_tvalid),
@@ -433,15 +435,15 @@ module sendoff_tx_top
 
   logic [$clog2(2):0] eth_fifo_count;
   sync_fifo #(
-    .Width (DataWidth + Bytes + 1 + $bits(frame_info_t)),
+    .Width (DataWidth + Bytes + $clog2(Bytes) + 2 + $bits(frame_info_t)),
     .Depth (2)
   ) u_eth_fifo (
     .clk     (clk),
     .rst_n   (rst_n),
-    .s_data  ({eth_tuser, eth_tlast, eth_tkeep, eth_tdata}),
+    .s_data  ({eth_tuser, eth_tlast, eth_tcount, eth_tkeep, eth_tdata}),
     .s_valid (eth_tvalid),
     .s_ready (eth_tready),
-    .m_data  ({fcs_in_tuser, fcs_in_tlast, fcs_in_tkeep, fcs_in_tdata}),
+    .m_data  ({fcs_in_tuser, fcs_in_tlast, fcs_in_tcount, fcs_in_tkeep, fcs_in_tdata}),
     .m_valid (fcs_in_tvalid),
     .m_ready (fcs_in_tready),
     .count   (eth_fifo_count)
@@ -456,6 +458,7 @@ module sendoff_tx_top
     .fcs_enable    (ctrl_fcs_append),
     .s_axis_tdata  (fcs_in_tdata),
     .s_axis_tkeep  (fcs_in_tkeep),
+    .s_axis_tcount (fcs_in_tcount),
     .s_axis_tlast  (fcs_in_tlast),
     .s_axis_tuser  (fcs_in_tuser),
     .s_axis_tvalid (fcs_in_tvalid),

@@ -44,8 +44,11 @@ for f in "$root"/rtl/*.sv; do
 done
 python3 "$root/scripts/sv_flatten_pkg.py" "$work/sendoff_flat.sv" \
   "$root/rtl/sendoff_pkg.sv" "${modules[@]}"
-synth="synth_xilinx -family $family -noiopad -noclkbuf -top sendoff_tx_top"
-flat_synth="synth_xilinx -family $family -noiopad -noclkbuf -flatten -top sendoff_tx_top"
+# -nowidelut: abc otherwise builds 7- to 9-input functions (wide XOR trees of the CRC and the
+# checksums) as LUT6 + MUXF7/8/9 chains, which count as up to four levels where LUT6s alone
+# need two; Vivado maps XOR trees into LUT6s too.
+synth="synth_xilinx -family $family -noiopad -noclkbuf -nowidelut -top sendoff_tx_top"
+flat_synth="synth_xilinx -family $family -noiopad -noclkbuf -nowidelut -flatten -top sendoff_tx_top"
 
 # -qq: the full log (warnings included: BRAM port resizing, registers for small memories)
 # goes to the log file only; its end is shown if yosys fails. yosys runs in $work and reads

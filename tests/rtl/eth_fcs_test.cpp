@@ -53,6 +53,7 @@ Result run(const std::vector<std::vector<uint8_t>>& frames, const std::vector<bo
       std::memcpy(beat, f.data() + off, n);
       std::memcpy(m.s_axis_tdata.data(), beat, kBytes);
       m.s_axis_tkeep = n == 64 ? ~0ull : ((1ull << n) - 1);
+      m.s_axis_tcount = uint8_t(n);
       m.s_axis_tlast = off + n == f.size();
       m.s_axis_tuser = 0;
       // fcs_enable is sampled with the first beat only; flip it elsewhere to prove it.

@@ -128,6 +128,10 @@ RunResult run(const std::vector<TestFrame>& frames, double in_prob, double out_p
       while (n < kBytes && ((keep >> n) & 1)) ++n;
       if (n < kBytes && (keep >> n) != 0) r.error = "tkeep not contiguous";
       if (n != kBytes && !m.m_axis_tlast) r.error = "partial beat before tlast";
+      // eth_fcs takes the beat as it is: bytes past tkeep must be zero.
+      for (unsigned l = n; l < kBytes; ++l)
+        if (d[l] != 0) r.error = "byte past tkeep not zero";
+      if (m.m_axis_tcount != n) r.error = "tcount is not the bytes in tkeep";
       cur.insert(cur.end(), d, d + n);
       if (m.m_axis_tlast) {
         r.frames.push_back(cur);
