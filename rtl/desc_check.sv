@@ -14,6 +14,7 @@ module desc_check
 
   // ---- descriptors in
   input  logic [TxdBytes*8-1:0]        s_desc_data,
+  input  logic                         s_desc_err,   // read with an error: contents unknown
   input  logic                         s_desc_valid,
   output logic                         s_desc_ready,
 
@@ -41,7 +42,7 @@ module desc_check
   // Stage 1 holds the descriptor while the flow entry is read; stage 2 holds the verdict.
   logic  s1_valid_q, s2_valid_q, s2_send_q, s2_drop_q, s2_err_q;
   txd_t  s1_desc_q;
-  logic  s1_idx_ok_q;
+  logic  s1_idx_ok_q, s1_err_q;
   logic  en1, en2, s2_out_ok;
 
   // Stage 2 forks to two outputs (the job only when sending) and leaves once both took it,
@@ -68,6 +69,7 @@ module desc_check
   always_ff @(posedge clk) begin
     if (en1 && s_desc_valid) begin
       s1_desc_q   <= txd_decode(s_desc_data);
+      s1_err_q    <= s_desc_err;
       s1_idx_ok_q <= (s_desc_data[TxdFlowOff*8 +: 16] < 16'(FlowTableSize));
     end
   end
@@ -88,7 +90,8 @@ module desc_check
     l4len   = 17'(d.len[15:0]) + (is_udp ? 17'(UdpHlen) : 17'd0);
     outside = (DevMemBytes != 0) &&
               ((d.addr > DevMemBytes) || (64'(d.len) > DevMemBytes - d.addr));
-    bad_desc = ((d.flags & ~TxdFKnown) != 0) ||
+    bad_desc = s1_err_q ||
+               ((d.flags & ~TxdFKnown) != 0) ||
                (l4 == TxdL4Tcp) || (l4 == 2'd3) ||
                (d.rsvd != 0) ||
                (d.addr[5:0] != 0) ||

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 // Completion: advances RING_TAIL in ring order, past a descriptor once all of its frames
-// have left the output port (or at once when it sent none: dropped or rejected).
+// have left the output port (or at once when it sent none: dropped or rejected), or once
+// udp_tx dropped its datagram (payload read error). udp_tx reports every sent descriptor's
+// datagram in ring order, so a drop there is matched to its own descriptor, never to an
+// older one whose frames are still on their way to the port.
 module desc_complete #(
   parameter int unsigned Depth = 512  // descriptors between the checks and the output port
 ) (
@@ -12,6 +15,10 @@ module desc_complete #(
   input  logic        s_cpl_valid,
   output logic        s_cpl_ready,
 
+  // ---- each sent descriptor's datagram left udp_tx, in order: sent on, or dropped there
+  input  logic        dgram_done,
+  input  logic        dgram_dropped,
+
   // ---- the last frame of a sent descriptor left the output port
   input  logic        frame_done,
 
@@ -22,6 +29,7 @@ module desc_complete #(
   localparam int unsigned CntW = $clog2(Depth) + 1;
 
   logic            head_sent, head_valid, pop;
+  logic            fate_dropped, fate_valid, fate_pop;
   logic [CntW-1:0] done_q;   // last frames seen whose record is not yet at the head
   logic [31:0]     tail_q;
 
@@ -41,14 +49,34 @@ module desc_complete #(
     .count   (fifo_count)
   );
 
-  assign pop = head_valid && (!head_sent || done_q != 0 || frame_done);
+  // Datagrams reported are never more than the sent records held, so Depth always has room.
+  logic [$clog2(Depth):0] fate_count;
+  logic                   fate_ready;
+  sync_fifo #(
+    .Width(1),
+    .Depth(Depth)
+  ) u_fate (
+    .clk     (clk),
+    .rst_n   (rst_n),
+    .s_data  (dgram_dropped),
+    .s_valid (dgram_done),
+    .s_ready (fate_ready),
+    .m_data  (fate_dropped),
+    .m_valid (fate_valid),
+    .m_ready (fate_pop),
+    .count   (fate_count)
+  );
+
+  assign pop = head_valid &&
+               (!head_sent || (fate_valid && (fate_dropped || done_q != 0 || frame_done)));
+  assign fate_pop = pop && head_sent;
 
   always_ff @(posedge clk) begin
     if (!rst_n) begin
       done_q <= '0;
       tail_q <= '0;
     end else begin
-      done_q <= done_q + CntW'(frame_done) - CntW'(pop && head_sent);
+      done_q <= done_q + CntW'(frame_done) - CntW'(fate_pop && !fate_dropped);
       if (pop) tail_q <= tail_q + 32'd1;
     end
   end
@@ -58,6 +86,6 @@ module desc_complete #(
 
   // FIFO status not needed here (space is reserved ahead, or not watched).
   logic unused_fifo;
-  assign unused_fifo = ^{fifo_count};
+  assign unused_fifo = ^{fifo_count, fate_count, fate_ready};
 
 endmodule

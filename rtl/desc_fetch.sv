@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Descriptor fetch: reads TX descriptors from the ring between the fetch index and
-// RING_HEAD with AXI4 INCR bursts, and hands them out one per cycle in ring order.
+// RING_HEAD with AXI4 INCR bursts, and hands them out one per cycle in ring order. A
+// descriptor whose beat came back with an error response (SLVERR/DECERR) leaves marked: its
+// contents are unknown, so desc_check rejects it.
 module desc_fetch
   import sendoff_pkg::*;
 #(
@@ -37,6 +39,7 @@ module desc_fetch
 
   // ---- descriptors out, ring order
   output logic [TxdBytes*8-1:0]  m_desc_data,
+  output logic                   m_desc_err,   // its ring entry was read with an error
   output logic                   m_desc_valid,
   input  logic                   m_desc_ready
 );
@@ -188,6 +191,7 @@ module desc_fetch
   // Each beat goes into the buffer with the range of descriptor lanes it carries.
   typedef struct packed {
     logic [DataWidth-1:0] data;
+    logic                 err;
     logic [LaneW-1:0]     lo;
     logic [LaneW-1:0]     hi;
   } beat_t;
@@ -205,6 +209,7 @@ module desc_fetch
   always_comb begin
     r_rem      = r_first_q ? trk_out.n : r_rem_q;
     beat_in.data = m_axi_rdata;
+    beat_in.err  = m_axi_rresp[1];   // SLVERR or DECERR
     beat_in.lo = r_first_q ? trk_out.slot : '0;
     r_cnt      = (LaneW+1)'(Dpb) - {1'b0, beat_in.lo};
     if (NW'(r_cnt) > r_rem) r_cnt = (LaneW+1)'(r_rem);
@@ -246,6 +251,7 @@ module desc_fetch
   logic [LaneW-1:0] ptr_q, lane;
   assign lane         = started_q ? ptr_q : beat_out.lo;
   assign m_desc_data  = beat_out.data[lane*TxdBytes*8 +: TxdBytes*8];
+  assign m_desc_err   = beat_out.err;
   assign m_desc_valid = beat_valid;
   assign beat_pop     = beat_valid && m_desc_ready && (lane == beat_out.hi);
 
@@ -260,7 +266,7 @@ module desc_fetch
   end
 
   logic unused;
-  assign unused = ^{m_axi_rresp, addr_q[4:0], trk_valid};
+  assign unused = ^{m_axi_rresp[0], addr_q[4:0], trk_valid};
 
   // FIFO status not needed here (space is reserved ahead, or not watched).
   logic unused_fifo;

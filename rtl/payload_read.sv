@@ -2,7 +2,8 @@
 // Payload read: for each job, reads its payload with AXI4 INCR bursts (split at 4 KiB
 // boundaries) and streams it out beat by beat, bytes outside the payload zeroed. The job
 // itself leaves on the header channel when its reads are issued; zero-length jobs read
-// nothing. Reads stay in order (one ID), so the data comes back in job order.
+// nothing. Reads stay in order (one ID), so the data comes back in job order. A job any of
+// whose beats came back with an error response has tuser set on its last beat.
 module payload_read
   import sendoff_pkg::*;
 #(
@@ -41,10 +42,11 @@ module payload_read
   output logic                   m_hdr_valid,
   input  logic                   m_hdr_ready,
 
-  // ---- payload stream, tlast on each job's last beat
+  // ---- payload stream, tlast on each job's last beat; tuser with tlast: a read error
   output logic [DataWidth-1:0]   m_data_tdata,
   output logic [DataWidth/8-1:0] m_data_tkeep,
   output logic                   m_data_tlast,
+  output logic                   m_data_tuser,
   output logic                   m_data_tvalid,
   input  logic                   m_data_tready
 );
@@ -195,6 +197,7 @@ module payload_read
 
   // ------------------------------------------------------------------------- read data
   logic [BurstW-1:0] r_beat_q;   // beats of the current burst already passed
+  logic              r_err_q;    // an earlier beat of the current job had an error
   logic              r_first, r_last;
   logic [Bytes-1:0]  keep;
 
@@ -212,6 +215,7 @@ module payload_read
 
   assign m_data_tkeep  = keep;
   assign m_data_tlast  = r_last;
+  assign m_data_tuser  = r_last && (r_err_q || m_axi_rresp[1]);   // SLVERR or DECERR
   assign m_data_tvalid = m_axi_rvalid;
   assign m_axi_rready  = m_data_tready;
   assign trk_pop       = m_axi_rvalid && m_axi_rready && m_axi_rlast;
@@ -219,13 +223,15 @@ module payload_read
   always_ff @(posedge clk) begin
     if (!rst_n) begin
       r_beat_q <= '0;
+      r_err_q  <= 1'b0;
     end else if (m_axi_rvalid && m_axi_rready) begin
       r_beat_q <= m_axi_rlast ? '0 : r_beat_q + 1'b1;
+      r_err_q  <= !r_last && (r_err_q || m_axi_rresp[1]);
     end
   end
 
   logic unused;
-  assign unused = ^{m_axi_rresp, trk_valid};
+  assign unused = ^{m_axi_rresp[0], trk_valid};
 
   // FIFO status not needed here (space is reserved ahead, or not watched).
   logic unused_fifo;

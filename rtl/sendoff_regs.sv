@@ -48,7 +48,8 @@ module sendoff_regs
   input  logic                         stat_frame,      // a frame left, stat_frame_len bytes
   input  logic [15:0]                  stat_frame_len,
   input  logic                         stat_drop,
-  input  logic                         stat_desc_error
+  input  logic                         stat_desc_error,  // rejected by the checks
+  input  logic                         stat_read_error   // dropped by udp_tx: payload read error
 );
 
   if (AddrWidth < $clog2(RegSpaceBytes) || AddrWidth > 32) begin : gen_bad_addr
@@ -192,7 +193,7 @@ module sendoff_regs
         bytes_q  <= bytes_q + {48'd0, stat_frame_len};
       end
       if (stat_drop)       drops_q  <= drops_q + 32'd1;
-      if (stat_desc_error) errors_q <= errors_q + 32'd1;
+      errors_q <= errors_q + 32'(stat_desc_error) + 32'(stat_read_error);
     end
   end
 

@@ -96,6 +96,7 @@ module sendoff_tx_top
   logic [7:0]  flow_waddr, flow_raddr;
   logic [FlowStoredBytes*8-1:0] flow_wdata, flow_rdata;
   logic        stat_frame, stat_drop, stat_desc_error, frame_done;
+  logic        dgram_done, dgram_dropped;
   logic [15:0] stat_frame_len;
 
   // Busy: descriptors fetched and not completed, or more to fetch from a usable ring.
@@ -139,7 +140,8 @@ module sendoff_tx_top
     .stat_frame      (stat_frame),
     .stat_frame_len  (stat_frame_len),
     .stat_drop       (stat_drop),
-    .stat_desc_error (stat_desc_error)
+    .stat_desc_error (stat_desc_error),
+    .stat_read_error (dgram_dropped)
   );
 
   sdp_ram #(
@@ -158,7 +160,7 @@ module sendoff_tx_top
 
   // ------------------------------------------------------------------------- descriptors
   logic [TxdBytes*8-1:0] desc_data;
-  logic                  desc_valid, desc_ready;
+  logic                  desc_err, desc_valid, desc_ready;
 
   desc_fetch #(
     .DataWidth   (DataWidth),
@@ -186,6 +188,7 @@ module sendoff_tx_top
     .m_axi_rvalid  (m_axi_desc_rvalid),
     .m_axi_rready  (m_axi_desc_rready),
     .m_desc_data   (desc_data),
+    .m_desc_err    (desc_err),
     .m_desc_valid  (desc_valid),
     .m_desc_ready  (desc_ready)
   );
@@ -200,6 +203,7 @@ module sendoff_tx_top
     .clk             (clk),
     .rst_n           (rst_n),
     .s_desc_data     (desc_data),
+    .s_desc_err      (desc_err),
     .s_desc_valid    (desc_valid),
     .s_desc_ready    (desc_ready),
     .flow_re         (flow_re),
@@ -219,14 +223,16 @@ module sendoff_tx_top
   desc_complete #(
     .Depth (CplDepth)
   ) u_desc_complete (
-    .clk         (clk),
-    .rst_n       (rst_n),
-    .s_cpl_sent  (cpl_sent),
-    .s_cpl_valid (cpl_valid),
-    .s_cpl_ready (cpl_ready),
-    .frame_done  (frame_done),
-    .ring_tail   (ring_tail),
-    .pending     (cpl_pending)
+    .clk           (clk),
+    .rst_n         (rst_n),
+    .s_cpl_sent    (cpl_sent),
+    .s_cpl_valid   (cpl_valid),
+    .s_cpl_ready   (cpl_ready),
+    .dgram_done    (dgram_done),
+    .dgram_dropped (dgram_dropped),
+    .frame_done    (frame_done),
+    .ring_tail     (ring_tail),
+    .pending       (cpl_pending)
   );
 
   logic [63:0] job_addr;
@@ -255,7 +261,7 @@ module sendoff_tx_top
   logic                 pr_hdr_valid, pr_hdr_ready;
   logic [DataWidth-1:0] pr_tdata;
   logic [Bytes-1:0]     pr_tkeep;
-  logic                 pr_tlast, pr_tvalid, pr_tready;
+  logic                 pr_tlast, pr_tuser, pr_tvalid, pr_tready;
 
   payload_read #(
     .DataWidth      (DataWidth),
@@ -288,6 +294,7 @@ module sendoff_tx_top
     .m_data_tdata  (pr_tdata),
     .m_data_tkeep  (pr_tkeep),
     .m_data_tlast  (pr_tlast),
+    .m_data_tuser  (pr_tuser),
     .m_data_tvalid (pr_tvalid),
     .m_data_tready (pr_tready)
   );
@@ -313,6 +320,7 @@ module sendoff_tx_top
     .s_data_tdata  (pr_tdata),
     .s_data_tkeep  (pr_tkeep),
     .s_data_tlast  (pr_tlast),
+    .s_data_tuser  (pr_tuser),
     .s_data_tvalid (pr_tvalid),
     .s_data_tready (pr_tready),
     .m_hdr         (udp_hdr),
@@ -322,7 +330,9 @@ module sendoff_tx_top
     .m_data_tkeep  (udp_tkeep),
     .m_data_tlast  (udp_tlast),
     .m_data_tvalid (udp_tvalid),
-    .m_data_tready (udp_tready)
+    .m_data_tready (udp_tready),
+    .dgram_done    (dgram_done),
+    .dgram_dropped (dgram_dropped)
   );
 
   logic [$clog2(2):0] dgram_fifo_count;

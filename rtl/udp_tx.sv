@@ -7,7 +7,9 @@
 // largest datagrams, so the next datagrams fill while one drains (a ping-pong generalised
 // to any number of small datagrams). Latency cost: one datagram's fill time plus about
 // 6 cycles (sum tree, header build); throughput is one beat per cycle in and out.
-// Raw (non-UDP) jobs go through the same buffer and get no header.
+// Raw (non-UDP) jobs go through the same buffer and get no header. A datagram whose payload
+// was read with an error (tuser on its last beat) is dropped whole: its beats are taken back
+// from the buffer, which only reads out whole datagrams, and it gets no header.
 module udp_tx
   import sendoff_pkg::*;
 #(
@@ -26,6 +28,7 @@ module udp_tx
   input  logic [DataWidth-1:0]   s_data_tdata,
   input  logic [DataWidth/8-1:0] s_data_tkeep,
   input  logic                   s_data_tlast,
+  input  logic                   s_data_tuser,   // with tlast: payload read error, drop
   input  logic                   s_data_tvalid,
   output logic                   s_data_tready,
 
@@ -37,7 +40,11 @@ module udp_tx
   output logic [DataWidth/8-1:0] m_data_tkeep,
   output logic                   m_data_tlast,
   output logic                   m_data_tvalid,
-  input  logic                   m_data_tready
+  input  logic                   m_data_tready,
+
+  // ---- each datagram, in order, as it leaves the queue: sent on, or dropped (read error)
+  output logic                   dgram_done,
+  output logic                   dgram_dropped
 );
 
   localparam int unsigned Bytes  = DataWidth / 8;
@@ -78,15 +85,16 @@ module udp_tx
   );
 
   // ------------------------------------------------------------------------- fill side
-  logic [AddrW-1:0] wr_ptr_q, rd_ptr_q;
-  logic [AddrW:0]   stored_q;    // beats written and not yet read out
+  // Pointers carry a wrap bit. Beats up to commit_q are whole datagrams that may be read out;
+  // those after it belong to a datagram still arriving, and go back on a read error.
+  logic [AddrW:0]   wr_ptr_q, commit_q, rd_ptr_q;
   logic             wr, rd;
   logic [$clog2(MetaDepth):0] sum_count;
   logic             sum_room;
 
   // The sum FIFO holds one entry per datagram; keep room for those still in the tree.
   assign sum_room      = (32'(sum_count) + 4 <= MetaDepth);
-  assign s_data_tready = (stored_q != (AddrW+1)'(BufferBeats)) && sum_room;
+  assign s_data_tready = ((wr_ptr_q - rd_ptr_q) != (AddrW+1)'(BufferBeats)) && sum_room;
   assign wr            = s_data_tvalid && s_data_tready;
 
   // Payload sum: three adder stages, then the per-datagram accumulator.
@@ -98,7 +106,7 @@ module udp_tx
 
   logic [17:0] p1_q [Words/4];
   logic [19:0] p2_q [Words/16];
-  logic        v1_q, v2_q, l1_q, l2_q;
+  logic        v1_q, v2_q, l1_q, l2_q, e1_q, e2_q;
   logic [31:0] acc_q;
   logic [31:0] beat_sum;
   logic        sum_push;
@@ -134,29 +142,34 @@ module udp_tx
       v2_q  <= 1'b0;
       l1_q  <= 1'b0;
       l2_q  <= 1'b0;
+      e1_q  <= 1'b0;
+      e2_q  <= 1'b0;
       acc_q <= '0;
     end else begin
       v1_q <= wr;
       l1_q <= wr && s_data_tlast;
       v2_q <= v1_q;
       l2_q <= l1_q;
+      e1_q <= wr && s_data_tlast && s_data_tuser;
+      e2_q <= e1_q;
       if (v2_q) acc_q <= l2_q ? '0 : sum_total;
     end
   end
 
   logic [31:0] sum_out;
+  logic        sum_err;   // the datagram had a read error: drop it
   logic        sum_valid, sum_pop;
   logic sum_ready;
   sync_fifo #(
-    .Width(32),
+    .Width(33),
     .Depth(MetaDepth)
   ) u_sum (
     .clk     (clk),
     .rst_n   (rst_n),
-    .s_data  (sum_total),
+    .s_data  ({e2_q, sum_total}),
     .s_valid (sum_push),
     .s_ready (sum_ready),
-    .m_data  (sum_out),
+    .m_data  ({sum_err, sum_out}),
     .m_valid (sum_valid),
     .m_ready (sum_pop),
     .count   (sum_count)
@@ -176,27 +189,31 @@ module udp_tx
   ) u_buf (
     .clk   (clk),
     .we    (wr),
-    .waddr (wr_ptr_q),
+    .waddr (wr_ptr_q[AddrW-1:0]),
     .wdata ({s_data_tlast, s_data_tkeep, wdata}),
     .re    (rd),
-    .raddr (rd_ptr_q),
+    .raddr (rd_ptr_q[AddrW-1:0]),
     .rdata (rd_entry)
   );
 
   // Read ahead into a 4-entry FIFO so the output runs one beat per cycle.
-  assign rd = (stored_q != 0) &&
+  assign rd = (commit_q != rd_ptr_q) &&
               (32'(out_count) + 32'(inflight_q[0]) + 32'(inflight_q[1]) < 4);
 
   always_ff @(posedge clk) begin
     if (!rst_n) begin
       wr_ptr_q   <= '0;
+      commit_q   <= '0;
       rd_ptr_q   <= '0;
-      stored_q   <= '0;
       inflight_q <= '0;
     end else begin
-      if (wr) wr_ptr_q <= wr_ptr_q + 1'b1;
+      if (wr && s_data_tlast && s_data_tuser) begin
+        wr_ptr_q <= commit_q;
+      end else if (wr) begin
+        wr_ptr_q <= wr_ptr_q + 1'b1;
+        if (s_data_tlast) commit_q <= wr_ptr_q + 1'b1;
+      end
       if (rd) rd_ptr_q <= rd_ptr_q + 1'b1;
-      stored_q   <= stored_q + (AddrW+1)'(wr) - (AddrW+1)'(rd);
       inflight_q <= {inflight_q[0], rd};
     end
   end
@@ -223,7 +240,7 @@ module udp_tx
   // ------------------------------------------------------------------------- header side
   // A datagram's header is built once its payload sum is final (none needed when empty).
   // Stage a: take the datagram and its sum; stage b: add the pseudo-header, fold, build.
-  logic        a_valid_q, b_valid_q, en_a, en_b;
+  logic        a_valid_q, b_valid_q, en_a, en_b, drop;
   tx_job_t     a_job_q;
   lane_t       a_off_q;
   logic [31:0] a_psum_q;
@@ -234,13 +251,17 @@ module udp_tx
   assign en_a     = !a_valid_q || en_b;
   assign meta_pop = en_a && meta_valid && (meta_job.len == 0 || sum_valid);
   assign sum_pop  = meta_pop && (meta_job.len != 0);
+  assign drop     = sum_pop && sum_err;
+
+  assign dgram_done    = meta_pop;
+  assign dgram_dropped = drop;
 
   always_ff @(posedge clk) begin
     if (!rst_n) begin
       a_valid_q <= 1'b0;
       b_valid_q <= 1'b0;
     end else begin
-      if (en_a) a_valid_q <= meta_pop;
+      if (en_a) a_valid_q <= meta_pop && !drop;
       if (en_b) b_valid_q <= a_valid_q;
     end
   end

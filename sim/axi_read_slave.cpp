@@ -10,6 +10,17 @@ namespace sendoff::sim {
 AxiReadSlave::AxiReadSlave(Memory& mem, unsigned data_bits, const AxiReadConfig& cfg)
     : mem_(mem), bytes_(data_bits / 8), cfg_(cfg), rng_(cfg.seed), beat_(data_bits / 8) {}
 
+AxiReadConfig realistic_memory(uint64_t seed, bool jitter) {
+  AxiReadConfig c;
+  c.latency = 32;
+  c.latency_max = 160;
+  c.max_bursts = 64;
+  c.r_idle_prob = 0.05;
+  if (jitter) c.ar_ready_prob = 0.7;
+  c.seed = seed;
+  return c;
+}
+
 void AxiReadSlave::set_config(const AxiReadConfig& cfg) {
   cfg_ = cfg;
   rng_.seed(cfg.seed);
@@ -36,7 +47,8 @@ void AxiReadSlave::fill_beat(const Burst& b, AxiReadPins& pins) {
   }
   pins.rdata.resize(bytes_ / 4);
   std::memcpy(pins.rdata.data(), beat_.data(), bytes_);
-  pins.rresp = ok ? 0 : 2;  // SLVERR outside the memory
+  // SLVERR outside the memory, and for a beat with a byte in the poisoned range.
+  pins.rresp = (ok && !cfg_.fault.overlaps(a, end - a)) ? 0 : 2;
   pins.rlast = (b.next + 1 == b.beats);
 }
 
@@ -45,10 +57,11 @@ void AxiReadSlave::drive(AxiReadPins& pins, uint64_t cycle) {
   pins.arready = queue_.size() < cfg_.max_bursts &&
                  (cfg_.ar_ready_prob >= 1.0 || uni_(rng_) < cfg_.ar_ready_prob);
   // An offered beat stays offered (and unchanged) until taken.
-  if (!r_offered_ && !queue_.empty() && queue_.front().due <= cycle &&
+  if (!r_offered_ && !r_idle_ && !queue_.empty() && queue_.front().due <= cycle &&
       (cfg_.r_valid_prob >= 1.0 || uni_(rng_) < cfg_.r_valid_prob)) {
     r_offered_ = true;
   }
+  r_idle_ = false;
   pins.rvalid = r_offered_;
   if (r_offered_) {
     fill_beat(queue_.front(), pins);
@@ -77,7 +90,11 @@ void AxiReadSlave::sample(const AxiReadPins& pins, uint64_t cycle) {
     const uint64_t aligned = pins.araddr & ~uint64_t(size - 1);
     const uint64_t last = aligned + uint64_t(pins.arlen) * size + size - 1;
     if ((pins.araddr >> 12) != (last >> 12)) error(where() + ": crosses 4 KiB");
-    queue_.push_back(Burst{pins.araddr, unsigned(pins.arlen) + 1, size, cycle + cfg_.latency});
+    unsigned latency = cfg_.latency;
+    if (cfg_.latency_max > cfg_.latency) {
+      latency += unsigned(rng_() % (cfg_.latency_max - cfg_.latency + 1));
+    }
+    queue_.push_back(Burst{pins.araddr, unsigned(pins.arlen) + 1, size, cycle + latency});
     ++bursts_;
   } else {
     ar_pending_ = pins.arvalid;
@@ -87,6 +104,7 @@ void AxiReadSlave::sample(const AxiReadPins& pins, uint64_t cycle) {
   }
   if (pins.rvalid && pins.rready) {
     r_offered_ = false;
+    r_idle_ = cfg_.r_idle_prob > 0.0 && uni_(rng_) < cfg_.r_idle_prob;
     ++beats_;
     Burst& b = queue_.front();
     if (++b.next == b.beats) queue_.pop_front();

@@ -22,7 +22,8 @@ double thread_cpu_seconds() {
 }  // namespace
 
 ThroughputResult measure_udp_stream(unsigned frame_size, bool fcs_append, unsigned mem_latency,
-                                    unsigned max_frames, const std::string& fst_path) {
+                                    unsigned max_frames, const std::string& fst_path,
+                                    bool realistic) {
   namespace abi = sendoff::abi;
   ThroughputResult r;
   r.frame_size = frame_size;
@@ -38,6 +39,10 @@ ThroughputResult measure_udp_stream(unsigned frame_size, bool fcs_append, unsign
   cfg.desc_port.latency = mem_latency;
   cfg.data_port.latency = mem_latency;
   cfg.data_port.max_bursts = 256;
+  if (realistic) {
+    cfg.desc_port = realistic_memory(cfg.seed * 2 + 1);
+    cfg.data_port = realistic_memory(cfg.seed * 2 + 2);
+  }
   cfg.fst_path = fst_path;
   TxTopSim sim(cfg);
   sim.reset();

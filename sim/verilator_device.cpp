@@ -50,6 +50,16 @@ class VerilatorDevice final : public Device {
     return b;
   }
 
+  // A bus-protocol error seen by the harness makes the whole run untrustworthy.
+  std::string fault() const override {
+    std::lock_guard<std::mutex> lk(mu_);
+    const auto errs = sim_.errors();
+    if (errs.empty()) return {};
+    std::string s = "verilator: bus protocol error: " + errs.front();
+    if (errs.size() > 1) s += " (and " + std::to_string(errs.size() - 1) + " more)";
+    return s;
+  }
+
   // The host writes straight into the simulated memory; nothing to copy.
   void dma_sync_to_device(const DmaBuffer&, size_t, size_t) override {}
 
@@ -77,7 +87,7 @@ class VerilatorDevice final : public Device {
   }
 
   FrameSink* const sink_;
-  std::mutex mu_;
+  mutable std::mutex mu_;
   sim::TxTopSim sim_;
   uint64_t next_ = kFirstAddr;
 };

@@ -36,7 +36,7 @@ void desc_fetch(const mem_word_t* mem, ap_uint<64> ring_base, ap_uint<32> ring_s
                 ap_uint<32> head, ap_uint<32>* tail, const ap_uint<32>* flow_table,
                 ap_uint<32> ctrl, hls::stream<UdpTxMeta>& meta_out,
                 hls::stream<axis_t>& payload_out, ap_uint<32>* drops,
-                ap_uint<32>* desc_errors) {
+                ap_uint<32>* desc_errors, ReadFaultRange fault) {
   const uint32_t first = tail->to_uint();
   const uint64_t base = ring_base.to_uint64();
   const uint32_t size = ring_size.to_uint();
@@ -53,6 +53,11 @@ descriptors:
 #pragma HLS LOOP_TRIPCOUNT min=1 max=64
     const uint64_t a =
         base + static_cast<uint64_t>((first + i) & (size - 1)) * abi::TXD_BYTES;
+    // 0. A ring entry that read as an error has no contents to check.
+    if (fault.overlaps(a, abi::TXD_BYTES)) {
+      ++n_errors;
+      continue;
+    }
     const mem_word_t w = mem[a / MEM_WORD_BYTES];
     ap_uint<8 * abi::TXD_BYTES> d = 0;
     if ((a % MEM_WORD_BYTES) == 0) {
@@ -102,6 +107,12 @@ descriptors:
     // 3. DF against the MTU.
     const uint32_t l4_len = len + (udp ? UDP_HLEN : 0);
     if ((flags & abi::TXD_F_DF) != 0 && IPV4_HLEN + l4_len > mtu) {
+      ++n_errors;
+      continue;
+    }
+
+    // 4. A payload read that would answer an error: nothing of it leaves.
+    if (fault.overlaps(addr, len)) {
       ++n_errors;
       continue;
     }

@@ -25,21 +25,25 @@ constexpr double kSlowHz = 250e6;         // a common user-logic clock
 constexpr double kLineBps = 100e9;
 constexpr unsigned kWireOverhead = 20;    // preamble + SFD (8) and the minimum IFG (12)
 
+const char* memory_name(const RtlBenchRow& r) { return r.realistic_memory ? "realistic" : "ideal"; }
+
 bool write_csv(const std::string& path, const std::vector<RtlBenchRow>& rows) {
   FILE* f = fopen(path.c_str(), "w");
   if (!f) return false;
   fprintf(f,
           "size_bytes,frames,cycles,gbps_322mhz,mpps_322mhz,line_rate_fraction,latency_cycles,"
           "sim_cycles_per_s,gbps_250mhz,mpps_250mhz,line_rate_fraction_250mhz,bus_bytes,"
-          "sim_cycles,sim_cycles_per_cpu_s\n");
+          "sim_cycles,sim_cycles_per_cpu_s,memory\n");
   for (const auto& r : rows) {
     const RtlRate a = rtl_rate(r.size, r.cycles_per_frame, kCmacHz);
     const RtlRate b = rtl_rate(r.size, r.cycles_per_frame, kSlowHz);
-    fprintf(f, "%u,%u,%.4f,%.3f,%.3f,%.4f,%llu,%.0f,%.3f,%.3f,%.4f,%u,%llu,%.0f\n", r.size, r.frames,
+    fprintf(f, "%u,%u,%.4f,%.3f,%.3f,%.4f,%llu,%.0f,%.3f,%.3f,%.4f,%u,%llu,%.0f,%s\n", r.size,
+            r.frames,
             r.cycles_per_frame, a.gbps, a.mpps, a.line_rate_fraction,
             static_cast<unsigned long long>(r.latency_cycles), r.sim_cycles_per_s, b.gbps,
             b.mpps, b.line_rate_fraction, r.bus_bytes,
-            static_cast<unsigned long long>(r.sim_cycles), r.sim_cycles_per_cpu_s);
+            static_cast<unsigned long long>(r.sim_cycles), r.sim_cycles_per_cpu_s,
+            memory_name(r));
   }
   return fclose(f) == 0;
 }
@@ -109,8 +113,10 @@ std::string rtl_bench_fst_path(const std::string& path, unsigned size, size_t si
 
 bool run_rtl_bench(const RtlBenchOptions& o, std::vector<RtlBenchRow>* out, std::string* err) {
 #if SENDOFF_CLI_RTL
-  for (unsigned size : o.sizes) {
-    const std::string fst = rtl_bench_fst_path(o.trace_fst, size, o.sizes.size());
+  for (unsigned size : o.sizes) for (bool realistic : {false, true}) {
+    // The waveform shows the fixed-latency run.
+    const std::string fst =
+        realistic ? std::string() : rtl_bench_fst_path(o.trace_fst, size, o.sizes.size());
     if (!fst.empty()) {
       const std::string why = sim::fst_trace_problem(fst);
       if (!why.empty()) {
@@ -119,9 +125,10 @@ bool run_rtl_bench(const RtlBenchOptions& o, std::vector<RtlBenchRow>* out, std:
       }
     }
     const auto t = sim::measure_udp_stream(size, !o.fcs_to_mac, o.mem_latency,
-                                           o.frames == 0 ? 4096 : o.frames, fst);
+                                           o.frames == 0 ? 4096 : o.frames, fst, realistic);
     if (!t.error.empty()) {
-      *err = std::to_string(size) + "-byte frames: " + t.error;
+      *err = std::to_string(size) + "-byte frames, " + (realistic ? "realistic" : "ideal") +
+             " memory: " + t.error;
       return false;
     }
     RtlBenchRow r;
@@ -133,6 +140,7 @@ bool run_rtl_bench(const RtlBenchOptions& o, std::vector<RtlBenchRow>* out, std:
     r.sim_cycles = t.sim_cycles;
     r.sim_cycles_per_s = t.sim_cycles_per_s;
     r.sim_cycles_per_cpu_s = t.sim_cycles_per_cpu_s;
+    r.realistic_memory = realistic;
     out->push_back(r);
   }
   return true;
@@ -146,17 +154,18 @@ bool run_rtl_bench(const RtlBenchOptions& o, std::vector<RtlBenchRow>* out, std:
 }
 
 int report_rtl_bench(const RtlBenchOptions& o, const std::vector<RtlBenchRow>& rows) {
-  printf("RTL pipeline (Verilator): UDP frames back to back, MAC always ready, memory latency "
-         "%u cycles,\nFCS %s; sizes count the 4-byte FCS; line rate counts 20 B preamble+IFG\n",
+  printf("RTL pipeline (Verilator): UDP frames back to back, MAC always ready; memory ideal "
+         "(latency %u cycles)\nor realistic (32..160 cycles per burst, 64 bursts, 5%% R gaps); "
+         "FCS %s;\nsizes count the 4-byte FCS; line rate counts 20 B preamble+IFG\n",
          o.mem_latency, o.fcs_to_mac ? "left to the MAC" : "appended by the NIC");
-  printf("%6s %6s %9s %9s %9s %7s %9s %9s %7s %8s %11s %11s\n", "size", "frames", "cyc/frame",
-         "Gb/s@322", "Mpps@322", "x line", "Gb/s@250", "Mpps@250", "x line", "latency",
-         "sim cyc/s", "per CPU s");
+  printf("%6s %9s %6s %9s %9s %9s %7s %9s %9s %7s %8s %11s %11s\n", "size", "memory", "frames",
+         "cyc/frame", "Gb/s@322", "Mpps@322", "x line", "Gb/s@250", "Mpps@250", "x line",
+         "latency", "sim cyc/s", "per CPU s");
   for (const auto& r : rows) {
     const RtlRate a = rtl_rate(r.size, r.cycles_per_frame, kCmacHz);
     const RtlRate b = rtl_rate(r.size, r.cycles_per_frame, kSlowHz);
-    printf("%6u %6u %9.4f %9.2f %9.2f %7.3f %9.2f %9.2f %7.3f %8llu %11.0f %11.0f\n", r.size,
-           r.frames, r.cycles_per_frame, a.gbps, a.mpps, a.line_rate_fraction, b.gbps, b.mpps,
+    printf("%6u %9s %6u %9.4f %9.2f %9.2f %7.3f %9.2f %9.2f %7.3f %8llu %11.0f %11.0f\n", r.size,
+           memory_name(r), r.frames, r.cycles_per_frame, a.gbps, a.mpps, a.line_rate_fraction, b.gbps, b.mpps,
            b.line_rate_fraction, static_cast<unsigned long long>(r.latency_cycles),
            r.sim_cycles_per_s, r.sim_cycles_per_cpu_s);
   }

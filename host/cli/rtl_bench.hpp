@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // `sendoff bench --backend verilator`: the Verilated RTL pipeline streaming back-to-back UDP
 // frames of each size with the MAC always ready; cycles per frame, rates at the CMAC clock
-// (322.265625 MHz) and at 250 MHz against 100GbE line rate, latency, simulation speed.
+// (322.265625 MHz) and at 250 MHz against 100GbE line rate, latency, simulation speed. Each
+// size runs twice: with the fixed-latency memory (`ideal`) and the realistic one.
 #ifndef SENDOFF_CLI_RTL_BENCH_HPP
 #define SENDOFF_CLI_RTL_BENCH_HPP
 
@@ -35,6 +36,7 @@ struct RtlBenchRow {
   uint64_t sim_cycles = 0;
   double sim_cycles_per_s = 0;      // per wall-clock second
   double sim_cycles_per_cpu_s = 0;  // per CPU second of the simulating thread
+  bool realistic_memory = false;    // the realistic memory profile, else the fixed latency
 };
 
 // Rates derived from cycles per frame at clock_hz. The fraction compares packets per second

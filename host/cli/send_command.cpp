@@ -111,6 +111,9 @@ int run_send(const SendOptions& o) {
   dev.backend = o.backend;
   dev.cosim = o.cosim;
   dev.trace_fst = o.trace_fst;
+  dev.tready = o.tready;
+  dev.mem_jitter = o.mem_jitter;
+  dev.mem_seed = o.mem_seed;
   dev.sink = trace ? static_cast<FrameSink*>(trace.get()) : &counting;
   if (!stack_init(plan.cfg, dev, &err)) {
     fprintf(stderr, "sendoff: %s\n", err.c_str());

@@ -54,11 +54,19 @@ void add_send_options(CLI::App* cmd, SendOptions* o) {
   cmd->add_flag("--trace", o->trace, "Print every layer each send passes, host and NIC");
   cmd->add_flag("--cosim", o->cosim,
                 "With --backend verilator: run csim in lockstep and stop at the first frame "
-                "that differs");
+                "or counter that differs");
   cmd->add_option("--trace-fst", o->trace_fst,
                   "With --backend verilator (and --cosim): write the RTL's waveform to this FST "
                   "file (GTKWave opens it)")
       ->check(output_file());
+  cmd->add_option("--tready", o->tready,
+                  "With --backend verilator: chance the MAC takes a beat in a cycle (0 < P <= 1)")
+      ->check(probability());
+  cmd->add_flag("--mem-jitter", o->mem_jitter,
+                "With --backend verilator: realistic memory (read latency 32..160 cycles per "
+                "burst, 64 bursts outstanding, R gaps) with random ARREADY");
+  cmd->add_option("--mem-seed", o->mem_seed, "Seed of the memory's and the MAC's random choices")
+      ->check(whole_number(0, UINT64_MAX));
 }
 
 namespace {

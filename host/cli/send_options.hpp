@@ -42,6 +42,9 @@ struct SendOptions {
   bool trace = false;
   bool cosim = false;
   std::string trace_fst;  // --backend verilator: the RTL's waveform, FST
+  double tready = 1.0;     // --backend verilator: chance the MAC takes a beat
+  bool mem_jitter = false; // --backend verilator: realistic memory, random ARREADY
+  uint64_t mem_seed = 1;   // the memory's random choices
 };
 
 void add_send_options(CLI::App* cmd, SendOptions* o);

@@ -34,6 +34,19 @@ CLI::Validator whole_number(uint64_t lo, uint64_t hi) {
       "INT in " + range);
 }
 
+CLI::Validator probability() {
+  return CLI::Validator(
+      [](std::string& in) -> std::string {
+        char* end = nullptr;
+        errno = 0;
+        const double v = in.empty() ? 0.0 : strtod(in.c_str(), &end);
+        if (in.empty() || errno != 0 || *end != '\0' || !(v > 0.0 && v <= 1.0))
+          return in_quotes(in) + " is not valid; expected a probability in (0, 1], e.g. 0.5";
+        return {};
+      },
+      "P in (0,1]");
+}
+
 CLI::Validator one_of(std::vector<std::string> names) {
   std::string list;
   for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;

@@ -14,6 +14,8 @@ namespace cli {
 
 // A whole decimal number in [lo, hi].
 CLI::Validator whole_number(uint64_t lo, uint64_t hi);
+// A probability p with 0 < p <= 1 (a decimal number).
+CLI::Validator probability();
 // One of `names`.
 CLI::Validator one_of(std::vector<std::string> names);
 // "a.b.c.d/len" (NetConfig::set_local).

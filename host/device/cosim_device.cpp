@@ -96,13 +96,26 @@ class CosimDevice final : public Device {
   void wait_progress(uint32_t timeout_us) override {
     dev_[0]->wait_progress(timeout_us);
     dev_[1]->wait_progress(timeout_us);
-    // Both idle: every frame either sent has arrived, so any left unpaired is lost or extra.
-    const bool busy = ((dev_[0]->reg_read(abi::REG_STATUS) | dev_[1]->reg_read(abi::REG_STATUS)) &
-                       abi::STATUS_BUSY) != 0;
-    if (!busy) check_drained();
+    if (!busy()) check_idle();
   }
 
+  // Also the closing check: once both NICs are idle (the driver flushed), nothing may be
+  // left on one side only and the counters must agree; a back end's own fault (the RTL
+  // harness' bus-protocol errors) is the co-simulation's too.
   std::string fault() const override {
+    {
+      std::lock_guard<std::mutex> lk(mu_);
+      if (!fault_.empty()) return fault_;
+    }
+    for (const auto& d : dev_) {
+      const std::string f = d->fault();
+      if (!f.empty()) {
+        set_fault("co-simulation: " + f);
+        std::lock_guard<std::mutex> lk(mu_);
+        return fault_;
+      }
+    }
+    if (!busy()) check_idle();
     std::lock_guard<std::mutex> lk(mu_);
     return fault_;
   }
@@ -128,7 +141,58 @@ class CosimDevice final : public Device {
   }
 
  private:
-  void check_drained() {
+  bool busy() const {
+    return ((dev_[0]->reg_read(abi::REG_STATUS) | dev_[1]->reg_read(abi::REG_STATUS)) &
+            abi::STATUS_BUSY) != 0;
+  }
+
+  // Both idle: every frame either sent has arrived, so any left unpaired is lost or extra;
+  // and both must have counted the same.
+  void check_idle() const {
+    check_drained();
+    compare_counters();
+  }
+
+  struct Counters {
+    uint64_t frames, bytes;
+    uint32_t drops, desc_errors, tail;
+  };
+  static Counters read_counters(Device& d) {
+    Counters c{};
+    // LO first: reading it latches HI.
+    c.frames = d.reg_read(abi::REG_STAT_FRAMES_LO);
+    c.frames |= uint64_t(d.reg_read(abi::REG_STAT_FRAMES_HI)) << 32;
+    c.bytes = d.reg_read(abi::REG_STAT_BYTES_LO);
+    c.bytes |= uint64_t(d.reg_read(abi::REG_STAT_BYTES_HI)) << 32;
+    c.drops = d.reg_read(abi::REG_STAT_DROPS);
+    c.desc_errors = d.reg_read(abi::REG_STAT_DESC_ERRORS);
+    c.tail = d.reg_read(abi::REG_RING_TAIL);
+    return c;
+  }
+
+  void compare_counters() const {
+    {
+      std::lock_guard<std::mutex> lk(mu_);
+      if (!fault_.empty()) return;
+    }
+    const Counters a = read_counters(*dev_[0]), b = read_counters(*dev_[1]);
+    const struct {
+      const char* name;
+      uint64_t a, b;
+    } rows[] = {{"frames", a.frames, b.frames},
+                {"bytes", a.bytes, b.bytes},
+                {"drops", a.drops, b.drops},
+                {"desc_errors", a.desc_errors, b.desc_errors},
+                {"tail", a.tail, b.tail}};
+    for (const auto& r : rows) {
+      if (r.a == r.b) continue;
+      set_fault("co-simulation: counter " + std::string(r.name) + " differs: " + dev_[0]->name() +
+                " " + std::to_string(r.a) + ", " + dev_[1]->name() + " " + std::to_string(r.b));
+      return;
+    }
+  }
+
+  void check_drained() const {
     std::lock_guard<std::mutex> lk(mu_);
     if (!fault_.empty() || (q_[0].empty() && q_[1].empty())) return;
     const int extra = q_[0].empty() ? 1 : 0;
@@ -140,12 +204,12 @@ class CosimDevice final : public Device {
                              : format_frame_diff(other, nullptr, 0, name, f.data(), f.size()));
   }
 
-  void set_fault(const std::string& msg) {
+  void set_fault(const std::string& msg) const {
     std::lock_guard<std::mutex> lk(mu_);
     if (fault_.empty()) fault_ = msg;
   }
 
-  void report_locked(const std::string& what, const std::string& dump) {
+  void report_locked(const std::string& what, const std::string& dump) const {
     fault_ = "co-simulation: " + what + "; see the frames printed above";
     fprintf(stderr, "sendoff: co-simulation: %s after %llu equal frames\n%s", what.c_str(),
             static_cast<unsigned long long>(matched_), dump.c_str());
@@ -158,7 +222,7 @@ class CosimDevice final : public Device {
   std::vector<DmaBuffer> model_bufs_;
   std::deque<Frame> q_[2];
   uint64_t matched_ = 0;
-  std::string fault_;
+  mutable std::string fault_;  // set by the checks fault() itself runs, too
 };
 
 int SideSink::deliver(const uint8_t* data, size_t len) {

@@ -5,7 +5,9 @@
 // the same bytes; their frames are compared in order, and only frames both
 // sent identically reach the sink. At the first difference (or a frame one of
 // them sent and the other did not) both are printed to stderr and fault()
-// stays set: the driver then refuses further sends with EIO.
+// stays set: the driver then refuses further sends with EIO. Whenever both
+// NICs are idle (and in fault(), which the CLI asks after its last flush) the
+// counters must agree too: frames, bytes, drops, desc_errors and the ring tail.
 #ifndef SENDOFF_HOST_DEVICE_COSIM_DEVICE_HPP
 #define SENDOFF_HOST_DEVICE_COSIM_DEVICE_HPP
 

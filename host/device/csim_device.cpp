@@ -44,7 +44,7 @@ using beat_t = ap_axiu<SENDOFF_DATA_WIDTH, 0, 0, 0>;
 
 class CsimDevice final : public Device {
  public:
-  explicit CsimDevice(FrameSink* sink);
+  CsimDevice(FrameSink* sink, ReadFaultRange fault);
   ~CsimDevice() override;
   CsimDevice(const CsimDevice&) = delete;
   CsimDevice& operator=(const CsimDevice&) = delete;
@@ -71,6 +71,7 @@ class CsimDevice final : public Device {
   void apply_posted(const std::vector<Posted>& ops);  // worker thread
 
   FrameSink* const sink_;
+  const ReadFaultRange fault_;
 
   // Device memory and flow table: the NIC's side, touched by the worker only.
   uint8_t* host_mem_ = nullptr;     // the host's side (mmap, zero until written)
@@ -101,7 +102,8 @@ void* map_anonymous(size_t bytes) {
   return p;
 }
 
-CsimDevice::CsimDevice(FrameSink* sink) : sink_(sink), flow_table_(FLOW_TABLE_WORDS) {
+CsimDevice::CsimDevice(FrameSink* sink, ReadFaultRange fault)
+    : sink_(sink), fault_(fault), flow_table_(FLOW_TABLE_WORDS) {
   host_mem_ = static_cast<uint8_t*>(map_anonymous(DEV_MEM_BYTES));
   void* words = ::mmap(nullptr, DEV_MEM_WORDS * sizeof(mem_word_t), PROT_READ | PROT_WRITE,
                        MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -237,8 +239,8 @@ void CsimDevice::worker_main() {
     ap_uint<64> frames = 0, bytes = 0;
     ap_uint<32> drops = 0, desc_errors = 0;
     apply_posted(posted);
-    sendoff_tx(dev_mem_, base, size, tail + 1, &new_tail, flow_table_.data(), ctrl, &frames,
-               &bytes, &drops, &desc_errors, out);
+    sendoff_tx_model(dev_mem_, base, size, tail + 1, &new_tail, flow_table_.data(), ctrl,
+                     &frames, &bytes, &drops, &desc_errors, out, fault_);
 
     // The MAC side: beats to frames, delivered in order.
     std::vector<uint8_t> frame;
@@ -275,8 +277,8 @@ void CsimDevice::worker_main() {
 
 }  // namespace
 
-std::unique_ptr<Device> make_csim_device(FrameSink* sink) {
-  return std::unique_ptr<Device>(new CsimDevice(sink));
+std::unique_ptr<Device> make_csim_device(FrameSink* sink, ReadFaultRange fault) {
+  return std::unique_ptr<Device>(new CsimDevice(sink, fault));
 }
 
 }  // namespace sendoff

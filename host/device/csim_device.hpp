@@ -7,11 +7,14 @@
 #include <memory>
 
 #include "sendoff/device.hpp"
+#include "sendoff/read_fault.hpp"
 
 namespace sendoff {
 
-// sink may be null: frames are then counted and dropped.
-std::unique_ptr<Device> make_csim_device(FrameSink* sink);
+// sink may be null: frames are then counted and dropped. Descriptors whose
+// ring entry or payload overlaps `fault` are rejected as descriptor errors,
+// as the RTL rejects reads that answer SLVERR there (read_fault.hpp).
+std::unique_ptr<Device> make_csim_device(FrameSink* sink, ReadFaultRange fault = {});
 
 }  // namespace sendoff
 

@@ -21,10 +21,28 @@ std::unique_ptr<Device> make_device(const DeviceOptions& opts, std::string* err)
     if (err != nullptr) *err = "--trace-fst writes the RTL's waveform: use --backend verilator";
     return nullptr;
   }
-  if (opts.backend == "csim") return make_csim_device(opts.sink);
+  if ((opts.mem_jitter || opts.tready != 1.0) && opts.backend != "verilator") {
+    if (err != nullptr)
+      *err = "--mem-jitter and --tready shape the RTL's buses: use --backend verilator";
+    return nullptr;
+  }
+  if (!(opts.tready > 0.0 && opts.tready <= 1.0)) {
+    if (err != nullptr) *err = "--tready: the MAC's chance to take a beat must be in (0, 1]";
+    return nullptr;
+  }
+  if (opts.backend == "csim") return make_csim_device(opts.sink, opts.read_fault);
 #ifdef SENDOFF_HAVE_VERILATOR
   if (opts.backend == "verilator") {
     sim::TxTopSimConfig cfg;
+    if (opts.mem_jitter) {
+      // Each port its own stream of choices, both from mem_seed.
+      cfg.desc_port = sim::realistic_memory(opts.mem_seed * 2 + 1, true);
+      cfg.data_port = sim::realistic_memory(opts.mem_seed * 2 + 2, true);
+    }
+    cfg.desc_port.fault = opts.read_fault;
+    cfg.data_port.fault = opts.read_fault;
+    cfg.sink_ready_prob = opts.tready;
+    cfg.seed = opts.mem_seed;
     cfg.fst_path = opts.trace_fst;
     if (!cfg.fst_path.empty()) {
       const std::string why = sim::fst_trace_problem(cfg.fst_path);
@@ -35,7 +53,10 @@ std::unique_ptr<Device> make_device(const DeviceOptions& opts, std::string* err)
     }
     if (opts.cosim)
       return make_cosim_device([cfg](FrameSink* s) { return make_verilator_device(s, cfg); },
-                               [](FrameSink* s) { return make_csim_device(s); }, opts.sink, err);
+                               [fault = opts.read_fault](FrameSink* s) {
+                                 return make_csim_device(s, fault);
+                               },
+                               opts.sink, err);
     return make_verilator_device(opts.sink, cfg);
   }
 #endif

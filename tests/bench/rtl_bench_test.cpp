@@ -60,10 +60,16 @@ TEST_F(BenchRtl, CsvIsWellFormedAndPlausible) {
                            "gbps_250mhz", "mpps_250mhz", "line_rate_fraction_250mhz"}) {
     ASSERT_EQ(col.count(name), 1u) << "no column " << name << " in: " << line;
   }
+  // The last column names the memory: each size with the fixed-latency one, then the
+  // realistic one.
+  ASSERT_EQ(header.back(), "memory") << line;
   std::vector<std::vector<double>> rows;
+  std::vector<std::string> memory;
   while (std::getline(in, line)) {
-    const auto cells = split(line);
+    auto cells = split(line);
     ASSERT_EQ(cells.size(), header.size()) << line;
+    memory.push_back(cells.back());
+    cells.pop_back();
     std::vector<double> v;
     for (const auto& c : cells) {
       char* end = nullptr;
@@ -73,12 +79,13 @@ TEST_F(BenchRtl, CsvIsWellFormedAndPlausible) {
     }
     rows.push_back(v);
   }
-  ASSERT_EQ(rows.size(), sizes.size());
+  ASSERT_EQ(rows.size(), 2 * sizes.size());
   for (size_t i = 0; i < rows.size(); ++i) {
     const auto& v = rows[i];
     const double size = v[col["size_bytes"]];
-    SCOPED_TRACE("size " + std::to_string(size));
-    EXPECT_EQ(size, sizes[i]);
+    SCOPED_TRACE("size " + std::to_string(size) + ", memory " + memory[i]);
+    EXPECT_EQ(size, sizes[i / 2]);
+    EXPECT_EQ(memory[i], i % 2 ? "realistic" : "ideal");
     EXPECT_EQ(v[col["frames"]], 48);
     // The NIC appends the FCS by default, so the whole frame crosses the 64-byte bus.
     const double cycles = v[col["cycles"]];

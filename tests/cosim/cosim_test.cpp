@@ -5,7 +5,10 @@
 // addresses. Every frame must be bit-exact equal, in the same order, and match
 // what the descriptors ask for (IP ID, fragment offset, MF, count), so none is
 // lost, duplicated or reordered; the counters must agree; tshark checks the
-// frames' IP/UDP headers and checksums.
+// frames' IP/UDP headers and checksums. The RTL's memory is the realistic one
+// with random ARREADY (--mem-jitter), and one range of device memory, across
+// the ring's last entries and the payloads' first bytes, answers SLVERR: both
+// sides must reject the same descriptors (read_fault.hpp).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -33,6 +36,7 @@ using sendoff::DmaBuffer;
 using Frame = std::vector<uint8_t>;
 
 constexpr uint32_t kRingEntries = 4096;
+constexpr uint64_t kFirstAddr = 4096;  // the first address both back ends hand out
 constexpr size_t kPayloadArea = 24u << 20;
 constexpr unsigned kFlows = 8;
 constexpr uint8_t kRawProto = 253;  // RFC 3692 experimentation: tshark shows it as data
@@ -114,17 +118,27 @@ void run_cosim(const CosimRun& r) {
   sendoff::sim::TxTopSimConfig cfg;
   cfg.sink_ready_prob = r.ready_prob;
   cfg.seed = r.seed;
-  cfg.desc_port.seed = r.seed * 3 + 1;
-  cfg.data_port.seed = r.seed * 5 + 2;
-  cfg.data_port.latency = 8 + static_cast<unsigned>(rng() % 64);
+  cfg.desc_port = sendoff::sim::realistic_memory(r.seed * 3 + 1, true);
+  cfg.data_port = sendoff::sim::realistic_memory(r.seed * 5 + 2, true);
+  // Both back ends hand out the same addresses: the ring first, then the payload area. The
+  // poisoned range takes the ring's last 1..8 entry pairs and the payload area's first
+  // 2..16 KiB (READ_FAULT_ALIGN multiples), which every batch uses.
+  const uint64_t ring_end = kFirstAddr + uint64_t{kRingEntries} * abi::TXD_BYTES;
+  sendoff::ReadFaultRange fault;
+  fault.lo = ring_end - sendoff::READ_FAULT_ALIGN * (1 + rng() % 4);
+  fault.hi = ring_end + sendoff::READ_FAULT_ALIGN * (16 + rng() % 113);
+  cfg.desc_port.fault = fault;
+  cfg.data_port.fault = fault;
   dut.dev = sendoff::make_verilator_device(&dut.sink, cfg);
-  ref.dev = sendoff::make_csim_device(&ref.sink);
+  ref.dev = sendoff::make_csim_device(&ref.sink, fault);
   for (Side* s : {&dut, &ref}) {
     s->ring = s->dev->dma_alloc(size_t{kRingEntries} * abi::TXD_BYTES);
     s->pay = s->dev->dma_alloc(kPayloadArea);
     ASSERT_EQ(s->ring.size, size_t{kRingEntries} * abi::TXD_BYTES);
     ASSERT_EQ(s->pay.size, kPayloadArea);
   }
+  ASSERT_EQ(dut.ring.dev_addr, kFirstAddr);
+  ASSERT_EQ(dut.pay.dev_addr, ring_end);
   // One memory image: the same bytes at the same device addresses.
   ASSERT_EQ(dut.ring.dev_addr, ref.ring.dev_addr);
   ASSERT_EQ(dut.pay.dev_addr, ref.pay.dev_addr);
@@ -188,6 +202,7 @@ void run_cosim(const CosimRun& r) {
   std::vector<uint16_t> ip_id(kFlows);
   for (auto& id : ip_id) id = static_cast<uint16_t>(rng());
   uint64_t done = 0, frames_total = 0, bytes_total = 0, drops = 0, desc_errors = 0;
+  uint64_t read_errors = 0;
   std::vector<uint8_t> payload;
   while (done < r.descriptors) {
     // A batch: up to 2048 descriptors whose payloads fit the payload area.
@@ -228,10 +243,17 @@ void run_cosim(const CosimRun& r) {
       dut.dev->dma_sync_to_device(dut.ring, size_t{idx} * abi::TXD_BYTES, abi::TXD_BYTES);
       ref.dev->dma_sync_to_device(ref.ring, size_t{idx} * abi::TXD_BYTES, abi::TXD_BYTES);
 
-      // The frames this descriptor asks for, from the ABI's rules alone.
+      // The frames this descriptor asks for, from the ABI's rules and read_fault.hpp alone.
       const uint32_t l4 = len + (udp ? 8 : 0);
-      if (d.flow >= kFlows) {
+      const uint64_t entry = dut.ring.dev_addr + uint64_t{idx} * abi::TXD_BYTES;
+      if (fault.overlaps(entry, abi::TXD_BYTES)) {
+        ++desc_errors;
+        ++read_errors;
+      } else if (d.flow >= kFlows) {
         ++drops;
+      } else if (!(df && 20 + l4 > f.mtu) && fault.overlaps(d.addr, len)) {
+        ++desc_errors;
+        ++read_errors;
       } else if (20 + l4 <= f.mtu) {
         expect.push_back({d.ip_id, static_cast<uint16_t>(df ? 0x4000 : 0)});
       } else if (df) {
@@ -284,10 +306,13 @@ void run_cosim(const CosimRun& r) {
     EXPECT_EQ(read_reg(*s->dev, abi::REG_STAT_DROPS), drops);
     EXPECT_EQ(read_reg(*s->dev, abi::REG_STAT_DESC_ERRORS), desc_errors);
   }
-  printf("seed %llu: %llu descriptors, %llu frames, %llu bytes, tready %.2f, fcs %d\n",
+  // The poisoned range must have been met, or the run proves nothing about read errors.
+  EXPECT_GT(read_errors, 0u);
+  printf("seed %llu: %llu descriptors, %llu frames, %llu bytes, %llu read errors, tready %.2f, "
+         "fcs %d\n",
          static_cast<unsigned long long>(r.seed), static_cast<unsigned long long>(r.descriptors),
          static_cast<unsigned long long>(frames_total), static_cast<unsigned long long>(bytes_total),
-         r.ready_prob, r.fcs ? 1 : 0);
+         static_cast<unsigned long long>(read_errors), r.ready_prob, r.fcs ? 1 : 0);
 
   if (check_tshark) {
     pcap.reset();

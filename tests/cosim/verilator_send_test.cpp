@@ -165,4 +165,36 @@ TEST(VerilatorSend, CosimStopsAtTheFirstDifferentFrame) {
             0u);
 }
 
+// Counters are compared too: the model alone told that the ring's memory fails rejects the
+// descriptor (STAT_DESC_ERRORS), the RTL drops it (its flow is not valid, STAT_DROPS); no
+// frame on either side, so only the counters can tell, and fault() names the first.
+TEST(VerilatorSend, CosimComparesTheCounters) {
+  namespace abi = sendoff::abi;
+  std::string err;
+  sendoff::ReadFaultRange fault;
+  fault.lo = 0;
+  fault.hi = 1ull << 20;
+  auto dev = sendoff::make_cosim_device(
+      [](sendoff::FrameSink* s) { return sendoff::make_verilator_device(s); },
+      [fault](sendoff::FrameSink* s) { return sendoff::make_csim_device(s, fault); }, nullptr,
+      &err);
+  ASSERT_NE(dev, nullptr) << err;
+  sendoff::DmaBuffer ring = dev->dma_alloc(16 * abi::TXD_BYTES);
+  ASSERT_LT(ring.dev_addr, fault.hi);
+  dev->reg_write(abi::REG_RING_BASE_LO, static_cast<uint32_t>(ring.dev_addr));
+  dev->reg_write(abi::REG_RING_BASE_HI, 0);
+  dev->reg_write(abi::REG_RING_SIZE, 16);
+  dev->reg_write(abi::REG_RING_HEAD, 0);
+  dev->reg_write(abi::REG_CTRL, abi::CTRL_ENABLE);
+  abi::TxDesc d{};
+  d.flow = abi::FLOW_TABLE_SIZE;  // outside the table: a drop
+  d.flags = abi::TXD_L4_UDP;
+  std::memcpy(ring.host, &d, sizeof d);
+  dev->dma_sync_to_device(ring, 0, abi::TXD_BYTES);
+  dev->reg_write(abi::REG_RING_HEAD, 1);
+  for (int i = 0; i < 100 && dev->reg_read(abi::REG_RING_TAIL) != 1; ++i) dev->wait_progress(10000);
+  const std::string f = dev->fault();
+  EXPECT_NE(f.find("counter drops differs: verilator 1, csim 0"), std::string::npos) << f;
+}
+
 }  // namespace

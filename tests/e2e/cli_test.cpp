@@ -147,6 +147,34 @@ TEST_F(Cli, TraceFstWritesTheRtlWaveform) {
 }
 #endif
 
+#if SENDOFF_E2E_HAVE_RTL
+// Co-simulation with MAC backpressure and the realistic memory with random ARREADY: frames
+// and counters agree, fragmenting sends included; the summary counts every frame.
+TEST_F(Cli, CosimWithBackpressureAndMemoryJitter) {
+  auto r = sendoff_cli({"send", "--backend", "verilator", "--cosim", "--tready", "0.4",
+                        "--mem-jitter", "--mem-seed", "7", "--count", "20", "--size", "3000"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(summary(r.out, "frames"), "60");
+}
+#endif
+
+TEST_F(Cli, TreadyIsAProbability) {
+  for (const char* bad : {"0", "1.5", "-0.2", "x", "0.5x"}) {
+    SCOPED_TRACE(bad);
+    auto r = sendoff_cli({"send", "--backend", "verilator", "--cosim", "--tready", bad});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(lines(r.err).size(), 1u) << r.err;
+    EXPECT_NE(r.err.find("--tready"), std::string::npos) << r.err;
+  }
+}
+
+TEST_F(Cli, MemJitterNeedsTheVerilatorBackend) {
+  auto r = sendoff_cli({"send", "--backend", "csim", "--mem-jitter"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(lines(r.err).size(), 1u) << r.err;
+  EXPECT_NE(r.err.find("--backend verilator"), std::string::npos) << r.err;
+}
+
 TEST_F(Cli, TraceFstNeedsTheVerilatorBackend) {
   auto r = sendoff_cli({"send", "--backend", "csim", "--trace-fst", dir_.file("x.fst")});
   EXPECT_EQ(r.exit_code, 1);

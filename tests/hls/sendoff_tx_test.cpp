@@ -61,6 +61,7 @@ struct Nic {
   uint32_t ctrl = abi::CTRL_ENABLE;
   uint64_t frames = 0, bytes = 0;
   uint32_t drops = 0, desc_errors = 0;
+  sendoff::ReadFaultRange fault;  // reads that fail (none unless a test sets it)
 
   Nic() { set_flow(0, default_flow()); }
 
@@ -88,8 +89,13 @@ struct Nic {
     ap_uint<32> t = tail;
     ap_uint<64> f = 0, b = 0;
     ap_uint<32> dr = 0, de = 0;
-    sendoff_tx(mem.data(), ring_base, ring_size, head, &t, flows.data(), ctrl, &f, &b, &dr, &de,
-               out);
+    if (fault.empty()) {
+      sendoff_tx(mem.data(), ring_base, ring_size, head, &t, flows.data(), ctrl, &f, &b, &dr,
+                 &de, out);
+    } else {
+      sendoff::sendoff_tx_model(mem.data(), ring_base, ring_size, head, &t, flows.data(), ctrl,
+                                &f, &b, &dr, &de, out, fault);
+    }
     tail = t.to_uint();
     frames = f.to_uint64();
     bytes = b.to_uint64();
@@ -283,6 +289,57 @@ TEST(SendoffTx, RejectsBadDescriptorsWithoutAFrame) {
     EXPECT_EQ(nic.drops, c.is_drop ? 1u : 0u);
     EXPECT_EQ(nic.desc_errors, c.is_drop ? 0u : 1u);
     EXPECT_EQ(nic.frames, 1u);
+  }
+}
+
+// read_fault.hpp's contract: a poisoned ring entry or payload is a
+// descriptor error, counted once, and the ring goes on.
+TEST(SendoffTx, ReadFaultsRejectTheDescriptorsTheyTouch) {
+  constexpr uint64_t A = sendoff::READ_FAULT_ALIGN;
+  struct Case {
+    const char* what;
+    sendoff::ReadFaultRange fault;
+    abi::TxDesc desc;
+    uint32_t drops, desc_errors;  // for the first descriptor
+  };
+  abi::TxDesc bad_flow = udp_desc(100, 1);
+  bad_flow.flow = abi::FLOW_TABLE_SIZE;
+  abi::TxDesc bad_flags = udp_desc(100, 1);
+  bad_flags.flags |= 1u << 5;
+  abi::TxDesc empty = udp_desc(0, 1);
+  abi::TxDesc last_word = udp_desc(1000, 1);  // bytes 0x10000..0x103e7
+  // The ring starts at 0x1060: entry 0 is the last 32 bytes of [0x1000, 0x1080),
+  // entry 1 the first of the next 128-byte block.
+  const Case cases[] = {
+      {"ring entry poisoned", {0x1000, 0x1000 + A}, udp_desc(100, 1), 0, 1},
+      {"range just before the ring", {0x1000 - A, 0x1000}, udp_desc(100, 1), 0, 0},
+      {"payload poisoned", {kPayloadAddr, kPayloadAddr + A}, udp_desc(100, 1), 0, 1},
+      {"payload's last byte poisoned", {kPayloadAddr + 7 * A, kPayloadAddr + 8 * A}, last_word, 0, 1},
+      {"range just past the payload", {kPayloadAddr + 8 * A, kPayloadAddr + 9 * A}, last_word, 0, 0},
+      {"payload poisoned, flow invalid: a drop only", {kPayloadAddr, kPayloadAddr + A}, bad_flow, 1, 0},
+      {"payload poisoned, flags bad: one error", {kPayloadAddr, kPayloadAddr + A}, bad_flags, 0, 1},
+      {"len 0 reads nothing", {kPayloadAddr, kPayloadAddr + A}, empty, 0, 0},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.what);
+    Nic nic;
+    nic.ring_base = 0x1060;
+    nic.fault = c.fault;
+    nic.post(0, c.desc);
+    abi::TxDesc good = udp_desc(100, 2);
+    good.addr = 0x20000;  // outside every range above
+    nic.post(1, good);
+    const std::vector<Bytes> frames = nic.run(2);
+    const bool first_sent = c.drops + c.desc_errors == 0;
+    ASSERT_EQ(frames.size(), first_sent ? 2u : 1u);
+    EXPECT_EQ(be16(frames.back(), 14 + 4), 2);
+    if (first_sent) {
+      EXPECT_EQ(be16(frames[0], 14 + 4), 1);
+    }
+    EXPECT_EQ(nic.tail, 2u);
+    EXPECT_EQ(nic.drops, c.drops);
+    EXPECT_EQ(nic.desc_errors, c.desc_errors);
+    EXPECT_EQ(nic.frames, frames.size());
   }
 }
 

@@ -2,7 +2,8 @@
 // Bus-side helpers shared by the per-module RTL tests: byte access to Verilated vectors of
 // any width, a seeded random source, clocking and reset, a checker for the AXI rule that an
 // offered transfer stays offered and unchanged until taken, and an AXI4 read slave (random
-// ARREADY, per-burst latency and R gaps) that checks the master's side of the protocol.
+// ARREADY, per-burst latency and R gaps, SLVERR on poisoned beats) that checks the master's
+// side of the protocol.
 #ifndef SENDOFF_TESTS_RTL_BUS_MODELS_HPP
 #define SENDOFF_TESTS_RTL_BUS_MODELS_HPP
 
@@ -142,7 +143,11 @@ struct AxiSlaveConfig {
   unsigned latency_max = 1;
   double r_valid = 1.0;      // chance that a due R beat is offered in a cycle (R gaps)
   unsigned max_bursts = 16;  // bursts accepted and not finished; ARREADY low beyond
+  // Beats [addr, addr + bus bytes) for which this is true answer SLVERR; none when empty.
+  std::function<bool(uint64_t addr, unsigned n)> fault;
 };
+
+constexpr unsigned kRespSlverr = 2;
 
 struct AxiBurst {
   uint64_t addr;
@@ -181,6 +186,7 @@ class AxiReadSlave {
       const uint64_t a = b.addr + uint64_t(b.next) * bytes_;
       for (unsigned i = 0; i < bytes_; ++i) d[i] = mem_(a + i);
       m.m_axi_rlast = b.next + 1 == b.beats;
+      if (cfg_.fault && cfg_.fault(a, bytes_)) m.m_axi_rresp = kRespSlverr;
     } else {
       std::memset(d, 0xA5, bytes_);  // no beat: junk
     }

@@ -2,7 +2,8 @@
 // desc_check against the rules of nic_abi.hpp and hls/sendoff_tx/sendoff_tx.hpp, written
 // here from the ABI: descriptor errors (flags, L4 kind, reserved field, alignment, length
 // limits, device-memory window), then flow drops (index, FLOW_F_VALID, MTU range), then DF
-// over the MTU. Each descriptor gives one completion record in order (sent or not) and at
+// over the MTU; a descriptor read with an error (s_desc_err) is a descriptor error whatever
+// its contents. Each descriptor gives one completion record in order (sent or not) and at
 // most one counter event with it; each sent one gives one job carrying its flow's fields.
 // Random input gaps and independent backpressure on the job and completion outputs, whose
 // valid must hold until taken. Built without and with a device-memory window.
@@ -47,8 +48,10 @@ struct Expect {
   uint64_t addr;
 };
 
-Expect reference(const abi::TxDesc& d, const std::vector<abi::FlowEntry>& table, uint64_t dev_mem) {
+Expect reference(const abi::TxDesc& d, bool read_err, const std::vector<abi::FlowEntry>& table,
+                 uint64_t dev_mem) {
   Expect e{Verdict::kError, Job{}, d.addr};
+  if (read_err) return e;
   const unsigned l4 = d.flags & abi::TXD_F_L4_MASK;
   const bool udp = l4 == abi::TXD_L4_UDP;
   const bool outside = dev_mem != 0 && (d.addr > dev_mem || d.len > dev_mem - d.addr);
@@ -153,6 +156,7 @@ abi::TxDesc random_desc(Rng& rng, const std::vector<abi::FlowEntry>& table, uint
 struct Load {
   double in, job_ready, cpl_ready;
   unsigned count;
+  double read_err = 0.0;  // share of descriptors whose ring entry was read with an error
 };
 
 template <class C>
@@ -164,12 +168,14 @@ void run_load(const Load& load, uint64_t seed, unsigned max_cycles) {
   typename C::Model m(&ctx);
   const auto table = random_table(rng);
   std::vector<abi::TxDesc> descs;
+  std::vector<bool> read_err;
   std::vector<Expect> expect;
   std::deque<size_t> sends;  // indices of descriptors that must give a job, in order
   unsigned counts[3] = {};
   for (unsigned i = 0; i < load.count; ++i) {
     descs.push_back(random_desc(rng, table, C::kDevMem));
-    expect.push_back(reference(descs.back(), table, C::kDevMem));
+    read_err.push_back(rng.chance(load.read_err));
+    expect.push_back(reference(descs.back(), read_err.back(), table, C::kDevMem));
     if (expect.back().verdict == Verdict::kSend) sends.push_back(i);
     ++counts[int(expect.back().verdict)];
   }
@@ -179,6 +185,7 @@ void run_load(const Load& load, uint64_t seed, unsigned max_cycles) {
   ASSERT_GT(counts[int(Verdict::kError)], load.count / 20);
 
   m.s_desc_valid = 0;
+  m.s_desc_err = 0;
   m.m_job_ready = 0;
   m.m_cpl_ready = 0;
   rtltest::reset(m);
@@ -192,6 +199,7 @@ void run_load(const Load& load, uint64_t seed, unsigned max_cycles) {
   for (; cyc < max_cycles && (cpls < load.count || !sends.empty()); ++cyc) {
     if (!offering && offered < load.count && rng.chance(load.in)) offering = true;
     m.s_desc_valid = offering;
+    m.s_desc_err = offering && read_err[offered];
     if (offering) std::memcpy(rtltest::bytes_of(m.s_desc_data), &descs[offered], abi::TXD_BYTES);
     std::memcpy(rtltest::bytes_of(m.flow_rdata), flow_q, sizeof flow_q);
     m.m_job_ready = rng.chance(load.job_ready);
@@ -260,11 +268,18 @@ void one_per_cycle() {
   run_load<C>({1.0, 1.0, 1.0, 10000}, 3, 10000 + 8);
 }
 
+// Descriptors read with an error, whatever they hold, are descriptor errors in their place.
+template <class C>
+void read_errors_are_descriptor_errors() {
+  run_load<C>({0.8, 0.7, 0.7, 20000, 0.2}, 4, 1000000);
+}
+
 // Every test once per parameter set, a suite per set.
 #define DESC_CHECK_TESTS(Suite, C)                                              \
   TEST(Suite, RandomGapsAndBackpressure) { random_gaps_and_backpressure<C>(); } \
   TEST(Suite, HeavyBackpressure) { heavy_backpressure<C>(); }                   \
-  TEST(Suite, OnePerCycle) { one_per_cycle<C>(); }
+  TEST(Suite, OnePerCycle) { one_per_cycle<C>(); }                             \
+  TEST(Suite, ReadErrorsAreDescriptorErrors) { read_errors_are_descriptor_errors<C>(); }
 
 DESC_CHECK_TESTS(DescCheckAnyAddress, AnyAddress)
 DESC_CHECK_TESTS(DescCheckWindow, Window)

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // desc_complete against the completion rule of nic_abi.hpp: RING_TAIL passes a descriptor
-// only once its last frame has left (at once when it sent nothing), in ring order, never
-// ahead and without stalling; `pending` while a record is held; all records accepted and
+// only once its last frame has left (at once when it sent nothing, or once udp_tx reports its
+// datagram dropped, even while older descriptors' frames are still on their way), in ring
+// order, never ahead and without stalling; `pending` while a record is held; all records accepted and
 // retired, none twice. Random gaps on the records and on the frame events, and a full
 // buffer (s_cpl_ready low) at the smallest depth.
 #include <gtest/gtest.h>
@@ -28,8 +29,9 @@ using D512 = Cfg<Vdesc_complete_d512, 512>;
 struct Load {
   double sent;     // share of records that sent frames
   double rec;      // chance a record is offered in a cycle
-  double frame;    // chance a due last frame leaves in a cycle
+  double frame;    // chance a due last frame leaves, or a datagram is reported, in a cycle
   unsigned count;  // records
+  double dropped = 0.0;  // share of sent records whose datagram udp_tx drops
 };
 
 template <class C>
@@ -39,18 +41,24 @@ void run_load(const Load& load, uint64_t seed) {
   Rng rng(seed);
   rtltest::Errors err;
   typename C::Model m(&ctx);
-  std::vector<bool> sent(load.count);
-  for (unsigned i = 0; i < load.count; ++i) sent[i] = rng.chance(load.sent);
+  std::vector<bool> sent(load.count), dropped(load.count), retired(load.count);
+  for (unsigned i = 0; i < load.count; ++i) {
+    sent[i] = rng.chance(load.sent);
+    dropped[i] = sent[i] && rng.chance(load.dropped);
+  }
 
   m.s_cpl_valid = 0;
   m.frame_done = 0;
+  m.dgram_done = 0;
+  m.dgram_dropped = 0;
   rtltest::reset(m);
 
-  unsigned accepted = 0;       // records taken by the module, in ring order
-  unsigned sent_accepted = 0;  // of them, records that sent frames
-  unsigned framed = 0;         // last frames that left, one per sent record in order
-  unsigned allowed = 0;        // records the tail may pass: every one before is retired
-  unsigned frames_used = 0;    // last frames of the records before `allowed`
+  unsigned accepted = 0;         // records taken by the module, in ring order
+  std::vector<unsigned> sent_q;  // of them, the records that sent frames, in order
+  unsigned reported = 0;         // of those, datagrams reported by udp_tx
+  std::vector<unsigned> pass_q;  // reported and not dropped: frames due, in order
+  unsigned framed = 0;           // last frames that left, one per pass_q entry in order
+  unsigned allowed = 0;          // records the tail may pass: every one before is retired
   bool offering = false;
   uint32_t last_tail = 0;
   unsigned stuck = 0;
@@ -59,14 +67,15 @@ void run_load(const Load& load, uint64_t seed) {
     if (!offering && accepted < load.count && rng.chance(load.rec)) offering = true;
     m.s_cpl_valid = offering;
     m.s_cpl_sent = offering && sent[accepted];
-    // A last frame can only leave for a sent record that was accepted, in their order.
-    m.frame_done = framed < sent_accepted && rng.chance(load.frame);
+    // udp_tx reports the datagrams of accepted sent records in order; a last frame leaves
+    // only for one it passed on, in their order.
+    const bool report = reported < sent_q.size() && rng.chance(load.frame);
+    m.dgram_done = report;
+    m.dgram_dropped = report && dropped[sent_q[reported]];
+    m.frame_done = framed < pass_q.size() && rng.chance(load.frame);
     rtltest::clock_low(m);
 
-    while (allowed < accepted && (!sent[allowed] || frames_used < framed)) {
-      if (sent[allowed]) ++frames_used;
-      ++allowed;
-    }
+    while (allowed < accepted && (!sent[allowed] || retired[allowed])) ++allowed;
     const uint32_t tail = m.ring_tail;
     if (tail < last_tail) err.add(cyc, "RING_TAIL went back");
     if (tail > allowed) {
@@ -83,11 +92,16 @@ void run_load(const Load& load, uint64_t seed) {
     last_tail = tail;
 
     if (m.s_cpl_valid && m.s_cpl_ready) {
-      sent_accepted += sent[accepted];
+      if (sent[accepted]) sent_q.push_back(accepted);
       ++accepted;
       offering = false;
     }
-    framed += m.frame_done;
+    if (m.frame_done) retired[pass_q[framed++]] = true;
+    if (report) {
+      const unsigned r = sent_q[reported++];
+      if (dropped[r]) retired[r] = true;
+      else pass_q.push_back(r);
+    }
     rtltest::clock_high(m);
     if (tail == load.count) break;
   }
@@ -115,11 +129,21 @@ void nothing_sent_and_full_rate() {
   run_load<C>({0.3, 0.9, 0.9, 10000}, 5);
 }
 
+// udp_tx drops datagrams (payload read errors) while older frames are still due: each drop
+// retires its own descriptor, never an older one.
+template <class C>
+void dropped_datagrams_retire_in_order() {
+  run_load<C>({0.8, 0.9, 0.4, 10000, 0.3}, 6);
+  run_load<C>({1.0, 1.0, 0.1, 5000, 0.5}, 7);
+  run_load<C>({1.0, 1.0, 1.0, 5000, 1.0}, 8);
+}
+
 // Every test once per parameter set, a suite per set.
 #define DESC_COMPLETE_TESTS(Suite, C)                                        \
   TEST(Suite, MixedRecordsRandomGaps) { mixed_records_random_gaps<C>(); }    \
   TEST(Suite, SlowFramesFillTheBuffer) { slow_frames_fill_the_buffer<C>(); } \
-  TEST(Suite, NothingSentAndFullRate) { nothing_sent_and_full_rate<C>(); }
+  TEST(Suite, NothingSentAndFullRate) { nothing_sent_and_full_rate<C>(); } \
+  TEST(Suite, DroppedDatagramsRetireInOrder) { dropped_datagrams_retire_in_order<C>(); }
 
 DESC_COMPLETE_TESTS(DescCompleteD4, D4)
 DESC_COMPLETE_TESTS(DescCompleteD512, D512)

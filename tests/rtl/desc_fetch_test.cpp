@@ -4,8 +4,9 @@
 // descriptor came out. Every descriptor must come out exactly once, in ring order, while the
 // index wraps the ring many times; reads stay inside the ring, INCR, within the burst limit
 // and 4 KiB; nothing is read while disabled or when the ring registers are unusable (size,
-// alignment, device-memory window as nic_abi.hpp says). AXI4 read slave with random ARREADY,
-// R latency and gaps; random doorbells and backpressure on the descriptor output. Built at
+// alignment, device-memory window as nic_abi.hpp says); a descriptor leaves marked (m_desc_err)
+// exactly when the beat it came in was answered with an error, and the ring goes on. AXI4
+// read slave with random ARREADY, R latency and gaps; random doorbells and backpressure on the descriptor output. Built at
 // the widths the module accepts (256, 512, 1024) and with a buffer small enough to fill.
 #include <gtest/gtest.h>
 
@@ -118,7 +119,8 @@ void run_ring(uint64_t base, uint32_t size, const Load& load, uint64_t seed) {
     rtltest::clock_low(m);
     slave.sample(m, err);
 
-    hold.cycle(cyc, m.m_desc_valid, m.m_desc_ready, {rtltest::span_of(m.m_desc_data)}, err);
+    hold.cycle(cyc, m.m_desc_valid, m.m_desc_ready,
+               {rtltest::span_of(m.m_desc_data), rtltest::span_of(m.m_desc_err)}, err);
     if (!m.ring_usable) err.add(cyc, "ring_usable low for a usable ring");
     if (m.fetch_idx - emitted > head - emitted) err.add(cyc, "fetch index outside tail..head");
     // A read decided while enabled may start late (it waits for buffer room), as the HLS
@@ -137,6 +139,12 @@ void run_ring(uint64_t base, uint32_t size, const Load& load, uint64_t seed) {
       } else if (std::memcmp(rtltest::bytes_of(m.m_desc_data), &descs[emitted], abi::TXD_BYTES) !=
                  0) {
         err.add(cyc, "descriptor " + std::to_string(emitted) + " is not the one in its slot");
+      }
+      const uint64_t slot = base + uint64_t(emitted % size) * abi::TXD_BYTES;
+      const bool faulted = load.axi.fault && load.axi.fault(slot / B * B, B);
+      if (emitted != head && bool(m.m_desc_err) != faulted) {
+        err.add(cyc, "descriptor " + std::to_string(emitted) +
+                         (faulted ? " read with an error is not marked" : " marked, read fine"));
       }
       ++emitted;
     }
@@ -205,6 +213,21 @@ void slow_consumer() {
   run_ring<C>(ring_base_for<C>(rng, 512), 512, {1.0, 0.05, axi, 5000}, 3);
 }
 
+// Some 128-byte blocks of the ring answer SLVERR: the descriptors read from them leave
+// marked, the others not, and fetching goes on past them.
+template <class C>
+void error_beats_mark_their_descriptors() {
+  Rng rng(5);
+  rtltest::AxiSlaveConfig axi;
+  axi.ar_ready = 0.7;
+  axi.latency_max = 20;
+  axi.r_valid = 0.8;
+  axi.fault = [](uint64_t a, unsigned) { return (a >> 7) % 3 == 0; };
+  for (uint32_t size : {4u, 64u, 1024u}) {
+    run_ring<C>(ring_base_for<C>(rng, size), size, {0.3, 0.7, axi, 4000}, 10 + size);
+  }
+}
+
 // Unusable rings (size, alignment, device-memory window) are never read.
 template <class C>
 void unusable_rings_are_not_read() {
@@ -259,7 +282,8 @@ void unusable_rings_are_not_read() {
   TEST(Suite, SmallRingsWrapManyTimes) { small_rings_wrap_many_times<C>(); } \
   TEST(Suite, LargeRingsAcrossPages) { large_rings_across_pages<C>(); }      \
   TEST(Suite, SlowConsumer) { slow_consumer<C>(); }                          \
-  TEST(Suite, UnusableRingsAreNotRead) { unusable_rings_are_not_read<C>(); }
+  TEST(Suite, UnusableRingsAreNotRead) { unusable_rings_are_not_read<C>(); } \
+  TEST(Suite, ErrorBeatsMarkTheirDescriptors) { error_beats_mark_their_descriptors<C>(); }
 
 DESC_FETCH_TESTS(DescFetchW256, W256)
 DESC_FETCH_TESTS(DescFetchW512, W512)

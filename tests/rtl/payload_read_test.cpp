@@ -4,7 +4,8 @@
 // none longer than the limit or across 4 KiB, with at most the allowed beats in flight; the
 // stream carries the memory's bytes on the payload's lanes (tkeep), zeros elsewhere, tlast
 // on each payload's last beat; the header channel carries each job unchanged with its first
-// lane. An AXI4 read slave with random ARREADY, latency and R gaps, random job gaps and
+// lane; tuser on a payload's last beat exactly when one of its beats was answered with an
+// error. An AXI4 read slave with random ARREADY, latency and R gaps, random job gaps and
 // backpressure on both outputs. Built at 512 and 1024 bits (the widths the module accepts)
 // and with small limits that the load reaches.
 #include <gtest/gtest.h>
@@ -89,6 +90,15 @@ struct Load {
   bool largest;  // every length within 64 bytes of max_len
 };
 
+// Whether the read of a payload's beats meets a beat the slave answers with an error.
+bool payload_faults(const rtltest::AxiSlaveConfig& axi, const Req& r, unsigned bytes) {
+  if (!axi.fault || r.job.len == 0) return false;
+  for (uint64_t a = r.addr / bytes * bytes; a < r.addr + r.job.len; a += bytes) {
+    if (axi.fault(a, bytes)) return true;
+  }
+  return false;
+}
+
 template <class C>
 void run_load(const Load& load, uint64_t seed) {
   constexpr unsigned B = C::kBytes;
@@ -145,7 +155,7 @@ void run_load(const Load& load, uint64_t seed) {
                    {rtltest::span_of(m.m_hdr_job), rtltest::span_of(m.m_hdr_off)}, err);
     hold_data.cycle(cyc, m.m_data_tvalid, m.m_data_tready,
                     {rtltest::span_of(m.m_data_tdata), rtltest::span_of(m.m_data_tkeep),
-                     rtltest::span_of(m.m_data_tlast)},
+                     rtltest::span_of(m.m_data_tlast), rtltest::span_of(m.m_data_tuser)},
                     err);
     if (slave.outstanding_beats() > C::kMaxOutstanding) {
       err.add(cyc, "more beats in flight than MaxOutstanding");
@@ -190,6 +200,11 @@ void run_load(const Load& load, uint64_t seed) {
         const unsigned beats = unsigned((off + r.job.len + B - 1) / B);
         const uint8_t* d = rtltest::bytes_of(m.m_data_tdata);
         bool ok = bool(m.m_data_tlast) == (beat + 1 == beats);
+        const bool last = beat + 1 == beats;
+        if (bool(m.m_data_tuser) != (last && payload_faults(load.axi, r, B))) {
+          err.add(cyc, "tuser of beat " + std::to_string(beat) + " of job " +
+                           std::to_string(data_jobs.front()) + " is wrong");
+        }
         for (unsigned l = 0; l < B && ok; ++l) {
           const uint64_t pos = uint64_t(beat) * B + l;  // from the payload's aligned start
           const bool in = pos >= off && pos < off + r.job.len;
@@ -249,11 +264,27 @@ void slow_consumer() {
   run_load<C>({1.0, 0.1, 0.15, axi, 600, 3000, false}, 3);
 }
 
+// Some 4 KiB pages answer SLVERR: the payloads that touch them, and only those, leave with
+// tuser on their last beat, whichever of their beats had the error; the reads go on.
+template <class C>
+void error_beats_mark_their_job() {
+  rtltest::AxiSlaveConfig axi;
+  axi.ar_ready = 0.7;
+  axi.latency_max = 30;
+  axi.r_valid = 0.8;
+  axi.fault = [](uint64_t a, unsigned) { return (a >> 12) % 5 == 0; };
+  run_load<C>({0.6, 0.6, 0.7, axi, 1500, 9000, false}, 4);
+  // Single error beats inside long payloads: one 128-byte block in every 64 KiB.
+  axi.fault = [](uint64_t a, unsigned) { return (a & 0xFFFF) < 128; };
+  run_load<C>({1.0, 1.0, 1.0, axi, 60, 65535, true}, 5);
+}
+
 // Every test once per parameter set, a suite per set.
 #define PAYLOAD_READ_TESTS(Suite, C)                                                     \
   TEST(Suite, RandomJobsGapsAndBackpressure) { random_jobs_gaps_and_backpressure<C>(); } \
   TEST(Suite, LargestPayloadsMemoryBound) { largest_payloads_memory_bound<C>(); }        \
-  TEST(Suite, SlowConsumer) { slow_consumer<C>(); }
+  TEST(Suite, SlowConsumer) { slow_consumer<C>(); } \
+  TEST(Suite, ErrorBeatsMarkTheirJob) { error_beats_mark_their_job<C>(); }
 
 PAYLOAD_READ_TESTS(PayloadReadW512, W512)
 PAYLOAD_READ_TESTS(PayloadReadW1024, W1024)

@@ -260,6 +260,7 @@ void run_program(const std::vector<Op>& prog, const Timing& t, unsigned storm, u
   m.stat_frame = 0;
   m.stat_drop = 0;
   m.stat_desc_error = 0;
+  m.stat_read_error = 0;
   m.busy = 0;
   m.ring_tail = 0;
   rtltest::reset(m);
@@ -334,6 +335,7 @@ void run_program(const std::vector<Op>& prog, const Timing& t, unsigned storm, u
     m.stat_frame_len = storming ? 0xFFFF : uint16_t(rng());
     m.stat_drop = rng.chance(0.2);
     m.stat_desc_error = rng.chance(0.2);
+    m.stat_read_error = rng.chance(0.2);  // same cycle as a check's error: both count
     snaps.push_back(now);
     rtltest::clock_low(m);
 
@@ -458,7 +460,7 @@ void run_program(const std::vector<Op>& prog, const Timing& t, unsigned storm, u
       now.bytes += m.stat_frame_len;
     }
     now.drops += m.stat_drop;
-    now.errors += m.stat_desc_error;
+    now.errors += m.stat_desc_error + m.stat_read_error;
     rtltest::clock_high(m);
   }
   m.final();

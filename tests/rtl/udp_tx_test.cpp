@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 // udp_tx on its own: UDP header and checksum against an RFC 768/1071 reference for every
 // datagram, raw datagrams untouched, payload passed through unchanged, under input gaps and
-// output backpressure, including back-to-back 64 KiB datagrams that fill the buffer.
+// output backpressure, including back-to-back 64 KiB datagrams that fill the buffer. A
+// datagram whose last beat carries tuser (payload read error) leaves nothing, neither header
+// nor payload, and is reported dropped in its place among the others.
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -20,6 +22,7 @@ using rtltest::Job;
 struct Dgram {
   Job job;
   std::vector<uint8_t> payload;
+  bool read_err = false;  // its payload was read with an error: dropped whole
 };
 
 std::vector<uint8_t> ref_udp_header(const Job& j, const std::vector<uint8_t>& p) {
@@ -54,14 +57,22 @@ void run_and_check(const std::vector<Dgram>& in, double in_prob, double out_prob
   std::uniform_real_distribution<double> uni(0.0, 1.0);
   std::deque<std::vector<uint32_t>> hdrs;
   std::deque<rtltest::StreamBeat> beats;
+  std::deque<bool> beat_err;  // tuser with each beat
+  std::vector<const Dgram*> kept;
   for (const auto& d : in) {
     rtltest::BitWriter w(9);
     rtltest::put_job(w, d.job);
     hdrs.push_back(w.words());
-    for (const auto& b : rtltest::to_beats(d.payload, 0, 0xEE)) beats.push_back(b);
+    for (const auto& b : rtltest::to_beats(d.payload, 0, 0xEE)) {
+      beats.push_back(b);
+      beat_err.push_back(b.last && d.read_err);
+    }
+    if (!d.read_err) kept.push_back(&d);
   }
+  size_t reports = 0;  // dgram_done pulses, one per datagram in order
   std::vector<Out> outs;
   std::vector<std::vector<uint8_t>> datas(1);
+  m.s_data_tuser = 0;
   m.rst_n = 0;
   for (int i = 0; i < 4; ++i) {
     m.clk = 0;
@@ -71,9 +82,11 @@ void run_and_check(const std::vector<Dgram>& in, double in_prob, double out_prob
   }
   m.rst_n = 1;
   size_t nonempty = 0;
-  for (const auto& d : in) nonempty += !d.payload.empty();
+  for (const Dgram* d : kept) nonempty += !d->payload.empty();
   for (uint64_t cyc = 0; cyc < 4000000; ++cyc) {
-    if (outs.size() == in.size() && datas.size() == nonempty + 1) break;
+    if (outs.size() == kept.size() && datas.size() == nonempty + 1 && reports == in.size()) {
+      break;
+    }
     m.s_hdr_valid = !hdrs.empty() && uni(rng) < in_prob;
     if (!hdrs.empty()) std::memcpy(m.s_hdr_job.data(), hdrs.front().data(), 9 * 4);
     m.s_hdr_off = 0;
@@ -82,13 +95,24 @@ void run_and_check(const std::vector<Dgram>& in, double in_prob, double out_prob
       std::memcpy(m.s_data_tdata.data(), beats.front().data, 64);
       m.s_data_tkeep = beats.front().keep;
       m.s_data_tlast = beats.front().last;
+      m.s_data_tuser = beat_err.front();
     }
     m.m_hdr_ready = uni(rng) < out_prob;
     m.m_data_tready = uni(rng) < out_prob;
     m.clk = 0;
     m.eval();
     if (m.s_hdr_valid && m.s_hdr_ready) hdrs.pop_front();
-    if (m.s_data_tvalid && m.s_data_tready) beats.pop_front();
+    if (m.s_data_tvalid && m.s_data_tready) {
+      beats.pop_front();
+      beat_err.pop_front();
+    }
+    if (m.dgram_done) {
+      ASSERT_LT(reports, in.size()) << "a datagram reported twice";
+      EXPECT_EQ(bool(m.dgram_dropped), in[reports].read_err) << "datagram " << reports;
+      ++reports;
+    } else {
+      EXPECT_FALSE(m.dgram_dropped) << "dropped without being reported";
+    }
     if (m.m_hdr_valid && m.m_hdr_ready) {
       rtltest::BitReader r(m.m_hdr.data());
       Out o;
@@ -107,19 +131,21 @@ void run_and_check(const std::vector<Dgram>& in, double in_prob, double out_prob
     m.eval();
   }
   m.final();
-  ASSERT_EQ(outs.size(), in.size());
+  ASSERT_EQ(reports, in.size());
+  ASSERT_EQ(outs.size(), kept.size());
   ASSERT_EQ(datas.size(), nonempty + 1);
   size_t k = 0;
-  for (size_t i = 0; i < in.size(); ++i) {
-    EXPECT_TRUE(outs[i].job == in[i].job) << "datagram " << i;
+  for (size_t i = 0; i < kept.size(); ++i) {
+    const Dgram& d = *kept[i];
+    EXPECT_TRUE(outs[i].job == d.job) << "datagram " << i;
     EXPECT_EQ(outs[i].off, 0u);
-    if (in[i].job.udp) {
-      EXPECT_EQ(outs[i].l4hdr, ref_udp_header(in[i].job, in[i].payload)) << "datagram " << i;
+    if (d.job.udp) {
+      EXPECT_EQ(outs[i].l4hdr, ref_udp_header(d.job, d.payload)) << "datagram " << i;
     } else {
       EXPECT_EQ(outs[i].l4hdr, std::vector<uint8_t>(8, 0)) << "datagram " << i;
     }
-    if (!in[i].payload.empty()) {
-      EXPECT_EQ(datas[k++], in[i].payload) << "datagram " << i;
+    if (!d.payload.empty()) {
+      EXPECT_EQ(datas[k++], d.payload) << "datagram " << i;
     }
   }
 }
@@ -182,6 +208,21 @@ TEST(UdpTx, RandomBackToBack) {
     in.push_back(random_dgram(rng, len, rng() % 4 != 0));
   }
   run_and_check(in, 0.95, 0.9, 8);
+}
+
+// Read errors among small and largest datagrams, back to back: the dropped ones leave no
+// trace in the stream, the buffer takes their beats back, and the others are unchanged.
+TEST(UdpTx, ReadErrorsDropWholeDatagrams) {
+  std::mt19937_64 rng(9);
+  std::vector<Dgram> in;
+  for (int i = 0; i < 300; ++i) {
+    const size_t len = (i % 17 == 0) ? 65507 - rng() % 64 : (i % 5 == 0) ? rng() % 9000
+                                                                         : rng() % 300;
+    in.push_back(random_dgram(rng, len, rng() % 4 != 0));
+    in.back().read_err = len != 0 && rng() % 3 == 0;
+  }
+  run_and_check(in, 0.95, 0.5, 10);
+  run_and_check(in, 1.0, 1.0, 11);
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "sendoff/frame_sink.hpp"
+#include "sendoff/read_fault.hpp"
 
 namespace sendoff {
 
@@ -59,6 +60,15 @@ struct DeviceOptions {
   bool cosim = false;
   // verilator (with or without cosim): write the RTL's waveform here as FST (GTKWave).
   std::string trace_fst;
+  // Device memory whose reads fail (read_fault.hpp): SLVERR in the RTL's memory model, the
+  // same descriptors rejected by csim. Empty: none.
+  ReadFaultRange read_fault;
+  // verilator: the realistic memory (AxiReadConfig realistic_memory) with random ARREADY,
+  // every choice drawn from mem_seed; off: a fixed-latency memory, always ready.
+  bool mem_jitter = false;
+  uint64_t mem_seed = 1;
+  // verilator: chance the MAC takes a beat in a cycle (tready), 0 < tready <= 1.
+  double tready = 1.0;
 };
 
 // Creates a back end by name; on failure returns nullptr and sets *err to a

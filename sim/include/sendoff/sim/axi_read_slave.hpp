@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 // AXI4 read slave serving a Memory: AR accepted with a programmable probability, first R
-// beat a fixed latency after AR, random R gaps, bursts in order. Checks the master's side
-// of the protocol (INCR only, no 4 KiB crossing, size <= bus width, AR held until ready).
+// beat a latency after AR drawn per burst, random R gaps, bursts in order, SLVERR for beats
+// that touch a poisoned range (read_fault.hpp). Checks the master's side of the protocol
+// (INCR only, no 4 KiB crossing, size <= bus width, AR held until ready); every random
+// choice comes from the seed, so a run repeats.
 #ifndef SENDOFF_SIM_AXI_READ_SLAVE_HPP
 #define SENDOFF_SIM_AXI_READ_SLAVE_HPP
 
@@ -11,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "sendoff/read_fault.hpp"
 #include "sendoff/sim/memory.hpp"
 
 namespace sendoff::sim {
@@ -34,11 +37,20 @@ struct AxiReadPins {
 
 struct AxiReadConfig {
   unsigned latency = 16;         // cycles from AR handshake to the first R beat
+  unsigned latency_max = 0;      // > latency: each burst's latency uniform in [latency, this]
   double ar_ready_prob = 1.0;    // chance arready is high in a cycle
   double r_valid_prob = 1.0;     // chance a due R beat is offered in a cycle
-  unsigned max_bursts = 64;      // bursts accepted and not finished
+  double r_idle_prob = 0.0;      // chance of one idle R cycle after a beat
+  unsigned max_bursts = 64;      // bursts accepted and not finished; arready low beyond
+  ReadFaultRange fault;          // beats touching it answer SLVERR
   uint64_t seed = 1;
 };
+
+// The realistic memory of issue 8, fixed so that it cannot be tuned to pass: device memory
+// behind an interconnect, read latency uniform in 32..160 cycles per burst, at most 64 bursts
+// outstanding, one idle R cycle after a random 5% of beats. `jitter` adds random ARREADY
+// (the co-simulation's --mem-jitter). Bursts never cross 4 KiB: a master that asks is failed.
+AxiReadConfig realistic_memory(uint64_t seed, bool jitter = false);
 
 class AxiReadSlave {
  public:
@@ -69,6 +81,7 @@ class AxiReadSlave {
   Memory& mem_;
   unsigned bytes_;
   AxiReadConfig cfg_;
+  bool r_idle_ = false;          // the cycle after a beat chosen to leave one idle
   std::mt19937_64 rng_;
   std::uniform_real_distribution<double> uni_{0.0, 1.0};
   std::deque<Burst> queue_;

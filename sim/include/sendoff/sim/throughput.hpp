@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Throughput of the Verilated sendoff_tx_top for back-to-back UDP frames of one size:
-// a full ring rung once, the MAC always ready, memory answering after a fixed latency.
+// a full ring rung once, the MAC always ready, memory answering after a fixed latency or,
+// with `realistic`, as realistic_memory() (axi_read_slave.hpp) does.
 #ifndef SENDOFF_SIM_THROUGHPUT_HPP
 #define SENDOFF_SIM_THROUGHPUT_HPP
 
@@ -25,7 +26,7 @@ struct ThroughputResult {
 
 ThroughputResult measure_udp_stream(unsigned frame_size, bool fcs_append, unsigned mem_latency,
                                     unsigned max_frames = 4096,
-                                    const std::string& fst_path = "");
+                                    const std::string& fst_path = "", bool realistic = false);
 
 }  // namespace sendoff::sim
 
