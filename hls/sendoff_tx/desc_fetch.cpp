@@ -118,14 +118,12 @@ descriptors:
     }
 
     UdpTxMeta m = {};
-    m.end = false;
     m.raw = !udp;
     m.len = len;
     m.sport = static_cast<uint16_t>(flow_byte(fw, abi::FLOW_SPORT_OFF) |
                                     (flow_byte(fw, abi::FLOW_SPORT_OFF + 1) << 8));
     m.dport = static_cast<uint16_t>(flow_byte(fw, abi::FLOW_DPORT_OFF) |
                                     (flow_byte(fw, abi::FLOW_DPORT_OFF + 1) << 8));
-    m.ip.end = false;
     m.ip.l4_len = 0;
     m.ip.saddr = fw[abi::FLOW_SADDR_OFF / 4];
     m.ip.daddr = fw[abi::FLOW_DADDR_OFF / 4];
@@ -135,37 +133,38 @@ descriptors:
     m.ip.tos = tos;
     m.ip.protocol = static_cast<uint8_t>(flow_byte(fw, abi::FLOW_PROTO_OFF));
     m.ip.df = (flags & abi::TXD_F_DF) != 0;
-    m.ip.eth.end = false;
     m.ip.eth.ip_len = 0;
     m.ip.eth.dmac = flow_mac(fw, abi::FLOW_DMAC_OFF);
     m.ip.eth.smac = flow_mac(fw, abi::FLOW_SMAC_OFF);
     m.ip.eth.fcs = (ctl & abi::CTRL_FCS_APPEND) != 0;
     meta_out.write(m);
 
+    // The payload as one INCR burst of whole words (sequential addresses in
+    // a pipelined loop; max_read_burst_length splits it), each word cut
+    // into beats: one beat a cycle at either width.
     constexpr unsigned BEATS_PER_WORD = MEM_WORD_BITS / DATA_WIDTH;
     const uint64_t word0 = addr / MEM_WORD_BYTES;
     const unsigned n_beats = beats_for(len);
+    const unsigned n_words = (len + MEM_WORD_BYTES - 1) / MEM_WORD_BYTES;
   payload:
-    for (unsigned j = 0; j < n_beats; ++j) {
-#pragma HLS PIPELINE II=1
+    for (unsigned w = 0; w < n_words; ++w) {
+#pragma HLS PIPELINE II=BEATS_PER_WORD
 #pragma HLS LOOP_TRIPCOUNT min=0 max=1024
-      const mem_word_t mw = mem[word0 + j / BEATS_PER_WORD];
-      const unsigned sub = j % BEATS_PER_WORD;
-      data_t beat = mw(sub * DATA_WIDTH + DATA_WIDTH - 1, sub * DATA_WIDTH);
-      const unsigned k = min_u(DATA_BYTES, len - j * DATA_BYTES);
-      beat &= byte_mask<DATA_WIDTH>(k);
-      axis_t out;
-      out.data = beat;
-      out.keep = low_bits<DATA_BYTES>(k);
-      out.strb = out.keep;
-      out.last = j == n_beats - 1;
-      payload_out.write(out);
+      const mem_word_t mw = mem[word0 + w];
+    beats_of_word:
+      for (unsigned sub = 0; sub < BEATS_PER_WORD; ++sub) {
+#pragma HLS UNROLL
+        const unsigned j = w * BEATS_PER_WORD + sub;
+        if (j < n_beats) {
+          data_t beat = mw(sub * DATA_WIDTH + DATA_WIDTH - 1, sub * DATA_WIDTH);
+          const unsigned k = min_u(DATA_BYTES, len - j * DATA_BYTES);
+          beat &= byte_mask<DATA_WIDTH>(k);
+          payload_out.write(make_beat(beat, k, j == n_beats - 1));
+        }
+      }
     }
   }
 
-  UdpTxMeta e = {};
-  e.end = true;
-  meta_out.write(e);
   *tail = first + n;
   *drops = n_drops;
   *desc_errors = n_errors;

@@ -5,7 +5,21 @@
 #include "ip_tx/ip_tx.hpp"
 #include "udp_tx/udp_tx.hpp"
 
+#ifndef __SYNTHESIS__
+#include <cstdio>
+#include <cstdlib>
+#endif
+
 namespace sendoff {
+namespace {
+
+// Cycles a run may take: every stage moves a beat a cycle once its input is
+// there, so a run settles within its beats through the slowest stage plus
+// the pipeline's latency. This bound (all beats of the largest run, four
+// times over) is a safety net: a run that hits it is a kernel bug.
+constexpr uint64_t MAX_RUN_CYCLES = 4ull * abi::RING_SIZE_MAX * 4 * UDP_BUF_BEATS;
+
+}  // namespace
 
 void sendoff_tx_model(const ap_uint<512>* mem, ap_uint<64> ring_base, ap_uint<32> ring_size,
                       ap_uint<32> head, ap_uint<32>* tail, const ap_uint<32>* flow_table,
@@ -13,8 +27,6 @@ void sendoff_tx_model(const ap_uint<512>* mem, ap_uint<64> ring_base, ap_uint<32
                       ap_uint<32>* stat_drops, ap_uint<32>* stat_desc_errors,
                       hls::stream<ap_axiu<SENDOFF_DATA_WIDTH, 0, 0, 0>>& m_axis_tx,
                       ReadFaultRange fault) {
-#pragma HLS DATAFLOW
-
   hls::stream<UdpTxMeta> udp_meta("udp_meta");
   hls::stream<axis_t> payload("payload");
   hls::stream<IpTxMeta> ip_meta("ip_meta");
@@ -28,11 +40,38 @@ void sendoff_tx_model(const ap_uint<512>* mem, ap_uint<64> ring_base, ap_uint<32
 #pragma HLS STREAM variable=eth_meta depth=64
 #pragma HLS STREAM variable=ip_pkt depth=16
 
+  // The memory-facing kernel runs to completion (ap_ctrl_chain in hardware)...
   desc_fetch(mem, ring_base, ring_size, head, tail, flow_table, ctrl, udp_meta, payload,
              stat_drops, stat_desc_errors, fault);
-  udp_tx(udp_meta, payload, ip_meta, l4_seg);
-  ip_tx(ip_meta, l4_seg, eth_meta, ip_pkt);
-  eth_tx(eth_meta, ip_pkt, m_axis_tx, stat_frames, stat_bytes);
+
+  // ...and the free-running stream kernels get one call per clock cycle,
+  // last stage first (a beat written in a cycle is read in the next), until
+  // every stream is empty and every kernel idle. Their state lives for one
+  // run here (the kernels' own statics would be shared by every device in
+  // the process); a run ends idle, as the statics would be.
+  UdpTxState udp;
+  UdpTxBuffers udp_buf;
+  IpTxState ip;
+  EthTxState eth;
+  uint64_t cycles = 0;
+run:
+  for (; cycles < MAX_RUN_CYCLES; ++cycles) {
+    if (udp_meta.empty() && payload.empty() && ip_meta.empty() && l4_seg.empty() &&
+        eth_meta.empty() && ip_pkt.empty() && udp.idle() && ip.idle() && eth.idle())
+      break;
+    eth_tx_step<hls_fifo>(eth, eth_meta, ip_pkt, m_axis_tx);
+    ip_tx_step<hls_fifo>(ip, ip_meta, l4_seg, eth_meta, ip_pkt);
+    udp_tx_step<hls_fifo>(udp, udp_buf, udp_meta, payload, ip_meta, l4_seg);
+  }
+#ifndef __SYNTHESIS__
+  if (cycles == MAX_RUN_CYCLES) {
+    std::fprintf(stderr, "sendoff_tx_model: the stream kernels did not settle in %llu cycles\n",
+                 static_cast<unsigned long long>(cycles));
+    std::abort();
+  }
+#endif
+  *stat_frames = eth.frames;
+  *stat_bytes = eth.bytes;
 }
 
 }  // namespace sendoff

@@ -69,13 +69,12 @@ inline void write_packet(hls::stream<sendoff::axis_t>& s, const Bytes& p) {
   }
 }
 
-// Drains s into packets, failing the test on any beat-contract violation.
-inline std::vector<Bytes> read_packets(hls::stream<sendoff::axis_t>& s) {
+// Beats into packets, failing the test on any beat-contract violation.
+inline std::vector<Bytes> read_packets(const std::vector<sendoff::axis_t>& beats) {
   constexpr size_t B = sendoff::DATA_BYTES;
   std::vector<Bytes> pkts;
   Bytes cur;
-  while (!s.empty()) {
-    const sendoff::axis_t beat = s.read();
+  for (const sendoff::axis_t& beat : beats) {
     size_t n = 0;
     while (n < B && beat.keep[n]) ++n;
     for (size_t i = n; i < B; ++i) {
@@ -95,6 +94,22 @@ inline std::vector<Bytes> read_packets(hls::stream<sendoff::axis_t>& s) {
   }
   EXPECT_TRUE(cur.empty()) << "stream ends inside a packet";
   return pkts;
+}
+
+// Drains s into packets, as above.
+inline std::vector<Bytes> read_packets(hls::stream<sendoff::axis_t>& s) {
+  std::vector<sendoff::axis_t> beats;
+  while (!s.empty()) beats.push_back(s.read());
+  return read_packets(beats);
+}
+
+// The beats of a packet, as write_packet makes them.
+inline std::vector<sendoff::axis_t> packet_beats(const Bytes& p) {
+  hls::stream<sendoff::axis_t> s;
+  write_packet(s, p);
+  std::vector<sendoff::axis_t> beats;
+  while (!s.empty()) beats.push_back(s.read());
+  return beats;
 }
 
 inline uint16_t be16(const Bytes& b, size_t off) {

@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "beats.hpp"
+#include "sendoff/crc32_matrix.hpp"
 #include "sendoff/hls_beat.hpp"
 
 namespace {
@@ -47,13 +48,38 @@ TEST(Crc32, ChainsLikeZlib) {
             sendoff::crc32_ieee(f.data(), f.size()));
 }
 
-TEST(Crc32, BeatCrcEqualsByteCrc) {
+// The matrix updates against the byte-wise register, from a register that is
+// not the preset (as mid-frame), for a whole beat and every shorter length.
+TEST(Crc32, MatrixUpdatesEqualByteSteps) {
   const Bytes b = sendoff_test::pattern(sendoff::DATA_BYTES, 3);
   sendoff::data_t d = 0;
   for (size_t i = 0; i < b.size(); ++i) d(8 * i + 7, 8 * i) = b[i];
-  for (unsigned n : {0u, 1u, 13u, static_cast<unsigned>(sendoff::DATA_BYTES)}) {
-    const uint32_t r = ~sendoff::crc32_beat(sendoff::CRC32_INIT, d, n);
-    EXPECT_EQ(r, sendoff::crc32_ieee(b.data(), n)) << n << " bytes";
+  const uint32_t start = 0x9E3779B9u;
+  uint32_t want = start;
+  for (unsigned n = 0; n < sendoff::DATA_BYTES; ++n) {
+    EXPECT_EQ(sendoff::crc32_part_beat<sendoff::DATA_WIDTH>(start, d, n), want) << n << " bytes";
+    want = sendoff::crc32_byte(want, b[n]);
+  }
+  EXPECT_EQ(sendoff::crc32_full_beat<sendoff::DATA_WIDTH>(start, d), want);
+  // Bytes past n do not leak into a partial update.
+  EXPECT_EQ(sendoff::crc32_part_beat<sendoff::DATA_WIDTH>(start, d, 5),
+            sendoff::crc32_part_beat<sendoff::DATA_WIDTH>(start, d & ((sendoff::data_t(1) << 40) - 1), 5));
+}
+
+// Frame CRCs chained beat by beat equal zlib's over the whole frame.
+TEST(Crc32, BeatsChainToTheFrameCrc) {
+  constexpr size_t B = sendoff::DATA_BYTES;
+  for (size_t len : {B, 3 * B, 3 * B + 1, 3 * B + B - 1}) {
+    const Bytes f = sendoff_test::pattern(len, static_cast<unsigned>(len));
+    uint32_t r = sendoff::CRC32_INIT;
+    for (size_t off = 0; off < len; off += B) {
+      sendoff::data_t d = 0;
+      const size_t n = len - off < B ? len - off : B;
+      for (size_t i = 0; i < n; ++i) d(8 * i + 7, 8 * i) = f[off + i];
+      r = n == B ? sendoff::crc32_full_beat<sendoff::DATA_WIDTH>(r, d)
+                 : sendoff::crc32_part_beat<sendoff::DATA_WIDTH>(r, d, static_cast<unsigned>(n));
+    }
+    EXPECT_EQ(~r, sendoff::crc32_ieee(f.data(), f.size())) << len;
   }
 }
 

@@ -5,7 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
 #include "beats.hpp"
+#include "cycle_harness.hpp"
 #include "sendoff/crc32.hpp"
 
 namespace {
@@ -16,31 +19,38 @@ using sendoff_test::hex;
 struct EthRun {
   std::vector<Bytes> frames;
   uint64_t n_frames = 0, n_bytes = 0;
+  std::vector<uint64_t> done_at, stalls_at;  // per frame, from the harness
 };
 
-EthRun run(const std::vector<Bytes>& packets, bool fcs) {
-  hls::stream<sendoff::EthTxMeta> meta_in("meta_in");
-  hls::stream<sendoff::axis_t> ip("ip");
-  hls::stream<sendoff::axis_t> out("m_axis");
-  for (const Bytes& p : packets) {
+// Drives eth_tx_step a call per cycle until every input is consumed, the
+// kernel is idle and the output drained.
+EthRun run(const std::vector<Bytes>& packets, bool fcs,
+           const sendoff_test::StallProfile& p = {"no stalls", 0, 0}, uint32_t seed = 1) {
+  sendoff_test::Harness h(seed, p.hold_in, p.hold_out);
+  auto& meta_in = h.source<sendoff::EthTxMeta>();
+  auto& ip = h.source<sendoff::axis_t>();
+  auto& out = h.sink<sendoff::axis_t>();
+  for (const Bytes& pkt : packets) {
     sendoff::EthTxMeta m = {};
-    m.ip_len = static_cast<uint16_t>(p.size());
+    m.ip_len = static_cast<uint16_t>(pkt.size());
     m.dmac = 0x020000000002ull;  // 02:00:00:00:00:02, first wire byte lowest
     m.smac = 0x010000000002ull;  // 02:00:00:00:00:01
     m.fcs = fcs;
-    meta_in.write(m);
-    sendoff_test::write_packet(ip, p);
+    meta_in.push(m);
+    for (const sendoff::axis_t& b : sendoff_test::packet_beats(pkt)) ip.push(b);
   }
-  sendoff::EthTxMeta end = {};
-  end.end = true;
-  meta_in.write(end);
-  ap_uint<64> frames = 0, bytes = 0;
-  sendoff::eth_tx(meta_in, ip, out, &frames, &bytes);
+  sendoff::EthTxState s;
+  const bool settled = h.run(
+      [&] { sendoff::eth_tx_step<sendoff_test::CycleFifo>(s, meta_in.fifo, ip.fifo, out.fifo); },
+      [&] { return meta_in.exhausted() && ip.exhausted() && s.idle() && out.drained(); },
+      10000000);
+  EXPECT_TRUE(settled) << "eth_tx did not settle";
   EthRun r;
-  r.frames = sendoff_test::read_packets(out);
-  r.n_frames = frames.to_uint64();
-  r.n_bytes = bytes.to_uint64();
-  EXPECT_TRUE(ip.empty());
+  r.frames = sendoff_test::read_packets(out.got);
+  r.n_frames = s.frames;
+  r.n_bytes = s.bytes;
+  r.done_at = out.done_at;
+  r.stalls_at = out.stalls_at;
   return r;
 }
 
@@ -100,6 +110,45 @@ TEST(EthTx, LongPacketsWithoutFcs) {
   EXPECT_EQ(r.frames[0], sendoff_test::cat(hex(kEthHdr), p));
   EXPECT_EQ(r.frames[1].size(), 60u);
   EXPECT_EQ(r.n_bytes, 9014u + 60u);
+}
+
+// One call per cycle over whole frames of every benchmark size (IP packet =
+// frame - 18 bytes), FCS appended or left to the MAC, with and without
+// random stalls on both sides.
+TEST(EthTx, OneBeatPerCallAtEveryFrameSize) {
+  for (const bool fcs : {true, false}) {
+    for (const unsigned frame : sendoff_test::bench_frame_sizes()) {
+      const size_t ip_len = frame - 18;
+      const unsigned out = sendoff::beats_for(frame - (fcs ? 0 : 4));
+      std::vector<Bytes> packets;
+      std::vector<sendoff_test::PacketBeats> beats;
+      for (unsigned k = 0; k < sendoff_test::packets_for(out); ++k) {
+        packets.push_back(sendoff_test::pattern(ip_len, frame + k));
+        beats.push_back({sendoff::beats_for(static_cast<unsigned>(ip_len)), out});
+      }
+      std::vector<Bytes> first;
+      for (const sendoff_test::StallProfile& p : sendoff_test::stall_profiles()) {
+        SCOPED_TRACE(std::to_string(frame) + " B frames, FCS " + (fcs ? "on, " : "off, ") + p.name);
+        const EthRun r = run(packets, fcs, p, frame);
+        ASSERT_EQ(r.frames.size(), packets.size());
+        for (size_t k = 0; k < packets.size(); ++k) {
+          const Bytes f = sendoff_test::cat(hex(kEthHdr), packets[k]);
+          ASSERT_EQ(r.frames[k].size(), frame - (fcs ? 0u : 4u));
+          EXPECT_EQ(Bytes(r.frames[k].begin(), r.frames[k].begin() + static_cast<long>(f.size())), f);
+          if (fcs) {
+            EXPECT_EQ(sendoff::crc32_ieee(r.frames[k].data(), r.frames[k].size()),
+                      sendoff::CRC32_RESIDUE);
+          }
+        }
+        if (first.empty()) {
+          first = r.frames;
+        } else {
+          EXPECT_EQ(r.frames, first) << "stalls changed the output";
+        }
+        sendoff_test::expect_one_beat_per_call(beats, r.done_at, r.stalls_at, 0);
+      }
+    }
+  }
 }
 
 }  // namespace

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Beat-level building blocks of the TX kernels: the stream and memory word
-// types, keep/byte masks, big-endian field writes, the checksum and CRC of a
-// beat, and the byte realigner that inserts headers in front of a payload
+// types, keep/byte masks, big-endian field writes, the checksum of a beat,
+// and the byte realigner that inserts headers in front of a payload
 // that does not start on a beat boundary.
 //
 // Stream beat contract (every internal stream and m_axis_tx):
@@ -17,8 +17,6 @@
 #include <ap_int.h>
 #include <hls_stream.h>
 #include <stdint.h>
-
-#include "sendoff/crc32.hpp"
 
 #ifndef SENDOFF_DATA_WIDTH
 #define SENDOFF_DATA_WIDTH 512
@@ -41,6 +39,12 @@ using axis_t = ap_axiu<DATA_WIDTH, 0, 0, 0>;
 constexpr int MEM_WORD_BITS = 512;
 constexpr int MEM_WORD_BYTES = MEM_WORD_BITS / 8;
 using mem_word_t = ap_uint<MEM_WORD_BITS>;
+
+// The streams of a kernel's step function: anything with empty(), full(),
+// read() and write() (a test's bounded FIFO that can report full); the
+// free-running kernel passes hls::stream.
+template <class T>
+using hls_fifo = hls::stream<T>;
 
 inline unsigned min_u(unsigned a, unsigned b) { return a < b ? a : b; }
 
@@ -80,6 +84,17 @@ void put_u8(ap_uint<W>& d, int byte, uint8_t v) {
   d(8 * byte + 7, 8 * byte) = v;
 }
 
+// A stream beat of the contract above: d holds min(bytes_left, DATA_BYTES)
+// bytes (zero above them), tstrb = tkeep.
+inline axis_t make_beat(const data_t& d, unsigned bytes_left, bool last) {
+  axis_t out;
+  out.data = d;
+  out.keep = low_bits<DATA_BYTES>(bytes_left);
+  out.strb = out.keep;
+  out.last = last;
+  return out;
+}
+
 // A 16- or 32-bit field in network byte order at byte offset `byte`.
 template <int W>
 void put_be16(ap_uint<W>& d, int byte, uint16_t v) {
@@ -107,16 +122,6 @@ uint32_t csum_beat(const ap_uint<W>& d) {
   return s;
 }
 
-// Runs the first n bytes of a beat through the CRC-32 register.
-template <int W>
-uint32_t crc32_beat(uint32_t crc, const ap_uint<W>& d, unsigned n) {
-  for (int i = 0; i < W / 8; ++i) {
-#pragma HLS UNROLL
-    if (static_cast<unsigned>(i) < n) crc = crc32_byte(crc, static_cast<uint8_t>(d(8 * i + 7, 8 * i).to_uint()));
-  }
-  return crc;
-}
-
 // Byte realigner: a two-beat window over a byte stream. push() appends the
 // first k bytes of a beat after the bytes already held; take() removes the
 // first t bytes. A packet's bytes can so be taken in pieces of any size,
@@ -139,6 +144,13 @@ class ByteRealigner {
     ap_uint<2 * W> x = d & byte_mask<W>(k);
     bits_ |= x << (8 * n_);
     n_ += k;
+  }
+
+  // The next beat of a packet that still has `left` bytes to come.
+  void push_next(const ap_uint<W>& d, unsigned& left) {
+    const unsigned k = left < static_cast<unsigned>(B) ? left : static_cast<unsigned>(B);
+    push(d, k);
+    left -= k;
   }
 
   // Precondition: t <= B and t <= count(). Bytes above t are zero.
