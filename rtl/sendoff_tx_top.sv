@@ -94,7 +94,7 @@ module sendoff_tx_top
   logic        cpl_pending, ring_usable, busy;
   logic        flow_we, flow_re;
   logic [7:0]  flow_waddr, flow_raddr;
-  logic [FlowStoredBytes*8-1:0] flow_wdata, flow_rdata;
+  logic [FlowStoredBytes*8-1:0] flow_wdata, flow_ram_rdata, flow_rdata;
   logic        stat_frame, stat_drop, stat_desc_error, frame_done;
   logic        dgram_done, dgram_dropped;
   logic [15:0] stat_frame_len;
@@ -155,7 +155,66 @@ module sendoff_tx_top
     .wdata (flow_wdata),
     .re    (flow_re),
     .raddr (flow_raddr),
-    .rdata (flow_rdata)
+    .rdata (flow_ram_rdata)
+  );
+
+  // Block RAM is not cleared by a reset: an entry not committed since the reset reads as not
+  // FLOW_F_VALID (a drop), as in the C model, whatever the RAM held before.
+  logic [FlowTableSize-1:0] flow_written_q;
+  logic                     flow_rd_written_q;
+
+  always_ff @(posedge clk) begin
+    if (!rst_n) begin
+      flow_written_q    <= '0;
+      flow_rd_written_q <= 1'b0;
+    end else begin
+      if (flow_we) flow_written_q[flow_waddr] <= 1'b1;
+      if (flow_re) flow_rd_written_q <= flow_written_q[flow_raddr];
+    end
+  end
+
+  always_comb begin
+    flow_rdata = flow_ram_rdata;
+    flow_rdata[FlowFlagsOff*8] = flow_ram_rdata[FlowFlagsOff*8] && flow_rd_written_q;
+  end
+
+  // ------------------------------------------------------------------------- read slices
+  // Register slices on both R channels: read data meets a flip-flop before any logic, and
+  // rready is a register.
+  logic [DataWidth-1:0] desc_rdata, data_rdata;
+  logic [1:0]           desc_rresp, data_rresp;
+  logic                 desc_rlast, desc_rvalid, desc_rready;
+  logic                 data_rlast, data_rvalid, data_rready;
+  logic [$clog2(2):0]   desc_slice_count, data_slice_count;
+
+  sync_fifo #(
+    .Width (DataWidth + 3),
+    .Depth (2)
+  ) u_desc_r_slice (
+    .clk     (clk),
+    .rst_n   (rst_n),
+    .s_data  ({m_axi_desc_rresp, m_axi_desc_rlast, m_axi_desc_rdata}),
+    .s_valid (m_axi_desc_rvalid),
+    .s_ready (m_axi_desc_rready),
+    .m_data  ({desc_rresp, desc_rlast, desc_rdata}),
+    .m_valid (desc_rvalid),
+    .m_ready (desc_rready),
+    .count   (desc_slice_count)
+  );
+
+  sync_fifo #(
+    .Width (DataWidth + 3),
+    .Depth (2)
+  ) u_data_r_slice (
+    .clk     (clk),
+    .rst_n   (rst_n),
+    .s_data  ({m_axi_data_rresp, m_axi_data_rlast, m_axi_data_rdata}),
+    .s_valid (m_axi_data_rvalid),
+    .s_ready (m_axi_data_rready),
+    .m_data  ({data_rresp, data_rlast, data_rdata}),
+    .m_valid (data_rvalid),
+    .m_ready (data_rready),
+    .count   (data_slice_count)
   );
 
   // ------------------------------------------------------------------------- descriptors
@@ -182,11 +241,11 @@ module sendoff_tx_top
     .m_axi_arprot  (m_axi_desc_arprot),
     .m_axi_arvalid (m_axi_desc_arvalid),
     .m_axi_arready (m_axi_desc_arready),
-    .m_axi_rdata   (m_axi_desc_rdata),
-    .m_axi_rresp   (m_axi_desc_rresp),
-    .m_axi_rlast   (m_axi_desc_rlast),
-    .m_axi_rvalid  (m_axi_desc_rvalid),
-    .m_axi_rready  (m_axi_desc_rready),
+    .m_axi_rdata   (desc_rdata),
+    .m_axi_rresp   (desc_rresp),
+    .m_axi_rlast   (desc_rlast),
+    .m_axi_rvalid  (desc_rvalid),
+    .m_axi_rready  (desc_rready),
     .m_desc_data   (desc_data),
     .m_desc_err    (desc_err),
     .m_desc_valid  (desc_valid),
@@ -282,11 +341,11 @@ module sendoff_tx_top
     .m_axi_arprot  (m_axi_data_arprot),
     .m_axi_arvalid (m_axi_data_arvalid),
     .m_axi_arready (m_axi_data_arready),
-    .m_axi_rdata   (m_axi_data_rdata),
-    .m_axi_rresp   (m_axi_data_rresp),
-    .m_axi_rlast   (m_axi_data_rlast),
-    .m_axi_rvalid  (m_axi_data_rvalid),
-    .m_axi_rready  (m_axi_data_rready),
+    .m_axi_rdata   (data_rdata),
+    .m_axi_rresp   (data_rresp),
+    .m_axi_rlast   (data_rlast),
+    .m_axi_rvalid  (data_rvalid),
+    .m_axi_rready  (data_rready),
     .m_hdr_job     (pr_job),
     .m_hdr_off     (pr_off),
     .m_hdr_valid   (pr_hdr_valid),
@@ -419,7 +478,10 @@ module sendoff_tx_top
   logic [$clog2(Bytes):0] eth_tcount, fcs_in_tcount;
   logic                 eth_tlast, eth_tvalid, eth_tready;
   logic                 fcs_in_tlast, fcs_in_tvalid, fcs_in_tready;
-  frame_info_t          eth_tuser, fcs_in_tuser, out_tuser;
+  frame_info_t          eth_tuser, fcs_in_tuser, fcs_tuser, out_tuser;
+  logic [DataWidth-1:0] fcs_tdata;
+  logic [Bytes-1:0]     fcs_tkeep;
+  logic                 fcs_tlast, fcs_tvalid, fcs_tready;
 
   eth_tx #(
     .DataWidth (DataWidth)
@@ -473,12 +535,30 @@ module sendoff_tx_top
     .s_axis_tuser  (fcs_in_tuser),
     .s_axis_tvalid (fcs_in_tvalid),
     .s_axis_tready (fcs_in_tready),
-    .m_axis_tdata  (m_axis_tx_tdata),
-    .m_axis_tkeep  (m_axis_tx_tkeep),
-    .m_axis_tlast  (m_axis_tx_tlast),
-    .m_axis_tuser  (out_tuser),
-    .m_axis_tvalid (m_axis_tx_tvalid),
-    .m_axis_tready (m_axis_tx_tready)
+    .m_axis_tdata  (fcs_tdata),
+    .m_axis_tkeep  (fcs_tkeep),
+    .m_axis_tlast  (fcs_tlast),
+    .m_axis_tuser  (fcs_tuser),
+    .m_axis_tvalid (fcs_tvalid),
+    .m_axis_tready (fcs_tready)
+  );
+
+  // Register slice to the MAC: its tready reaches only this slice's registers, not the
+  // enables of eth_fcs' pipeline.
+  logic [$clog2(2):0] mac_slice_count;
+  sync_fifo #(
+    .Width (DataWidth + Bytes + 1 + $bits(frame_info_t)),
+    .Depth (2)
+  ) u_mac_slice (
+    .clk     (clk),
+    .rst_n   (rst_n),
+    .s_data  ({fcs_tuser, fcs_tlast, fcs_tkeep, fcs_tdata}),
+    .s_valid (fcs_tvalid),
+    .s_ready (fcs_tready),
+    .m_data  ({out_tuser, m_axis_tx_tlast, m_axis_tx_tkeep, m_axis_tx_tdata}),
+    .m_valid (m_axis_tx_tvalid),
+    .m_ready (m_axis_tx_tready),
+    .count   (mac_slice_count)
   );
 
   // ------------------------------------------------------------------------- accounting
@@ -491,7 +571,8 @@ module sendoff_tx_top
   // FIFO status not needed here (space is reserved ahead, or not watched).
   logic unused_fifo;
   assign unused_fifo = ^{job_fifo_count, dgram_fifo_count, frame_fifo_count,
-                        ip_data_fifo_count, eth_fifo_count};
+                        ip_data_fifo_count, eth_fifo_count, mac_slice_count,
+                        desc_slice_count, data_slice_count};
 
 `ifndef SYNTHESIS
   // AXI4-Stream: a beat offered on m_axis_tx stays offered, unchanged, until taken.

@@ -6,7 +6,8 @@
 // payload streams out of the buffer. The buffer is one ring holding at least two of the
 // largest datagrams, so the next datagrams fill while one drains (a ping-pong generalised
 // to any number of small datagrams). Latency cost: one datagram's fill time plus about
-// 6 cycles (sum tree, header build); throughput is one beat per cycle in and out.
+// 9 cycles (sum tree, header build); throughput is one beat per cycle in and out. Input
+// bytes past tkeep must be zero (payload_read zeroes them): beats are summed as they are.
 // Raw (non-UDP) jobs go through the same buffer and get no header. A datagram whose payload
 // was read with an error (tuser on its last beat) is dropped whole: its beats are taken back
 // from the buffer, which only reads out whole datagrams, and it gets no header.
@@ -92,67 +93,75 @@ module udp_tx
   logic [$clog2(MetaDepth):0] sum_count;
   logic             sum_room;
 
-  // The sum FIFO holds one entry per datagram; keep room for those still in the tree.
-  assign sum_room      = (32'(sum_count) + 4 <= MetaDepth);
+  // The sum FIFO holds one entry per datagram; keep room for those still in the tree (one
+  // per stage: three adder stages and the accumulator).
+  assign sum_room      = (32'(sum_count) + 5 <= MetaDepth);
   assign s_data_tready = ((wr_ptr_q - rd_ptr_q) != (AddrW+1)'(BufferBeats)) && sum_room;
   assign wr            = s_data_tvalid && s_data_tready;
 
-  // Payload sum: three adder stages, then the per-datagram accumulator.
-  logic [DataWidth-1:0] wdata;
-  always_comb begin
-    for (int b = 0; b < Bytes; b++) wdata[b*8 +: 8] = s_data_tkeep[b] ? s_data_tdata[b*8 +: 8]
-                                                                      : 8'd0;
-  end
+  // Payload sum over little-endian 16-bit words: the one's-complement sum commutes with the
+  // byte swap (RFC 1071, 2.B), so the words are taken as they lie and the folded sum is
+  // swapped once per datagram. Bytes past tkeep are zero (payload_read zeroes them), so the
+  // beat is summed as it is. Three stages of balanced two-input adds (pairs, then fours,
+  // then the rest), then the per-datagram accumulator: at most two adders per stage.
+  localparam int unsigned S1N = Words / 2;
+  localparam int unsigned S2N = Words / 8;
 
-  logic [17:0] p1_q [Words/4];
-  logic [19:0] p2_q [Words/16];
-  logic        v1_q, v2_q, l1_q, l2_q, e1_q, e2_q;
-  logic [31:0] acc_q;
-  logic [31:0] beat_sum;
-  logic        sum_push;
-  logic [31:0] sum_total;
+  logic [S1N*17-1:0] s1_q;
+  logic [S2N*19-1:0] s2_q;
+  logic [23:0]       s3_q;
+  logic              v1_q, v2_q, v3_q, l1_q, l2_q, l3_q, e1_q, e2_q, e3_q;
+  logic [31:0]       acc_q;
+  logic              sum_push;
+  logic [31:0]       sum_total;
 
   always_ff @(posedge clk) begin
-    for (int g = 0; g < Words / 4; g++) begin
-      logic [17:0] t;
-      t = '0;
-      for (int k = 0; k < 4; k++) begin
-        t = t + {2'b0, wdata[(g*4+k)*16 +: 8], wdata[(g*4+k)*16+8 +: 8]};
-      end
-      p1_q[g] <= t;
+    // Gated by valid: an idle cycle costs the model nothing.
+    if (wr) begin
+      for (int i = 0; i < S1N; i++)
+        s1_q[i*17 +: 17] <= 17'(s_data_tdata[(2*i)*16 +: 16]) +
+                            17'(s_data_tdata[(2*i+1)*16 +: 16]);
     end
-    for (int h = 0; h < Words / 16; h++) begin
-      logic [19:0] t;
-      t = '0;
-      for (int k = 0; k < 4; k++) t = t + {2'b0, p1_q[h*4+k]};
-      p2_q[h] <= t;
+    if (v1_q) begin
+      for (int i = 0; i < S2N; i++)
+        s2_q[i*19 +: 19] <= (19'(s1_q[(4*i)*17 +: 17]) + 19'(s1_q[(4*i+1)*17 +: 17])) +
+                            (19'(s1_q[(4*i+2)*17 +: 17]) + 19'(s1_q[(4*i+3)*17 +: 17]));
+    end
+    if (v2_q) begin
+      logic [23:0] t [S2N];
+      for (int i = 0; i < S2N; i++) t[i] = 24'(s2_q[i*19 +: 19]);
+      for (int w = S2N; w > 1; w = w / 2)
+        for (int i = 0; i < w / 2; i++) t[i] = t[2*i] + t[2*i+1];
+      s3_q <= t[0];
     end
   end
 
-  always_comb begin
-    beat_sum = '0;
-    for (int h = 0; h < Words / 16; h++) beat_sum = beat_sum + {12'd0, p2_q[h]};
-    sum_total = acc_q + beat_sum;
-  end
-  assign sum_push = v2_q && l2_q;
+  assign sum_total = acc_q + 32'(s3_q);
+  assign sum_push  = v3_q && l3_q;
 
   always_ff @(posedge clk) begin
     if (!rst_n) begin
       v1_q  <= 1'b0;
       v2_q  <= 1'b0;
+      v3_q  <= 1'b0;
       l1_q  <= 1'b0;
       l2_q  <= 1'b0;
+      l3_q  <= 1'b0;
       e1_q  <= 1'b0;
       e2_q  <= 1'b0;
+      e3_q  <= 1'b0;
       acc_q <= '0;
     end else begin
       v1_q <= wr;
       l1_q <= wr && s_data_tlast;
+      e1_q <= wr && s_data_tlast && s_data_tuser;
       v2_q <= v1_q;
       l2_q <= l1_q;
-      e1_q <= wr && s_data_tlast && s_data_tuser;
       e2_q <= e1_q;
-      if (v2_q) acc_q <= l2_q ? '0 : sum_total;
+      v3_q <= v2_q;
+      l3_q <= l2_q;
+      e3_q <= e2_q;
+      if (v3_q) acc_q <= l3_q ? '0 : sum_total;
     end
   end
 
@@ -166,7 +175,7 @@ module udp_tx
   ) u_sum (
     .clk     (clk),
     .rst_n   (rst_n),
-    .s_data  ({e2_q, sum_total}),
+    .s_data  ({e3_q, sum_total}),
     .s_valid (sum_push),
     .s_ready (sum_ready),
     .m_data  ({sum_err, sum_out}),
@@ -190,7 +199,7 @@ module udp_tx
     .clk   (clk),
     .we    (wr),
     .waddr (wr_ptr_q[AddrW-1:0]),
-    .wdata ({s_data_tlast, s_data_tkeep, wdata}),
+    .wdata ({s_data_tlast, s_data_tkeep, s_data_tdata}),
     .re    (rd),
     .raddr (rd_ptr_q[AddrW-1:0]),
     .rdata (rd_entry)
@@ -238,18 +247,23 @@ module udp_tx
   assign m_data_tvalid = out_valid;
 
   // ------------------------------------------------------------------------- header side
-  // A datagram's header is built once its payload sum is final (none needed when empty).
-  // Stage a: take the datagram and its sum; stage b: add the pseudo-header, fold, build.
-  logic        a_valid_q, b_valid_q, en_a, en_b, drop;
-  tx_job_t     a_job_q;
-  lane_t       a_off_q;
+  // A datagram's header is built once its payload sum is final (none needed when empty), in
+  // four stages that advance together, at most two adders each:
+  //   a: take the datagram and its payload sum; two halves of the pseudo-header sum;
+  //   b: fold the payload sum to 16 bits and swap it to network order; add the halves;
+  //   c: add the two and fold once;  o: fold the carry, complement, build the header.
+  logic        a_valid_q, b_valid_q, c_valid_q, o_valid_q, en, drop;
+  tx_job_t     a_job_q, b_job_q, c_job_q;
+  lane_t       a_off_q, b_off_q, c_off_q;
   logic [31:0] a_psum_q;
-  logic [19:0] a_hsum_q;    // pseudo-header and UDP header words
-  dgram_t      b_q;
+  logic [17:0] a_h1_q, a_h2_q;   // pseudo-header and UDP header words, two halves
+  logic [15:0] b_psum_q;
+  logic [18:0] b_hsum_q;
+  logic [16:0] c_sum_q;
+  dgram_t      o_q;
 
-  assign en_b     = !b_valid_q || m_hdr_ready;
-  assign en_a     = !a_valid_q || en_b;
-  assign meta_pop = en_a && meta_valid && (meta_job.len == 0 || sum_valid);
+  assign en       = !o_valid_q || m_hdr_ready;
+  assign meta_pop = en && meta_valid && (meta_job.len == 0 || sum_valid);
   assign sum_pop  = meta_pop && (meta_job.len != 0);
   assign drop     = sum_pop && sum_err;
 
@@ -260,44 +274,62 @@ module udp_tx
     if (!rst_n) begin
       a_valid_q <= 1'b0;
       b_valid_q <= 1'b0;
-    end else begin
-      if (en_a) a_valid_q <= meta_pop && !drop;
-      if (en_b) b_valid_q <= a_valid_q;
+      c_valid_q <= 1'b0;
+      o_valid_q <= 1'b0;
+    end else if (en) begin
+      a_valid_q <= meta_pop && !drop;
+      b_valid_q <= a_valid_q;
+      c_valid_q <= b_valid_q;
+      o_valid_q <= c_valid_q;
     end
   end
 
-  logic [15:0] meta_udp_len, udp_len, csum;
-  logic [19:0] hsum;
-  logic [31:0] total;
+  logic [16:0] psum_half, c_sum_d;
+  logic [15:0] psum16, c_fold, csum, udp_len;
+  logic [19:0] total;
   always_comb begin
-    meta_udp_len = meta_job.len + 16'(UdpHlen);
-    hsum    = {4'd0, meta_job.saddr[31:16]} + {4'd0, meta_job.saddr[15:0]} +
-              {4'd0, meta_job.daddr[31:16]} + {4'd0, meta_job.daddr[15:0]} +
-              {12'd0, IpprotoUdp} + {4'd0, meta_udp_len} +
-              {4'd0, meta_job.sport} + {4'd0, meta_job.dport} + {4'd0, meta_udp_len};
-    udp_len = a_job_q.len + 16'(UdpHlen);
-    total   = a_psum_q + {12'd0, a_hsum_q};
-    csum    = ~csum_fold(total);
+    // Halves of a 32-bit one's-complement sum; hi + lo <= 0x1FFFE, so one more add folds it.
+    psum_half = 17'(a_psum_q[31:16]) + 17'(a_psum_q[15:0]);
+    psum16    = psum_half[15:0] + 16'(psum_half[16]);
+    total     = 20'(b_psum_q) + 20'(b_hsum_q);
+    c_sum_d   = 17'(total[15:0]) + 17'(total[19:16]);
+    // c_sum_q <= 0x1000E: with its carry set the low half is small, so this add cannot carry.
+    c_fold    = c_sum_q[15:0] + 16'(c_sum_q[16]);
+    csum      = ~c_fold;
     if (csum == 16'd0) csum = 16'hffff;   // RFC 768: a computed zero is sent as all ones
+    udp_len   = c_job_q.len + 16'(UdpHlen);
   end
 
   always_ff @(posedge clk) begin
-    if (en_a && meta_pop) begin
-      a_job_q  <= meta_job;
-      a_off_q  <= meta_off;
-      a_psum_q <= (meta_job.len == 0) ? 32'd0 : sum_out;
-      a_hsum_q <= hsum;
-    end
-    if (en_b && a_valid_q) begin
-      b_q.job   <= a_job_q;
-      b_q.off   <= a_off_q;
-      b_q.l4hdr <= a_job_q.udp ? {be16(csum), be16(udp_len), be16(a_job_q.dport),
-                                  be16(a_job_q.sport)} : 64'd0;
+    if (en) begin
+      if (meta_pop) begin
+        a_job_q  <= meta_job;
+        a_off_q  <= meta_off;
+        a_psum_q <= (meta_job.len == 0) ? 32'd0 : sum_out;
+        // UDP length twice (pseudo-header and header): 2 * (len + 8) + protocol.
+        a_h1_q   <= (18'(meta_job.saddr[31:16]) + 18'(meta_job.saddr[15:0])) +
+                    (18'(meta_job.daddr[31:16]) + 18'(meta_job.daddr[15:0]));
+        a_h2_q   <= (18'({meta_job.len, 1'b0}) + 18'(2 * UdpHlen + 32'(IpprotoUdp))) +
+                    (18'(meta_job.sport) + 18'(meta_job.dport));
+      end
+      b_job_q  <= a_job_q;
+      b_off_q  <= a_off_q;
+      b_psum_q <= {psum16[7:0], psum16[15:8]};
+      b_hsum_q <= 19'(a_h1_q) + 19'(a_h2_q);
+      c_job_q  <= b_job_q;
+      c_off_q  <= b_off_q;
+      c_sum_q  <= c_sum_d;
+      if (c_valid_q) begin
+        o_q.job   <= c_job_q;
+        o_q.off   <= c_off_q;
+        o_q.l4hdr <= c_job_q.udp ? {be16(csum), be16(udp_len), be16(c_job_q.dport),
+                                    be16(c_job_q.sport)} : 64'd0;
+      end
     end
   end
 
-  assign m_hdr       = b_q;
-  assign m_hdr_valid = b_valid_q;
+  assign m_hdr       = o_q;
+  assign m_hdr_valid = o_valid_q;
 
   // FIFO status not needed here (space is reserved ahead, or not watched).
   logic unused_fifo;
