@@ -163,9 +163,12 @@ module eth_fcs #(
   end
 
   // Stages 4 and 5: take back the zero bytes after the last real byte.
+  // Only a last beat's values are used: the model skips the products on the others.
   always_comb begin
-    crc4_d = mul32(HiRows[32'(b3_q.z[LaneW-1:3]) * 1024 +: 1024], crc3_q);
-    fcs5_d = ~mul32(LoRows[32'(b4_q.z[2:0]) * 1024 +: 1024], crc4_q);
+    crc4_d = crc3_q;
+    fcs5_d = crc4_q;
+    if (b3_q.last) crc4_d = mul32(HiRows[32'(b3_q.z[LaneW-1:3]) * 1024 +: 1024], crc3_q);
+    if (b4_q.last) fcs5_d = ~mul32(LoRows[32'(b4_q.z[2:0]) * 1024 +: 1024], crc4_q);
   end
 
   always_ff @(posedge clk) begin
@@ -191,19 +194,32 @@ module eth_fcs #(
   end
 
   always_ff @(posedge clk) begin
+    // Each stage loads only behind a valid beat, and the CRC only runs for frames that get
+    // an FCS: idle cycles and FCS-to-MAC frames cost the model (and the enables) nothing.
     if (pipe_en) begin
-      b1_q <= b_in;
-      b2_q   <= b1_q;
-      b2_q.z <= LaneW'((LaneW+1)'(Bytes) - b1_q.m);
-      for (int i = 0; i < 32; i++) g2_q[i] <= ^(StepRows[i*RowW +: DataWidth] & b1_q.data);
-      b3_q   <= b2_q;
-      crc3_q <= crc3_d;
-      if (v2_q) state_q <= crc3_d;
-      b4_q   <= b3_q;
-      crc4_q <= crc4_d;
-      b5_q       <= b4_q;
-      b5_q.spill <= b4_q.last && b4_q.fcs && (32'(b4_q.m) + 4 > Bytes);
-      fcs5_q     <= fcs5_d;
+      if (s_axis_tvalid) b1_q <= b_in;
+      if (v1_q) begin
+        b2_q   <= b1_q;
+        b2_q.z <= LaneW'((LaneW+1)'(Bytes) - b1_q.m);
+        if (b1_q.fcs)
+          for (int i = 0; i < 32; i++) g2_q[i] <= ^(StepRows[i*RowW +: DataWidth] & b1_q.data);
+      end
+      if (v2_q) begin
+        b3_q <= b2_q;
+        if (b2_q.fcs) begin
+          crc3_q  <= crc3_d;
+          state_q <= crc3_d;
+        end
+      end
+      if (v3_q) begin
+        b4_q <= b3_q;
+        if (b3_q.fcs) crc4_q <= crc4_d;
+      end
+      if (v4_q) begin
+        b5_q       <= b4_q;
+        b5_q.spill <= b4_q.last && b4_q.fcs && (32'(b4_q.m) + 4 > Bytes);
+        if (b4_q.fcs) fcs5_q <= fcs5_d;
+      end
     end
   end
 

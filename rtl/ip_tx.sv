@@ -219,7 +219,8 @@ module ip_tx
     hi    = at_end ? fend_q - base_q : 17'(Bytes);
     fnext = fend_q + 17'(sp_fsz_q);
     if (fnext > dend_q) fnext = dend_q;
-    for (int b = 0; b < Bytes; b++) keep[b] = (17'(b) >= lo) && (17'(b) < hi);
+    // Lanes [lo, hi) as two shifts of all-ones (lo, hi <= Bytes), not a per-lane loop.
+    keep  = ({Bytes{1'b1}} << lo) & ~({Bytes{1'b1}} << hi);
   end
 
   always_ff @(posedge clk) begin
