@@ -48,9 +48,8 @@ module ip_tx
   typedef struct packed {
     logic [15:0] len;
     lane_t       off;
-    logic        udp;
-    logic        frag;
     logic [13:0] fsz;
+    logic [15:0] first_len;   // payload bytes of the first fragment
   } split_t;
 
   split_t split_in, split_out;
@@ -61,15 +60,16 @@ module ip_tx
   dgram_t      cur_q;
   logic [15:0] l4pos_q;      // L4 byte where the current fragment starts
   logic [16:0] rem_q;        // L4 bytes from there to the end
-  logic [18:0] const_q;      // header words that are the same in every fragment
+  logic [18:0] const_q;      // header words that are the same in every fragment, + 20
   logic        en_b, en_c, step, last, load;
+  logic        last_q;       // the current fragment is the datagram's last (a step ahead)
 
   logic [16:0] flen;
   logic [15:0] pstart, n, tot_len, frag_word;
   lane_t       foff;
 
   always_comb begin
-    last   = !cur_q.job.frag || (rem_q <= 17'(cur_q.job.fsz));
+    last   = last_q;
     flen   = last ? rem_q : 17'(cur_q.job.fsz);
     pstart = (l4pos_q == 0 || !cur_q.job.udp) ? l4pos_q : l4pos_q - 16'(UdpHlen);
     n      = (l4pos_q == 0 && cur_q.job.udp) ? 16'(flen - 17'(UdpHlen)) : 16'(flen);
@@ -92,6 +92,8 @@ module ip_tx
   end
 
   logic [18:0] const_sum;
+  logic [16:0] rem_load;
+  assign rem_load = 17'(s_hdr.job.len) + (s_hdr.job.udp ? 17'(UdpHlen) : 17'd0);
   assign const_sum = {3'd0, 8'h45, s_hdr.job.tos} + {3'd0, s_hdr.job.ip_id} +
                      {3'd0, s_hdr.job.ttl, s_hdr.job.proto} +
                      {3'd0, s_hdr.job.saddr[31:16]} + {3'd0, s_hdr.job.saddr[15:0]} +
@@ -100,12 +102,15 @@ module ip_tx
   always_ff @(posedge clk) begin
     if (load) begin
       cur_q   <= s_hdr;
-      const_q <= const_sum;
+      const_q <= const_sum + 19'(IpHlen);   // total length is the fragment's L4 bytes + 20
       l4pos_q <= '0;
-      rem_q   <= 17'(s_hdr.job.len) + (s_hdr.job.udp ? 17'(UdpHlen) : 17'd0);
+      rem_q   <= rem_load;
+      last_q  <= !s_hdr.job.frag || (rem_load <= 17'(s_hdr.job.fsz));
     end else if (step) begin
       l4pos_q <= l4pos_q + 16'(cur_q.job.fsz);
       rem_q   <= rem_q - 17'(cur_q.job.fsz);
+      // rem - fsz <= fsz, compared before the subtraction.
+      last_q  <= rem_q <= 17'({cur_q.job.fsz, 1'b0});
     end
   end
 
@@ -148,7 +153,7 @@ module ip_tx
       b_q.n         <= n;
       b_q.off       <= foff;
       b_q.last      <= last;
-      b_q.sum       <= {1'b0, const_q} + {4'd0, tot_len} + {4'd0, frag_word};
+      b_q.sum       <= ({1'b0, const_q} + {4'd0, frag_word}) + {3'd0, flen};
     end
   end
 
@@ -178,9 +183,13 @@ module ip_tx
   // ------------------------------------------------------------------------- payload side
   assign split_in.len  = s_hdr.job.len;
   assign split_in.off  = s_hdr.off;
-  assign split_in.udp  = s_hdr.job.udp;
-  assign split_in.frag = s_hdr.job.frag;
   assign split_in.fsz  = s_hdr.job.fsz;
+  // The first fragment carries fsz L4 bytes, the UDP header among them; computed on the way
+  // into the queue, so that taking a datagram out is one add.
+  logic [15:0] fsz_payload;
+  assign fsz_payload = 16'(s_hdr.job.fsz) - (s_hdr.job.udp ? 16'(UdpHlen) : 16'd0);
+  assign split_in.first_len = (s_hdr.job.frag && fsz_payload < s_hdr.job.len) ? fsz_payload
+                                                                                : s_hdr.job.len;
 
   logic [$clog2(SplitDepth):0] split_count;
   sync_fifo #(
@@ -232,14 +241,7 @@ module ip_tx
   end
 
   logic [16:0] first_end;
-  always_comb begin
-    first_end = 17'(split_out.off) + 17'(split_out.len);
-    if (split_out.frag && 17'(split_out.off) + 17'(split_out.fsz) -
-        (split_out.udp ? 17'(UdpHlen) : 17'd0) < first_end) begin
-      first_end = 17'(split_out.off) + 17'(split_out.fsz) -
-                  (split_out.udp ? 17'(UdpHlen) : 17'd0);
-    end
-  end
+  assign first_end = 17'(split_out.off) + 17'(split_out.first_len);
 
   always_ff @(posedge clk) begin
     if (split_pop) begin

@@ -35,7 +35,9 @@ module sync_fifo #(
   logic             push, pop;
 
   assign count   = wr_q - rd_q;
-  assign s_ready = (count != Depth[AddrW:0]);
+  // Full: the pointers differ only in their wrap bit. An equality, not the subtraction
+  // above, so that ready is two LUT levels from the pointer registers.
+  assign s_ready = ((wr_q ^ rd_q) != {1'b1, {AddrW{1'b0}}});
   assign m_valid = (wr_q != rd_q);
   assign m_data  = mem_q[rd_q[AddrW-1:0]];
   assign push    = s_valid && s_ready;

@@ -95,8 +95,16 @@ module udp_tx
 
   // The sum FIFO holds one entry per datagram; keep room for those still in the tree (one
   // per stage: three adder stages and the accumulator).
-  assign sum_room      = (32'(sum_count) + 5 <= MetaDepth);
-  assign s_data_tready = ((wr_ptr_q - rd_ptr_q) != (AddrW+1)'(BufferBeats)) && sum_room;
+  // Ready is a register, computed a cycle ahead with one entry of margin on each side (at
+  // most one beat and one datagram go in per cycle): no path from the counters through the
+  // compares to the writers.
+  logic ready_q;
+  assign sum_room      = (32'(sum_count) <= MetaDepth - 6);
+  assign s_data_tready = ready_q;
+  always_ff @(posedge clk) begin
+    if (!rst_n) ready_q <= 1'b0;
+    else ready_q <= ((wr_ptr_q - rd_ptr_q) < (AddrW+1)'(BufferBeats - 1)) && sum_room;
+  end
   assign wr            = s_data_tvalid && s_data_tready;
 
   // Payload sum over little-endian 16-bit words: the one's-complement sum commutes with the
