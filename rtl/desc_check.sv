@@ -43,6 +43,7 @@ module desc_check
   logic  s1_valid_q, s2_valid_q, s2_send_q, s2_drop_q, s2_err_q;
   txd_t  s1_desc_q;
   logic  s1_idx_ok_q, s1_err_q;
+  logic [17:0] s1_iplen_q;   // IPv4 packet bytes: 20 + payload + UDP header (if UDP)
   logic  en1, en2, s2_out_ok;
 
   // Stage 2 forks to two outputs (the job only when sending) and leaves once both took it,
@@ -71,6 +72,9 @@ module desc_check
       s1_desc_q   <= txd_decode(s_desc_data);
       s1_err_q    <= s_desc_err;
       s1_idx_ok_q <= (s_desc_data[TxdFlowOff*8 +: 16] < 16'(FlowTableSize));
+      // Added while the flow entry is read, so the MTU compare below starts from a register.
+      s1_iplen_q  <= 18'(s_desc_data[TxdLenOff*8 +: 16]) + 18'(IpHlen) +
+                     ((s_desc_data[TxdFlagsOff*8 +: 2] == TxdL4Udp) ? 18'(UdpHlen) : 18'd0);
     end
   end
 
@@ -79,7 +83,6 @@ module desc_check
   txd_t        d;
   logic [1:0]  l4;
   logic        flow_ok, bad_desc, bad_df, is_udp, outside;
-  logic [16:0] l4len;   // L4 bytes: payload + UDP header
   tx_job_t     job;
 
   always_comb begin
@@ -87,7 +90,6 @@ module desc_check
     f       = flow_decode(flow_rdata);
     l4      = d.flags[1:0];
     is_udp  = (l4 == TxdL4Udp);
-    l4len   = 17'(d.len[15:0]) + (is_udp ? 17'(UdpHlen) : 17'd0);
     outside = (DevMemBytes != 0) &&
               ((d.addr > DevMemBytes) || (64'(d.len) > DevMemBytes - d.addr));
     bad_desc = s1_err_q ||
@@ -100,12 +102,12 @@ module desc_check
                outside;
     flow_ok = s1_idx_ok_q && ((f.flags & FlowFValid) != 0) &&
               (f.mtu >= 16'(MinMtu)) && (f.mtu <= 16'(MaxMtu));
-    bad_df  = ((d.flags & TxdFDf) != 0) && (l4len + 17'(IpHlen) > 17'(f.mtu));
+    bad_df  = ((d.flags & TxdFDf) != 0) && (s1_iplen_q > 18'(f.mtu));
 
     job.len   = d.len[15:0];
     job.udp   = is_udp;
     job.df    = (d.flags & TxdFDf) != 0;
-    job.frag  = (l4len + 17'(IpHlen) > 17'(f.mtu));
+    job.frag  = (s1_iplen_q > 18'(f.mtu));
     job.fsz   = 14'((f.mtu - 16'(IpHlen)) & ~16'd7);
     job.ip_id = d.ip_id;
     job.ttl   = d.ttl;
