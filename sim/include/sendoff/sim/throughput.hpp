@@ -28,6 +28,23 @@ ThroughputResult measure_udp_stream(unsigned frame_size, bool fcs_append, unsign
                                     unsigned max_frames = 4096,
                                     const std::string& fst_path = "", bool realistic = false);
 
+// Back-to-back UDP datagrams of one payload length through a flow of the given MTU, so that
+// each leaves as fragments when 28 + payload > MTU: the line rate of fragmenting traffic and
+// of the largest datagrams (whose 1024 beats fill half of udp_tx's buffer each).
+struct DatagramThroughput {
+  unsigned datagrams = 0;
+  unsigned frames = 0;
+  uint64_t cycles = 0;       // first beat of the first frame to the last beat of the last
+  uint64_t beats = 0;        // beats the frames need on the stream: the ideal cycle count
+  uint64_t late_frames = 0;  // fragments whose payload starts past the header end (see eth_tx)
+  double line_rate_fraction = 0;  // 100GbE wire time of the frames / our time at 322.27 MHz
+  std::string error;
+};
+
+DatagramThroughput measure_datagram_stream(uint32_t payload_len, uint16_t mtu,
+                                           unsigned datagrams, bool fcs_append,
+                                           bool realistic);
+
 }  // namespace sendoff::sim
 
 #endif  // SENDOFF_SIM_THROUGHPUT_HPP
