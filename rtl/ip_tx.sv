@@ -211,20 +211,22 @@ module ip_tx
   logic        sp_valid_q;
   logic [13:0] sp_fsz_q;
   logic [16:0] base_q, fstart_q, fend_q, dend_q;
+  logic [16:0] base_end_q;   // base_q + Bytes, kept in step so no adder precedes the compares
+  logic [17:0] srel_q;       // fstart_q - base_q (signed): where the fragment starts in the beat
   logic        out_valid_q, en_o, fire, at_end, replay, sp_done;
   logic [16:0] lo, hi, fnext;
   logic [Bytes-1:0] keep;
 
   assign en_o   = !out_valid_q || m_data_tready;
   assign fire   = sp_valid_q && s_data_tvalid && en_o;
-  assign at_end = (fend_q <= base_q + 17'(Bytes));             // fragment ends in this beat
-  assign replay = at_end && (fend_q != dend_q) && (fend_q != base_q + 17'(Bytes));
+  assign at_end = (fend_q <= base_end_q);             // fragment ends in this beat
+  assign replay = at_end && (fend_q != dend_q) && (fend_q != base_end_q);
   assign s_data_tready = sp_valid_q && en_o && !replay;
   assign sp_done   = fire && !replay && s_data_tlast;
   assign split_pop = split_valid && (!sp_valid_q || sp_done);
 
   always_comb begin
-    lo    = (fstart_q > base_q) ? fstart_q - base_q : 17'd0;
+    lo    = srel_q[17] ? 17'd0 : srel_q[16:0];
     hi    = at_end ? fend_q - base_q : 17'(Bytes);
     fnext = fend_q + 17'(sp_fsz_q);
     if (fnext > dend_q) fnext = dend_q;
@@ -246,16 +248,23 @@ module ip_tx
   always_ff @(posedge clk) begin
     if (split_pop) begin
       sp_fsz_q <= split_out.fsz;
-      base_q   <= '0;
+      base_q     <= '0;
+      base_end_q <= 17'(Bytes);
+      srel_q     <= 18'(split_out.off);
       fstart_q <= 17'(split_out.off);
       fend_q   <= first_end;
       dend_q   <= 17'(split_out.off) + 17'(split_out.len);
     end else if (fire) begin
+      srel_q <= ((at_end && fend_q != dend_q) ? 18'(fend_q) : 18'(fstart_q)) -
+                (replay ? 18'(base_q) : 18'(base_end_q));
       if (at_end && fend_q != dend_q) begin
         fstart_q <= fend_q;
         fend_q   <= fnext;
       end
-      if (!replay) base_q <= base_q + 17'(Bytes);
+      if (!replay) begin
+        base_q     <= base_end_q;
+        base_end_q <= base_end_q + 17'(Bytes);
+      end
     end
   end
 
