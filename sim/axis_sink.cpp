@@ -30,14 +30,22 @@ void AxisSink::sample(const AxisPins& p, uint64_t cycle) {
 
   ++beats_;
   // tkeep: lanes [0, n) set, nothing above; n == bytes on all but the last beat.
+  // Word by word: full words, then at most one word of the form 2^k - 1, then zeros.
   unsigned n = 0;
-  bool contiguous = true;
-  for (unsigned b = 0; b < bytes_; ++b) {
-    const bool k = (p.tkeep[b / 32] >> (b % 32)) & 1u;
-    if (k) {
-      if (n != b) contiguous = false;
-      ++n;
+  bool contiguous = true, ended = false;
+  for (unsigned i = 0; i < (bytes_ + 31) / 32; ++i) {
+    const uint32_t w = p.tkeep[i];
+    if (ended) {
+      contiguous = contiguous && w == 0;
+      continue;
     }
+    if (w == 0xFFFFFFFFu && 32 * (i + 1) <= bytes_) {
+      n += 32;
+      continue;
+    }
+    if ((w & (w + 1)) != 0) contiguous = false;  // a gap inside the word
+    n += unsigned(__builtin_popcount(w));
+    ended = true;
   }
   if (!contiguous || n == 0) error("tkeep not contiguous from lane 0" + at());
   if (!p.tlast && n != bytes_) error("partial beat before tlast" + at());
