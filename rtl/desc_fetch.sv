@@ -64,7 +64,9 @@ module desc_fetch
   end
 
   // ------------------------------------------------------------------------- request side
-  typedef enum logic [1:0] {StIdle, StCalc, StIssue} st_e;
+  // The burst size is worked out over three registered steps (space, room and candidates,
+  // pick), so that no step has more than a couple of adders or compares in a row.
+  typedef enum logic [2:0] {StIdle, StCalc, StRoom, StPick, StIssue} st_e;
   st_e st_q;
 
   logic [31:0] fetch_q;
@@ -74,13 +76,16 @@ module desc_fetch
   logic        ar_valid_q;
   logic [63:0] ar_addr_q;
   logic [7:0]  ar_len_q;
-  logic [CntW-1:0] outstanding_q;  // beats requested, not yet received
-  logic [CntW:0]   fifo_count;
 
-  logic ring_ok;
+  logic ring_ok, ring_ok_d;
   // A ring is usable when its size is a power of two <= RING_SIZE_MAX, its base 32-byte
   // aligned and (with a memory window) it lies inside device memory; else nothing is read.
-  assign ring_ok = (ring_size != 0) && ((ring_size & (ring_size - 1)) == 0) &&
+  // Registered: a cycle after a register write, out of the paths that start a fetch.
+  always_ff @(posedge clk) begin
+    if (!rst_n) ring_ok <= 1'b0;
+    else ring_ok <= ring_ok_d;
+  end
+  assign ring_ok_d = (ring_size != 0) && ((ring_size & (ring_size - 1)) == 0) &&
                    (ring_size <= RingSizeMax) && (ring_base[4:0] == 0) &&
                    ((DevMemBytes == 0) ||
                     ((ring_base <= DevMemBytes) &&
@@ -94,39 +99,61 @@ module desc_fetch
   burst_t trk_in, trk_out;
   logic   trk_push, trk_ready, trk_valid, trk_pop;
 
-  // Burst size from the registered candidates and the free buffer space.
+  // Burst size from the registered candidates and the free buffer space. Space measured in
+  // StCalc only grows until StIssue (beats leave the buffer, none arrive unasked).
   logic [LaneW-1:0] slot;
-  logic [31:0]      n_room, n_pick;
-  logic [CntW:0]    free_beats;
-  logic [NW:0]      beats;
+  logic [CntW:0]    free_d, free_q;
+  logic [CntW:0]    used_q;   // beats asked for and not yet handed out: in flight + buffered
+  logic             beat_pop;
+  logic [31:0]      cand_q, room_q, pick_d, n_pick;
+  logic [NW:0]      beats, beats_d;
   always_comb begin
     // First descriptor lane of the beat; a shift, not [..:5], so that 256 bits (one lane,
     // no lane bits) elaborates too.
-    slot       = LaneW'(addr_q[$clog2(Bytes)-1:0] >> 5);
-    free_beats = (CntW+1)'(FifoBeats) - fifo_count - {1'b0, outstanding_q};
-    if (free_beats > (CntW+1)'(MaxBurstBeats)) free_beats = (CntW+1)'(MaxBurstBeats);
-    n_room     = 32'(free_beats) * Dpb - 32'(slot);
-    n_pick     = avail_q;
-    if (to_wrap_q < n_pick)      n_pick = to_wrap_q;
-    if (32'(to_4k_q) < n_pick)   n_pick = 32'(to_4k_q);
-    if (n_room < n_pick)         n_pick = n_room;
-    beats      = (NW+1)'((32'(slot) + n_pick + Dpb - 1) / Dpb);
+    slot    = LaneW'(addr_q[$clog2(Bytes)-1:0] >> 5);
+    free_d  = (CntW+1)'(FifoBeats) - used_q;
+    if (free_d > (CntW+1)'(MaxBurstBeats)) free_d = (CntW+1)'(MaxBurstBeats);
+    pick_d  = (room_q < cand_q) ? room_q : cand_q;
+    beats_d = (NW+1)'((32'(slot) + pick_d + Dpb - 1) / Dpb);
+  end
+
+  always_ff @(posedge clk) begin
+    unique case (st_q)
+      StCalc: begin
+        // From the registered address: no adder chain from the ring registers.
+        to_4k_q <= 8'(({1'b0, 12'hfff} - {1'b0, addr_q[11:0]} + 13'd1) >> 5);
+        free_q  <= free_d;
+        cand_q <= (to_wrap_q < avail_q) ? to_wrap_q : avail_q;
+      end
+      StRoom: begin
+        room_q <= 32'(free_q) * Dpb - 32'(slot);
+        if (32'(to_4k_q) < cand_q) cand_q <= 32'(to_4k_q);
+      end
+      StPick: begin
+        n_pick <= pick_d;
+        beats  <= beats_d;
+      end
+      default: ;
+    endcase
   end
 
   logic issue;
-  assign issue = (st_q == StIssue) && (free_beats != 0) && trk_ready;
+  assign issue = (st_q == StIssue) && trk_ready;
 
   always_ff @(posedge clk) begin
     if (!rst_n) begin
       st_q          <= StIdle;
       fetch_q       <= '0;
       ar_valid_q    <= 1'b0;
-      outstanding_q <= '0;
+      used_q        <= '0;
     end else begin
       if (m_axi_arvalid && m_axi_arready) ar_valid_q <= 1'b0;
       unique case (st_q)
         StIdle:  if (enable && ring_ok && fetch_q != ring_head && !ar_valid_q) st_q <= StCalc;
-        StCalc:  st_q <= StIssue;
+        StCalc:  st_q <= StRoom;
+        // No space in the buffer yet: look again from the start.
+        StRoom:  st_q <= (free_q != 0) ? StPick : StIdle;
+        StPick:  st_q <= StIssue;
         StIssue: if (issue) begin
           ar_valid_q <= 1'b1;
           fetch_q    <= fetch_q + n_pick;
@@ -134,8 +161,7 @@ module desc_fetch
         end
         default: st_q <= StIdle;
       endcase
-      outstanding_q <= outstanding_q + (issue ? CntW'(beats) : '0) -
-                       ((m_axi_rvalid && m_axi_rready) ? CntW'(1) : '0);
+      used_q        <= used_q + (issue ? (CntW+1)'(beats) : '0) - (CntW+1)'(beat_pop);
     end
   end
 
@@ -149,7 +175,6 @@ module desc_fetch
       addr_q    <= addr_d;
       avail_q   <= ring_head - fetch_q;
       to_wrap_q <= ring_size - idx;
-      to_4k_q   <= 8'(({1'b0, 12'hfff} - {1'b0, addr_d[11:0]} + 13'd1) >> 5);
     end
     if (issue) begin
       ar_addr_q <= {addr_q[63:$clog2(Bytes)], {$clog2(Bytes){1'b0}}};
@@ -201,7 +226,7 @@ module desc_fetch
   logic [NW-1:0] r_rem;
   logic [LaneW:0] r_cnt;
   beat_t         beat_in, beat_out;
-  logic          beat_valid, beat_pop;
+  logic          beat_valid;
 
   // Space was reserved at issue time, so a beat is always accepted.
   assign m_axi_rready = 1'b1;
@@ -244,7 +269,6 @@ module desc_fetch
     .m_ready (beat_pop),
     .count   (beat_count)
   );
-  assign fifo_count = {1'b0, beat_count};
 
   // One descriptor per cycle out of the head beat.
   logic             started_q;
@@ -270,6 +294,6 @@ module desc_fetch
 
   // FIFO status not needed here (space is reserved ahead, or not watched).
   logic unused_fifo;
-  assign unused_fifo = ^{trk_count, beats_ready};
+  assign unused_fifo = ^{trk_count, beats_ready, beat_count};
 
 endmodule
