@@ -9,7 +9,7 @@ module payload_read
 #(
   parameter int unsigned DataWidth      = 512,  // AXI4 read data and stream bits
   parameter int unsigned MaxBurstBeats  = 64,   // longest read burst
-  parameter int unsigned MaxOutstanding = 256,  // beats requested and not yet received
+  parameter int unsigned MaxOutstanding = 256,  // beats requested, not received (>= 3 bursts)
   parameter int unsigned TrackDepth     = 256   // bursts in flight, a power of two
 ) (
   input  logic                   clk,
@@ -64,8 +64,8 @@ module payload_read
   begin : gen_bad_burst
     $error("payload_read: MaxBurstBeats must be in [1, 256] and span <= 4 KiB");
   end
-  if (MaxOutstanding < MaxBurstBeats) begin : gen_bad_outstanding
-    $error("payload_read: MaxOutstanding must be >= MaxBurstBeats");
+  if (MaxOutstanding < 3 * MaxBurstBeats) begin : gen_bad_outstanding
+    $error("payload_read: MaxOutstanding must be >= 3 * MaxBurstBeats (the credit margin)");
   end
 
   // ------------------------------------------------------------------------- read requests
@@ -79,12 +79,16 @@ module payload_read
   logic [7:0]        ar_len_q;
   logic [OutW-1:0]   outstanding_q;
 
-  logic [BeatW-1:0]  burst, to_4k;
+  logic [BeatW-1:0]  burst;
+  logic [BeatW-1:0]  to_4k_q;       // beats from cur_addr_q to the next 4 KiB boundary
+  logic [BeatW-1:0]  lim_q;         // min(MaxBurstBeats, to_4k_q): a burst's size unless last
+  logic              credit_ok_q;   // room for three more bursts of any size in flight
+  logic [OutW-1:0]   issued_q;      // beats of the burst issued last cycle
   logic              ar_free, issue, last_burst, take;
   logic              hdr_ready, trk_ready;
 
   typedef struct packed {
-    logic [BurstW-1:0] beats;
+    logic [BurstW-1:0] beats_m1;   // beats - 1: the read side compares, never subtracts
     logic              first;      // the burst starts a job
     logic              last;       // the burst ends a job
     lane_t             off;
@@ -93,17 +97,20 @@ module payload_read
   burst_t trk_in, trk_out;
   logic   trk_valid, trk_pop;
 
-  always_comb begin
-    to_4k = BeatW'((13'h1000 - {1'b0, cur_addr_q[11:0]}) >> LaneW);
-    burst = beats_left_q;
-    if (burst > BeatW'(MaxBurstBeats)) burst = BeatW'(MaxBurstBeats);
-    if (burst > to_4k)                 burst = to_4k;
-  end
+  // Burst sizes come from registers: lim_q is the size of the next burst unless the job's
+  // remaining beats are fewer. After a burst of lim_q beats the job goes on from a 4 KiB
+  // boundary or MaxBurstBeats further, and the next limit is worked out from registers
+  // alone, so a burst can issue every cycle with no adder in front of the compares.
+  logic             fits;   // the job's remaining beats fit this burst: its last
+  logic [BeatW-1:0] to_4k_next, lim_next;
+  assign fits       = (beats_left_q <= lim_q);
+  assign burst      = fits ? beats_left_q : lim_q;
+  assign to_4k_next = (lim_q == to_4k_q) ? BeatW'(4096 / Bytes) : to_4k_q - lim_q;
+  assign lim_next   = (to_4k_next < BeatW'(MaxBurstBeats)) ? to_4k_next : BeatW'(MaxBurstBeats);
 
   assign ar_free    = !ar_valid_q || m_axi_arready;
-  assign issue      = (beats_left_q != 0) && ar_free && trk_ready &&
-                      (32'(outstanding_q) + 32'(burst) <= MaxOutstanding);
-  assign last_burst = issue && (burst == beats_left_q);
+  assign issue      = (beats_left_q != 0) && ar_free && trk_ready && credit_ok_q;
+  assign last_burst = issue && fits;
   assign take       = s_job_valid && hdr_ready && ((beats_left_q == 0) || last_burst);
   assign s_job_ready = hdr_ready && ((beats_left_q == 0) || last_burst);
 
@@ -114,22 +121,30 @@ module payload_read
   assign job_off   = lane_t'(s_job_addr[LaneW-1:0]);
   assign job_end   = 17'(job_off) + 17'(s_job.len);
   assign job_beats = (s_job.len == 0) ? '0 : BeatW'((job_end + 17'(Bytes - 1)) >> LaneW);
+  logic [BeatW-1:0] job_to_4k;
+  assign job_to_4k = BeatW'((13'h1000 - {1'b0, s_job_addr[11:LaneW], {LaneW{1'b0}}}) >> LaneW);
 
   always_ff @(posedge clk) begin
     if (!rst_n) begin
       beats_left_q  <= '0;
       ar_valid_q    <= 1'b0;
       outstanding_q <= '0;
+      issued_q      <= '0;
+      credit_ok_q   <= 1'b0;
     end else begin
       if (take) begin
         beats_left_q <= job_beats;
       end else if (issue) begin
-        beats_left_q <= beats_left_q - burst;
+        beats_left_q <= fits ? '0 : beats_left_q - lim_q;   // else the burst was lim_q beats
       end
       if (issue)        ar_valid_q <= 1'b1;
       else if (ar_free) ar_valid_q <= 1'b0;
-      outstanding_q <= outstanding_q + (issue ? OutW'(burst) : '0) -
+      // Counted a cycle after the issue (issued_q), and checked with a margin of the bursts
+      // not in the count yet: the one issued last cycle, this cycle's and the next.
+      issued_q      <= issue ? OutW'(burst) : '0;
+      outstanding_q <= outstanding_q + issued_q -
                        ((m_axi_rvalid && m_axi_rready) ? OutW'(1) : '0);
+      credit_ok_q   <= 32'(outstanding_q) + 3 * MaxBurstBeats <= MaxOutstanding;
     end
   end
 
@@ -139,9 +154,13 @@ module payload_read
       cur_first_q    <= 1'b1;
       cur_off_q      <= job_off;
       cur_last_cnt_q <= (LaneW+1)'(((job_end - 17'd1) & 17'(Bytes - 1)) + 17'd1);
+      to_4k_q        <= job_to_4k;
+      lim_q          <= (job_to_4k < BeatW'(MaxBurstBeats)) ? job_to_4k : BeatW'(MaxBurstBeats);
     end else if (issue) begin
-      cur_addr_q     <= cur_addr_q + (64'(burst) << LaneW);
+      cur_addr_q     <= cur_addr_q + (64'(lim_q) << LaneW);
       cur_first_q    <= 1'b0;
+      to_4k_q        <= to_4k_next;
+      lim_q          <= lim_next;
     end
     if (issue) begin
       ar_addr_q <= cur_addr_q;
@@ -149,9 +168,9 @@ module payload_read
     end
   end
 
-  assign trk_in.beats    = BurstW'(burst);
+  assign trk_in.beats_m1 = BurstW'(burst - 1'b1);
   assign trk_in.first    = cur_first_q;
-  assign trk_in.last     = (burst == beats_left_q);
+  assign trk_in.last     = fits;
   assign trk_in.off      = cur_off_q;
   assign trk_in.last_cnt = cur_last_cnt_q;
 
@@ -202,15 +221,17 @@ module payload_read
   logic [Bytes-1:0]  keep;
 
   assign r_first = trk_out.first && (r_beat_q == 0);
-  assign r_last  = trk_out.last && (r_beat_q == trk_out.beats - 1'b1);
+  assign r_last  = trk_out.last && (r_beat_q == trk_out.beats_m1);
 
+  // Lanes [lo, hi) of the beat, as shifts of all-ones: the same mask on keep and data.
+  localparam logic [Bytes-1:0]     LanesAll = '1;
+  localparam logic [DataWidth-1:0] BitsAll  = '1;
+  logic [LaneW:0] lo, hi;
   always_comb begin
-    for (int b = 0; b < Bytes; b++) begin
-      keep[b] = 1'b1;
-      if (r_first && b < int'(trk_out.off))    keep[b] = 1'b0;
-      if (r_last && b >= int'(trk_out.last_cnt)) keep[b] = 1'b0;
-    end
-    for (int b = 0; b < Bytes; b++) m_data_tdata[b*8 +: 8] = keep[b] ? m_axi_rdata[b*8 +: 8] : 8'd0;
+    lo   = r_first ? (LaneW+1)'(trk_out.off) : '0;
+    hi   = r_last ? trk_out.last_cnt : (LaneW+1)'(Bytes);
+    keep = (LanesAll << lo) & ~(LanesAll << hi);
+    m_data_tdata = m_axi_rdata & (BitsAll << (32'(lo) * 8)) & ~(BitsAll << (32'(hi) * 8));
   end
 
   assign m_data_tkeep  = keep;

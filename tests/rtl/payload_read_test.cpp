@@ -35,7 +35,7 @@ struct Cfg {
 
 using W512 = Cfg<Vpayload_read_w512, 512, 64, 512>;
 using W1024 = Cfg<Vpayload_read_w1024, 1024, 32, 256>;
-using W512Small = Cfg<Vpayload_read_w512_small, 512, 4, 8>;
+using W512Small = Cfg<Vpayload_read_w512_small, 512, 4, 12>;
 
 // Device memory: every address has a byte, a mix of its bits.
 uint8_t mem_byte(uint64_t a) {
