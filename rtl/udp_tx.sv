@@ -214,8 +214,10 @@ module udp_tx
   );
 
   // Read ahead into a 4-entry FIFO so the output runs one beat per cycle.
-  assign rd = (commit_q != rd_ptr_q) &&
-              (32'(out_count) + 32'(inflight_q[0]) + 32'(inflight_q[1]) < 4);
+  // Slots of the output FIFO not yet claimed by a read: a counter (one down per read, one up
+  // per beat out), not a sum of the FIFO count and the reads in flight.
+  logic [2:0] out_credit_q;
+  assign rd = (commit_q != rd_ptr_q) && (out_credit_q != 0);
 
   always_ff @(posedge clk) begin
     if (!rst_n) begin
@@ -223,6 +225,7 @@ module udp_tx
       commit_q   <= '0;
       rd_ptr_q   <= '0;
       inflight_q <= '0;
+      out_credit_q <= 3'd4;
     end else begin
       if (wr && s_data_tlast && s_data_tuser) begin
         wr_ptr_q <= commit_q;
@@ -232,6 +235,7 @@ module udp_tx
       end
       if (rd) rd_ptr_q <= rd_ptr_q + 1'b1;
       inflight_q <= {inflight_q[0], rd};
+      out_credit_q <= out_credit_q - 3'(rd) + 3'(m_data_tvalid && m_data_tready);
     end
   end
 
@@ -341,7 +345,7 @@ module udp_tx
 
   // FIFO status not needed here (space is reserved ahead, or not watched).
   logic unused_fifo;
-  assign unused_fifo = ^{meta_count, sum_ready, out_ready};
+  assign unused_fifo = ^{meta_count, sum_ready, out_ready, out_count};
 
 `ifndef SYNTHESIS
   // AXI4-Stream: a beat offered on m_data stays offered, unchanged, until taken.
