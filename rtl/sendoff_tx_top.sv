@@ -168,7 +168,10 @@ module sendoff_tx_top
       flow_written_q    <= '0;
       flow_rd_written_q <= 1'b0;
     end else begin
-      if (flow_we) flow_written_q[flow_waddr] <= 1'b1;
+      // An address decode per entry (an equality, two LUT levels), run only on a write.
+      if (flow_we)
+        for (int i = 0; i < FlowTableSize; i++)
+          if (flow_waddr == 8'(i)) flow_written_q[i] <= 1'b1;
       if (flow_re) flow_rd_written_q <= flow_written_q[flow_raddr];
     end
   end
