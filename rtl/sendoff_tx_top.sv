@@ -81,10 +81,10 @@ module sendoff_tx_top
 
   localparam int unsigned Bytes = DataWidth / 8;
 
-  // The stages are written for 512 and 1024 bits (headers and the 60-byte minimum frame
-  // fit one beat); only 512, the CMAC width, is simulated, so only 512 is accepted here.
-  if (DataWidth != 512) begin : gen_bad_width
-    $error("sendoff_tx_top: DataWidth must be 512");
+  // The stages are written for 512 bits (the CMAC width) and 1024 (toward 400GbE): headers
+  // and the 60-byte minimum frame fit one beat. Both are simulated (sim/CMakeLists.txt).
+  if (DataWidth != 512 && DataWidth != 1024) begin : gen_bad_width
+    $error("sendoff_tx_top: DataWidth must be 512 or 1024");
   end
 
   // ------------------------------------------------------------------------- registers

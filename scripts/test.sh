@@ -2,8 +2,10 @@
 # Sets up, builds and runs every test (README's test command; CI runs it through .ci/run).
 #   1. set-up: the Debian packages (scripts/setup.sh)
 #   2. the default build (RelWithDebInfo) and the whole suite
-#   3. an ASan+UBSan build and the host, preload, device and e2e suites under it
-#   4. a Release build and the whole suite again
+#   3. a 1024-bit build (-DSENDOFF_DATA_WIDTH=1024) of the co-simulation, the benchmark and
+#      the HLS kernels only: one co-simulation seed, the short benchmark run, the HLS tests
+#   4. an ASan+UBSan build and the host, preload, device and e2e suites under it
+#   5. a Release build and the whole suite again
 # Warnings are errors in every build. Prints each stage's time and the number of skipped
 # tests; with CI=true a missing prerequisite fails its test, and a skip fails this script.
 set -euo pipefail
@@ -42,6 +44,14 @@ stage "set-up" bash scripts/setup.sh
 stage "build default (RelWithDebInfo)" configure_and_build "$build" -- \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo
 stage "test default: all suites" ctest_run "$build" default
+
+# The 1024-bit datapath: the RTL top and the C model at that width (both take it at compile
+# time), the co-simulation reduced to one seed (tests/cosim: cosim.W1024/...).
+stage "build 1024-bit (cosim, bench, hls)" configure_and_build "${build}-w1024" \
+  --targets cosim_test bench_rtl_test sendoff hls_tests -- \
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSENDOFF_DATA_WIDTH=1024
+stage "test 1024-bit: cosim bench hls" \
+  ctest_run "${build}-w1024" w1024 -R '^(cosim\.W1024/|bench\.|hls\.)'
 
 stage "build asan+ubsan" configure_and_build "${build}-asan" --targets "${sanitize_targets[@]}" -- \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSENDOFF_SANITIZE=address,undefined

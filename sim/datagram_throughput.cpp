@@ -68,16 +68,17 @@ DatagramThroughput measure_datagram_stream(uint32_t payload_len, uint16_t mtu,
     if (20 + l4 <= mtu) break;
   }
   const unsigned fcs = fcs_append ? abi::ETH_FCS_LEN : 0;
+  constexpr uint32_t kBeat = TxTopSim::kDataBits / 8;
   uint64_t wire_bits = 0;
   for (unsigned i = 0; i < datagrams; ++i) {
     uint32_t off = 0;
     for (const uint32_t n : l4_per_frame) {
       const uint32_t bytes = std::max<uint32_t>(abi::ETH_HLEN + 20 + n, 60);
-      r.beats += (bytes + fcs + 63) / 64;
+      r.beats += (bytes + fcs + kBeat - 1) / kBeat;
       wire_bits += uint64_t(bytes + abi::ETH_FCS_LEN + 20) * 8;  // preamble, SFD, IFG
-      // The payload of a fragment after the first starts at lane (off - 8) % 64 of its
+      // The payload of a fragment after the first starts at lane (off - 8) % kBeat of its
       // datagram's stream; past lane 34 (the header end) it needs an extra input beat.
-      if (off != 0 && (off - 8) % 64 > abi::ETH_HLEN + 20) ++r.late_frames;
+      if (off != 0 && (off - 8) % kBeat > abi::ETH_HLEN + 20) ++r.late_frames;
       off += n;
     }
   }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "sendoff/sim/throughput.hpp"
+#include "sendoff/sim/tx_top_sim.hpp"
 
 namespace {
 
@@ -47,8 +48,9 @@ int main(int argc, char** argv) {
     std::printf("size,fcs_appended,frames,cycles_per_frame,ideal_beats,mpps,gbps_wire,"
                 "line_rate_pct,first_frame_cycles,sim_cycles_per_s\n");
   } else {
-    std::printf("FCS %s, memory latency %u cycles, clock %.6f MHz, 512-bit stream\n",
-                fcs ? "appended by the NIC" : "left to the MAC", latency, kClockHz / 1e6);
+    std::printf("FCS %s, memory latency %u cycles, clock %.6f MHz, %u-bit stream\n",
+                fcs ? "appended by the NIC" : "left to the MAC", latency, kClockHz / 1e6,
+                sendoff::sim::TxTopSim::kDataBits);
     std::printf("%6s %7s %10s %6s %9s %10s %10s %8s %11s\n", "size", "frames", "cyc/frame",
                 "beats", "Mpps", "Gb/s wire", "of 100GbE", "latency", "sim cyc/s");
   }

@@ -28,7 +28,8 @@ ThroughputResult measure_udp_stream(unsigned frame_size, bool fcs_append, unsign
   ThroughputResult r;
   r.frame_size = frame_size;
   r.bus_bytes = fcs_append ? frame_size : frame_size - abi::ETH_FCS_LEN;
-  r.ideal_beats = (r.bus_bytes + 63) / 64;
+  constexpr unsigned kBeatBytes = TxTopSim::kDataBits / 8;
+  r.ideal_beats = (r.bus_bytes + kBeatBytes - 1) / kBeatBytes;
   constexpr unsigned kHdr = abi::ETH_HLEN + 20 + 8;
   if (frame_size < 64 || frame_size > 9018) {
     r.error = "frame size outside 64..9018";

@@ -30,6 +30,17 @@ void get_words(std::vector<uint32_t>& dst, const Wide& src, size_t words) {
   std::memcpy(dst.data(), src.data(), sizeof(uint32_t) * words);
 }
 
+// tkeep: 64 bits (a uint64_t in the model) at 512, 128 (a VlWide) at 1024.
+inline void get_keep(std::vector<uint32_t>& dst, uint64_t src) {
+  dst.resize(2);
+  dst[0] = uint32_t(src);
+  dst[1] = uint32_t(src >> 32);
+}
+template <typename Wide>
+void get_keep(std::vector<uint32_t>& dst, const Wide& src) {
+  get_words(dst, src, TxTopSim::kDataBits / 256);
+}
+
 constexpr size_t kWords = TxTopSim::kDataBits / 32;
 
 }  // namespace
@@ -147,9 +158,7 @@ void TxTopSim::copy_out() {
   data_pins_.rready = t.m_axi_data_rready;
 
   get_words(axis_pins_.tdata, t.m_axis_tx_tdata, kWords);
-  axis_pins_.tkeep.resize(2);
-  axis_pins_.tkeep[0] = uint32_t(t.m_axis_tx_tkeep);
-  axis_pins_.tkeep[1] = uint32_t(t.m_axis_tx_tkeep >> 32);
+  get_keep(axis_pins_.tkeep, t.m_axis_tx_tkeep);
   axis_pins_.tlast = t.m_axis_tx_tlast;
   axis_pins_.tvalid = t.m_axis_tx_tvalid;
 }

@@ -140,26 +140,36 @@ descriptors:
     meta_out.write(m);
 
     // The payload as one INCR burst of whole words (sequential addresses in
-    // a pipelined loop; max_read_burst_length splits it), each word cut
-    // into beats: one beat a cycle at either width.
-    constexpr unsigned BEATS_PER_WORD = MEM_WORD_BITS / DATA_WIDTH;
+    // a pipelined loop; max_read_burst_length splits it). A word is cut into
+    // pieces of min(word, beat) bits: up to 512 bits a word holds one or more
+    // beats, at 1024 a beat is two words. Each piece fills its place in the
+    // beat; a beat leaves with its last piece or the payload's.
+    constexpr unsigned PIECE_BITS = DATA_WIDTH < MEM_WORD_BITS ? DATA_WIDTH : MEM_WORD_BITS;
+    constexpr unsigned PIECES_PER_WORD = MEM_WORD_BITS / PIECE_BITS;
+    constexpr unsigned PIECES_PER_BEAT = DATA_WIDTH / PIECE_BITS;
     const uint64_t word0 = addr / MEM_WORD_BYTES;
+    const unsigned n_pieces = (len + PIECE_BITS / 8 - 1) / (PIECE_BITS / 8);
     const unsigned n_beats = beats_for(len);
     const unsigned n_words = (len + MEM_WORD_BYTES - 1) / MEM_WORD_BYTES;
+    data_t beat = 0;
   payload:
     for (unsigned w = 0; w < n_words; ++w) {
-#pragma HLS PIPELINE II=BEATS_PER_WORD
+#pragma HLS PIPELINE II=PIECES_PER_WORD
 #pragma HLS LOOP_TRIPCOUNT min=0 max=1024
       const mem_word_t mw = mem[word0 + w];
-    beats_of_word:
-      for (unsigned sub = 0; sub < BEATS_PER_WORD; ++sub) {
+    pieces_of_word:
+      for (unsigned sub = 0; sub < PIECES_PER_WORD; ++sub) {
 #pragma HLS UNROLL
-        const unsigned j = w * BEATS_PER_WORD + sub;
-        if (j < n_beats) {
-          data_t beat = mw(sub * DATA_WIDTH + DATA_WIDTH - 1, sub * DATA_WIDTH);
-          const unsigned k = min_u(DATA_BYTES, len - j * DATA_BYTES);
-          beat &= byte_mask<DATA_WIDTH>(k);
-          payload_out.write(make_beat(beat, k, j == n_beats - 1));
+        const unsigned p = w * PIECES_PER_WORD + sub;
+        if (p < n_pieces) {
+          const unsigned at = (p % PIECES_PER_BEAT) * PIECE_BITS;
+          beat(at + PIECE_BITS - 1, at) = mw(sub * PIECE_BITS + PIECE_BITS - 1, sub * PIECE_BITS);
+          const unsigned j = p / PIECES_PER_BEAT;
+          if (p % PIECES_PER_BEAT == PIECES_PER_BEAT - 1 || p == n_pieces - 1) {
+            const unsigned k = min_u(DATA_BYTES, len - j * DATA_BYTES);
+            payload_out.write(make_beat(beat & byte_mask<DATA_WIDTH>(k), k, j == n_beats - 1));
+            beat = 0;
+          }
         }
       }
     }

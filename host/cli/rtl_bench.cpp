@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <string>
 
 #include "subprocess.hpp"
 #include "usage_error.hpp"
@@ -23,6 +24,7 @@ namespace {
 constexpr double kCmacHz = 322.265625e6;  // 512-bit CMAC clock on Alveo
 constexpr double kSlowHz = 250e6;         // a common user-logic clock
 constexpr double kLineBps = 100e9;
+constexpr double kWideLineBps = 400e9;
 constexpr unsigned kWireOverhead = 20;    // preamble + SFD (8) and the minimum IFG (12)
 
 const char* memory_name(const RtlBenchRow& r) { return r.realistic_memory ? "realistic" : "ideal"; }
@@ -33,17 +35,21 @@ bool write_csv(const std::string& path, const std::vector<RtlBenchRow>& rows) {
   fprintf(f,
           "size_bytes,frames,cycles,gbps_322mhz,mpps_322mhz,line_rate_fraction,latency_cycles,"
           "sim_cycles_per_s,gbps_250mhz,mpps_250mhz,line_rate_fraction_250mhz,bus_bytes,"
-          "sim_cycles,sim_cycles_per_cpu_s,memory\n");
+          "sim_cycles,sim_cycles_per_cpu_s,memory,data_width,gbps_400mhz,mpps_400mhz,"
+          "line_rate_fraction_400g_400mhz,beat_bound_fraction_400g_400mhz\n");
   for (const auto& r : rows) {
     const RtlRate a = rtl_rate(r.size, r.cycles_per_frame, kCmacHz);
     const RtlRate b = rtl_rate(r.size, r.cycles_per_frame, kSlowHz);
-    fprintf(f, "%u,%u,%.4f,%.3f,%.3f,%.4f,%llu,%.0f,%.3f,%.3f,%.4f,%u,%llu,%.0f,%s\n", r.size,
-            r.frames,
-            r.cycles_per_frame, a.gbps, a.mpps, a.line_rate_fraction,
+    const RtlRate w = rtl_rate_400g(r.size, r.cycles_per_frame, kWideHz);
+    fprintf(f,
+            "%u,%u,%.4f,%.3f,%.3f,%.4f,%llu,%.0f,%.3f,%.3f,%.4f,%u,%llu,%.0f,%s,%u,%.3f,%.3f,"
+            "%.4f,%.4f\n",
+            r.size, r.frames, r.cycles_per_frame, a.gbps, a.mpps, a.line_rate_fraction,
             static_cast<unsigned long long>(r.latency_cycles), r.sim_cycles_per_s, b.gbps,
             b.mpps, b.line_rate_fraction, r.bus_bytes,
             static_cast<unsigned long long>(r.sim_cycles), r.sim_cycles_per_cpu_s,
-            memory_name(r));
+            memory_name(r), r.data_width, w.gbps, w.mpps, w.line_rate_fraction,
+            beat_bound_fraction_400g(r.size, r.bus_bytes, r.data_width));
   }
   return fclose(f) == 0;
 }
@@ -68,7 +74,7 @@ bool write_plot(const std::string& png, const std::vector<RtlBenchRow>& rows, st
   fprintf(f,
           "set terminal png size 960,600\n"
           "set output '%s'\n"
-          "set title 'sendoff RTL (Verilator, 512-bit stream, MAC always ready)'\n"
+          "set title 'sendoff RTL (Verilator, %u-bit stream, MAC always ready)'\n"
           "set xlabel 'UDP frame size, bytes incl. FCS'\n"
           "set ylabel 'frame throughput, Gb/s'\n"
           "set logscale x 2\n"
@@ -80,7 +86,7 @@ bool write_plot(const std::string& png, const std::vector<RtlBenchRow>& rows, st
           "     $d using 1:3 with linespoints lw 2 pt 5 title 'RTL at 250 MHz', \\\n"
           "     $d using 1:4 with lines lw 2 dt 2 lc rgb 'red' "
           "title '100GbE line rate (20 B preamble+IFG per frame)'\n",
-          png.c_str());
+          png.c_str(), rows.empty() ? 0u : rows.front().data_width);
   fclose(f);
   const std::vector<std::string> argv = {"gnuplot", script};
   const ProcessResult pr = run_process(argv);
@@ -94,13 +100,56 @@ bool write_plot(const std::string& png, const std::vector<RtlBenchRow>& rows, st
 
 }  // namespace
 
-RtlRate rtl_rate(unsigned size, double cycles_per_frame, double clock_hz) {
+namespace {
+
+RtlRate rate_against(unsigned size, double cycles_per_frame, double clock_hz, double line_bps) {
   RtlRate r;
   const double pps = clock_hz / cycles_per_frame;
   r.mpps = pps / 1e6;
   r.gbps = pps * size * 8 / 1e9;
-  r.line_rate_fraction = pps / (kLineBps / ((size + kWireOverhead) * 8.0));
+  r.line_rate_fraction = pps / (line_bps / ((size + kWireOverhead) * 8.0));
   return r;
+}
+
+// 400GbE at 400 MHz: the rate of each row, and the sizes where the curve falls short (below
+// 0.99), each with the bound that one frame per beat sets on its own.
+void report_400g(const std::vector<RtlBenchRow>& rows) {
+  if (rows.empty()) return;
+  printf("against 400GbE at %.0f MHz, %u-bit stream (one frame per beat; bound: "
+         "ceil(bytes / %u) cycles a frame):\n",
+         kWideHz / 1e6, rows.front().data_width, rows.front().data_width / 8);
+  printf("%6s %9s %9s %9s %7s %7s\n", "size", "memory", "Gb/s@400", "Mpps@400", "x 400G",
+         "bound");
+  std::string short_sizes;
+  for (const auto& r : rows) {
+    const RtlRate w = rtl_rate_400g(r.size, r.cycles_per_frame, kWideHz);
+    const double bound = beat_bound_fraction_400g(r.size, r.bus_bytes, r.data_width);
+    printf("%6u %9s %9.2f %9.2f %7.3f %7.3f\n", r.size, memory_name(r), w.gbps, w.mpps,
+           w.line_rate_fraction, bound);
+    if (w.line_rate_fraction < 0.99) {
+      char buf[96];
+      snprintf(buf, sizeof buf, "%s%u B %s %.3f", short_sizes.empty() ? "" : ", ", r.size,
+               memory_name(r), w.line_rate_fraction);
+      short_sizes += buf;
+    }
+  }
+  printf("short of 400GbE (< 0.99): %s\n", short_sizes.empty() ? "none" : short_sizes.c_str());
+}
+
+}  // namespace
+
+RtlRate rtl_rate(unsigned size, double cycles_per_frame, double clock_hz) {
+  return rate_against(size, cycles_per_frame, clock_hz, kLineBps);
+}
+
+RtlRate rtl_rate_400g(unsigned size, double cycles_per_frame, double clock_hz) {
+  return rate_against(size, cycles_per_frame, clock_hz, kWideLineBps);
+}
+
+double beat_bound_fraction_400g(unsigned size, unsigned bus_bytes, unsigned data_width) {
+  const unsigned beat = data_width / 8;
+  const unsigned beats = (bus_bytes + beat - 1) / beat;
+  return rtl_rate_400g(size, beats, kWideHz).line_rate_fraction;
 }
 
 std::string rtl_bench_fst_path(const std::string& path, unsigned size, size_t sizes) {
@@ -141,6 +190,7 @@ bool run_rtl_bench(const RtlBenchOptions& o, std::vector<RtlBenchRow>* out, std:
     r.sim_cycles_per_s = t.sim_cycles_per_s;
     r.sim_cycles_per_cpu_s = t.sim_cycles_per_cpu_s;
     r.realistic_memory = realistic;
+    r.data_width = sim::TxTopSim::kDataBits;
     out->push_back(r);
   }
   return true;
@@ -169,6 +219,7 @@ int report_rtl_bench(const RtlBenchOptions& o, const std::vector<RtlBenchRow>& r
            b.line_rate_fraction, static_cast<unsigned long long>(r.latency_cycles),
            r.sim_cycles_per_s, r.sim_cycles_per_cpu_s);
   }
+  report_400g(rows);
   if (!o.csv.empty()) {
     if (!write_csv(o.csv, rows)) {
       fprintf(stderr, "sendoff: --csv: cannot write %s\n", o.csv.c_str());

@@ -37,6 +37,7 @@ struct RtlBenchRow {
   double sim_cycles_per_s = 0;      // per wall-clock second
   double sim_cycles_per_cpu_s = 0;  // per CPU second of the simulating thread
   bool realistic_memory = false;    // the realistic memory profile, else the fixed latency
+  unsigned data_width = 0;          // the model's stream bits (SENDOFF_DATA_WIDTH)
 };
 
 // Rates derived from cycles per frame at clock_hz. The fraction compares packets per second
@@ -47,6 +48,14 @@ struct RtlRate {
   double line_rate_fraction = 0;
 };
 RtlRate rtl_rate(unsigned size, double cycles_per_frame, double clock_hz);
+// The same against 400GbE (the 1024-bit datapath's target, at kWideHz).
+RtlRate rtl_rate_400g(unsigned size, double cycles_per_frame, double clock_hz);
+constexpr double kWideHz = 400e6;  // a 1024-bit stream toward a 400G MAC
+
+// One frame per beat: a frame of `size` bytes (FCS included) whose `bus_bytes` cross the
+// stream takes ceil(bus_bytes / beat bytes) cycles at best. The fraction of 400GbE's frame
+// rate that this bound allows at kWideHz.
+double beat_bound_fraction_400g(unsigned size, unsigned bus_bytes, unsigned data_width);
 
 // Runs the model; false with *err set when the build has no RTL model or a run failed.
 bool run_rtl_bench(const RtlBenchOptions& o, std::vector<RtlBenchRow>* out, std::string* err);

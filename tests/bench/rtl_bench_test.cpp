@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // `sendoff bench --backend verilator --csv`: a short run whose CSV must be well formed and
 // physically plausible. The bounds come from the bus, not from the code under test: a
-// 512-bit stream cannot carry a frame in fewer than ceil(bytes / 64) cycles.
+// stream of the build's width (SENDOFF_BENCH_DATA_WIDTH bits) cannot carry a frame in fewer
+// than ceil(bytes / beat bytes) cycles.
 #include <gtest/gtest.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -60,25 +61,35 @@ TEST_F(BenchRtl, CsvIsWellFormedAndPlausible) {
                            "gbps_250mhz", "mpps_250mhz", "line_rate_fraction_250mhz"}) {
     ASSERT_EQ(col.count(name), 1u) << "no column " << name << " in: " << line;
   }
-  // The last column names the memory: each size with the fixed-latency one, then the
-  // realistic one.
-  ASSERT_EQ(header.back(), "memory") << line;
+  // The columns of the 1024-bit datapath come after `memory`, which names the memory: each
+  // size with the fixed-latency one, then the realistic one.
+  const std::vector<std::string> tail = {"memory",
+                                         "data_width",
+                                         "gbps_400mhz",
+                                         "mpps_400mhz",
+                                         "line_rate_fraction_400g_400mhz",
+                                         "beat_bound_fraction_400g_400mhz"};
+  ASSERT_GE(header.size(), tail.size());
+  ASSERT_EQ(std::vector<std::string>(header.end() - tail.size(), header.end()), tail) << line;
+  const size_t memory_col = col["memory"];
   std::vector<std::vector<double>> rows;
   std::vector<std::string> memory;
   while (std::getline(in, line)) {
-    auto cells = split(line);
+    const auto cells = split(line);
     ASSERT_EQ(cells.size(), header.size()) << line;
-    memory.push_back(cells.back());
-    cells.pop_back();
+    memory.push_back(cells[memory_col]);
     std::vector<double> v;
-    for (const auto& c : cells) {
+    for (size_t i = 0; i < cells.size(); ++i) {
+      const std::string& c = cells[i];
       char* end = nullptr;
-      v.push_back(std::strtod(c.c_str(), &end));
+      v.push_back(i == memory_col ? 0.0 : std::strtod(c.c_str(), &end));
+      if (i == memory_col) continue;
       ASSERT_TRUE(end != c.c_str() && *end == '\0') << "not a number: '" << c << "'";
       ASSERT_TRUE(std::isfinite(v.back())) << line;
     }
     rows.push_back(v);
   }
+  const double beat_bytes = SENDOFF_BENCH_DATA_WIDTH / 8.0;
   ASSERT_EQ(rows.size(), 2 * sizes.size());
   for (size_t i = 0; i < rows.size(); ++i) {
     const auto& v = rows[i];
@@ -87,20 +98,31 @@ TEST_F(BenchRtl, CsvIsWellFormedAndPlausible) {
     EXPECT_EQ(size, sizes[i / 2]);
     EXPECT_EQ(memory[i], i % 2 ? "realistic" : "ideal");
     EXPECT_EQ(v[col["frames"]], 48);
-    // The NIC appends the FCS by default, so the whole frame crosses the 64-byte bus.
+    // The NIC appends the FCS by default, so the whole frame crosses the stream.
     const double cycles = v[col["cycles"]];
-    EXPECT_GE(cycles, std::ceil(size / 64.0));
-    EXPECT_LT(cycles, 4 * std::ceil(size / 64.0) + 4);
+    EXPECT_GE(cycles, std::ceil(size / beat_bytes));
+    EXPECT_LT(cycles, 4 * std::ceil(size / beat_bytes) + 4);
     EXPECT_NEAR(v[col["mpps_322mhz"]], 322.265625 / cycles, 0.01);
     EXPECT_NEAR(v[col["mpps_250mhz"]], 250.0 / cycles, 0.01);
     EXPECT_NEAR(v[col["gbps_322mhz"]], 322.265625e6 / cycles * size * 8 / 1e9, 0.01);
+    // A 512-bit stream at 322 MHz carries at most 1.7 times 100GbE; twice as wide, twice that.
     for (const char* f : {"line_rate_fraction", "line_rate_fraction_250mhz"}) {
       EXPECT_GT(v[col[f]], 0.0) << f;
-      EXPECT_LT(v[col[f]], 3.0) << f;
+      EXPECT_LT(v[col[f]], 3.0 * beat_bytes / 64) << f;
     }
     // 100GbE carries 1e11 / ((size + 20) * 8) frames per second.
     EXPECT_NEAR(v[col["line_rate_fraction"]],
                 v[col["mpps_322mhz"]] * 1e6 / (100e9 / ((size + 20) * 8)), 0.001);
+    // 400GbE at 400 MHz: 4e11 / ((size + 20) * 8) frames per second; one frame per beat
+    // bounds the rate to 400 MHz / ceil(size / beat bytes).
+    EXPECT_EQ(v[col["data_width"]], SENDOFF_BENCH_DATA_WIDTH);
+    EXPECT_NEAR(v[col["mpps_400mhz"]], 400.0 / cycles, 0.01);
+    EXPECT_NEAR(v[col["gbps_400mhz"]], 400e6 / cycles * size * 8 / 1e9, 0.01);
+    EXPECT_NEAR(v[col["line_rate_fraction_400g_400mhz"]],
+                v[col["mpps_400mhz"]] * 1e6 / (400e9 / ((size + 20) * 8)), 0.001);
+    const double bound = 400e6 / std::ceil(size / beat_bytes) / (400e9 / ((size + 20) * 8));
+    EXPECT_NEAR(v[col["beat_bound_fraction_400g_400mhz"]], bound, 0.0001);
+    EXPECT_LE(v[col["line_rate_fraction_400g_400mhz"]], bound + 0.0001);
     EXPECT_GT(v[col["latency_cycles"]], 0);
     EXPECT_LT(v[col["latency_cycles"]], 100000);
     EXPECT_GT(v[col["sim_cycles_per_s"]], 0);

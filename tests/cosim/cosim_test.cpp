@@ -326,6 +326,14 @@ void run_cosim(const CosimRun& r) {
 // Sized to run in about two minutes on two cores (see tests/cosim/CMakeLists.txt).
 class Cosim : public ::testing::TestWithParam<CosimRun> {};
 TEST_P(Cosim, RtlMatchesHlsModel) { run_cosim(GetParam()); }
+#if SENDOFF_DATA_WIDTH == 1024
+// The 1024-bit build (scripts/test.sh configures one, with fewer descriptors): one seed,
+// with MAC backpressure, the same jittered memory and poisoned range.
+INSTANTIATE_TEST_SUITE_P(W1024, Cosim, ::testing::Values(CosimRun{5, SENDOFF_COSIM_N, 0.6, false}),
+                         [](const ::testing::TestParamInfo<CosimRun>& i) {
+                           return ::testing::PrintToString(i.param);
+                         });
+#else
 INSTANTIATE_TEST_SUITE_P(Runs, Cosim,
                          ::testing::Values(CosimRun{1, SENDOFF_COSIM_N, 1.0, false},
                                            CosimRun{2, SENDOFF_COSIM_N, 0.3, false},
@@ -334,6 +342,7 @@ INSTANTIATE_TEST_SUITE_P(Runs, Cosim,
                          [](const ::testing::TestParamInfo<CosimRun>& i) {
                            return ::testing::PrintToString(i.param);
                          });
+#endif
 #else
 // The opt-in run: at least 100,000 descriptors in all.
 TEST(CosimLong, RtlMatchesHlsModel) {

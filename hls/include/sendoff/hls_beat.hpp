@@ -13,14 +13,21 @@
 #ifndef SENDOFF_HLS_BEAT_HPP
 #define SENDOFF_HLS_BEAT_HPP
 
+#ifndef SENDOFF_DATA_WIDTH
+#define SENDOFF_DATA_WIDTH 512
+#endif
+
 #include <ap_axi_sdata.h>
 #include <ap_int.h>
 #include <hls_stream.h>
 #include <stdint.h>
 
-#ifndef SENDOFF_DATA_WIDTH
-#define SENDOFF_DATA_WIDTH 512
-#endif
+// The realigner holds two beats in one ap_uint: 2048 bits at 1024, above ap_int's default
+// limit. AP_INT_MAX_W counts only where ap_int.h is first included, so the build defines it
+// for every user of these headers (hls/CMakeLists.txt; Vitis: -DAP_INT_MAX_W=2048 in the
+// kernel's cflags).
+static_assert(AP_INT_MAX_W >= 2 * SENDOFF_DATA_WIDTH,
+              "define AP_INT_MAX_W >= 2 * SENDOFF_DATA_WIDTH before ap_int.h is included");
 
 namespace sendoff {
 
@@ -28,8 +35,9 @@ namespace sendoff {
 constexpr int DATA_WIDTH = SENDOFF_DATA_WIDTH;
 constexpr int DATA_BYTES = DATA_WIDTH / 8;
 // Headers (up to 20 bytes) are inserted into the first beat of a packet, and
-// the realigner holds two beats in one ap_uint (at most 1024 bits).
-static_assert(DATA_WIDTH == 256 || DATA_WIDTH == 512, "SENDOFF_DATA_WIDTH must be 256 or 512");
+// the realigner holds two beats in one ap_uint (2 * DATA_WIDTH bits).
+static_assert(DATA_WIDTH == 256 || DATA_WIDTH == 512 || DATA_WIDTH == 1024,
+              "SENDOFF_DATA_WIDTH must be 256, 512 or 1024");
 
 using data_t = ap_uint<DATA_WIDTH>;
 using keep_t = ap_uint<DATA_BYTES>;

@@ -15,7 +15,7 @@ struct ThroughputResult {
   unsigned bus_bytes = 0;       // bytes per frame on the stream (no FCS unless appended)
   unsigned frames = 0;
   double cycles_per_frame = 0;  // steady state: end of first frame to end of last
-  unsigned ideal_beats = 0;     // ceil(bus_bytes / 64): the stream's own limit
+  unsigned ideal_beats = 0;     // ceil(bus_bytes / beat bytes): the stream's own limit
   uint64_t first_frame_cycles = 0;  // doorbell write issued to first frame's last beat out
   uint64_t first_beat_cycles = 0;   // doorbell write issued to first frame's first beat out
   uint64_t sim_cycles = 0;          // cycles simulated from the doorbell to the last frame

@@ -42,7 +42,8 @@ std::string fst_trace_problem(const std::string& path);
 
 class TxTopSim {
  public:
-  static constexpr unsigned kDataBits = 512;
+  // The model's stream and AXI read data width (SENDOFF_DATA_WIDTH: 512 or 1024).
+  static constexpr unsigned kDataBits = SENDOFF_SIM_DATA_WIDTH;
 
   explicit TxTopSim(const TxTopSimConfig& cfg = {});
   ~TxTopSim();
