@@ -9,6 +9,7 @@
 #include "sendoff/sim/axi_read_slave.hpp"
 #include "sendoff/sim/throughput.hpp"
 #include "sendoff/sim/tx_top_sim.hpp"
+#include "udp_stream_setup.hpp"
 
 namespace sendoff::sim {
 
@@ -32,33 +33,7 @@ DatagramThroughput measure_datagram_stream(uint32_t payload_len, uint16_t mtu,
   TxTopSim sim(cfg);
   sim.reset();
 
-  abi::FlowEntry f{};
-  f.saddr = 0xC6120001;
-  f.daddr = 0xC6120002;
-  f.sport = 5000;
-  f.dport = 9000;
-  f.mtu = mtu;
-  f.protocol = abi::IPPROTO_UDP_NUM;
-  f.flags = abi::FLOW_F_VALID;
-  uint32_t w[abi::FLOW_WORDS];
-  std::memcpy(w, &f, sizeof w);
-  for (unsigned i = 0; i < abi::FLOW_WORDS; ++i) sim.reg_write(abi::REG_FLOW_DATA + 4 * i, w[i]);
-  sim.reg_write(abi::REG_FLOW_INDEX, 0);
-  sim.reg_write(abi::REG_FLOW_COMMIT, 1);
-
-  const uint64_t ring_addr = sim.memory().base() + 4096;
-  const uint64_t payload = ring_addr + (1u << 20);
-  uint8_t* p = sim.memory().at(payload, payload_len);
-  for (uint32_t i = 0; i < payload_len; ++i) p[i] = uint8_t(i * 13);
-  for (unsigned i = 0; i < datagrams; ++i) {
-    abi::TxDesc d{};
-    d.addr = payload;
-    d.len = payload_len;
-    d.flags = abi::TXD_L4_UDP;
-    d.ip_id = uint16_t(i);
-    d.ttl = 64;
-    std::memcpy(sim.memory().at(ring_addr + uint64_t(i) * abi::TXD_BYTES, sizeof d), &d, sizeof d);
-  }
+  load_udp_stream(sim, mtu, payload_len, datagrams);
   // Frames per datagram and their sizes, as Linux's ip_fragment cuts them.
   const uint32_t l4 = payload_len + 8;
   const uint32_t fsz = (uint32_t(mtu) - 20) & ~7u;
@@ -84,9 +59,6 @@ DatagramThroughput measure_datagram_stream(uint32_t payload_len, uint16_t mtu,
   }
   const unsigned total = datagrams * unsigned(l4_per_frame.size());
 
-  sim.reg_write(abi::REG_RING_BASE_LO, uint32_t(ring_addr));
-  sim.reg_write(abi::REG_RING_BASE_HI, uint32_t(ring_addr >> 32));
-  sim.reg_write(abi::REG_RING_SIZE, abi::RING_SIZE_MAX);
   sim.reg_write(abi::REG_CTRL, abi::CTRL_ENABLE | (fcs_append ? abi::CTRL_FCS_APPEND : 0));
   sim.reg_write(abi::REG_RING_HEAD, datagrams);
   auto& frames = sim.sink().frames();

@@ -8,6 +8,7 @@
 
 #include "sendoff/nic_abi.hpp"
 #include "sendoff/sim/tx_top_sim.hpp"
+#include "udp_stream_setup.hpp"
 
 namespace sendoff::sim {
 
@@ -48,39 +49,9 @@ ThroughputResult measure_udp_stream(unsigned frame_size, bool fcs_append, unsign
   TxTopSim sim(cfg);
   sim.reset();
 
-  abi::FlowEntry f{};
-  f.saddr = 0xC6120001;
-  f.daddr = 0xC6120002;
-  f.sport = 5000;
-  f.dport = 9000;
-  f.mtu = abi::MAX_MTU;
-  f.protocol = abi::IPPROTO_UDP_NUM;
-  f.flags = abi::FLOW_F_VALID;
-  uint32_t w[abi::FLOW_WORDS];
-  std::memcpy(w, &f, sizeof w);
-  for (unsigned i = 0; i < abi::FLOW_WORDS; ++i) sim.reg_write(abi::REG_FLOW_DATA + 4 * i, w[i]);
-  sim.reg_write(abi::REG_FLOW_INDEX, 0);
-  sim.reg_write(abi::REG_FLOW_COMMIT, 1);
-
-  const unsigned ring = abi::RING_SIZE_MAX;
-  const unsigned n = std::min({ring, max_frames, std::max(256u, 4000000u / frame_size)});
-  const uint64_t ring_addr = sim.memory().base() + 4096;
-  const uint64_t payload = ring_addr + (1u << 20);
-  const uint32_t len = frame_size - abi::ETH_FCS_LEN - kHdr;
-  uint8_t* p = sim.memory().at(payload, len);
-  for (uint32_t i = 0; i < len; ++i) p[i] = uint8_t(i * 7);
-  for (unsigned i = 0; i < n; ++i) {
-    abi::TxDesc d{};
-    d.addr = payload;
-    d.len = len;
-    d.flags = abi::TXD_L4_UDP;
-    d.ip_id = uint16_t(i);
-    d.ttl = 64;
-    std::memcpy(sim.memory().at(ring_addr + uint64_t(i) * abi::TXD_BYTES, sizeof d), &d, sizeof d);
-  }
-  sim.reg_write(abi::REG_RING_BASE_LO, uint32_t(ring_addr));
-  sim.reg_write(abi::REG_RING_BASE_HI, uint32_t(ring_addr >> 32));
-  sim.reg_write(abi::REG_RING_SIZE, ring);
+  const unsigned n = std::min({unsigned(abi::RING_SIZE_MAX), max_frames,
+                               std::max(256u, 4000000u / frame_size)});
+  load_udp_stream(sim, abi::MAX_MTU, frame_size - abi::ETH_FCS_LEN - kHdr, n);
   sim.reg_write(abi::REG_CTRL, abi::CTRL_ENABLE | (fcs_append ? abi::CTRL_FCS_APPEND : 0));
 
   const auto t0 = std::chrono::steady_clock::now();
@@ -109,6 +80,40 @@ ThroughputResult measure_udp_stream(unsigned frame_size, bool fcs_append, unsign
   r.sim_cycles_per_s = double(sim.cycle() - c0) / secs;
   r.sim_cycles_per_cpu_s = double(sim.cycle() - c0) / cpu_secs;
   return r;
+}
+
+void load_udp_stream(TxTopSim& sim, uint16_t mtu, uint32_t payload_len, unsigned descriptors) {
+  namespace abi = sendoff::abi;
+  abi::FlowEntry f{};
+  f.saddr = 0xC6120001;
+  f.daddr = 0xC6120002;
+  f.sport = 5000;
+  f.dport = 9000;
+  f.mtu = mtu;
+  f.protocol = abi::IPPROTO_UDP_NUM;
+  f.flags = abi::FLOW_F_VALID;
+  uint32_t w[abi::FLOW_WORDS];
+  std::memcpy(w, &f, sizeof w);
+  for (unsigned i = 0; i < abi::FLOW_WORDS; ++i) sim.reg_write(abi::REG_FLOW_DATA + 4 * i, w[i]);
+  sim.reg_write(abi::REG_FLOW_INDEX, 0);
+  sim.reg_write(abi::REG_FLOW_COMMIT, 1);
+
+  const uint64_t ring_addr = sim.memory().base() + 4096;
+  const uint64_t payload = ring_addr + (1u << 20);
+  uint8_t* p = sim.memory().at(payload, payload_len);
+  for (uint32_t i = 0; i < payload_len; ++i) p[i] = uint8_t(i * 7);
+  for (unsigned i = 0; i < descriptors; ++i) {
+    abi::TxDesc d{};
+    d.addr = payload;
+    d.len = payload_len;
+    d.flags = abi::TXD_L4_UDP;
+    d.ip_id = uint16_t(i);
+    d.ttl = 64;
+    std::memcpy(sim.memory().at(ring_addr + uint64_t(i) * abi::TXD_BYTES, sizeof d), &d, sizeof d);
+  }
+  sim.reg_write(abi::REG_RING_BASE_LO, uint32_t(ring_addr));
+  sim.reg_write(abi::REG_RING_BASE_HI, uint32_t(ring_addr >> 32));
+  sim.reg_write(abi::REG_RING_SIZE, abi::RING_SIZE_MAX);
 }
 
 }  // namespace sendoff::sim
