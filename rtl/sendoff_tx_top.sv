@@ -11,7 +11,8 @@ module sendoff_tx_top
   parameter int unsigned AxilAddrWidth  = 12,    // control register address bits
   parameter int unsigned BufferBeats    = 2048,  // udp_tx payload buffer, beats
   parameter int unsigned MetaDepth      = 256,   // datagrams in udp_tx
-  parameter int unsigned MaxOutstanding = 512,   // payload beats requested, not received
+  parameter int unsigned MaxOutstanding = 512,   // payload reorder buffer, beats
+  parameter int unsigned DataIdWidth    = 7,     // payload ARID bits: 128 bursts in flight
   parameter int unsigned CplDepth       = 512,   // descriptors past the checks, in flight
   // Device memory window [0, DevMemBytes) that rings and payloads must lie in, as the HLS
   // model's SENDOFF_DEV_MEM_BYTES; 0 accepts any 64-bit address.
@@ -57,6 +58,7 @@ module sendoff_tx_top
   output logic                     m_axi_desc_rready,
 
   // ---- AXI4 read master: payloads
+  output logic [DataIdWidth-1:0]   m_axi_data_arid,
   output logic [63:0]              m_axi_data_araddr,
   output logic [7:0]               m_axi_data_arlen,
   output logic [2:0]               m_axi_data_arsize,
@@ -65,6 +67,7 @@ module sendoff_tx_top
   output logic [2:0]               m_axi_data_arprot,
   output logic                     m_axi_data_arvalid,
   input  logic                     m_axi_data_arready,
+  input  logic [DataIdWidth-1:0]   m_axi_data_rid,
   input  logic [DataWidth-1:0]     m_axi_data_rdata,
   input  logic [1:0]               m_axi_data_rresp,
   input  logic                     m_axi_data_rlast,
@@ -182,13 +185,15 @@ module sendoff_tx_top
   end
 
   // ------------------------------------------------------------------------- read slices
-  // Register slices on both R channels: read data meets a flip-flop before any logic, and
-  // rready is a register.
-  logic [DataWidth-1:0] desc_rdata, data_rdata;
-  logic [1:0]           desc_rresp, data_rresp;
-  logic                 desc_rlast, desc_rvalid, desc_rready;
-  logic                 data_rlast, data_rvalid, data_rready;
-  logic [$clog2(2):0]   desc_slice_count, data_slice_count;
+  // Read data meets a flip-flop before any logic: a register slice (rready a register) on
+  // the descriptor channel; on the payload channel, which payload_read always accepts (its
+  // buffer space is reserved when the burst is issued), a plain register stage.
+  logic [DataWidth-1:0]   desc_rdata, data_rdata;
+  logic [1:0]             desc_rresp, data_rresp;
+  logic [DataIdWidth-1:0] data_rid;
+  logic                   desc_rlast, desc_rvalid, desc_rready;
+  logic                   data_rlast, data_rvalid, data_rready;
+  logic [$clog2(2):0]     desc_slice_count;
 
   sync_fifo #(
     .Width (DataWidth + 3),
@@ -205,20 +210,14 @@ module sendoff_tx_top
     .count   (desc_slice_count)
   );
 
-  sync_fifo #(
-    .Width (DataWidth + 3),
-    .Depth (2)
-  ) u_data_r_slice (
-    .clk     (clk),
-    .rst_n   (rst_n),
-    .s_data  ({m_axi_data_rresp, m_axi_data_rlast, m_axi_data_rdata}),
-    .s_valid (m_axi_data_rvalid),
-    .s_ready (m_axi_data_rready),
-    .m_data  ({data_rresp, data_rlast, data_rdata}),
-    .m_valid (data_rvalid),
-    .m_ready (data_rready),
-    .count   (data_slice_count)
-  );
+  always_ff @(posedge clk) begin
+    data_rvalid <= rst_n && m_axi_data_rvalid;
+    data_rid    <= m_axi_data_rid;
+    data_rresp  <= m_axi_data_rresp;
+    data_rlast  <= m_axi_data_rlast;
+    data_rdata  <= m_axi_data_rdata;
+  end
+  assign m_axi_data_rready = 1'b1;
 
   // ------------------------------------------------------------------------- descriptors
   logic [TxdBytes*8-1:0] desc_data;
@@ -328,7 +327,8 @@ module sendoff_tx_top
   payload_read #(
     .DataWidth      (DataWidth),
     .MaxBurstBeats  (4096 / Bytes),
-    .MaxOutstanding (MaxOutstanding)
+    .MaxOutstanding (MaxOutstanding),
+    .IdWidth        (DataIdWidth)
   ) u_payload_read (
     .clk           (clk),
     .rst_n         (rst_n),
@@ -336,6 +336,7 @@ module sendoff_tx_top
     .s_job         (job),
     .s_job_valid   (job_valid),
     .s_job_ready   (job_ready),
+    .m_axi_arid    (m_axi_data_arid),
     .m_axi_araddr  (m_axi_data_araddr),
     .m_axi_arlen   (m_axi_data_arlen),
     .m_axi_arsize  (m_axi_data_arsize),
@@ -344,6 +345,7 @@ module sendoff_tx_top
     .m_axi_arprot  (m_axi_data_arprot),
     .m_axi_arvalid (m_axi_data_arvalid),
     .m_axi_arready (m_axi_data_arready),
+    .m_axi_rid     (data_rid),
     .m_axi_rdata   (data_rdata),
     .m_axi_rresp   (data_rresp),
     .m_axi_rlast   (data_rlast),
@@ -571,11 +573,12 @@ module sendoff_tx_top
   assign stat_frame_len = out_tuser.len;
   assign frame_done     = out_end && out_tuser.desc_last;
 
-  // FIFO status not needed here (space is reserved ahead, or not watched).
+  // FIFO status not needed here (space is reserved ahead, or not watched); payload_read's
+  // rready is always high.
   logic unused_fifo;
   assign unused_fifo = ^{job_fifo_count, dgram_fifo_count, frame_fifo_count,
                         ip_data_fifo_count, eth_fifo_count, mac_slice_count,
-                        desc_slice_count, data_slice_count};
+                        desc_slice_count, data_rready};
 
 `ifndef SYNTHESIS
   // AXI4-Stream: a beat offered on m_axis_tx stays offered, unchanged, until taken.

@@ -52,19 +52,35 @@ void AxiReadSlave::fill_beat(const Burst& b, AxiReadPins& pins) {
   pins.rlast = (b.next + 1 == b.beats);
 }
 
+std::deque<AxiReadSlave::Burst>::iterator AxiReadSlave::next_due(uint64_t cycle) {
+  // The queue is at most max_bursts long and is searched only between bursts.
+  for (auto it = queue_.begin(); it != queue_.end(); ++it) {
+    if (it->due > cycle) continue;
+    bool older_same_id = false;
+    for (auto o = queue_.begin(); o != it && !older_same_id; ++o) older_same_id = o->id == it->id;
+    if (!older_same_id) return it;
+  }
+  return queue_.end();
+}
+
 void AxiReadSlave::drive(AxiReadPins& pins, uint64_t cycle) {
   // No random draw when a probability is 1: the benchmarks run that way every cycle.
   pins.arready = queue_.size() < cfg_.max_bursts &&
                  (cfg_.ar_ready_prob >= 1.0 || uni_(rng_) < cfg_.ar_ready_prob);
   // An offered beat stays offered (and unchanged) until taken.
-  if (!r_offered_ && !r_idle_ && !queue_.empty() && queue_.front().due <= cycle &&
+  if (!r_offered_ && !r_idle_ && !queue_.empty() &&
       (cfg_.r_valid_prob >= 1.0 || uni_(rng_) < cfg_.r_valid_prob)) {
-    r_offered_ = true;
+    if (!r_burst_) {
+      cur_ = next_due(cycle);
+      r_burst_ = cur_ != queue_.end();
+    }
+    r_offered_ = r_burst_;
   }
   r_idle_ = false;
   pins.rvalid = r_offered_;
   if (r_offered_) {
-    fill_beat(queue_.front(), pins);
+    pins.rid = cur_->id;
+    fill_beat(*cur_, pins);
   } else {
     pins.rlast = false;
   }
@@ -72,7 +88,7 @@ void AxiReadSlave::drive(AxiReadPins& pins, uint64_t cycle) {
 
 void AxiReadSlave::sample(const AxiReadPins& pins, uint64_t cycle) {
   if (ar_pending_ && (!pins.arvalid || pins.araddr != ar_addr_ || pins.arlen != ar_len_ ||
-                      pins.arsize != ar_size_)) {
+                      pins.arsize != ar_size_ || pins.arid != ar_id_)) {
     error("AR changed or dropped before arready");
   }
   if (pins.arvalid && pins.arready) {
@@ -94,20 +110,26 @@ void AxiReadSlave::sample(const AxiReadPins& pins, uint64_t cycle) {
     if (cfg_.latency_max > cfg_.latency) {
       latency += unsigned(rng_() % (cfg_.latency_max - cfg_.latency + 1));
     }
-    queue_.push_back(Burst{pins.araddr, unsigned(pins.arlen) + 1, size, cycle + latency});
+    // push_back keeps cur_ valid only at the end of a deque: note its place first.
+    const auto at = r_burst_ ? cur_ - queue_.begin() : 0;
+    queue_.push_back(Burst{pins.arid, pins.araddr, unsigned(pins.arlen) + 1, size, cycle + latency});
+    if (r_burst_) cur_ = queue_.begin() + at;
     ++bursts_;
   } else {
     ar_pending_ = pins.arvalid;
     ar_addr_ = pins.araddr;
     ar_len_ = pins.arlen;
     ar_size_ = pins.arsize;
+    ar_id_ = pins.arid;
   }
   if (pins.rvalid && pins.rready) {
     r_offered_ = false;
     r_idle_ = cfg_.r_idle_prob > 0.0 && uni_(rng_) < cfg_.r_idle_prob;
     ++beats_;
-    Burst& b = queue_.front();
-    if (++b.next == b.beats) queue_.pop_front();
+    if (++cur_->next == cur_->beats) {
+      queue_.erase(cur_);
+      r_burst_ = false;
+    }
   }
 }
 

@@ -124,6 +124,7 @@ void TxTopSim::copy_in() {
   t.m_axi_desc_rvalid = desc_pins_.rvalid;
 
   t.m_axi_data_arready = data_pins_.arready;
+  t.m_axi_data_rid = data_pins_.rid;
   put_words(t.m_axi_data_rdata, data_pins_.rdata);
   t.m_axi_data_rresp = data_pins_.rresp;
   t.m_axi_data_rlast = data_pins_.rlast;
@@ -150,6 +151,7 @@ void TxTopSim::copy_out() {
   desc_pins_.arvalid = t.m_axi_desc_arvalid;
   desc_pins_.rready = t.m_axi_desc_rready;
 
+  data_pins_.arid = t.m_axi_data_arid;
   data_pins_.araddr = t.m_axi_data_araddr;
   data_pins_.arlen = t.m_axi_data_arlen;
   data_pins_.arsize = t.m_axi_data_arsize;

@@ -5,7 +5,8 @@
 // (ap_ctrl_none): the host reaches it through xrt::ip, never xrt::kernel runs.
 module sendoff_tx_rtl #(
   parameter int unsigned DataWidth     = 512,  // AXI4 read data and AXI4-Stream bits (CMAC: 512)
-  parameter int unsigned AxilAddrWidth = 12    // control address bits: 4 KiB, kernel.xml's range
+  parameter int unsigned AxilAddrWidth = 12,   // control address bits: 4 KiB, kernel.xml's range
+  parameter int unsigned DataIdWidth   = 7     // m_axi_data ARID/RID: payload bursts in flight
 ) (
   input  logic                     ap_clk,
   input  logic                     ap_rst_n,
@@ -45,6 +46,7 @@ module sendoff_tx_rtl #(
   output logic                     m_axi_desc_rready,
 
   // ---- AXI4 read master: payloads
+  output logic [DataIdWidth-1:0]   m_axi_data_arid,
   output logic [63:0]              m_axi_data_araddr,
   output logic [7:0]               m_axi_data_arlen,
   output logic [2:0]               m_axi_data_arsize,
@@ -53,6 +55,7 @@ module sendoff_tx_rtl #(
   output logic [2:0]               m_axi_data_arprot,
   output logic                     m_axi_data_arvalid,
   input  logic                     m_axi_data_arready,
+  input  logic [DataIdWidth-1:0]   m_axi_data_rid,
   input  logic [DataWidth-1:0]     m_axi_data_rdata,
   input  logic [1:0]               m_axi_data_rresp,
   input  logic                     m_axi_data_rlast,
@@ -72,6 +75,7 @@ module sendoff_tx_rtl #(
   sendoff_tx_top #(
     .DataWidth     (DataWidth),
     .AxilAddrWidth (AxilAddrWidth),
+    .DataIdWidth   (DataIdWidth),
     .DevMemBytes   (64'd0)
   ) u_top (
     .clk                (ap_clk),
@@ -108,6 +112,7 @@ module sendoff_tx_rtl #(
     .m_axi_desc_rlast   (m_axi_desc_rlast),
     .m_axi_desc_rvalid  (m_axi_desc_rvalid),
     .m_axi_desc_rready  (m_axi_desc_rready),
+    .m_axi_data_arid    (m_axi_data_arid),
     .m_axi_data_araddr  (m_axi_data_araddr),
     .m_axi_data_arlen   (m_axi_data_arlen),
     .m_axi_data_arsize  (m_axi_data_arsize),
@@ -116,6 +121,7 @@ module sendoff_tx_rtl #(
     .m_axi_data_arprot  (m_axi_data_arprot),
     .m_axi_data_arvalid (m_axi_data_arvalid),
     .m_axi_data_arready (m_axi_data_arready),
+    .m_axi_data_rid     (m_axi_data_rid),
     .m_axi_data_rdata   (m_axi_data_rdata),
     .m_axi_data_rresp   (m_axi_data_rresp),
     .m_axi_data_rlast   (m_axi_data_rlast),

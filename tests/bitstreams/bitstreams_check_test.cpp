@@ -68,7 +68,7 @@ struct Signal {
   const char* suffix;
   bool out;          // driven by the kernel
   bool required;
-  enum Width { ONE, DATA, STRB, ADDR, FIXED } width;
+  enum Width { ONE, DATA, STRB, ADDR, FIXED, ID } width;  // ID: the width of <port>_arid
   int fixed = 0;
 };
 
@@ -93,7 +93,8 @@ const std::vector<Signal> kAxiReadMaster = {
     {"arcache", true, false, Signal::FIXED, 4}, {"arprot", true, false, Signal::FIXED, 3},
     {"rdata", false, true, Signal::DATA},      {"rresp", false, false, Signal::FIXED, 2},
     {"rlast", false, true, Signal::ONE},       {"rvalid", false, true, Signal::ONE},
-    {"rready", true, true, Signal::ONE}};
+    {"rready", true, true, Signal::ONE},       {"arid", true, false, Signal::ID},
+    {"rid", false, false, Signal::ID}};
 
 // AXI4 master, write channels: all or none.
 const std::vector<Signal> kAxiWriteMaster = {
@@ -153,6 +154,13 @@ void check_interface(const SvModule& w, const PortDecl& p, std::set<std::string>
       case Signal::STRB: want = p.data_width / 8; break;
       case Signal::ADDR: want = addr_bits; break;
       case Signal::FIXED: want = s.fixed; break;
+      case Signal::ID: {
+        const SvPort* arid = w.port(p.name + "_arid");
+        EXPECT_NE(arid, nullptr) << n << " without " << p.name << "_arid";
+        want = arid ? arid->width : 0;
+        EXPECT_TRUE(want >= 1 && want <= 16) << n << ": AXI ID of " << want << " bits";
+        break;
+      }
     }
     EXPECT_EQ(sp->width, want) << n << " [" << sp->range << "] against kernel.xml port " << p.name
                                << " (dataWidth " << p.data_width << ")";

@@ -152,12 +152,21 @@ constexpr unsigned kRespSlverr = 2;
 struct AxiBurst {
   uint64_t addr;
   unsigned beats;
+  uint32_t id = 0;
 };
 
+// Whether a Verilated master has read IDs (m_axi_arid / m_axi_rid).
+template <class M, class = void>
+struct HasReadId : std::false_type {};
+template <class M>
+struct HasReadId<M, std::void_t<decltype(std::declval<M&>().m_axi_arid)>> : std::true_type {};
+
 // AXI4 read slave for masters named m_axi_*: full-width INCR bursts from aligned addresses
-// (what sendoff's masters issue), one ID, so bursts return in order. Checks AR held until
-// ARREADY, INCR, size = bus width, length <= the master's limit, no 4 KiB crossing; records
-// every accepted burst. `mem(addr)` gives the byte at a byte address.
+// (what sendoff's masters issue). Bursts of different IDs are answered in the order they
+// become due, those of one ID in the order asked (a master without ID ports has one ID, so
+// its bursts return in order); a burst's beats are not interleaved with another's. Checks AR
+// held until ARREADY, INCR, size = bus width, length <= the master's limit, no 4 KiB
+// crossing; records every accepted burst. `mem(addr)` gives the byte at a byte address.
 class AxiReadSlave {
  public:
   using MemFn = std::function<uint8_t(uint64_t)>;
@@ -174,15 +183,21 @@ class AxiReadSlave {
   template <class M>
   void drive(M& m) {
     m.m_axi_arready = queue_.size() < cfg_.max_bursts && rng_.chance(cfg_.ar_ready);
-    if (!offered_ && !queue_.empty() && queue_.front().due <= cycle_ && rng_.chance(cfg_.r_valid)) {
-      offered_ = true;  // stays offered, unchanged, until RREADY
+    if (!offered_ && !queue_.empty() && rng_.chance(cfg_.r_valid)) {
+      if (!in_burst_) {
+        cur_ = next_due();
+        in_burst_ = cur_ < queue_.size();
+        if (in_burst_ && cur_ > 0) ++reordered_;
+      }
+      offered_ = in_burst_;  // stays offered, unchanged, until RREADY
     }
     m.m_axi_rvalid = offered_;
     m.m_axi_rresp = 0;
     m.m_axi_rlast = 0;
     uint8_t* d = bytes_of(m.m_axi_rdata);
     if (offered_) {
-      const Pending& b = queue_.front();
+      const Pending& b = queue_[cur_];
+      if constexpr (HasReadId<M>::value) m.m_axi_rid = b.id;
       const uint64_t a = b.addr + uint64_t(b.next) * bytes_;
       for (unsigned i = 0; i < bytes_; ++i) d[i] = mem_(a + i);
       m.m_axi_rlast = b.next + 1 == b.beats;
@@ -195,9 +210,10 @@ class AxiReadSlave {
   // After clock_low: this cycle's handshakes and the master's side of the protocol.
   template <class M>
   void sample(const M& m, Errors& e) {
-    const AxiBurst ar{uint64_t(m.m_axi_araddr), unsigned(m.m_axi_arlen) + 1};
-    if (ar_pending_ &&
-        (!m.m_axi_arvalid || ar.addr != ar_held_.addr || ar.beats != ar_held_.beats)) {
+    AxiBurst ar{uint64_t(m.m_axi_araddr), unsigned(m.m_axi_arlen) + 1};
+    if constexpr (HasReadId<M>::value) ar.id = m.m_axi_arid;
+    if (ar_pending_ && (!m.m_axi_arvalid || ar.addr != ar_held_.addr ||
+                        ar.beats != ar_held_.beats || ar.id != ar_held_.id)) {
       e.add(cycle_, "AR dropped or changed before ARREADY");
     }
     ar_pending_ = m.m_axi_arvalid && !m.m_axi_arready;
@@ -206,21 +222,38 @@ class AxiReadSlave {
     if (offered_ && m.m_axi_rready) {
       offered_ = false;
       --outstanding_;
-      if (++queue_.front().next == queue_.front().beats) queue_.pop_front();
+      if (++queue_[cur_].next == queue_[cur_].beats) {
+        queue_.erase(queue_.begin() + std::ptrdiff_t(cur_));
+        in_burst_ = false;
+      }
     }
     ++cycle_;
   }
 
   const std::vector<AxiBurst>& bursts() const { return bursts_; }
   uint64_t outstanding_beats() const { return outstanding_; }
+  // Bursts answered before an older one: how much the reordering was exercised.
+  uint64_t reordered() const { return reordered_; }
 
  private:
   struct Pending {
     uint64_t addr;
     unsigned beats;
+    uint32_t id;
     uint64_t due;
     unsigned next = 0;
   };
+
+  // The first queued burst that is due with no older burst of its ID queued; size() if none.
+  size_t next_due() const {
+    for (size_t i = 0; i < queue_.size(); ++i) {
+      if (queue_[i].due > cycle_) continue;
+      bool older = false;
+      for (size_t o = 0; o < i && !older; ++o) older = queue_[o].id == queue_[i].id;
+      if (!older) return i;
+    }
+    return queue_.size();
+  }
 
   void accept(const AxiBurst& ar, unsigned burst, unsigned size, Errors& e) {
     std::ostringstream w;
@@ -235,7 +268,7 @@ class AxiReadSlave {
     bursts_.push_back(ar);
     outstanding_ += ar.beats;
     const uint64_t due = cycle_ + rng_.range(cfg_.latency_min, cfg_.latency_max);
-    queue_.push_back(Pending{ar.addr, ar.beats, due});
+    queue_.push_back(Pending{ar.addr, ar.beats, ar.id, due});
   }
 
   unsigned bytes_, max_beats_;
@@ -243,12 +276,15 @@ class AxiReadSlave {
   Rng rng_;
   MemFn mem_;
   uint64_t cycle_ = 0;
-  std::deque<Pending> queue_;
+  std::deque<Pending> queue_;  // accepted, not finished, in AR order
+  size_t cur_ = 0;             // the burst being answered, when in_burst_
+  bool in_burst_ = false;
   bool offered_ = false;
   bool ar_pending_ = false;
-  AxiBurst ar_held_{0, 0};
+  AxiBurst ar_held_{0, 0, 0};
   std::vector<AxiBurst> bursts_;
   uint64_t outstanding_ = 0;
+  uint64_t reordered_ = 0;
 };
 
 }  // namespace rtltest

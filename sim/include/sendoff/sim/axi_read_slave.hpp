@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 // AXI4 read slave serving a Memory: AR accepted with a programmable probability, first R
-// beat a latency after AR drawn per burst, random R gaps, bursts in order, SLVERR for beats
-// that touch a poisoned range (read_fault.hpp). Checks the master's side of the protocol
+// beat a latency after AR drawn per burst, random R gaps, SLVERR for beats that touch a
+// poisoned range (read_fault.hpp). As AXI4 allows, bursts of different IDs are answered in
+// the order they become due, those of one ID in the order asked; a burst's beats are never
+// interleaved with another's. A master with one ID sees every burst in order. Checks the master's side of the protocol
 // (INCR only, no 4 KiB crossing, size <= bus width, AR held until ready); every random
 // choice comes from the seed, so a run repeats.
 #ifndef SENDOFF_SIM_AXI_READ_SLAVE_HPP
@@ -21,6 +23,7 @@ namespace sendoff::sim {
 // The read channels' signals, from the slave's side; copied to and from the model.
 struct AxiReadPins {
   // master -> slave
+  uint32_t arid = 0;
   uint64_t araddr = 0;
   uint8_t arlen = 0;
   uint8_t arsize = 0;
@@ -29,6 +32,7 @@ struct AxiReadPins {
   bool rready = false;
   // slave -> master
   bool arready = false;
+  uint32_t rid = 0;
   std::vector<uint32_t> rdata;
   uint8_t rresp = 0;
   bool rlast = false;
@@ -69,6 +73,7 @@ class AxiReadSlave {
 
  private:
   struct Burst {
+    uint32_t id;
     uint64_t addr;
     unsigned beats;
     unsigned size_bytes;
@@ -76,6 +81,9 @@ class AxiReadSlave {
     unsigned next = 0;
   };
   void fill_beat(const Burst& b, AxiReadPins& pins);
+  // The burst to answer next: the first in queue_ that is due and has no older burst of its
+  // ID still queued; queue_.end() when none is.
+  std::deque<Burst>::iterator next_due(uint64_t cycle);
   void error(const std::string& msg);
 
   Memory& mem_;
@@ -84,10 +92,13 @@ class AxiReadSlave {
   bool r_idle_ = false;          // the cycle after a beat chosen to leave one idle
   std::mt19937_64 rng_;
   std::uniform_real_distribution<double> uni_{0.0, 1.0};
-  std::deque<Burst> queue_;
+  std::deque<Burst> queue_;         // accepted, not finished, in AR order
+  std::deque<Burst>::iterator cur_; // the burst being answered, when r_burst_
+  bool r_burst_ = false;            // a burst has started and not ended
   bool ar_pending_ = false;      // AR offered and not taken: must stay the same
   uint64_t ar_addr_ = 0;
   uint8_t ar_len_ = 0, ar_size_ = 0;
+  uint32_t ar_id_ = 0;
   std::vector<uint8_t> beat_;    // one beat's bytes, reused
   bool r_offered_ = false;
   std::vector<std::string> errors_;
