@@ -89,7 +89,7 @@ module payload_read
   logic [7:0]        ar_len_q;
   logic [OutW-1:0]   outstanding_q;  // buffer beats reserved by bursts and not read out
   logic [IdWidth-1:0] ar_id_q, ar_tag_next;
-  logic [PtrW-1:0]   alloc_q;        // buffer beat of the next burst's first
+  logic [PtrW-1:0]   alloc_q, alloc_now; // buffer beat of the next burst's first
   logic [IdWidth:0]  inflight_q;     // tags issued and not retired
   logic              rd_issue, rd_v_q;
   logic [PtrW-1:0]   rd_ptr_q;
@@ -114,7 +114,10 @@ module payload_read
     logic [LaneW:0]    last_cnt;
   } burst_t;
   burst_t               trk_in;
-  logic [Tags*$bits(burst_t)-1:0] info_q;   // each tag's burst, written at issue
+  // Tag tables are flat vectors with power-of-two slots, so that an index is a shift.
+  localparam int unsigned InfoSlot = 1 << $clog2($bits(burst_t));
+  localparam int unsigned PtrSlot  = 1 << $clog2(PtrW);
+  logic [Tags*InfoSlot-1:0] info_q;   // each tag's burst, written at issue
 
   // Burst sizes come from registers: lim_q is the size of the next burst unless the job's
   // remaining beats are fewer. After a burst of lim_q beats the job goes on from a 4 KiB
@@ -184,31 +187,57 @@ module payload_read
       ar_addr_q <= cur_addr_q;
       ar_len_q  <= 8'(burst - 1'b1);
       ar_id_q   <= ar_tag_next;
-      info_q[$bits(burst_t)*ar_tag_next +: $bits(burst_t)] <= trk_in;
+    end
+    for (int t = 0; t < Tags; t++) begin
+      if (iw_v_q && iw_tag_q == IdWidth'(t)) info_q[InfoSlot*t +: $bits(burst_t)] <= trk_in;
     end
   end
 
-  // Tags are handed out and retired in order; the buffer's space likewise.
-  assign trk_ready = (inflight_q != (IdWidth+1)'(Tags));
+  // A burst's tag entries (its info and buffer pointer) are written the cycle after its
+  // issue, from registers: its first R beat reaches the pointer table two cycles later at
+  // the earliest (AR handshake, then R), and the read side looks at it later still.
+  logic              iw_v_q, iw_first_q, iw_last_q;
+  logic [IdWidth-1:0] iw_tag_q;
+  logic [PtrW-1:0]   iw_ptr_q;
+  logic [BeatW-1:0]  iw_burst_q;
+  lane_t             iw_off_q;
+  logic [LaneW:0]    iw_last_cnt_q;
+  assign alloc_now = alloc_q + (iw_v_q ? PtrW'(iw_burst_q) : '0);
+  always_ff @(posedge clk) begin
+    if (!rst_n) iw_v_q <= 1'b0;
+    else        iw_v_q <= issue;
+    if (issue) begin
+      iw_tag_q      <= ar_tag_next;
+      iw_ptr_q      <= alloc_now;
+      iw_burst_q    <= burst;
+      iw_first_q    <= cur_first_q;
+      iw_last_q     <= fits;
+      iw_off_q      <= cur_off_q;
+      iw_last_cnt_q <= cur_last_cnt_q;
+    end
+  end
+
+  // Tags are handed out and retired in order; the buffer's space likewise. The free-tag
+  // check is a register with a margin of the one tag the next cycle may take.
   always_ff @(posedge clk) begin
     if (!rst_n) begin
       ar_tag_next <= '0;
       alloc_q     <= '0;
       inflight_q  <= '0;
+      trk_ready   <= 1'b0;
     end else begin
-      if (issue) begin
-        ar_tag_next <= ar_tag_next + 1'b1;
-        alloc_q     <= alloc_q + PtrW'(burst);
-      end
+      trk_ready <= inflight_q <= (IdWidth+1)'(Tags - 2);
+      if (issue) ar_tag_next <= ar_tag_next + 1'b1;
+      alloc_q <= alloc_now;
       inflight_q <= inflight_q + (IdWidth+1)'(issue) - (IdWidth+1)'(retire);
     end
   end
 
-  assign trk_in.beats_m1 = BurstW'(burst - 1'b1);
-  assign trk_in.first    = cur_first_q;
-  assign trk_in.last     = fits;
-  assign trk_in.off      = cur_off_q;
-  assign trk_in.last_cnt = cur_last_cnt_q;
+  assign trk_in.beats_m1 = BurstW'(iw_burst_q - 1'b1);
+  assign trk_in.first    = iw_first_q;
+  assign trk_in.last     = iw_last_q;
+  assign trk_in.off      = iw_off_q;
+  assign trk_in.last_cnt = iw_last_cnt_q;
 
   logic [$clog2(2):0] hdr_count;
   sync_fifo #(
@@ -246,14 +275,14 @@ module payload_read
   // it or, for a beat following one of the same tag, the pointer after that beat (S2's
   // table read cannot see the write of the beat just ahead); S3 writing the buffer and
   // marking the tag's burst done on its last beat.
-  logic [Tags*PtrW-1:0] wptr_q;           // next buffer beat of each tag
+  logic [Tags*PtrSlot-1:0] wptr_q;        // next buffer beat of each tag
   logic [Tags-1:0]      done_q, err_q;    // tag's beats all in; one had an error response
   logic [PtrW-1:0]      rd_tab;
-  assign rd_tab = wptr_q[PtrW*m_axi_rid +: PtrW];
+  assign rd_tab = wptr_q[PtrSlot*m_axi_rid +: PtrW];
 
   logic                 s2_v_q, s2_same_q, s2_last_q, s2_err_q;
   logic [IdWidth-1:0]   s2_rid_q;
-  logic [PtrW-1:0]      s2_ptr_q, s2_ptr_p1_q;
+  logic [PtrW-1:0]      s2_ptr_q;
   logic [DataWidth-1:0] s2_data_q;
   logic                 s3_v_q, s3_last_q, s3_err_q;
   logic [IdWidth-1:0]   s3_rid_q;
@@ -261,7 +290,7 @@ module payload_read
   logic [DataWidth-1:0] s3_data_q;
 
   assign s2_ptr    = s2_same_q ? s3_ptr_p1_q : s2_ptr_q;
-  assign s2_ptr_p1 = s2_same_q ? s3_ptr_p1_q + 1'b1 : s2_ptr_p1_q;
+  assign s2_ptr_p1 = (s2_same_q ? s3_ptr_p1_q : s2_ptr_q) + 1'b1;
 
   always_ff @(posedge clk) begin
     if (!rst_n) begin
@@ -274,7 +303,6 @@ module payload_read
     s2_same_q   <= s2_v_q && (m_axi_rid == s2_rid_q);
     s2_rid_q    <= m_axi_rid;
     s2_ptr_q    <= rd_tab;
-    s2_ptr_p1_q <= rd_tab + 1'b1;
     s2_last_q   <= m_axi_rlast;
     s2_err_q    <= m_axi_rresp[1];   // SLVERR or DECERR
     s2_data_q   <= m_axi_rdata;
@@ -291,10 +319,10 @@ module payload_read
   // the beats, cleared when the burst leaves.
   always_ff @(posedge clk) begin
     for (int t = 0; t < Tags; t++) begin
-      if (issue && ar_tag_next == IdWidth'(t)) begin
-        wptr_q[PtrW*t +: PtrW] <= alloc_q;
+      if (iw_v_q && iw_tag_q == IdWidth'(t)) begin
+        wptr_q[PtrSlot*t +: PtrW] <= iw_ptr_q;
       end else if (s2_v_q && s2_rid_q == IdWidth'(t)) begin
-        wptr_q[PtrW*t +: PtrW] <= s2_ptr_p1;
+        wptr_q[PtrSlot*t +: PtrW] <= s2_ptr_p1;
       end
     end
     if (!rst_n) begin
@@ -373,8 +401,8 @@ module payload_read
       room_q <= 32'(out_count) + 32'(rd_v_q) + 32'(rd_issue) <= OutDepth - 3;
       rd_v_q <= rd_issue;
     end
-    head_q <= retire ? info_q[$bits(burst_t)*rt_p1_q +: $bits(burst_t)]
-                     : info_q[$bits(burst_t)*rt_q +: $bits(burst_t)];
+    head_q <= retire ? info_q[InfoSlot*rt_p1_q +: $bits(burst_t)]
+                     : info_q[InfoSlot*rt_q +: $bits(burst_t)];
   end
 
   // Lanes [lo, hi) of the beat, as shifts of all-ones: the same mask on keep and data,

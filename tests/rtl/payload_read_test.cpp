@@ -281,7 +281,7 @@ void error_beats_mark_their_job() {
   // Single error beats inside long payloads: one 128-byte block in every 64 KiB; latencies
   // spread wide enough that long bursts overtake each other too.
   axi.fault = [](uint64_t a, unsigned) { return (a & 0xFFFF) < 128; };
-  axi.latency_max = 400;
+  axi.latency_max = 160;
   run_load<C>({1.0, 1.0, 1.0, axi, 60, 65535, true}, 5);
 }
 
