@@ -272,9 +272,9 @@ module payload_read
   // issue); bursts leave the buffer in issue order once all their beats are in.
   //
   // R beats take three stages: S1 the inputs, reading the tag's write pointer; S2 choosing
-  // it or, for a beat following one of the same tag, the pointer after that beat (S2's
-  // table read cannot see the write of the beat just ahead); S3 writing the buffer and
-  // marking the tag's burst done on its last beat.
+  // it or, for a beat following one of the same tag, the pointer after that beat (S1's
+  // table read cannot see the write of the beat just ahead), and writing the buffer; S3
+  // marking the tag's burst done on its last beat, once the beat is in the buffer.
   logic [Tags*PtrSlot-1:0] wptr_q;        // next buffer beat of each tag
   logic [Tags-1:0]      done_q, err_q;    // tag's beats all in; one had an error response
   logic [PtrW-1:0]      rd_tab;
@@ -286,8 +286,7 @@ module payload_read
   logic [DataWidth-1:0] s2_data_q;
   logic                 s3_v_q, s3_last_q, s3_err_q;
   logic [IdWidth-1:0]   s3_rid_q;
-  logic [PtrW-1:0]      s3_ptr_q, s3_ptr_p1_q, s2_ptr, s2_ptr_p1;
-  logic [DataWidth-1:0] s3_data_q;
+  logic [PtrW-1:0]      s3_ptr_p1_q, s2_ptr, s2_ptr_p1;
 
   assign s2_ptr    = s2_same_q ? s3_ptr_p1_q : s2_ptr_q;
   assign s2_ptr_p1 = (s2_same_q ? s3_ptr_p1_q : s2_ptr_q) + 1'b1;
@@ -307,11 +306,9 @@ module payload_read
     s2_err_q    <= m_axi_rresp[1];   // SLVERR or DECERR
     s2_data_q   <= m_axi_rdata;
     s3_rid_q    <= s2_rid_q;
-    s3_ptr_q    <= s2_ptr;
     s3_ptr_p1_q <= s2_ptr_p1;
     s3_last_q   <= s2_last_q;
     s3_err_q    <= s2_err_q;
-    s3_data_q   <= s2_data_q;
   end
 
   // Tag state: the pointer set when the tag's burst is issued and moved by its beats (a tag
@@ -347,9 +344,9 @@ module payload_read
     .Latency (1)
   ) u_buf (
     .clk   (clk),
-    .we    (s3_v_q),
-    .waddr (s3_ptr_q),
-    .wdata (s3_data_q),
+    .we    (s2_v_q),
+    .waddr (s2_ptr),
+    .wdata (s2_data_q),
     .re    (rd_issue),
     .raddr (rd_ptr_q),
     .rdata (buf_rdata)
