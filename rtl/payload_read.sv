@@ -114,10 +114,9 @@ module payload_read
     logic [LaneW:0]    last_cnt;
   } burst_t;
   burst_t               trk_in;
-  // Tag tables are flat vectors with power-of-two slots, so that an index is a shift.
-  localparam int unsigned InfoSlot = 1 << $clog2($bits(burst_t));
-  localparam int unsigned PtrSlot  = 1 << $clog2(PtrW);
-  logic [Tags*InfoSlot-1:0] info_q;   // each tag's burst, written at issue
+  // Tag tables are arrays written at one index a cycle (not loops over every tag): one
+  // statement for the simulator, a decoder for synthesis.
+  logic [$bits(burst_t)-1:0] info_q [Tags];   // each tag's burst, written at issue
 
   // Burst sizes come from registers: lim_q is the size of the next burst unless the job's
   // remaining beats are fewer. After a burst of lim_q beats the job goes on from a 4 KiB
@@ -188,9 +187,7 @@ module payload_read
       ar_len_q  <= 8'(burst - 1'b1);
       ar_id_q   <= ar_tag_next;
     end
-    for (int t = 0; t < Tags; t++) begin
-      if (iw_v_q && iw_tag_q == IdWidth'(t)) info_q[InfoSlot*t +: $bits(burst_t)] <= trk_in;
-    end
+    if (iw_v_q) info_q[iw_tag_q] <= trk_in;
   end
 
   // A burst's tag entries (its info and buffer pointer) are written the cycle after its
@@ -275,10 +272,10 @@ module payload_read
   // it or, for a beat following one of the same tag, the pointer after that beat (S1's
   // table read cannot see the write of the beat just ahead), and writing the buffer; S3
   // marking the tag's burst done on its last beat, once the beat is in the buffer.
-  logic [Tags*PtrSlot-1:0] wptr_q;        // next buffer beat of each tag
+  logic [PtrW-1:0]      wptr_q [Tags];    // next buffer beat of each tag
   logic [Tags-1:0]      done_q, err_q;    // tag's beats all in; one had an error response
   logic [PtrW-1:0]      rd_tab;
-  assign rd_tab = wptr_q[PtrSlot*m_axi_rid +: PtrW];
+  assign rd_tab = wptr_q[m_axi_rid];
 
   logic                 s2_v_q, s2_same_q, s2_last_q, s2_err_q;
   logic [IdWidth-1:0]   s2_rid_q;
@@ -314,27 +311,19 @@ module payload_read
   // Tag state: the pointer set when the tag's burst is issued and moved by its beats (a tag
   // being issued has no beats on their way, so the two never meet); done and error set by
   // the beats, cleared when the burst leaves.
+  // One-hot tags for the done and error bits: decoders, as whole-vector operations.
+  logic [Tags-1:0] s3_tag, rt_tag;
+  assign s3_tag = s3_v_q ? (Tags'(1) << s3_rid_q) : '0;
+  assign rt_tag = retire ? (Tags'(1) << rt_q) : '0;
   always_ff @(posedge clk) begin
-    for (int t = 0; t < Tags; t++) begin
-      if (iw_v_q && iw_tag_q == IdWidth'(t)) begin
-        wptr_q[PtrSlot*t +: PtrW] <= iw_ptr_q;
-      end else if (s2_v_q && s2_rid_q == IdWidth'(t)) begin
-        wptr_q[PtrSlot*t +: PtrW] <= s2_ptr_p1;
-      end
-    end
+    if (iw_v_q) wptr_q[iw_tag_q] <= iw_ptr_q;
+    if (s2_v_q) wptr_q[s2_rid_q] <= s2_ptr_p1;
     if (!rst_n) begin
       done_q <= '0;
       err_q  <= '0;
     end else begin
-      for (int t = 0; t < Tags; t++) begin
-        if (retire && rt_q == IdWidth'(t)) begin
-          done_q[t] <= 1'b0;
-          err_q[t]  <= 1'b0;
-        end else if (s3_v_q && s3_rid_q == IdWidth'(t)) begin
-          done_q[t] <= done_q[t] || s3_last_q;
-          err_q[t]  <= err_q[t] || s3_err_q;
-        end
-      end
+      done_q <= (done_q | (s3_last_q ? s3_tag : '0)) & ~rt_tag;
+      err_q  <= (err_q | (s3_err_q ? s3_tag : '0)) & ~rt_tag;
     end
   end
 
@@ -398,8 +387,7 @@ module payload_read
       room_q <= 32'(out_count) + 32'(rd_v_q) + 32'(rd_issue) <= OutDepth - 3;
       rd_v_q <= rd_issue;
     end
-    head_q <= retire ? info_q[InfoSlot*rt_p1_q +: $bits(burst_t)]
-                     : info_q[InfoSlot*rt_q +: $bits(burst_t)];
+    head_q <= burst_t'(retire ? info_q[rt_p1_q] : info_q[rt_q]);
   end
 
   // Lanes [lo, hi) of the beat, as shifts of all-ones: the same mask on keep and data,
