@@ -301,6 +301,86 @@ TEST_F(RtlKernel, WrapperLintsCleanWithTheRtl) {
   EXPECT_EQ(r.exit_code, 0) << cli::describe_failure(argv, r);
 }
 
+// ---------------------------------------------------------------- the HLS parser
+// What the checks below rely on, on sources written for the purpose.
+TEST(HlsParse, ReadsEveryKernelOfAFileAndWhatItsPragmasMake) {
+  const std::string text = R"(
+extern "C" void decl_only(int a);
+extern "C" void mem_kernel(const ap_uint<512>* mem, ap_uint<32> n,
+                           hls::stream<ap_axiu<W, 0, 0, 0>>& m_axis_out) {
+#pragma HLS INTERFACE mode=m_axi port=mem offset=slave bundle=gmem1
+#pragma HLS INTERFACE mode=s_axilite port=mem bundle=control
+#pragma HLS INTERFACE mode=s_axilite port=n
+#pragma HLS INTERFACE mode=axis port=m_axis_out
+#pragma HLS INTERFACE mode=s_axilite port=return bundle=control
+#pragma HLS INTERFACE mode=ap_ctrl_chain port=return bundle=control
+}
+// extern "C" void commented_out(int x) { }
+extern "C" void free_kernel(hls::stream<ap_axiu<W, 0, 0, 0>>& s_axis_in) {
+#pragma HLS INTERFACE mode=ap_ctrl_none port=return
+#pragma HLS INTERFACE axis port=s_axis_in
+}
+)";
+  std::vector<HlsFunction> fs;
+  std::string err;
+  ASSERT_TRUE(parse_hls_functions(text, &fs, &err)) << err;
+  ASSERT_EQ(fs.size(), 2u);
+  const HlsFunction& m = fs[0];
+  EXPECT_EQ(m.name, "mem_kernel");
+  ASSERT_NE(m.iface("mem"), nullptr);
+  EXPECT_EQ(m.iface("mem")->mode, "m_axi");
+  EXPECT_EQ(m.iface("mem")->bundle, "gmem1");
+  EXPECT_EQ(m.iface("mem")->axilite, "control");
+  EXPECT_EQ(m.iface("n")->mode, "s_axilite");
+  EXPECT_EQ(m.iface("n")->axilite, "control");
+  EXPECT_EQ(m.iface("m_axis_out")->mode, "axis");
+  EXPECT_EQ(m.iface("m_axis_out")->axilite, "");
+  EXPECT_EQ(m.iface("return")->mode, "ap_ctrl_chain");
+  EXPECT_EQ(m.iface("return")->axilite, "control");
+  const HlsFunction& f = fs[1];
+  EXPECT_EQ(f.name, "free_kernel");
+  EXPECT_EQ(f.iface("return")->mode, "ap_ctrl_none");
+  EXPECT_EQ(f.iface("return")->axilite, "");
+  EXPECT_EQ(f.iface("s_axis_in")->mode, "axis");
+  int64_t bits = 0;
+  ASSERT_TRUE(type_width(f.params[0].type, {{"W", 128}}, &bits, &err)) << err;
+  EXPECT_EQ(bits, 128);
+}
+
+TEST(HlsParse, RejectsPragmasThatCannotHoldTogether) {
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {"#pragma HLS INTERFACE mode=axis port=p\n#pragma HLS INTERFACE mode=m_axi port=p",
+       "two interfaces"},
+      {"#pragma HLS INTERFACE mode=s_axilite port=p\n#pragma HLS INTERFACE mode=s_axilite port=p",
+       "two s_axilite"},
+      {"#pragma HLS INTERFACE mode=axis port=q", "not a parameter"},
+      {"#pragma HLS INTERFACE mode=ap_ctrl_none port=return\n"
+       "#pragma HLS INTERFACE mode=ap_ctrl_chain port=return",
+       "two block protocols"},
+      {"#pragma HLS INTERFACE mode=axis port=return", "port=return takes"}};
+  for (const auto& b : bad) {
+    std::vector<HlsFunction> fs;
+    std::string err;
+    EXPECT_FALSE(parse_hls_functions("extern \"C\" void k(int* p) {\n" + b.first + "\n}", &fs, &err))
+        << b.first;
+    EXPECT_NE(err.find(b.second), std::string::npos) << err;
+  }
+}
+
+TEST(HlsParse, ReadsConstexprConstantsAndQualifiedNames) {
+  std::map<std::string, int64_t> names = {{"BASE", 64}};
+  add_int_constants("namespace x {\nconstexpr int A = 2 * BASE;  // 128\n"
+                    "constexpr unsigned B = A + 8u;\nconstexpr int C = unknown + 1;\n}",
+                    &names);
+  EXPECT_EQ(names["A"], 128);
+  EXPECT_EQ(names["B"], 136);
+  EXPECT_EQ(names.count("C"), 0u);
+  int64_t v = 0;
+  std::string err;
+  ASSERT_TRUE(eval("sendoff::x::A / 2", names, &v, &err)) << err;
+  EXPECT_EQ(v, 64);
+}
+
 // ---------------------------------------------------------------- HLS flavour
 class HlsKernel : public ::testing::Test {
  protected:
