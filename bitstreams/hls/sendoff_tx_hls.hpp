@@ -1,17 +1,22 @@
 // SPDX-License-Identifier: MIT
-// sendoff_tx_hls: the Vitis kernel around the HLS top sendoff_tx.
+// sendoff_tx_hls: the memory-facing Vitis kernel of the HLS flavour, the
+// first of four (stream_links.hpp): it runs hls/'s desc_fetch over the
+// descriptors tail..head-1 and hands each accepted one on to udp_tx_hls as a
+// header record (m_axis_udp_meta) and its payload beats (m_axis_payload).
 //
-// Why a wrapper: sendoff_tx keeps its flow table on a bram port, which the
+// Why a wrapper: desc_fetch reads the flow table from a bram, which the
 // Vitis kernel flow does not offer at a kernel boundary (m_axi, s_axilite
-// and axis only), and returns the new tail and its counts through s_axilite
-// output registers, which xrt::run cannot read back. The wrapper reads the
-// flow table from a buffer (FLOW_TABLE_SIZE entries of one 512-bit word
-// each), calls sendoff_tx on it unchanged, and writes the run's results to a
-// one-word status buffer that the host syncs back.
+// and axis only), and returns the new tail and its counts as outputs, which
+// xrt::run cannot read back. The wrapper reads the flow table from a buffer
+// (FLOW_TABLE_SIZE entries of one 512-bit word each) and writes the run's
+// results to a one-word status buffer that the host syncs back. The frame
+// and byte counts are those of the frames the run hands on: the stream
+// kernels drop nothing, so they are what eth_tx_hls sends.
 //
 // The host (host/xrt, HLS flavour) keeps the register map of nic_abi.hpp in
-// software, as the csim back end does, and starts one run per doorbell for
-// the descriptors tail..head-1.
+// software, as the csim back end does, and starts one run per doorbell. A run
+// (ap_ctrl_chain) completes once it has handed its last beat on; the stream
+// kernels may still be sending its last frames then.
 #ifndef SENDOFF_BITSTREAMS_SENDOFF_TX_HLS_HPP
 #define SENDOFF_BITSTREAMS_SENDOFF_TX_HLS_HPP
 
@@ -46,7 +51,8 @@ enum Arg : int {
   ARG_TAIL,
   ARG_CTRL,
   ARG_SEQ,
-  ARG_M_AXIS_TX,
+  ARG_M_AXIS_UDP_META,
+  ARG_M_AXIS_PAYLOAD,
 };
 
 }  // namespace hls_kernel
@@ -54,12 +60,15 @@ enum Arg : int {
 
 #ifndef SENDOFF_HLS_KERNEL_ABI_ONLY
 #include "sendoff_tx/sendoff_tx.hpp"
+#include "stream_links.hpp"
 
 extern "C" void sendoff_tx_hls(const ap_uint<512>* mem, const ap_uint<512>* flows,
                                ap_uint<512>* status, ap_uint<64> ring_base,
                                ap_uint<32> ring_size, ap_uint<32> head, ap_uint<32> tail,
                                ap_uint<32> ctrl, ap_uint<32> seq,
-                               hls::stream<ap_axiu<SENDOFF_DATA_WIDTH, 0, 0, 0>>& m_axis_tx);
+                               hls::stream<ap_axiu<sendoff::UDP_META_BITS, 0, 0, 0>>&
+                                   m_axis_udp_meta,
+                               hls::stream<ap_axiu<SENDOFF_DATA_WIDTH, 0, 0, 0>>& m_axis_payload);
 #endif
 
 #endif  // SENDOFF_BITSTREAMS_SENDOFF_TX_HLS_HPP

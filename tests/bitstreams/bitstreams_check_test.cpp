@@ -5,18 +5,22 @@
 //    (bitstreams/rtl/sendoff_tx_rtl.sv), the wrapper against the RTL top it
 //    instantiates (rtl/sendoff_tx_top.sv), and the control space against
 //    nic_abi.hpp's register map;
-//  - the HLS flavour: hls/kernel.xml against the wrapper's signature and
-//    INTERFACE pragmas (bitstreams/hls/sendoff_tx_hls.cpp), and the wrapper
-//    against the HLS top it calls (hls/sendoff_tx/sendoff_tx.hpp/.cpp);
-//  - every link config against both kernels, the CMAC's stream width, and the
-//    kernel names the host looks for (host/xrt);
-//  - the Makefile's source lists against the CMake build's.
+//  - the HLS flavour: its kernels (every extern "C" function of
+//    bitstreams/hls/*.cpp) against what Vitis allows (no m_axi or s_axilite on
+//    the free-running stream kernels), hls/kernel.xml against the memory-facing
+//    kernel's signature and INTERFACE pragmas, and the Makefile's kernel list;
+//  - every link config against the flavour's kernels: each instantiated once,
+//    each stream_connect from an output to an input of the same width, the
+//    streams one chain from the kernel the host starts (host/xrt's name) to
+//    the CMAC at its width;
+//  - the Makefile's source lists against the CMake build's, and its commands.
 // The AXI signal tables below are the protocols' own (AXI4, AXI4-Lite,
 // AXI4-Stream), not the project's.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <regex>
 #include <set>
@@ -25,6 +29,7 @@
 #include "kernel_decl.hpp"
 #include "prereq.hpp"
 #include "sendoff/xrt_backend.hpp"
+#include "sendoff_tx_hls.hpp"
 #include "source_parse.hpp"
 #include "subprocess.hpp"
 
@@ -309,70 +314,287 @@ TEST_F(RtlKernel, WrapperLintsCleanWithTheRtl) {
   EXPECT_EQ(r.exit_code, 0) << cli::describe_failure(argv, r);
 }
 
+// ---------------------------------------------------------------- the HLS parser
+// What the checks below rely on, on sources written for the purpose.
+TEST(HlsParse, ReadsEveryKernelOfAFileAndWhatItsPragmasMake) {
+  const std::string text = R"(
+extern "C" void decl_only(int a);
+extern "C" void mem_kernel(const ap_uint<512>* mem, ap_uint<32> n,
+                           hls::stream<ap_axiu<W, 0, 0, 0>>& m_axis_out) {
+#pragma HLS INTERFACE mode=m_axi port=mem offset=slave bundle=gmem1
+#pragma HLS INTERFACE mode=s_axilite port=mem bundle=control
+#pragma HLS INTERFACE mode=s_axilite port=n
+#pragma HLS INTERFACE mode=axis port=m_axis_out
+#pragma HLS INTERFACE mode=s_axilite port=return bundle=control
+#pragma HLS INTERFACE mode=ap_ctrl_chain port=return bundle=control
+}
+// extern "C" void commented_out(int x) { }
+extern "C" void free_kernel(hls::stream<ap_axiu<W, 0, 0, 0>>& s_axis_in) {
+#pragma HLS INTERFACE mode=ap_ctrl_none port=return
+#pragma HLS INTERFACE axis port=s_axis_in
+}
+)";
+  std::vector<HlsFunction> fs;
+  std::string err;
+  ASSERT_TRUE(parse_hls_functions(text, &fs, &err)) << err;
+  ASSERT_EQ(fs.size(), 2u);
+  const HlsFunction& m = fs[0];
+  EXPECT_EQ(m.name, "mem_kernel");
+  ASSERT_NE(m.iface("mem"), nullptr);
+  EXPECT_EQ(m.iface("mem")->mode, "m_axi");
+  EXPECT_EQ(m.iface("mem")->bundle, "gmem1");
+  EXPECT_EQ(m.iface("mem")->axilite, "control");
+  EXPECT_EQ(m.iface("n")->mode, "s_axilite");
+  EXPECT_EQ(m.iface("n")->axilite, "control");
+  EXPECT_EQ(m.iface("m_axis_out")->mode, "axis");
+  EXPECT_EQ(m.iface("m_axis_out")->axilite, "");
+  EXPECT_EQ(m.iface("return")->mode, "ap_ctrl_chain");
+  EXPECT_EQ(m.iface("return")->axilite, "control");
+  const HlsFunction& f = fs[1];
+  EXPECT_EQ(f.name, "free_kernel");
+  EXPECT_EQ(f.iface("return")->mode, "ap_ctrl_none");
+  EXPECT_EQ(f.iface("return")->axilite, "");
+  EXPECT_EQ(f.iface("s_axis_in")->mode, "axis");
+  int64_t bits = 0;
+  ASSERT_TRUE(type_width(f.params[0].type, {{"W", 128}}, &bits, &err)) << err;
+  EXPECT_EQ(bits, 128);
+}
+
+TEST(HlsParse, RejectsPragmasThatCannotHoldTogether) {
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {"#pragma HLS INTERFACE mode=axis port=p\n#pragma HLS INTERFACE mode=m_axi port=p",
+       "two interfaces"},
+      {"#pragma HLS INTERFACE mode=s_axilite port=p\n#pragma HLS INTERFACE mode=s_axilite port=p",
+       "two s_axilite"},
+      {"#pragma HLS INTERFACE mode=axis port=q", "not a parameter"},
+      {"#pragma HLS INTERFACE mode=ap_ctrl_none port=return\n"
+       "#pragma HLS INTERFACE mode=ap_ctrl_chain port=return",
+       "two block protocols"},
+      {"#pragma HLS INTERFACE mode=axis port=return", "port=return takes"}};
+  for (const auto& b : bad) {
+    std::vector<HlsFunction> fs;
+    std::string err;
+    const std::string text = "extern \"C\" void k(int* p) {\n" + b.first + "\n}";
+    EXPECT_FALSE(parse_hls_functions(text, &fs, &err)) << b.first;
+    EXPECT_NE(err.find(b.second), std::string::npos) << err;
+  }
+}
+
+TEST(HlsParse, ReadsConstexprConstantsAndQualifiedNames) {
+  std::map<std::string, int64_t> names = {{"BASE", 64}};
+  add_int_constants("namespace x {\nconstexpr int A = 2 * BASE;  // 128\n"
+                    "constexpr unsigned B = A + 8u;\nconstexpr int C = unknown + 1;\n}",
+                    &names);
+  EXPECT_EQ(names["A"], 128);
+  EXPECT_EQ(names["B"], 136);
+  EXPECT_EQ(names.count("C"), 0u);
+  int64_t v = 0;
+  std::string err;
+  ASSERT_TRUE(eval("sendoff::x::A / 2", names, &v, &err)) << err;
+  EXPECT_EQ(v, 64);
+}
+
 // ---------------------------------------------------------------- HLS flavour
+// The HLS flavour's Vitis kernels: every extern "C" definition in
+// bitstreams/hls/*.cpp, with the names their stream widths use.
+struct HlsSources {
+  std::vector<HlsFunction> kernels;
+  std::map<std::string, std::string> file_of;  // kernel -> bitstreams/hls/<file>
+  std::map<std::string, int64_t> names;
+
+  const HlsFunction* kernel(const std::string& n) const {
+    for (const HlsFunction& f : kernels)
+      if (f.name == n) return &f;
+    return nullptr;
+  }
+};
+
+std::vector<std::string> files_in(const std::string& rel, const std::string& ext) {
+  std::vector<std::string> out;
+  for (const auto& e : std::filesystem::directory_iterator(kRoot + "/" + rel))
+    if (e.path().extension() == ext) out.push_back(rel + "/" + e.path().filename().string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+bool load_hls_sources(HlsSources* s, std::string* err) {
+  for (const std::string& file : files_in("bitstreams/hls", ".cpp")) {
+    std::vector<HlsFunction> fs;
+    if (!parse_hls_functions(slurp(file), &fs, err)) {
+      *err = file + ": " + *err;
+      return false;
+    }
+    for (HlsFunction& f : fs) {
+      if (s->file_of.count(f.name)) {
+        *err = f.name + " is defined in " + s->file_of[f.name] + " and " + file;
+        return false;
+      }
+      s->file_of[f.name] = file;
+      s->kernels.push_back(f);
+    }
+  }
+  s->names = int_macros(slurp("hls/include/sendoff/hls_beat.hpp"));
+  s->names["SENDOFF_DATA_WIDTH"] = SENDOFF_CMAKE_DATA_WIDTH;  // the build's value wins
+  for (const std::string& file : files_in("bitstreams/hls", ".hpp"))
+    add_int_constants(slurp(file), &s->names);
+  return true;
+}
+
+int64_t type_bits(const std::string& type, const std::map<std::string, int64_t>& names) {
+  int64_t bits = 0;
+  std::string err;
+  EXPECT_TRUE(type_width(type, names, &bits, &err)) << err;
+  return bits;
+}
+
+// A stream port of a kernel: whether it leaves the kernel, and its tdata width.
+struct StreamPort {
+  bool out = false;
+  int64_t width = 0;
+};
+using StreamPorts = std::map<std::string, StreamPort>;
+
+// An HLS kernel's axis ports. Vitis HLS infers a stream's direction from the
+// body, which this parser does not read; the names say it (m_axis_* leaves,
+// s_axis_* enters), and HlsKernel.StreamPortsSayTheirDirection holds them to it.
+StreamPorts hls_stream_ports(const HlsFunction& f, const std::map<std::string, int64_t>& names) {
+  StreamPorts out;
+  for (const CParam& c : f.params) {
+    const HlsIface* i = f.iface(c.name);
+    if (!i || i->mode != "axis") continue;
+    out[c.name] = {c.name.rfind("m_axis_", 0) == 0, type_bits(c.type, names)};
+  }
+  return out;
+}
+
+// A kernel.xml's stream ports (the RTL flavour's kernel).
+StreamPorts xml_stream_ports(const KernelDecl& k) {
+  StreamPorts out;
+  for (const PortDecl& p : k.ports)
+    if (p.port_type == "stream") out[p.name] = {p.mode == "write_only", p.data_width};
+  return out;
+}
+
 class HlsKernel : public ::testing::Test {
  protected:
   void SetUp() override {
     std::string err;
     ASSERT_TRUE(xclbin::load_kernel_xml(kRoot + "/bitstreams/hls/kernel.xml", &k_, &err)) << err;
-    ASSERT_TRUE(parse_hls_function(slurp("bitstreams/hls/sendoff_tx_hls.cpp"), "", &wrapper_, &err))
-        << err;
-    ASSERT_TRUE(parse_hls_function(slurp("hls/sendoff_tx/sendoff_tx.cpp"), "sendoff_tx", &top_, &err))
-        << err;
-    macros_ = int_macros(slurp("hls/include/sendoff/hls_beat.hpp"));
-    macros_["SENDOFF_DATA_WIDTH"] = SENDOFF_CMAKE_DATA_WIDTH;  // the build's value wins
+    ASSERT_TRUE(load_hls_sources(&src_, &err)) << err;
+    mem_ = src_.kernel(k_.name);
+    ASSERT_NE(mem_, nullptr) << "kernel.xml's " << k_.name << " is in no bitstreams/hls/*.cpp";
   }
 
-  // The single INTERFACE pragma of an argument (other than s_axilite offsets).
-  const HlsPragma* iface(const HlsFunction& f, const std::string& port) const {
-    const HlsPragma* found = nullptr;
-    for (const HlsPragma* p : f.pragmas_for(port)) {
-      if (p->kv.at("mode") == "s_axilite" && f.pragmas_for(port).size() > 1) continue;
-      EXPECT_EQ(found, nullptr) << f.name << ": two interfaces for " << port;
-      found = p;
-    }
-    return found;
-  }
+  int64_t width(const std::string& type) const { return type_bits(type, src_.names); }
 
-  int64_t width(const std::string& type) const {
-    int64_t bits = 0;
-    std::string err;
-    EXPECT_TRUE(type_width(type, macros_, &bits, &err)) << err;
-    return bits;
+  // The free-running stream kernels: all but the memory-facing one.
+  std::vector<const HlsFunction*> stream_kernels() const {
+    std::vector<const HlsFunction*> out;
+    for (const HlsFunction& f : src_.kernels)
+      if (&f != mem_) out.push_back(&f);
+    return out;
   }
 
   KernelDecl k_;
-  HlsFunction wrapper_, top_;
-  std::map<std::string, int64_t> macros_;
+  HlsSources src_;
+  const HlsFunction* mem_ = nullptr;
 };
 
-TEST_F(HlsKernel, NameIsTheWrapperFunctionAndWhatTheHostLooksFor) {
-  EXPECT_EQ(k_.name, wrapper_.name);
+// The host starts the memory-facing kernel by name, with ap_ctrl_chain
+// through s_axilite; kernel.xml says the same.
+TEST_F(HlsKernel, TheMemoryKernelIsWhatTheHostLooksFor) {
   EXPECT_EQ(k_.name, kXrtKernelHls);
   EXPECT_EQ(makefile()["KERNEL_hls"], k_.name);
   EXPECT_EQ(k_.language, "c");
-  const HlsPragma* ret = iface(wrapper_, "return");
-  ASSERT_NE(ret, nullptr) << "no s_axilite port=return: no control block";
-  EXPECT_EQ(ret->kv.at("mode"), "s_axilite");
-  // ap_ctrl_hs unless a pragma asks otherwise.
-  std::string ctrl = "ap_ctrl_hs";
-  for (const HlsPragma* p : wrapper_.pragmas_for("return"))
-    if (p->kv.at("mode").rfind("ap_ctrl_", 0) == 0) ctrl = p->kv.at("mode");
-  EXPECT_EQ(k_.control_protocol, ctrl);
+  const HlsIface* ret = mem_->iface("return");
+  ASSERT_NE(ret, nullptr);
+  EXPECT_EQ(ret->mode, "ap_ctrl_chain") << k_.name << " feeds free-running kernels";
+  EXPECT_EQ(k_.control_protocol, ret->mode);
+  ASSERT_FALSE(ret->axilite.empty()) << "no s_axilite port=return: no control block";
+  ASSERT_NE(k_.control_port(), nullptr);
+  EXPECT_EQ(k_.control_port()->name, "s_axi_" + ret->axilite);
 }
 
-// What v++ -c accepts at a Vitis kernel boundary.
+// What v++ -c accepts at a Vitis kernel boundary, for every kernel.
 TEST_F(HlsKernel, EveryInterfaceIsAVitisKernelInterface) {
-  for (const HlsPragma& p : wrapper_.interfaces) {
-    const std::string& mode = p.kv.at("mode");
-    EXPECT_TRUE(mode == "m_axi" || mode == "s_axilite" || mode == "axis")
-        << "sendoff_tx_hls.cpp:" << p.line << ": mode=" << mode;
-    if (mode == "m_axi") {
-      EXPECT_EQ(p.kv.count("offset") ? p.kv.at("offset") : "slave", "slave") << p.line;
+  ASSERT_GE(src_.kernels.size(), 2u);
+  for (const HlsFunction& f : src_.kernels) {
+    for (const HlsPragma& p : f.interfaces) {
+      const std::string& mode = p.kv.at("mode");
+      EXPECT_TRUE(mode == "m_axi" || mode == "s_axilite" || mode == "axis" ||
+                  mode == "ap_ctrl_chain" || mode == "ap_ctrl_none" || mode == "ap_ctrl_hs")
+          << src_.file_of[f.name] << ":" << p.line << ": mode=" << mode;
+      if (mode == "m_axi") {
+        EXPECT_EQ(p.kv.count("offset") ? p.kv.at("offset") : "slave", "slave") << p.line;
+      }
+    }
+    for (const CParam& c : f.params) {
+      const HlsIface* i = f.iface(c.name);
+      ASSERT_NE(i, nullptr) << f.name << "." << c.name << " has no INTERFACE pragma";
+      if (i->mode == "axis") {
+        EXPECT_TRUE(c.reference && c.type.rfind("hls::stream<", 0) == 0) << f.name << "." << c.name;
+      }
     }
   }
-  for (const CParam& c : wrapper_.params)
-    EXPECT_FALSE(wrapper_.pragmas_for(c.name).empty()) << c.name << " has no INTERFACE pragma";
+}
+
+// Vitis allows no m_axi on a free-running kernel; with no s_axilite either, the
+// stream kernels have nothing the host could reach.
+TEST_F(HlsKernel, StreamKernelsRunFreeWithStreamsOnly) {
+  ASSERT_FALSE(stream_kernels().empty());
+  for (const HlsFunction* f : stream_kernels()) {
+    const HlsIface* ret = f->iface("return");
+    EXPECT_EQ(ret->mode, "ap_ctrl_none") << f->name;
+    EXPECT_EQ(ret->axilite, "") << f->name << " has a control block";
+    for (const HlsPragma& p : f->interfaces) {
+      const std::string& mode = p.kv.at("mode");
+      EXPECT_TRUE(mode != "m_axi" && mode != "s_axilite")
+          << src_.file_of[f->name] << ":" << p.line << ": " << mode << " on a free-running kernel";
+    }
+    for (const CParam& c : f->params) {
+      const HlsIface* i = f->iface(c.name);
+      ASSERT_NE(i, nullptr) << f->name << "." << c.name;
+      EXPECT_EQ(i->mode, "axis") << f->name << "." << c.name;
+    }
+    EXPECT_FALSE(hls_stream_ports(*f, src_.names).empty()) << f->name;
+  }
+}
+
+TEST_F(HlsKernel, StreamPortsSayTheirDirection) {
+  for (const HlsFunction& f : src_.kernels)
+    for (const auto& kv : hls_stream_ports(f, src_.names))
+      EXPECT_TRUE(kv.first.rfind("m_axis_", 0) == 0 || kv.first.rfind("s_axis_", 0) == 0)
+          << f.name << "." << kv.first << ": neither m_axis_* (out) nor s_axis_* (in)";
+}
+
+// The Makefile builds one .xo per kernel the sources define, the memory kernel first.
+TEST_F(HlsKernel, MakefileBuildsEveryKernel) {
+  const auto listed = split_list(makefile()["HLS_KERNELS"], ' ');
+  ASSERT_FALSE(listed.empty());
+  EXPECT_EQ(listed.front(), k_.name);
+  std::set<std::string> defined;
+  for (const HlsFunction& f : src_.kernels) defined.insert(f.name);
+  EXPECT_EQ(std::set<std::string>(listed.begin(), listed.end()), defined);
+  EXPECT_EQ(listed.size(), defined.size()) << "a kernel listed twice";
+}
+
+// Names carry across layers: <stage>_hls wraps hls/<stage>, and the memory
+// kernel wraps hls/'s desc_fetch.
+TEST_F(HlsKernel, EveryKernelWrapsTheHlsStageOfItsName) {
+  for (const HlsFunction& f : src_.kernels) {
+    std::string stage = &f == mem_ ? "desc_fetch" : f.name;
+    if (&f != mem_) {
+      ASSERT_GT(stage.size(), 4u);
+      ASSERT_EQ(stage.substr(stage.size() - 4), "_hls") << f.name;
+      stage.resize(stage.size() - 4);
+      std::ifstream src(kRoot + "/hls/" + stage + "/" + stage + ".cpp");
+      EXPECT_TRUE(src.good()) << f.name << ": no hls/" << stage << "/" << stage << ".cpp";
+    }
+    std::vector<std::string> args;
+    std::string err;
+    EXPECT_TRUE(parse_call(slurp(src_.file_of[f.name]), stage, &args, &err))
+        << src_.file_of[f.name] << ": " << err;
+  }
 }
 
 // Ports: m_axi_<bundle> per m_axi bundle, s_axi_<bundle> per s_axilite
@@ -380,25 +602,26 @@ TEST_F(HlsKernel, EveryInterfaceIsAVitisKernelInterface) {
 TEST_F(HlsKernel, KernelXmlPortsFollowThePragmas) {
   std::map<std::string, int64_t> want;  // port -> data width
   std::map<std::string, std::string> mode;
-  for (const CParam& c : wrapper_.params) {
-    const HlsPragma* p = iface(wrapper_, c.name);
-    ASSERT_NE(p, nullptr) << c.name;
-    const std::string& m = p->kv.at("mode");
-    if (m == "m_axi") {
-      const std::string port = "m_axi_" + (p->kv.count("bundle") ? p->kv.at("bundle") : "gmem");
+  for (const CParam& c : mem_->params) {
+    const HlsIface* i = mem_->iface(c.name);
+    ASSERT_NE(i, nullptr) << c.name;
+    if (i->mode == "m_axi") {
+      const std::string port = "m_axi_" + i->bundle;
       want[port] = std::max(want[port], width(c.type));
       mode[port] = "master";
-    } else if (m == "axis") {
-      want[c.name] = width(c.type);
-      mode[c.name] = c.name.rfind("m_axis", 0) == 0 ? "write_only" : "read_only";
+    }
+    if (!i->axilite.empty()) {
+      want["s_axi_" + i->axilite] = 32;
+      mode["s_axi_" + i->axilite] = "slave";
     }
   }
-  for (const HlsPragma& p : wrapper_.interfaces) {
-    if (p.kv.at("mode") != "s_axilite") continue;
-    const std::string port = "s_axi_" + (p.kv.count("bundle") ? p.kv.at("bundle") : "control");
-    want[port] = 32;
-    mode[port] = "slave";
+  for (const auto& kv : hls_stream_ports(*mem_, src_.names)) {
+    want[kv.first] = kv.second.width;
+    mode[kv.first] = kv.second.out ? "write_only" : "read_only";
   }
+  const std::string ctl = "s_axi_" + mem_->iface("return")->axilite;
+  want[ctl] = 32;
+  mode[ctl] = "slave";
   std::map<std::string, int64_t> got;
   for (const PortDecl& p : k_.ports) {
     got[p.name] = p.data_width;
@@ -411,69 +634,48 @@ TEST_F(HlsKernel, KernelXmlPortsFollowThePragmas) {
 // control block (ap_ctrl at 0x00-0x0F, then 12 bytes per 64-bit value and 8
 // per 32-bit one).
 TEST_F(HlsKernel, KernelXmlArgumentsFollowTheSignature) {
-  ASSERT_EQ(k_.args.size(), wrapper_.params.size());
+  ASSERT_EQ(k_.args.size(), mem_->params.size());
   uint64_t offset = 0x10;
   for (size_t i = 0; i < k_.args.size(); ++i) {
     const ArgDecl& a = k_.args[i];
-    const CParam& c = wrapper_.params[i];
+    const CParam& c = mem_->params[i];
     EXPECT_EQ(a.name, c.name) << "argument " << i;
     EXPECT_EQ(a.id, i);
-    const std::string m = iface(wrapper_, c.name)->kv.at("mode");
-    if (m == "axis") {
+    const HlsIface* f = mem_->iface(c.name);
+    ASSERT_NE(f, nullptr) << c.name;
+    if (f->mode == "axis") {
       EXPECT_EQ(a.address_qualifier, xclbin::ARG_STREAM) << a.name;
       EXPECT_EQ(a.port, c.name);
+      EXPECT_EQ(a.host_size, static_cast<uint64_t>(width(c.type) / 8)) << a.name;
       continue;
     }
-    const uint64_t bytes = m == "m_axi" ? 8 : static_cast<uint64_t>(width(c.type) / 8);
-    EXPECT_EQ(a.address_qualifier, m == "m_axi" ? xclbin::ARG_GLOBAL : xclbin::ARG_SCALAR)
-        << a.name;
+    ASSERT_FALSE(f->axilite.empty()) << c.name << ": no s_axilite register";
+    const bool buffer = f->mode == "m_axi";
+    const uint64_t bytes = buffer ? 8 : static_cast<uint64_t>(width(c.type) / 8);
+    EXPECT_EQ(a.address_qualifier, buffer ? xclbin::ARG_GLOBAL : xclbin::ARG_SCALAR) << a.name;
     EXPECT_EQ(a.size, bytes) << a.name;
     EXPECT_EQ(a.offset, offset) << a.name;
-    EXPECT_EQ(a.port, m == "m_axi" ? "m_axi_" + iface(wrapper_, c.name)->kv.at("bundle")
-                                   : k_.control_port()->name)
-        << a.name;
+    EXPECT_EQ(a.port, buffer ? "m_axi_" + f->bundle : "s_axi_" + f->axilite) << a.name;
     offset += bytes == 8 ? 12 : 8;
   }
   EXPECT_LE(offset, k_.control_port()->range);
 }
 
-// The wrapper hands sendoff_tx its own memory and stream interfaces
-// unchanged: same argument, same type, same port kind and bundle.
-TEST_F(HlsKernel, WrapperCallsTheHlsTopWithItsInterfaces) {
-  std::vector<std::string> args;
-  std::string err;
-  ASSERT_TRUE(parse_call(wrapper_.body, "sendoff_tx", &args, &err)) << err;
-  ASSERT_EQ(args.size(), top_.params.size()) << "sendoff_tx takes " << top_.params.size();
-  int passed = 0;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const CParam& tp = top_.params[i];
-    const CParam* wp = wrapper_.param(args[i]);
-    const HlsPragma* ti = iface(top_, tp.name);
-    ASSERT_NE(ti, nullptr) << "sendoff_tx." << tp.name << " has no INTERFACE pragma";
-    const std::string tmode = ti->kv.at("mode");
-    if (!wp) {
-      // Adapted by the wrapper: only what a Vitis kernel cannot expose as is.
-      EXPECT_TRUE(tmode == "bram" || tmode == "ap_memory" || tp.pointer)
-          << "sendoff_tx." << tp.name << " (" << tmode << ") gets '" << args[i]
-          << "', not a kernel argument";
-      continue;
-    }
-    ++passed;
-    EXPECT_EQ(wp->type, tp.type) << tp.name;
-    const HlsPragma* wi = iface(wrapper_, wp->name);
-    ASSERT_NE(wi, nullptr);
-    EXPECT_EQ(wi->kv.at("mode"), tmode) << tp.name;
-    if (tmode == "m_axi") {
-      EXPECT_EQ(wi->kv.at("bundle"), ti->kv.at("bundle")) << tp.name;
-    }
-    if (tmode == "axis") {
-      EXPECT_EQ(wp->name, tp.name) << "the stream port keeps sendoff_tx's name";
-      const PortDecl* kp = k_.port(wp->name);
-      ASSERT_NE(kp, nullptr);
-      EXPECT_EQ(kp->data_width, width(tp.type));
-    }
+// The host sets arguments by index (sendoff_tx_hls.hpp's Arg): each names
+// the parameter at its place.
+TEST_F(HlsKernel, HostArgumentIndicesFollowTheSignature) {
+  const std::vector<std::pair<int, const char*>> host = {
+      {hls_kernel::ARG_MEM, "mem"},         {hls_kernel::ARG_FLOWS, "flows"},
+      {hls_kernel::ARG_STATUS, "status"},   {hls_kernel::ARG_RING_BASE, "ring_base"},
+      {hls_kernel::ARG_RING_SIZE, "ring_size"}, {hls_kernel::ARG_HEAD, "head"},
+      {hls_kernel::ARG_TAIL, "tail"},       {hls_kernel::ARG_CTRL, "ctrl"},
+      {hls_kernel::ARG_SEQ, "seq"},         {hls_kernel::ARG_M_AXIS_UDP_META, "m_axis_udp_meta"},
+      {hls_kernel::ARG_M_AXIS_PAYLOAD, "m_axis_payload"}};
+  ASSERT_EQ(host.size(), mem_->params.size());
+  for (const auto& a : host) {
+    ASSERT_LT(static_cast<size_t>(a.first), mem_->params.size());
+    EXPECT_EQ(mem_->params[static_cast<size_t>(a.first)].name, a.second);
   }
-  EXPECT_GT(passed, 0);
 }
 
 // ---------------------------------------------------------------- link configs
@@ -494,25 +696,50 @@ class LinkConfig : public ::testing::TestWithParam<Cfg> {
                                         &err))
         << err;
     mk_ = makefile();
+    cmac_ = mk_["CMAC_CU"];
+    // The flavour's kernels, in stream order, and their stream ports.
+    if (c.flavour == "hls") {
+      HlsSources src;
+      ASSERT_TRUE(load_hls_sources(&src, &err)) << err;
+      order_ = split_list(mk_["HLS_KERNELS"], ' ');
+      for (const HlsFunction& f : src.kernels) ports_[f.name] = hls_stream_ports(f, src.names);
+    } else {
+      order_ = {k_.name};
+      ports_[k_.name] = xml_stream_ports(k_);
+    }
   }
   std::string sendoff_cu() const {
     for (const auto& nk : spec_.nk)
       if (nk.kernel == k_.name) return nk.cus.front();
     return {};
   }
+  // The stream port a CU's port names, or nullptr.
+  const StreamPort* port(const std::string& cu, const std::string& name) const {
+    auto k = ports_.find(spec_.kernel_of(cu));
+    if (k == ports_.end()) return nullptr;
+    auto p = k->second.find(name);
+    return p == k->second.end() ? nullptr : &p->second;
+  }
   LinkSpec spec_;
   KernelDecl k_;
   std::map<std::string, std::string> mk_;
+  std::string cmac_;
+  std::vector<std::string> order_;
+  std::map<std::string, StreamPorts> ports_;  // kernel -> its stream ports
 };
 
-TEST_P(LinkConfig, InstantiatesTheFlavourKernelOnceAndTheCmac) {
+TEST_P(LinkConfig, InstantiatesEachFlavourKernelOnceAndTheCmac) {
   std::set<std::string> kernels;
   for (const auto& nk : spec_.nk) {
     kernels.insert(nk.kernel);
     EXPECT_EQ(nk.count, 1u) << nk.kernel << " (the host drives one sendoff CU)";
+    EXPECT_TRUE(nk.kernel == cmac_ || ports_.count(nk.kernel))
+        << "nk=" << nk.kernel << ": no such kernel in the " << GetParam().flavour << " sources";
   }
-  EXPECT_EQ(kernels, (std::set<std::string>{k_.name, mk_["CMAC_CU"]}));
-  EXPECT_EQ(spec_.kernel_of(mk_["CMAC_CU"]), mk_["CMAC_CU"]);
+  std::set<std::string> want = {cmac_};
+  for (const auto& kv : ports_) want.insert(kv.first);
+  EXPECT_EQ(kernels, want);
+  EXPECT_EQ(spec_.kernel_of(cmac_), cmac_);
 }
 
 TEST_P(LinkConfig, PlacesEveryBufferArgumentInOneBank) {
@@ -535,27 +762,74 @@ TEST_P(LinkConfig, PlacesEveryBufferArgumentInOneBank) {
   }
 }
 
-TEST_P(LinkConfig, PinsEveryComputeUnitToOneSlr) {
+// Every CU next to the CMAC: no stream crosses an SLR.
+TEST_P(LinkConfig, PinsEveryComputeUnitToTheCmacsSlr) {
   std::map<std::string, std::string> slr;
   for (const auto& s : spec_.slr) slr[s.cu] = s.slr;
+  ASSERT_TRUE(slr.count(cmac_)) << cmac_ << " has no slr=";
   for (const auto& nk : spec_.nk)
-    for (const std::string& cu : nk.cus) EXPECT_TRUE(slr.count(cu)) << cu << " has no slr=";
-  // Next to the CMAC: the stream crosses no SLR.
-  EXPECT_EQ(slr[sendoff_cu()], slr[mk_["CMAC_CU"]]);
+    for (const std::string& cu : nk.cus) {
+      ASSERT_TRUE(slr.count(cu)) << cu << " has no slr=";
+      EXPECT_EQ(slr[cu], slr[cmac_]) << cu;
+    }
 }
 
-TEST_P(LinkConfig, StreamsTheTxPortToTheCmacAtItsWidth) {
-  ASSERT_EQ(spec_.streams.size(), 1u);
-  const auto& s = spec_.streams.front();
-  EXPECT_EQ(s.from_cu, sendoff_cu());
-  const PortDecl* p = k_.port(s.from_port);
-  ASSERT_NE(p, nullptr) << s.from_port << " is not a port of " << k_.name;
-  EXPECT_EQ(p->port_type, "stream");
-  EXPECT_EQ(p->mode, "write_only");
-  EXPECT_EQ(s.to_cu, mk_["CMAC_CU"]);
-  EXPECT_EQ(s.to_port, "S_AXIS");
-  EXPECT_EQ(std::to_string(p->data_width), mk_["CMAC_AXIS_BITS"]);
-  EXPECT_EQ(std::to_string(p->data_width), mk_["DATA_WIDTH"]);
+TEST_P(LinkConfig, EveryStreamJoinsAnOutputToAnInputOfItsWidth) {
+  ASSERT_FALSE(spec_.streams.empty());
+  for (const auto& s : spec_.streams) {
+    const std::string line = spec_.source + ":" + std::to_string(s.line) + ": ";
+    const StreamPort* from = port(s.from_cu, s.from_port);
+    ASSERT_NE(from, nullptr) << line << s.from_cu << "." << s.from_port << " is no stream port";
+    EXPECT_TRUE(from->out) << line << s.from_cu << "." << s.from_port << " is an input";
+    if (s.to_cu == cmac_) {
+      EXPECT_EQ(s.to_port, "S_AXIS") << line;
+      EXPECT_EQ(std::to_string(from->width), mk_["CMAC_AXIS_BITS"]) << line;
+      continue;
+    }
+    const StreamPort* to = port(s.to_cu, s.to_port);
+    ASSERT_NE(to, nullptr) << line << s.to_cu << "." << s.to_port << " is no stream port";
+    EXPECT_FALSE(to->out) << line << s.to_cu << "." << s.to_port << " is an output";
+    EXPECT_EQ(from->width, to->width) << line;
+  }
+}
+
+TEST_P(LinkConfig, ConnectsEveryStreamPortOnce) {
+  std::map<std::string, int> uses;  // cu.port
+  for (const auto& s : spec_.streams) {
+    ++uses[s.from_cu + "." + s.from_port];
+    ++uses[s.to_cu + "." + s.to_port];
+  }
+  for (const auto& nk : spec_.nk) {
+    if (nk.kernel == cmac_) continue;
+    for (const std::string& cu : nk.cus)
+      for (const auto& kv : ports_[nk.kernel])
+        EXPECT_EQ(uses[cu + "." + kv.first], 1) << cu << "." << kv.first;
+  }
+  EXPECT_EQ(uses[cmac_ + ".S_AXIS"], 1);
+}
+
+// From the CU the host starts, each CU streams to exactly one next CU, the
+// kernels in the Makefile's stream order, and the last one to the CMAC at
+// the Makefile's data width.
+TEST_P(LinkConfig, StreamsChainTheKernelsFromTheMemoryKernelToTheCmac) {
+  std::map<std::string, std::set<std::string>> next;  // cu -> the CUs it streams to
+  for (const auto& s : spec_.streams) next[s.from_cu].insert(s.to_cu);
+  std::vector<std::string> path;
+  std::string cu = sendoff_cu();
+  ASSERT_FALSE(cu.empty()) << "no nk line for " << k_.name;
+  while (cu != cmac_ && path.size() <= spec_.nk.size()) {
+    path.push_back(spec_.kernel_of(cu));
+    ASSERT_EQ(next[cu].size(), 1u) << cu << " streams to " << next[cu].size() << " CUs";
+    cu = *next[cu].begin();
+  }
+  EXPECT_EQ(cu, cmac_) << "the streams from " << sendoff_cu() << " never reach " << cmac_;
+  EXPECT_EQ(path, order_);
+  for (const auto& s : spec_.streams)
+    if (s.to_cu == cmac_) {
+      const StreamPort* p = port(s.from_cu, s.from_port);
+      ASSERT_NE(p, nullptr);
+      EXPECT_EQ(std::to_string(p->width), mk_["DATA_WIDTH"]);
+    }
 }
 
 TEST_P(LinkConfig, NamesThePlatformTheMakefileUses) {
@@ -596,15 +870,61 @@ std::vector<std::string> make_print(const char* target) {
   return split_list(std::regex_replace(r.out, std::regex(R"(\s+)"), " "), ' ');
 }
 
-TEST(Recipe, HlsSourcesAreTheCmakeBuildsPlusTheWrapper) {
+// The kernel wrappers first, one per kernel and named after it, then the CMake
+// build's HLS sources; the wrappers are every bitstreams/hls/*.cpp (what the
+// C-simulation build compiles).
+TEST(Recipe, HlsSourcesAreTheCmakeBuildsPlusTheWrappers) {
   SENDOFF_REQUIRE(test::missing_program(SENDOFF_MAKE));
-  auto srcs = make_print("print-hls-srcs");
-  ASSERT_FALSE(srcs.empty());
-  EXPECT_EQ(srcs.front(), kRoot + "/bitstreams/hls/sendoff_tx_hls.cpp");
-  std::set<std::string> got(srcs.begin() + 1, srcs.end());
+  const auto kernels = make_print("print-hls-kernels");
+  const auto srcs = make_print("print-hls-srcs");
+  ASSERT_FALSE(kernels.empty());
+  ASSERT_GT(srcs.size(), kernels.size());
+  std::set<std::string> wrappers;
+  for (size_t i = 0; i < kernels.size(); ++i) {
+    EXPECT_EQ(srcs[i], kRoot + "/bitstreams/hls/" + kernels[i] + ".cpp");
+    wrappers.insert(srcs[i]);
+  }
+  std::set<std::string> on_disk;
+  for (const std::string& f : files_in("bitstreams/hls", ".cpp")) on_disk.insert(kRoot + "/" + f);
+  EXPECT_EQ(wrappers, on_disk);
+  std::set<std::string> got(srcs.begin() + static_cast<std::ptrdiff_t>(kernels.size()), srcs.end());
   std::set<std::string> want;
   for (const std::string& s : split_list(SENDOFF_CMAKE_HLS_SOURCES, '|')) want.insert(s);
   EXPECT_EQ(got, want);
+}
+
+// `make -n`: one compile per kernel of the flavour, and one link of all of
+// them with the CMAC and the card's link config.
+TEST(Recipe, BuildsOneXoPerKernelAndLinksThemAll) {
+  SENDOFF_REQUIRE(test::missing_program(SENDOFF_MAKE));
+  const auto mk = makefile();
+  for (const char* flavour : {"hls", "rtl"}) {
+    std::vector<std::string> argv = {SENDOFF_MAKE, "-n", "-C", kRoot + "/bitstreams",
+                                     "CARD=u250", std::string("FLAVOUR=") + flavour,
+                                     "CMAC_XO=/nonexistent/cmac_0.xo",
+                                     "BUILD=/nonexistent/build"};
+    auto r = cli::run_process(argv);
+    ASSERT_EQ(r.exit_code, 0) << cli::describe_failure(argv, r);
+    const std::string out = std::regex_replace(r.out, std::regex(R"(\\\n\s*)"), " ");
+    std::string link;
+    for (const std::string& line : split_list(out, '\n'))
+      if (line.find(" -l ") != std::string::npos) link = line;
+    ASSERT_FALSE(link.empty()) << "no v++ -l line:\n" << out;
+    EXPECT_NE(link.find("--config " + kRoot + "/bitstreams/link/u250_" + flavour + ".cfg"),
+              std::string::npos) << link;
+    EXPECT_NE(link.find("/nonexistent/cmac_0.xo"), std::string::npos) << link;
+    const bool hls = std::string(flavour) == "hls";
+    const auto kernels = hls ? split_list(mk.at("HLS_KERNELS"), ' ')
+                             : std::vector<std::string>{mk.at("KERNEL_rtl")};
+    for (const std::string& k : kernels) {
+      EXPECT_NE(link.find(" /nonexistent/build/" + k + ".xo"), std::string::npos)
+          << k << " is not linked: " << link;
+      if (hls) {
+        EXPECT_NE(out.find(" -c -t hw --platform " + mk.at("PLATFORM_u250") + " -k " + k + " "),
+                  std::string::npos) << "no v++ -c -k " << k << ":\n" << out;
+      }
+    }
+  }
 }
 
 TEST(Recipe, RtlSourcesAreTheCmakeBuildsPlusTheWrapper) {

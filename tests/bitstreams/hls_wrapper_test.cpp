@@ -1,10 +1,16 @@
 // SPDX-License-Identifier: MIT
-// sendoff_tx_hls (the Vitis kernel of the HLS flavour) in C simulation,
-// against the HLS top it wraps: the same ring, payloads and flow table, given
-// to sendoff_tx directly (flow table as its bram array) and through the
-// wrapper (flow table as one 512-bit word per entry in a buffer), must give
-// the same beats on m_axis_tx and the same tail and counts — which the
-// wrapper writes to its status word, with the run's seq.
+// The HLS flavour's four Vitis kernels in C simulation, joined as the link
+// configs join them, against the C model of the whole pipeline (hls/'s
+// sendoff_tx): the same ring, payloads and flow table, given to sendoff_tx
+// directly (flow table as its bram array) and to the kernels (flow table as
+// one 512-bit word per entry in a buffer), must give the same beats on
+// m_axis_tx and the same tail and counts — which sendoff_tx_hls writes to its
+// status word, with the run's seq.
+//
+// As on the card: one start of the ap_ctrl_chain kernel sendoff_tx_hls per
+// run, then the free-running kernels called once per clock cycle, last stage
+// first (a beat written in a cycle is read in the next), the CMAC taking
+// every beat, until nothing has moved for a while.
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -12,6 +18,7 @@
 #include <vector>
 
 #include "sendoff_tx_hls.hpp"
+#include "stream_links.hpp"
 
 namespace sendoff {
 namespace {
@@ -21,6 +28,11 @@ using hls_kernel::FLOW_ENTRY_BYTES;
 
 constexpr uint64_t kRingBase = 4096;
 constexpr uint32_t kRingSize = 16;
+// Calls with nothing moving on any link after which the stream kernels are
+// idle: a stage that holds data moves a beat within two calls (udp_tx
+// drains a stored datagram from the call after its last beat came in).
+constexpr unsigned kQuietCalls = 16;
+constexpr uint64_t kMaxCalls = 1u << 22;
 
 class DeviceMemory {
  public:
@@ -94,7 +106,8 @@ class HlsWrapper : public ::testing::Test {
     }
   }
 
-  void post(uint32_t slot, uint64_t payload_addr, uint32_t len, uint16_t flow) {
+  void post(uint32_t slot, uint64_t payload_addr, uint32_t len, uint16_t flow,
+            uint16_t flags = TXD_L4_UDP) {
     std::vector<uint8_t> payload(len);
     for (uint32_t i = 0; i < len; ++i) payload[i] = static_cast<uint8_t>(i * 7 + slot);
     mem_.put(payload_addr, payload.data(), len);
@@ -102,7 +115,7 @@ class HlsWrapper : public ::testing::Test {
     d.addr = payload_addr;
     d.len = len;
     d.flow = flow;
-    d.flags = TXD_L4_UDP;
+    d.flags = flags;
     d.ip_id = static_cast<uint16_t>(100 + slot);
     d.ttl = 64;
     mem_.put(kRingBase + uint64_t{slot % kRingSize} * TXD_BYTES, &d, sizeof d);
@@ -124,13 +137,36 @@ class HlsWrapper : public ::testing::Test {
     return r;
   }
 
-  Result run_wrapper(uint32_t head, uint32_t tail, uint32_t ctrl, uint32_t seq) {
-    hls::stream<ap_axiu<SENDOFF_DATA_WIDTH, 0, 0, 0>> out;
+  // The kernels, and the streams stream_connect makes between them.
+  Result run_kernels(uint32_t head, uint32_t tail, uint32_t ctrl, uint32_t seq) {
+    hls::stream<ap_axiu<UDP_META_BITS, 0, 0, 0>> udp_meta("udp_meta");
+    hls::stream<ap_axiu<IP_META_BITS, 0, 0, 0>> ip_meta("ip_meta");
+    hls::stream<ap_axiu<ETH_META_BITS, 0, 0, 0>> eth_meta("eth_meta");
+    hls::stream<axis_t> payload("payload"), l4_seg("l4_seg"), ip_pkt("ip_pkt"), tx("tx");
     ap_uint<512> status = 0;
     sendoff_tx_hls(mem_.words(), flows_.data(), &status, kRingBase, kRingSize, head, tail, ctrl,
-                   seq, out);
+                   seq, udp_meta, payload);
     Result r;
-    while (!out.empty()) r.beats.push_back(out.read());
+    auto queued = [&] {
+      return std::vector<size_t>{udp_meta.size(), payload.size(), ip_meta.size(),
+                                 l4_seg.size(),   eth_meta.size(), ip_pkt.size()};
+    };
+    unsigned quiet = 0;
+    for (calls_ = 0; quiet < kQuietCalls; ++calls_) {
+      if (calls_ == kMaxCalls) {
+        ADD_FAILURE() << "the stream kernels still move after " << kMaxCalls << " calls";
+        break;
+      }
+      const std::vector<size_t> before = queued();
+      eth_tx_hls(eth_meta, ip_pkt, tx);
+      ip_tx_hls(ip_meta, l4_seg, eth_meta, ip_pkt);
+      udp_tx_hls(udp_meta, payload, ip_meta, l4_seg);
+      const bool sent = !tx.empty();
+      while (!tx.empty()) r.beats.push_back(tx.read());
+      if (sent) last_beat_call_ = calls_;
+      quiet = sent || queued() != before ? 0 : quiet + 1;
+    }
+    EXPECT_EQ(queued(), std::vector<size_t>(6, 0)) << "beats left on the links";
     using namespace hls_kernel;
     auto field = [&](unsigned off, unsigned bytes) {
       return status(8 * (off + bytes) - 1, 8 * off).to_uint64();
@@ -145,6 +181,8 @@ class HlsWrapper : public ::testing::Test {
   }
 
   DeviceMemory mem_;
+  uint64_t calls_ = 0;           // free-running calls of the last run_kernels
+  uint64_t last_beat_call_ = 0;  // the call that sent its last beat
   std::vector<ap_uint<512>> flows_;
   std::vector<ap_uint<32>> table_;
 };
@@ -157,7 +195,7 @@ TEST_F(HlsWrapper, SendsWhatTheHlsTopSends) {
   post(2, 3 << 20, 1400, 200);
   post(3, 4 << 20, 64, 9);  // flow 9 is not valid: dropped
   Result want = run_top(4, 0, CTRL_ENABLE);
-  Result got = run_wrapper(4, 0, CTRL_ENABLE, 77);
+  Result got = run_kernels(4, 0, CTRL_ENABLE, 77);
   EXPECT_EQ(want.tail, 4u);
   EXPECT_EQ(want.drops, 1u);
   EXPECT_GE(want.frames, 4u);  // 1 + 1 + at least 2 fragments
@@ -169,7 +207,7 @@ TEST_F(HlsWrapper, ResumesAtTheTailItIsGivenAcrossTheRingEnd) {
   set_flow(0, udp_flow(1500));
   for (uint32_t i = kRingSize - 2; i < kRingSize + 2; ++i) post(i, (1 + i) << 16, 100 + i, 0);
   Result want = run_top(kRingSize + 2, kRingSize - 2, CTRL_ENABLE | CTRL_FCS_APPEND);
-  Result got = run_wrapper(kRingSize + 2, kRingSize - 2, CTRL_ENABLE | CTRL_FCS_APPEND, 5);
+  Result got = run_kernels(kRingSize + 2, kRingSize - 2, CTRL_ENABLE | CTRL_FCS_APPEND, 5);
   EXPECT_EQ(want.tail, kRingSize + 2);
   EXPECT_EQ(want.frames, 4u);
   expect_same(got, want);
@@ -180,11 +218,79 @@ TEST_F(HlsWrapper, ResumesAtTheTailItIsGivenAcrossTheRingEnd) {
 TEST_F(HlsWrapper, DisabledRunOnlyWritesItsStatus) {
   set_flow(0, udp_flow(1500));
   post(0, 1 << 20, 100, 0);
-  Result got = run_wrapper(1, 0, 0, 0xABCD1234);
+  Result got = run_kernels(1, 0, 0, 0xABCD1234);
   EXPECT_EQ(got.seq, 0xABCD1234u);
   EXPECT_EQ(got.tail, 0u);
   EXPECT_EQ(got.frames, 0u);
   EXPECT_TRUE(got.beats.empty());
+}
+
+// The status counts what the run hands on, worked out per descriptor; eth_tx
+// counts what it sends. Lengths around every boundary of that sum: the
+// 60-byte minimum frame, the MTU, the fragment size, a last fragment shorter
+// than the minimum, RAW segments (no UDP header), the largest datagrams.
+TEST_F(HlsWrapper, CountsTheFramesAndBytesEthTxSends) {
+  set_flow(0, udp_flow(68));
+  set_flow(1, udp_flow(576));
+  set_flow(2, udp_flow(1500));
+  set_flow(3, udp_flow(9000));
+  struct Post {
+    uint32_t len;
+    uint16_t flow, flags;
+  };
+  const std::vector<Post> posts = {
+      {0, 2, TXD_L4_RAW},     {1, 2, TXD_L4_UDP},     {18, 2, TXD_L4_UDP},
+      {19, 2, TXD_L4_UDP},    {40, 0, TXD_L4_UDP},    {41, 0, TXD_L4_UDP},
+      {49, 0, TXD_L4_RAW},    {1472, 2, TXD_L4_UDP},  {1473, 2, TXD_L4_UDP},
+      {1481, 2, TXD_L4_RAW},  {549, 1, TXD_L4_UDP},   {8972, 3, TXD_L4_UDP},
+      {8973, 3, TXD_L4_UDP},  {65507, 0, TXD_L4_UDP}, {65515, 1, TXD_L4_RAW},
+      {65507, 3, TXD_L4_UDP}};
+  ASSERT_EQ(posts.size(), kRingSize);
+  for (uint32_t i = 0; i < posts.size(); ++i)
+    post(i, uint64_t{i + 1} << 17, posts[i].len, posts[i].flow, posts[i].flags);
+  Result want = run_top(kRingSize, 0, CTRL_ENABLE);
+  Result got = run_kernels(kRingSize, 0, CTRL_ENABLE, 9);
+  EXPECT_EQ(want.desc_errors, 0u);
+  EXPECT_EQ(want.drops, 0u);
+  // 65507 UDP bytes at MTU 68 alone are 1365 fragments, 65515 RAW bytes at MTU 576 119.
+  EXPECT_GT(want.frames, 1365u + 119u);
+  expect_same(got, want);
+}
+
+// Descriptor errors and drops send nothing and count in the status, as in
+// the C model; a good descriptor after them still goes out.
+TEST_F(HlsWrapper, RejectsWhatTheHlsTopRejects) {
+  set_flow(0, udp_flow(1500));
+  FlowEntry invalid = udp_flow(1500);
+  invalid.flags = 0;
+  set_flow(1, invalid);
+  post(0, 1 << 20, 100, 0, TXD_L4_UDP | TXD_F_DF);
+  post(1, 2 << 20, 1600, 0, TXD_L4_UDP | TXD_F_DF);  // DF and over the MTU
+  post(2, (3 << 20) + 8, 100, 0);                    // payload not 64-byte aligned
+  post(3, 4 << 20, 100, 1);                          // flow not valid
+  post(4, 5 << 20, 100, FLOW_TABLE_SIZE);            // no such flow
+  post(5, 6 << 20, 300, 0, TXD_L4_RAW);
+  Result want = run_top(6, 0, CTRL_ENABLE | CTRL_FCS_APPEND);
+  Result got = run_kernels(6, 0, CTRL_ENABLE | CTRL_FCS_APPEND, 3);
+  EXPECT_EQ(want.desc_errors, 2u);
+  EXPECT_EQ(want.drops, 2u);
+  EXPECT_EQ(want.frames, 2u);
+  expect_same(got, want);
+}
+
+// Between the kernels as inside hls/: a beat a call, no call lost per packet
+// at the kernel boundaries. Here eth_tx's output beats are the most of any
+// stage's, so the last one leaves in call first fill + beats + 1, the bound
+// tests/hls sets for a single kernel (hls/README.md).
+TEST_F(HlsWrapper, MovesABeatPerCallAcrossTheKernels) {
+  set_flow(0, udp_flow(1500));
+  const uint32_t len = 1400;
+  for (uint32_t i = 0; i < kRingSize; ++i) post(i, uint64_t{i + 1} << 17, len, 0);
+  Result got = run_kernels(kRingSize, 0, CTRL_ENABLE, 1);
+  ASSERT_EQ(got.frames, kRingSize);
+  const uint64_t first_fill = beats_for(len);
+  EXPECT_LE(last_beat_call_, first_fill + got.beats.size() + 1) << got.beats.size() << " beats";
+  EXPECT_GE(last_beat_call_ + 1, got.beats.size());
 }
 
 }  // namespace

@@ -186,6 +186,8 @@ class Expr {
       while (p_ < s_.size() && (is_ident_char(s_[p_]) || s_[p_] == ':')) ++p_;
       std::string id = s_.substr(b, p_ - b);
       auto it = names_.find(id);
+      const size_t q = id.rfind("::");
+      if (it == names_.end() && q != std::string::npos) it = names_.find(id.substr(q + 2));
       if (it == names_.end()) return fail("unknown name " + id);
       *v = it->second;
       return true;
@@ -384,14 +386,77 @@ std::vector<const HlsPragma*> HlsFunction::pragmas_for(const std::string& port) 
   return out;
 }
 
-bool parse_hls_function(const std::string& text, const std::string& name, HlsFunction* f,
-                        std::string* err) {
+const HlsIface* HlsFunction::iface(const std::string& port) const {
+  auto it = ifaces.find(port);
+  return it == ifaces.end() ? nullptr : &it->second;
+}
+
+namespace {
+
+std::string kv_or(const HlsPragma& p, const std::string& key, const std::string& dflt) {
+  auto it = p.kv.find(key);
+  return it == p.kv.end() || it->second.empty() ? dflt : it->second;
+}
+
+// Fills f->ifaces from f->interfaces.
+bool resolve_interfaces(HlsFunction* f, std::string* err) {
+  HlsIface& block = f->ifaces["return"];
+  block.mode = "ap_ctrl_hs";
+  for (const HlsPragma& p : f->interfaces) {
+    const std::string where = f->name + ":" + std::to_string(p.line) + ": ";
+    const std::string port = kv_or(p, "port", "");
+    const std::string mode = kv_or(p, "mode", "");
+    if (port.empty() || mode.empty()) {
+      *err = where + "INTERFACE pragma without port= or mode";
+      return false;
+    }
+    if (port != "return" && !f->param(port)) {
+      *err = where + "INTERFACE pragma for " + port + ", which is not a parameter";
+      return false;
+    }
+    HlsIface& i = f->ifaces[port];
+    if (mode == "s_axilite") {
+      if (!i.axilite.empty()) {
+        *err = where + port + " has two s_axilite pragmas";
+        return false;
+      }
+      i.axilite = kv_or(p, "bundle", "control");
+      if (port != "return" && i.mode.empty()) {
+        i.mode = mode;
+        i.bundle = i.axilite;
+        i.line = p.line;
+      }
+      continue;
+    }
+    if (port == "return") {
+      if (mode.rfind("ap_ctrl_", 0) != 0) {
+        *err = where + "port=return takes s_axilite or ap_ctrl_*, not " + mode;
+        return false;
+      }
+      if (i.line) {
+        *err = where + "two block protocols (" + i.mode + ", " + mode + ")";
+        return false;
+      }
+    } else if (i.line && i.mode != "s_axilite") {
+      *err = where + port + " has two interfaces (" + i.mode + ", " + mode + ")";
+      return false;
+    }
+    i.mode = mode;
+    i.bundle = mode == "m_axi" ? kv_or(p, "bundle", "gmem") : "";
+    i.line = p.line;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool parse_hls_functions(const std::string& text, std::vector<HlsFunction>* fs, std::string* err) {
+  fs->clear();
   const std::string t = strip_comments(text);
   static const std::regex head_re(R"re(extern\s+"C"\s+void\s+([A-Za-z_][A-Za-z0-9_]*)\s*\()re");
   for (auto it = std::sregex_iterator(t.begin(), t.end(), head_re); it != std::sregex_iterator();
        ++it) {
     const std::string fname = (*it)[1];
-    if (!name.empty() && fname != name) continue;
     size_t open = static_cast<size_t>(it->position(0) + it->length(0) - 1);
     size_t close = matching(t, open);
     if (close == std::string::npos) {
@@ -405,7 +470,8 @@ bool parse_hls_function(const std::string& text, const std::string& name, HlsFun
       *err = fname + ": unbalanced body";
       return false;
     }
-    *f = HlsFunction{};
+    fs->emplace_back();
+    HlsFunction* f = &fs->back();
     f->name = fname;
     f->body = t.substr(brace + 1, end - brace - 1);
     for (const std::string& decl : split_top(t.substr(open + 1, close - open - 1))) {
@@ -450,6 +516,19 @@ bool parse_hls_function(const std::string& text, const std::string& name, HlsFun
       }
       f->interfaces.push_back(pr);
     }
+  }
+  for (HlsFunction& f : *fs)
+    if (!resolve_interfaces(&f, err)) return false;
+  return true;
+}
+
+bool parse_hls_function(const std::string& text, const std::string& name, HlsFunction* f,
+                        std::string* err) {
+  std::vector<HlsFunction> fs;
+  if (!parse_hls_functions(text, &fs, err)) return false;
+  for (HlsFunction& g : fs) {
+    if (!name.empty() && g.name != name) continue;
+    *f = g;
     return true;
   }
   *err = "no definition of extern \"C\" " + (name.empty() ? std::string("function") : name);
@@ -502,6 +581,24 @@ std::map<std::string, int64_t> int_macros(const std::string& text) {
     if (std::regex_match(line, m, def_re)) out[m[1]] = std::stoll(m[2]);
   }
   return out;
+}
+
+void add_int_constants(const std::string& text, std::map<std::string, int64_t>* known) {
+  static const std::regex const_re(
+      R"(^\s*(?:static\s+)?constexpr\s+(?:u?int(?:8|16|32|64)_t|int|unsigned)\s+([A-Za-z_][A-Za-z0-9_]*)\s*=\s*([^;]+);)");
+  std::istringstream in(strip_comments(text));
+  std::string line;
+  while (std::getline(in, line)) {
+    std::smatch m;
+    if (!std::regex_search(line, m, const_re)) continue;
+    std::string src = trim(m[2]);
+    while (!src.empty() && (src.back() == 'u' || src.back() == 'U' || src.back() == 'l' ||
+                            src.back() == 'L'))
+      src.pop_back();
+    int64_t v;
+    std::string e;
+    if (eval(src, *known, &v, &e)) (*known)[m[1]] = v;
+  }
 }
 
 // ---------------------------------------------------------------- nic_abi.hpp

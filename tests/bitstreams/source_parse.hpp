@@ -3,8 +3,9 @@
 // derive kernel names, ports and widths from them instead of repeating them:
 //  - SystemVerilog: a module's ANSI header (parameters, ports, widths) and
 //    the named connections of one instance;
-//  - HLS C++: an extern "C" function's parameters, its INTERFACE pragmas and
-//    the arguments of a call in its body;
+//  - HLS C++: the extern "C" functions of a file, their parameters, what their
+//    INTERFACE pragmas make of each port and of the block, and the arguments
+//    of a call in a body; `constexpr` integer constants;
 //  - nic_abi.hpp: the REG_* constants with their access comments;
 //  - Makefile: simple `NAME ?= value` / `NAME := value` assignments.
 // Each parser fails with a message rather than guessing.
@@ -73,15 +74,37 @@ struct HlsPragma {
   int line = 0;
 };
 
+// What the INTERFACE pragmas make of one port. An argument has at most one
+// interface of its own (m_axi, axis, bram, ap_none, ... or s_axilite when
+// that is all it has) and at most one s_axilite register besides (an m_axi
+// pointer's address). The block (port=return) has a protocol, ap_ctrl_hs
+// unless an ap_ctrl_* pragma says otherwise, and the s_axilite bundle that
+// holds it, if any.
+struct HlsIface {
+  std::string mode;     // the port's interface, or the block protocol for return
+  std::string bundle;   // m_axi: its bundle (default gmem); s_axilite alone: its bundle
+  std::string axilite;  // the s_axilite bundle with its register (default control); "" if none
+  int line = 0;         // of the pragma that set mode; 0: a default
+};
+
 struct HlsFunction {
   std::string name;
   std::vector<CParam> params;
   std::vector<HlsPragma> interfaces;  // #pragma HLS INTERFACE in the body, in order
+  std::map<std::string, HlsIface> ifaces;  // per parameter that has pragmas, and "return"
   std::string body;
   const CParam* param(const std::string& n) const;
   // The INTERFACE pragmas for argument `port` (port=return for the block).
   std::vector<const HlsPragma*> pragmas_for(const std::string& port) const;
+  // The interface of parameter `port`, or of the block for "return"; nullptr
+  // when no pragma names the parameter.
+  const HlsIface* iface(const std::string& port) const;
 };
+
+// Every extern "C" function defined in text (declarations are skipped), in
+// file order. Fails on pragmas that name no parameter, or that give a port
+// two interfaces of its own or two s_axilite registers.
+bool parse_hls_functions(const std::string& text, std::vector<HlsFunction>* fs, std::string* err);
 
 // The definition of extern "C" function `name` (the first such definition
 // when name is empty).
@@ -100,6 +123,11 @@ bool type_width(const std::string& type, const std::map<std::string, int64_t>& m
 
 // `#define NAME <integer>` lines.
 std::map<std::string, int64_t> int_macros(const std::string& text);
+
+// `constexpr <int type> NAME = <expr>;` lines whose expression eval() can
+// work out from the constants before them and from `known`, added to `known`.
+// eval() finds a qualified name (sendoff::NAME) by its last part.
+void add_int_constants(const std::string& text, std::map<std::string, int64_t>* known);
 
 // ---------------------------------------------------------------- nic_abi.hpp
 struct AbiRegister {
