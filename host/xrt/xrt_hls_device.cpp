@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// The HLS flavour: sendoff_tx_hls (bitstreams/hls) is an ap_ctrl_hs kernel
+// The HLS flavour: sendoff_tx_hls (bitstreams/hls) is an ap_ctrl_chain kernel
 // whose registers are its arguments, so nic_abi.hpp's register map lives here,
 // as in the csim back end, and the card does the data path:
 //  - device memory is one xrt::bo of DEV_MEM_BYTES; the NIC's addresses are

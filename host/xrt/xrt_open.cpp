@@ -153,7 +153,7 @@ bool describe(const SectionFn& get, Context* ctx, std::string* err) {
   if (rtl != (control == AP_CTRL_NONE)) {
     *err = where + ": " + ctx->info.cu + " is " + control_name(ips->m_ip_data[sendoff_ip].properties) +
            ", but the " + ctx->info.flavour + " flavour is " +
-           (rtl ? "ap_ctrl_none (user-managed)" : "ap_ctrl_hs");
+           (rtl ? "ap_ctrl_none (user-managed)" : "ap_ctrl_chain or ap_ctrl_hs");
     return false;
   }
 

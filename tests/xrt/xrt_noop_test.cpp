@@ -122,7 +122,9 @@ TEST_P(XclbinImage, DescribesExactlyWhatBitstreamsDeclares) {
     if (nk.kernel == k.name)
       for (const auto& cu : nk.cus) cus.push_back(k.name + ":" + cu);
   ASSERT_EQ(static_cast<size_t>(ips->m_count), cus.size());
-  const unsigned want_ctrl = k.control_protocol == "ap_ctrl_none" ? AP_CTRL_NONE : AP_CTRL_HS;
+  const unsigned want_ctrl = k.control_protocol == "ap_ctrl_none"    ? AP_CTRL_NONE
+                             : k.control_protocol == "ap_ctrl_chain" ? AP_CTRL_CHAIN
+                                                                     : AP_CTRL_HS;
   for (int i = 0; i < ips->m_count; ++i) {
     EXPECT_EQ(ips->m_ip_data[i].m_type, static_cast<uint32_t>(IP_KERNEL));
     EXPECT_EQ(reinterpret_cast<const char*>(ips->m_ip_data[i].m_name), cus[i]);
@@ -149,7 +151,8 @@ TEST_P(XclbinImage, DescribesExactlyWhatBitstreamsDeclares) {
         if (sp.cu == cu && (sp.iface == a.name || sp.iface == a.port)) want[a.id] = sp.bank;
     } else if (a.address_qualifier == xclbin::ARG_STREAM) {
       for (const auto& st : link.streams)
-        if (st.from_cu == cu && st.from_port == a.port) want[a.id] = st.to_cu + "." + st.to_port;
+        if (st.from_cu == cu && st.from_port == a.port)
+          want[a.id] = "stream" + std::to_string(&st - link.streams.data());
     }
   }
   EXPECT_EQ(placed, want);
@@ -231,7 +234,7 @@ TEST_P(XrtNoopImage, OpensTheDeviceLoadsTheXclbinAndFindsTheKernel) {
   EXPECT_EQ(info.memory.tag, link.sp.front().bank);
   EXPECT_FALSE(info.host_memory);  // the recipes place buffers in DDR or HBM
   ASSERT_EQ(info.cus.size(), 1u);
-  EXPECT_EQ(info.cus[0].control, im.flavour == "rtl" ? "ap_ctrl_none" : "ap_ctrl_hs");
+  EXPECT_EQ(info.cus[0].control, im.flavour == "rtl" ? "ap_ctrl_none" : "ap_ctrl_chain");
 }
 
 TEST_P(XrtNoopImage, AllocatesMapsAndSyncsBuffers) {

@@ -215,7 +215,9 @@ bool build_xclbin(const XclbinInput& in, std::vector<uint8_t>* image, std::strin
           bool from = s.from_cu == cu.name && s.from_port == a.port;
           bool to = s.to_cu == cu.name && s.to_port == a.port;
           if (!from && !to) continue;
-          std::string tag = from ? s.to_cu + "." + s.to_port : s.from_cu + "." + s.from_port;
+          // One streaming memory per link, named by its index: an xclbin memory tag has
+          // 16 bytes, too few for "cu.port" names such as udp_tx_1.s_axis_udp_meta.
+          std::string tag = "stream" + std::to_string(&s - in.link.streams.data());
           conns.push_back({static_cast<int32_t>(a.id), static_cast<int32_t>(ci),
                            mem_index(tag, MEM_STREAMING_CONNECTION)});
         }

@@ -7,7 +7,7 @@
 //  - sendoff_tx_rtl (user-managed): its AXI4-Lite space is nic_abi.hpp's
 //    register map; reg_read/reg_write go to the card through xrt::ip.
 //    Buffers are one xrt::bo per dma_alloc, addressed by their device address.
-//  - sendoff_tx_hls (ap_ctrl_hs): the register map lives in this process, as
+//  - sendoff_tx_hls (ap_ctrl_chain): the register map lives in this process, as
 //    in the csim back end; a doorbell starts one xrt::run over the pending
 //    descriptors; the flow table and the run's results travel in buffers.
 //    Device memory is one xrt::bo of DEV_MEM_BYTES; addresses are offsets.
