@@ -269,5 +269,13 @@ int so_sendmmsg(int fd, struct mmsghdr* msgvec, unsigned int vlen, int flags) {
 
 int so_is_socket(int fd) { return sock_fd_is_ours(fd) ? 1 : 0; }
 
+int so_sigaction(int sig, const struct sigaction* act, struct sigaction* oldact) {
+  int r = uaccess_sigaction(sig, act, oldact);
+  if (r < 0) {
+    errno = -r;
+    return -1;
+  }
+  return 0;
+}
 
 }  // extern "C"
