@@ -233,7 +233,7 @@ bool is_ours(const struct sigaction& sa) {
 }
 #endif
 
-// ---- the fallback: a syscall per copy -------------------------------------
+// ---- the fallback: a syscall per copy, the kernel's copy reports EFAULT -----
 
 constexpr size_t kIovMax = 1024;  // process_vm_readv's segment limit a call
 
@@ -244,44 +244,7 @@ pid_t cached_pid = [] {
   return getpid();
 }();
 
-// The calling thread's stack. Memory from the current frame up to its top
-// is mapped and readable for as long as this call runs, so a user buffer
-// inside it (a sockaddr or msghdr on the caller's stack, the common case)
-// can be copied without the process_vm_readv syscall.
-struct StackRange {
-  uintptr_t base = 0, top = 0;
-};
-
-StackRange thread_stack() {
-  thread_local StackRange r = [] {
-    StackRange s;
-    pthread_attr_t a;
-    void* base = nullptr;
-    size_t size = 0;
-    if (pthread_getattr_np(pthread_self(), &a) != 0) return s;
-    pthread_attr_getstack(&a, &base, &size);
-    pthread_attr_destroy(&a);
-    s.base = reinterpret_cast<uintptr_t>(base);
-    s.top = s.base + size;
-    return s;
-  }();
-  return r;
-}
-
-bool on_live_stack(const void* p, size_t len) {
-  uintptr_t a = reinterpret_cast<uintptr_t>(p);
-  uintptr_t low = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
-  StackRange s = thread_stack();
-  // Not when running on another stack (a signal's sigaltstack).
-  if (low < s.base || low >= s.top) return false;
-  return a >= low && a < s.top && len <= s.top - a;
-}
-
 size_t fallback_read(void* to, const void* from, size_t n) {
-  if (on_live_stack(from, n)) {
-    memcpy(to, from, n);
-    return 0;
-  }
   iovec local{to, n};
   iovec remote{const_cast<void*>(from), n};
   ssize_t r = process_vm_readv(cached_pid, &local, 1, &remote, 1, 0);
