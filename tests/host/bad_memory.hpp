@@ -14,7 +14,10 @@
 class BadMemory {
  public:
   BadMemory() : page_(static_cast<size_t>(sysconf(_SC_PAGESIZE))) {
-    void* p = mmap(nullptr, 3 * page_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    // Low in the address space: mmap hands out the highest free range that fits, so a
+    // one-page hole up there would soon hold some allocator's page (ASan's do).
+    void* p = mmap(kLowHint, 3 * page_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                   -1, 0);
     if (p == MAP_FAILED) abort();
     base_ = static_cast<uint8_t*>(p);
     munmap(hole(), page_);
@@ -40,6 +43,7 @@ class BadMemory {
   }
 
  private:
+  static inline void* const kLowHint = reinterpret_cast<void*>(uintptr_t{0x10000000});
   size_t page_;
   uint8_t* base_;
 };

@@ -64,7 +64,9 @@ static int expect_efault(ssize_t r, const char* what) {
 /* The EFAULT rows: NULL, an unmapped page, a buffer running into it, a bad iovec entry. */
 static int efault_rows(int fd, const struct sockaddr_in* to) {
   const struct sockaddr* sa = (const struct sockaddr*)to;
-  unsigned char* good = mmap(NULL, 2 * (size_t)page, PROT_READ | PROT_WRITE,
+  /* Low in the address space: mmap hands out the highest free range that fits,
+   * so a one-page hole up there would soon hold some allocator's page. */
+  unsigned char* good = mmap((void*)0x10000000, 2 * (size_t)page, PROT_READ | PROT_WRITE,
                              MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (good == MAP_FAILED) return failed("mmap");
   unsigned char* hole = good + page;
