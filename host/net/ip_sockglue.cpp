@@ -140,7 +140,8 @@ int ip_getsockopt(sock* sk, int level, int optname, void* optval, unsigned* optl
   if (*optlen < sizeof(int) && *optlen > 0 && val >= 0 && val <= 255) {
     uint8_t uc = static_cast<uint8_t>(val);
     *optlen = 1;
-    return copy_to_user(optval, &uc, 1);
+    if (copy_to_user(optval, &uc, 1)) return -EFAULT;
+    return 0;
   }
   unsigned len = *optlen < sizeof(int) ? *optlen : sizeof(int);
   if (copy_to_user(optval, &val, len)) return -EFAULT;

@@ -24,7 +24,8 @@ int read_sysctl(const char* path, int* a, int* b = nullptr) {
 
 int get_int_opt(const void* optval, unsigned optlen, int* val) {
   if (optlen < sizeof(int)) return -EINVAL;
-  return copy_from_user(val, optval, sizeof(int));
+  if (copy_from_user(val, optval, sizeof(int))) return -EFAULT;
+  return 0;
 }
 
 // put_user of an int option, honouring a shorter optlen as Linux does.

@@ -66,7 +66,8 @@ std::shared_ptr<socket> sockfd_lookup_light(net* n, int fd, int* err) {
 static int move_addr_to_kernel(const void* uaddr, int ulen, sockaddr_storage* kaddr) {
   if (ulen < 0 || ulen > static_cast<int>(sizeof(sockaddr_storage))) return -EINVAL;
   if (ulen == 0) return 0;
-  return copy_from_user(kaddr, uaddr, static_cast<size_t>(ulen));
+  if (copy_from_user(kaddr, uaddr, static_cast<size_t>(ulen))) return -EFAULT;
+  return 0;
 }
 
 long sys_socket(net* n, int family, int type, int protocol) {
@@ -180,7 +181,8 @@ long sys_getsockopt(net* n, int fd, int level, int optname, void* optval, sockle
     err = sock->ops->getsockopt(sock.get(), level, optname, optval, &ulen);
   if (err) return err;
   len = static_cast<int>(ulen);
-  return copy_to_user(optlen, &len, sizeof len);
+  if (copy_to_user(optlen, &len, sizeof len)) return -EFAULT;
+  return 0;
 }
 
 long sys_fcntl(net* n, int fd, int cmd, int arg) {
@@ -317,8 +319,10 @@ long sys_sendmmsg(net* n, int fd, mmsghdr* mmsg, unsigned vlen, unsigned flags) 
     r = sendmsg_one(sock.get(), &mmsg[datagrams].msg_hdr, flags, &iov);
     if (r < 0) break;
     unsigned sent = static_cast<unsigned>(r);
-    r = copy_to_user(&mmsg[datagrams].msg_len, &sent, sizeof sent);
-    if (r) break;
+    if (copy_to_user(&mmsg[datagrams].msg_len, &sent, sizeof sent)) {
+      r = -EFAULT;
+      break;
+    }
     ++datagrams;
   }
   // An error is reported only when no datagram went out.

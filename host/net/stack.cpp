@@ -15,6 +15,7 @@
 #include "sendoff/pcap_sink.hpp"
 #include "sendoff/sendoff.h"
 #include "syscalls.hpp"
+#include "uaccess.hpp"
 
 namespace sendoff {
 
@@ -50,6 +51,9 @@ bool stack_init(const NetConfig& cfg, const DeviceOptions& opts, std::string* er
     *err = "the sendoff stack is already open";
     return false;
   }
+  // Bad user pointers become EFAULT through the fault handler from here on
+  // (or through process_vm_readv where it cannot be installed).
+  uaccess_init();
   auto n = std::make_unique<net>();
   n->cfg = cfg;
   n->sysctl.load();
@@ -264,5 +268,14 @@ int so_sendmmsg(int fd, struct mmsghdr* msgvec, unsigned int vlen, int flags) {
 }
 
 int so_is_socket(int fd) { return sock_fd_is_ours(fd) ? 1 : 0; }
+
+int so_sigaction(int sig, const struct sigaction* act, struct sigaction* oldact) {
+  int r = uaccess_sigaction(sig, act, oldact);
+  if (r < 0) {
+    errno = -r;
+    return -1;
+  }
+  return 0;
+}
 
 }  // extern "C"

@@ -5,8 +5,12 @@
 // first sendoff socket from SENDOFF_CONFIG / SENDOFF_BACKEND / SENDOFF_PCAP
 // and drains to the NIC at exit. sendoff has no receive path: reading from
 // one of its sockets fails with EOPNOTSUPP rather than returning nothing.
+// sigaction() and the signal() family go through so_sigaction, so a program
+// that installs its own SIGSEGV/SIGBUS handler gets faults outside sendoff's
+// copy routine while sendoff's fault handler stays first (uaccess.hpp).
 #include <dlfcn.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -38,6 +42,24 @@ bool want_sendoff(int domain, int type) {
 int no_receive() {
   errno = EOPNOTSUPP;
   return -1;
+}
+
+bool is_fault_signal(int sig) { return sig == SIGSEGV || sig == SIGBUS; }
+
+// signal() for SIGSEGV/SIGBUS on top of so_sigaction, with the flags glibc's
+// signal() (BSD semantics) or sysv_signal() would have used.
+sighandler_t signal_with(int sig, sighandler_t handler, int flags, bool block_sig) {
+  if (handler == SIG_ERR) {
+    errno = EINVAL;
+    return SIG_ERR;
+  }
+  struct sigaction act = {}, old = {};
+  act.sa_handler = handler;
+  act.sa_flags = flags;
+  sigemptyset(&act.sa_mask);
+  if (block_sig) sigaddset(&act.sa_mask, sig);
+  if (so_sigaction(sig, &act, &old) != 0) return SIG_ERR;
+  return old.sa_handler;
 }
 
 }  // namespace
@@ -161,6 +183,35 @@ ssize_t recvfrom(int fd, void* b, size_t n, int f, sockaddr* a, socklen_t* l) {
 ssize_t recvmsg(int fd, msghdr* m, int f) {
   LIBC(recvmsg);
   return so_is_socket(fd) ? no_receive() : real(fd, m, f);
+}
+
+int sigaction(int sig, const struct sigaction* act, struct sigaction* oldact) {
+  return so_sigaction(sig, act, oldact);
+}
+
+sighandler_t signal(int sig, sighandler_t handler) {
+  LIBC(signal);
+  if (!is_fault_signal(sig)) return real(sig, handler);
+  return signal_with(sig, handler, SA_RESTART, true);
+}
+
+sighandler_t bsd_signal(int sig, sighandler_t handler) {
+  LIBC(bsd_signal);
+  if (!is_fault_signal(sig)) return real(sig, handler);
+  return signal_with(sig, handler, SA_RESTART, true);
+}
+
+// What <signal.h> calls signal() in strict ISO C mode.
+sighandler_t __sysv_signal(int sig, sighandler_t handler) {
+  LIBC(__sysv_signal);
+  if (!is_fault_signal(sig)) return real(sig, handler);
+  return signal_with(sig, handler, SA_RESETHAND | SA_NODEFER, false);
+}
+
+sighandler_t sysv_signal(int sig, sighandler_t handler) {
+  LIBC(sysv_signal);
+  if (!is_fault_signal(sig)) return real(sig, handler);
+  return signal_with(sig, handler, SA_RESETHAND | SA_NODEFER, false);
 }
 
 }  // extern "C"

@@ -10,8 +10,11 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <thread>
 #include <vector>
 
+#include "bad_memory.hpp"
+#include "seccomp_kill.h"
 #include "socket_api.hpp"
 #include "syscall_matchers.hpp"
 #include "test_env.hpp"
@@ -22,6 +25,54 @@ namespace {
 void* const kKernelPtr = reinterpret_cast<void*>(0xffff888000000000ull);
 // An unused MSG_* bit: unknown flags are ignored.
 constexpr int kUnknownFlag = 0x00400000;
+
+// Every user pointer the send path reads or writes, bad in each way: NULL, an
+// unmapped page, a buffer that runs into one, a bad iovec entry among good
+// ones, the msghdr, iovec array and address themselves, and a result written
+// back into read-only memory. Each is EFAULT in Linux.
+void expect_efault_rows(const SocketApi& api, int fd, BadMemory& mem) {
+  SCOPED_TRACE(api.name);
+  const sockaddr_in to = test_env::peer(9000);
+  const auto* sa = reinterpret_cast<const sockaddr*>(&to);
+  uint8_t* good = mem.writable();
+  EXPECT_THAT(api.sendto(fd, nullptr, 10, 0, sa, sizeof to), SyscallFailsWithErrno(EFAULT));
+  EXPECT_THAT(api.sendto(fd, mem.hole(), 10, 0, sa, sizeof to), SyscallFailsWithErrno(EFAULT));
+  EXPECT_THAT(api.sendto(fd, mem.hole() - 5, 10, 0, sa, sizeof to), SyscallFailsWithErrno(EFAULT));
+
+  iovec iov[3] = {{good, 8}, {mem.hole(), 8}, {good, 8}};
+  msghdr m{};
+  m.msg_name = const_cast<sockaddr_in*>(&to);
+  m.msg_namelen = sizeof to;
+  m.msg_iov = iov;
+  m.msg_iovlen = 3;
+  EXPECT_THAT(api.sendmsg(fd, &m, 0), SyscallFailsWithErrno(EFAULT));
+  iov[1].iov_base = mem.hole() - 4;
+  EXPECT_THAT(api.sendmsg(fd, &m, 0), SyscallFailsWithErrno(EFAULT));
+  iov[1].iov_base = nullptr;
+  EXPECT_THAT(api.sendmsg(fd, &m, 0), SyscallFailsWithErrno(EFAULT));
+  iov[1].iov_base = good;
+  // The array's first entry is mapped ({NULL, 0}: zeroed page), the others not.
+  m.msg_iov = reinterpret_cast<iovec*>(mem.hole() - sizeof(iovec));
+  EXPECT_THAT(api.sendmsg(fd, &m, 0), SyscallFailsWithErrno(EFAULT));
+  m.msg_iov = iov;
+  m.msg_name = mem.hole();
+  EXPECT_THAT(api.sendmsg(fd, &m, 0), SyscallFailsWithErrno(EFAULT));
+  m.msg_name = const_cast<sockaddr_in*>(&to);
+  EXPECT_THAT(api.sendmsg(fd, reinterpret_cast<msghdr*>(mem.hole()), 0),
+              SyscallFailsWithErrno(EFAULT));
+  EXPECT_THAT(api.sendmsg(fd, &m, 0), SyscallSucceedsWithValue(24));
+
+  // copy_to_user: sendmmsg's msg_len (the datagram still leaves) and an option value.
+  mem.fill_read_only([&](uint8_t* p) {
+    auto* v = reinterpret_cast<mmsghdr*>(p);
+    v->msg_hdr = m;
+  });
+  EXPECT_THAT(api.sendmmsg(fd, reinterpret_cast<mmsghdr*>(mem.read_only()), 1, 0),
+              SyscallFailsWithErrno(EFAULT));
+  socklen_t len = sizeof(int);
+  EXPECT_THAT(api.getsockopt(fd, SOL_IP, IP_TTL, mem.read_only(), &len),
+              SyscallFailsWithErrno(EFAULT));
+}
 
 class SendErrno : public ::testing::TestWithParam<const SocketApi*> {
  protected:
@@ -85,6 +136,24 @@ TEST_P(SendErrno, EfaultForBadAddressPointer) {
   int fd = udp();
   EXPECT_THAT(api().sendto(fd, buf_, 10, 0, reinterpret_cast<const sockaddr*>(8), 16),
               SyscallFailsWithErrno(EFAULT));
+}
+
+TEST_P(SendErrno, EfaultForEveryBadUserPointer) {
+  BadMemory mem;
+  expect_efault_rows(api(), udp(), mem);
+}
+
+TEST_P(SendErrno, EfaultWithoutProcessVmReadv) {
+  // The rows again on a thread that process_vm_readv/writev would kill the
+  // process from: sendoff's EFAULT must come from its fault handler, not a
+  // syscall. (A regression ends this test binary with SIGSYS.)
+  BadMemory mem;
+  int fd = udp();
+  std::thread t([&] {
+    ASSERT_EQ(seccomp_kill_on_process_vm_rw(), 0) << strerror(errno);
+    expect_efault_rows(api(), fd, mem);
+  });
+  t.join();
 }
 
 TEST_P(SendErrno, EinvalForAddressLength) {

@@ -3,7 +3,8 @@
 // libsendoff_preload.so; the frames sendoff's NIC wrote to a pcap carry its
 // datagrams, in order. The test runs in a private, empty network namespace,
 // so a datagram that slipped past the interposer to the kernel has no route
-// and fails the client rather than leaving the machine.
+// and fails the client rather than leaving the machine. fault_client.c: bad
+// buffers and a program's own SIGSEGV handler under the interposer.
 #include <gtest/gtest.h>
 #include <sched.h>
 #include <sys/wait.h>
@@ -37,10 +38,25 @@ std::vector<std::string> udp_payloads_from_pcap(const std::string& path) {
   return out;
 }
 
-TEST(Preload, AnUnmodifiedProgramSendsThroughSendoff) {
-  ASSERT_EQ(unshare(CLONE_NEWNET), 0) << "needs root";
+// Runs an unmodified program under libsendoff_preload.so in a private, empty
+// network namespace, its frames written to a pcap: its wait status and the
+// UDP payloads of those frames.
+struct PreloadRun {
+  int status = -1;
+  std::vector<std::string> payloads;
+};
+
+PreloadRun run_under_preload(const char* program, const char* arg) {
+  PreloadRun run;
+  if (unshare(CLONE_NEWNET) != 0) {
+    ADD_FAILURE() << "unshare(CLONE_NEWNET): needs root";
+    return run;
+  }
   char dir[] = "/tmp/sendoff-preload-XXXXXX";
-  ASSERT_NE(mkdtemp(dir), nullptr);
+  if (!mkdtemp(dir)) {
+    ADD_FAILURE() << "mkdtemp";
+    return run;
+  }
   const std::string conf = std::string(dir) + "/sendoff.conf";
   const std::string pcap = std::string(dir) + "/out.pcap";
   std::ofstream(conf) << "local 198.18.0.1/15\nneigh 198.18.0.2 02:00:00:00:00:02\n";
@@ -49,26 +65,39 @@ TEST(Preload, AnUnmodifiedProgramSendsThroughSendoff) {
   if (pid == 0) {
     // In a sanitizer build the sanitizer's runtime must load first (tests/preload/CMakeLists).
     const std::string first = SENDOFF_PRELOAD_FIRST;
-    const std::string preload = first.empty() ? SENDOFF_PRELOAD_LIB : first + ":" + SENDOFF_PRELOAD_LIB;
+    const std::string preload =
+        first.empty() ? SENDOFF_PRELOAD_LIB : first + ":" + SENDOFF_PRELOAD_LIB;
     setenv("LD_PRELOAD", preload.c_str(), 1);
     setenv("SENDOFF_CONFIG", conf.c_str(), 1);
     setenv("SENDOFF_PCAP", pcap.c_str(), 1);
-    execl(SENDOFF_UDP_CLIENT, SENDOFF_UDP_CLIENT, "25", static_cast<char*>(nullptr));
+    execl(program, program, arg, static_cast<char*>(nullptr));
     _exit(127);
   }
-  int status = 0;
-  ASSERT_EQ(waitpid(pid, &status, 0), pid);
-  ASSERT_TRUE(WIFEXITED(status));
-  ASSERT_EQ(WEXITSTATUS(status), 0);
-
-  std::vector<std::string> got = udp_payloads_from_pcap(pcap);
-  std::vector<std::string> want;
-  for (int i = 0; i < 25; ++i) want.push_back("datagram " + std::to_string(i));
-  want.insert(want.end(), {"via send", "via write", "via sendmsg"});
-  EXPECT_EQ(got, want);
+  if (waitpid(pid, &run.status, 0) != pid) ADD_FAILURE() << "waitpid";
+  run.payloads = udp_payloads_from_pcap(pcap);
   unlink(conf.c_str());
   unlink(pcap.c_str());
   rmdir(dir);
+  return run;
+}
+
+TEST(Preload, AnUnmodifiedProgramSendsThroughSendoff) {
+  PreloadRun run = run_under_preload(SENDOFF_UDP_CLIENT, "25");
+  ASSERT_TRUE(WIFEXITED(run.status)) << run.status;
+  ASSERT_EQ(WEXITSTATUS(run.status), 0);
+  std::vector<std::string> want;
+  for (int i = 0; i < 25; ++i) want.push_back("datagram " + std::to_string(i));
+  want.insert(want.end(), {"via send", "via write", "via sendmsg"});
+  EXPECT_EQ(run.payloads, want);
+}
+
+TEST(Preload, BadBuffersAreEfaultWithoutASyscallAndTheProgramKeepsItsSigsegvHandler) {
+  // fault_client.c checks each row itself; a process_vm_readv ends it with SIGSYS.
+  PreloadRun run = run_under_preload(SENDOFF_FAULT_CLIENT, nullptr);
+  ASSERT_TRUE(WIFEXITED(run.status)) << "killed by signal "
+                                     << (WIFSIGNALED(run.status) ? WTERMSIG(run.status) : 0);
+  ASSERT_EQ(WEXITSTATUS(run.status), 0);
+  EXPECT_EQ(run.payloads, std::vector<std::string>{"after the faults"});
 }
 
 }  // namespace

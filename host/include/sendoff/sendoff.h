@@ -7,6 +7,7 @@
 #ifndef SENDOFF_SENDOFF_H
 #define SENDOFF_SENDOFF_H
 
+#include <signal.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 
@@ -44,6 +45,14 @@ ssize_t so_sendmsg(int fd, const struct msghdr* msg, int flags);
 int so_sendmmsg(int fd, struct mmsghdr* msgvec, unsigned int vlen, int flags);
 /* 1 when fd is a sendoff socket, else 0 (for the LD_PRELOAD interposer). */
 int so_is_socket(int fd);
+/* sigaction() that keeps sendoff's SIGSEGV/SIGBUS handler installed. sendoff
+ * reads user buffers as the kernel does, in a copy routine whose faults its
+ * handler turns into EFAULT; faults anywhere else go to the program's handler.
+ * For SIGSEGV and SIGBUS this records `act` as that handler and reports the
+ * previous one in `oldact`, as if sendoff's were not there. The LD_PRELOAD
+ * library routes sigaction() and signal() here; a program on this API that
+ * installs such a handler after sendoff_init() should call this instead. */
+int so_sigaction(int sig, const struct sigaction* act, struct sigaction* oldact);
 
 #ifdef __cplusplus
 }
