@@ -49,8 +49,8 @@ module ip_tx
     logic [15:0] len;
     lane_t       off;
     logic [13:0] fsz;
-    logic [15:0] first_len;   // payload bytes of the first fragment
-    logic        single;      // one fragment: first_len == len
+    logic [15:0] fsz_payload; // payload bytes of a first fragment that is not the only one
+    logic        single;      // one fragment: its payload is len
   } split_t;
 
   split_t split_in, split_out;
@@ -185,18 +185,22 @@ module ip_tx
   assign split_in.len  = s_hdr.job.len;
   assign split_in.off  = s_hdr.off;
   assign split_in.fsz  = s_hdr.job.fsz;
-  // The first fragment carries fsz L4 bytes, the UDP header among them; computed on the way
-  // into the queue, so that taking a datagram out is one add.
+  // The first fragment carries fsz L4 bytes, the UDP header among them; worked out on the way
+  // into the queue, so that taking a datagram out is a choice and one add.
   logic [15:0] fsz_payload;
   assign fsz_payload = 16'(s_hdr.job.fsz) - (s_hdr.job.udp ? 16'(UdpHlen) : 16'd0);
-  // fsz_payload < len without the subtraction in front of the compare: fsz is a multiple
-  // of 8, so fsz - 8 < len is fsz / 8 <= len / 8.
+  // fsz_payload < len without the subtraction in front of the compare. For UDP, with
+  // fsz = 8F and len = 8L + r: fsz - 8 < len is F <= L, or F == L + 1 when r != 0, both
+  // read off one difference L - F (sign, all ones).
   logic        single, fsz_short;
-  assign fsz_short = s_hdr.job.udp ? (13'(s_hdr.job.fsz[13:3]) <= s_hdr.job.len[15:3])
+  logic [13:0] lf_diff;   // L - F, two's complement
+  assign lf_diff   = 14'(s_hdr.job.len[15:3]) - 14'(s_hdr.job.fsz[13:3]);
+  assign fsz_short = s_hdr.job.udp ? (!lf_diff[13] ||
+                                      (lf_diff == '1 && s_hdr.job.len[2:0] != 3'd0))
                                    : (16'(s_hdr.job.fsz) < s_hdr.job.len);
   assign single             = !(s_hdr.job.frag && fsz_short);
-  assign split_in.single    = single;
-  assign split_in.first_len = single ? s_hdr.job.len : fsz_payload;
+  assign split_in.single      = single;
+  assign split_in.fsz_payload = fsz_payload;
 
   logic [$clog2(SplitDepth):0] split_count;
   // Registered outputs (OutReg): the splitter's loads start at flip-flops.
@@ -270,7 +274,8 @@ module ip_tx
       bidx_q   <= '0;
       bidx1_q  <= BidxW'(1);
       fstart_q <= 17'(split_out.off);
-      fend_q   <= 17'(split_out.off) + 17'(split_out.first_len);
+      fend_q   <= 17'(split_out.off) +
+                  (split_out.single ? 17'(split_out.len) : 17'(split_out.fsz_payload));
       dend_q   <= 17'(split_out.off) + 17'(split_out.len);
       dlast_q  <= split_out.single;
     end else if (fire) begin
