@@ -42,7 +42,14 @@ module desc_check
   // Stage 1 holds the descriptor while the flow entry is read; stage 2 holds the verdict.
   logic  s1_valid_q, s2_valid_q, s2_send_q, s2_drop_q, s2_err_q;
   txd_t  s1_desc_q;
-  logic  s1_idx_ok_q, s1_err_q;
+  logic  s1_idx_ok_q;
+  // The checks on the descriptor alone are made on the way into stage 1, so that stage 2's
+  // verdict starts from one register: s1_bad_q (the read error included), and for the
+  // memory window, the address past it and the room left after it.
+  logic  s1_bad_q, s1_above_q;
+  logic [63:0] s1_room_q;
+  txd_t  din;
+  logic  din_udp, din_bad;
   logic [17:0] s1_iplen_q;   // IPv4 packet bytes: 20 + payload + UDP header (if UDP)
   logic  en1, en2, s2_out_ok;
 
@@ -67,10 +74,24 @@ module desc_check
     end
   end
 
+  always_comb begin
+    din     = txd_decode(s_desc_data);
+    din_udp = (din.flags[1:0] == TxdL4Udp);
+    din_bad = s_desc_err ||
+              ((din.flags & ~TxdFKnown) != 0) ||
+              (din.flags[1:0] == TxdL4Tcp) || (din.flags[1:0] == 2'd3) ||
+              (din.rsvd != 0) ||
+              (din.addr[5:0] != 0) ||
+              (din_udp && din.len > MaxUdpLen) ||
+              (!din_udp && din.len > MaxRawLen);
+  end
+
   always_ff @(posedge clk) begin
     if (en1 && s_desc_valid) begin
-      s1_desc_q   <= txd_decode(s_desc_data);
-      s1_err_q    <= s_desc_err;
+      s1_desc_q   <= din;
+      s1_bad_q    <= din_bad;
+      s1_above_q  <= (din.addr > DevMemBytes);
+      s1_room_q   <= DevMemBytes - din.addr;
       s1_idx_ok_q <= (s_desc_data[TxdFlowOff*8 +: 16] < 16'(FlowTableSize));
       // Added while the flow entry is read, so the MTU compare below starts from a register.
       s1_iplen_q  <= 18'(s_desc_data[TxdLenOff*8 +: 16]) + 18'(IpHlen) +
@@ -90,16 +111,8 @@ module desc_check
     f       = flow_decode(flow_rdata);
     l4      = d.flags[1:0];
     is_udp  = (l4 == TxdL4Udp);
-    outside = (DevMemBytes != 0) &&
-              ((d.addr > DevMemBytes) || (64'(d.len) > DevMemBytes - d.addr));
-    bad_desc = s1_err_q ||
-               ((d.flags & ~TxdFKnown) != 0) ||
-               (l4 == TxdL4Tcp) || (l4 == 2'd3) ||
-               (d.rsvd != 0) ||
-               (d.addr[5:0] != 0) ||
-               (is_udp && d.len > MaxUdpLen) ||
-               (!is_udp && d.len > MaxRawLen) ||
-               outside;
+    outside = (DevMemBytes != 0) && (s1_above_q || (64'(d.len) > s1_room_q));
+    bad_desc = s1_bad_q || outside;
     flow_ok = s1_idx_ok_q && ((f.flags & FlowFValid) != 0) &&
               (f.mtu >= 16'(MinMtu)) && (f.mtu <= 16'(MaxMtu));
     bad_df  = ((d.flags & TxdFDf) != 0) && (s1_iplen_q > 18'(f.mtu));
@@ -170,6 +183,6 @@ module desc_check
 
   logic unused;
   assign unused = ^{d.seq, d.mss, d.cookie, d.flow[15:8], f.ack, f.window, f.flags[7:1],
-                    d.len[31:16]};
+                    d.len[31:16], d.rsvd, d.flags[15:3]};
 
 endmodule

@@ -31,12 +31,16 @@ module desc_complete #(
   logic            head_sent, head_valid, pop;
   logic            fate_dropped, fate_valid, fate_pop;
   logic [CntW-1:0] done_q;   // last frames seen whose record is not yet at the head
+  logic            done_nz_q; // done_q != 0, kept in step: no compare before pop
+  logic            done_inc, done_dec;
   logic [31:0]     tail_q;
 
   logic [$clog2(Depth):0] fifo_count;
+  // Both FIFOs with registered outputs: pop below starts at flip-flops.
   sync_fifo #(
-    .Width(1),
-    .Depth(Depth)
+    .Width  (1),
+    .Depth  (Depth),
+    .OutReg (1)
   ) u_fifo (
     .clk     (clk),
     .rst_n   (rst_n),
@@ -53,8 +57,9 @@ module desc_complete #(
   logic [$clog2(Depth):0] fate_count;
   logic                   fate_ready;
   sync_fifo #(
-    .Width(1),
-    .Depth(Depth)
+    .Width  (1),
+    .Depth  (Depth),
+    .OutReg (1)
   ) u_fate (
     .clk     (clk),
     .rst_n   (rst_n),
@@ -68,15 +73,20 @@ module desc_complete #(
   );
 
   assign pop = head_valid &&
-               (!head_sent || (fate_valid && (fate_dropped || done_q != 0 || frame_done)));
+               (!head_sent || (fate_valid && (fate_dropped || done_nz_q || frame_done)));
   assign fate_pop = pop && head_sent;
+  assign done_inc = frame_done;
+  assign done_dec = fate_pop && !fate_dropped;
 
   always_ff @(posedge clk) begin
     if (!rst_n) begin
-      done_q <= '0;
-      tail_q <= '0;
+      done_q    <= '0;
+      done_nz_q <= 1'b0;
+      tail_q    <= '0;
     end else begin
-      done_q <= done_q + CntW'(frame_done) - CntW'(fate_pop && !fate_dropped);
+      done_q <= done_q + CntW'(done_inc) - CntW'(done_dec);
+      if (done_inc && !done_dec) done_nz_q <= 1'b1;
+      else if (done_dec && !done_inc) done_nz_q <= (done_q != CntW'(1));
       if (pop) tail_q <= tail_q + 32'd1;
     end
   end

@@ -187,9 +187,12 @@ module desc_fetch
   assign trk_push    = issue;
 
   logic [$clog2(4):0] trk_count;
+  // Registered outputs (OutReg) on both queues: the response side's lane logic and the
+  // pops start at flip-flops.
   sync_fifo #(
-    .Width($bits(burst_t)),
-    .Depth(4)
+    .Width  ($bits(burst_t)),
+    .Depth  (4),
+    .OutReg (1)
   ) u_trk (
     .clk     (clk),
     .rst_n   (rst_n),
@@ -256,8 +259,9 @@ module desc_fetch
   logic [CntW-1:0] beat_count;
   logic beats_ready;
   sync_fifo #(
-    .Width($bits(beat_t)),
-    .Depth(FifoBeats)
+    .Width  ($bits(beat_t)),
+    .Depth  (FifoBeats),
+    .OutReg (1)
   ) u_beats (
     .clk     (clk),
     .rst_n   (rst_n),

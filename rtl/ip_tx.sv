@@ -49,7 +49,8 @@ module ip_tx
     logic [15:0] len;
     lane_t       off;
     logic [13:0] fsz;
-    logic [15:0] first_len;   // payload bytes of the first fragment
+    logic [15:0] fsz_payload; // payload bytes of a first fragment that is not the only one
+    logic        single;      // one fragment: its payload is len
   } split_t;
 
   split_t split_in, split_out;
@@ -184,17 +185,29 @@ module ip_tx
   assign split_in.len  = s_hdr.job.len;
   assign split_in.off  = s_hdr.off;
   assign split_in.fsz  = s_hdr.job.fsz;
-  // The first fragment carries fsz L4 bytes, the UDP header among them; computed on the way
-  // into the queue, so that taking a datagram out is one add.
+  // The first fragment carries fsz L4 bytes, the UDP header among them; worked out on the way
+  // into the queue, so that taking a datagram out is a choice and one add.
   logic [15:0] fsz_payload;
   assign fsz_payload = 16'(s_hdr.job.fsz) - (s_hdr.job.udp ? 16'(UdpHlen) : 16'd0);
-  assign split_in.first_len = (s_hdr.job.frag && fsz_payload < s_hdr.job.len) ? fsz_payload
-                                                                                : s_hdr.job.len;
+  // fsz_payload < len without the subtraction in front of the compare. For UDP, with
+  // fsz = 8F and len = 8L + r: fsz - 8 < len is F <= L, or F == L + 1 when r != 0, both
+  // read off one difference L - F (sign, all ones).
+  logic        single, fsz_short;
+  logic [13:0] lf_diff;   // L - F, two's complement
+  assign lf_diff   = 14'(s_hdr.job.len[15:3]) - 14'(s_hdr.job.fsz[13:3]);
+  assign fsz_short = s_hdr.job.udp ? (!lf_diff[13] ||
+                                      (lf_diff == '1 && s_hdr.job.len[2:0] != 3'd0))
+                                   : (16'(s_hdr.job.fsz) < s_hdr.job.len);
+  assign single             = !(s_hdr.job.frag && fsz_short);
+  assign split_in.single      = single;
+  assign split_in.fsz_payload = fsz_payload;
 
   logic [$clog2(SplitDepth):0] split_count;
+  // Registered outputs (OutReg): the splitter's loads start at flip-flops.
   sync_fifo #(
-    .Width($bits(split_t)),
-    .Depth(SplitDepth)
+    .Width  ($bits(split_t)),
+    .Depth  (SplitDepth),
+    .OutReg (1)
   ) u_split (
     .clk     (clk),
     .rst_n   (rst_n),
@@ -207,31 +220,44 @@ module ip_tx
     .count   (split_count)
   );
 
-  // Positions are byte indices in the datagram's stream: lane 0 of its first beat is 0.
-  logic        sp_valid_q;
-  logic [13:0] sp_fsz_q;
-  logic [16:0] base_q, fstart_q, fend_q, dend_q;
-  logic [16:0] base_end_q;   // base_q + Bytes, kept in step so no adder precedes the compares
-  logic [17:0] srel_q;       // fstart_q - base_q (signed): where the fragment starts in the beat
-  logic        out_valid_q, en_o, fire, at_end, replay, sp_done;
-  logic [16:0] lo, hi, fnext;
-  logic [Bytes-1:0] keep;
+  // Positions are byte indices in the datagram's stream: lane 0 of its first beat is 0. The
+  // current beat is beat bidx_q (it starts at byte bidx_q * Bytes). Every test on the beat is
+  // an equality of beat indices plus the low lane bits, with no adder or magnitude compare
+  // in front of it: the fragment starts in an earlier beat or in this one at lane
+  // fstart_q[LaneW-1:0], and ends in a later beat or in this one (fend_q > the beat's start
+  // always holds), or exactly at its end.
+  localparam int unsigned BidxW = 17 - LaneW;
+  logic              sp_valid_q;
+  logic [13:0]       sp_fsz_q;
+  logic [16:0]       fstart_q, fend_q, dend_q;
+  logic [BidxW-1:0]  bidx_q, bidx1_q;   // bidx1_q = bidx_q + 1, kept in step
+  logic              out_valid_q, en_o, fire, at_end, replay, sp_done, new_frag;
+  logic              end_here, end_at_edge, start_here;
+  logic              dlast_q;   // fend_q == dend_q: the datagram's last fragment
+  logic [16:0]       fsum, fnext;
+  logic [Bytes-1:0]  keep;
+
+  assign end_here    = (fend_q[16:LaneW] == bidx_q);    // ends inside this beat
+  assign end_at_edge = (fend_q[16:LaneW] == bidx1_q) && (fend_q[LaneW-1:0] == '0);
+  assign start_here  = (fstart_q[16:LaneW] == bidx_q);
+  assign at_end   = end_here || end_at_edge;            // fragment ends in this beat
+  // The beat also holds the next fragment's start: send it again for that one.
+  assign replay   = end_here && !dlast_q;
+  assign new_frag = at_end && !dlast_q;
 
   assign en_o   = !out_valid_q || m_data_tready;
   assign fire   = sp_valid_q && s_data_tvalid && en_o;
-  assign at_end = (fend_q <= base_end_q);             // fragment ends in this beat
-  assign replay = at_end && (fend_q != dend_q) && (fend_q != base_end_q);
   assign s_data_tready = sp_valid_q && en_o && !replay;
   assign sp_done   = fire && !replay && s_data_tlast;
   assign split_pop = split_valid && (!sp_valid_q || sp_done);
 
   always_comb begin
-    lo    = srel_q[17] ? 17'd0 : srel_q[16:0];
-    hi    = at_end ? fend_q - base_q : 17'(Bytes);
-    fnext = fend_q + 17'(sp_fsz_q);
-    if (fnext > dend_q) fnext = dend_q;
-    // Lanes [lo, hi) as two shifts of all-ones (lo, hi <= Bytes), not a per-lane loop.
-    keep  = ({Bytes{1'b1}} << lo) & ~({Bytes{1'b1}} << hi);
+    fsum  = fend_q + 17'(sp_fsz_q);
+    fnext = (fsum >= dend_q) ? dend_q : fsum;
+    // Lanes [start, end) of this beat as two shifts of all-ones by the low lane bits,
+    // all lanes on a side where the fragment's start or end lies outside the beat.
+    keep = (start_here ? ({Bytes{1'b1}} << fstart_q[LaneW-1:0]) : {Bytes{1'b1}}) &
+           (end_here ? ~({Bytes{1'b1}} << fend_q[LaneW-1:0]) : {Bytes{1'b1}});
   end
 
   always_ff @(posedge clk) begin
@@ -242,28 +268,25 @@ module ip_tx
     end
   end
 
-  logic [16:0] first_end;
-  assign first_end = 17'(split_out.off) + 17'(split_out.first_len);
-
   always_ff @(posedge clk) begin
     if (split_pop) begin
       sp_fsz_q <= split_out.fsz;
-      base_q     <= '0;
-      base_end_q <= 17'(Bytes);
-      srel_q     <= 18'(split_out.off);
+      bidx_q   <= '0;
+      bidx1_q  <= BidxW'(1);
       fstart_q <= 17'(split_out.off);
-      fend_q   <= first_end;
+      fend_q   <= 17'(split_out.off) +
+                  (split_out.single ? 17'(split_out.len) : 17'(split_out.fsz_payload));
       dend_q   <= 17'(split_out.off) + 17'(split_out.len);
+      dlast_q  <= split_out.single;
     end else if (fire) begin
-      srel_q <= ((at_end && fend_q != dend_q) ? 18'(fend_q) : 18'(fstart_q)) -
-                (replay ? 18'(base_q) : 18'(base_end_q));
-      if (at_end && fend_q != dend_q) begin
+      if (new_frag) begin
         fstart_q <= fend_q;
         fend_q   <= fnext;
+        dlast_q  <= (fsum >= dend_q);
       end
       if (!replay) begin
-        base_q     <= base_end_q;
-        base_end_q <= base_end_q + 17'(Bytes);
+        bidx_q  <= bidx1_q;
+        bidx1_q <= bidx1_q + 1'b1;
       end
     end
   end

@@ -65,21 +65,25 @@ module udp_tx
   end
 
   // ------------------------------------------------------------------------- datagram queue
+  // Queues with registered outputs (OutReg), and an empty datagram marked on the way in, so
+  // that the pops below start at flip-flops.
   tx_job_t meta_job;
   lane_t   meta_off;
+  logic    meta_empty;   // meta_job.len == 0
   logic    meta_valid, meta_pop;
 
   logic [$clog2(MetaDepth):0] meta_count;
   sync_fifo #(
-    .Width($bits(tx_job_t) + $bits(lane_t)),
-    .Depth(MetaDepth)
+    .Width  ($bits(tx_job_t) + $bits(lane_t) + 1),
+    .Depth  (MetaDepth),
+    .OutReg (1)
   ) u_meta (
     .clk     (clk),
     .rst_n   (rst_n),
-    .s_data  ({s_hdr_job, s_hdr_off}),
+    .s_data  ({s_hdr_job, s_hdr_off, s_hdr_job.len == 16'd0}),
     .s_valid (s_hdr_valid),
     .s_ready (s_hdr_ready),
-    .m_data  ({meta_job, meta_off}),
+    .m_data  ({meta_job, meta_off, meta_empty}),
     .m_valid (meta_valid),
     .m_ready (meta_pop),
     .count   (meta_count)
@@ -178,8 +182,9 @@ module udp_tx
   logic        sum_valid, sum_pop;
   logic sum_ready;
   sync_fifo #(
-    .Width(33),
-    .Depth(MetaDepth)
+    .Width  (33),
+    .Depth  (MetaDepth),
+    .OutReg (1)
   ) u_sum (
     .clk     (clk),
     .rst_n   (rst_n),
@@ -240,9 +245,11 @@ module udp_tx
   end
 
   logic out_ready;
+  // Registered outputs: m_data_* leave from flip-flops, as the next module expects.
   sync_fifo #(
-    .Width(EntryW),
-    .Depth(4)
+    .Width  (EntryW),
+    .Depth  (4),
+    .OutReg (1)
   ) u_out (
     .clk     (clk),
     .rst_n   (rst_n),
@@ -275,8 +282,8 @@ module udp_tx
   dgram_t      o_q;
 
   assign en       = !o_valid_q || m_hdr_ready;
-  assign meta_pop = en && meta_valid && (meta_job.len == 0 || sum_valid);
-  assign sum_pop  = meta_pop && (meta_job.len != 0);
+  assign meta_pop = en && meta_valid && (meta_empty || sum_valid);
+  assign sum_pop  = meta_pop && !meta_empty;
   assign drop     = sum_pop && sum_err;
 
   assign dgram_done    = meta_pop;
@@ -317,7 +324,7 @@ module udp_tx
       if (meta_pop) begin
         a_job_q  <= meta_job;
         a_off_q  <= meta_off;
-        a_psum_q <= (meta_job.len == 0) ? 32'd0 : sum_out;
+        a_psum_q <= meta_empty ? 32'd0 : sum_out;
         // UDP length twice (pseudo-header and header): 2 * (len + 8) + protocol.
         a_h1_q   <= (18'(meta_job.saddr[31:16]) + 18'(meta_job.saddr[15:0])) +
                     (18'(meta_job.daddr[31:16]) + 18'(meta_job.daddr[15:0]));

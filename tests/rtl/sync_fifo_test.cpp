@@ -2,15 +2,19 @@
 // sync_fifo against a std::deque: order kept, nothing lost or duplicated, count, empty (no
 // m_valid) and full (no s_ready, even while popping) exact every cycle, under random push and
 // pop phases that fill and drain it, and resets in between. Widths and depths as the
-// design instantiates it: narrow and shallow, wider than 64 bits, 1 bit and 512 deep.
+// design instantiates it: narrow and shallow, wider than 64 bits, 1 bit and 512 deep; each
+// also with the head in an output register (OutReg=1), which must behave the same.
 #include <gtest/gtest.h>
 
 #include <deque>
 #include <vector>
 
 #include "Vsync_fifo_w1_d512.h"
+#include "Vsync_fifo_w1_d512_r.h"
 #include "Vsync_fifo_w70_d16.h"
+#include "Vsync_fifo_w70_d16_r.h"
 #include "Vsync_fifo_w8_d2.h"
+#include "Vsync_fifo_w8_d2_r.h"
 #include "bus_models.hpp"
 
 namespace {
@@ -27,6 +31,9 @@ struct Cfg {
 using W8D2 = Cfg<Vsync_fifo_w8_d2, 8, 2>;
 using W70D16 = Cfg<Vsync_fifo_w70_d16, 70, 16>;
 using W1D512 = Cfg<Vsync_fifo_w1_d512, 1, 512>;
+using W8D2R = Cfg<Vsync_fifo_w8_d2_r, 8, 2>;
+using W70D16R = Cfg<Vsync_fifo_w70_d16_r, 70, 16>;
+using W1D512R = Cfg<Vsync_fifo_w1_d512_r, 1, 512>;
 
 constexpr unsigned kBytes(unsigned width) { return (width + 7) / 8; }
 
@@ -120,5 +127,8 @@ void random_push_pop_against_deque() {
 TEST(SyncFifoW8D2, RandomPushPopAgainstDeque) { random_push_pop_against_deque<W8D2>(); }
 TEST(SyncFifoW70D16, RandomPushPopAgainstDeque) { random_push_pop_against_deque<W70D16>(); }
 TEST(SyncFifoW1D512, RandomPushPopAgainstDeque) { random_push_pop_against_deque<W1D512>(); }
+TEST(SyncFifoW8D2R, RandomPushPopAgainstDeque) { random_push_pop_against_deque<W8D2R>(); }
+TEST(SyncFifoW70D16R, RandomPushPopAgainstDeque) { random_push_pop_against_deque<W70D16R>(); }
+TEST(SyncFifoW1D512R, RandomPushPopAgainstDeque) { random_push_pop_against_deque<W1D512R>(); }
 
 }  // namespace
