@@ -303,7 +303,8 @@ module sendoff_tx_top
   logic [$clog2(2):0] job_fifo_count;
   sync_fifo #(
     .Width (64 + $bits(tx_job_t)),
-    .Depth (2)
+    .Depth (2),
+    .OutReg (1)
   ) u_job_fifo (
     .clk     (clk),
     .rst_n   (rst_n),
@@ -402,7 +403,8 @@ module sendoff_tx_top
   logic [$clog2(2):0] dgram_fifo_count;
   sync_fifo #(
     .Width ($bits(dgram_t)),
-    .Depth (2)
+    .Depth (2),
+    .OutReg (1)
   ) u_dgram_fifo (
     .clk     (clk),
     .rst_n   (rst_n),
@@ -448,7 +450,8 @@ module sendoff_tx_top
   logic [$clog2(8):0] frame_fifo_count;
   sync_fifo #(
     .Width ($bits(frame_hdr_t)),
-    .Depth (8)
+    .Depth (8),
+    .OutReg (1)
   ) u_frame_fifo (
     .clk     (clk),
     .rst_n   (rst_n),
