@@ -348,7 +348,7 @@ module payload_read
   logic              hd_q, he_q;         // the head's burst is done; had an error
   logic [BurstW-1:0] o_beat_q;           // beats of the head already read
   logic              job_err_q;          // an earlier burst of the head's job had an error
-  logic              room_q;             // the output FIFO has room for three more beats
+  logic              room_q;             // the output FIFO has room for the reads in flight
   logic              burst_end, r_first, r_last;
   logic [Bytes-1:0]  keep;
 
@@ -384,7 +384,9 @@ module payload_read
         rd_ptr_q  <= rd_ptr_q + 1'b1;
       end
       if (retire) job_err_q <= !head_q.last && (job_err_q || he_q);
-      room_q <= 32'(out_count) + 32'(rd_v_q) + 32'(rd_issue) <= OutDepth - 3;
+      // A register from a register: out_count misses the beat arriving and the read issued
+      // before it, and room_q is a cycle old, so up to three beats land beyond the count.
+      room_q <= 32'(out_count) <= OutDepth - 5;
       rd_v_q <= rd_issue;
     end
     head_q <= burst_t'(retire ? info_q[rt_p1_q] : info_q[rt_q]);
@@ -414,8 +416,9 @@ module payload_read
 
   logic out_ready;
   sync_fifo #(
-    .Width (DataWidth + Bytes + 2),
-    .Depth (OutDepth)
+    .Width  (DataWidth + Bytes + 2),
+    .Depth  (OutDepth),
+    .OutReg (1)
   ) u_out (
     .clk     (clk),
     .rst_n   (rst_n),
