@@ -88,7 +88,7 @@ module payload_read
   logic [63:0]       ar_addr_q;
   logic [7:0]        ar_len_q;
   logic [OutW-1:0]   outstanding_q;  // buffer beats reserved by bursts and not read out
-  logic [IdWidth-1:0] ar_id_q, ar_tag_next;
+  logic [IdWidth-1:0] ar_tag_next;
   logic [PtrW-1:0]   alloc_q, alloc_now; // buffer beat of the next burst's first
   logic [IdWidth:0]  inflight_q;     // tags issued and not retired
   logic              rd_issue, rd_v_q;
@@ -185,7 +185,6 @@ module payload_read
     if (issue) begin
       ar_addr_q <= cur_addr_q;
       ar_len_q  <= 8'(burst - 1'b1);
-      ar_id_q   <= ar_tag_next;
     end
     if (iw_v_q) info_q[iw_tag_q] <= trk_in;
   end
@@ -252,7 +251,7 @@ module payload_read
     .count   (hdr_count)
   );
 
-  assign m_axi_arid    = ar_id_q;
+  assign m_axi_arid    = iw_tag_q;   // the tag of the burst on AR, held with it
   assign m_axi_araddr  = ar_addr_q;
   assign m_axi_arlen   = ar_len_q;
   assign m_axi_arsize  = 3'(LaneW);
