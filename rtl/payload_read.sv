@@ -285,7 +285,7 @@ module payload_read
   logic [PtrW-1:0]      s3_ptr_p1_q, s2_ptr, s2_ptr_p1;
 
   assign s2_ptr    = s2_same_q ? s3_ptr_p1_q : s2_ptr_q;
-  assign s2_ptr_p1 = (s2_same_q ? s3_ptr_p1_q : s2_ptr_q) + 1'b1;
+  assign s2_ptr_p1 = s2_ptr + 1'b1;
 
   always_ff @(posedge clk) begin
     if (!rst_n) begin
