@@ -74,3 +74,4 @@ std::unique_ptr<Device> make_device(const DeviceOptions& opts, std::string* err)
 }
 
 }  // namespace sendoff
+

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
-// The IP half of a datagram send, after net/ipv4/ip_output.c
-// (__ip_append_data, __ip_make_skb, ip_select_ident) and sock_alloc_send_pskb:
-// the host decides every header field Linux decides per packet (DF, ID, TTL,
-// TOS) and hands the NIC a descriptor; the NIC builds the headers.
+// The IP half of a datagram send, after net/ipv4/ip_output.c and
+// net/core/dev.c: ip_make_skb (__ip_append_data, __ip_make_skb,
+// ip_select_ident, sock_alloc_send_skb's wait), then ip_send_skb down to the
+// driver. The host decides every header field Linux decides per packet (DF,
+// ID, TTL, TOS); the NIC builds the headers. Each step is its own function
+// and trace record, as in Linux; all but the driver call are inlined here.
 #include <netinet/in.h>
 #include <sys/socket.h>
 
@@ -19,6 +21,7 @@ namespace {
 constexpr size_t kFragHeaderLen = 20;  // IPv4 header without options
 constexpr size_t kIpMaxMtu = 0xFFFF;
 constexpr unsigned kIpIdentsSize = 2048;
+constexpr uint32_t kWaitSliceUs = 10000;
 
 // ip_sk_ignore_df: below IP_PMTUDISC_DO (and with OMIT) the stack may
 // fragment locally.
@@ -33,97 +36,158 @@ bool ip_dont_fragment(const sock* sk) {
 // __ip_select_ident: a counter per hashed (daddr, saddr, protocol) bucket,
 // so IDs are hard to predict across destinations.
 uint16_t ip_select_ident_hashed(net* n, uint32_t daddr, uint32_t saddr, uint8_t protocol) {
-  if (n->ip_idents.empty()) n->ip_idents.assign(kIpIdentsSize, 0);
   uint32_t h = n->ip_ident_seed;
   for (uint32_t v : {daddr, saddr, uint32_t{protocol}}) {
     h ^= v;
     h *= 0x9E3779B1u;
     h ^= h >> 15;
   }
-  uint16_t& c = n->ip_idents[h % kIpIdentsSize];
-  if (c == 0) c = static_cast<uint16_t>(h >> 16);
-  return ++c;
+  std::atomic<uint16_t>& c = n->ip_idents[h % kIpIdentsSize];
+  uint16_t zero = 0;
+  c.compare_exchange_strong(zero, static_cast<uint16_t>(h >> 16), std::memory_order_relaxed);
+  return static_cast<uint16_t>(c.fetch_add(1, std::memory_order_relaxed) + 1);
 }
 
-// sock_alloc_send_pskb's wait: EPIPE after SHUT_WR, else room in the send
-// buffer and the TX ring, else EAGAIN or sleep until the NIC moves.
-int sock_wait_for_wmem(sock* sk, size_t len, bool nonblock) {
+// sock_alloc_send_skb's wait: EPIPE after SHUT_WR, else room in the send
+// buffer, else EAGAIN or sleep until the NIC moves.
+int sock_wait_for_wmem(sock* sk, bool nonblock) {
   net* n = sk->sk_net;
   TraceScope ts(n->trace, "sock_alloc_send_skb");
   for (;;) {
     if (sk->shutdown & SEND_SHUTDOWN) return ts.ret(-EPIPE, "send side shut down");
+    if (sk_wmem_alloc_get(sk) < static_cast<size_t>(sk->sndbuf)) return ts.ret(0);
     n->nic.reclaim();
-    bool wmem_ok = sk->wmem_alloc < static_cast<size_t>(sk->sndbuf);
-    if (wmem_ok && n->nic.has_space(len)) return ts.ret(0);
-    if (nonblock)
-      return ts.ret(-EAGAIN, wmem_ok ? "TX ring full" : "send buffer full");
-    // Sleep with the stack unlocked, as sk_stream_wait_memory releases the
-    // socket lock; the caller holds n->lock exactly once.
-    n->lock.unlock();
-    n->nic.wait_progress(10000);
-    n->lock.lock();
+    if (sk_wmem_alloc_get(sk) < static_cast<size_t>(sk->sndbuf)) return ts.ret(0);
+    if (nonblock) return ts.ret(-EAGAIN, "send buffer full");
+    if (n->dying.load(std::memory_order_acquire)) return ts.ret(-ENETDOWN, "stack closing");
+    n->nic.wait_progress(kWaitSliceUs);
   }
 }
 
-}  // namespace
-
-int ip_append_and_send(sock* sk, const rtable& rt, const ipcm_cookie& ipc, uint16_t l4_kind,
-                       uint16_t dport, const msghdr_k* msg, size_t len, size_t l4_hdr) {
+// __ip_append_data: the payload stays in the user's iovecs (the driver
+// copies it once, into device memory); the IPv4 fields are decided here.
+int __ip_append_data(sock* sk, dst_entry* dst, const ipcm_cookie& ipc, size_t length,
+                     sk_buff* skb) {
   net* n = sk->sk_net;
-  TraceScope ts(n->trace, "ip_make_skb");
-  size_t length = len + l4_hdr;
-  size_t maxnonfragsize = ip_sk_ignore_df(sk) ? kIpMaxMtu : rt.mtu;
-  if (length > maxnonfragsize - kFragHeaderLen)
-    return ts.ret(-EMSGSIZE, std::to_string(length) + " B > " +
-                                 std::to_string(maxnonfragsize - kFragHeaderLen) + " B");
-
-  int err = sock_wait_for_wmem(sk, len, msg->flags & MSG_DONTWAIT);
-  if (err) return ts.ret(err);
-
+  TraceScope ts(n->trace, "__ip_append_data");
+  const rtable& rt = dst->rt;
   // __ip_make_skb: DF when the user demands PMTU discovery, or wants it and
   // the packet fits the route's MTU.
   bool df = sk->pmtudisc == IP_PMTUDISC_DO || sk->pmtudisc == IP_PMTUDISC_PROBE ||
             (length + kFragHeaderLen <= rt.mtu && ip_dont_fragment(sk));
-  uint8_t protocol = static_cast<uint8_t>(sk->protocol);
-  TxParams p;
-  p.flags = static_cast<uint16_t>(l4_kind | (df ? abi::TXD_F_DF : 0));
+  skb->protocol = static_cast<uint8_t>(sk->protocol);
+  skb->tx_flags = df ? abi::TXD_F_DF : 0;
   if (ipc.ttl)
-    p.ttl = static_cast<uint8_t>(ipc.ttl);
+    skb->ttl = static_cast<uint8_t>(ipc.ttl);
   else if (rt.multicast)
-    p.ttl = static_cast<uint8_t>(sk->mc_ttl);
+    skb->ttl = static_cast<uint8_t>(sk->mc_ttl);
   else
-    p.ttl = static_cast<uint8_t>(sk->uc_ttl >= 0 ? sk->uc_ttl : n->sysctl.ip_default_ttl);
-  p.tos = static_cast<uint8_t>(ipc.tos >= 0 ? ipc.tos : sk->tos);
+    skb->ttl = static_cast<uint8_t>(sk->uc_ttl >= 0 ? sk->uc_ttl : n->sysctl.ip_default_ttl);
+  skb->tos = static_cast<uint8_t>(ipc.tos >= 0 ? ipc.tos : sk->tos);
   // ip_select_ident_segs: a connected socket counts its own IDs; DF packets
   // that may not be fragmented get 0; the rest a hashed counter.
   if (sk->daddr)
-    p.ip_id = ++sk->inet_id;
+    skb->ip_id = static_cast<uint16_t>(sk->inet_id.fetch_add(1, std::memory_order_relaxed) + 1);
   else if (df && !ip_sk_ignore_df(sk))
-    p.ip_id = 0;
+    skb->ip_id = 0;
   else
-    p.ip_id = ip_select_ident_hashed(n, rt.daddr, rt.saddr, protocol);
+    skb->ip_id = ip_select_ident_hashed(n, rt.daddr, rt.saddr, skb->protocol);
+  if (ts.on())
+    return static_cast<int>(ts.ret(0, std::string(df ? "DF" : "no DF") + " id " +
+                                          std::to_string(skb->ip_id) + " ttl " +
+                                          std::to_string(skb->ttl) + " tos " +
+                                          std::to_string(skb->tos)));
+  return 0;
+}
 
-  FlowKey key;
-  key.saddr = rt.saddr;
-  key.daddr = rt.daddr;
-  key.sport = l4_kind == abi::TXD_L4_UDP ? sk->num : 0;
-  key.dport = dport;
-  key.mtu = static_cast<uint16_t>(rt.mtu);
-  key.protocol = protocol;
-  memcpy(key.dmac, rt.dmac, 6);
-  memcpy(key.smac, n->cfg.mac, 6);
-
-  TraceScope xs(n->trace, "sendoff_xmit");
-  err = n->nic.xmit(key, p, msg->iov, msg->iovlen, len, sk);
-  if (err) {
-    xs.ret(err, err == -EFAULT ? "payload not readable" : "");
-    return ts.ret(err);
+// dev_queue_xmit: the driver's queue; sendoff has no qdisc, so a full ring
+// makes the sender wait (or EAGAIN), as a blocking socket does on a full
+// send buffer.
+int dev_queue_xmit(net* n, sk_buff* skb) {
+  TraceScope ts(n->trace, "dev_queue_xmit");
+  for (;;) {
+    int err;
+    {
+      TraceScope xs(n->trace, "ndo_start_xmit");
+      err = n->nic.ndo_start_xmit(skb);
+      if (xs.on()) {
+        if (err == 0)
+          xs.ret(0, "desc len " + std::to_string(skb->len));
+        else
+          xs.ret(err, err == -EFAULT ? "payload not readable" : err == -EBUSY ? "ring full" : "");
+      }
+    }
+    if (err != -EBUSY) return static_cast<int>(ts.ret(err));
+    if (skb->nonblock) return static_cast<int>(ts.ret(-EAGAIN, "TX ring full"));
+    if (n->dying.load(std::memory_order_acquire))
+      return static_cast<int>(ts.ret(-ENETDOWN, "stack closing"));
+    n->nic.xmit_flush();  // what xmit_more held back must go before we sleep
+    n->nic.wait_progress(kWaitSliceUs);
   }
-  if (xs.on())
-    xs.ret(0, "desc len " + std::to_string(len) + (df ? " DF" : "") + " id " +
-                  std::to_string(p.ip_id) + " ttl " + std::to_string(p.ttl) + " tos " +
-                  std::to_string(p.tos));
-  return ts.ret(static_cast<long>(len));
+}
+
+// neigh_output: the next hop's MAC is in the route (sendoff's neighbours are
+// static); the NIC writes the Ethernet header from the flow.
+int neigh_output(net* n, sk_buff* skb) {
+  TraceScope ts(n->trace, "neigh_output");
+  return static_cast<int>(ts.ret(dev_queue_xmit(n, skb)));
+}
+
+int ip_finish_output2(net* n, sk_buff* skb) {
+  TraceScope ts(n->trace, "ip_finish_output2");
+  return static_cast<int>(ts.ret(neigh_output(n, skb)));
+}
+
+// ip_output: fragmentation, when needed, is the NIC's (ip_tx).
+int ip_output(net* n, sk_buff* skb) {
+  TraceScope ts(n->trace, "ip_output");
+  return static_cast<int>(ts.ret(ip_finish_output2(n, skb)));
+}
+
+int ip_local_out(net* n, sk_buff* skb) {
+  TraceScope ts(n->trace, "ip_local_out");
+  return static_cast<int>(ts.ret(ip_output(n, skb)));
+}
+
+}  // namespace
+
+int ip_make_skb(sock* sk, dst_entry* dst, const ipcm_cookie& ipc, const msghdr_k* msg,
+                size_t len, size_t l4_hdr, sk_buff* skb) {
+  net* n = sk->sk_net;
+  TraceScope ts(n->trace, "ip_make_skb");
+  size_t length = len + l4_hdr;
+  size_t maxnonfragsize = ip_sk_ignore_df(sk) ? kIpMaxMtu : dst->rt.mtu;
+  if (length > maxnonfragsize - kFragHeaderLen) {
+    if (!ts.on()) return -EMSGSIZE;
+    return static_cast<int>(ts.ret(-EMSGSIZE, std::to_string(length) + " B > " +
+                                                  std::to_string(maxnonfragsize - kFragHeaderLen) +
+                                                  " B"));
+  }
+  bool nonblock = msg->flags & MSG_DONTWAIT;
+  int err = sock_wait_for_wmem(sk, nonblock);
+  if (err) return static_cast<int>(ts.ret(err));
+  skb->sk = sk;
+  skb->dst = dst;
+  skb->iov = msg->iov;
+  skb->iovlen = msg->iovlen;
+  skb->len = len;
+  skb->nonblock = nonblock;
+  return static_cast<int>(ts.ret(__ip_append_data(sk, dst, ipc, length, skb)));
+}
+
+int udp_send_skb(sk_buff* skb, uint16_t dport) {
+  net* n = skb->sk->sk_net;
+  TraceScope ts(n->trace, "udp_send_skb");
+  skb->l4_kind = abi::TXD_L4_UDP;
+  skb->tx_flags |= abi::TXD_L4_UDP;
+  skb->sport = skb->sk->num;
+  skb->dport = dport;
+  return static_cast<int>(ts.ret(ip_send_skb(n, skb)));
+}
+
+int ip_send_skb(net* n, sk_buff* skb) {
+  TraceScope ts(n->trace, "ip_send_skb");
+  return static_cast<int>(ts.ret(ip_local_out(n, skb)));
 }
 
 }  // namespace sendoff

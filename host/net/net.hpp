@@ -5,6 +5,7 @@
 #ifndef SENDOFF_NET_NET_HPP
 #define SENDOFF_NET_NET_HPP
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -17,6 +18,7 @@
 #include "sendoff/netconf.hpp"
 #include "sendoff/stack.hpp"
 #include "sendoff_nic.hpp"
+#include "skbuff.hpp"
 #include "sock.hpp"
 #include "trace.hpp"
 
@@ -37,11 +39,17 @@ struct net {
   Sysctls sysctl;
   std::unique_ptr<Device> dev;
   SendoffNic nic;
-  std::map<int, std::shared_ptr<socket>> files;  // fd → socket
   std::map<uint16_t, std::vector<sock*>> udp_ports;  // bound UDP sockets by port
   uint32_t ip_ident_seed = 0;
-  std::vector<uint16_t> ip_idents;               // __ip_select_ident buckets
-  std::mutex lock;  // one lock for the stack, taken once per API call
+  std::unique_ptr<std::atomic<uint16_t>[]> ip_idents;  // __ip_select_ident buckets
+  // rt_genid: bumped when the configuration changes; a cached route made
+  // under an older one is not used again.
+  std::atomic<uint32_t> rt_genid{1};
+  // Set when the stack is closing: calls in flight give up their waits.
+  std::atomic<bool> dying{false};
+  // The control path (socket, bind, connect, setsockopt, close, ...) runs
+  // under this lock; sends do not take it (RCU keeps what they read alive).
+  std::mutex lock;
   Trace trace;
 };
 
@@ -62,6 +70,28 @@ struct rtable {
 };
 // onlink: MSG_DONTROUTE (RT_SCOPE_LINK) — only on-link destinations.
 int ip_route_output(net* n, uint32_t daddr, uint32_t saddr, bool onlink, rtable* rt);
+
+// A socket's cached route (sk_dst_cache). One per socket and destination
+// port, since it also carries the NIC flow, whose key has both ports.
+struct dst_entry {
+  rtable rt;
+  uint32_t key_daddr = 0, key_saddr = 0;  // what it was looked up for
+  uint16_t key_dport = 0, key_sport = 0;
+  bool key_onlink = false;
+  uint32_t genid = 0;                     // net::rt_genid when it was made
+  std::atomic<int> nic_flow{-1};          // the driver's flow entry (held), -1: none yet
+};
+// sk_dst_check + ip_route_output_flow: the socket's cached route for this
+// destination when it is still valid, else a new one, cached. The pointer
+// is valid until the caller's RCU read-side section ends. 0 or -errno.
+int ip_route_output_cached(sock* sk, uint32_t daddr, uint16_t dport, bool onlink,
+                           dst_entry** out);
+// sk_dst_reset: forget the cached route (bind, connect, close).
+void sk_dst_reset(sock* sk);
+// __sk_free: the socket's memory goes (its last in-flight packet was sent).
+void __sk_free(sock* sk);
+// sk_free: drops the socket's own reference on sk_wmem_alloc.
+void sk_free(sock* sk);
 bool inet_addr_is_local(net* n, uint32_t addr);
 bool inet_addr_is_broadcast(net* n, uint32_t addr);
 
@@ -93,12 +123,17 @@ struct ipcm_cookie {
 // ip_cmsg_send: parses SOL_IP / SOL_SOCKET control messages. 0 or -errno.
 int ip_cmsg_send(sock* sk, const msghdr_k* msg, ipcm_cookie* ipc);
 
-// ip_make_skb + ip_send_skb: the IP half of udp/raw sendmsg. len is the
-// transport payload, l4_hdr the header bytes the NIC adds (8 for UDP, 0 for
-// raw). Checks size against the MTU and IP_PMTUDISC, waits for send-buffer
-// and ring space, copies the payload and posts the descriptor.
-int ip_append_and_send(sock* sk, const rtable& rt, const ipcm_cookie& ipc, uint16_t l4_kind,
-                       uint16_t dport, const msghdr_k* msg, size_t len, size_t l4_hdr);
+// ip_make_skb: checks size against the MTU and IP_PMTUDISC, waits for send-
+// buffer space (sock_alloc_send_skb) and decides the IPv4 fields
+// (__ip_append_data, __ip_make_skb). len is the transport payload, l4_hdr the
+// header bytes the NIC adds (8 for UDP, 0 for raw). 0 or -errno.
+int ip_make_skb(sock* sk, dst_entry* dst, const ipcm_cookie& ipc, const msghdr_k* msg,
+                size_t len, size_t l4_hdr, sk_buff* skb);
+// udp_send_skb: the UDP header is the NIC's (checksum offload); then IP.
+int udp_send_skb(sk_buff* skb, uint16_t dport);
+// ip_send_skb → ip_local_out → ip_output → ip_finish_output2 → neigh_output
+// → dev_queue_xmit → the driver's ndo_start_xmit. 0 or -errno.
+int ip_send_skb(net* n, sk_buff* skb);
 
 int security_socket_sendmsg(socket* sock, msghdr_k* msg, size_t size);
 int security_load_policy(const std::string& path, std::string* err);

@@ -10,7 +10,7 @@ namespace sendoff {
 
 namespace {
 
-void raw_close(sock* sk) { sk->sk_net->nic.forget_owner(sk); }
+void raw_close(sock*) {}
 
 int raw_get_port(sock*, uint16_t) { return 0; }
 
@@ -60,14 +60,23 @@ int raw_sendmsg(sock* sk, msghdr_k* msg, size_t len) {
     int err = ip_cmsg_send(sk, msg, &ipc);
     if (err) return ts.ret(err, "control message");
   }
-  rtable rt;
-  int err = ip_route_output(sk->sk_net, daddr, sk->saddr, msg->flags & MSG_DONTROUTE, &rt);
+  dst_entry* dst;
+  int err = ip_route_output_cached(sk, daddr, 0, msg->flags & MSG_DONTROUTE, &dst);
   if (err) return ts.ret(err, "no route to " + format_ipv4(daddr));
-  if (rt.broadcast && !sk->broadcast) return ts.ret(-EACCES, "broadcast without SO_BROADCAST");
+  if (dst->rt.broadcast && !sk->broadcast)
+    return ts.ret(-EACCES, "broadcast without SO_BROADCAST");
   // IP_HDRINCL: the caller's own IP header; ip_tx always builds the header.
   if (sk->hdrincl) return ts.ret(-EOPNOTSUPP, "IP_HDRINCL is not offloaded");
-  return static_cast<int>(
-      ts.ret(ip_append_and_send(sk, rt, ipc, abi::TXD_L4_RAW, 0, msg, len, 0)));
+  // raw_send: ip_append_data + ip_push_pending_frames → ip_send_skb; the
+  // payload is the transport bytes (the flow carries the protocol).
+  sk_buff skb;
+  skb.xmit_more = msg->more;
+  err = ip_make_skb(sk, dst, ipc, msg, len, 0, &skb);
+  if (!err) {
+    skb.l4_kind = abi::TXD_L4_RAW;
+    err = ip_send_skb(sk->sk_net, &skb);
+  }
+  return static_cast<int>(ts.ret(err ? err : static_cast<long>(len)));
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "net.hpp"
+#include "rcu.hpp"
 
 namespace sendoff {
 
@@ -78,6 +79,62 @@ int ip_route_output(net* n, uint32_t daddr, uint32_t saddr, bool onlink, rtable*
   else
     return -ENETUNREACH;
   if (!neigh_lookup(c, rt->nexthop, rt->dmac)) return -EHOSTUNREACH;
+  return 0;
+}
+
+}  // namespace sendoff
+
+namespace sendoff {
+
+namespace {
+
+// dst_release: the route's NIC flow goes back to the driver with it.
+void dst_free(net* n, dst_entry* dst) {
+  n->nic.flow_put(dst->nic_flow.load(std::memory_order_acquire));
+  delete dst;
+}
+
+// Replaces the socket's cached route; the old one is freed once no sender
+// can still be using it.
+void sk_dst_set(sock* sk, dst_entry* dst) {
+  dst_entry* old = sk->sk_dst_cache.exchange(dst, std::memory_order_acq_rel);
+  if (old) {
+    net* n = sk->sk_net;
+    call_rcu([n, old] { dst_free(n, old); });
+  }
+}
+
+}  // namespace
+
+void sk_dst_reset(sock* sk) { sk_dst_set(sk, nullptr); }
+
+int ip_route_output_cached(sock* sk, uint32_t daddr, uint16_t dport, bool onlink,
+                           dst_entry** out) {
+  net* n = sk->sk_net;
+  dst_entry* dst = sk->sk_dst_cache.load(std::memory_order_acquire);
+  if (dst && dst->key_daddr == daddr && dst->key_dport == dport && dst->key_saddr == sk->saddr &&
+      dst->key_sport == sk->num &&
+      dst->key_onlink == onlink && dst->genid == n->rt_genid.load(std::memory_order_acquire)) {
+    *out = dst;
+    return 0;
+  }
+  // A miss: look the route up and cache it (under the control lock, which
+  // also serialises it against bind/connect changing the socket).
+  std::lock_guard<std::mutex> g(n->lock);
+  auto* fresh = new dst_entry;
+  fresh->genid = n->rt_genid.load(std::memory_order_acquire);
+  int err = ip_route_output(n, daddr, sk->saddr, onlink, &fresh->rt);
+  if (err) {
+    delete fresh;
+    return err;
+  }
+  fresh->key_daddr = daddr;
+  fresh->key_saddr = sk->saddr;
+  fresh->key_dport = dport;
+  fresh->key_sport = sk->num;
+  fresh->key_onlink = onlink;
+  sk_dst_set(sk, fresh);
+  *out = fresh;
   return 0;
 }
 

@@ -45,6 +45,14 @@ void Sysctls::load() {
   read_sysctl("/proc/sys/net/ipv4/ip_local_port_range", &port_lo, &port_hi);
 }
 
+// sk_free / __sk_free (net/core/sock.c): the socket's memory stays while the
+// NIC holds packets charged to it.
+void __sk_free(sock* sk) { delete sk->sk_socket; }
+
+void sk_free(sock* sk) {
+  if (sk->wmem_alloc.fetch_sub(1, std::memory_order_acq_rel) == 1) __sk_free(sk);
+}
+
 void sock_init_data(net* n, sock* sk) {
   sk->sk_net = n;
   sk->sndbuf = n->sysctl.wmem_default;

@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 
@@ -17,6 +18,7 @@ namespace sendoff {
 struct socket;
 struct sock;
 struct net;
+struct dst_entry;
 
 // The kernel's struct msghdr after the syscall layer copied it in: the
 // address is a kernel copy, iovecs and control still point at user memory.
@@ -28,6 +30,7 @@ struct msghdr_k {
   const void* control = nullptr;  // user's cmsg buffer
   size_t controllen = 0;
   unsigned flags = 0;  // MSG_*
+  bool more = false;   // sendmmsg: more datagrams follow (the driver's xmit_more)
 };
 
 // struct proto_ops: the BSD-socket-facing operations of an address family.
@@ -80,7 +83,11 @@ struct sock {
   bool reuseport = false;
   int sndbuf = 0;
   unsigned userlocks = 0;
-  size_t wmem_alloc = 0;  // bytes posted to the NIC and not yet sent
+  // sk_wmem_alloc: 1 + the bytes posted to the NIC and not yet sent. The 1 is
+  // the socket's own reference: sk_free drops it, and whoever brings the
+  // count to 0 (sk_free, or the driver reclaiming the last packet) frees the
+  // socket, so the driver never charges a freed socket.
+  std::atomic<size_t> wmem_alloc{1};
   int priority = 0;
   const proto* prot = nullptr;
   socket* sk_socket = nullptr;
@@ -95,9 +102,17 @@ struct sock {
   int mc_ttl = 1;
   uint8_t tos = 0;
   int pmtudisc = IP_PMTUDISC_WANT;
-  uint16_t inet_id = 0;
+  std::atomic<uint16_t> inet_id{0};  // atomic: several threads may send on one socket
   bool hdrincl = false;
+  // The route (and the NIC flow it needs) of the last send, read without a
+  // lock; replaced under the stack lock, freed after an RCU grace period.
+  std::atomic<dst_entry*> sk_dst_cache{nullptr};
 };
+
+// sk_wmem_alloc_get: bytes in flight.
+inline size_t sk_wmem_alloc_get(const sock* sk) {
+  return sk->wmem_alloc.load(std::memory_order_relaxed) - 1;
+}
 
 struct socket {
   int state = SS_UNCONNECTED;

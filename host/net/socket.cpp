@@ -14,6 +14,7 @@
 #include <cstring>
 
 #include "net.hpp"
+#include "rcu.hpp"
 #include "uaccess.hpp"
 
 namespace sendoff {
@@ -23,6 +24,8 @@ namespace {
 constexpr int kSockTypeMask = 0xf;
 constexpr int kSockMax = SOCK_PACKET + 1;
 constexpr int kUioMaxIov = 1024;                     // UIO_MAXIOV
+constexpr size_t kUioFastiov = 8;                    // UIO_FASTIOV
+constexpr size_t kCtlStack = 128;                    // control bytes kept on the stack
 constexpr size_t kMaxRwCount = INT_MAX & ~size_t{4095};  // MAX_RW_COUNT
 constexpr size_t kOptmemMax = 131072;                // net.core.optmem_max
 constexpr unsigned kMsgCmsgCompat = 0x80000000u;     // MSG_CMSG_COMPAT (kernel-only)
@@ -40,26 +43,39 @@ int reserve_fd(bool cloexec) { return open("/dev/null", O_RDWR | (cloexec ? O_CL
 long kernel_fcntl(int fd, int cmd, long arg) { return syscall(SYS_fcntl, fd, cmd, arg); }
 long kernel_close(int fd) { return syscall(SYS_close, fd); }
 
-// Which fds are sendoff sockets, readable without the stack lock (the
-// interposer asks on every fd operation, from any thread).
-constexpr int kFdMarks = 1 << 16;
-std::atomic<bool> fd_marks[kFdMarks];
+// The fd table: which fds are sendoff sockets and which socket each is,
+// read without a lock by sends and by the interposer on every fd operation,
+// from any thread. Written under the stack lock; a socket taken out of it is
+// released after an RCU grace period (a call in flight keeps it).
+constexpr int kFdMax = 1 << 16;
+std::atomic<socket*> fdt[kFdMax];
 
 }  // namespace
 
-bool sock_fd_is_ours(int fd) { return fd >= 0 && fd < kFdMarks && fd_marks[fd]; }
+bool sock_fd_is_ours(int fd) {
+  return fd >= 0 && fd < kFdMax && fdt[fd].load(std::memory_order_relaxed) != nullptr;
+}
 
-std::shared_ptr<socket> sockfd_lookup_light(net* n, int fd, int* err) {
+// sockfd_lookup_light: under rcu_read_lock, no reference taken (fdget's
+// light case): the socket stays alive until the caller's section ends.
+socket* sockfd_lookup_light(net* n, int fd, int* err) {
   TraceScope ts(n->trace, "sockfd_lookup_light");
-  auto it = n->files.find(fd);
-  if (it != n->files.end()) {
-    ts.ret(0, "fd " + std::to_string(fd));
-    return it->second;
+  socket* sock = fd >= 0 && fd < kFdMax ? fdt[fd].load(std::memory_order_acquire) : nullptr;
+  if (sock) {
+    if (ts.on()) ts.ret(0, "fd " + std::to_string(fd));
+    return sock;
   }
   // Not ours: a file that exists but is no socket, or no file at all.
   *err = (fd >= 0 && kernel_fcntl(fd, F_GETFD, 0) != -1) ? -ENOTSOCK : -EBADF;
   ts.ret(*err);
   return nullptr;
+}
+
+std::vector<int> sock_open_fds() {
+  std::vector<int> fds;
+  for (int fd = 0; fd < kFdMax; ++fd)
+    if (fdt[fd].load(std::memory_order_relaxed)) fds.push_back(fd);
+  return fds;
 }
 
 // move_addr_to_kernel: the address is copied into kernel memory first.
@@ -79,58 +95,57 @@ long sys_socket(net* n, int family, int type, int protocol) {
   // sendoff registers one address family, as a kernel without the others.
   if (family != AF_INET) return -EAFNOSUPPORT;
 
-  auto sock = std::make_shared<socket>();
+  auto* sock = new socket;
   sock->type = type;
-  int err = inet_create(n, sock.get(), protocol);
-  if (err) return err;
-  int fd = reserve_fd(flags & SOCK_CLOEXEC);
-  if (fd < 0) {
-    err = -errno;
-    sock->ops->release(sock.get());
+  int err = inet_create(n, sock, protocol);
+  if (err) {
+    delete sock;
     return err;
   }
-  if (fd >= kFdMarks) {
-    kernel_close(fd);
-    sock->ops->release(sock.get());
-    return -EMFILE;
+  int fd = reserve_fd(flags & SOCK_CLOEXEC);
+  if (fd < 0 || fd >= kFdMax) {
+    err = fd < 0 ? -errno : -EMFILE;
+    if (fd >= 0) kernel_close(fd);
+    sock->ops->release(sock);
+    sk_free(&sock->sk);
+    return err;
   }
   sock->fd = fd;
-  fd_marks[fd] = true;
   if (flags & SOCK_NONBLOCK) sock->file_flags |= O_NONBLOCK;
-  n->files[fd] = std::move(sock);
+  fdt[fd].store(sock, std::memory_order_release);
   return fd;
 }
 
 long sys_bind(net* n, int fd, const sockaddr* umyaddr, int addrlen) {
   int err;
-  auto sock = sockfd_lookup_light(n, fd, &err);
+  socket* sock = sockfd_lookup_light(n, fd, &err);
   if (!sock) return err;
   sockaddr_storage address{};
   err = move_addr_to_kernel(umyaddr, addrlen, &address);
   if (err) return err;
-  return sock->ops->bind(sock.get(), reinterpret_cast<sockaddr*>(&address), addrlen);
+  return sock->ops->bind(sock, reinterpret_cast<sockaddr*>(&address), addrlen);
 }
 
 long sys_connect(net* n, int fd, const sockaddr* uservaddr, int addrlen) {
   int err;
-  auto sock = sockfd_lookup_light(n, fd, &err);
+  socket* sock = sockfd_lookup_light(n, fd, &err);
   if (!sock) return err;
   sockaddr_storage address{};
   err = move_addr_to_kernel(uservaddr, addrlen, &address);
   if (err) return err;
-  return sock->ops->connect(sock.get(), reinterpret_cast<sockaddr*>(&address), addrlen,
+  return sock->ops->connect(sock, reinterpret_cast<sockaddr*>(&address), addrlen,
                             static_cast<int>(sock->file_flags));
 }
 
 long sys_getsockname(net* n, int fd, sockaddr* usockaddr, socklen_t* usockaddr_len) {
   int err;
-  auto sock = sockfd_lookup_light(n, fd, &err);
+  socket* sock = sockfd_lookup_light(n, fd, &err);
   if (!sock) return err;
   int len = 0;
   if (copy_from_user(&len, usockaddr_len, sizeof len)) return -EFAULT;
   if (len < 0) return -EINVAL;
   sockaddr_storage address{};
-  int alen = sock->ops->getname(sock.get(), reinterpret_cast<sockaddr*>(&address), 0);
+  int alen = sock->ops->getname(sock, reinterpret_cast<sockaddr*>(&address), 0);
   if (alen < 0) return alen;
   // move_addr_to_user: copies min(len, alen) and reports the full length.
   if (copy_to_user(usockaddr, &address, static_cast<size_t>(len < alen ? len : alen)))
@@ -141,44 +156,50 @@ long sys_getsockname(net* n, int fd, sockaddr* usockaddr, socklen_t* usockaddr_l
 
 long sys_shutdown(net* n, int fd, int how) {
   int err;
-  auto sock = sockfd_lookup_light(n, fd, &err);
+  socket* sock = sockfd_lookup_light(n, fd, &err);
   if (!sock) return err;
-  return sock->ops->shutdown(sock.get(), how);
+  return sock->ops->shutdown(sock, how);
 }
 
+// close: the fd goes at once (a new call on it gets EBADF); the socket is
+// released (sock_close → inet_release) once the calls in flight on it have
+// returned, as the kernel's last fput does, and its memory goes when the
+// NIC has sent its last packet (sk_wmem_alloc).
 long sys_close(net* n, int fd) {
-  auto it = n->files.find(fd);
-  if (it == n->files.end()) return -EBADF;
-  auto sock = it->second;
-  n->files.erase(it);
-  fd_marks[fd] = false;
-  sock->ops->release(sock.get());
+  socket* sock = fd >= 0 && fd < kFdMax ? fdt[fd].exchange(nullptr) : nullptr;
+  if (!sock) return -EBADF;
   kernel_close(fd);
+  call_rcu([sock] {
+    sock->ops->release(sock);
+    sk_dst_reset(&sock->sk);
+    sk_free(&sock->sk);
+  });
+  (void)n;
   return 0;
 }
 
 long sys_setsockopt(net* n, int fd, int level, int optname, const void* optval, int optlen) {
   int err;
-  auto sock = sockfd_lookup_light(n, fd, &err);
+  socket* sock = sockfd_lookup_light(n, fd, &err);
   if (!sock) return err;
   if (optlen < 0) return -EINVAL;
   if (level == SOL_SOCKET)
-    return sock_setsockopt(sock.get(), level, optname, optval, static_cast<unsigned>(optlen));
-  return sock->ops->setsockopt(sock.get(), level, optname, optval, static_cast<unsigned>(optlen));
+    return sock_setsockopt(sock, level, optname, optval, static_cast<unsigned>(optlen));
+  return sock->ops->setsockopt(sock, level, optname, optval, static_cast<unsigned>(optlen));
 }
 
 long sys_getsockopt(net* n, int fd, int level, int optname, void* optval, socklen_t* optlen) {
   int err;
-  auto sock = sockfd_lookup_light(n, fd, &err);
+  socket* sock = sockfd_lookup_light(n, fd, &err);
   if (!sock) return err;
   int len = 0;
   if (copy_from_user(&len, optlen, sizeof len)) return -EFAULT;
   if (len < 0) return -EINVAL;
   unsigned ulen = static_cast<unsigned>(len);
   if (level == SOL_SOCKET)
-    err = sock_getsockopt(sock.get(), level, optname, optval, &ulen);
+    err = sock_getsockopt(sock, level, optname, optval, &ulen);
   else
-    err = sock->ops->getsockopt(sock.get(), level, optname, optval, &ulen);
+    err = sock->ops->getsockopt(sock, level, optname, optval, &ulen);
   if (err) return err;
   len = static_cast<int>(ulen);
   if (copy_to_user(optlen, &len, sizeof len)) return -EFAULT;
@@ -187,7 +208,7 @@ long sys_getsockopt(net* n, int fd, int level, int optname, void* optval, sockle
 
 long sys_fcntl(net* n, int fd, int cmd, int arg) {
   int err;
-  auto sock = sockfd_lookup_light(n, fd, &err);
+  socket* sock = sockfd_lookup_light(n, fd, &err);
   if (!sock) return err;
   switch (cmd) {
     case F_GETFL:
@@ -223,7 +244,7 @@ long sys_sendto(net* n, int fd, const void* buff, size_t len, unsigned flags, co
   if (len > kMaxRwCount) len = kMaxRwCount;
   if (!access_ok(buff, len)) return ts.ret(-EFAULT);
   int err;
-  auto sock = sockfd_lookup_light(n, fd, &err);
+  socket* sock = sockfd_lookup_light(n, fd, &err);
   if (!sock) return ts.ret(err);
   iovec iov{const_cast<void*>(buff), len};
   sockaddr_storage address{};
@@ -239,7 +260,7 @@ long sys_sendto(net* n, int fd, const void* buff, size_t len, unsigned flags, co
   flags &= ~kMsgInternalSendmsgFlags;
   if (sock->file_flags & O_NONBLOCK) flags |= MSG_DONTWAIT;
   msg.flags = flags;
-  return ts.ret(sock_sendmsg(sock.get(), &msg, len));
+  return ts.ret(sock_sendmsg(sock, &msg, len));
 }
 
 long sys_send(net* n, int fd, const void* buff, size_t len, unsigned flags) {
@@ -248,8 +269,9 @@ long sys_send(net* n, int fd, const void* buff, size_t len, unsigned flags) {
 }
 
 // copy_msghdr_from_user + import_iovec + ____sys_sendmsg.
-static long sendmsg_one(socket* sock, const msghdr* umsg, unsigned flags,
-                        std::vector<iovec>* iovstack) {
+// UIO_FASTIOV iovecs and a small control buffer live on the stack, as in
+// the kernel; only longer ones are allocated.
+static long sendmsg_one(socket* sock, const msghdr* umsg, unsigned flags, bool more) {
   msghdr m;
   if (copy_from_user(&m, umsg, sizeof m)) return -EFAULT;
   sockaddr_storage address{};
@@ -267,31 +289,44 @@ static long sendmsg_one(socket* sock, const msghdr* umsg, unsigned flags,
   }
   if (m.msg_iovlen > kUioMaxIov) return -EMSGSIZE;
 
-  iovstack->resize(m.msg_iovlen);
-  if (m.msg_iovlen && copy_from_user(iovstack->data(), m.msg_iov, m.msg_iovlen * sizeof(iovec)))
+  iovec iovstack[kUioFastiov];
+  std::vector<iovec> iovheap;
+  iovec* iov = iovstack;
+  if (m.msg_iovlen > kUioFastiov) {
+    iovheap.resize(m.msg_iovlen);
+    iov = iovheap.data();
+  }
+  if (m.msg_iovlen && copy_from_user(iov, m.msg_iov, m.msg_iovlen * sizeof(iovec)))
     return -EFAULT;
   size_t total = 0;
-  for (iovec& v : *iovstack) {
+  for (size_t i = 0; i < m.msg_iovlen; ++i) {
+    iovec& v = iov[i];
     if (static_cast<ssize_t>(v.iov_len) < 0) return -EINVAL;
     if (!access_ok(v.iov_base, v.iov_len)) return -EFAULT;
     if (v.iov_len > kMaxRwCount - total) v.iov_len = kMaxRwCount - total;
     total += v.iov_len;
   }
-  msg.iov = iovstack->data();
-  msg.iovlen = iovstack->size();
+  msg.iov = iov;
+  msg.iovlen = m.msg_iovlen;
 
   if (m.msg_controllen > INT_MAX) return -ENOBUFS;
-  std::vector<uint8_t> ctl;
+  alignas(cmsghdr) uint8_t ctlstack[kCtlStack];
+  std::vector<uint8_t> ctlheap;
   if (m.msg_controllen) {
     if (m.msg_controllen > kOptmemMax) return -ENOBUFS;
-    ctl.resize(m.msg_controllen);
-    if (copy_from_user(ctl.data(), m.msg_control, m.msg_controllen)) return -EFAULT;
-    msg.control = ctl.data();
-    msg.controllen = ctl.size();
+    uint8_t* ctl = ctlstack;
+    if (m.msg_controllen > kCtlStack) {
+      ctlheap.resize(m.msg_controllen);
+      ctl = ctlheap.data();
+    }
+    if (copy_from_user(ctl, m.msg_control, m.msg_controllen)) return -EFAULT;
+    msg.control = ctl;
+    msg.controllen = m.msg_controllen;
   }
   flags &= ~kMsgInternalSendmsgFlags;
   if (sock->file_flags & O_NONBLOCK) flags |= MSG_DONTWAIT;
   msg.flags = flags;
+  msg.more = more;
   return sock_sendmsg(sock, &msg, total);
 }
 
@@ -299,24 +334,23 @@ long sys_sendmsg(net* n, int fd, const msghdr* umsg, unsigned flags) {
   TraceScope ts(n->trace, "sys_sendmsg");
   if (flags & kMsgCmsgCompat) return ts.ret(-EINVAL, "MSG_CMSG_COMPAT");
   int err;
-  auto sock = sockfd_lookup_light(n, fd, &err);
+  socket* sock = sockfd_lookup_light(n, fd, &err);
   if (!sock) return ts.ret(err);
-  std::vector<iovec> iov;
-  return ts.ret(sendmsg_one(sock.get(), umsg, flags, &iov));
+  return ts.ret(sendmsg_one(sock, umsg, flags, false));
 }
 
 long sys_sendmmsg(net* n, int fd, mmsghdr* mmsg, unsigned vlen, unsigned flags) {
   TraceScope ts(n->trace, "sys_sendmmsg");
   if (flags & kMsgCmsgCompat) return ts.ret(-EINVAL, "MSG_CMSG_COMPAT");
   int err;
-  auto sock = sockfd_lookup_light(n, fd, &err);
+  socket* sock = sockfd_lookup_light(n, fd, &err);
   if (!sock) return ts.ret(err);
   if (vlen > kUioMaxIov) vlen = kUioMaxIov;
-  std::vector<iovec> iov;
   unsigned datagrams = 0;
   long r = 0;
   while (datagrams < vlen) {
-    r = sendmsg_one(sock.get(), &mmsg[datagrams].msg_hdr, flags, &iov);
+    // Every datagram but the last is posted without a doorbell (xmit_more).
+    r = sendmsg_one(sock, &mmsg[datagrams].msg_hdr, flags, datagrams + 1 < vlen);
     if (r < 0) break;
     unsigned sent = static_cast<unsigned>(r);
     if (copy_to_user(&mmsg[datagrams].msg_len, &sent, sizeof sent)) {
@@ -325,6 +359,8 @@ long sys_sendmmsg(net* n, int fd, mmsghdr* mmsg, unsigned vlen, unsigned flags) 
     }
     ++datagrams;
   }
+  // One doorbell for the batch, also when it stopped early.
+  n->nic.xmit_flush();
   // An error is reported only when no datagram went out.
   return ts.ret(datagrams ? static_cast<long>(datagrams) : r);
 }

@@ -9,9 +9,11 @@
 #include <fstream>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <random>
 
 #include "net.hpp"
+#include "rcu.hpp"
 #include "sendoff/pcap_sink.hpp"
 #include "sendoff/sendoff.h"
 #include "syscalls.hpp"
@@ -27,24 +29,26 @@ class DropSink : public FrameSink {
   int deliver(const uint8_t*, size_t) override { return 0; }
 };
 
-std::unique_ptr<net> the_net;
+// Published with release once open; read lock-free by every call.
+std::atomic<net*> the_net{nullptr};
 std::unique_ptr<FrameSink> owned_sink;  // the sink sendoff_init() opened
 std::mutex init_lock;
+// Control calls hold it shared; stack_fini exclusive (sends use RCU instead).
+std::shared_mutex stack_users;
 std::string init_error;
 
-void flush_locked(net* n) {
+void nic_flush(net* n) {
+  n->nic.xmit_flush();
   for (;;) {
     n->nic.reclaim();
     if (n->nic.idle()) return;
-    n->lock.unlock();
     n->nic.wait_progress(10000);
-    n->lock.lock();
   }
 }
 
 }  // namespace
 
-net* net_get() { return the_net.get(); }
+net* net_get() { return the_net.load(std::memory_order_acquire); }
 
 bool stack_init(const NetConfig& cfg, const DeviceOptions& opts, std::string* err) {
   if (the_net) {
@@ -58,47 +62,57 @@ bool stack_init(const NetConfig& cfg, const DeviceOptions& opts, std::string* er
   n->cfg = cfg;
   n->sysctl.load();
   n->ip_ident_seed = std::random_device{}();
+  n->ip_idents.reset(new std::atomic<uint16_t>[2048]());
   static DropSink drop;
   DeviceOptions o = opts;
   if (!o.sink) o.sink = &drop;
   n->dev = make_device(o, err);
   if (!n->dev) return false;
-  if (n->nic.open(n->dev.get(), err)) return false;
-  the_net = std::move(n);
+  if (n->nic.open(n->dev.get(), cfg.mac, err)) return false;
+  the_net.store(n.release(), std::memory_order_release);
   return true;
 }
 
 void stack_flush() {
-  net* n = the_net.get();
+  net* n = net_get();
   if (!n) return;
-  std::lock_guard<std::mutex> g(n->lock);
-  flush_locked(n);
+  nic_flush(n);
 }
 
+// Safe while other threads are in calls: new calls find no stack (ENETDOWN
+// or EBADF), calls in flight give up their waits (n->dying) and are waited
+// for before anything is freed.
 void stack_fini() {
-  net* n = the_net.get();
+  std::unique_lock<std::shared_mutex> users(stack_users);  // no control call in flight
+  net* n = the_net.exchange(nullptr, std::memory_order_acq_rel);
   if (!n) return;
+  n->dying.store(true, std::memory_order_release);
   {
     std::lock_guard<std::mutex> g(n->lock);
-    flush_locked(n);
-    std::vector<int> fds;
-    for (auto& f : n->files) fds.push_back(f.first);
-    for (int fd : fds) sys_close(n, fd);
-    n->nic.close();
+    for (int fd : sock_open_fds()) sys_close(n, fd);
   }
-  the_net.reset();
+  // Every send that could still see n has returned once this grace period
+  // ends (blocked ones give up: n->dying); then the sockets are released.
+  synchronize_rcu();
+  for (;;) {
+    std::lock_guard<std::mutex> g(n->lock);
+    if (rcu_run_callbacks() == 0) break;
+  }
+  nic_flush(n);
+  n->nic.close();
+  delete n;
   owned_sink.reset();
 }
 
 void stack_set_trace(TraceFn fn) {
-  if (net* n = the_net.get()) {
+  if (net* n = net_get()) {
     std::lock_guard<std::mutex> g(n->lock);
     n->trace.set(std::move(fn));
   }
 }
 
 std::string stack_device_fault() {
-  net* n = the_net.get();
+  net* n = net_get();
   if (!n) return {};
   std::lock_guard<std::mutex> g(n->lock);
   return n->dev->fault();
@@ -106,7 +120,7 @@ std::string stack_device_fault() {
 
 NicCounters stack_counters() {
   NicCounters c;
-  net* n = the_net.get();
+  net* n = net_get();
   if (!n) return c;
   std::lock_guard<std::mutex> g(n->lock);
   Device* d = n->dev.get();
@@ -130,26 +144,66 @@ namespace {
 
 const char* env_or(const char* v, const char* name) { return v ? v : getenv(name); }
 
-// Runs one sys_* call under the stack lock, opening the stack from the
-// environment on first use (the LD_PRELOAD case), and maps -errno to errno.
-template <typename F>
-long syscall_wrap(F&& f) {
-  if (!the_net && sendoff_init(nullptr, nullptr, nullptr) != 0) {
-    errno = ENETDOWN;
-    return -1;
-  }
-  net* n = the_net.get();
-  long r;
-  {
-    std::lock_guard<std::mutex> g(n->lock);
-    r = f(n);
-    if (n->trace.on()) n->trace.flush();
-  }
+net* net_or_init() {
+  net* n = net_get();
+  if (!n && sendoff_init(nullptr, nullptr, nullptr) == 0) n = net_get();
+  return n;
+}
+
+long set_errno(long r) {
   if (r < 0) {
     errno = static_cast<int>(-r);
     return -1;
   }
   return r;
+}
+
+// A control call (socket, bind, connect, setsockopt, close, ...): under the
+// stack lock, opening the stack from the environment on first use (the
+// LD_PRELOAD case); -errno becomes errno. Sockets closed earlier are released
+// here once no call in flight can see them.
+template <typename F>
+long syscall_wrap(F&& f) {
+  std::shared_lock<std::shared_mutex> users(stack_users);  // fini waits for us
+  net* n = net_or_init();
+  if (!n) {
+    errno = ENETDOWN;
+    return -1;
+  }
+  long r;
+  {
+    std::lock_guard<std::mutex> g(n->lock);
+    r = f(n);
+    if (n->trace.on()) n->trace.flush();
+    rcu_run_callbacks();
+  }
+  return set_errno(r);
+}
+
+// A send: no lock. RCU keeps the socket, its route and n alive for the call.
+template <typename F>
+long syscall_wrap_send(F&& f) {
+  long r;
+  {
+    rcu_read_guard rcu;
+    net* n = net_or_init();
+    if (!n) {
+      errno = ENETDOWN;
+      return -1;
+    }
+    r = f(n);
+    if (n->trace.on()) n->trace.flush();
+  }
+  // Sockets closed while we were sending may be released now; never wait.
+  if (rcu_callbacks_pending()) {
+    std::shared_lock<std::shared_mutex> users(stack_users, std::try_to_lock);
+    net* n = users.owns_lock() ? net_get() : nullptr;
+    if (n && n->lock.try_lock()) {
+      rcu_run_callbacks();
+      n->lock.unlock();
+    }
+  }
+  return set_errno(r);
 }
 
 }  // namespace
@@ -158,7 +212,7 @@ extern "C" {
 
 int sendoff_init(const char* config, const char* backend, const char* pcap) {
   std::lock_guard<std::mutex> g(init_lock);
-  if (the_net) return 0;
+  if (net_get()) return 0;
   config = env_or(config, "SENDOFF_CONFIG");
   backend = env_or(backend, "SENDOFF_BACKEND");
   pcap = env_or(pcap, "SENDOFF_PCAP");
@@ -246,24 +300,24 @@ int so_fcntl(int fd, int cmd, int arg) {
 }
 
 ssize_t so_send(int fd, const void* buf, size_t len, int flags) {
-  return syscall_wrap(
+  return syscall_wrap_send(
       [&](net* n) { return sys_send(n, fd, buf, len, static_cast<unsigned>(flags)); });
 }
 
 ssize_t so_sendto(int fd, const void* buf, size_t len, int flags, const struct sockaddr* dest_addr,
                   socklen_t addrlen) {
-  return syscall_wrap([&](net* n) {
+  return syscall_wrap_send([&](net* n) {
     return sys_sendto(n, fd, buf, len, static_cast<unsigned>(flags), dest_addr,
                       static_cast<int>(addrlen));
   });
 }
 
 ssize_t so_sendmsg(int fd, const struct msghdr* msg, int flags) {
-  return syscall_wrap([&](net* n) { return sys_sendmsg(n, fd, msg, static_cast<unsigned>(flags)); });
+  return syscall_wrap_send([&](net* n) { return sys_sendmsg(n, fd, msg, static_cast<unsigned>(flags)); });
 }
 
 int so_sendmmsg(int fd, struct mmsghdr* msgvec, unsigned int vlen, int flags) {
-  return static_cast<int>(syscall_wrap(
+  return static_cast<int>(syscall_wrap_send(
       [&](net* n) { return sys_sendmmsg(n, fd, msgvec, vlen, static_cast<unsigned>(flags)); }));
 }
 

@@ -6,7 +6,7 @@
 #include <sys/socket.h>
 
 #include <cstddef>
-#include <memory>
+#include <vector>
 
 namespace sendoff {
 
@@ -16,7 +16,10 @@ struct msghdr_k;
 
 // Lock-free: is fd one of sendoff's sockets?
 bool sock_fd_is_ours(int fd);
-std::shared_ptr<socket> sockfd_lookup_light(net* n, int fd, int* err);
+// Valid until the caller's RCU read-side section ends.
+socket* sockfd_lookup_light(net* n, int fd, int* err);
+// The fds of every open sendoff socket (for teardown).
+std::vector<int> sock_open_fds();
 long sock_sendmsg(socket* sock, msghdr_k* msg, size_t len);
 
 long sys_socket(net* n, int family, int type, int protocol);

@@ -16,17 +16,17 @@ class Trace {
   bool on() const { return static_cast<bool>(fn_); }
   void set(TraceFn fn) { fn_ = std::move(fn); }
   size_t enter(const char* layer) {
-    entries_.push_back({layer, 0, {}});
-    return entries_.size() - 1;
+    entries().push_back({layer, 0, {}});
+    return entries().size() - 1;
   }
   void leave(size_t i, long result, std::string detail) {
-    entries_[i].result = result;
-    entries_[i].detail = std::move(detail);
+    entries()[i].result = result;
+    entries()[i].detail = std::move(detail);
   }
   // Called by the outermost layer: reports and clears.
   void flush() {
-    for (const auto& e : entries_) fn_(e.layer, e.result, e.detail);
-    entries_.clear();
+    for (const auto& e : entries()) fn_(e.layer, e.result, e.detail);
+    entries().clear();
   }
 
  private:
@@ -35,8 +35,12 @@ class Trace {
     long result;
     std::string detail;
   };
+  // Each thread records its own calls.
+  static std::vector<Entry>& entries() {
+    static thread_local std::vector<Entry> e;
+    return e;
+  }
   TraceFn fn_;
-  std::vector<Entry> entries_;
 };
 
 // One layer's record: `return ts.ret(err)` on every way out.

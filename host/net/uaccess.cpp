@@ -387,4 +387,21 @@ int copy_from_user_iov(uint8_t* dst, const iovec* iov, size_t iovlen, size_t len
   return fallback_read_iov(dst, iov, iovlen, len);
 }
 
+size_t fault_in_iov_readable(const iovec* iov, size_t iovlen, size_t len) {
+  constexpr uintptr_t kPage = 4096;
+  size_t left = len;
+  for (size_t i = 0; i < iovlen && left; ++i) {
+    size_t n = iov[i].iov_len < left ? iov[i].iov_len : left;
+    if (!n) continue;
+    auto p = reinterpret_cast<uintptr_t>(iov[i].iov_base);
+    const uintptr_t end = p + n;
+    for (uintptr_t a = p; a < end; a = (a & ~(kPage - 1)) + kPage) {
+      uint8_t b;
+      if (copy_from_user(&b, reinterpret_cast<const void*>(a), 1)) return left - (a - p);
+    }
+    left -= n;
+  }
+  return 0;
+}
+
 }  // namespace sendoff

@@ -37,6 +37,11 @@ size_t copy_to_user(void* to, const void* from, size_t n);
 // access_ok when they were imported) into dst. 0 or -EFAULT.
 int copy_from_user_iov(uint8_t* dst, const iovec* iov, size_t iovlen, size_t len);
 
+// fault_in_iov_iter_readable: reads one byte of every page the first len
+// bytes of the iovecs touch, through the fault handler. Returns the bytes
+// that are not readable (0: all are, for now).
+size_t fault_in_iov_readable(const iovec* iov, size_t iovlen, size_t len);
+
 // sigaction() for the program while our handler is installed: for SIGSEGV
 // and SIGBUS it records `act` as the handler faults outside the copy range
 // go to, and reports the program's previous one in `oldact`, as if ours were

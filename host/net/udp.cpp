@@ -54,10 +54,7 @@ void udp_unhash(sock* sk) {
   sk->num = 0;
 }
 
-void udp_close(sock* sk) {
-  udp_unhash(sk);
-  sk->sk_net->nic.forget_owner(sk);
-}
+void udp_close(sock* sk) { udp_unhash(sk); }
 
 int udp_setsockopt(sock* sk, int level, int optname, const void* optval, unsigned optlen) {
   // SOL_UDP options (UDP_CORK, UDP_SEGMENT, ...) are not offloaded yet.
@@ -100,16 +97,25 @@ int udp_sendmsg(sock* sk, msghdr_k* msg, size_t len) {
     if (err) return ts.ret(err, "control message");
   }
 
-  rtable rt;
-  int err = ip_route_output(sk->sk_net, daddr, sk->saddr, msg->flags & MSG_DONTROUTE, &rt);
-  if (err) return ts.ret(err, "no route to " + format_ipv4(daddr));
-  if (rt.broadcast && !sk->broadcast) return ts.ret(-EACCES, "broadcast without SO_BROADCAST");
+  dst_entry* dst;
+  int err = ip_route_output_cached(sk, daddr, dport, msg->flags & MSG_DONTROUTE, &dst);
+  if (err) {
+    if (!ts.on()) return err;
+    return static_cast<int>(ts.ret(err, "no route to " + format_ipv4(daddr)));
+  }
+  if (dst->rt.broadcast && !sk->broadcast)
+    return ts.ret(-EACCES, "broadcast without SO_BROADCAST");
 
-  long r = ip_append_and_send(sk, rt, ipc, abi::TXD_L4_UDP, dport, msg, len, 8);
-  if (ts.on() && r >= 0)
-    return static_cast<int>(ts.ret(r, std::to_string(sk->num) + " -> " + format_ipv4(daddr) +
-                                          ":" + std::to_string(dport)));
-  return static_cast<int>(ts.ret(r));
+  sk_buff skb;
+  skb.xmit_more = msg->more;
+  err = ip_make_skb(sk, dst, ipc, msg, len, sizeof(udphdr), &skb);
+  if (!err) err = udp_send_skb(&skb, dport);
+  if (err) return static_cast<int>(ts.ret(err));
+  if (ts.on())
+    return static_cast<int>(ts.ret(static_cast<long>(len), std::to_string(sk->num) + " -> " +
+                                                               format_ipv4(daddr) + ":" +
+                                                               std::to_string(dport)));
+  return static_cast<int>(len);
 }
 
 }  // namespace

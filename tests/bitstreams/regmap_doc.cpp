@@ -56,7 +56,7 @@ std::string render_markdown(const NicAbi& abi) {
        "     Regenerate: cmake --build <build> --target regmap_doc -->\n"
        "# sendoff register map\n\n"
        "The NIC's control registers, one definition in `hls/include/sendoff/nic_abi.hpp` for "
-       "the host driver (`host/net/sendoff_nic.cpp`), the HLS kernels and the csim back end; "
+       "the host driver (`host/drivers/net/sendoff/sendoff_nic.cpp`), the HLS kernels and the csim back end; "
        "the RTL mirrors it in `rtl/sendoff_pkg.sv`, and `tests/bitstreams` checks that this "
        "page, the RTL kernel's `kernel.xml` and the header agree.\n\n"
        "AXI4-Lite, 32-bit registers at byte offsets; the space is "

@@ -98,7 +98,8 @@ TEST_F(Cli, TraceShowsHostLayersThenNicLayersPerSend) {
   auto r = sendoff_cli({"send", "--trace", "--count", "2", "--size", "2000"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto out = lines(r.out);
-  // The host layers of the first send, in call order, then the NIC's: a
+  // The host layers of the first send, in call order (Linux's names down to the
+  // driver), then the NIC's: a
   // 2008-byte UDP datagram leaves as two fragments at MTU 1500.
   const std::vector<std::string> order = {"send 1:",
                                           "  sys_sendto ",
@@ -108,6 +109,17 @@ TEST_F(Cli, TraceShowsHostLayersThenNicLayersPerSend) {
                                           "  inet_sendmsg ",
                                           "  inet_autobind ",
                                           "  udp_sendmsg ",
+                                          "  ip_make_skb ",
+                                          "  sock_alloc_send_skb ",
+                                          "  __ip_append_data ",
+                                          "  udp_send_skb ",
+                                          "  ip_send_skb ",
+                                          "  ip_local_out ",
+                                          "  ip_output ",
+                                          "  ip_finish_output2 ",
+                                          "  neigh_output ",
+                                          "  dev_queue_xmit ",
+                                          "  ndo_start_xmit ",
                                           "  udp_tx ",
                                           "  ip_tx ",
                                           "  ip_tx ",

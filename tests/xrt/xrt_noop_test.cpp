@@ -14,7 +14,7 @@
 // hanging. The register path and the data path behind it are exercised on the
 // RTL itself by the verilator back end (tests/rtl/verilator_device_test.cpp):
 // the same Device interface and register map that the driver
-// (host/net/sendoff_nic.cpp) uses on every back end, xrt included.
+// (host/drivers/net/sendoff/sendoff_nic.cpp) uses on every back end, xrt included.
 #include <gtest/gtest.h>
 #include <xclbin.h>
 

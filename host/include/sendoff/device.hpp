@@ -9,9 +9,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "sendoff/frame_sink.hpp"
+#include "sendoff/nic_abi.hpp"
 #include "sendoff/read_fault.hpp"
 
 namespace sendoff {
@@ -38,12 +40,35 @@ class Device {
   // Makes host writes to [off, off+len) of buf visible to the NIC.
   virtual void dma_sync_to_device(const DmaBuffer& buf, size_t off, size_t len) = 0;
 
+  // True when host writes to device memory reach the NIC without
+  // dma_sync_to_device (host-coherent memory): the driver then skips it.
+  virtual bool coherent() const { return false; }
+
+  // The doorbell: tells the NIC the producer index (REG_RING_HEAD) is now
+  // head. A posted write: safe from several threads at once, the NIC keeps
+  // the latest index (mod 2^32). Back ends whose NIC polls the ring may skip
+  // the register write or the wake-up while it is polling.
+  virtual void doorbell(uint32_t head) {
+    // The plain doorbell: one register write, serialised so that the index
+    // the NIC sees never goes back when two threads ring at once.
+    std::lock_guard<std::mutex> g(doorbell_lock_);
+    if (doorbell_rung_ && static_cast<int32_t>(head - doorbell_last_) <= 0) return;
+    doorbell_rung_ = true;
+    doorbell_last_ = head;
+    reg_write(abi::REG_RING_HEAD, head);
+  }
+
   // Blocks until the NIC may have consumed descriptors, or timeout_us passes.
   virtual void wait_progress(uint32_t timeout_us) = 0;
 
   // Why the device stopped being trustworthy (a co-simulation mismatch);
   // empty while it is healthy. The driver refuses new sends once it is set.
   virtual std::string fault() const { return {}; }
+
+ private:
+  std::mutex doorbell_lock_;
+  uint32_t doorbell_last_ = 0;
+  bool doorbell_rung_ = false;
 };
 
 // The RTL once it is built (SENDOFF_RTL), else the HLS C model.

@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: MIT
+#include "sendoff_nic.hpp"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include "net.hpp"
+#include "skbuff.hpp"
+#include "uaccess.hpp"
+
+namespace sendoff {
+
+using namespace abi;
+
+namespace {
+
+constexpr uint32_t kRingMask = SendoffNic::kRingSize - 1;
+constexpr uint32_t kPayloadMask = SendoffNic::kPayloadBytes - 1;
+static_assert((SendoffNic::kRingSize & kRingMask) == 0, "ring size must be a power of two");
+static_assert((SendoffNic::kPayloadBytes & kPayloadMask) == 0,
+              "payload buffer must be a power of two (its byte counter runs mod 2^32)");
+// A descriptor the NIC rejects without reading anything: a copy that faulted
+// after its slot was taken still fills the slot (the ring has no holes), and
+// the NIC counts it in STAT_DESC_ERRORS instead of sending it.
+constexpr uint16_t kPoisonRsvd = 0xEFAu;
+
+uint32_t align64(size_t n) { return static_cast<uint32_t>((n + 63) & ~size_t{63}); }
+
+void put16(uint8_t* p, uint16_t v) { memcpy(p, &v, 2); }
+void put32(uint8_t* p, uint32_t v) { memcpy(p, &v, 4); }
+void put64(uint8_t* p, uint64_t v) { memcpy(p, &v, 8); }
+
+uint64_t pack(uint32_t slot, uint32_t pay) { return slot | uint64_t{pay} << 32; }
+
+// sock_wfree: the NIC is done with a packet; the last charge on a socket
+// that was already closed frees it.
+void sock_wfree(sock* sk, uint32_t charge) {
+  if (sk->wmem_alloc.fetch_sub(charge, std::memory_order_acq_rel) == charge) __sk_free(sk);
+}
+
+}  // namespace
+
+bool FlowKey::operator==(const FlowKey& o) const {
+  return saddr == o.saddr && daddr == o.daddr && sport == o.sport && dport == o.dport &&
+         mtu == o.mtu && protocol == o.protocol && memcmp(dmac, o.dmac, 6) == 0 &&
+         memcmp(smac, o.smac, 6) == 0;
+}
+
+int SendoffNic::open(Device* dev, const uint8_t mac[6], std::string* err) {
+  dev_ = dev;
+  memcpy(mac_, mac, 6);
+  uint32_t id = dev->reg_read(REG_ID);
+  uint32_t version = dev->reg_read(REG_VERSION);
+  if (id != ID_VALUE || (version >> 16) != (VERSION_VALUE >> 16)) {
+    char buf[160];
+    snprintf(buf, sizeof buf, "%s: not a sendoff NIC (ID 0x%08x, version 0x%08x; want 0x%08x, 0x%08x)",
+             dev->name().c_str(), id, version, ID_VALUE, VERSION_VALUE);
+    *err = buf;
+    return -ENODEV;
+  }
+  ring_ = dev->dma_alloc(size_t{kRingSize} * TXD_BYTES);
+  payload_ = dev->dma_alloc(kPayloadBytes);
+  if (!ring_.size || !payload_.size) {
+    *err = dev->name() + ": not enough device memory for the TX ring and payload buffer";
+    return -ENOMEM;
+  }
+  coherent_ = dev->coherent();
+  flows_.reset(new FlowState[FLOW_TABLE_SIZE]);
+  dev->reg_write(REG_CTRL, 0);
+  dev->reg_write(REG_RING_BASE_LO, static_cast<uint32_t>(ring_.dev_addr));
+  dev->reg_write(REG_RING_BASE_HI, static_cast<uint32_t>(ring_.dev_addr >> 32));
+  dev->reg_write(REG_RING_SIZE, kRingSize);
+  // The ring indices run free mod 2^32; start where the NIC stands.
+  uint32_t start = dev->reg_read(REG_RING_TAIL);
+  slots_.reset(new Slot[kRingSize]);
+  // No slot may look written for an index at or after start.
+  for (uint32_t i = 0; i < kRingSize; ++i) slots_[i].seq.store(start, std::memory_order_relaxed);
+  prod_.store(pack(start, 0));
+  head_.store(start);
+  rung_.store(start);
+  clean_.store(start);
+  pay_tail_.store(0);
+  dev->reg_write(REG_RING_HEAD, start);
+  dev->reg_write(REG_CTRL, CTRL_ENABLE);
+  return 0;
+}
+
+void SendoffNic::close() {
+  if (dev_) dev_->reg_write(REG_CTRL, 0);
+  dev_ = nullptr;
+}
+
+uint32_t SendoffNic::nic_tail() { return dev_->reg_read(REG_RING_TAIL); }
+
+void SendoffNic::reclaim() {
+  if (reclaiming_.test_and_set(std::memory_order_acquire)) return;  // another thread is at it
+  uint32_t c = clean_.load(std::memory_order_relaxed);
+  const uint32_t t = nic_tail();
+  if (c != t) {
+    uint32_t pay_tail = pay_tail_.load(std::memory_order_relaxed);
+    for (; c != t; ++c) {
+      Slot& s = slots_[c & kRingMask];
+      (void)s.seq.load(std::memory_order_acquire);  // pairs with the producer's publish
+      if (s.owner) sock_wfree(s.owner, s.charge);
+      s.owner = nullptr;
+      pay_tail = s.pay_end;
+    }
+    pay_tail_.store(pay_tail, std::memory_order_release);
+    clean_.store(c, std::memory_order_release);
+  }
+  reclaiming_.clear(std::memory_order_release);
+}
+
+// Finds or writes the flow-table entry for key and takes a reference. An
+// entry is reused only when no route holds it and no descriptor posted while
+// one did is still in the ring, so the NIC never reads a replaced flow.
+int SendoffNic::flow_get(const FlowKey& key) {
+  std::lock_guard<std::mutex> g(flow_lock_);
+  for (unsigned i = 0; i < FLOW_TABLE_SIZE; ++i)
+    if (flows_[i].used && flows_[i].key == key) {
+      ++flows_[i].refs;
+      return static_cast<int>(i);
+    }
+  reclaim();
+  const uint32_t clean = clean_.load(std::memory_order_acquire);
+  int victim = -1;
+  for (unsigned n = 0; n < FLOW_TABLE_SIZE; ++n) {
+    unsigned i = (flow_clock_ + n) % FLOW_TABLE_SIZE;
+    const FlowState& f = flows_[i];
+    if (!f.used || (f.refs == 0 && static_cast<int32_t>(clean - f.released_at) >= 0)) {
+      victim = static_cast<int>(i);
+      break;
+    }
+  }
+  if (victim < 0) return -ENOBUFS;
+  flow_clock_ = (static_cast<unsigned>(victim) + 1) % FLOW_TABLE_SIZE;
+  FlowState& f = flows_[victim];
+  f.key = key;
+  f.used = true;
+  f.refs = 1;
+
+  uint8_t e[FLOW_BYTES] = {};
+  put32(e + FLOW_SADDR_OFF, key.saddr);
+  put32(e + FLOW_DADDR_OFF, key.daddr);
+  put16(e + FLOW_SPORT_OFF, key.sport);
+  put16(e + FLOW_DPORT_OFF, key.dport);
+  put16(e + FLOW_MTU_OFF, key.mtu);
+  e[FLOW_PROTO_OFF] = key.protocol;
+  e[FLOW_FLAGS_OFF] = FLOW_F_VALID;
+  memcpy(e + FLOW_DMAC_OFF, key.dmac, 6);
+  memcpy(e + FLOW_SMAC_OFF, key.smac, 6);
+  for (unsigned w = 0; w < FLOW_WORDS; ++w) {
+    uint32_t v;
+    memcpy(&v, e + 4 * w, 4);
+    dev_->reg_write(REG_FLOW_DATA + 4 * w, v);
+  }
+  dev_->reg_write(REG_FLOW_INDEX, static_cast<uint32_t>(victim));
+  dev_->reg_write(REG_FLOW_COMMIT, 1);
+  return victim;
+}
+
+void SendoffNic::flow_put(int flow) {
+  if (flow < 0) return;
+  std::lock_guard<std::mutex> g(flow_lock_);
+  FlowState& f = flows_[flow];
+  if (f.refs && --f.refs == 0)
+    f.released_at = static_cast<uint32_t>(prod_.load(std::memory_order_acquire));
+}
+
+// The route's NIC flow, found once and kept in the dst entry (as a neighbour's
+// cached hardware header is): the key is built here, from the skb, not in IP.
+int SendoffNic::dst_flow(const sk_buff* skb) {
+  dst_entry* dst = skb->dst;
+  int flow = dst->nic_flow.load(std::memory_order_acquire);
+  if (flow >= 0) return flow;
+  FlowKey key;
+  key.saddr = dst->rt.saddr;
+  key.daddr = dst->rt.daddr;
+  key.sport = skb->sport;
+  key.dport = skb->dport;
+  key.mtu = static_cast<uint16_t>(dst->rt.mtu);
+  key.protocol = skb->protocol;
+  memcpy(key.dmac, dst->rt.dmac, 6);
+  memcpy(key.smac, mac_, 6);
+  flow = flow_get(key);
+  if (flow < 0) return flow;
+  int none = -1;
+  // Two threads may race to fill the same route: one keeps its reference.
+  if (!dst->nic_flow.compare_exchange_strong(none, flow, std::memory_order_acq_rel)) {
+    flow_put(flow);
+    flow = none;
+  }
+  return flow;
+}
+
+// Makes descriptor idx visible to the NIC: the producer index moves over every
+// slot that is written, in order, whoever wrote it; then one doorbell.
+void SendoffNic::publish(uint32_t idx, bool more) {
+  slots_[idx & kRingMask].seq.store(idx + 1, std::memory_order_seq_cst);
+  uint32_t h = head_.load(std::memory_order_seq_cst);
+  while (slots_[h & kRingMask].seq.load(std::memory_order_seq_cst) == h + 1) {
+    if (head_.compare_exchange_strong(h, h + 1, std::memory_order_seq_cst)) ++h;
+  }
+  if (!more) xmit_flush();
+}
+
+void SendoffNic::xmit_flush() {
+  uint32_t h = head_.load(std::memory_order_acquire);
+  uint32_t r = rung_.load(std::memory_order_relaxed);
+  // Another thread rang for this head (or a later one) already.
+  while (static_cast<int32_t>(h - r) > 0) {
+    if (rung_.compare_exchange_weak(r, h, std::memory_order_acq_rel)) {
+      dev_->doorbell(h);
+      return;
+    }
+  }
+}
+
+int SendoffNic::ndo_start_xmit(sk_buff* skb) {
+  // A device that stopped being trustworthy (--cosim mismatch) takes no more work.
+  if (!dev_->fault().empty()) return -EIO;
+  const size_t len = skb->len;
+  int flow = dst_flow(skb);
+  if (flow < 0) return flow;
+  // fault_in_iov_iter_readable: a bad user pointer fails here, before a slot
+  // is taken. (Only memory unmapped by another thread in the next few
+  // nanoseconds still faults in the copy below.)
+  if (fault_in_iov_readable(skb->iov, skb->iovlen, len)) return -EFAULT;
+
+  // Reserve a slot and the payload bytes in one step, so that both leave the
+  // ring in the same order.
+  const uint32_t need = align64(len ? len : 1);
+  uint64_t cur = prod_.load(std::memory_order_acquire);
+  uint32_t idx, start, pay_end;
+  for (bool reclaimed = false;;) {
+    idx = static_cast<uint32_t>(cur);
+    const uint32_t ph = static_cast<uint32_t>(cur >> 32);
+    const uint32_t off = ph & kPayloadMask;
+    // A payload is contiguous in device memory: skip the buffer's tail end.
+    const uint32_t skip = off + need > kPayloadBytes ? kPayloadBytes - off : 0;
+    pay_end = ph + skip + need;
+    start = (off + skip) & kPayloadMask;
+    bool room = idx - clean_.load(std::memory_order_acquire) < kRingSize &&
+                pay_end - pay_tail_.load(std::memory_order_acquire) <= kPayloadBytes;
+    if (!room) {
+      if (reclaimed) return -EBUSY;
+      reclaim();
+      reclaimed = true;
+      cur = prod_.load(std::memory_order_acquire);
+      continue;
+    }
+    if (prod_.compare_exchange_weak(cur, pack(idx + 1, pay_end), std::memory_order_acq_rel,
+                                    std::memory_order_acquire))
+      break;
+  }
+
+  uint8_t* d = ring_.host + size_t{idx & kRingMask} * TXD_BYTES;
+  int err = copy_from_user_iov(payload_.host + start, skb->iov, skb->iovlen, len);
+  if (!coherent_) dev_->dma_sync_to_device(payload_, start, len);
+  memset(d, 0, TXD_BYTES);
+  put64(d + TXD_ADDR_OFF, payload_.dev_addr + start);
+  put32(d + TXD_LEN_OFF, static_cast<uint32_t>(len));
+  put16(d + TXD_FLOW_OFF, static_cast<uint16_t>(flow));
+  put16(d + TXD_FLAGS_OFF, skb->tx_flags);
+  put16(d + TXD_IPID_OFF, skb->ip_id);
+  d[TXD_TTL_OFF] = skb->ttl;
+  d[TXD_TOS_OFF] = skb->tos;
+  if (err) put16(d + TXD_RSVD_OFF, kPoisonRsvd);
+  put32(d + TXD_COOKIE_OFF, idx);
+  if (!coherent_) dev_->dma_sync_to_device(ring_, size_t{idx & kRingMask} * TXD_BYTES, TXD_BYTES);
+
+  Slot& s = slots_[idx & kRingMask];
+  s.owner = err ? nullptr : skb->sk;
+  s.charge = static_cast<uint32_t>(truesize(len));
+  s.pay_end = pay_end;
+  if (s.owner) s.owner->wmem_alloc.fetch_add(s.charge, std::memory_order_relaxed);
+  publish(idx, skb->xmit_more && !err);
+  return err;
+}
+
+}  // namespace sendoff

@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: MIT
+// The sendoff NIC driver: what a Linux netdev driver is to net/ (kept apart
+// from host/net/ as drivers/net/ is from net/). It owns the descriptor ring
+// and the payload buffer in device memory and the NIC's flow table, and
+// implements ndo_start_xmit, all through the Device interface (registers +
+// DMA memory), so every back end (csim, verilator, xrt) runs this code.
+//
+// The TX ring takes several producers without a lock: a sender reserves its
+// descriptor slot and its payload bytes together with one compare-and-swap
+// on a packed (slot, payload offset) word, copies and writes the descriptor
+// in its own slot, and publishes it by advancing the producer index over
+// every slot that is complete, in order. Reclaim is done by whichever sender
+// finds completed descriptors first (a try-lock that never waits).
+#ifndef SENDOFF_DRIVERS_NET_SENDOFF_NIC_HPP
+#define SENDOFF_DRIVERS_NET_SENDOFF_NIC_HPP
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "sendoff/device.hpp"
+#include "sendoff/nic_abi.hpp"
+
+namespace sendoff {
+
+struct sock;
+struct sk_buff;
+struct dst_entry;
+
+// What a flow-table entry holds; built by the driver from the skb.
+struct FlowKey {
+  uint32_t saddr = 0, daddr = 0;
+  uint16_t sport = 0, dport = 0;
+  uint16_t mtu = 0;
+  uint8_t protocol = 0;
+  uint8_t dmac[6] = {};
+  uint8_t smac[6] = {};
+  bool operator==(const FlowKey& o) const;
+};
+
+class SendoffNic {
+ public:
+  static constexpr uint32_t kRingSize = 1024;         // descriptors, a power of two
+  static constexpr uint32_t kPayloadBytes = 16u << 20;  // payload buffer, a power of two
+
+  // Checks the NIC's ID and version, allocates the ring and payload buffer,
+  // and enables it. Returns 0 or -errno with *err set.
+  int open(Device* dev, const uint8_t mac[6], std::string* err);
+  void close();
+
+  // ndo_start_xmit: copies skb's payload from the user's iovecs into device
+  // memory, posts a descriptor and charges the packet to skb->sk until the
+  // NIC has sent it. 0, or -EBUSY when the ring or payload buffer is full
+  // right now (NETDEV_TX_BUSY), -EFAULT when the user memory is not readable,
+  // -ENOBUFS when the flow table has no free entry, -EIO when the device
+  // stopped being trustworthy (--cosim mismatch).
+  int ndo_start_xmit(sk_buff* skb);
+  // Rings the doorbell for whatever was posted with xmit_more.
+  void xmit_flush();
+  // Frees what the NIC has finished (sock_wfree for each packet).
+  void reclaim();
+  // Blocks until the NIC reports progress or timeout_us passes.
+  void wait_progress(uint32_t timeout_us) { dev_->wait_progress(timeout_us); }
+  bool idle() const {
+    return clean_.load(std::memory_order_acquire) == head_.load(std::memory_order_acquire);
+  }
+  // The NIC flow of a route goes with it: dst_release gives it back.
+  void flow_put(int flow);
+  Device* device() const { return dev_; }
+
+  // Bytes a packet of len payload bytes charges to the send buffer.
+  static size_t truesize(size_t len) { return len + 256; }
+
+ private:
+  int flow_get(const FlowKey& key);
+  int dst_flow(const sk_buff* skb);
+  uint32_t nic_tail();
+  void publish(uint32_t idx, bool more);
+
+  struct alignas(64) Slot {
+    std::atomic<uint32_t> seq{0};  // idx + 1 once descriptor idx is written
+    sock* owner = nullptr;
+    uint32_t charge = 0;
+    uint32_t pay_end = 0;  // payload byte counter after this packet
+  };
+  struct FlowState {
+    FlowKey key;
+    bool used = false;
+    unsigned refs = 0;        // routes (dst entries) holding it
+    uint32_t released_at = 0; // ring reserve index when the last holder let go
+  };
+
+  Device* dev_ = nullptr;
+  bool coherent_ = false;
+  DmaBuffer ring_, payload_;
+  uint8_t mac_[6] = {};
+  std::unique_ptr<Slot[]> slots_;
+
+  // Producers: (next slot to reserve) | (payload byte counter) << 32.
+  alignas(64) std::atomic<uint64_t> prod_{0};
+  alignas(64) std::atomic<uint32_t> head_{0};  // published: the NIC may take up to here
+  std::atomic<uint32_t> rung_{0};              // the last doorbell value
+  // Reclaim: slots before clean_ are free, payload bytes before pay_tail_.
+  alignas(64) std::atomic<uint32_t> clean_{0};
+  std::atomic<uint32_t> pay_tail_{0};
+  std::atomic_flag reclaiming_ = ATOMIC_FLAG_INIT;
+
+  std::mutex flow_lock_;  // the flow table: taken when a route first sends
+  std::unique_ptr<FlowState[]> flows_;
+  unsigned flow_clock_ = 0;
+};
+
+}  // namespace sendoff
+
+#endif  // SENDOFF_DRIVERS_NET_SENDOFF_NIC_HPP
