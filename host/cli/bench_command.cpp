@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <vector>
 
-#include "host_path_bench.hpp"
+#include "host_path_bench.hpp"  // host/bench
 #include "rtl_bench.hpp"
 #include "usage_error.hpp"
 #include "validators.hpp"
@@ -13,24 +13,6 @@ namespace sendoff {
 namespace cli {
 
 namespace {
-
-// A minimum-size datagram and one that fills a 1500-byte MTU frame closely.
-const std::vector<unsigned> kPayloads = {64, 1400};
-
-bool write_csv(const std::string& path, const std::vector<HostPathResult>& rs) {
-  FILE* f = fopen(path.c_str(), "w");
-  if (!f) return false;
-  fprintf(f,
-          "payload_bytes,calls,sendoff_median_ns,sendoff_mean_ns,"
-          "sendoff_nic_running_median_ns,sendoff_nic_running_mean_ns,"
-          "kernel_median_ns,kernel_mean_ns,kernel_over_sendoff\n");
-  for (const auto& r : rs)
-    fprintf(f, "%u,%llu,%.1f,%.1f,%.1f,%.1f,%.1f,%.1f,%.2f\n", r.payload,
-            static_cast<unsigned long long>(r.calls), r.sendoff.median_ns, r.sendoff.mean_ns,
-            r.sendoff_nic_running.median_ns, r.sendoff_nic_running.mean_ns, r.kernel.median_ns,
-            r.kernel.mean_ns, r.kernel.median_ns / r.sendoff.median_ns);
-  return fclose(f) == 0;
-}
 
 }  // namespace
 
@@ -45,6 +27,10 @@ void add_bench_options(CLI::App* cmd, BenchOptions* o) {
       ->capture_default_str();
   cmd->add_option("--count", o->count, "Timed send calls per payload size and side")
       ->check(whole_number(1, 100000000))
+      ->capture_default_str();
+  cmd->add_option("--threads", o->threads,
+                  "host path: sending threads, each with its own socket")
+      ->check(whole_number(1, 64))
       ->capture_default_str();
   cmd->add_option("--csv", o->csv, "Also write the results to this CSV file")->check(output_file());
   cmd->add_option("--plot", o->plot, "RTL: draw throughput against frame size to this PNG")
@@ -95,27 +81,37 @@ int run_bench(const BenchOptions& o) {
   if (!o.host_path) return run_rtl(o);
   if (!o.plot.empty()) throw UsageError("--plot draws the RTL benchmark; drop --host-path");
   if (!o.trace_fst.empty()) throw UsageError("--trace-fst traces the RTL benchmark; drop --host-path");
-  std::vector<HostPathResult> results;
+  if (o.backend == "verilator")
+    throw UsageError("--host-path measures the host: --backend csim or xrt (the NIC runs meanwhile)");
+  bench::HostPathOptions h;
+  h.backend = o.backend;
+  h.count = o.count;
+  h.threads = o.threads;
+  std::vector<bench::HostPathRow> rows;
   std::string err;
-  if (!run_host_path_bench(o.backend, kPayloads, o.count, &results, &err)) {
+  if (!bench::run_host_path_bench(h, &rows, &err)) {
     fprintf(stderr, "sendoff: bench --host-path: %s\n", err.c_str());
     return kExitFailure;
   }
-  printf("host path: ns per send() call, median of %u-call batches (mean), %llu calls each\n", 32u,
-         static_cast<unsigned long long>(o.count));
-  printf("%8s  %20s  %20s  %20s  %14s\n", "payload", "sendoff", "sendoff, NIC running",
-         "kernel sendto()", "kernel/sendoff");
-  for (const auto& r : results)
-    printf("%6u B  %9.1f (%8.1f)  %9.1f (%8.1f)  %9.1f (%8.1f)  %13.2fx\n", r.payload,
-           r.sendoff.median_ns, r.sendoff.mean_ns, r.sendoff_nic_running.median_ns,
-           r.sendoff_nic_running.mean_ns, r.kernel.median_ns, r.kernel.mean_ns,
-           r.kernel.median_ns / r.sendoff.median_ns);
+  printf("host path: ns per send, %llu timed sends per thread, %u thread(s), NIC (%s) running\n",
+         static_cast<unsigned long long>(o.count), o.threads, o.backend.c_str());
+  printf("%-9s %7s %10s %10s %10s %14s %9s\n", "path", "size", "median ns", "p99 ns",
+         "syscalls", "sustained/s", "kernel/x");
+  for (const auto& r : rows) {
+    double kernel = 0;
+    for (const auto& k : rows)
+      if (k.path == "kernel" && k.size_bytes == r.size_bytes) kernel = k.ns_median;
+    printf("%-9s %5u B %10.1f %10.1f %10.3f %14.0f %8.2fx\n", r.path.c_str(), r.size_bytes,
+           r.ns_median, r.ns_p99, r.syscalls_per_send, r.sustained_per_s,
+           r.ns_median > 0 ? kernel / r.ns_median : 0.0);
+  }
   printf(
-      "sendoff: call to doorbell, csim NIC held at its MAC during each batch and drained\n"
-      "between batches; NIC running: csim free on the other core meanwhile; kernel: UDP\n"
-      "socket to a veth peer in a namespace created for this run\n");
+      "sendoff: so_sendto; preload: sendto() of an unmodified C program under the preload\n"
+      "library; sendmmsg: so_sendmmsg, 32 a call, per datagram; kernel: sendto() on a UDP\n"
+      "socket to a veth peer in a namespace made for this run. Syscalls per send counted\n"
+      "with ptrace on the sending threads (pauses while the ring is full excluded).\n");
   if (!o.csv.empty()) {
-    if (!write_csv(o.csv, results)) {
+    if (!bench::write_host_path_csv(o.csv, rows)) {
       fprintf(stderr, "sendoff: --csv: cannot write %s\n", o.csv.c_str());
       return kExitFailure;
     }

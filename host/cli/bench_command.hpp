@@ -15,6 +15,7 @@ struct BenchOptions {
   bool host_path = false;
   std::string backend = "csim";
   uint64_t count = 200000;
+  unsigned threads = 1;
   std::string csv;
   // RTL pipeline benchmark (--backend verilator without --host-path).
   std::vector<unsigned> sizes = {64, 65, 128, 256, 512, 1024, 1518, 4096, 9018};

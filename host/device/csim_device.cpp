@@ -15,9 +15,16 @@
 // The worker runs sendoff_tx one descriptor at a time (head = tail + 1),
 // delivers the frames to the sink in order (deliver() may block: MAC
 // backpressure stalls the NIC), and only then advances RING_TAIL and wakes
-// wait_progress(). It sleeps on a condition variable while there is nothing
-// to do, and when a run consumed nothing (ring not usable) until the next
-// register write.
+// wait_progress(). When a run consumed nothing (ring not usable) it waits for
+// the next register write.
+//
+// Memory is host-coherent for what the NIC fetches: before each run the
+// worker copies the descriptor and its payload from the host's side (the
+// driver then needs no dma_sync_to_device per send). The doorbell is a
+// posted write: an atomic store the worker polls for a while after its last
+// work (bounded spinning), then it sleeps, and only then does a doorbell pay
+// for a wake-up (event-index style: the host wakes the NIC only when the
+// NIC said it stopped polling).
 #include "csim_device.hpp"
 
 #include <sys/mman.h>
@@ -54,6 +61,8 @@ class CsimDevice final : public Device {
   void reg_write(uint32_t off, uint32_t val) override;
   DmaBuffer dma_alloc(size_t bytes) override;
   void dma_sync_to_device(const DmaBuffer& buf, size_t off, size_t len) override;
+  bool coherent() const override { return true; }
+  void doorbell(uint32_t head) override;
   void wait_progress(uint32_t timeout_us) override;
 
  private:
@@ -69,6 +78,9 @@ class CsimDevice final : public Device {
     uint32_t words[abi::FLOW_WORDS];
   };
   void apply_posted(const std::vector<Posted>& ops);  // worker thread
+  void copy_to_nic(uint64_t addr, uint64_t len);      // worker thread: host side → NIC side
+  void fetch_coherent(uint64_t base, uint32_t size, uint32_t tail);  // worker thread
+  bool take_doorbell();  // mu_ held: applies a posted doorbell; true if it moved HEAD
 
   FrameSink* const sink_;
   const ReadFaultRange fault_;
@@ -93,8 +105,17 @@ class CsimDevice final : public Device {
   uint64_t progress_ = 0;          // completed runs
   bool stop_ = false;
   std::atomic<bool> stopping_{false};
+  // Posted doorbell: the latest producer index, and whether one is pending.
+  std::atomic<uint32_t> db_head_{0};
+  std::atomic<uint64_t> db_count_{0};
+  uint64_t db_taken_ = 0;            // mu_: doorbells applied to regs_.head
+  std::atomic<bool> sleeping_{false};  // the worker stopped polling: wake it
+  std::atomic<uint32_t> tail_pub_{0};  // RING_TAIL for reads without mu_
   std::thread worker_;
 };
+
+// How long the worker polls for a doorbell after its last work.
+constexpr auto kPollFor = std::chrono::microseconds(200);
 
 void* map_anonymous(size_t bytes) {
   void* p = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -140,13 +161,40 @@ bool CsimDevice::work_pending() const {
 }
 
 uint32_t CsimDevice::reg_read(uint32_t off) {
+  // The consumer index alone needs no lock (the driver reads it to reclaim).
+  if (off == abi::REG_RING_TAIL) return tail_pub_.load(std::memory_order_acquire);
   std::lock_guard<std::mutex> lk(mu_);
+  take_doorbell();
   return regs_.read(off, in_flight_ || work_pending());
+}
+
+bool CsimDevice::take_doorbell() {
+  const uint64_t n = db_count_.load(std::memory_order_acquire);
+  if (n == db_taken_) return false;
+  db_taken_ = n;
+  regs_.head = db_head_.load(std::memory_order_acquire);
+  ++writes_;
+  return true;
+}
+
+void CsimDevice::doorbell(uint32_t head) {
+  uint32_t cur = db_head_.load(std::memory_order_relaxed);
+  // The latest index wins, mod 2^32, whichever thread rings last.
+  while (static_cast<int32_t>(head - cur) > 0 &&
+         !db_head_.compare_exchange_weak(cur, head, std::memory_order_seq_cst)) {
+  }
+  db_count_.fetch_add(1, std::memory_order_seq_cst);
+  if (sleeping_.load(std::memory_order_seq_cst)) {
+    std::lock_guard<std::mutex> lk(mu_);
+    work_cv_.notify_all();
+  }
 }
 
 void CsimDevice::reg_write(uint32_t off, uint32_t val) {
   std::lock_guard<std::mutex> lk(mu_);
+  take_doorbell();  // an earlier posted doorbell lands first
   ++writes_;
+  if (off == abi::REG_RING_HEAD) db_head_.store(val, std::memory_order_relaxed);
   HostRegisters::Write w = regs_.write(off, val);
   if (w == HostRegisters::Write::flow_data) return;
   if (w == HostRegisters::Write::flow_commit) flow_commit();
@@ -219,11 +267,54 @@ void CsimDevice::wait_progress(uint32_t timeout_us) {
                         [&] { return progress_ != seen || stop_; });
 }
 
+void CsimDevice::copy_to_nic(uint64_t addr, uint64_t len) {
+  if (addr >= DEV_MEM_BYTES) return;
+  if (len > DEV_MEM_BYTES - addr) len = DEV_MEM_BYTES - addr;
+  Posted p{};
+  p.addr = addr;
+  p.len = len;
+  apply_posted({p});
+}
+
+// The descriptor at tail and the payload it names, as the NIC is about to
+// read them (a bad address is the model's to reject: only what lies inside
+// device memory is copied).
+void CsimDevice::fetch_coherent(uint64_t base, uint32_t size, uint32_t tail) {
+  if (size == 0 || (size & (size - 1)) != 0) return;
+  const uint64_t at = base + uint64_t{tail & (size - 1)} * abi::TXD_BYTES;
+  if (at >= DEV_MEM_BYTES || DEV_MEM_BYTES - at < abi::TXD_BYTES) return;
+  copy_to_nic(at, abi::TXD_BYTES);
+  uint64_t addr;
+  uint32_t len;
+  std::memcpy(&addr, host_mem_ + at + abi::TXD_ADDR_OFF, 8);
+  std::memcpy(&len, host_mem_ + at + abi::TXD_LEN_OFF, 4);
+  if (len <= abi::MAX_PAYLOAD) copy_to_nic(addr, len);
+}
+
 void CsimDevice::worker_main() {
   std::unique_lock<std::mutex> lk(mu_);
   for (;;) {
-    work_cv_.wait(lk, [this] { return stop_ || work_pending(); });
+    take_doorbell();
     if (stop_) return;
+    if (!work_pending()) {
+      // Poll for a doorbell without the lock for a while, then sleep.
+      const uint64_t seen = db_count_.load(std::memory_order_acquire);
+      lk.unlock();
+      const auto until = std::chrono::steady_clock::now() + kPollFor;
+      while (db_count_.load(std::memory_order_acquire) == seen && !stopping_ &&
+             std::chrono::steady_clock::now() < until) {
+#if defined(__x86_64__) || defined(__i386__)
+        __builtin_ia32_pause();
+#endif
+      }
+      lk.lock();
+      sleeping_.store(true, std::memory_order_seq_cst);
+      work_cv_.wait(lk, [this] {
+        return stop_ || db_count_.load(std::memory_order_seq_cst) != db_taken_ || work_pending();
+      });
+      sleeping_.store(false, std::memory_order_relaxed);
+      continue;
+    }
     const uint64_t base = regs_.ring_base;
     const uint32_t size = regs_.ring_size;
     const uint32_t tail = regs_.tail;
@@ -239,6 +330,7 @@ void CsimDevice::worker_main() {
     ap_uint<64> frames = 0, bytes = 0;
     ap_uint<32> drops = 0, desc_errors = 0;
     apply_posted(posted);
+    fetch_coherent(base, size, tail);
     sendoff_tx_model(dev_mem_, base, size, tail + 1, &new_tail, flow_table_.data(), ctrl,
                      &frames, &bytes, &drops, &desc_errors, out, fault_);
 
@@ -265,6 +357,7 @@ void CsimDevice::worker_main() {
       stuck_at_ = writes;  // try again after the next register write
     } else {
       regs_.tail = new_tail.to_uint();
+      tail_pub_.store(regs_.tail, std::memory_order_release);
       regs_.frames += frames.to_uint64();
       regs_.bytes += bytes.to_uint64();
       regs_.drops += drops.to_uint();
