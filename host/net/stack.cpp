@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <memory>
 #include <mutex>
@@ -102,6 +103,23 @@ void stack_fini() {
   n->nic.close();
   delete n;
   owned_sink.reset();
+}
+
+bool stack_reconfigure(const NetConfig& cfg, std::string* err) {
+  std::shared_lock<std::shared_mutex> users(stack_users);
+  net* n = net_get();
+  if (!n) {
+    *err = "the sendoff stack is not open";
+    return false;
+  }
+  std::lock_guard<std::mutex> g(n->lock);
+  if (memcmp(cfg.mac, n->cfg.mac, sizeof cfg.mac) != 0) {
+    *err = "the MAC address cannot change while the stack is open";
+    return false;
+  }
+  n->cfg = cfg;
+  n->rt_genid.fetch_add(1, std::memory_order_acq_rel);
+  return true;
 }
 
 void stack_set_trace(TraceFn fn) {

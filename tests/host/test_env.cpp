@@ -63,14 +63,20 @@ void enter_netns() {
       "ip neigh add 198.18.0.2 lladdr 02:00:00:00:00:02 dev so0 nud permanent");
 }
 
-void open_stack() {
+sendoff::NetConfig config(const char* peer_mac) {
   sendoff::NetConfig cfg;
   std::string err;
   if (!cfg.set_local("198.18.0.1/16", &err) || !cfg.set_mac("02:00:00:00:00:01", &err) ||
-      !cfg.add_neigh("198.18.0.2=02:00:00:00:00:02", &err)) {
+      !cfg.add_neigh(std::string("198.18.0.2=") + peer_mac, &err)) {
     fprintf(stderr, "test_env: %s\n", err.c_str());
     exit(1);
   }
+  return cfg;
+}
+
+void open_stack() {
+  sendoff::NetConfig cfg = config("02:00:00:00:00:02");
+  std::string err;
   sendoff::DeviceOptions opts;
   opts.backend = "csim";
   opts.sink = &mac;
@@ -98,6 +104,18 @@ std::vector<Frame> take_frames() {
 void drain_frames() { take_frames(); }
 
 void pause_mac(bool paused) { mac.pause(paused); }
+
+void reopen_stack() { open_stack(); }
+
+void set_peer_mac(const uint8_t* m) {
+  char buf[18] = "02:00:00:00:00:02";
+  if (m) snprintf(buf, sizeof buf, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+  std::string err;
+  if (!sendoff::stack_reconfigure(config(buf), &err)) {
+    fprintf(stderr, "test_env: %s\n", err.c_str());
+    exit(1);
+  }
+}
 
 }  // namespace test_env
 

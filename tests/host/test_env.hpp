@@ -35,6 +35,10 @@ void drain_frames();
 // While paused, the MAC side accepts nothing: the NIC stalls and the TX
 // ring fills, as under link-level backpressure.
 void pause_mac(bool paused);
+// Opens the stack again after a test closed it (sendoff_fini).
+void reopen_stack();
+// Same configuration with the peer's MAC changed (or back: nullptr).
+void set_peer_mac(const uint8_t* mac);
 
 }  // namespace test_env
 

@@ -17,6 +17,10 @@ namespace sendoff {
 bool stack_init(const NetConfig& cfg, const DeviceOptions& opts, std::string* err);
 // Waits for the NIC to drain, then closes every socket and the device.
 void stack_fini();
+// Replaces the configuration of the open stack (routes, neighbours, MTU):
+// cached routes made under the old one are not used again (rt_genid). The
+// MAC address cannot change while the NIC is open. False with *err set.
+bool stack_reconfigure(const NetConfig& cfg, std::string* err);
 // Waits until the NIC has consumed every posted descriptor.
 void stack_flush();
 
