@@ -1,10 +1,20 @@
 // SPDX-License-Identifier: MIT
+// The Verilated RTL as a Device. A NIC thread runs the simulation while the
+// NIC has work (slices of kSlice cycles, delivering frames to the sink as
+// they come out); when it is idle the thread polls for a doorbell for a
+// while (bounded spinning) and then sleeps until one comes, so a doorbell is
+// an atomic store and pays for a wake-up only when the NIC said it stopped
+// polling. Host register accesses take the simulation lock between slices.
 #include "sendoff/sim/verilator_device.hpp"
 
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <mutex>
+#include <thread>
 
 #include "sendoff/nic_abi.hpp"
+#include "sendoff/posted_doorbell.hpp"
 #include "sendoff/sim/tx_top_sim.hpp"
 
 namespace sendoff {
@@ -14,29 +24,66 @@ namespace abi = sendoff::abi;
 
 // Address 0 .. kFirstAddr-1 is never handed out, so 0 is no buffer (as in csim).
 constexpr uint64_t kFirstAddr = 4096;
-// Cycles run between two looks at RING_TAIL in wait_progress().
+// Cycles the NIC thread runs between two looks at the host's side.
 constexpr uint64_t kSlice = 512;
+// Slices without progress after which a busy NIC counts as stuck.
+constexpr unsigned kStuckSlices = 64;
 
 class VerilatorDevice final : public Device {
  public:
   VerilatorDevice(FrameSink* sink, const sim::TxTopSimConfig& cfg) : sink_(sink), sim_(cfg) {
     sim_.reset();
+    tail_pub_.store(sim_.reg_read(abi::REG_RING_TAIL));
+    worker_ = std::thread([this] { nic_main(); });
+  }
+
+  ~VerilatorDevice() override {
+    {
+      std::lock_guard<std::mutex> lk(mu_);
+      stop_ = true;
+    }
+    stopping_.store(true);
+    work_cv_.notify_all();
+    worker_.join();
   }
 
   std::string name() const override { return "verilator"; }
 
   uint32_t reg_read(uint32_t off) override {
+    // The consumer index alone needs no lock (the driver reads it to reclaim).
+    if (off == abi::REG_RING_TAIL) return tail_pub_.load(std::memory_order_acquire);
     std::lock_guard<std::mutex> lk(mu_);
+    take_doorbell();
     const uint32_t v = sim_.reg_read(off);
     deliver();
+    publish_tail();
     return v;
   }
 
   void reg_write(uint32_t off, uint32_t val) override {
-    std::lock_guard<std::mutex> lk(mu_);
-    sim_.reg_write(off, val);
-    deliver();
+    {
+      std::lock_guard<std::mutex> lk(mu_);
+      take_doorbell();  // an earlier posted doorbell lands first
+      sim_.reg_write(off, val);
+      ++kicks_;
+      if (off == abi::REG_RING_HEAD) db_.set(val);
+      deliver();
+      publish_tail();
+    }
+    work_cv_.notify_all();
   }
+
+  void doorbell(uint32_t head) override {
+    if (db_.ring(head)) {
+      std::lock_guard<std::mutex> lk(mu_);
+      work_cv_.notify_all();
+    }
+  }
+
+  // The host writes straight into the simulated memory: nothing to copy.
+  bool coherent() const override { return true; }
+  void set_busy_poll(uint32_t us) override { db_.set_busy_poll(us); }
+  void dma_sync_to_device(const DmaBuffer&, size_t, size_t) override {}
 
   DmaBuffer dma_alloc(size_t bytes) override {
     std::lock_guard<std::mutex> lk(mu_);
@@ -52,6 +99,7 @@ class VerilatorDevice final : public Device {
 
   // A bus-protocol error seen by the harness makes the whole run untrustworthy.
   std::string fault() const override {
+    if (!faulted_.load(std::memory_order_acquire)) return {};
     std::lock_guard<std::mutex> lk(mu_);
     const auto errs = sim_.errors();
     if (errs.empty()) return {};
@@ -60,23 +108,80 @@ class VerilatorDevice final : public Device {
     return s;
   }
 
-  // The host writes straight into the simulated memory; nothing to copy.
-  void dma_sync_to_device(const DmaBuffer&, size_t, size_t) override {}
-
   void wait_progress(uint32_t timeout_us) override {
-    std::lock_guard<std::mutex> lk(mu_);
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::microseconds(timeout_us);
-    const uint32_t tail = sim_.reg_read(abi::REG_RING_TAIL);
-    while ((sim_.reg_read(abi::REG_STATUS) & abi::STATUS_BUSY) != 0) {
-      sim_.step(kSlice);
-      deliver();
-      if (sim_.reg_read(abi::REG_RING_TAIL) != tail) break;
-      if (std::chrono::steady_clock::now() >= deadline) break;
-    }
-    deliver();
+    std::unique_lock<std::mutex> lk(mu_);
+    take_doorbell();
+    if (!busy()) return;  // nothing will change on its own
+    const uint64_t seen = progress_;
+    ++kicks_;
+    work_cv_.notify_all();
+    progress_cv_.wait_for(lk, std::chrono::microseconds(timeout_us),
+                          [&] { return progress_ != seen || stop_; });
   }
 
  private:
+  // mu_ held. Applies a posted doorbell to the RTL's RING_HEAD.
+  void take_doorbell() {
+    uint32_t head;
+    if (!db_.take(&head)) return;
+    sim_.reg_write(abi::REG_RING_HEAD, head);
+    deliver();
+    publish_tail();
+  }
+
+  // Every register access runs the clock, so the NIC may move during one:
+  // whatever it sent and consumed meanwhile is delivered and published here.
+  bool busy() {
+    const bool b = (sim_.reg_read(abi::REG_STATUS) & abi::STATUS_BUSY) != 0;
+    deliver();
+    publish_tail();
+    return b;
+  }
+
+  void publish_tail() {
+    const uint32_t t = sim_.reg_read(abi::REG_RING_TAIL);
+    if (t != tail_pub_.load(std::memory_order_relaxed)) {
+      tail_pub_.store(t, std::memory_order_release);
+      ++progress_;
+      progress_cv_.notify_all();
+    }
+    if (!sim_.errors().empty()) faulted_.store(true, std::memory_order_release);
+  }
+
+  void nic_main() {
+    std::unique_lock<std::mutex> lk(mu_);
+    unsigned still = 0;  // slices in a row in which the tail did not move
+    while (!stop_) {
+      take_doorbell();
+      // A NIC that is busy but stuck (disabled with work queued, a MAC that
+      // takes nothing) is left alone until the host does something.
+      if (busy() && still < kStuckSlices) {
+        const uint32_t before = tail_pub_.load(std::memory_order_relaxed);
+        sim_.step(kSlice);
+        deliver();
+        publish_tail();
+        still = tail_pub_.load(std::memory_order_relaxed) == before ? still + 1 : 0;
+        // Let waiting host calls in between slices.
+        lk.unlock();
+        std::this_thread::yield();
+        lk.lock();
+        continue;
+      }
+      const uint64_t kicks = kicks_;
+      const bool stuck = still >= kStuckSlices;
+      const uint64_t seen = db_.taken();
+      lk.unlock();
+      db_.poll(seen, stopping_);
+      lk.lock();
+      db_.set_sleeping(true);
+      work_cv_.wait(lk, [&] {
+        return stop_ || db_.pending() || kicks_ != kicks || (!stuck && busy());
+      });
+      db_.set_sleeping(false);
+      still = 0;
+    }
+  }
+
   void deliver() {
     auto& frames = sim_.sink().frames();
     while (!frames.empty()) {
@@ -87,9 +192,17 @@ class VerilatorDevice final : public Device {
   }
 
   FrameSink* const sink_;
-  mutable std::mutex mu_;
+  mutable std::mutex mu_;  // the simulation and everything below
+  std::condition_variable work_cv_, progress_cv_;
   sim::TxTopSim sim_;
   uint64_t next_ = kFirstAddr;
+  uint64_t progress_ = 0;
+  uint64_t kicks_ = 0;  // host register writes and waits: a stuck NIC looks again
+  bool stop_ = false;
+  PostedDoorbell db_;  // take() under mu_
+  std::atomic<bool> stopping_{false}, faulted_{false};
+  std::atomic<uint32_t> tail_pub_{0};
+  std::thread worker_;
 };
 
 }  // namespace

@@ -41,6 +41,7 @@
 
 #include "sendoff/host_registers.hpp"
 #include "sendoff/nic_abi.hpp"
+#include "sendoff/posted_doorbell.hpp"
 #include "sendoff_tx/sendoff_tx.hpp"
 
 namespace sendoff {
@@ -62,6 +63,7 @@ class CsimDevice final : public Device {
   DmaBuffer dma_alloc(size_t bytes) override;
   void dma_sync_to_device(const DmaBuffer& buf, size_t off, size_t len) override;
   bool coherent() const override { return true; }
+  void set_busy_poll(uint32_t us) override { db_.set_busy_poll(us); }
   void doorbell(uint32_t head) override;
   void wait_progress(uint32_t timeout_us) override;
 
@@ -105,17 +107,11 @@ class CsimDevice final : public Device {
   uint64_t progress_ = 0;          // completed runs
   bool stop_ = false;
   std::atomic<bool> stopping_{false};
-  // Posted doorbell: the latest producer index, and whether one is pending.
-  std::atomic<uint32_t> db_head_{0};
-  std::atomic<uint64_t> db_count_{0};
-  uint64_t db_taken_ = 0;            // mu_: doorbells applied to regs_.head
-  std::atomic<bool> sleeping_{false};  // the worker stopped polling: wake it
+  PostedDoorbell db_;                  // take() under mu_
   std::atomic<uint32_t> tail_pub_{0};  // RING_TAIL for reads without mu_
   std::thread worker_;
 };
 
-// How long the worker polls for a doorbell after its last work.
-constexpr auto kPollFor = std::chrono::microseconds(200);
 
 void* map_anonymous(size_t bytes) {
   void* p = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -169,22 +165,15 @@ uint32_t CsimDevice::reg_read(uint32_t off) {
 }
 
 bool CsimDevice::take_doorbell() {
-  const uint64_t n = db_count_.load(std::memory_order_acquire);
-  if (n == db_taken_) return false;
-  db_taken_ = n;
-  regs_.head = db_head_.load(std::memory_order_acquire);
+  uint32_t head;
+  if (!db_.take(&head)) return false;
+  regs_.head = head;
   ++writes_;
   return true;
 }
 
 void CsimDevice::doorbell(uint32_t head) {
-  uint32_t cur = db_head_.load(std::memory_order_relaxed);
-  // The latest index wins, mod 2^32, whichever thread rings last.
-  while (static_cast<int32_t>(head - cur) > 0 &&
-         !db_head_.compare_exchange_weak(cur, head, std::memory_order_seq_cst)) {
-  }
-  db_count_.fetch_add(1, std::memory_order_seq_cst);
-  if (sleeping_.load(std::memory_order_seq_cst)) {
+  if (db_.ring(head)) {
     std::lock_guard<std::mutex> lk(mu_);
     work_cv_.notify_all();
   }
@@ -194,7 +183,7 @@ void CsimDevice::reg_write(uint32_t off, uint32_t val) {
   std::lock_guard<std::mutex> lk(mu_);
   take_doorbell();  // an earlier posted doorbell lands first
   ++writes_;
-  if (off == abi::REG_RING_HEAD) db_head_.store(val, std::memory_order_relaxed);
+  if (off == abi::REG_RING_HEAD) db_.set(val);
   HostRegisters::Write w = regs_.write(off, val);
   if (w == HostRegisters::Write::flow_data) return;
   if (w == HostRegisters::Write::flow_commit) flow_commit();
@@ -298,21 +287,13 @@ void CsimDevice::worker_main() {
     if (stop_) return;
     if (!work_pending()) {
       // Poll for a doorbell without the lock for a while, then sleep.
-      const uint64_t seen = db_count_.load(std::memory_order_acquire);
+      const uint64_t seen = db_.taken();
       lk.unlock();
-      const auto until = std::chrono::steady_clock::now() + kPollFor;
-      while (db_count_.load(std::memory_order_acquire) == seen && !stopping_ &&
-             std::chrono::steady_clock::now() < until) {
-#if defined(__x86_64__) || defined(__i386__)
-        __builtin_ia32_pause();
-#endif
-      }
+      db_.poll(seen, stopping_);
       lk.lock();
-      sleeping_.store(true, std::memory_order_seq_cst);
-      work_cv_.wait(lk, [this] {
-        return stop_ || db_count_.load(std::memory_order_seq_cst) != db_taken_ || work_pending();
-      });
-      sleeping_.store(false, std::memory_order_relaxed);
+      db_.set_sleeping(true);
+      work_cv_.wait(lk, [this] { return stop_ || db_.pending() || work_pending(); });
+      db_.set_sleeping(false);
       continue;
     }
     const uint64_t base = regs_.ring_base;

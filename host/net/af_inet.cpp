@@ -177,8 +177,12 @@ static int inet_shutdown(socket* sock, int how) {
 int inet_sendmsg(socket* sock, msghdr_k* msg, size_t size) {
   struct sock* sk = &sock->sk;
   TraceScope ts(sk->sk_net->trace, "inet_sendmsg");
-  // inet_send_prepare: a socket that sends before bind() gets a port now.
-  if (!sk->num && inet_autobind(sk)) return ts.ret(-EAGAIN);
+  // inet_send_prepare: a socket that sends before bind() gets a port now,
+  // under the stack lock (the port table is the control path's).
+  if (!sk->num) {
+    std::lock_guard<std::mutex> g(sk->sk_net->lock);
+    if (!sk->num && inet_autobind(sk)) return ts.ret(-EAGAIN);
+  }
   return ts.ret(sk->prot->sendmsg(sk, msg, size));
 }
 

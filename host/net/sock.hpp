@@ -96,7 +96,9 @@ struct sock {
   uint32_t saddr = 0;      // inet_saddr: source for sends
   uint32_t rcv_saddr = 0;  // inet_rcv_saddr: bound address
   uint32_t daddr = 0;
-  uint16_t num = 0;  // inet_num: local port (raw: protocol)
+  // inet_num: local port (raw: protocol). Atomic: a first send binds it
+  // (under the stack lock) while other threads may read it.
+  std::atomic<uint16_t> num{0};
   uint16_t dport = 0;
   int uc_ttl = -1;  // -1: route default
   int mc_ttl = 1;

@@ -122,6 +122,11 @@ bool stack_reconfigure(const NetConfig& cfg, std::string* err) {
   return true;
 }
 
+void stack_set_busy_poll(uint32_t us) {
+  std::shared_lock<std::shared_mutex> users(stack_users);
+  if (net* n = net_get()) n->dev->set_busy_poll(us);
+}
+
 void stack_set_trace(TraceFn fn) {
   if (net* n = net_get()) {
     std::lock_guard<std::mutex> g(n->lock);

@@ -99,9 +99,10 @@ ChainedAction& chained(int sig) { return sig == SIGBUS ? chained_bus : chained_s
 Action load(const ChainedAction& c) {
   for (;;) {
     unsigned s = c.seq.load(std::memory_order_acquire);
-    Action a{c.handler.load(std::memory_order_relaxed), c.flags.load(std::memory_order_relaxed),
-             c.mask.load(std::memory_order_relaxed)};
-    std::atomic_thread_fence(std::memory_order_acquire);
+    // Acquire loads keep the second look at seq after them (no fence: TSan
+    // does not model fences).
+    Action a{c.handler.load(std::memory_order_acquire), c.flags.load(std::memory_order_acquire),
+             c.mask.load(std::memory_order_acquire)};
     if (!(s & 1) && c.seq.load(std::memory_order_relaxed) == s) return a;
   }
 }
@@ -132,11 +133,11 @@ class ChainLock {
 
 void store(ChainedAction& c, const Action& a) {
   unsigned s = c.seq.load(std::memory_order_relaxed);
-  c.seq.store(s + 1, std::memory_order_relaxed);
-  std::atomic_thread_fence(std::memory_order_release);
-  c.handler.store(a.handler, std::memory_order_relaxed);
-  c.flags.store(a.flags, std::memory_order_relaxed);
-  c.mask.store(a.mask, std::memory_order_relaxed);
+  // seq_cst: the fields are stored after seq turned odd (writers are rare).
+  c.seq.store(s + 1, std::memory_order_seq_cst);
+  c.handler.store(a.handler, std::memory_order_seq_cst);
+  c.flags.store(a.flags, std::memory_order_seq_cst);
+  c.mask.store(a.mask, std::memory_order_seq_cst);
   c.seq.store(s + 2, std::memory_order_release);
 }
 

@@ -159,6 +159,11 @@ class HlsDevice final : public XrtDevice {
     return DmaBuffer{mem_map_ + start, start, bytes};
   }
 
+  // Host memory (host_only buffers) is read by the card through PCIe, which
+  // snoops the CPU's caches on x86: nothing to sync per send there. Card
+  // memory (DDR/HBM) needs each write copied over with a sync.
+  bool coherent() const override { return ctx_.info.host_memory && kDmaSnoopsCaches; }
+
   void dma_sync_to_device(const DmaBuffer& buf, size_t off, size_t len) override {
     if (len == 0) return;
     std::lock_guard<std::mutex> g(mu_);

@@ -26,6 +26,14 @@ struct Context {
   xrt::bo::flags bo_flags = xrt::bo::flags::normal;
 };
 
+// PCIe DMA into host memory snoops the CPU caches on x86 (no flush needed);
+// elsewhere the driver keeps syncing.
+#if defined(__x86_64__) || defined(__i386__)
+constexpr bool kDmaSnoopsCaches = true;
+#else
+constexpr bool kDmaSnoopsCaches = false;
+#endif
+
 // Each returns nullptr with *err set (one line) on failure.
 std::unique_ptr<XrtDevice> make_rtl_device(const Context& ctx, bool check_nic, std::string* err);
 std::unique_ptr<XrtDevice> make_hls_device(const Context& ctx, bool check_nic, std::string* err);

@@ -58,6 +58,11 @@ class Device {
     reg_write(abi::REG_RING_HEAD, head);
   }
 
+  // How long a NIC that polls the ring keeps polling after its last work
+  // before it sleeps until a doorbell (net.core.busy_poll's role). Back ends
+  // that do not poll ignore it.
+  virtual void set_busy_poll(uint32_t /*us*/) {}
+
   // Blocks until the NIC may have consumed descriptors, or timeout_us passes.
   virtual void wait_progress(uint32_t timeout_us) = 0;
 

@@ -28,6 +28,9 @@ void stack_flush();
 // and its result (bytes, 0, or -errno) and a short detail.
 using TraceFn = std::function<void(const char* layer, long result, const std::string& detail)>;
 void stack_set_trace(TraceFn fn);
+// The NIC's busy-poll time in microseconds (default 200): while it polls, a
+// send rings the doorbell without a wake-up (no syscall).
+void stack_set_busy_poll(uint32_t us);
 
 // NIC counters read from the device registers.
 struct NicCounters {
