@@ -94,10 +94,11 @@ void stack_fini() {
   }
   // Every send that could still see n has returned once this grace period
   // ends (blocked ones give up: n->dying); then the sockets are released.
-  synchronize_rcu();
-  for (;;) {
+  // Releasing a socket queues its route's release in turn: run until none is left.
+  while (rcu_callbacks_pending()) {
+    synchronize_rcu();
     std::lock_guard<std::mutex> g(n->lock);
-    if (rcu_run_callbacks() == 0) break;
+    rcu_run_callbacks();
   }
   nic_flush(n);
   n->nic.close();

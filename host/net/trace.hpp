@@ -49,7 +49,16 @@ class TraceScope {
   TraceScope(Trace& t, const char* layer) : t_(t.on() ? &t : nullptr) {
     if (t_) i_ = t_->enter(layer);
   }
-  long ret(long result, std::string detail = {}) {
+  long ret(long result) {
+    if (t_) t_->leave(i_, result, {});
+    return result;
+  }
+  // A literal becomes text only when tracing is on (no allocation per call).
+  long ret(long result, const char* detail) {
+    if (t_) t_->leave(i_, result, detail);
+    return result;
+  }
+  long ret(long result, std::string detail) {
     if (t_) t_->leave(i_, result, std::move(detail));
     return result;
   }
