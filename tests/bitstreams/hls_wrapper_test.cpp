@@ -39,7 +39,8 @@ class DeviceMemory {
   DeviceMemory() : words_(new ap_uint<512>[DEV_MEM_WORDS]) {
     for (uint64_t i = 0; i < DEV_MEM_WORDS; ++i) words_[i] = 0;
   }
-  const ap_uint<512>* words() const { return words_.get(); }
+  // The NIC writes memory too (the tail write-back).
+  ap_uint<512>* words() { return words_.get(); }
   void put(uint64_t addr, const void* src, size_t n) {
     const uint8_t* b = static_cast<const uint8_t*>(src);
     for (size_t i = 0; i < n; ++i, ++addr)
@@ -126,7 +127,7 @@ class HlsWrapper : public ::testing::Test {
     ap_uint<32> t = tail, drops = 0, errs = 0;
     ap_uint<64> frames = 0, bytes = 0;
     sendoff_tx(mem_.words(), kRingBase, kRingSize, head, &t, table_.data(), ctrl, &frames, &bytes,
-               &drops, &errs, out);
+               &drops, &errs, out, 0, 0);
     Result r;
     while (!out.empty()) r.beats.push_back(out.read());
     r.tail = t.to_uint();
