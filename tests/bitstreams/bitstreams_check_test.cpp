@@ -109,7 +109,8 @@ const std::vector<Signal> kAxiWriteMaster = {
     {"wdata", true, true, Signal::DATA},       {"wstrb", true, true, Signal::STRB},
     {"wlast", true, true, Signal::ONE},        {"wvalid", true, true, Signal::ONE},
     {"wready", false, true, Signal::ONE},      {"bresp", false, false, Signal::FIXED, 2},
-    {"bvalid", false, true, Signal::ONE},      {"bready", true, true, Signal::ONE}};
+    {"bvalid", false, true, Signal::ONE},      {"bready", true, true, Signal::ONE},
+    {"awcache", true, false, Signal::FIXED, 4}, {"awprot", true, false, Signal::FIXED, 3}};
 
 // AXI4-Stream source (write_only port); a read_only port mirrors the directions.
 const std::vector<Signal> kAxisSource = {
@@ -253,6 +254,22 @@ TEST_F(RtlKernel, WrapperConnectsEveryTopPortWithItsWidth) {
   // The wrapper's widths are the top's: the parameters pass straight through.
   EXPECT_EQ(top_.params.at("DataWidth"), wrapper_.params.at("DataWidth"));
   EXPECT_EQ(top_.params.at("AxilAddrWidth"), wrapper_.params.at("AxilAddrWidth"));
+}
+
+// The tail write-back (the top's m_axi_wr) leaves on m_axi_desc's write channels, every one of
+// them, so that the block is written in the ring's bank.
+TEST_F(RtlKernel, DescriptorPortCarriesTheWriteBack) {
+  ASSERT_NE(k_.port("m_axi_desc"), nullptr);
+  std::map<std::string, std::string> conn(inst_.ports.begin(), inst_.ports.end());
+  for (const SvPort& tp : top_.ports) {
+    if (tp.name.rfind("m_axi_wr_", 0) != 0) continue;
+    EXPECT_EQ(conn[tp.name], "m_axi_desc_" + tp.name.substr(9)) << tp.name;
+  }
+  for (const char* s : {"awaddr", "awlen", "awsize", "awburst", "awvalid", "awready", "wdata",
+                        "wstrb", "wlast", "wvalid", "wready", "bresp", "bvalid", "bready"}) {
+    EXPECT_NE(top_.port(std::string("m_axi_wr_") + s), nullptr)
+        << "sendoff_tx_top lacks m_axi_wr_" << s;
+  }
 }
 
 TEST_F(RtlKernel, ControlSpaceHoldsTheRegisterMap) {
