@@ -686,7 +686,8 @@ TEST_F(HlsKernel, HostArgumentIndicesFollowTheSignature) {
       {hls_kernel::ARG_STATUS, "status"},   {hls_kernel::ARG_RING_BASE, "ring_base"},
       {hls_kernel::ARG_RING_SIZE, "ring_size"}, {hls_kernel::ARG_HEAD, "head"},
       {hls_kernel::ARG_TAIL, "tail"},       {hls_kernel::ARG_CTRL, "ctrl"},
-      {hls_kernel::ARG_SEQ, "seq"},         {hls_kernel::ARG_M_AXIS_UDP_META, "m_axis_udp_meta"},
+      {hls_kernel::ARG_SEQ, "seq"},         {hls_kernel::ARG_WB_BASE, "wb_base"},
+      {hls_kernel::ARG_WB_FORCE, "wb_force"}, {hls_kernel::ARG_M_AXIS_UDP_META, "m_axis_udp_meta"},
       {hls_kernel::ARG_M_AXIS_PAYLOAD, "m_axis_payload"}};
   ASSERT_EQ(host.size(), mem_->params.size());
   for (const auto& a : host) {
