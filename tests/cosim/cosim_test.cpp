@@ -163,6 +163,9 @@ void run_cosim(const CosimRun& r) {
   for (Side* s : {&dut, &ref}) {
     s->ring = s->dev->dma_alloc(size_t{kRingEntries} * abi::TXD_BYTES);
     s->pay = s->dev->dma_alloc(kPayloadArea);
+    // 64 bytes first, so that the block sits at 64 mod 128: at 1024 bits its tail is in
+    // lanes 64..67 of the beat, at 512 in lanes 0..3.
+    ASSERT_EQ(s->dev->dma_alloc(64).size, 64u);
     s->wb = s->dev->dma_alloc(abi::WB_BYTES);
     ASSERT_EQ(s->wb.size, size_t{abi::WB_BYTES});
     std::memset(s->wb.host, 0xA5, abi::WB_BYTES);  // so that the enable edge's write shows
@@ -175,6 +178,7 @@ void run_cosim(const CosimRun& r) {
   ASSERT_EQ(dut.ring.dev_addr, ref.ring.dev_addr);
   ASSERT_EQ(dut.pay.dev_addr, ref.pay.dev_addr);
   ASSERT_EQ(dut.wb.dev_addr, ref.wb.dev_addr);
+  ASSERT_EQ(dut.wb.dev_addr % 128, 64u);
   ASSERT_FALSE(fault.overlaps(dut.wb.dev_addr, abi::WB_BYTES));
 
   auto write_both = [&](uint32_t off, uint32_t v) {
