@@ -67,6 +67,8 @@ package sendoff_pkg;
   localparam logic [11:0] RegRingTail       /*verilator public*/ = 12'h020;
   localparam logic [11:0] RegFlowIndex      /*verilator public*/ = 12'h024;
   localparam logic [11:0] RegFlowCommit     /*verilator public*/ = 12'h028;
+  localparam logic [11:0] RegWbBaseLo       /*verilator public*/ = 12'h02C;
+  localparam logic [11:0] RegWbBaseHi       /*verilator public*/ = 12'h030;
   localparam logic [11:0] RegFlowData       /*verilator public*/ = 12'h040;
   localparam logic [11:0] RegStatFramesLo   /*verilator public*/ = 12'h100;
   localparam logic [11:0] RegStatFramesHi   /*verilator public*/ = 12'h104;
@@ -74,14 +76,19 @@ package sendoff_pkg;
   localparam logic [11:0] RegStatBytesHi    /*verilator public*/ = 12'h10C;
   localparam logic [11:0] RegStatDrops      /*verilator public*/ = 12'h110;
   localparam logic [11:0] RegStatDescErrors /*verilator public*/ = 12'h114;
+  localparam logic [11:0] RegStatWbErrors   /*verilator public*/ = 12'h118;
   localparam int unsigned RegSpaceBytes     /*verilator public*/ = 32'h200;
 
   localparam logic [31:0] IdValue       /*verilator public*/ = 32'h534E4446;  // "SNDF"
-  localparam logic [31:0] VersionValue  /*verilator public*/ = 32'h00010000;
+  localparam logic [31:0] VersionValue  /*verilator public*/ = 32'h00020000;
   localparam logic [31:0] CtrlEnable    /*verilator public*/ = 32'h1;
   localparam logic [31:0] CtrlFcsAppend /*verilator public*/ = 32'h2;
   localparam logic [31:0] StatusBusy    /*verilator public*/ = 32'h1;
   localparam int unsigned RingSizeMax   /*verilator public*/ = 4096;
+
+  // ------------------------------------------------------------------------- write-back block
+  localparam int unsigned WbBytes   /*verilator public*/ = 64;  // size and alignment
+  localparam int unsigned WbTailOff /*verilator public*/ = 0;   // u32 RING_TAIL's value
 
   // ------------------------------------------------------------------------- limits
   localparam int unsigned MaxPayload /*verilator public*/ = 65535;

@@ -37,6 +37,7 @@ module sendoff_regs
   output logic [31:0]                  ring_size,
   output logic [31:0]                  ring_head,
   input  logic [31:0]                  ring_tail,
+  output logic [63:0]                  wb_base,
   input  logic                         busy,
 
   // ---- flow-table write port (FLOW_COMMIT)
@@ -49,7 +50,8 @@ module sendoff_regs
   input  logic [15:0]                  stat_frame_len,
   input  logic                         stat_drop,
   input  logic                         stat_desc_error,  // rejected by the checks
-  input  logic                         stat_read_error   // dropped by udp_tx: payload read error
+  input  logic                         stat_read_error,  // dropped by udp_tx: payload read error
+  input  logic                         stat_wb_error     // a tail write-back answered an error
 );
 
   if (AddrWidth < $clog2(RegSpaceBytes) || AddrWidth > 32) begin : gen_bad_addr
@@ -73,12 +75,12 @@ module sendoff_regs
 
   // ------------------------------------------------------------------------- registers
   logic [1:0]  ctrl_q;
-  logic [31:0] base_lo_q, base_hi_q, size_q, head_q, flow_index_q;
+  logic [31:0] base_lo_q, base_hi_q, size_q, head_q, flow_index_q, wb_lo_q, wb_hi_q;
   logic [31:0] flow_data_q [FlowWords];
   logic [63:0] frames_q, bytes_q;
   // Reading a counter's LO word latches its HI word, so LO then HI is one coherent value.
   logic [31:0] frames_hi_q, bytes_hi_q;
-  logic [31:0] drops_q, errors_q;
+  logic [31:0] drops_q, errors_q, wb_errors_q;
 
   // ------------------------------------------------------------------------- write channel
   logic                 aw_valid_q, w_valid_q, bvalid_q;
@@ -133,6 +135,8 @@ module sendoff_regs
       size_q       <= '0;
       head_q       <= '0;
       flow_index_q <= '0;
+      wb_lo_q      <= '0;
+      wb_hi_q      <= '0;
     end else if (do_write) begin
       if (wword == widx(RegCtrl))       ctrl_q       <= ctrl_wr[1:0];
       if (wword == widx(RegRingBaseLo)) base_lo_q    <= apply_strb(base_lo_q, w_data_q, w_strb_q);
@@ -141,6 +145,8 @@ module sendoff_regs
       if (wword == widx(RegRingHead))   head_q       <= apply_strb(head_q, w_data_q, w_strb_q);
       if (wword == widx(RegFlowIndex))  flow_index_q <= apply_strb(flow_index_q, w_data_q,
                                                                    w_strb_q);
+      if (wword == widx(RegWbBaseLo))   wb_lo_q      <= apply_strb(wb_lo_q, w_data_q, w_strb_q);
+      if (wword == widx(RegWbBaseHi))   wb_hi_q      <= apply_strb(wb_hi_q, w_data_q, w_strb_q);
     end
   end
 
@@ -187,7 +193,9 @@ module sendoff_regs
       bytes_q  <= '0;
       drops_q  <= '0;
       errors_q <= '0;
+      wb_errors_q <= '0;
     end else begin
+      if (stat_wb_error)   wb_errors_q <= wb_errors_q + 32'd1;
       if (stat_frame) begin
         frames_q <= frames_q + 64'd1;
         bytes_q  <= bytes_q + {48'd0, stat_frame_len};
@@ -224,12 +232,15 @@ module sendoff_regs
       widx(RegRingHead):       rdata_d = head_q;
       widx(RegRingTail):       rdata_d = ring_tail;
       widx(RegFlowIndex):      rdata_d = flow_index_q;
+      widx(RegWbBaseLo):       rdata_d = wb_lo_q;
+      widx(RegWbBaseHi):       rdata_d = wb_hi_q;
       widx(RegStatFramesLo):   rdata_d = frames_q[31:0];
       widx(RegStatFramesHi):   rdata_d = frames_hi_q;
       widx(RegStatBytesLo):    rdata_d = bytes_q[31:0];
       widx(RegStatBytesHi):    rdata_d = bytes_hi_q;
       widx(RegStatDrops):      rdata_d = drops_q;
       widx(RegStatDescErrors): rdata_d = errors_q;
+      widx(RegStatWbErrors):   rdata_d = wb_errors_q;
       default: ;
     endcase
   end
@@ -263,6 +274,7 @@ module sendoff_regs
   assign ring_base       = {base_hi_q, base_lo_q};
   assign ring_size       = size_q;
   assign ring_head       = head_q;
+  assign wb_base         = {wb_hi_q, wb_lo_q};
 
   logic unused;
   assign unused = ^{s_axil_awprot, s_axil_arprot, s_axil_araddr[1:0], aw_addr_q[1:0],

@@ -3,7 +3,8 @@
 // -> FCS -> MAC (AXI4-Stream), with AXI4-Lite control registers and the flow table.
 //
 // The descriptor ring and the payloads have one AXI4 read master each, so descriptor reads
-// never take payload bandwidth; both may point at the same memory.
+// never take payload bandwidth; both may point at the same memory. One AXI4 write master
+// (m_axi_wr) writes RING_TAIL back to the host's write-back block (tail_writeback).
 module sendoff_tx_top
   import sendoff_pkg::*;
 #(
@@ -74,6 +75,24 @@ module sendoff_tx_top
   input  logic                     m_axi_data_rvalid,
   output logic                     m_axi_data_rready,
 
+  // ---- AXI4 write master: the tail write-back (one ID, so no AWID/BID)
+  output logic [63:0]              m_axi_wr_awaddr,
+  output logic [7:0]               m_axi_wr_awlen,
+  output logic [2:0]               m_axi_wr_awsize,
+  output logic [1:0]               m_axi_wr_awburst,
+  output logic [3:0]               m_axi_wr_awcache,
+  output logic [2:0]               m_axi_wr_awprot,
+  output logic                     m_axi_wr_awvalid,
+  input  logic                     m_axi_wr_awready,
+  output logic [DataWidth-1:0]     m_axi_wr_wdata,
+  output logic [DataWidth/8-1:0]   m_axi_wr_wstrb,
+  output logic                     m_axi_wr_wlast,
+  output logic                     m_axi_wr_wvalid,
+  input  logic                     m_axi_wr_wready,
+  input  logic [1:0]               m_axi_wr_bresp,
+  input  logic                     m_axi_wr_bvalid,
+  output logic                     m_axi_wr_bready,
+
   // ---- AXI4-Stream to the MAC: frame byte 0 in bits 7:0, tvalid held within a frame
   output logic [DataWidth-1:0]     m_axis_tx_tdata,
   output logic [DataWidth/8-1:0]   m_axis_tx_tkeep,
@@ -95,6 +114,8 @@ module sendoff_tx_top
   logic [63:0] ring_base;
   logic [31:0] ring_size, ring_head, ring_tail, fetch_idx;
   logic        cpl_pending, ring_usable, busy;
+  logic [63:0] wb_base;
+  logic        wb_error, wb_busy;
   logic        flow_we, flow_re;
   logic [7:0]  flow_waddr, flow_raddr;
   logic [FlowStoredBytes*8-1:0] flow_wdata, flow_ram_rdata, flow_rdata;
@@ -102,9 +123,10 @@ module sendoff_tx_top
   logic        dgram_done, dgram_dropped;
   logic [15:0] stat_frame_len;
 
-  // Busy: descriptors fetched and not completed, or more to fetch from a usable ring.
+  // Busy: descriptors fetched and not completed, or more to fetch from a usable ring, or a
+  // tail write-back due or in flight.
   assign busy = cpl_pending || (ring_tail != fetch_idx) ||
-                (ctrl_enable && ring_usable && ring_head != fetch_idx);
+                (ctrl_enable && ring_usable && ring_head != fetch_idx) || wb_busy;
 
   sendoff_regs #(
     .AddrWidth (AxilAddrWidth)
@@ -136,6 +158,7 @@ module sendoff_tx_top
     .ring_size       (ring_size),
     .ring_head       (ring_head),
     .ring_tail       (ring_tail),
+    .wb_base         (wb_base),
     .busy            (busy),
     .flow_we         (flow_we),
     .flow_waddr      (flow_waddr),
@@ -144,7 +167,8 @@ module sendoff_tx_top
     .stat_frame_len  (stat_frame_len),
     .stat_drop       (stat_drop),
     .stat_desc_error (stat_desc_error),
-    .stat_read_error (dgram_dropped)
+    .stat_read_error (dgram_dropped),
+    .stat_wb_error   (wb_error)
   );
 
   sdp_ram #(
@@ -294,6 +318,77 @@ module sendoff_tx_top
     .frame_done    (frame_done),
     .ring_tail     (ring_tail),
     .pending       (cpl_pending)
+  );
+
+  // ------------------------------------------------------------------------- tail write-back
+  logic [63:0]          wbq_addr;
+  logic                 wbq_valid, wbq_ready, wbd_valid, wbd_ready, wbr_valid, wbr_err;
+  logic [DataWidth-1:0] wbd_data;
+  logic [Bytes-1:0]     wbd_strb;
+  logic [0:0]           wbr_id, wr_awid;
+  logic                 wb_idle;
+
+  tail_writeback #(
+    .DataWidth   (DataWidth),
+    .DevMemBytes (DevMemBytes)
+  ) u_tail_wb (
+    .clk          (clk),
+    .rst_n        (rst_n),
+    .ctrl_enable  (ctrl_enable),
+    .wb_base      (wb_base),
+    .ring_tail    (ring_tail),
+    .m_req_addr   (wbq_addr),
+    .m_req_valid  (wbq_valid),
+    .m_req_ready  (wbq_ready),
+    .m_data       (wbd_data),
+    .m_data_strb  (wbd_strb),
+    .m_data_valid (wbd_valid),
+    .m_data_ready (wbd_ready),
+    .s_resp_valid (wbr_valid),
+    .s_resp_err   (wbr_err),
+    .wb_error     (wb_error),
+    .busy         (wb_busy)
+  );
+
+  axi_write_master #(
+    .DataWidth      (DataWidth),
+    .IdWidth        (1),
+    .MaxOutstanding (1)
+  ) u_wr (
+    .clk           (clk),
+    .rst_n         (rst_n),
+    .s_req_addr    (wbq_addr),
+    .s_req_len     (8'd0),
+    .s_req_id      (1'b0),
+    .s_req_valid   (wbq_valid),
+    .s_req_ready   (wbq_ready),
+    .s_data        (wbd_data),
+    .s_data_strb   (wbd_strb),
+    .s_data_last   (1'b1),
+    .s_data_valid  (wbd_valid),
+    .s_data_ready  (wbd_ready),
+    .m_resp_valid  (wbr_valid),
+    .m_resp_id     (wbr_id),
+    .m_resp_err    (wbr_err),
+    .idle          (wb_idle),
+    .m_axi_awid    (wr_awid),
+    .m_axi_awaddr  (m_axi_wr_awaddr),
+    .m_axi_awlen   (m_axi_wr_awlen),
+    .m_axi_awsize  (m_axi_wr_awsize),
+    .m_axi_awburst (m_axi_wr_awburst),
+    .m_axi_awcache (m_axi_wr_awcache),
+    .m_axi_awprot  (m_axi_wr_awprot),
+    .m_axi_awvalid (m_axi_wr_awvalid),
+    .m_axi_awready (m_axi_wr_awready),
+    .m_axi_wdata   (m_axi_wr_wdata),
+    .m_axi_wstrb   (m_axi_wr_wstrb),
+    .m_axi_wlast   (m_axi_wr_wlast),
+    .m_axi_wvalid  (m_axi_wr_wvalid),
+    .m_axi_wready  (m_axi_wr_wready),
+    .m_axi_bid     (1'b0),
+    .m_axi_bresp   (m_axi_wr_bresp),
+    .m_axi_bvalid  (m_axi_wr_bvalid),
+    .m_axi_bready  (m_axi_wr_bready)
   );
 
   logic [63:0] job_addr;
@@ -581,7 +676,7 @@ module sendoff_tx_top
   logic unused_fifo;
   assign unused_fifo = ^{job_fifo_count, dgram_fifo_count, frame_fifo_count,
                         ip_data_fifo_count, eth_fifo_count, mac_slice_count,
-                        desc_slice_count, data_rready};
+                        desc_slice_count, data_rready, wbr_id, wb_idle, wr_awid};
 
 `ifndef SYNTHESIS
   // AXI4-Stream: a beat offered on m_axis_tx stays offered, unchanged, until taken.

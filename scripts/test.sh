@@ -5,7 +5,8 @@
 #   3. a 1024-bit build (-DSENDOFF_DATA_WIDTH=1024) of the co-simulation, the benchmark and
 #      the HLS kernels only: one co-simulation seed, the short benchmark run, the HLS tests
 #   4. an ASan+UBSan build and the host, preload, device and e2e suites under it
-#   5. a Release build and the whole suite again
+#   5. a TSan build of the host tests and the many-thread tests under it
+#   6. a Release build and the whole suite again
 # Warnings are errors in every build. Prints each stage's time and the number of skipped
 # tests; with CI=true a missing prerequisite fails its test, and a skip fails this script.
 set -euo pipefail
@@ -57,6 +58,14 @@ stage "build asan+ubsan" configure_and_build "${build}-asan" --targets "${saniti
   -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSENDOFF_SANITIZE=address,undefined
 stage "test asan+ubsan: host preload device e2e support" \
   ctest_run "${build}-asan" asan -L "$sanitize_labels"
+
+# ThreadSanitizer on the host's many-thread tests (threads sharing a socket and not, close and
+# fini while a send is in flight). Without the RTL model: these run on csim. The seccomp test
+# stays out: the TSan runtime makes syscalls of its own on the sending thread.
+stage "build tsan (host tests, no RTL)" configure_and_build "${build}-tsan" --targets host_tests -- \
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSENDOFF_SANITIZE=thread -DSENDOFF_RTL=OFF
+stage "test tsan: host threads" \
+  ctest_run "${build}-tsan" tsan -R '^host\.FastPath\.(FourThreads|CloseWhile|FiniWith|CachedRoute)'
 
 stage "build release" configure_and_build "${build}-release" -- -DCMAKE_BUILD_TYPE=Release
 stage "test release: all suites" ctest_run "${build}-release" release

@@ -133,4 +133,130 @@ void AxiReadSlave::sample(const AxiReadPins& pins, uint64_t cycle) {
   }
 }
 
+// ------------------------------------------------------------------------- write slave
+
+AxiWriteConfig realistic_write_memory(uint64_t seed, bool jitter) {
+  AxiWriteConfig c;
+  c.latency = 32;
+  c.latency_max = 160;
+  if (jitter) {
+    c.aw_ready_prob = 0.7;
+    c.w_ready_prob = 0.7;
+  }
+  c.seed = seed;
+  return c;
+}
+
+AxiWriteSlave::AxiWriteSlave(Memory& mem, unsigned data_bits, const AxiWriteConfig& cfg)
+    : mem_(mem), bytes_(data_bits / 8), cfg_(cfg), rng_(cfg.seed ^ 0x5752u) {}
+
+void AxiWriteSlave::set_config(const AxiWriteConfig& cfg) {
+  cfg_ = cfg;
+  rng_.seed(cfg.seed ^ 0x5752u);
+}
+
+void AxiWriteSlave::error(const std::string& msg) {
+  if (errors_.size() < 32) errors_.push_back(msg);
+}
+
+void AxiWriteSlave::drive(AxiWritePins& pins, uint64_t cycle) {
+  pins.awready = cfg_.aw_ready_prob >= 1.0 || uni_(rng_) < cfg_.aw_ready_prob;
+  pins.wready = cfg_.w_ready_prob >= 1.0 || uni_(rng_) < cfg_.w_ready_prob;
+  if (!b_offered_ && !resp_.empty() && resp_.front().due <= cycle) b_offered_ = true;
+  pins.bvalid = b_offered_;
+  pins.bid = b_offered_ ? resp_.front().id : 0;
+  pins.bresp = b_offered_ && resp_.front().error ? 2 : 0;
+}
+
+void AxiWriteSlave::take_beat(const AxiWritePins& pins, uint64_t cycle) {
+  Open& o = open_.front();
+  const uint64_t a = o.next;
+  const uint64_t end = (a & ~uint64_t(o.size - 1)) + o.size;  // this beat's last byte + 1
+  auto strobed = [&pins](uint64_t lane) { return (pins.wstrb[lane / 32] >> (lane % 32)) & 1u; };
+  // Lanes of the transfer: [a, end) mapped onto the bus by address.
+  uint64_t first = end, n = 0;
+  for (uint64_t x = a; x < end; ++x) {
+    if (!strobed(x % bytes_)) continue;
+    if (first == end) first = x;
+    ++n;
+  }
+  uint8_t* p = mem_.at(a, end - a);
+  const bool bad = p == nullptr || cfg_.fault.overlaps(a, end - a);
+  if (!bad) {
+    const uint8_t* d = reinterpret_cast<const uint8_t*>(pins.wdata.data());
+    for (uint64_t x = a; x < end;) {
+      const uint64_t lane = x % bytes_;
+      if (x % 4 == 0 && end - x >= 4 && strobed(lane) && strobed(lane + 1) && strobed(lane + 2) &&
+          strobed(lane + 3)) {
+        uint32_t v;
+        std::memcpy(&v, d + lane, 4);
+        __atomic_store_n(reinterpret_cast<uint32_t*>(p + (x - a)), v, __ATOMIC_RELEASE);
+        x += 4;
+      } else {
+        if (strobed(lane)) __atomic_store_n(p + (x - a), d[lane], __ATOMIC_RELEASE);
+        x += 1;
+      }
+    }
+  }
+  AxiWriteRecord r{first, unsigned(n), 0, bad};
+  if (n != 0) {
+    const uint8_t* d = reinterpret_cast<const uint8_t*>(pins.wdata.data());
+    for (unsigned k = 0; k < 4 && first + k < end; ++k)
+      r.first4 |= uint32_t(d[(first + k) % bytes_]) << (8 * k);
+  }
+  log_.push_back(r);
+  if (log_.size() > 65536) log_.pop_front();
+  o.error = o.error || bad;
+  o.next = end;
+  ++o.taken;
+  const bool last_beat = o.taken == o.beats;
+  if (pins.wlast != last_beat) error("WLAST not on the burst's last beat");
+  if (last_beat) {
+    unsigned latency = cfg_.latency;
+    if (cfg_.latency_max > cfg_.latency)
+      latency += unsigned(rng_() % (cfg_.latency_max - cfg_.latency + 1));
+    resp_.push_back(Resp{o.id, o.error, cycle + latency});
+    open_.pop_front();
+  }
+}
+
+void AxiWriteSlave::sample(const AxiWritePins& pins, uint64_t cycle) {
+  if (aw_pending_ && (!pins.awvalid || pins.awaddr != held_.awaddr || pins.awlen != held_.awlen ||
+                      pins.awsize != held_.awsize || pins.awid != held_.awid)) {
+    error("AW changed or dropped before awready");
+  }
+  if (w_pending_ && (!pins.wvalid || pins.wdata != held_.wdata || pins.wstrb != held_.wstrb ||
+                     pins.wlast != held_.wlast)) {
+    error("W changed or dropped before wready");
+  }
+  aw_pending_ = pins.awvalid && !pins.awready;
+  w_pending_ = pins.wvalid && !pins.wready;
+  if (aw_pending_ || w_pending_) held_ = pins;
+  if (pins.awvalid && pins.awready) {
+    const unsigned size = 1u << pins.awsize;
+    std::ostringstream w;
+    w << "AW addr 0x" << std::hex << pins.awaddr << " len " << std::dec << unsigned(pins.awlen);
+    if (pins.awburst != 1) error(w.str() + ": burst type is not INCR");
+    if (size > bytes_) error(w.str() + ": size wider than the bus");
+    const uint64_t last = (pins.awaddr & ~uint64_t(size - 1)) + uint64_t(pins.awlen) * size + size - 1;
+    if ((pins.awaddr >> 12) != (last >> 12)) error(w.str() + ": crosses 4 KiB");
+    open_.push_back(Open{pins.awid, pins.awaddr, unsigned(pins.awlen) + 1, 0, size, false});
+    ++bursts_;
+  }
+  // AXI4 lets W come before its AW: such beats wait here for their burst.
+  if (pins.wvalid && pins.wready) early_.push_back(pins);
+  while (!early_.empty() && !open_.empty()) {
+    take_beat(early_.front(), cycle);
+    early_.pop_front();
+  }
+  if (early_.size() > 256) {
+    error("W beats with no burst");
+    early_.clear();
+  }
+  if (b_offered_ && pins.bready) {
+    b_offered_ = false;
+    resp_.pop_front();
+  }
+}
+
 }  // namespace sendoff::sim

@@ -65,6 +65,7 @@ TxTopSim::TxTopSim(const TxTopSimConfig& cfg)
       mem_(cfg.mem_base, cfg.mem_size),
       desc_(mem_, kDataBits, cfg.desc_port),
       data_(mem_, kDataBits, cfg.data_port),
+      wr_(mem_, kDataBits, cfg.wr_port),
       sink_(kDataBits, cfg.sink_ready_prob, cfg.seed) {
   static_assert(sizeof(Vsendoff_tx_top::m_axis_tx_tdata) * 8 == kDataBits,
                 "model built for another DATA_WIDTH");
@@ -90,6 +91,8 @@ TxTopSim::TxTopSim(const TxTopSimConfig& cfg)
 #endif
   desc_pins_.rdata.assign(kWords, 0);
   data_pins_.rdata.assign(kWords, 0);
+  wr_pins_.wdata.assign(kWords, 0);
+  wr_pins_.wstrb.assign(kWords / 8, 0);
   top_->clk = 0;
   top_->rst_n = 0;
   top_->eval();
@@ -130,6 +133,11 @@ void TxTopSim::copy_in() {
   t.m_axi_data_rlast = data_pins_.rlast;
   t.m_axi_data_rvalid = data_pins_.rvalid;
 
+  t.m_axi_wr_awready = wr_pins_.awready;
+  t.m_axi_wr_wready = wr_pins_.wready;
+  t.m_axi_wr_bresp = wr_pins_.bresp;
+  t.m_axi_wr_bvalid = wr_pins_.bvalid;
+
   t.m_axis_tx_tready = axis_pins_.tready;
 }
 
@@ -159,6 +167,17 @@ void TxTopSim::copy_out() {
   data_pins_.arvalid = t.m_axi_data_arvalid;
   data_pins_.rready = t.m_axi_data_rready;
 
+  wr_pins_.awaddr = t.m_axi_wr_awaddr;
+  wr_pins_.awlen = t.m_axi_wr_awlen;
+  wr_pins_.awsize = t.m_axi_wr_awsize;
+  wr_pins_.awburst = t.m_axi_wr_awburst;
+  wr_pins_.awvalid = t.m_axi_wr_awvalid;
+  get_words(wr_pins_.wdata, t.m_axi_wr_wdata, kWords);
+  get_keep(wr_pins_.wstrb, t.m_axi_wr_wstrb);
+  wr_pins_.wlast = t.m_axi_wr_wlast;
+  wr_pins_.wvalid = t.m_axi_wr_wvalid;
+  wr_pins_.bready = t.m_axi_wr_bready;
+
   get_words(axis_pins_.tdata, t.m_axis_tx_tdata, kWords);
   get_keep(axis_pins_.tkeep, t.m_axis_tx_tkeep);
   axis_pins_.tlast = t.m_axis_tx_tlast;
@@ -170,6 +189,7 @@ void TxTopSim::step(uint64_t n) {
     // Inputs of this cycle, then the handshakes they make, then the clock edge.
     desc_.drive(desc_pins_, cycle_);
     data_.drive(data_pins_, cycle_);
+    wr_.drive(wr_pins_, cycle_);
     axil_.drive(axil_pins_);
     sink_.drive(axis_pins_);
     copy_in();
@@ -183,6 +203,7 @@ void TxTopSim::step(uint64_t n) {
     if (rst_n_) {
       desc_.sample(desc_pins_, cycle_);
       data_.sample(data_pins_, cycle_);
+      wr_.sample(wr_pins_, cycle_);
       axil_.sample(axil_pins_);
       sink_.sample(axis_pins_, cycle_);
     }
@@ -221,6 +242,7 @@ std::vector<std::string> TxTopSim::errors() const {
   std::vector<std::string> all;
   for (const auto& e : desc_.errors()) all.push_back("desc port: " + e);
   for (const auto& e : data_.errors()) all.push_back("data port: " + e);
+  for (const auto& e : wr_.errors()) all.push_back("write port: " + e);
   for (const auto& e : sink_.errors()) all.push_back("tx stream: " + e);
   return all;
 }

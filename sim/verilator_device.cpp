@@ -82,6 +82,7 @@ class VerilatorDevice final : public Device {
 
   // The host writes straight into the simulated memory: nothing to copy.
   bool coherent() const override { return true; }
+  bool tail_writeback() const override { return true; }
   void set_busy_poll(uint32_t us) override { db_.set_busy_poll(us); }
   void dma_sync_to_device(const DmaBuffer&, size_t, size_t) override {}
 

@@ -103,7 +103,7 @@ void transmit(const ap_uint<512>* mem, ap_uint<64> ring_base, ap_uint<32> ring_s
 }
 
 void write_status(hls::stream<FetchCounts>& fetched, hls::stream<SentCounts>& sent,
-                  ap_uint<32> seq, ap_uint<512>* status) {
+                  ap_uint<32> seq, ap_uint<512>* status, ap_uint<32>* tail) {
   using namespace hls_kernel;
   const FetchCounts f = fetched.read();
   const SentCounts c = sent.read();
@@ -115,17 +115,20 @@ void write_status(hls::stream<FetchCounts>& fetched, hls::stream<SentCounts>& se
   s(8 * STATUS_DESC_ERRORS_OFF + 31, 8 * STATUS_DESC_ERRORS_OFF) = f.desc_errors;
   s(8 * STATUS_SEQ_OFF + 31, 8 * STATUS_SEQ_OFF) = seq;
   status[0] = s;
+  *tail = f.tail;
 }
 
 }  // namespace
 }  // namespace sendoff
 
 // The flow table and the status word go through gmem before and after the
-// run, so that within the run's dataflow region only the fetch touches it.
-extern "C" void sendoff_tx_hls(const ap_uint<512>* mem, const ap_uint<512>* flows,
+// run, so that within the run's dataflow region only the fetch touches it;
+// the tail write-back (nic_abi.hpp) follows the status word, once per run.
+extern "C" void sendoff_tx_hls(ap_uint<512>* mem, const ap_uint<512>* flows,
                                ap_uint<512>* status, ap_uint<64> ring_base,
                                ap_uint<32> ring_size, ap_uint<32> head, ap_uint<32> tail,
-                               ap_uint<32> ctrl, ap_uint<32> seq,
+                               ap_uint<32> ctrl, ap_uint<32> seq, ap_uint<64> wb_base,
+                               ap_uint<32> wb_force,
                                hls::stream<ap_axiu<sendoff::UDP_META_BITS, 0, 0, 0>>&
                                    m_axis_udp_meta,
                                hls::stream<ap_axiu<SENDOFF_DATA_WIDTH, 0, 0, 0>>& m_axis_payload) {
@@ -141,6 +144,8 @@ extern "C" void sendoff_tx_hls(const ap_uint<512>* mem, const ap_uint<512>* flow
 #pragma HLS INTERFACE mode=s_axilite port=tail bundle=control
 #pragma HLS INTERFACE mode=s_axilite port=ctrl bundle=control
 #pragma HLS INTERFACE mode=s_axilite port=seq bundle=control
+#pragma HLS INTERFACE mode=s_axilite port=wb_base bundle=control
+#pragma HLS INTERFACE mode=s_axilite port=wb_force bundle=control
 #pragma HLS INTERFACE mode=axis port=m_axis_udp_meta register_mode=both
 #pragma HLS INTERFACE mode=axis port=m_axis_payload register_mode=both
 #pragma HLS INTERFACE mode=s_axilite port=return bundle=control
@@ -156,5 +161,9 @@ extern "C" void sendoff_tx_hls(const ap_uint<512>* mem, const ap_uint<512>* flow
   load_flows(flows, table);
   transmit(mem, ring_base, ring_size, head, tail, table, ctrl, m_axis_udp_meta, m_axis_payload,
            fetched, sent);
-  write_status(fetched, sent, seq, status);
+  ap_uint<32> new_tail = tail, wb_errors = 0;
+  write_status(fetched, sent, seq, status, &new_tail);
+  // m_axi gives the kernel no BRESP: wb_errors stays 0 here (the RTL counts them).
+  tail_writeback(mem, wb_base, ctrl, new_tail, wb_force != 0 || new_tail != tail, &wb_errors,
+                 ReadFaultRange{});
 }

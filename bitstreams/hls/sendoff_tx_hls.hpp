@@ -16,7 +16,11 @@
 // The host (host/xrt, HLS flavour) keeps the register map of nic_abi.hpp in
 // software, as the csim back end does, and starts one run per doorbell. A run
 // (ap_ctrl_chain) completes once it has handed its last beat on; the stream
-// kernels may still be sending its last frames then.
+// kernels may still be sending its last frames then. With wb_base set (and
+// CTRL_ENABLE in ctrl) a run ends by writing its tail to the write-back block
+// through mem (desc_fetch.cpp's tail_writeback): once per run whose tail
+// moved, or with wb_force. The tail it writes is the one the status word
+// reports, whose frames were handed on to udp_tx_hls.
 #ifndef SENDOFF_BITSTREAMS_SENDOFF_TX_HLS_HPP
 #define SENDOFF_BITSTREAMS_SENDOFF_TX_HLS_HPP
 
@@ -51,6 +55,8 @@ enum Arg : int {
   ARG_TAIL,
   ARG_CTRL,
   ARG_SEQ,
+  ARG_WB_BASE,   // the tail write-back block (0: none), nic_abi.hpp
+  ARG_WB_FORCE,  // non-zero: write the tail back even if it did not move (enable edge)
   ARG_M_AXIS_UDP_META,
   ARG_M_AXIS_PAYLOAD,
 };
@@ -62,10 +68,11 @@ enum Arg : int {
 #include "sendoff_tx/sendoff_tx.hpp"
 #include "stream_links.hpp"
 
-extern "C" void sendoff_tx_hls(const ap_uint<512>* mem, const ap_uint<512>* flows,
+extern "C" void sendoff_tx_hls(ap_uint<512>* mem, const ap_uint<512>* flows,
                                ap_uint<512>* status, ap_uint<64> ring_base,
                                ap_uint<32> ring_size, ap_uint<32> head, ap_uint<32> tail,
-                               ap_uint<32> ctrl, ap_uint<32> seq,
+                               ap_uint<32> ctrl, ap_uint<32> seq, ap_uint<64> wb_base,
+                               ap_uint<32> wb_force,
                                hls::stream<ap_axiu<sendoff::UDP_META_BITS, 0, 0, 0>>&
                                    m_axis_udp_meta,
                                hls::stream<ap_axiu<SENDOFF_DATA_WIDTH, 0, 0, 0>>& m_axis_payload);

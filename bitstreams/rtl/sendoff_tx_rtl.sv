@@ -3,6 +3,9 @@
 // (ap_clk, ap_rst_n, s_axi_control, m_axi_<bundle>, AXI4-Stream m_axis_tx) and nothing else.
 // The control registers are nic_abi.hpp's register map, so the kernel is user-managed
 // (ap_ctrl_none): the host reaches it through xrt::ip, never xrt::kernel runs.
+// m_axi_desc carries the top's m_axi_wr (the tail write-back) as its write channels: the
+// write-back block lies in the bank of the ring it reports on, and one port needs no new
+// kernel argument for sp= (bitstreams/README.md).
 module sendoff_tx_rtl #(
   parameter int unsigned DataWidth     = 512,  // AXI4 read data and AXI4-Stream bits (CMAC: 512)
   parameter int unsigned AxilAddrWidth = 12,   // control address bits: 4 KiB, kernel.xml's range
@@ -30,7 +33,7 @@ module sendoff_tx_rtl #(
   output logic                     s_axi_control_rvalid,
   input  logic                     s_axi_control_rready,
 
-  // ---- AXI4 read master: descriptor ring
+  // ---- AXI4 master: descriptor ring (read), tail write-back (write)
   output logic [63:0]              m_axi_desc_araddr,
   output logic [7:0]               m_axi_desc_arlen,
   output logic [2:0]               m_axi_desc_arsize,
@@ -44,6 +47,22 @@ module sendoff_tx_rtl #(
   input  logic                     m_axi_desc_rlast,
   input  logic                     m_axi_desc_rvalid,
   output logic                     m_axi_desc_rready,
+  output logic [63:0]              m_axi_desc_awaddr,
+  output logic [7:0]               m_axi_desc_awlen,
+  output logic [2:0]               m_axi_desc_awsize,
+  output logic [1:0]               m_axi_desc_awburst,
+  output logic [3:0]               m_axi_desc_awcache,
+  output logic [2:0]               m_axi_desc_awprot,
+  output logic                     m_axi_desc_awvalid,
+  input  logic                     m_axi_desc_awready,
+  output logic [DataWidth-1:0]     m_axi_desc_wdata,
+  output logic [DataWidth/8-1:0]   m_axi_desc_wstrb,
+  output logic                     m_axi_desc_wlast,
+  output logic                     m_axi_desc_wvalid,
+  input  logic                     m_axi_desc_wready,
+  input  logic [1:0]               m_axi_desc_bresp,
+  input  logic                     m_axi_desc_bvalid,
+  output logic                     m_axi_desc_bready,
 
   // ---- AXI4 read master: payloads
   output logic [DataIdWidth-1:0]   m_axi_data_arid,
@@ -112,6 +131,22 @@ module sendoff_tx_rtl #(
     .m_axi_desc_rlast   (m_axi_desc_rlast),
     .m_axi_desc_rvalid  (m_axi_desc_rvalid),
     .m_axi_desc_rready  (m_axi_desc_rready),
+    .m_axi_wr_awaddr    (m_axi_desc_awaddr),
+    .m_axi_wr_awlen     (m_axi_desc_awlen),
+    .m_axi_wr_awsize    (m_axi_desc_awsize),
+    .m_axi_wr_awburst   (m_axi_desc_awburst),
+    .m_axi_wr_awcache   (m_axi_desc_awcache),
+    .m_axi_wr_awprot    (m_axi_desc_awprot),
+    .m_axi_wr_awvalid   (m_axi_desc_awvalid),
+    .m_axi_wr_awready   (m_axi_desc_awready),
+    .m_axi_wr_wdata     (m_axi_desc_wdata),
+    .m_axi_wr_wstrb     (m_axi_desc_wstrb),
+    .m_axi_wr_wlast     (m_axi_desc_wlast),
+    .m_axi_wr_wvalid    (m_axi_desc_wvalid),
+    .m_axi_wr_wready    (m_axi_desc_wready),
+    .m_axi_wr_bresp     (m_axi_desc_bresp),
+    .m_axi_wr_bvalid    (m_axi_desc_bvalid),
+    .m_axi_wr_bready    (m_axi_desc_bready),
     .m_axi_data_arid    (m_axi_data_arid),
     .m_axi_data_araddr  (m_axi_data_araddr),
     .m_axi_data_arlen   (m_axi_data_arlen),

@@ -180,4 +180,20 @@ descriptors:
   *desc_errors = n_errors;
 }
 
+ap_uint<32> tail_writeback(ap_uint<512>* mem, ap_uint<64> wb_base, ap_uint<32> ctrl,
+                           ap_uint<32> tail, bool write, ap_uint<32>* wb_errors,
+                           ReadFaultRange fault) {
+  const uint64_t base = wb_base.to_uint64();
+  if (!write || (ctrl.to_uint() & abi::CTRL_ENABLE) == 0 || !wb_base_valid(base)) return 0;
+  const uint64_t a = base + abi::WB_TAIL_OFF;
+  if (fault.overlaps(a, 4)) {
+    *wb_errors = *wb_errors + 1;
+    return 0;
+  }
+  // One write of the tail's 4 bytes (WSTRB 0x0000000F of the block's word).
+  const unsigned lo = 8 * (a % MEM_WORD_BYTES);
+  mem[a / MEM_WORD_BYTES](lo + 31, lo) = tail;
+  return 1;
+}
+
 }  // namespace sendoff

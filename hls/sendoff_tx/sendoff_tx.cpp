@@ -21,12 +21,14 @@ constexpr uint64_t MAX_RUN_CYCLES = 4ull * abi::RING_SIZE_MAX * 4 * UDP_BUF_BEAT
 
 }  // namespace
 
-void sendoff_tx_model(const ap_uint<512>* mem, ap_uint<64> ring_base, ap_uint<32> ring_size,
+void sendoff_tx_model(ap_uint<512>* mem, ap_uint<64> ring_base, ap_uint<32> ring_size,
                       ap_uint<32> head, ap_uint<32>* tail, const ap_uint<32>* flow_table,
                       ap_uint<32> ctrl, ap_uint<64>* stat_frames, ap_uint<64>* stat_bytes,
                       ap_uint<32>* stat_drops, ap_uint<32>* stat_desc_errors,
                       hls::stream<ap_axiu<SENDOFF_DATA_WIDTH, 0, 0, 0>>& m_axis_tx,
-                      ReadFaultRange fault) {
+                      ap_uint<64> wb_base, ap_uint<32> wb_force, ap_uint<32>* stat_wb_writes,
+                      ap_uint<32>* stat_wb_errors, ReadFaultRange fault) {
+  const ap_uint<32> first = *tail;
   hls::stream<UdpTxMeta> udp_meta("udp_meta");
   hls::stream<axis_t> payload("payload");
   hls::stream<IpTxMeta> ip_meta("ip_meta");
@@ -72,16 +74,21 @@ run:
 #endif
   *stat_frames = eth.frames;
   *stat_bytes = eth.bytes;
+  // Every frame of the run has left: the tail may now say so.
+  *stat_wb_errors = 0;
+  *stat_wb_writes = tail_writeback(mem, wb_base, ctrl, *tail, wb_force != 0 || *tail != first,
+                                   stat_wb_errors, fault);
 }
 
 }  // namespace sendoff
 
-extern "C" void sendoff_tx(const ap_uint<512>* mem, ap_uint<64> ring_base,
+extern "C" void sendoff_tx(ap_uint<512>* mem, ap_uint<64> ring_base,
                            ap_uint<32> ring_size, ap_uint<32> head, ap_uint<32>* tail,
                            const ap_uint<32> flow_table[sendoff::FLOW_TABLE_WORDS],
                            ap_uint<32> ctrl, ap_uint<64>* stat_frames, ap_uint<64>* stat_bytes,
                            ap_uint<32>* stat_drops, ap_uint<32>* stat_desc_errors,
-                           hls::stream<ap_axiu<SENDOFF_DATA_WIDTH, 0, 0, 0>>& m_axis_tx) {
+                           hls::stream<ap_axiu<SENDOFF_DATA_WIDTH, 0, 0, 0>>& m_axis_tx,
+                           ap_uint<64> wb_base, ap_uint<32> wb_force) {
 #pragma HLS INTERFACE mode=m_axi port=mem offset=slave bundle=gmem depth=1048576 max_read_burst_length=64
 #pragma HLS INTERFACE mode=s_axilite port=mem bundle=control
 #pragma HLS INTERFACE mode=s_axilite port=ring_base bundle=control
@@ -95,9 +102,13 @@ extern "C" void sendoff_tx(const ap_uint<512>* mem, ap_uint<64> ring_base,
 #pragma HLS INTERFACE mode=s_axilite port=stat_drops bundle=control
 #pragma HLS INTERFACE mode=s_axilite port=stat_desc_errors bundle=control
 #pragma HLS INTERFACE mode=axis port=m_axis_tx register_mode=both
+#pragma HLS INTERFACE mode=s_axilite port=wb_base bundle=control
+#pragma HLS INTERFACE mode=s_axilite port=wb_force bundle=control
 #pragma HLS INTERFACE mode=s_axilite port=return bundle=control
 
+  // m_axi reports no BRESP to the kernel: write errors are the RTL's to count.
+  ap_uint<32> wb_writes = 0, wb_errors = 0;
   sendoff::sendoff_tx_model(mem, ring_base, ring_size, head, tail, flow_table, ctrl, stat_frames,
-                            stat_bytes, stat_drops, stat_desc_errors, m_axis_tx,
-                            sendoff::ReadFaultRange{});
+                            stat_bytes, stat_drops, stat_desc_errors, m_axis_tx, wb_base,
+                            wb_force, &wb_writes, &wb_errors, sendoff::ReadFaultRange{});
 }

@@ -21,6 +21,17 @@
 // UDP and RAW.
 //
 // Each run returns its own counts; the register block accumulates them.
+//
+// Tail write-back (nic_abi.hpp): after a run whose tail moved (or, with
+// wb_force, the enable edge's write) the new tail goes to WB_BASE + WB_TAIL_OFF
+// through the memory port, once per run: a run hands all its frames on before
+// it writes, so the written tail covers only frames already sent, and one
+// write per run is the coalescing (at most one write in flight). Nothing is
+// written unless CTRL_ENABLE is set and WB_BASE is valid (wb_base_valid).
+// Only the 4 tail bytes change; in Vitis the part-select is a read-modify-
+// write of the 64-byte word (the block is one word and the NIC its only
+// writer). In the C model a write that overlaps the poisoned range changes
+// nothing and counts as an error, as SLVERR does in the RTL.
 #ifndef SENDOFF_SENDOFF_TX_HPP
 #define SENDOFF_SENDOFF_TX_HPP
 
@@ -45,6 +56,14 @@ static_assert(DEV_MEM_BYTES % MEM_WORD_BYTES == 0, "device memory is whole words
 
 constexpr unsigned FLOW_TABLE_WORDS = abi::FLOW_TABLE_SIZE * abi::FLOW_WORDS;
 
+static_assert(abi::WB_BYTES == MEM_WORD_BYTES, "the write-back block is one memory word");
+
+// A write-back address the NIC writes to: non-zero, WB_BYTES aligned, the block inside
+// device memory.
+inline bool wb_base_valid(uint64_t wb_base) {
+  return wb_base != 0 && wb_base % abi::WB_BYTES == 0 && wb_base <= DEV_MEM_BYTES - abi::WB_BYTES;
+}
+
 // Reads descriptors tail..head-1 (nothing unless ctrl has CTRL_ENABLE and the
 // ring is usable: size a power of two <= RING_SIZE_MAX, base 32-byte aligned,
 // ring inside device memory), and for each accepted one writes a UdpTxMeta
@@ -57,22 +76,34 @@ void desc_fetch(const mem_word_t* mem, ap_uint<64> ring_base, ap_uint<32> ring_s
                 hls::stream<axis_t>& payload_out, ap_uint<32>* drops,
                 ap_uint<32>* desc_errors, ReadFaultRange fault);
 
+// Writes `tail` to the write-back block when `write`, ctrl has CTRL_ENABLE and wb_base is
+// valid. Returns 1 when it wrote; a write into `fault` writes nothing and adds 1 to
+// *wb_errors instead.
+ap_uint<32> tail_writeback(ap_uint<512>* mem, ap_uint<64> wb_base, ap_uint<32> ctrl,
+                           ap_uint<32> tail, bool write, ap_uint<32>* wb_errors,
+                           ReadFaultRange fault);
+
 // The C model of the whole pipeline: sendoff_tx's arguments, and the
-// device-memory range whose reads fail (the extern "C" top passes none).
-void sendoff_tx_model(const ap_uint<512>* mem, ap_uint<64> ring_base, ap_uint<32> ring_size,
+// device-memory range whose reads and writes fail (the extern "C" top passes
+// none). *stat_wb_writes: 1 when the run wrote the tail back.
+void sendoff_tx_model(ap_uint<512>* mem, ap_uint<64> ring_base, ap_uint<32> ring_size,
                       ap_uint<32> head, ap_uint<32>* tail, const ap_uint<32>* flow_table,
                       ap_uint<32> ctrl, ap_uint<64>* stat_frames, ap_uint<64>* stat_bytes,
                       ap_uint<32>* stat_drops, ap_uint<32>* stat_desc_errors,
                       hls::stream<ap_axiu<SENDOFF_DATA_WIDTH, 0, 0, 0>>& m_axis_tx,
-                      ReadFaultRange fault);
+                      ap_uint<64> wb_base, ap_uint<32> wb_force, ap_uint<32>* stat_wb_writes,
+                      ap_uint<32>* stat_wb_errors, ReadFaultRange fault);
 
 }  // namespace sendoff
 
-extern "C" void sendoff_tx(const ap_uint<512>* mem, ap_uint<64> ring_base,
+// wb_force (non-zero): write the tail back even if it did not move (CTRL_ENABLE's 0 -> 1
+// edge, which the register block sees).
+extern "C" void sendoff_tx(ap_uint<512>* mem, ap_uint<64> ring_base,
                            ap_uint<32> ring_size, ap_uint<32> head, ap_uint<32>* tail,
                            const ap_uint<32> flow_table[sendoff::FLOW_TABLE_WORDS],
                            ap_uint<32> ctrl, ap_uint<64>* stat_frames, ap_uint<64>* stat_bytes,
                            ap_uint<32>* stat_drops, ap_uint<32>* stat_desc_errors,
-                           hls::stream<ap_axiu<SENDOFF_DATA_WIDTH, 0, 0, 0>>& m_axis_tx);
+                           hls::stream<ap_axiu<SENDOFF_DATA_WIDTH, 0, 0, 0>>& m_axis_tx,
+                           ap_uint<64> wb_base, ap_uint<32> wb_force);
 
 #endif  // SENDOFF_SENDOFF_TX_HPP

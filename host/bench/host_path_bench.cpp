@@ -25,8 +25,8 @@ namespace {
 constexpr uint16_t kPort = 9000;
 constexpr uint64_t kCountedSends = 2000;  // per thread in the shorter counted run
 constexpr const char* kNetnsPrefix = "sendoff-bench-";
-const cli::VethEnd kLocal{"veth0", "02:00:00:00:00:01", "198.18.0.1/15", 1500};
-const cli::VethEnd kPeer{"veth1", "02:00:00:00:00:02", "198.18.0.2/15", 1500};
+const sys::VethEnd kLocal{"veth0", "02:00:00:00:00:01", "198.18.0.1/15", 1500};
+const sys::VethEnd kPeer{"veth1", "02:00:00:00:00:02", "198.18.0.2/15", 1500};
 
 std::string addr_of(const std::string& cidr) { return cidr.substr(0, cidr.find('/')); }
 
@@ -95,11 +95,11 @@ class Bench {
     fprintf(f, "local %s\nmac %s\nneigh %s %s\n", kLocal.cidr.c_str(), kLocal.mac.c_str(),
             addr_of(kPeer.cidr).c_str(), kPeer.mac.c_str());
     fclose(f);
-    cli::remove_stale_netns(kNetnsPrefix);
-    veth_ = cli::VethPair::create({kNetnsPrefix, kLocal, kPeer}, err_);
+    sys::remove_stale_netns(kNetnsPrefix);
+    veth_ = sys::VethPair::create({kNetnsPrefix, kLocal, kPeer}, err_);
     if (!veth_) return false;
     // A bound receiver, so the peer does not answer with ICMP port unreachable.
-    rx_ = cli::socket_in_netns(veth_->ns_b().name(), AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0, err_);
+    rx_ = sys::socket_in_netns(veth_->ns_b().name(), AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0, err_);
     if (rx_ < 0) return false;
     sockaddr_in peer{};
     peer.sin_family = AF_INET;
@@ -163,7 +163,7 @@ class Bench {
   const HostPathOptions& o_;
   std::string* err_;
   std::string ip_, dir_, conf_;
-  std::unique_ptr<cli::VethPair> veth_;
+  std::unique_ptr<sys::VethPair> veth_;
   int rx_ = -1;
 };
 

@@ -89,10 +89,10 @@ bool write_plot(const std::string& png, const std::vector<RtlBenchRow>& rows, st
           png.c_str(), rows.empty() ? 0u : rows.front().data_width);
   fclose(f);
   const std::vector<std::string> argv = {"gnuplot", script};
-  const ProcessResult pr = run_process(argv);
+  const sys::ProcessResult pr = sys::run_process(argv);
   unlink(script);
   if (pr.exit_code != 0) {
-    *err = describe_failure(argv, pr) + " (gnuplot comes with scripts/setup.sh)";
+    *err = sys::describe_failure(argv, pr) + " (gnuplot comes with scripts/setup.sh)";
     return false;
   }
   return true;

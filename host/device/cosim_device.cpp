@@ -63,6 +63,13 @@ class CosimDevice final : public Device {
   void reg_write(uint32_t off, uint32_t val) override {
     dev_[0]->reg_write(off, val);
     dev_[1]->reg_write(off, val);
+    std::lock_guard<std::mutex> lk(mu_);
+    if (off == abi::REG_WB_BASE_LO) wb_base_ = (wb_base_ & ~uint64_t{0xFFFFFFFF}) | val;
+    if (off == abi::REG_WB_BASE_HI) wb_base_ = (wb_base_ & 0xFFFFFFFF) | (uint64_t{val} << 32);
+    if (off == abi::REG_CTRL) wb_enabled_ = (val & abi::CTRL_ENABLE) != 0;
+    // A new block or an enable edge starts the write-back watch again.
+    if (off == abi::REG_WB_BASE_LO || off == abi::REG_WB_BASE_HI || off == abi::REG_CTRL)
+      wb_seen_[0] = wb_seen_[1] = false;
   }
 
   // The host writes into the DUT's buffer; a sync copies the range into the
@@ -77,6 +84,7 @@ class CosimDevice final : public Device {
     }
     std::lock_guard<std::mutex> lk(mu_);
     model_bufs_.push_back(b);
+    dut_bufs_.push_back(a);
     return a;
   }
 
@@ -96,6 +104,7 @@ class CosimDevice final : public Device {
   void wait_progress(uint32_t timeout_us) override {
     dev_[0]->wait_progress(timeout_us);
     dev_[1]->wait_progress(timeout_us);
+    watch_writeback();
     if (!busy()) check_idle();
   }
 
@@ -151,11 +160,69 @@ class CosimDevice final : public Device {
   void check_idle() const {
     check_drained();
     compare_counters();
+    compare_writeback();
+  }
+
+  // The write-back word on one side, as the host reads it; false when no buffer of that side
+  // holds it (or no valid block is set).
+  bool wb_word(int side, uint32_t* v) const {
+    uint64_t base;
+    std::vector<DmaBuffer> bufs;
+    {
+      std::lock_guard<std::mutex> lk(mu_);
+      base = wb_base_;
+      if (base == 0 || base % abi::WB_BYTES != 0 || !wb_enabled_) return false;
+      bufs = side == 0 ? dut_bufs_ : model_bufs_;
+    }
+    const uint64_t a = base + abi::WB_TAIL_OFF;
+    for (const DmaBuffer& b : bufs) {
+      if (a < b.dev_addr || a - b.dev_addr + 4 > b.size) continue;
+      *v = __atomic_load_n(reinterpret_cast<const uint32_t*>(b.host + (a - b.dev_addr)),
+                           __ATOMIC_ACQUIRE);
+      return true;
+    }
+    return false;
+  }
+
+  // Each side's write-back only moves forward and never past that side's RING_TAIL (read
+  // after the word). The first look after an enable edge or a new block only sets the start.
+  void watch_writeback() const {
+    for (int side = 0; side < 2; ++side) {
+      uint32_t v;
+      if (!wb_word(side, &v)) continue;
+      const uint32_t tail = dev_[side]->reg_read(abi::REG_RING_TAIL);
+      std::lock_guard<std::mutex> lk(mu_);
+      if (!fault_.empty()) return;
+      const std::string who = dev_[side]->name();
+      if (wb_seen_[side] && static_cast<int32_t>(v - wb_last_[side]) < 0) {
+        fault_ = "co-simulation: write-back went backwards: " + who + " " + std::to_string(v) +
+                 " after " + std::to_string(wb_last_[side]);
+        return;
+      }
+      if (wb_seen_[side] && static_cast<int32_t>(tail - v) < 0) {
+        fault_ = "co-simulation: write-back ahead of RING_TAIL: " + who + " " +
+                 std::to_string(v) + ", tail " + std::to_string(tail);
+        return;
+      }
+      wb_seen_[side] = true;
+      wb_last_[side] = v;
+    }
+  }
+
+  // Both idle: the words must be equal (each is its side's RING_TAIL, which compare_counters
+  // already holds equal).
+  void compare_writeback() const {
+    watch_writeback();
+    uint32_t a, b;
+    if (!wb_word(0, &a) || !wb_word(1, &b)) return;
+    if (a == b) return;
+    set_fault("co-simulation: write-back differs: " + dev_[0]->name() + " " + std::to_string(a) +
+              ", " + dev_[1]->name() + " " + std::to_string(b));
   }
 
   struct Counters {
     uint64_t frames, bytes;
-    uint32_t drops, desc_errors, tail;
+    uint32_t drops, desc_errors, wb_errors, tail;
   };
   static Counters read_counters(Device& d) {
     Counters c{};
@@ -166,6 +233,7 @@ class CosimDevice final : public Device {
     c.bytes |= uint64_t(d.reg_read(abi::REG_STAT_BYTES_HI)) << 32;
     c.drops = d.reg_read(abi::REG_STAT_DROPS);
     c.desc_errors = d.reg_read(abi::REG_STAT_DESC_ERRORS);
+    c.wb_errors = d.reg_read(abi::REG_STAT_WB_ERRORS);
     c.tail = d.reg_read(abi::REG_RING_TAIL);
     return c;
   }
@@ -183,9 +251,14 @@ class CosimDevice final : public Device {
                 {"bytes", a.bytes, b.bytes},
                 {"drops", a.drops, b.drops},
                 {"desc_errors", a.desc_errors, b.desc_errors},
+                {"wb_errors", a.wb_errors, b.wb_errors},
                 {"tail", a.tail, b.tail}};
     for (const auto& r : rows) {
-      if (r.a == r.b) continue;
+      // How many write-backs fail depends on how each side coalesces (the C model writes
+      // once per run, the RTL once per response): both must fail some or none.
+      const bool differs = std::string(r.name) == "wb_errors" ? (r.a == 0) != (r.b == 0)
+                                                             : r.a != r.b;
+      if (!differs) continue;
       set_fault("co-simulation: counter " + std::string(r.name) + " differs: " + dev_[0]->name() +
                 " " + std::to_string(r.a) + ", " + dev_[1]->name() + " " + std::to_string(r.b));
       return;
@@ -219,7 +292,11 @@ class CosimDevice final : public Device {
   SideSink side_sink_[2];
   std::unique_ptr<Device> dev_[2];  // 0: device under test, 1: reference model
   mutable std::mutex mu_;
-  std::vector<DmaBuffer> model_bufs_;
+  std::vector<DmaBuffer> model_bufs_, dut_bufs_;
+  uint64_t wb_base_ = 0;  // the write-back block both were given
+  bool wb_enabled_ = false;
+  mutable bool wb_seen_[2] = {false, false};
+  mutable uint32_t wb_last_[2] = {0, 0};
   std::deque<Frame> q_[2];
   uint64_t matched_ = 0;
   mutable std::string fault_;  // set by the checks fault() itself runs, too

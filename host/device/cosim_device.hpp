@@ -7,7 +7,10 @@
 // them sent and the other did not) both are printed to stderr and fault()
 // stays set: the driver then refuses further sends with EIO. Whenever both
 // NICs are idle (and in fault(), which the CLI asks after its last flush) the
-// counters must agree too: frames, bytes, drops, desc_errors and the ring tail.
+// counters must agree too: frames, bytes, drops, desc_errors, wb_errors (zero on both or on
+// neither: how many write-backs fail depends on coalescing) and the ring tail; and the tail
+// write-back word must be equal. While they run, each side's write-back word must only move
+// forward and never pass its RING_TAIL (checked at every wait_progress).
 #ifndef SENDOFF_HOST_DEVICE_COSIM_DEVICE_HPP
 #define SENDOFF_HOST_DEVICE_COSIM_DEVICE_HPP
 

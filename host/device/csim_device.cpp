@@ -25,6 +25,13 @@
 // work (bounded spinning), then it sleeps, and only then does a doorbell pay
 // for a wake-up (event-index style: the host wakes the NIC only when the
 // NIC said it stopped polling).
+//
+// Tail write-back: the kernel writes the tail into its side of memory; once
+// the run's frames are delivered and RING_TAIL is updated, the worker copies
+// the written word to the host's side as one 32-bit release store (the host
+// reads it with an acquire load while the worker runs). CTRL_ENABLE's 0 -> 1
+// edge with a valid WB base makes the worker run the kernel once with
+// wb_force, descriptors or not.
 #include "csim_device.hpp"
 
 #include <sys/mman.h>
@@ -63,6 +70,7 @@ class CsimDevice final : public Device {
   DmaBuffer dma_alloc(size_t bytes) override;
   void dma_sync_to_device(const DmaBuffer& buf, size_t off, size_t len) override;
   bool coherent() const override { return true; }
+  bool tail_writeback() const override { return true; }
   void set_busy_poll(uint32_t us) override { db_.set_busy_poll(us); }
   void doorbell(uint32_t head) override;
   void wait_progress(uint32_t timeout_us) override;
@@ -83,6 +91,7 @@ class CsimDevice final : public Device {
   void copy_to_nic(uint64_t addr, uint64_t len);      // worker thread: host side → NIC side
   void fetch_coherent(uint64_t base, uint32_t size, uint32_t tail);  // worker thread
   bool take_doorbell();  // mu_ held: applies a posted doorbell; true if it moved HEAD
+  void publish_wb(uint64_t wb_base);                   // worker thread
 
   FrameSink* const sink_;
   const ReadFaultRange fault_;
@@ -104,6 +113,7 @@ class CsimDevice final : public Device {
   uint64_t writes_ = 0;            // register writes so far
   uint64_t stuck_at_ = ~0ull;      // writes_ when a run last consumed nothing
   bool in_flight_ = false;         // a descriptor is being processed
+  bool wb_force_ = false;          // the enable edge's write-back is due
   uint64_t progress_ = 0;          // completed runs
   bool stop_ = false;
   std::atomic<bool> stopping_{false};
@@ -161,7 +171,7 @@ uint32_t CsimDevice::reg_read(uint32_t off) {
   if (off == abi::REG_RING_TAIL) return tail_pub_.load(std::memory_order_acquire);
   std::lock_guard<std::mutex> lk(mu_);
   take_doorbell();
-  return regs_.read(off, in_flight_ || work_pending());
+  return regs_.read(off, in_flight_ || work_pending() || wb_force_);
 }
 
 bool CsimDevice::take_doorbell() {
@@ -184,7 +194,10 @@ void CsimDevice::reg_write(uint32_t off, uint32_t val) {
   take_doorbell();  // an earlier posted doorbell lands first
   ++writes_;
   if (off == abi::REG_RING_HEAD) db_.set(val);
+  const bool was_enabled = (regs_.ctrl & abi::CTRL_ENABLE) != 0;
   HostRegisters::Write w = regs_.write(off, val);
+  if (!was_enabled && (regs_.ctrl & abi::CTRL_ENABLE) != 0 && wb_base_valid(regs_.wb_base))
+    wb_force_ = true;
   if (w == HostRegisters::Write::flow_data) return;
   if (w == HostRegisters::Write::flow_commit) flow_commit();
   work_cv_.notify_all();
@@ -222,6 +235,13 @@ void CsimDevice::apply_posted(const std::vector<Posted>& ops) {
   }
 }
 
+void CsimDevice::publish_wb(uint64_t wb_base) {
+  const uint64_t a = wb_base + abi::WB_TAIL_OFF;
+  const unsigned lo = 8 * (a % MEM_WORD_BYTES);
+  const uint32_t v = dev_mem_[a / MEM_WORD_BYTES](lo + 31, lo).to_uint();
+  __atomic_store_n(reinterpret_cast<uint32_t*>(host_mem_ + a), v, __ATOMIC_RELEASE);
+}
+
 DmaBuffer CsimDevice::dma_alloc(size_t bytes) {
   DmaBuffer b;
   if (bytes == 0) return b;
@@ -250,7 +270,7 @@ void CsimDevice::dma_sync_to_device(const DmaBuffer& buf, size_t off, size_t len
 
 void CsimDevice::wait_progress(uint32_t timeout_us) {
   std::unique_lock<std::mutex> lk(mu_);
-  if (!in_flight_ && !work_pending()) return;  // nothing will change on its own
+  if (!in_flight_ && !work_pending() && !wb_force_) return;  // nothing will change on its own
   const uint64_t seen = progress_;
   progress_cv_.wait_for(lk, std::chrono::microseconds(timeout_us),
                         [&] { return progress_ != seen || stop_; });
@@ -285,14 +305,14 @@ void CsimDevice::worker_main() {
   for (;;) {
     take_doorbell();
     if (stop_) return;
-    if (!work_pending()) {
+    if (!work_pending() && !wb_force_) {
       // Poll for a doorbell without the lock for a while, then sleep.
       const uint64_t seen = db_.taken();
       lk.unlock();
       db_.poll(seen, stopping_);
       lk.lock();
       db_.set_sleeping(true);
-      work_cv_.wait(lk, [this] { return stop_ || db_.pending() || work_pending(); });
+      work_cv_.wait(lk, [this] { return stop_ || db_.pending() || work_pending() || wb_force_; });
       db_.set_sleeping(false);
       continue;
     }
@@ -301,6 +321,11 @@ void CsimDevice::worker_main() {
     const uint32_t tail = regs_.tail;
     const uint32_t ctrl = regs_.ctrl;
     const uint64_t writes = writes_;
+    const uint64_t wb_base = regs_.wb_base;
+    // No descriptor to run (head = tail) when only the enable edge's write-back is due.
+    const uint32_t head = work_pending() ? tail + 1 : tail;
+    const bool wb_force = wb_force_;
+    wb_force_ = false;
     in_flight_ = true;
     std::vector<Posted> posted;
     posted.swap(posted_);
@@ -309,11 +334,12 @@ void CsimDevice::worker_main() {
     hls::stream<beat_t> out("m_axis_tx");
     ap_uint<32> new_tail = tail;
     ap_uint<64> frames = 0, bytes = 0;
-    ap_uint<32> drops = 0, desc_errors = 0;
+    ap_uint<32> drops = 0, desc_errors = 0, wb_writes = 0, wb_errors = 0;
     apply_posted(posted);
     fetch_coherent(base, size, tail);
-    sendoff_tx_model(dev_mem_, base, size, tail + 1, &new_tail, flow_table_.data(), ctrl,
-                     &frames, &bytes, &drops, &desc_errors, out, fault_);
+    sendoff_tx_model(dev_mem_, base, size, head, &new_tail, flow_table_.data(), ctrl, &frames,
+                     &bytes, &drops, &desc_errors, out, wb_base, wb_force, &wb_writes,
+                     &wb_errors, fault_);
 
     // The MAC side: beats to frames, delivered in order.
     std::vector<uint8_t> frame;
@@ -334,8 +360,9 @@ void CsimDevice::worker_main() {
     lk.lock();
     in_flight_ = false;
     if (aborted) continue;
+    regs_.wb_errors += wb_errors.to_uint();
     if (new_tail.to_uint() == tail) {
-      stuck_at_ = writes;  // try again after the next register write
+      if (head != tail) stuck_at_ = writes;  // try again after the next register write
     } else {
       regs_.tail = new_tail.to_uint();
       tail_pub_.store(regs_.tail, std::memory_order_release);
@@ -344,6 +371,7 @@ void CsimDevice::worker_main() {
       regs_.drops += drops.to_uint();
       regs_.desc_errors += desc_errors.to_uint();
     }
+    if (wb_writes != 0) publish_wb(wb_base);
     ++progress_;
     progress_cv_.notify_all();
   }

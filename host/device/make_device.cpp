@@ -38,9 +38,11 @@ std::unique_ptr<Device> make_device(const DeviceOptions& opts, std::string* err)
       // Each port its own stream of choices, both from mem_seed.
       cfg.desc_port = sim::realistic_memory(opts.mem_seed * 2 + 1, true);
       cfg.data_port = sim::realistic_memory(opts.mem_seed * 2 + 2, true);
+      cfg.wr_port = sim::realistic_write_memory(opts.mem_seed * 2 + 3, true);
     }
     cfg.desc_port.fault = opts.read_fault;
     cfg.data_port.fault = opts.read_fault;
+    cfg.wr_port.fault = opts.read_fault;  // the poisoned range fails writes too
     cfg.sink_ready_prob = opts.tready;
     cfg.seed = opts.mem_seed;
     cfg.fst_path = opts.trace_fst;

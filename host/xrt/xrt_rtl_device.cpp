@@ -107,6 +107,8 @@ class RtlDevice final : public XrtDevice {
   // snoops the CPU's caches on x86: nothing to sync per send there. Card
   // memory (DDR/HBM) needs each write copied over with a sync.
   bool coherent() const override { return ctx_.info.host_memory && kDmaSnoopsCaches; }
+  // The RTL writes the block through m_axi_desc; readable in place only in host memory.
+  bool tail_writeback() const override { return coherent(); }
 
   void dma_sync_to_device(const DmaBuffer& buf, size_t off, size_t len) override {
     if (len == 0) return;

@@ -45,7 +45,7 @@ class BenchRtl : public ::testing::Test {
 TEST_F(BenchRtl, CsvIsWellFormedAndPlausible) {
   const std::string csv = dir_ + "/out.csv";
   const std::vector<unsigned> sizes = {64, 65, 1518};
-  const auto r = cli::run_process({SENDOFF_CLI_PATH, "bench", "--backend", "verilator",
+  const auto r = sys::run_process({SENDOFF_CLI_PATH, "bench", "--backend", "verilator",
                                    "--sizes", "64", "65", "1518", "--frames", "48", "--csv",
                                    csv});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
@@ -131,7 +131,7 @@ TEST_F(BenchRtl, CsvIsWellFormedAndPlausible) {
 
 // One waveform per size, each covering that size's run.
 TEST_F(BenchRtl, TraceFstWritesOneWaveformPerSize) {
-  const auto r = cli::run_process({SENDOFF_CLI_PATH, "bench", "--backend", "verilator",
+  const auto r = sys::run_process({SENDOFF_CLI_PATH, "bench", "--backend", "verilator",
                                    "--sizes", "64", "65", "--frames", "8", "--trace-fst",
                                    dir_ + "/t.fst"});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
@@ -145,14 +145,14 @@ TEST_F(BenchRtl, TraceFstWritesOneWaveformPerSize) {
 }
 
 TEST_F(BenchRtl, TraceFstWithHostPathIsAUsageError) {
-  const auto r = cli::run_process(
+  const auto r = sys::run_process(
       {SENDOFF_CLI_PATH, "bench", "--host-path", "--trace-fst", dir_ + "/x.fst"});
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find("--trace-fst"), std::string::npos) << r.err;
 }
 
 TEST_F(BenchRtl, PlotWithHostPathIsAUsageError) {
-  const auto r = cli::run_process(
+  const auto r = sys::run_process(
       {SENDOFF_CLI_PATH, "bench", "--host-path", "--plot", dir_ + "/x.png"});
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find("--plot"), std::string::npos) << r.err;

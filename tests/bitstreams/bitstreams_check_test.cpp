@@ -109,7 +109,8 @@ const std::vector<Signal> kAxiWriteMaster = {
     {"wdata", true, true, Signal::DATA},       {"wstrb", true, true, Signal::STRB},
     {"wlast", true, true, Signal::ONE},        {"wvalid", true, true, Signal::ONE},
     {"wready", false, true, Signal::ONE},      {"bresp", false, false, Signal::FIXED, 2},
-    {"bvalid", false, true, Signal::ONE},      {"bready", true, true, Signal::ONE}};
+    {"bvalid", false, true, Signal::ONE},      {"bready", true, true, Signal::ONE},
+    {"awcache", true, false, Signal::FIXED, 4}, {"awprot", true, false, Signal::FIXED, 3}};
 
 // AXI4-Stream source (write_only port); a read_only port mirrors the directions.
 const std::vector<Signal> kAxisSource = {
@@ -255,6 +256,22 @@ TEST_F(RtlKernel, WrapperConnectsEveryTopPortWithItsWidth) {
   EXPECT_EQ(top_.params.at("AxilAddrWidth"), wrapper_.params.at("AxilAddrWidth"));
 }
 
+// The tail write-back (the top's m_axi_wr) leaves on m_axi_desc's write channels, every one of
+// them, so that the block is written in the ring's bank.
+TEST_F(RtlKernel, DescriptorPortCarriesTheWriteBack) {
+  ASSERT_NE(k_.port("m_axi_desc"), nullptr);
+  std::map<std::string, std::string> conn(inst_.ports.begin(), inst_.ports.end());
+  for (const SvPort& tp : top_.ports) {
+    if (tp.name.rfind("m_axi_wr_", 0) != 0) continue;
+    EXPECT_EQ(conn[tp.name], "m_axi_desc_" + tp.name.substr(9)) << tp.name;
+  }
+  for (const char* s : {"awaddr", "awlen", "awsize", "awburst", "awvalid", "awready", "wdata",
+                        "wstrb", "wlast", "wvalid", "wready", "bresp", "bvalid", "bready"}) {
+    EXPECT_NE(top_.port(std::string("m_axi_wr_") + s), nullptr)
+        << "sendoff_tx_top lacks m_axi_wr_" << s;
+  }
+}
+
 TEST_F(RtlKernel, ControlSpaceHoldsTheRegisterMap) {
   const PortDecl* ctl = k_.control_port();
   ASSERT_NE(ctl, nullptr);
@@ -310,8 +327,8 @@ TEST_F(RtlKernel, WrapperLintsCleanWithTheRtl) {
                                    wrapper_.name};
   for (const std::string& s : split_list(SENDOFF_CMAKE_RTL_SOURCES, '|')) argv.push_back(s);
   argv.push_back(kRoot + "/bitstreams/rtl/sendoff_tx_rtl.sv");
-  auto r = cli::run_process(argv);
-  EXPECT_EQ(r.exit_code, 0) << cli::describe_failure(argv, r);
+  auto r = sys::run_process(argv);
+  EXPECT_EQ(r.exit_code, 0) << sys::describe_failure(argv, r);
 }
 
 // ---------------------------------------------------------------- the HLS parser
@@ -669,7 +686,8 @@ TEST_F(HlsKernel, HostArgumentIndicesFollowTheSignature) {
       {hls_kernel::ARG_STATUS, "status"},   {hls_kernel::ARG_RING_BASE, "ring_base"},
       {hls_kernel::ARG_RING_SIZE, "ring_size"}, {hls_kernel::ARG_HEAD, "head"},
       {hls_kernel::ARG_TAIL, "tail"},       {hls_kernel::ARG_CTRL, "ctrl"},
-      {hls_kernel::ARG_SEQ, "seq"},         {hls_kernel::ARG_M_AXIS_UDP_META, "m_axis_udp_meta"},
+      {hls_kernel::ARG_SEQ, "seq"},         {hls_kernel::ARG_WB_BASE, "wb_base"},
+      {hls_kernel::ARG_WB_FORCE, "wb_force"}, {hls_kernel::ARG_M_AXIS_UDP_META, "m_axis_udp_meta"},
       {hls_kernel::ARG_M_AXIS_PAYLOAD, "m_axis_payload"}};
   ASSERT_EQ(host.size(), mem_->params.size());
   for (const auto& a : host) {
@@ -865,8 +883,8 @@ TEST(LinkConfigs, OneForEachCardAndFlavourTheMakefileOffers) {
 // ---------------------------------------------------------------- the recipe
 std::vector<std::string> make_print(const char* target) {
   std::vector<std::string> argv = {SENDOFF_MAKE, "-s", "-C", kRoot + "/bitstreams", target};
-  auto r = cli::run_process(argv);
-  EXPECT_EQ(r.exit_code, 0) << cli::describe_failure(argv, r);
+  auto r = sys::run_process(argv);
+  EXPECT_EQ(r.exit_code, 0) << sys::describe_failure(argv, r);
   return split_list(std::regex_replace(r.out, std::regex(R"(\s+)"), " "), ' ');
 }
 
@@ -903,8 +921,8 @@ TEST(Recipe, BuildsOneXoPerKernelAndLinksThemAll) {
                                      "CARD=u250", std::string("FLAVOUR=") + flavour,
                                      "CMAC_XO=/nonexistent/cmac_0.xo",
                                      "BUILD=/nonexistent/build"};
-    auto r = cli::run_process(argv);
-    ASSERT_EQ(r.exit_code, 0) << cli::describe_failure(argv, r);
+    auto r = sys::run_process(argv);
+    ASSERT_EQ(r.exit_code, 0) << sys::describe_failure(argv, r);
     const std::string out = std::regex_replace(r.out, std::regex(R"(\\\n\s*)"), " ");
     std::string link;
     for (const std::string& line : split_list(out, '\n'))

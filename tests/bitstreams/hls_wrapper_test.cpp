@@ -39,7 +39,11 @@ class DeviceMemory {
   DeviceMemory() : words_(new ap_uint<512>[DEV_MEM_WORDS]) {
     for (uint64_t i = 0; i < DEV_MEM_WORDS; ++i) words_[i] = 0;
   }
-  const ap_uint<512>* words() const { return words_.get(); }
+  // The NIC writes memory too (the tail write-back).
+  ap_uint<512>* words() { return words_.get(); }
+  uint32_t u32(uint64_t addr) const {
+    return static_cast<uint32_t>(words_[addr / 64](8 * (addr % 64) + 31, 8 * (addr % 64)).to_uint());
+  }
   void put(uint64_t addr, const void* src, size_t n) {
     const uint8_t* b = static_cast<const uint8_t*>(src);
     for (size_t i = 0; i < n; ++i, ++addr)
@@ -126,7 +130,7 @@ class HlsWrapper : public ::testing::Test {
     ap_uint<32> t = tail, drops = 0, errs = 0;
     ap_uint<64> frames = 0, bytes = 0;
     sendoff_tx(mem_.words(), kRingBase, kRingSize, head, &t, table_.data(), ctrl, &frames, &bytes,
-               &drops, &errs, out);
+               &drops, &errs, out, 0, 0);
     Result r;
     while (!out.empty()) r.beats.push_back(out.read());
     r.tail = t.to_uint();
@@ -145,7 +149,7 @@ class HlsWrapper : public ::testing::Test {
     hls::stream<axis_t> payload("payload"), l4_seg("l4_seg"), ip_pkt("ip_pkt"), tx("tx");
     ap_uint<512> status = 0;
     sendoff_tx_hls(mem_.words(), flows_.data(), &status, kRingBase, kRingSize, head, tail, ctrl,
-                   seq, udp_meta, payload);
+                   seq, wb_base_, wb_force_, udp_meta, payload);
     Result r;
     auto queued = [&] {
       return std::vector<size_t>{udp_meta.size(), payload.size(), ip_meta.size(),
@@ -181,6 +185,8 @@ class HlsWrapper : public ::testing::Test {
   }
 
   DeviceMemory mem_;
+  uint64_t wb_base_ = 0;         // the tail write-back block the kernel is given (0: none)
+  uint32_t wb_force_ = 0;
   uint64_t calls_ = 0;           // free-running calls of the last run_kernels
   uint64_t last_beat_call_ = 0;  // the call that sent its last beat
   std::vector<ap_uint<512>> flows_;
@@ -223,6 +229,30 @@ TEST_F(HlsWrapper, DisabledRunOnlyWritesItsStatus) {
   EXPECT_EQ(got.tail, 0u);
   EXPECT_EQ(got.frames, 0u);
   EXPECT_TRUE(got.beats.empty());
+}
+
+// A run ends by writing its tail to the write-back block (only the 4 tail bytes), once when
+// it moved or when told (the enable edge), never without CTRL_ENABLE.
+TEST_F(HlsWrapper, WritesTheRunsTailBack) {
+  constexpr uint64_t kWb = 0x8000;
+  const std::vector<uint8_t> junk(64, 0xA5);
+  mem_.put(kWb, junk.data(), junk.size());
+  wb_base_ = kWb;
+  set_flow(0, udp_flow(1500));
+  post(0, 1 << 20, 100, 0);
+  post(1, 2 << 20, 200, 0);
+  run_kernels(2, 0, CTRL_ENABLE, 1);
+  EXPECT_EQ(mem_.u32(kWb), 2u);
+  EXPECT_EQ(mem_.u32(kWb + 4), 0xA5A5A5A5u) << "reserved bytes untouched";
+  EXPECT_EQ(mem_.u32(kWb + 60), 0xA5A5A5A5u);
+  mem_.put(kWb, junk.data(), 4);
+  run_kernels(2, 2, CTRL_ENABLE, 2);  // nothing moved: no write
+  EXPECT_EQ(mem_.u32(kWb), 0xA5A5A5A5u);
+  wb_force_ = 1;
+  run_kernels(2, 2, 0, 3);  // told, but disabled: no write
+  EXPECT_EQ(mem_.u32(kWb), 0xA5A5A5A5u);
+  run_kernels(2, 2, CTRL_ENABLE, 4);  // the enable edge: the current tail
+  EXPECT_EQ(mem_.u32(kWb), 2u);
 }
 
 // The status counts what the run hands on, worked out per descriptor; eth_tx

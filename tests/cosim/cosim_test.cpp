@@ -8,7 +8,9 @@
 // frames' IP/UDP headers and checksums. The RTL's memory is the realistic one
 // with random ARREADY (--mem-jitter), and one range of device memory, across
 // the ring's last entries and the payloads' first bytes, answers SLVERR: both
-// sides must reject the same descriptors (read_fault.hpp).
+// sides must reject the same descriptors (read_fault.hpp). Both write their ring tail back
+// to a write-back block (the RTL through a jittered write channel): each side's word only
+// moves forward, never past its RING_TAIL, and equals the tail once both are idle.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -90,8 +92,33 @@ uint64_t read64(Device& d, uint32_t lo) {
 struct Side {
   sendoff::MemorySink sink;
   std::unique_ptr<Device> dev;
-  DmaBuffer ring, pay;
+  DmaBuffer ring, pay, wb;
+  uint32_t wb_last = 0;  // the write-back word when last looked at
 };
+
+// The tail write-back word as the host reads it while the NIC runs.
+uint32_t wb_word(const Side& s) {
+  return __atomic_load_n(reinterpret_cast<const uint32_t*>(s.wb.host + abi::WB_TAIL_OFF),
+                         __ATOMIC_ACQUIRE);
+}
+
+// The word moved forward (mod 2^32) since the last look and is not past RING_TAIL.
+void check_wb_step(Side& s) {
+  const uint32_t v = wb_word(s);
+  const uint32_t tail = s.dev->reg_read(abi::REG_RING_TAIL);
+  EXPECT_GE(static_cast<int32_t>(v - s.wb_last), 0)
+      << s.dev->name() << ": write-back went backwards, " << v << " after " << s.wb_last;
+  EXPECT_GE(static_cast<int32_t>(tail - v), 0)
+      << s.dev->name() << ": write-back " << v << " ahead of RING_TAIL " << tail;
+  s.wb_last = v;
+}
+
+void wait_idle(Side& s) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while ((s.dev->reg_read(abi::REG_STATUS) & abi::STATUS_BUSY) != 0 &&
+         std::chrono::steady_clock::now() < deadline)
+    s.dev->wait_progress(10000);
+}
 
 bool tshark_clean(const std::string& pcap, const std::vector<uint16_t>& ports, std::string* out) {
   std::string cmd = "tshark -r '" + pcap +
@@ -120,6 +147,7 @@ void run_cosim(const CosimRun& r) {
   cfg.seed = r.seed;
   cfg.desc_port = sendoff::sim::realistic_memory(r.seed * 3 + 1, true);
   cfg.data_port = sendoff::sim::realistic_memory(r.seed * 5 + 2, true);
+  cfg.wr_port = sendoff::sim::realistic_write_memory(r.seed * 7 + 3, true);
   // Both back ends hand out the same addresses: the ring first, then the payload area. The
   // poisoned range takes the ring's last 1..8 entry pairs and the payload area's first
   // 2..16 KiB (READ_FAULT_ALIGN multiples), which every batch uses.
@@ -129,11 +157,18 @@ void run_cosim(const CosimRun& r) {
   fault.hi = ring_end + sendoff::READ_FAULT_ALIGN * (16 + rng() % 113);
   cfg.desc_port.fault = fault;
   cfg.data_port.fault = fault;
+  cfg.wr_port.fault = fault;
   dut.dev = sendoff::make_verilator_device(&dut.sink, cfg);
   ref.dev = sendoff::make_csim_device(&ref.sink, fault);
   for (Side* s : {&dut, &ref}) {
     s->ring = s->dev->dma_alloc(size_t{kRingEntries} * abi::TXD_BYTES);
     s->pay = s->dev->dma_alloc(kPayloadArea);
+    // 64 bytes first, so that the block sits at 64 mod 128: at 1024 bits its tail is in
+    // lanes 64..67 of the beat, at 512 in lanes 0..3.
+    ASSERT_EQ(s->dev->dma_alloc(64).size, 64u);
+    s->wb = s->dev->dma_alloc(abi::WB_BYTES);
+    ASSERT_EQ(s->wb.size, size_t{abi::WB_BYTES});
+    std::memset(s->wb.host, 0xA5, abi::WB_BYTES);  // so that the enable edge's write shows
     ASSERT_EQ(s->ring.size, size_t{kRingEntries} * abi::TXD_BYTES);
     ASSERT_EQ(s->pay.size, kPayloadArea);
   }
@@ -142,6 +177,9 @@ void run_cosim(const CosimRun& r) {
   // One memory image: the same bytes at the same device addresses.
   ASSERT_EQ(dut.ring.dev_addr, ref.ring.dev_addr);
   ASSERT_EQ(dut.pay.dev_addr, ref.pay.dev_addr);
+  ASSERT_EQ(dut.wb.dev_addr, ref.wb.dev_addr);
+  ASSERT_EQ(dut.wb.dev_addr % 128, 64u);
+  ASSERT_FALSE(fault.overlaps(dut.wb.dev_addr, abi::WB_BYTES));
 
   auto write_both = [&](uint32_t off, uint32_t v) {
     dut.dev->reg_write(off, v);
@@ -189,7 +227,15 @@ void run_cosim(const CosimRun& r) {
   uint32_t head = dut.dev->reg_read(abi::REG_RING_TAIL);
   ASSERT_EQ(head, ref.dev->reg_read(abi::REG_RING_TAIL));
   write_both(abi::REG_RING_HEAD, head);
+  write_both(abi::REG_WB_BASE_LO, static_cast<uint32_t>(dut.wb.dev_addr));
+  write_both(abi::REG_WB_BASE_HI, static_cast<uint32_t>(dut.wb.dev_addr >> 32));
   write_both(abi::REG_CTRL, abi::CTRL_ENABLE | (r.fcs ? abi::CTRL_FCS_APPEND : 0));
+  // The enable edge writes the current tail on both.
+  for (Side* s : {&dut, &ref}) {
+    wait_idle(*s);
+    EXPECT_EQ(wb_word(*s), head) << s->dev->name() << ": the enable edge's write-back";
+    s->wb_last = wb_word(*s);
+  }
 
   std::unique_ptr<sendoff::PcapSink> pcap;
   const std::string pcap_path = ::testing::TempDir() + "cosim_" + std::to_string(r.seed) + ".pcap";
@@ -274,6 +320,16 @@ void run_cosim(const CosimRun& r) {
       ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "NIC stuck, seed " << r.seed;
       dut.dev->wait_progress(10000);
       ref.dev->wait_progress(10000);
+      for (Side* s : {&dut, &ref}) check_wb_step(*s);
+    }
+    // Idle: the word is the tail on both.
+    for (Side* s : {&dut, &ref}) {
+      wait_idle(*s);
+      check_wb_step(*s);
+      ASSERT_EQ(wb_word(*s), head) << s->dev->name() << ": the write-back at idle, seed "
+                                   << r.seed;
+      for (unsigned i = 4; i < abi::WB_BYTES; ++i)
+        ASSERT_EQ(s->wb.host[i], 0xA5) << s->dev->name() << ": reserved byte " << i;
     }
     const std::vector<Frame> a = dut.sink.take_all(), b = ref.sink.take_all();
     const size_t n = std::min(a.size(), b.size());
@@ -305,6 +361,7 @@ void run_cosim(const CosimRun& r) {
     EXPECT_EQ(read64(*s->dev, abi::REG_STAT_BYTES_LO), bytes_total);
     EXPECT_EQ(read_reg(*s->dev, abi::REG_STAT_DROPS), drops);
     EXPECT_EQ(read_reg(*s->dev, abi::REG_STAT_DESC_ERRORS), desc_errors);
+    EXPECT_EQ(read_reg(*s->dev, abi::REG_STAT_WB_ERRORS), 0u);
   }
   // The poisoned range must have been met, or the run proves nothing about read errors.
   EXPECT_GT(read_errors, 0u);

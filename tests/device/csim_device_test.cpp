@@ -153,7 +153,8 @@ TEST(CsimDevice, RegistersAfterReset) {
   EXPECT_EQ(nic.read(abi::REG_RING_TAIL), 0u);
   EXPECT_EQ(nic.read(abi::REG_RING_SIZE), 16u);
   for (uint32_t r : {abi::REG_STAT_FRAMES_LO, abi::REG_STAT_FRAMES_HI, abi::REG_STAT_BYTES_LO,
-                     abi::REG_STAT_BYTES_HI, abi::REG_STAT_DROPS, abi::REG_STAT_DESC_ERRORS})
+                     abi::REG_STAT_BYTES_HI, abi::REG_STAT_DROPS, abi::REG_STAT_DESC_ERRORS,
+                     abi::REG_WB_BASE_LO, abi::REG_WB_BASE_HI, abi::REG_STAT_WB_ERRORS})
     EXPECT_EQ(nic.read(r), 0u) << std::hex << r;
 }
 
@@ -172,6 +173,10 @@ TEST(CsimDevice, RegisterAccess) {
   EXPECT_EQ(nic.read(abi::REG_RING_HEAD), 77u);
   nic.write(abi::REG_FLOW_INDEX, 200);
   EXPECT_EQ(nic.read(abi::REG_FLOW_INDEX), 200u);
+  nic.write(abi::REG_WB_BASE_LO, 0x87654340u);
+  nic.write(abi::REG_WB_BASE_HI, 0x3u);
+  EXPECT_EQ(nic.read(abi::REG_WB_BASE_LO), 0x87654340u);
+  EXPECT_EQ(nic.read(abi::REG_WB_BASE_HI), 0x3u);
   for (unsigned k = 0; k < abi::FLOW_WORDS; ++k) nic.write(abi::REG_FLOW_DATA + 4 * k, 0xA0000000u + k);
   for (unsigned k = 0; k < abi::FLOW_WORDS; ++k) EXPECT_EQ(nic.read(abi::REG_FLOW_DATA + 4 * k), 0xA0000000u + k);
   // Read-only registers ignore writes; write-only and unmapped ones read 0.
@@ -180,12 +185,14 @@ TEST(CsimDevice, RegisterAccess) {
   nic.write(abi::REG_RING_TAIL, 5);
   nic.write(abi::REG_STATUS, 1);
   nic.write(abi::REG_STAT_DROPS, 9);
+  nic.write(abi::REG_STAT_WB_ERRORS, 9);
   EXPECT_EQ(nic.read(abi::REG_ID), abi::ID_VALUE);
   EXPECT_EQ(nic.read(abi::REG_VERSION), abi::VERSION_VALUE);
   EXPECT_EQ(nic.read(abi::REG_RING_TAIL), 0u);
   EXPECT_EQ(nic.read(abi::REG_STAT_DROPS), 0u);
+  EXPECT_EQ(nic.read(abi::REG_STAT_WB_ERRORS), 0u);
   EXPECT_EQ(nic.read(abi::REG_FLOW_COMMIT), 0u);
-  EXPECT_EQ(nic.read(0x030), 0u);
+  EXPECT_EQ(nic.read(0x034), 0u);
   EXPECT_EQ(nic.read(0x1FC), 0u);
   EXPECT_EQ(nic.read(abi::REG_SPACE_BYTES), 0u);
 }
@@ -384,6 +391,64 @@ TEST(CsimDevice, NoSinkStillCounts) {
   ASSERT_TRUE(nic.wait_tail(1));
   EXPECT_EQ(nic.read(abi::REG_STAT_FRAMES_LO), 1u);
   EXPECT_EQ(nic.sink().size(), 0u);
+}
+
+// The write-back word as the host reads it while the NIC runs.
+uint32_t wb_tail(const sendoff::DmaBuffer& wb) {
+  return __atomic_load_n(reinterpret_cast<const uint32_t*>(wb.host + abi::WB_TAIL_OFF),
+                         __ATOMIC_ACQUIRE);
+}
+
+void wait_idle(Nic& nic) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while ((nic.read(abi::REG_STATUS) & abi::STATUS_BUSY) != 0 &&
+         std::chrono::steady_clock::now() < deadline)
+    nic.dev().wait_progress(10000);
+}
+
+TEST(CsimDevice, TailWritebackReachesHostMemory) {
+  Nic nic(2, 16);  // the MAC takes two frames, then blocks
+  nic.set_flow(0, hello_flow());
+  sendoff::DmaBuffer wb = nic.dev().dma_alloc(abi::WB_BYTES);
+  ASSERT_EQ(wb.dev_addr % abi::WB_BYTES, 0u);
+  std::memset(wb.host, 0xA5, abi::WB_BYTES);
+  nic.write(abi::REG_WB_BASE_LO, static_cast<uint32_t>(wb.dev_addr));
+  nic.write(abi::REG_WB_BASE_HI, static_cast<uint32_t>(wb.dev_addr >> 32));
+  nic.enable();  // the edge writes the current tail
+  wait_idle(nic);
+  EXPECT_EQ(wb_tail(wb), 0u);
+
+  const uint64_t addr = nic.payload(hex(kHelloPayload));
+  for (uint16_t k = 0; k < 6; ++k) nic.post(Nic::udp(addr, 13, k));
+  ASSERT_TRUE(nic.sink().wait_blocked(1, 10000000));
+  EXPECT_EQ(nic.tail(), 2u);
+  EXPECT_EQ(wb_tail(wb), 2u) << "the write-back covers the frames the MAC took";
+  Bytes f;
+  uint32_t last = wb_tail(wb);
+  while (nic.tail() != 6) {
+    const uint32_t v = wb_tail(wb);
+    EXPECT_LE(last, v) << "write-back went backwards";
+    EXPECT_LE(v, nic.tail()) << "write-back ahead of RING_TAIL";
+    last = v;
+    if (!nic.sink().pop(&f)) nic.sink().wait_size(1, 100000);
+  }
+  wait_idle(nic);
+  EXPECT_EQ(wb_tail(wb), 6u);
+  for (unsigned i = 4; i < abi::WB_BYTES; ++i) EXPECT_EQ(wb.host[i], 0xA5) << "reserved byte " << i;
+  EXPECT_EQ(nic.read(abi::REG_STAT_WB_ERRORS), 0u);
+}
+
+TEST(CsimDevice, NoWritebackWithAMisalignedBase) {
+  Nic nic;
+  nic.set_flow(0, hello_flow());
+  sendoff::DmaBuffer wb = nic.dev().dma_alloc(2 * abi::WB_BYTES);
+  std::memset(wb.host, 0xA5, 2 * abi::WB_BYTES);
+  nic.write(abi::REG_WB_BASE_LO, static_cast<uint32_t>(wb.dev_addr + 32));
+  nic.enable();
+  nic.post(Nic::udp(nic.payload(hex(kHelloPayload)), 13, 1));
+  ASSERT_TRUE(nic.wait_tail(1));
+  wait_idle(nic);
+  for (unsigned i = 0; i < 2 * abi::WB_BYTES; ++i) EXPECT_EQ(wb.host[i], 0xA5) << i;
 }
 
 TEST(MakeDevice, NamesTheBackEnds) {

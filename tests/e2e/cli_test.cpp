@@ -19,9 +19,9 @@ namespace sendoff {
 namespace e2e {
 namespace {
 
-cli::ProcessResult sendoff_cli(std::vector<std::string> args) {
+sys::ProcessResult sendoff_cli(std::vector<std::string> args) {
   args.insert(args.begin(), SENDOFF_CLI_PATH);
-  return cli::run_process(args);
+  return sys::run_process(args);
 }
 
 std::vector<std::string> lines(const std::string& text) {

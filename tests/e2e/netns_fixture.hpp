@@ -19,18 +19,18 @@ namespace e2e {
 constexpr const char* kNetnsPrefix = "sendoff-e2e-";
 
 // The sending side ("a") and its peer ("b").
-extern const cli::VethEnd kLocalEnd;  // veth0 02:00:00:00:00:01 198.18.0.1/15
-extern const cli::VethEnd kPeerEnd;   // veth1 02:00:00:00:00:02 198.18.0.2/15
+extern const sys::VethEnd kLocalEnd;  // veth0 02:00:00:00:00:01 198.18.0.1/15
+extern const sys::VethEnd kPeerEnd;   // veth1 02:00:00:00:00:02 198.18.0.2/15
 
 class VethNetnsTest : public ::testing::Test {
  protected:
   void SetUp() override;
   void TearDown() override { veth_.reset(); }
 
-  const cli::VethPair& veth() const { return *veth_; }
+  const sys::VethPair& veth() const { return *veth_; }
 
  private:
-  std::unique_ptr<cli::VethPair> veth_;
+  std::unique_ptr<sys::VethPair> veth_;
 };
 
 }  // namespace e2e

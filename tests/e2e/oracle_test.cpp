@@ -104,7 +104,7 @@ PerSend kernel_frames(const std::string& ns, const SocketSetup& s, std::string* 
   PerSend out;
   PacketCapture cap(ns, kLocalEnd.ifname, err);
   if (!cap.ok()) return out;
-  int fd = cli::socket_in_netns(ns, AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0, err);
+  int fd = sys::socket_in_netns(ns, AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0, err);
   if (fd < 0) return out;
   sockaddr_in src = endpoint(kLocalEnd.cidr, kSrcPort), dst = endpoint(kPeerEnd.cidr, kDstPort);
   if (bind(fd, reinterpret_cast<sockaddr*>(&src), sizeof src) != 0 ||
@@ -257,7 +257,7 @@ TEST_P(Oracle, UnconnectedSendtoFramesMatchLinuxFieldByField) {
                 "update the comment and compare_datagram together");
   const SocketSetup& setup = GetParam();
   std::string err;
-  ASSERT_TRUE(cli::set_tx_checksum_offload(veth().ns_a().name(), kLocalEnd.ifname, false, &err))
+  ASSERT_TRUE(sys::set_tx_checksum_offload(veth().ns_a().name(), kLocalEnd.ifname, false, &err))
       << err;
 
   PerSend kernel = kernel_frames(veth().ns_a().name(), setup, &err);

@@ -19,7 +19,7 @@ namespace e2e {
 
 PacketCapture::PacketCapture(const std::string& netns, const std::string& ifname,
                              std::string* err) {
-  cli::NetnsScope scope(netns, err);
+  sys::NetnsScope scope(netns, err);
   if (!scope.ok()) return;
   // ETH_P_ALL: outgoing frames reach only the catch-all taps
   // (dev_queue_xmit_nit walks ptype_all), never a per-protocol socket.

@@ -7,7 +7,7 @@ namespace sendoff {
 namespace e2e {
 
 
-cli::ProcessResult TsharkRunner::run(const std::string& pcap,
+sys::ProcessResult TsharkRunner::run(const std::string& pcap,
                                      const std::vector<std::string>& extra) const {
   std::vector<std::string> argv{"tshark", "-n",
                                 "-r",     pcap,
@@ -16,7 +16,7 @@ cli::ProcessResult TsharkRunner::run(const std::string& pcap,
                                 "-o",     "udp.check_checksum:TRUE",
                                 "-d",     "udp.port==" + std::to_string(data_port_) + ",data"};
   argv.insert(argv.end(), extra.begin(), extra.end());
-  return cli::run_process(argv);
+  return sys::run_process(argv);
 }
 
 std::vector<std::vector<std::string>> TsharkRunner::fields(const std::string& pcap,
@@ -26,7 +26,7 @@ std::vector<std::vector<std::string>> TsharkRunner::fields(const std::string& pc
   std::vector<std::string> extra{"-T", "fields", "-E", "separator=/t"};
   if (!filter.empty()) extra.insert(extra.end(), {"-Y", filter});
   for (const auto& n : names) extra.insert(extra.end(), {"-e", n});
-  cli::ProcessResult r = run(pcap, extra);
+  sys::ProcessResult r = run(pcap, extra);
   std::vector<std::vector<std::string>> rows;
   if (r.exit_code != 0) {
     *err = "tshark exit " + std::to_string(r.exit_code) + ": " + r.err;

@@ -19,7 +19,7 @@ class TsharkRunner {
   explicit TsharkRunner(uint16_t data_port = 9000) : data_port_(data_port) {}
 
   // tshark -r pcap <common settings> extra...
-  cli::ProcessResult run(const std::string& pcap, const std::vector<std::string>& extra) const;
+  sys::ProcessResult run(const std::string& pcap, const std::vector<std::string>& extra) const;
 
   // -Y filter -T fields -e f1 -e f2 ...: one row per packet, one string per
   // field. Sets *err and returns an empty list when tshark fails.

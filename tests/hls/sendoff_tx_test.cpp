@@ -62,6 +62,9 @@ struct Nic {
   uint64_t frames = 0, bytes = 0;
   uint32_t drops = 0, desc_errors = 0;
   sendoff::ReadFaultRange fault;  // reads that fail (none unless a test sets it)
+  uint64_t wb_base = 0;           // tail write-back block (0: none)
+  uint32_t wb_force = 0;          // the enable edge's write
+  uint32_t wb_writes = 0, wb_errors = 0;
 
   Nic() { set_flow(0, default_flow()); }
 
@@ -88,20 +91,30 @@ struct Nic {
     hls::stream<ap_axiu<SENDOFF_DATA_WIDTH, 0, 0, 0>> out("m_axis_tx");
     ap_uint<32> t = tail;
     ap_uint<64> f = 0, b = 0;
-    ap_uint<32> dr = 0, de = 0;
-    if (fault.empty()) {
+    ap_uint<32> dr = 0, de = 0, ww = 0, we = 0;
+    if (fault.empty() && wb_base == 0) {
       sendoff_tx(mem.data(), ring_base, ring_size, head, &t, flows.data(), ctrl, &f, &b, &dr,
-                 &de, out);
+                 &de, out, wb_base, wb_force);
     } else {
       sendoff::sendoff_tx_model(mem.data(), ring_base, ring_size, head, &t, flows.data(), ctrl,
-                                &f, &b, &dr, &de, out, fault);
+                                &f, &b, &dr, &de, out, wb_base, wb_force, &ww, &we, fault);
     }
+    wb_writes = ww.to_uint();
+    wb_errors = we.to_uint();
     tail = t.to_uint();
     frames = f.to_uint64();
     bytes = b.to_uint64();
     drops = dr.to_uint();
     desc_errors = de.to_uint();
     return sendoff_test::read_packets(out);
+  }
+  uint8_t byte_at(uint64_t addr) const {
+    return static_cast<uint8_t>(mem[addr / 64]((addr % 64) * 8 + 7, (addr % 64) * 8).to_uint());
+  }
+  uint32_t u32_at(uint64_t addr) const {
+    uint32_t v = 0;
+    for (unsigned i = 0; i < 4; ++i) v |= uint32_t{byte_at(addr + i)} << (8 * i);
+    return v;
   }
 };
 
@@ -407,6 +420,122 @@ TEST(SendoffTx, IdleWhenDisabledOrRingUnusable) {
     EXPECT_EQ(nic.tail, 5u);
     EXPECT_EQ(nic.frames + nic.drops + nic.desc_errors, 0u);
   }
+}
+
+// ---------------------------------------------------------------- tail write-back
+// The block before a run: every byte 0xA5, so a write of anything else shows, and the
+// reserved bytes 4..63 must stay 0xA5.
+constexpr uint64_t kWbBase = 0x3000;
+
+void fill_wb(Nic& nic) {
+  const Bytes junk(abi::WB_BYTES, 0xA5);
+  nic.put_bytes(kWbBase, junk);
+}
+
+void expect_reserved_untouched(const Nic& nic) {
+  for (unsigned i = 4; i < abi::WB_BYTES; ++i)
+    EXPECT_EQ(nic.byte_at(kWbBase + i), 0xA5) << "reserved byte " << i;
+}
+
+TEST(SendoffTxWriteback, OneWritePerRunWithTheFinalTail) {
+  Nic nic;
+  nic.wb_base = kWbBase;
+  fill_wb(nic);
+  abi::TxDesc bad = udp_desc(10, 3);
+  bad.rsvd = 1;  // rejected: the tail still passes it
+  nic.post(0, udp_desc(10, 1));
+  nic.post(1, udp_desc(20, 2));
+  nic.post(2, bad);
+  EXPECT_EQ(nic.run(3).size(), 2u);
+  EXPECT_EQ(nic.wb_writes, 1u) << "three descriptors, one write (coalesced)";
+  EXPECT_EQ(nic.u32_at(kWbBase + abi::WB_TAIL_OFF), 3u);
+  EXPECT_EQ(nic.wb_errors, 0u);
+  expect_reserved_untouched(nic);
+
+  // Nothing consumed: no write.
+  nic.put_bytes(kWbBase, Bytes(4, 0xEE));
+  EXPECT_TRUE(nic.run(3).empty());
+  EXPECT_EQ(nic.wb_writes, 0u);
+  EXPECT_EQ(nic.u32_at(kWbBase), 0xEEEEEEEEu);
+
+  nic.post(3, udp_desc(30, 4));
+  EXPECT_EQ(nic.run(4).size(), 1u);
+  EXPECT_EQ(nic.wb_writes, 1u);
+  EXPECT_EQ(nic.u32_at(kWbBase), 4u);
+  expect_reserved_untouched(nic);
+}
+
+TEST(SendoffTxWriteback, TailWrapsModulo2To32) {
+  Nic nic;
+  nic.wb_base = kWbBase;
+  fill_wb(nic);
+  nic.tail = 0xFFFFFFFFu;
+  nic.post(0xFFFFFFFFu, udp_desc(10, 1));
+  nic.post(0, udp_desc(10, 2));
+  EXPECT_EQ(nic.run(1).size(), 2u);
+  EXPECT_EQ(nic.wb_writes, 1u);
+  EXPECT_EQ(nic.u32_at(kWbBase), 1u);
+}
+
+TEST(SendoffTxWriteback, EnableEdgeWritesTheCurrentTailOnce) {
+  Nic nic;
+  nic.wb_base = kWbBase;
+  fill_wb(nic);
+  nic.tail = 7;
+  nic.wb_force = 1;
+  EXPECT_TRUE(nic.run(7).empty());
+  EXPECT_EQ(nic.wb_writes, 1u);
+  EXPECT_EQ(nic.u32_at(kWbBase), 7u);
+  expect_reserved_untouched(nic);
+
+  // The edge's write needs CTRL_ENABLE too.
+  fill_wb(nic);
+  nic.ctrl = abi::CTRL_FCS_APPEND;
+  EXPECT_TRUE(nic.run(7).empty());
+  EXPECT_EQ(nic.wb_writes, 0u);
+  EXPECT_EQ(nic.u32_at(kWbBase), 0xA5A5A5A5u);
+}
+
+TEST(SendoffTxWriteback, NothingWrittenWithoutAValidBaseOrWhenDisabled) {
+  struct Setup {
+    const char* what;
+    uint64_t base;
+    uint32_t ctrl;
+  };
+  const Setup setups[] = {
+      {"base 0", 0, abi::CTRL_ENABLE},
+      {"base not 64-byte aligned", kWbBase + 4, abi::CTRL_ENABLE},
+      {"base only 32-byte aligned", kWbBase + 32, abi::CTRL_ENABLE},
+      {"block past device memory", sendoff::DEV_MEM_BYTES, abi::CTRL_ENABLE},
+      {"block ends past device memory", sendoff::DEV_MEM_BYTES - 32, abi::CTRL_ENABLE},
+      {"not enabled", kWbBase, 0},
+  };
+  for (const Setup& s : setups) {
+    SCOPED_TRACE(s.what);
+    Nic nic;
+    fill_wb(nic);
+    nic.wb_base = s.base;
+    nic.ctrl = s.ctrl;
+    nic.wb_force = 1;
+    nic.post(0, udp_desc(10, 1));
+    nic.run(1);
+    EXPECT_EQ(nic.wb_writes, 0u);
+    EXPECT_EQ(nic.wb_errors, 0u);
+    for (unsigned i = 0; i < abi::WB_BYTES; ++i) EXPECT_EQ(nic.byte_at(kWbBase + i), 0xA5);
+  }
+}
+
+TEST(SendoffTxWriteback, WriteIntoThePoisonedRangeIsAnErrorAndWritesNothing) {
+  Nic nic;
+  nic.wb_base = kWbBase;
+  fill_wb(nic);
+  nic.fault = {kWbBase, kWbBase + sendoff::READ_FAULT_ALIGN};
+  nic.post(0, udp_desc(10, 1));
+  EXPECT_EQ(nic.run(1).size(), 1u);
+  EXPECT_EQ(nic.tail, 1u);
+  EXPECT_EQ(nic.wb_writes, 0u);
+  EXPECT_EQ(nic.wb_errors, 1u);
+  EXPECT_EQ(nic.u32_at(kWbBase), 0xA5A5A5A5u);
 }
 
 }  // namespace

@@ -2,8 +2,9 @@
 // Bus-side helpers shared by the per-module RTL tests: byte access to Verilated vectors of
 // any width, a seeded random source, clocking and reset, a checker for the AXI rule that an
 // offered transfer stays offered and unchanged until taken, and an AXI4 read slave (random
-// ARREADY, per-burst latency and R gaps, SLVERR on poisoned beats) that checks the master's
-// side of the protocol.
+// ARREADY, per-burst latency and R gaps, SLVERR on poisoned beats) and an AXI4 write slave
+// (random AWREADY/WREADY, per-burst B latency, SLVERR on poisoned beats), both checking the
+// master's side of the protocol.
 #ifndef SENDOFF_TESTS_RTL_BUS_MODELS_HPP
 #define SENDOFF_TESTS_RTL_BUS_MODELS_HPP
 
@@ -285,6 +286,155 @@ class AxiReadSlave {
   std::vector<AxiBurst> bursts_;
   uint64_t outstanding_ = 0;
   uint64_t reordered_ = 0;
+};
+
+struct AxiWriteSlaveConfig {
+  double aw_ready = 1.0;     // chance AWREADY is high in a cycle
+  double w_ready = 1.0;      // chance WREADY is high in a cycle
+  unsigned latency_min = 1;  // cycles from a burst's last W beat to its B response
+  unsigned latency_max = 1;
+  // Beats [addr, addr + bus bytes) for which this is true answer SLVERR and write nothing.
+  std::function<bool(uint64_t addr, unsigned n)> fault;
+};
+
+// One W beat as the slave took it: the beat's aligned address, its bytes and strobes.
+struct AxiWriteBeat {
+  uint64_t addr;
+  std::vector<uint8_t> data;
+  std::vector<bool> strb;
+  bool error;  // answered SLVERR: nothing written
+};
+
+// AXI4 write slave for masters named m_axi_aw*/w*/b*: INCR bursts of full-width beats, W
+// beats in AW order (AXI4 has no W interleaving; a beat may come before its AW), B in burst
+// order after a random latency. Checks AW and W held until ready, INCR, size = bus width,
+// WLAST on a burst's last beat only, no 4 KiB crossing; `mem(addr, byte)`
+// stores each strobed byte of a beat that is not poisoned.
+class AxiWriteSlave {
+ public:
+  using StoreFn = std::function<void(uint64_t, uint8_t)>;
+
+  AxiWriteSlave(unsigned bus_bytes, const AxiWriteSlaveConfig& cfg, uint64_t seed, StoreFn mem)
+      : bytes_(bus_bytes), cfg_(cfg), rng_(seed), mem_(std::move(mem)) {}
+
+  // Before clock_low: this cycle's AWREADY, WREADY and B channel.
+  template <class M>
+  void drive(M& m) {
+    m.m_axi_awready = rng_.chance(cfg_.aw_ready);
+    m.m_axi_wready = rng_.chance(cfg_.w_ready);
+    if (!b_offered_ && !b_queue_.empty() && b_queue_.front().due <= cycle_) b_offered_ = true;
+    m.m_axi_bvalid = b_offered_;
+    m.m_axi_bresp = b_offered_ && b_queue_.front().error ? kRespSlverr : 0;
+    m.m_axi_bid = b_offered_ ? b_queue_.front().id : 0;
+  }
+
+  // After clock_low: this cycle's handshakes and the master's side of the protocol.
+  template <class M>
+  void sample(const M& m, Errors& e) {
+    AxiBurst aw{uint64_t(m.m_axi_awaddr), unsigned(m.m_axi_awlen) + 1, uint32_t(m.m_axi_awid)};
+    if (aw_pending_ && (!m.m_axi_awvalid || aw.addr != aw_held_.addr ||
+                        aw.beats != aw_held_.beats || aw.id != aw_held_.id)) {
+      e.add(cycle_, "AW dropped or changed before AWREADY");
+    }
+    aw_pending_ = m.m_axi_awvalid && !m.m_axi_awready;
+    aw_held_ = aw;
+    if (m.m_axi_awvalid && m.m_axi_awready) {
+      std::ostringstream w;
+      w << "AW 0x" << std::hex << aw.addr << std::dec << " x" << aw.beats << ": ";
+      if (m.m_axi_awburst != 1) e.add(cycle_, w.str() + "not INCR");
+      if ((1u << m.m_axi_awsize) != bytes_) e.add(cycle_, w.str() + "size is not the bus width");
+      const uint64_t first = aw.addr & ~uint64_t(bytes_ - 1);
+      if ((aw.addr >> 12) != ((first + uint64_t(aw.beats) * bytes_ - 1) >> 12))
+        e.add(cycle_, w.str() + "crosses a 4 KiB boundary");
+      bursts_.push_back(aw);
+      w_queue_.push_back(Open{aw, first, 0, false});
+    }
+    const uint8_t* d = bytes_of(m.m_axi_wdata);
+    const uint8_t* st = bytes_of(m.m_axi_wstrb);
+    std::vector<uint8_t> now;
+    if (m.m_axi_wvalid) {
+      now.assign(d, d + bytes_);
+      now.insert(now.end(), st, st + bytes_ / 8);
+      now.push_back(uint8_t(m.m_axi_wlast));
+    }
+    if (w_stalled_ && !m.m_axi_wvalid) e.add(cycle_, "W dropped before WREADY");
+    if (w_stalled_ && m.m_axi_wvalid && now != w_held_) e.add(cycle_, "W changed before WREADY");
+    w_stalled_ = m.m_axi_wvalid && !m.m_axi_wready;
+    if (w_stalled_) w_held_ = now;
+    if (m.m_axi_wvalid && m.m_axi_wready) {
+      // AXI4 lets a beat come before its AW: it waits for its burst (idle() is false while
+      // one waits, so a beat without a burst shows at the end of a run).
+      early_.push_back(now);
+    }
+    while (!early_.empty() && !w_queue_.empty()) {
+      take_beat(early_.front(), e);
+      early_.pop_front();
+    }
+    if (b_offered_ && m.m_axi_bready) {
+      b_offered_ = false;
+      b_queue_.pop_front();
+      ++responses_;
+    }
+    ++cycle_;
+  }
+
+  const std::vector<AxiBurst>& bursts() const { return bursts_; }
+  const std::vector<AxiWriteBeat>& beats() const { return beats_; }
+  uint64_t responses() const { return responses_; }
+  bool idle() const { return w_queue_.empty() && b_queue_.empty() && early_.empty(); }
+
+ private:
+  struct Open {
+    AxiBurst aw;
+    uint64_t next_addr;
+    unsigned taken;
+    bool error;
+  };
+  struct Resp {
+    uint32_t id;
+    bool error;
+    uint64_t due;
+  };
+
+  void take_beat(const std::vector<uint8_t>& b, Errors& e) {
+    Open& o = w_queue_.front();
+    const bool last = b[bytes_ + bytes_ / 8] != 0;
+    AxiWriteBeat wb{o.next_addr, std::vector<uint8_t>(b.begin(), b.begin() + bytes_),
+                    std::vector<bool>(bytes_), false};
+    for (unsigned i = 0; i < bytes_; ++i) wb.strb[i] = (b[bytes_ + i / 8] >> (i % 8)) & 1;
+    wb.error = cfg_.fault && cfg_.fault(o.next_addr, bytes_);
+    if (!wb.error) {
+      for (unsigned i = 0; i < bytes_; ++i)
+        if (wb.strb[i]) mem_(o.next_addr + i, wb.data[i]);
+    }
+    o.error = o.error || wb.error;
+    beats_.push_back(std::move(wb));
+    o.next_addr += bytes_;
+    ++o.taken;
+    if (last != (o.taken == o.aw.beats)) e.add(cycle_, "WLAST not on the burst's last beat");
+    if (last || o.taken == o.aw.beats) {
+      b_queue_.push_back(Resp{o.aw.id, o.error, cycle_ + rng_.range(cfg_.latency_min,
+                                                                    cfg_.latency_max)});
+      w_queue_.pop_front();
+    }
+  }
+
+  unsigned bytes_;
+  AxiWriteSlaveConfig cfg_;
+  Rng rng_;
+  StoreFn mem_;
+  uint64_t cycle_ = 0;
+  bool aw_pending_ = false;
+  AxiBurst aw_held_{0, 0, 0};
+  bool w_stalled_ = false;
+  std::vector<uint8_t> w_held_;
+  std::deque<Open> w_queue_;                 // bursts whose W beats are not all in
+  std::deque<std::vector<uint8_t>> early_;  // W beats that came before their AW
+  std::deque<Resp> b_queue_;
+  bool b_offered_ = false;
+  std::vector<AxiBurst> bursts_;
+  std::vector<AxiWriteBeat> beats_;
+  uint64_t responses_ = 0;
 };
 
 }  // namespace rtltest

@@ -68,6 +68,8 @@ TEST(PkgAbi, RegisterMap) {
   EXPECT_EQ(Pkg::RegRingTail, abi::REG_RING_TAIL);
   EXPECT_EQ(Pkg::RegFlowIndex, abi::REG_FLOW_INDEX);
   EXPECT_EQ(Pkg::RegFlowCommit, abi::REG_FLOW_COMMIT);
+  EXPECT_EQ(Pkg::RegWbBaseLo, abi::REG_WB_BASE_LO);
+  EXPECT_EQ(Pkg::RegWbBaseHi, abi::REG_WB_BASE_HI);
   EXPECT_EQ(Pkg::RegFlowData, abi::REG_FLOW_DATA);
   EXPECT_EQ(Pkg::RegStatFramesLo, abi::REG_STAT_FRAMES_LO);
   EXPECT_EQ(Pkg::RegStatFramesHi, abi::REG_STAT_FRAMES_HI);
@@ -75,6 +77,7 @@ TEST(PkgAbi, RegisterMap) {
   EXPECT_EQ(Pkg::RegStatBytesHi, abi::REG_STAT_BYTES_HI);
   EXPECT_EQ(Pkg::RegStatDrops, abi::REG_STAT_DROPS);
   EXPECT_EQ(Pkg::RegStatDescErrors, abi::REG_STAT_DESC_ERRORS);
+  EXPECT_EQ(Pkg::RegStatWbErrors, abi::REG_STAT_WB_ERRORS);
   EXPECT_EQ(Pkg::RegSpaceBytes, abi::REG_SPACE_BYTES);
   EXPECT_EQ(Pkg::IdValue, abi::ID_VALUE);
   EXPECT_EQ(Pkg::VersionValue, abi::VERSION_VALUE);
@@ -82,6 +85,11 @@ TEST(PkgAbi, RegisterMap) {
   EXPECT_EQ(Pkg::CtrlFcsAppend, abi::CTRL_FCS_APPEND);
   EXPECT_EQ(Pkg::StatusBusy, abi::STATUS_BUSY);
   EXPECT_EQ(Pkg::RingSizeMax, abi::RING_SIZE_MAX);
+}
+
+TEST(PkgAbi, WritebackBlock) {
+  EXPECT_EQ(Pkg::WbBytes, abi::WB_BYTES);
+  EXPECT_EQ(Pkg::WbTailOff, abi::WB_TAIL_OFF);
 }
 
 TEST(PkgAbi, Limits) {

@@ -56,12 +56,17 @@ bool is_mapped(uint32_t off) {
                                           abi::REG_STAT_BYTES_LO,
                                           abi::REG_STAT_BYTES_HI,
                                           abi::REG_STAT_DROPS,
-                                          abi::REG_STAT_DESC_ERRORS};
+                                          abi::REG_STAT_DESC_ERRORS,
+                                          abi::REG_WB_BASE_LO,
+                                          abi::REG_WB_BASE_HI,
+                                          abi::REG_STAT_WB_ERRORS};
   return regs.count(off) || is_flow_data(off);
 }
 
 // What a read returns: a stored value, or one of the inputs and counters that change.
-enum class Src { kStored, kBusy, kTail, kFramesLo, kFramesHi, kBytesLo, kBytesHi, kDrops, kErrors };
+enum class Src {
+  kStored, kBusy, kTail, kFramesLo, kFramesHi, kBytesLo, kBytesHi, kDrops, kErrors, kWbErrors
+};
 
 struct Commit {
   uint8_t index;
@@ -71,6 +76,7 @@ struct Commit {
 // The register map as nic_abi.hpp defines it, with AXI write strobes selecting bytes.
 struct RefRegs {
   uint32_t ctrl = 0, base_lo = 0, base_hi = 0, size = 0, head = 0, flow_index = 0;
+  uint32_t wb_lo = 0, wb_hi = 0;
   uint32_t flow[abi::FLOW_WORDS] = {};
 
   static uint32_t merge(uint32_t old, uint32_t v, uint8_t strb) {
@@ -104,6 +110,12 @@ struct RefRegs {
         break;
       case abi::REG_FLOW_INDEX:
         flow_index = merge(flow_index, v, strb);
+        break;
+      case abi::REG_WB_BASE_LO:
+        wb_lo = merge(wb_lo, v, strb);
+        break;
+      case abi::REG_WB_BASE_HI:
+        wb_hi = merge(wb_hi, v, strb);
         break;
       case abi::REG_FLOW_COMMIT:
         if (flow_index < abi::FLOW_TABLE_SIZE) {
@@ -141,6 +153,12 @@ struct RefRegs {
         return {Src::kTail, 0};
       case abi::REG_FLOW_INDEX:
         return {Src::kStored, flow_index};
+      case abi::REG_WB_BASE_LO:
+        return {Src::kStored, wb_lo};
+      case abi::REG_WB_BASE_HI:
+        return {Src::kStored, wb_hi};
+      case abi::REG_STAT_WB_ERRORS:
+        return {Src::kWbErrors, 0};
       case abi::REG_STAT_FRAMES_LO:
         return {Src::kFramesLo, 0};
       case abi::REG_STAT_FRAMES_HI:
@@ -164,7 +182,7 @@ struct Snap {
   bool busy;
   uint32_t tail;
   uint64_t frames, bytes;
-  uint32_t drops, errors;
+  uint32_t drops, errors, wb_errors;
 };
 
 struct Op {
@@ -261,6 +279,7 @@ void run_program(const std::vector<Op>& prog, const Timing& t, unsigned storm, u
   m.stat_drop = 0;
   m.stat_desc_error = 0;
   m.stat_read_error = 0;
+  m.stat_wb_error = 0;
   m.busy = 0;
   m.ring_tail = 0;
   rtltest::reset(m);
@@ -268,7 +287,7 @@ void run_program(const std::vector<Op>& prog, const Timing& t, unsigned storm, u
   RefRegs ref;
   std::deque<Commit> commits;
   std::vector<Snap> snaps;
-  Snap now{false, 0, 0, 0, 0, 0};
+  Snap now{false, 0, 0, 0, 0, 0, 0};
   // Reads in flight: op, cycle of the AR handshake.
   struct Pending {
     size_t op;
@@ -336,6 +355,7 @@ void run_program(const std::vector<Op>& prog, const Timing& t, unsigned storm, u
     m.stat_drop = rng.chance(0.2);
     m.stat_desc_error = rng.chance(0.2);
     m.stat_read_error = rng.chance(0.2);  // same cycle as a check's error: both count
+    m.stat_wb_error = rng.chance(0.1);
     snaps.push_back(now);
     rtltest::clock_low(m);
 
@@ -347,7 +367,7 @@ void run_program(const std::vector<Op>& prog, const Timing& t, unsigned storm, u
       if (m.ctrl_enable != (ref.ctrl & abi::CTRL_ENABLE) ||
           m.ctrl_fcs_append != ((ref.ctrl & abi::CTRL_FCS_APPEND) != 0) ||
           m.ring_base != (uint64_t(ref.base_hi) << 32 | ref.base_lo) || m.ring_size != ref.size ||
-          m.ring_head != ref.head) {
+          m.ring_head != ref.head || m.wb_base != (uint64_t(ref.wb_hi) << 32 | ref.wb_lo)) {
         err.add(cyc, "control outputs differ from the registers");
       }
     }
@@ -433,6 +453,9 @@ void run_program(const std::vector<Op>& prog, const Timing& t, unsigned storm, u
             case Src::kErrors:
               ok.insert(s.errors);
               break;
+            case Src::kWbErrors:
+              ok.insert(s.wb_errors);
+              break;
           }
           if (src == Src::kFramesLo && uint32_t(s.frames) == got) {
             hi_of_lo.insert(uint32_t(s.frames >> 32));
@@ -461,6 +484,7 @@ void run_program(const std::vector<Op>& prog, const Timing& t, unsigned storm, u
     }
     now.drops += m.stat_drop;
     now.errors += m.stat_desc_error + m.stat_read_error;
+    now.wb_errors += m.stat_wb_error;
     rtltest::clock_high(m);
   }
   m.final();

@@ -15,11 +15,11 @@ namespace test {
 namespace {
 
 // support_prereq_gate under env(1) with `env` (VAR=value or -u VAR), running one test.
-cli::ProcessResult run_gate(const std::vector<std::string>& env, const std::string& test) {
+sys::ProcessResult run_gate(const std::vector<std::string>& env, const std::string& test) {
   std::vector<std::string> argv{"env"};
   argv.insert(argv.end(), env.begin(), env.end());
   argv.insert(argv.end(), {SENDOFF_PREREQ_GATE, "--gtest_filter=PrereqGate." + test});
-  return cli::run_process(argv);
+  return sys::run_process(argv);
 }
 
 TEST(Prereq, MissingPrerequisiteFailsInCiWithOneLineNamingIt) {

@@ -375,14 +375,14 @@ TEST_F(XrtNoop, MakeDeviceRoutesXrtHere) {
 
 // ---------------------------------------------------------------- the CLI
 #ifdef SENDOFF_CLI
-cli::ProcessResult run_cli(const std::vector<std::string>& env, const std::vector<std::string>& args) {
+sys::ProcessResult run_cli(const std::vector<std::string>& env, const std::vector<std::string>& args) {
   std::vector<std::string> argv = {"env"};
   argv.insert(argv.end(), env.begin(), env.end());
   argv.push_back("timeout");
   argv.push_back("60");
   argv.push_back(SENDOFF_CLI);
   argv.insert(argv.end(), args.begin(), args.end());
-  return cli::run_process(argv);
+  return sys::run_process(argv);
 }
 
 size_t lines(const std::string& s) {

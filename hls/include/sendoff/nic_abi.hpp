@@ -111,7 +111,22 @@ constexpr unsigned FLOW_TABLE_SIZE = 256;  // entries
 //    listed in hls/sendoff_tx/sendoff_tx.hpp.
 //  - FLOW_COMMIT to a FLOW_INDEX >= FLOW_TABLE_SIZE does nothing.
 //  - reading a *_LO counter latches its *_HI half: read LO, then HI.
-//  - STATUS_BUSY: a descriptor is in flight or one is waiting to be consumed.
+//  - STATUS_BUSY: a descriptor is in flight or one is waiting to be consumed,
+//    or a write-back is due or in flight (so at idle the block holds RING_TAIL).
+//  - write-back: while CTRL_ENABLE is set and WB_BASE is valid (non-zero,
+//    WB_BYTES aligned, the WB_BYTES block inside device memory), each time
+//    RING_TAIL advances the NIC writes it (u32 LE) to WB_BASE + WB_TAIL_OFF,
+//    coalesced: at most one write in flight; when its response arrives, a new
+//    write follows if the tail moved meanwhile. So the last value is always
+//    written, and every value written is one RING_TAIL has held, in
+//    increasing order mod 2^32. When CTRL_ENABLE goes 0 -> 1 with a valid
+//    WB_BASE the NIC writes the current tail once, so the host starts from a
+//    known value. A written tail covers only descriptors RING_TAIL already
+//    passed (payload read, frames handed to the MAC). The NIC writes nothing
+//    else of the block (the rest is reserved) and nothing while WB_BASE is
+//    invalid. Writes answered with an error count in STAT_WB_ERRORS. The host
+//    reads the word with an acquire load: it never needs RING_TAIL on the
+//    send path.
 constexpr uint32_t REG_ID = 0x000;            // RO  "SNDF"
 constexpr uint32_t REG_VERSION = 0x004;       // RO  ABI version
 constexpr uint32_t REG_CTRL = 0x008;          // RW  CTRL_* bits
@@ -123,6 +138,8 @@ constexpr uint32_t REG_RING_HEAD = 0x01C;     // RW  producer index (doorbell), 
 constexpr uint32_t REG_RING_TAIL = 0x020;     // RO  consumer index, mod 2^32
 constexpr uint32_t REG_FLOW_INDEX = 0x024;    // RW  entry FLOW_COMMIT writes
 constexpr uint32_t REG_FLOW_COMMIT = 0x028;   // WO  any write copies FLOW_DATA into the entry
+constexpr uint32_t REG_WB_BASE_LO = 0x02C;    // RW  write-back block address in device memory
+constexpr uint32_t REG_WB_BASE_HI = 0x030;    // RW
 constexpr uint32_t REG_FLOW_DATA = 0x040;     // RW  FLOW_WORDS words, the entry's bytes LE
 constexpr uint32_t REG_STAT_FRAMES_LO = 0x100;  // RO  frames sent
 constexpr uint32_t REG_STAT_FRAMES_HI = 0x104;
@@ -130,14 +147,21 @@ constexpr uint32_t REG_STAT_BYTES_LO = 0x108;   // RO  frame bytes sent (no FCS)
 constexpr uint32_t REG_STAT_BYTES_HI = 0x10C;
 constexpr uint32_t REG_STAT_DROPS = 0x110;      // RO  frames dropped (invalid flow)
 constexpr uint32_t REG_STAT_DESC_ERRORS = 0x114;  // RO descriptors rejected (bad flags/len)
+constexpr uint32_t REG_STAT_WB_ERRORS = 0x118;  // RO  write-back writes answered BRESP != OKAY
 constexpr uint32_t REG_SPACE_BYTES = 0x200;
 
 constexpr uint32_t ID_VALUE = 0x534E4446;  // "SNDF"
-constexpr uint32_t VERSION_VALUE = 0x00010000;
+constexpr uint32_t VERSION_VALUE = 0x00020000;  // major.minor, 16 bits each
 constexpr uint32_t CTRL_ENABLE = 1u << 0;      // process descriptors
 constexpr uint32_t CTRL_FCS_APPEND = 1u << 1;  // append CRC-32 FCS (off: the MAC adds it)
 constexpr uint32_t STATUS_BUSY = 1u << 0;
 constexpr uint32_t RING_SIZE_MAX = 4096;
+
+// ---------------------------------------------------------------- write-back block
+// WB_BYTES at WB_BASE (WB_BYTES aligned), written by the NIC (behaviour above).
+constexpr unsigned WB_BYTES = 64;     // block size and alignment
+constexpr unsigned WB_TAIL_OFF = 0;  // u32 consumer index, the value RING_TAIL holds
+// Bytes 4..63 are reserved (the receive path's indices later); the NIC leaves them.
 
 // ---------------------------------------------------------------- limits
 constexpr unsigned MAX_PAYLOAD = 65535;     // bytes one descriptor may carry

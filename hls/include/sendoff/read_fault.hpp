@@ -9,6 +9,9 @@
 //  - otherwise the usual checks run; a descriptor that passes them and whose payload bytes
 //    [addr, addr + len) overlap the range is a descriptor error too (len 0 reads nothing).
 // Either way: STAT_DESC_ERRORS + 1, no frame of that descriptor leaves, the ring goes on.
+// Writes into the range fail too (BRESP SLVERR, nothing written): a tail write-back there
+// counts in STAT_WB_ERRORS (nic_abi.hpp); the C model, whose m_axi has no BRESP either, is
+// told the range and skips such a write.
 // lo and hi are multiples of READ_FAULT_ALIGN, so that "overlaps" is the same whether a
 // reader asks for 32-byte entries, 64-byte words or 128-byte (1024-bit) beats.
 #ifndef SENDOFF_READ_FAULT_HPP

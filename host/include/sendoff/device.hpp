@@ -44,6 +44,12 @@ class Device {
   // dma_sync_to_device (host-coherent memory): the driver then skips it.
   virtual bool coherent() const { return false; }
 
+  // True when the host can read the NIC's tail write-back block (nic_abi.hpp,
+  // WB_BASE) straight from memory: the driver then never reads RING_TAIL on
+  // the send path. False where the block is not host-visible without a sync,
+  // or the back end needs register reads to make progress.
+  virtual bool tail_writeback() const { return false; }
+
   // The doorbell: tells the NIC the producer index (REG_RING_HEAD) is now
   // head. A posted write: safe from several threads at once, the NIC keeps
   // the latest index (mod 2^32). Back ends whose NIC polls the ring may skip

@@ -20,11 +20,13 @@ struct HostRegisters {
   uint32_t head = 0;
   uint32_t tail = 0;
   uint32_t flow_index = 0;
+  uint64_t wb_base = 0;
   uint32_t flow_data[abi::FLOW_WORDS] = {};
   uint64_t frames = 0;
   uint64_t bytes = 0;
   uint32_t drops = 0;
   uint32_t desc_errors = 0;
+  uint32_t wb_errors = 0;
   uint32_t frames_hi_latch = 0;
   uint32_t bytes_hi_latch = 0;
 
@@ -46,6 +48,8 @@ struct HostRegisters {
       case abi::REG_RING_HEAD: return head;
       case abi::REG_RING_TAIL: return tail;
       case abi::REG_FLOW_INDEX: return flow_index;
+      case abi::REG_WB_BASE_LO: return static_cast<uint32_t>(wb_base);
+      case abi::REG_WB_BASE_HI: return static_cast<uint32_t>(wb_base >> 32);
       case abi::REG_STAT_FRAMES_LO:
         frames_hi_latch = static_cast<uint32_t>(frames >> 32);
         return static_cast<uint32_t>(frames);
@@ -56,6 +60,7 @@ struct HostRegisters {
       case abi::REG_STAT_BYTES_HI: return bytes_hi_latch;
       case abi::REG_STAT_DROPS: return drops;
       case abi::REG_STAT_DESC_ERRORS: return desc_errors;
+      case abi::REG_STAT_WB_ERRORS: return wb_errors;
       default: return 0;  // FLOW_COMMIT is write-only; unmapped offsets read 0
     }
   }
@@ -76,6 +81,8 @@ struct HostRegisters {
       case abi::REG_RING_SIZE: ring_size = val; break;
       case abi::REG_RING_HEAD: head = val; break;
       case abi::REG_FLOW_INDEX: flow_index = val; break;
+      case abi::REG_WB_BASE_LO: wb_base = (wb_base & ~uint64_t{0xFFFFFFFF}) | val; break;
+      case abi::REG_WB_BASE_HI: wb_base = (wb_base & 0xFFFFFFFF) | (uint64_t{val} << 32); break;
       case abi::REG_FLOW_COMMIT:
         return flow_index < abi::FLOW_TABLE_SIZE ? Write::flow_commit : Write::ignored;
       default: return Write::ignored;

@@ -66,6 +66,16 @@ int SendoffNic::open(Device* dev, const uint8_t mac[6], std::string* err) {
     return -ENOMEM;
   }
   coherent_ = dev->coherent();
+  wb_tail_ = nullptr;
+  DmaBuffer wb;
+  if (dev->tail_writeback()) {
+    wb = dev->dma_alloc(WB_BYTES);
+    if (!wb.size || wb.dev_addr % WB_BYTES) {
+      *err = dev->name() + ": no 64-byte aligned device memory for the tail write-back block";
+      return -ENOMEM;
+    }
+    memset(wb.host, 0, WB_BYTES);
+  }
   flows_.reset(new FlowState[FLOW_TABLE_SIZE]);
   dev->reg_write(REG_CTRL, 0);
   dev->reg_write(REG_RING_BASE_LO, static_cast<uint32_t>(ring_.dev_addr));
@@ -82,6 +92,13 @@ int SendoffNic::open(Device* dev, const uint8_t mac[6], std::string* err) {
   clean_.store(start);
   pay_tail_.store(0);
   dev->reg_write(REG_RING_HEAD, start);
+  if (wb.size) {
+    // The NIC writes its tail there on enable and whenever it moves.
+    __atomic_store_n(reinterpret_cast<uint32_t*>(wb.host + WB_TAIL_OFF), start, __ATOMIC_RELEASE);
+    dev->reg_write(REG_WB_BASE_LO, static_cast<uint32_t>(wb.dev_addr));
+    dev->reg_write(REG_WB_BASE_HI, static_cast<uint32_t>(wb.dev_addr >> 32));
+    wb_tail_ = reinterpret_cast<const uint32_t*>(wb.host + WB_TAIL_OFF);
+  }
   dev->reg_write(REG_CTRL, CTRL_ENABLE);
   return 0;
 }
@@ -91,7 +108,12 @@ void SendoffNic::close() {
   dev_ = nullptr;
 }
 
-uint32_t SendoffNic::nic_tail() { return dev_->reg_read(REG_RING_TAIL); }
+// The NIC's consumer index: from the write-back block (a load from host
+// memory), else a register read.
+uint32_t SendoffNic::nic_tail() {
+  if (wb_tail_) return __atomic_load_n(wb_tail_, __ATOMIC_ACQUIRE);
+  return dev_->reg_read(REG_RING_TAIL);
+}
 
 void SendoffNic::reclaim() {
   if (reclaiming_.test_and_set(std::memory_order_acquire)) return;  // another thread is at it

@@ -95,6 +95,9 @@ class SendoffNic {
   Device* dev_ = nullptr;
   bool coherent_ = false;
   DmaBuffer ring_, payload_;
+  // The NIC's tail write-back block; null where the device has none to read
+  // in place (then RING_TAIL is read instead).
+  const uint32_t* wb_tail_ = nullptr;
   uint8_t mac_[6] = {};
   std::unique_ptr<Slot[]> slots_;
 

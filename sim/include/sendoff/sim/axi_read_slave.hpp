@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// AXI4 read slave serving a Memory: AR accepted with a programmable probability, first R
+// AXI4 read and write slaves serving a Memory. Read: AR accepted with a programmable probability, first R
 // beat a latency after AR drawn per burst, random R gaps, SLVERR for beats that touch a
 // poisoned range (read_fault.hpp). As AXI4 allows, bursts of different IDs are answered in
 // the order they become due, those of one ID in the order asked; a burst's beats are never
@@ -103,6 +103,101 @@ class AxiReadSlave {
   bool r_offered_ = false;
   std::vector<std::string> errors_;
   uint64_t bursts_ = 0, beats_ = 0;
+};
+
+// The write channels' signals, from the slave's side.
+struct AxiWritePins {
+  // master -> slave
+  uint32_t awid = 0;
+  uint64_t awaddr = 0;
+  uint8_t awlen = 0;
+  uint8_t awsize = 0;
+  uint8_t awburst = 0;
+  bool awvalid = false;
+  std::vector<uint32_t> wdata;
+  std::vector<uint32_t> wstrb;  // one bit a byte lane, 32 lanes a word
+  bool wlast = false;
+  bool wvalid = false;
+  bool bready = false;
+  // slave -> master
+  bool awready = false;
+  bool wready = false;
+  uint32_t bid = 0;
+  uint8_t bresp = 0;
+  bool bvalid = false;
+};
+
+struct AxiWriteConfig {
+  unsigned latency = 4;        // cycles from a burst's last W beat to its B response
+  unsigned latency_max = 0;    // > latency: each burst's latency uniform in [latency, this]
+  double aw_ready_prob = 1.0;  // chance awready is high in a cycle
+  double w_ready_prob = 1.0;   // chance wready is high in a cycle
+  ReadFaultRange fault;        // beats touching it answer SLVERR and write nothing
+  uint64_t seed = 1;
+};
+
+// The realistic memory's write side: B 32..160 cycles after a burst's last beat; `jitter`
+// adds random AWREADY and WREADY.
+AxiWriteConfig realistic_write_memory(uint64_t seed, bool jitter = false);
+
+// One write as the memory took it: the first strobed byte's address, how many bytes were
+// strobed in the beat, and the (up to) four bytes from there, little-endian.
+struct AxiWriteRecord {
+  uint64_t addr;
+  unsigned bytes;
+  uint32_t first4;
+  bool error;
+};
+
+// AXI4 write slave on a Memory: INCR bursts, W beats in AW order, B in burst order after a
+// latency drawn per burst. The host may read the memory from another thread while the model
+// writes it, so the four bytes of an aligned 32-bit word strobed together are stored as one
+// release store (read them with an acquire load), other bytes one by one. Checks the master's
+// side (AW/W held until ready, INCR, size <= bus width, no 4 KiB crossing, WLAST on the last
+// beat only); W beats may come before their AW, as AXI4 allows; beats with a byte in the poisoned range or outside the memory answer SLVERR.
+class AxiWriteSlave {
+ public:
+  AxiWriteSlave(Memory& mem, unsigned data_bits, const AxiWriteConfig& cfg);
+
+  void set_config(const AxiWriteConfig& cfg);
+  void drive(AxiWritePins& pins, uint64_t cycle);
+  void sample(const AxiWritePins& pins, uint64_t cycle);
+
+  const std::vector<std::string>& errors() const { return errors_; }
+  // Every beat taken, oldest first (the last 65536).
+  const std::deque<AxiWriteRecord>& log() const { return log_; }
+  uint64_t bursts() const { return bursts_; }
+  bool idle() const { return open_.empty() && resp_.empty() && early_.empty(); }
+
+ private:
+  struct Open {
+    uint32_t id;
+    uint64_t next;       // the next beat's address (the first may be unaligned)
+    unsigned beats, taken, size;
+    bool error;
+  };
+  struct Resp {
+    uint32_t id;
+    bool error;
+    uint64_t due;
+  };
+  void take_beat(const AxiWritePins& pins, uint64_t cycle);
+  void error(const std::string& msg);
+
+  Memory& mem_;
+  unsigned bytes_;
+  AxiWriteConfig cfg_;
+  std::mt19937_64 rng_;
+  std::uniform_real_distribution<double> uni_{0.0, 1.0};
+  std::deque<Open> open_;
+  std::deque<Resp> resp_;
+  std::deque<AxiWritePins> early_;  // W beats taken before their AW
+  bool b_offered_ = false;
+  bool aw_pending_ = false, w_pending_ = false;
+  AxiWritePins held_;
+  std::deque<AxiWriteRecord> log_;
+  std::vector<std::string> errors_;
+  uint64_t bursts_ = 0;
 };
 
 }  // namespace sendoff::sim

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // The Verilated sendoff_tx_top with its surroundings: one device memory served by two AXI4
-// read slaves (descriptor and payload ports), an AXI4-Lite master for the registers and an
+// read slaves (descriptor and payload ports) and an AXI4 write slave (the tail write-back), an AXI4-Lite master for the registers and an
 // AXI4-Stream sink for the MAC side. One call to step() is one clock cycle.
 #ifndef SENDOFF_SIM_TX_TOP_SIM_HPP
 #define SENDOFF_SIM_TX_TOP_SIM_HPP
@@ -30,6 +30,7 @@ struct TxTopSimConfig {
   size_t mem_size = kDevMemBytes;
   AxiReadConfig desc_port;
   AxiReadConfig data_port;
+  AxiWriteConfig wr_port;
   double sink_ready_prob = 1.0;
   uint64_t seed = 1;
   // FST trace file (else $SENDOFF_RTL_FST); check it with fst_trace_problem() first.
@@ -72,6 +73,7 @@ class TxTopSim {
   AxisSink& sink() { return sink_; }
   AxiReadSlave& desc_port() { return desc_; }
   AxiReadSlave& data_port() { return data_; }
+  AxiWriteSlave& wr_port() { return wr_; }
   // Protocol errors seen by any bus model.
   std::vector<std::string> errors() const;
 
@@ -85,9 +87,11 @@ class TxTopSim {
   std::unique_ptr<VerilatedFstC> fst_;
   Memory mem_;
   AxiReadSlave desc_, data_;
+  AxiWriteSlave wr_;
   AxilMaster axil_;
   AxisSink sink_;
   AxiReadPins desc_pins_, data_pins_;
+  AxiWritePins wr_pins_;
   AxilPins axil_pins_;
   AxisPins axis_pins_;
   bool rst_n_ = false;

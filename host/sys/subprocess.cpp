@@ -16,7 +16,7 @@
 extern char** environ;
 
 namespace sendoff {
-namespace cli {
+namespace sys {
 
 namespace {
 
@@ -108,5 +108,5 @@ std::string describe_failure(const std::vector<std::string>& argv, const Process
          (first_line.empty() ? "" : ": " + first_line);
 }
 
-}  // namespace cli
+}  // namespace sys
 }  // namespace sendoff

@@ -3,15 +3,15 @@
 // kernel baseline and the end-to-end tests. Everything created here is
 // deleted again by destructors; addresses must lie in 198.18.0.0/15
 // (RFC 2544 benchmark range) so no test ever touches a real network.
-#ifndef SENDOFF_CLI_NETNS_HPP
-#define SENDOFF_CLI_NETNS_HPP
+#ifndef SENDOFF_SYS_NETNS_HPP
+#define SENDOFF_SYS_NETNS_HPP
 
 #include <memory>
 #include <string>
 #include <vector>
 
 namespace sendoff {
-namespace cli {
+namespace sys {
 
 // One named namespace (`ip netns add`), deleted with the object.
 class Netns {
@@ -93,7 +93,7 @@ int socket_in_netns(const std::string& netns, int domain, int type, int protocol
 // True when the dotted-quad address (with optional /len) lies in 198.18.0.0/15.
 bool in_benchmark_range(const std::string& addr);
 
-}  // namespace cli
+}  // namespace sys
 }  // namespace sendoff
 
-#endif  // SENDOFF_CLI_NETNS_HPP
+#endif  // SENDOFF_SYS_NETNS_HPP

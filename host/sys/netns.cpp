@@ -24,7 +24,7 @@
 #include "subprocess.hpp"
 
 namespace sendoff {
-namespace cli {
+namespace sys {
 
 namespace {
 
@@ -183,5 +183,5 @@ bool in_benchmark_range(const std::string& addr) {
   return (ntohl(a.s_addr) & 0xFFFE0000u) == 0xC6120000u;
 }
 
-}  // namespace cli
+}  // namespace sys
 }  // namespace sendoff

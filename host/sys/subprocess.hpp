@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: MIT
 // Runs a program to completion and collects its exit status and output
 // (ip(8) for namespaces, tshark for dissection, the sendoff binary in tests).
-#ifndef SENDOFF_CLI_SUBPROCESS_HPP
-#define SENDOFF_CLI_SUBPROCESS_HPP
+#ifndef SENDOFF_SYS_SUBPROCESS_HPP
+#define SENDOFF_SYS_SUBPROCESS_HPP
 
 #include <string>
 #include <vector>
 
 namespace sendoff {
-namespace cli {
+namespace sys {
 
 struct ProcessResult {
   // The exit status; 128 + signal number if a signal ended it; -1 if it did
@@ -24,7 +24,7 @@ ProcessResult run_process(const std::vector<std::string>& argv);
 // "ip netns add x: exit 1: Cannot create namespace file ..." for messages.
 std::string describe_failure(const std::vector<std::string>& argv, const ProcessResult& r);
 
-}  // namespace cli
+}  // namespace sys
 }  // namespace sendoff
 
-#endif  // SENDOFF_CLI_SUBPROCESS_HPP
+#endif  // SENDOFF_SYS_SUBPROCESS_HPP
