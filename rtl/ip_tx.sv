@@ -56,6 +56,16 @@ module ip_tx
   split_t split_in, split_out;
   logic   split_ready, split_valid, split_pop;
 
+  // ------------------------------------------------------------------------- input stage
+  // s_hdr registered with the header words common to every fragment summed in two halves:
+  // the seven-operand sum straight off the top's FIFO head was the design's longest path.
+  logic        in_valid_q;
+  dgram_t      in_q;
+  logic [17:0] in_sum_a_q;   // 0x45/tos + ip_id + ttl/proto + 20 (total length's IpHlen)
+  logic [17:0] in_sum_b_q;   // saddr and daddr, 16 bits at a time
+  logic        take;         // s_hdr taken into the input stage (and the split queue)
+  logic        cur_free;     // the current datagram's last fragment goes this cycle, or none
+
   // ------------------------------------------------------------------------- header side
   logic        cur_valid_q;
   dgram_t      cur_q;
@@ -81,32 +91,42 @@ module ip_tx
   end
 
   assign step        = cur_valid_q && en_b;
-  assign load        = s_hdr_valid && s_hdr_ready;
-  assign s_hdr_ready = (!cur_valid_q || (step && last)) && split_ready;
+  assign cur_free    = !cur_valid_q || (step && last);
+  assign load        = in_valid_q && cur_free;
+  assign s_hdr_ready = (!in_valid_q || cur_free) && split_ready;
+  assign take        = s_hdr_valid && s_hdr_ready;
 
   always_ff @(posedge clk) begin
     if (!rst_n) begin
+      in_valid_q  <= 1'b0;
       cur_valid_q <= 1'b0;
-    end else if (!cur_valid_q || (step && last)) begin
-      cur_valid_q <= load;
+    end else begin
+      if (!in_valid_q || cur_free) in_valid_q <= take;
+      if (cur_free) cur_valid_q <= in_valid_q;
     end
   end
 
-  logic [18:0] const_sum;
+  always_ff @(posedge clk) begin
+    if (take) begin
+      in_q       <= s_hdr;
+      // Total length is the fragment's L4 bytes + 20: the 20 rides in the first half.
+      in_sum_a_q <= 18'({8'h45, s_hdr.job.tos}) + 18'(s_hdr.job.ip_id) +
+                    18'({s_hdr.job.ttl, s_hdr.job.proto}) + 18'(IpHlen);
+      in_sum_b_q <= 18'(s_hdr.job.saddr[31:16]) + 18'(s_hdr.job.saddr[15:0]) +
+                    18'(s_hdr.job.daddr[31:16]) + 18'(s_hdr.job.daddr[15:0]);
+    end
+  end
+
   logic [16:0] rem_load;
-  assign rem_load = 17'(s_hdr.job.len) + (s_hdr.job.udp ? 17'(UdpHlen) : 17'd0);
-  assign const_sum = {3'd0, 8'h45, s_hdr.job.tos} + {3'd0, s_hdr.job.ip_id} +
-                     {3'd0, s_hdr.job.ttl, s_hdr.job.proto} +
-                     {3'd0, s_hdr.job.saddr[31:16]} + {3'd0, s_hdr.job.saddr[15:0]} +
-                     {3'd0, s_hdr.job.daddr[31:16]} + {3'd0, s_hdr.job.daddr[15:0]};
+  assign rem_load = 17'(in_q.job.len) + (in_q.job.udp ? 17'(UdpHlen) : 17'd0);
 
   always_ff @(posedge clk) begin
     if (load) begin
-      cur_q   <= s_hdr;
-      const_q <= const_sum + 19'(IpHlen);   // total length is the fragment's L4 bytes + 20
+      cur_q   <= in_q;
+      const_q <= 19'(in_sum_a_q) + 19'(in_sum_b_q);
       l4pos_q <= '0;
       rem_q   <= rem_load;
-      last_q  <= !s_hdr.job.frag || (rem_load <= 17'(s_hdr.job.fsz));
+      last_q  <= !in_q.job.frag || (rem_load <= 17'(in_q.job.fsz));
     end else if (step) begin
       l4pos_q <= l4pos_q + 16'(cur_q.job.fsz);
       rem_q   <= rem_q - 17'(cur_q.job.fsz);
@@ -212,7 +232,7 @@ module ip_tx
     .clk     (clk),
     .rst_n   (rst_n),
     .s_data  (split_in),
-    .s_valid (load),
+    .s_valid (take),
     .s_ready (split_ready),
     .m_data  (split_out),
     .m_valid (split_valid),

@@ -69,7 +69,9 @@ std::vector<Frame> reference(const Dgram& d) {
   return out;
 }
 
-void run_and_check(const std::vector<Dgram>& in, double in_prob, double out_prob, uint64_t seed) {
+// hdr_span, if given: cycles from the first header out to the last.
+void run_and_check(const std::vector<Dgram>& in, double in_prob, double out_prob, uint64_t seed,
+                   uint64_t* hdr_span = nullptr) {
   VerilatedContext ctx;
   ctx.randReset(2);  // registers without reset start random
   Vip_tx m(&ctx);
@@ -91,6 +93,7 @@ void run_and_check(const std::vector<Dgram>& in, double in_prob, double out_prob
   std::vector<Frame> got;
   std::vector<Frame> data(1);
   bool first_beat = true;
+  uint64_t first_hdr = 0, last_hdr = 0;
   m.rst_n = 0;
   for (int i = 0; i < 4; ++i) {
     m.clk = 0;
@@ -126,6 +129,8 @@ void run_and_check(const std::vector<Dgram>& in, double in_prob, double out_prob
       f.ip = r.get_bytes(20);
       f.smac = r.get_bytes(6);
       f.dmac = r.get_bytes(6);
+      if (got.empty()) first_hdr = cyc;
+      last_hdr = cyc;
       got.push_back(f);
     }
     if (m.m_data_tvalid && m.m_data_tready) {
@@ -145,6 +150,7 @@ void run_and_check(const std::vector<Dgram>& in, double in_prob, double out_prob
     m.eval();
   }
   m.final();
+  if (hdr_span) *hdr_span = last_hdr - first_hdr;
   ASSERT_EQ(got.size(), expect.size());
   ASSERT_EQ(data.size(), with_data + 1);
   size_t k = 0;
@@ -217,6 +223,20 @@ TEST(IpTx, LargestDatagram) {
   std::mt19937_64 rng(5);
   run_and_check({random_dgram(rng, 65507, true, 68, 0), random_dgram(rng, 65515, false, 1500, 0)},
                 1.0, 1.0, 6);
+}
+
+// Line rate needs a header per cycle: datagrams of one frame taken back to back, and the
+// fragments of one datagram, each leave on consecutive cycles.
+TEST(IpTx, OneHeaderPerCycle) {
+  std::mt19937_64 rng(7);
+  std::vector<Dgram> small;
+  for (int i = 0; i < 64; ++i) small.push_back(random_dgram(rng, 0, i & 1, 1500, 0));
+  uint64_t span = 0;
+  run_and_check(small, 1.0, 1.0, 8, &span);
+  EXPECT_EQ(span, small.size() - 1);
+  const Dgram big = random_dgram(rng, 9000, true, 68, 0);
+  run_and_check({big}, 1.0, 1.0, 9, &span);
+  EXPECT_EQ(span, reference(big).size() - 1);
 }
 
 }  // namespace
