@@ -50,8 +50,8 @@ class VerilatorDevice final : public Device {
   std::string name() const override { return "verilator"; }
 
   uint32_t reg_read(uint32_t off) override {
-    // The consumer index alone needs no lock (the driver reads it to reclaim).
-    if (off == abi::REG_RING_TAIL) return tail_pub_.load(std::memory_order_acquire);
+    // Under the lock, after the slice in progress: RING_TAIL is never behind the
+    // write-back word it already wrote (the driver reads that word, not this).
     std::lock_guard<std::mutex> lk(mu_);
     take_doorbell();
     const uint32_t v = sim_.reg_read(off);

@@ -43,10 +43,11 @@ class PostedDoorbell {
   // NIC side, without its lock: spins until a doorbell newer than `seen`
   // (taken() before unlocking) comes, `stop` is set or busy_poll_us pass.
   void poll(uint64_t seen, const std::atomic<bool>& stop) const {
-    const auto until = std::chrono::steady_clock::now() +
-                       std::chrono::microseconds(busy_poll_us_.load(std::memory_order_relaxed));
+    // The poll time is read on every turn: a longer one set meanwhile applies.
+    const auto start = std::chrono::steady_clock::now();
     while (count_.load(std::memory_order_acquire) == seen && !stop.load() &&
-           std::chrono::steady_clock::now() < until) {
+           std::chrono::steady_clock::now() - start <
+               std::chrono::microseconds(busy_poll_us_.load(std::memory_order_relaxed))) {
 #if defined(__x86_64__) || defined(__i386__)
       __builtin_ia32_pause();
 #endif
