@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "host_path_bench.hpp"  // host/bench
-#include "rtl_bench.hpp"
+#include "rtl_bench.hpp"  // host/bench
 #include "usage_error.hpp"
 #include "validators.hpp"
 
@@ -58,7 +58,7 @@ int run_rtl(const BenchOptions& o) {
   if (o.backend != "verilator") {
     throw UsageError("bench needs --host-path, or --backend verilator for the RTL pipeline");
   }
-  RtlBenchOptions r;
+  bench::RtlBenchOptions r;
   r.sizes = o.sizes;
   r.frames = o.frames;
   r.fcs_to_mac = o.fcs_to_mac;
@@ -66,13 +66,13 @@ int run_rtl(const BenchOptions& o) {
   r.csv = o.csv;
   r.plot = o.plot;
   r.trace_fst = o.trace_fst;
-  std::vector<RtlBenchRow> rows;
+  std::vector<bench::RtlBenchRow> rows;
   std::string err;
-  if (!run_rtl_bench(r, &rows, &err)) {
+  if (!bench::run_rtl_bench(r, &rows, &err)) {
     fprintf(stderr, "sendoff: bench --backend verilator: %s\n", err.c_str());
     return kExitFailure;
   }
-  return report_rtl_bench(r, rows);
+  return bench::report_rtl_bench(r, rows) ? kExitOk : kExitFailure;
 }
 
 }  // namespace

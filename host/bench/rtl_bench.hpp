@@ -3,15 +3,15 @@
 // frames of each size with the MAC always ready; cycles per frame, rates at the CMAC clock
 // (322.265625 MHz) and at 250 MHz against 100GbE line rate, latency, simulation speed. Each
 // size runs twice: with the fixed-latency memory (`ideal`) and the realistic one.
-#ifndef SENDOFF_CLI_RTL_BENCH_HPP
-#define SENDOFF_CLI_RTL_BENCH_HPP
+#ifndef SENDOFF_BENCH_RTL_BENCH_HPP
+#define SENDOFF_BENCH_RTL_BENCH_HPP
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
 namespace sendoff {
-namespace cli {
+namespace bench {
 
 struct RtlBenchOptions {
   std::vector<unsigned> sizes;  // Ethernet frame bytes including the FCS, 64..9018
@@ -60,10 +60,11 @@ double beat_bound_fraction_400g(unsigned size, unsigned bus_bytes, unsigned data
 // Runs the model; false with *err set when the build has no RTL model or a run failed.
 bool run_rtl_bench(const RtlBenchOptions& o, std::vector<RtlBenchRow>* out, std::string* err);
 
-// Prints the table and writes the CSV and the plot the options ask for; an exit code.
-int report_rtl_bench(const RtlBenchOptions& o, const std::vector<RtlBenchRow>& rows);
+// Prints the table and writes the CSV and the plot the options ask for; false (with a
+// line on stderr) when a file could not be written.
+bool report_rtl_bench(const RtlBenchOptions& o, const std::vector<RtlBenchRow>& rows);
 
-}  // namespace cli
+}  // namespace bench
 }  // namespace sendoff
 
-#endif  // SENDOFF_CLI_RTL_BENCH_HPP
+#endif  // SENDOFF_BENCH_RTL_BENCH_HPP

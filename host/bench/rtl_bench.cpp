@@ -9,15 +9,14 @@
 #include <string>
 
 #include "subprocess.hpp"
-#include "usage_error.hpp"
 
-#if SENDOFF_CLI_RTL
+#if SENDOFF_BENCH_RTL
 #include "sendoff/sim/throughput.hpp"
 #include "sendoff/sim/tx_top_sim.hpp"
 #endif
 
 namespace sendoff {
-namespace cli {
+namespace bench {
 
 namespace {
 
@@ -161,7 +160,7 @@ std::string rtl_bench_fst_path(const std::string& path, unsigned size, size_t si
 }
 
 bool run_rtl_bench(const RtlBenchOptions& o, std::vector<RtlBenchRow>* out, std::string* err) {
-#if SENDOFF_CLI_RTL
+#if SENDOFF_BENCH_RTL
   for (unsigned size : o.sizes) for (bool realistic : {false, true}) {
     // The waveform shows the fixed-latency run.
     const std::string fst =
@@ -203,7 +202,7 @@ bool run_rtl_bench(const RtlBenchOptions& o, std::vector<RtlBenchRow>* out, std:
 #endif
 }
 
-int report_rtl_bench(const RtlBenchOptions& o, const std::vector<RtlBenchRow>& rows) {
+bool report_rtl_bench(const RtlBenchOptions& o, const std::vector<RtlBenchRow>& rows) {
   printf("RTL pipeline (Verilator): UDP frames back to back, MAC always ready; memory ideal "
          "(latency %u cycles)\nor realistic (32..160 cycles per burst, 64 bursts, 5%% R gaps); "
          "FCS %s;\nsizes count the 4-byte FCS; line rate counts 20 B preamble+IFG\n",
@@ -223,7 +222,7 @@ int report_rtl_bench(const RtlBenchOptions& o, const std::vector<RtlBenchRow>& r
   if (!o.csv.empty()) {
     if (!write_csv(o.csv, rows)) {
       fprintf(stderr, "sendoff: --csv: cannot write %s\n", o.csv.c_str());
-      return kExitFailure;
+      return false;
     }
     printf("csv: %s\n", o.csv.c_str());
   }
@@ -231,12 +230,12 @@ int report_rtl_bench(const RtlBenchOptions& o, const std::vector<RtlBenchRow>& r
     std::string err;
     if (!write_plot(o.plot, rows, &err)) {
       fprintf(stderr, "sendoff: --plot: %s\n", err.c_str());
-      return kExitFailure;
+      return false;
     }
     printf("plot: %s\n", o.plot.c_str());
   }
-  return kExitOk;
+  return true;
 }
 
-}  // namespace cli
+}  // namespace bench
 }  // namespace sendoff
