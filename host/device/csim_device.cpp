@@ -336,7 +336,7 @@ void CsimDevice::worker_main() {
     ap_uint<64> frames = 0, bytes = 0;
     ap_uint<32> drops = 0, desc_errors = 0, wb_writes = 0, wb_errors = 0;
     apply_posted(posted);
-    fetch_coherent(base, size, tail);
+    if (head != tail) fetch_coherent(base, size, tail);  // else the slot may be the host's still
     sendoff_tx_model(dev_mem_, base, size, head, &new_tail, flow_table_.data(), ctrl, &frames,
                      &bytes, &drops, &desc_errors, out, wb_base, wb_force, &wb_writes,
                      &wb_errors, fault_);
