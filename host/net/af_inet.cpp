@@ -87,13 +87,31 @@ int inet_create(net* n, socket* sock, int protocol) {
   if (sock->type == SOCK_RAW) {
     sock->sk.num = static_cast<uint16_t>(protocol);
     if (protocol == IPPROTO_RAW) sock->sk.hdrincl = true;
+    raw_hash_sk(&sock->sk);
   }
   return 0;
 }
 
 static int inet_release(socket* sock) {
   sock->sk.prot->close(&sock->sk);
+  // sock_orphan: nothing is queued to it any more, and a receiver still
+  // waiting in another thread gives up.
+  {
+    std::lock_guard<std::mutex> g(sock->sk.rq_lock);
+    sock->sk.dead = true;
+  }
+  sk_wake_receivers(&sock->sk);
   return 0;
+}
+
+// inet_recvmsg: the transport's recvmsg; the address length it reports
+// becomes msg_namelen.
+int inet_recvmsg(socket* sock, msghdr_k* msg, size_t size, int flags) {
+  TraceScope ts(sock->sk.sk_net->trace, "inet_recvmsg");
+  int addr_len = 0;
+  int err = sock->sk.prot->recvmsg(&sock->sk, msg, size, flags, &addr_len);
+  if (err >= 0) msg->namelen = addr_len;
+  return static_cast<int>(ts.ret(err));
 }
 
 int inet_autobind(sock* sk) {
@@ -200,12 +218,14 @@ const proto_ops inet_dgram_ops = {
     AF_INET,       inet_release,           inet_bind,
     inet_dgram_connect, inet_getname,      inet_shutdown,
     sock_common_setsockopt, sock_common_getsockopt, inet_sendmsg,
+    inet_recvmsg,
 };
 
 const proto_ops inet_sockraw_ops = {
     AF_INET,       inet_release,           inet_bind,
     inet_dgram_connect, inet_getname,      inet_shutdown,
     sock_common_setsockopt, sock_common_getsockopt, inet_sendmsg,
+    inet_recvmsg,
 };
 
 }  // namespace sendoff

@@ -29,9 +29,26 @@ namespace sendoff {
 struct Sysctls {
   int wmem_default = 212992;  // net.core.wmem_default
   int wmem_max = 212992;      // net.core.wmem_max
+  int rmem_default = 212992;  // net.core.rmem_default
+  int rmem_max = 212992;      // net.core.rmem_max
   int ip_default_ttl = 64;    // net.ipv4.ip_default_ttl
   int port_lo = 32768, port_hi = 60999;  // net.ipv4.ip_local_port_range
+  // One jiffy (1/HZ s) in µs: socket timeouts are kept in jiffies, so a
+  // timeout reads back rounded up to one. Probed on a kernel socket.
+  long jiffy_us = 4000;
   void load();
+};
+
+// The receive path's counters, named after the SNMP MIB rows Linux keeps in
+// /proc/net/snmp (Ip: and Udp:) and the device's rx_dropped.
+struct RxStats {
+  std::atomic<uint64_t> rx_packets{0}, rx_dropped{0};  // netif_receive_skb
+  std::atomic<uint64_t> ip_in_receives{0}, ip_in_hdr_errors{0}, ip_in_addr_errors{0},
+      ip_in_truncated{0}, ip_in_unknown_protos{0}, ip_in_delivers{0}, ip_in_csum_errors{0},
+      ip_reasm_fails{0};
+  std::atomic<uint64_t> udp_in_datagrams{0}, udp_no_ports{0}, udp_in_errors{0},
+      udp_rcvbuf_errors{0}, udp_in_csum_errors{0};
+  std::atomic<uint64_t> icmp_in_msgs{0};
 };
 
 struct net {
@@ -40,6 +57,7 @@ struct net {
   std::unique_ptr<Device> dev;
   SendoffNic nic;
   std::map<uint16_t, std::vector<sock*>> udp_ports;  // bound UDP sockets by port
+  std::set<sock*> raw_socks;                          // raw_v4_hashinfo
   uint32_t ip_ident_seed = 0;
   std::unique_ptr<std::atomic<uint16_t>[]> ip_idents;  // __ip_select_ident buckets
   // rt_genid: bumped when the configuration changes; a cached route made
@@ -51,6 +69,7 @@ struct net {
   // under this lock; sends do not take it (RCU keeps what they read alive).
   std::mutex lock;
   Trace trace;
+  RxStats rx;
 };
 
 // The open stack, or nullptr.
@@ -134,6 +153,30 @@ int udp_send_skb(sk_buff* skb, uint16_t dport);
 // ip_send_skb → ip_local_out → ip_output → ip_finish_output2 → neigh_output
 // → dev_queue_xmit → the driver's ndo_start_xmit. 0 or -errno.
 int ip_send_skb(net* n, sk_buff* skb);
+
+// ---------------------------------------------------------------- receive
+// netif_receive_skb: a frame (no FCS) from the driver's RX poll, run through
+// eth_type_trans → ip_rcv → ip_local_deliver → udp_rcv / raw delivery to the
+// sockets' receive queues. Called with n->lock held (the lock keeps sockets
+// from closing under it). Consumes skb.
+void netif_receive_skb(net* n, std::unique_ptr<sk_buff_rx> skb);
+int ip_rcv(net* n, std::unique_ptr<sk_buff_rx> skb);
+int udp_rcv(net* n, std::unique_ptr<sk_buff_rx> skb);
+void raw_local_deliver(net* n, const sk_buff_rx& skb, const uint8_t* iph, size_t iplen);
+// __sock_queue_rcv_skb for datagram sockets (__udp_enqueue_schedule_skb):
+// charges sk_rmem_alloc, queues, wakes a reader. false: dropped (rcvbuf full).
+bool sock_queue_rcv_skb(sock* sk, std::unique_ptr<sk_buff_rx> skb);
+// __skb_recv_datagram: the head of the queue, taken off it (MSG_PEEK: a copy,
+// the datagram stays), waiting as MSG_DONTWAIT and SO_RCVTIMEO say. nullptr
+// with *err = -errno, or 0 after shutdown(SHUT_RD) (recvmsg returns 0).
+std::unique_ptr<sk_buff_rx> skb_recv_datagram(sock* sk, int flags, int* err);
+// skb_copy_datagram_msg: copies len bytes from data to the user's iovecs.
+// 0 or -EFAULT.
+int skb_copy_datagram_msg(const uint8_t* data, size_t len, msghdr_k* msg);
+// Wakes every receiver of sk (close, shutdown, stack teardown).
+void sk_wake_receivers(sock* sk);
+int inet_recvmsg(socket* sock, msghdr_k* msg, size_t size, int flags);
+void raw_hash_sk(sock* sk);
 
 int security_socket_sendmsg(socket* sock, msghdr_k* msg, size_t size);
 int security_load_policy(const std::string& path, std::string* err);

@@ -2,6 +2,7 @@
 // Raw IPv4 sockets, after net/ipv4/raw.c: the caller gives the transport
 // bytes, the NIC adds the IP and Ethernet headers.
 #include <cerrno>
+#include <cstring>
 #include <string>
 
 #include "net.hpp"
@@ -10,7 +11,7 @@ namespace sendoff {
 
 namespace {
 
-void raw_close(sock*) {}
+void raw_close(sock* sk) { sk->sk_net->raw_socks.erase(sk); }
 
 int raw_get_port(sock*, uint16_t) { return 0; }
 
@@ -79,11 +80,58 @@ int raw_sendmsg(sock* sk, msghdr_k* msg, size_t len) {
   return static_cast<int>(ts.ret(err ? err : static_cast<long>(len)));
 }
 
+// raw_recvmsg: the IP packet as it arrived, header included.
+int raw_recvmsg(sock* sk, msghdr_k* msg, size_t len, int flags, int* addr_len) {
+  if (flags & MSG_OOB) return -EOPNOTSUPP;
+  if (flags & MSG_ERRQUEUE) return -EAGAIN;  // ip_recv_error: the error queue is empty
+  int err;
+  std::unique_ptr<sk_buff_rx> skb = skb_recv_datagram(sk, flags, &err);
+  if (!skb) return err;
+  size_t copied = skb->len;
+  msg->flags = 0;
+  if (len < copied) {
+    msg->flags |= MSG_TRUNC;
+    copied = len;
+  }
+  err = skb_copy_datagram_msg(skb->data, copied, msg);
+  if (err) return err;
+  if (msg->name) {
+    sockaddr_in sin{};
+    sin.sin_family = AF_INET;
+    sin.sin_addr.s_addr = htonl(skb->saddr);
+    std::memcpy(msg->name, &sin, sizeof sin);
+    *addr_len = sizeof sin;
+  }
+  return static_cast<int>((flags & MSG_TRUNC) ? skb->len : copied);
+}
+
 }  // namespace
+
+void raw_hash_sk(sock* sk) { sk->sk_net->raw_socks.insert(sk); }
+
+// raw_local_deliver → raw_v4_input: every raw socket of the packet's
+// protocol, bound (or connected) to matching addresses, gets a copy.
+void raw_local_deliver(net* n, const sk_buff_rx& skb, const uint8_t* iph, size_t iplen) {
+  for (sock* sk : n->raw_socks) {
+    if (sk->num != iph[9]) continue;
+    if (sk->rcv_saddr && sk->rcv_saddr != skb.daddr) continue;
+    if (sk->daddr && sk->daddr != skb.saddr) continue;
+    auto c = std::make_unique<sk_buff_rx>();
+    c->head = std::make_unique<uint8_t[]>(iplen);
+    std::memcpy(c->head.get(), iph, iplen);
+    c->data = c->head.get();
+    c->len = iplen;
+    c->truesize = skb.truesize;
+    c->saddr = skb.saddr;
+    c->daddr = skb.daddr;
+    sock_queue_rcv_skb(sk, std::move(c));
+  }
+}
 
 const proto raw_prot = {
     "RAW",        raw_close, ip4_datagram_connect, udp_disconnect, raw_bind,
     raw_get_port, nullptr,   raw_setsockopt,       raw_getsockopt, raw_sendmsg,
+    raw_recvmsg,
 };
 
 }  // namespace sendoff

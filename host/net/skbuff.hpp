@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 
 namespace sendoff {
 
@@ -32,6 +33,23 @@ struct sk_buff {
   uint8_t tos = 0;
   bool nonblock = false;     // MSG_DONTWAIT: EAGAIN instead of sleeping for ring space
   bool xmit_more = false;    // more packets follow at once: the doorbell may wait
+};
+
+// The receive side of struct sk_buff: a frame copied out of the NIC's receive
+// buffer. `data`/`len` are the current layer's bytes: each layer moves them
+// past its header (skb_pull) and trims what lies beyond its length field
+// (pskb_trim), as Linux's receive functions do.
+struct sk_buff_rx {
+  std::unique_ptr<uint8_t[]> head;
+  uint8_t* data = nullptr;
+  size_t len = 0;
+  size_t truesize = 0;       // what the socket's receive buffer is charged
+  uint8_t pkt_type = 0;      // PACKET_HOST, PACKET_BROADCAST, ... (eth_type_trans)
+  bool csum_unnecessary = false;  // CHECKSUM_UNNECESSARY: the NIC verified L4
+  // Filled by ip_rcv / udp_rcv for recvmsg's msg_name.
+  uint32_t saddr = 0, daddr = 0;  // host order
+  uint16_t sport = 0, dport = 0;  // host order
+  uint8_t ip_proto = 0;
 };
 
 }  // namespace sendoff

@@ -4,6 +4,10 @@
 #include <cstdio>
 #include <cstring>
 
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
 #include "net.hpp"
 #include "uaccess.hpp"
 
@@ -13,6 +17,8 @@ namespace {
 
 // SOCK_MIN_SNDBUF: 2 * (2048 + SKB_DATA_ALIGN(sizeof(struct sk_buff))).
 constexpr int kSockMinSndbuf = 4608;
+// SOCK_MIN_RCVBUF: 2048 + SKB_DATA_ALIGN(sizeof(struct sk_buff)).
+constexpr int kSockMinRcvbuf = 2304;
 
 int read_sysctl(const char* path, int* a, int* b = nullptr) {
   FILE* f = fopen(path, "r");
@@ -41,6 +47,20 @@ int put_int_opt(int val, void* optval, unsigned* optlen) {
 void Sysctls::load() {
   read_sysctl("/proc/sys/net/core/wmem_default", &wmem_default);
   read_sysctl("/proc/sys/net/core/wmem_max", &wmem_max);
+  read_sysctl("/proc/sys/net/core/rmem_default", &rmem_default);
+  read_sysctl("/proc/sys/net/core/rmem_max", &rmem_max);
+  // HZ is not exported: a 1 µs SO_RCVTIMEO on a kernel socket reads back as
+  // one jiffy.
+  int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd >= 0) {
+    timeval tv{0, 1};
+    socklen_t len = sizeof tv;
+    if (::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) == 0 &&
+        ::getsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, &len) == 0 && tv.tv_sec == 0 &&
+        tv.tv_usec > 0)
+      jiffy_us = tv.tv_usec;
+    ::close(fd);
+  }
   read_sysctl("/proc/sys/net/ipv4/ip_default_ttl", &ip_default_ttl);
   read_sysctl("/proc/sys/net/ipv4/ip_local_port_range", &port_lo, &port_hi);
 }
@@ -56,6 +76,7 @@ void sk_free(sock* sk) {
 void sock_init_data(net* n, sock* sk) {
   sk->sk_net = n;
   sk->sndbuf = n->sysctl.wmem_default;
+  sk->rcvbuf = n->sysctl.rmem_default;
   sk->state = TCP_CLOSE;
 }
 
@@ -91,6 +112,33 @@ int sock_setsockopt(socket* sock, int /*level*/, int optname, const void* optval
       sk->sndbuf = doubled > kSockMinSndbuf ? doubled : kSockMinSndbuf;
       return 0;
     }
+    case SO_RCVBUF: {
+      // __sock_set_rcvbuf: capped by rmem_max, then doubled as for SO_SNDBUF.
+      unsigned v = static_cast<unsigned>(val);
+      if (v > static_cast<unsigned>(sk->sk_net->sysctl.rmem_max))
+        v = static_cast<unsigned>(sk->sk_net->sysctl.rmem_max);
+      if (v > INT32_MAX / 2) v = INT32_MAX / 2;
+      int doubled = static_cast<int>(v) * 2;
+      sk->rcvbuf = doubled > kSockMinRcvbuf ? doubled : kSockMinRcvbuf;
+      return 0;
+    }
+    case SO_RCVTIMEO: {
+      // sock_set_timeout: a struct timeval; 0 waits forever, a negative one
+      // does not wait at all.
+      timeval tv;
+      if (optlen < sizeof tv) return -EINVAL;
+      if (copy_from_user(&tv, optval, sizeof tv)) return -EFAULT;
+      if (tv.tv_usec < 0 || tv.tv_usec >= 1000000) return -EDOM;
+      if (tv.tv_sec < 0) {
+        sk->rcvtimeo_us = -1;
+        return 0;
+      }
+      // In whole jiffies, rounded up, as Linux keeps it.
+      long j = sk->sk_net->sysctl.jiffy_us;
+      long long us = static_cast<long long>(tv.tv_sec) * 1000000 + (tv.tv_usec + j - 1) / j * j;
+      sk->rcvtimeo_us = static_cast<long>(us);
+      return 0;
+    }
     default:
       return -ENOPROTOOPT;
   }
@@ -105,6 +153,15 @@ int sock_getsockopt(socket* sock, int /*level*/, int optname, void* optval, unsi
     case SO_REUSEPORT: v = sk->reuseport; break;
     case SO_PRIORITY: v = sk->priority; break;
     case SO_SNDBUF: v = sk->sndbuf; break;
+    case SO_RCVBUF: v = sk->rcvbuf; break;
+    case SO_RCVTIMEO: {
+      long us = sk->rcvtimeo_us < 0 ? 0 : sk->rcvtimeo_us;
+      timeval tv{us / 1000000, us % 1000000};
+      if (*optlen < sizeof tv) return -EINVAL;
+      if (copy_to_user(optval, &tv, sizeof tv)) return -EFAULT;
+      *optlen = sizeof tv;
+      return 0;
+    }
     case SO_TYPE: v = sk->type; break;
     case SO_PROTOCOL: v = sk->protocol; break;
     case SO_DOMAIN: v = sk->family; break;

@@ -10,8 +10,14 @@
 #include <sys/uio.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+
+#include "skbuff.hpp"
 
 namespace sendoff {
 
@@ -29,7 +35,7 @@ struct msghdr_k {
   size_t iovlen = 0;
   const void* control = nullptr;  // user's cmsg buffer
   size_t controllen = 0;
-  unsigned flags = 0;  // MSG_*
+  unsigned flags = 0;  // MSG_* (recvmsg: the flags returned, msg_flags)
   bool more = false;   // sendmmsg: more datagrams follow (the driver's xmit_more)
 };
 
@@ -44,6 +50,9 @@ struct proto_ops {
   int (*setsockopt)(socket* sock, int level, int optname, const void* optval, unsigned optlen);
   int (*getsockopt)(socket* sock, int level, int optname, void* optval, unsigned* optlen);
   int (*sendmsg)(socket* sock, msghdr_k* msg, size_t len);
+  // Returns the bytes (or the datagram's length with MSG_TRUNC) or -errno;
+  // msg->namelen becomes the length of the address written to msg->name.
+  int (*recvmsg)(socket* sock, msghdr_k* msg, size_t len, int flags);
 };
 
 // struct proto: the transport protocol behind a socket.
@@ -58,6 +67,7 @@ struct proto {
   int (*setsockopt)(sock* sk, int level, int optname, const void* optval, unsigned optlen);
   int (*getsockopt)(sock* sk, int level, int optname, void* optval, unsigned* optlen);
   int (*sendmsg)(sock* sk, msghdr_k* msg, size_t len);
+  int (*recvmsg)(sock* sk, msghdr_k* msg, size_t len, int flags, int* addr_len);
 };
 
 // sk_state values used by datagram sockets (include/net/tcp_states.h).
@@ -109,6 +119,17 @@ struct sock {
   // The route (and the NIC flow it needs) of the last send, read without a
   // lock; replaced under the stack lock, freed after an RCU grace period.
   std::atomic<dst_entry*> sk_dst_cache{nullptr};
+  // Receive side: sk_receive_queue under its own lock (the RX path and
+  // receivers never take the stack's control lock for it), sk_rmem_alloc
+  // (the truesize of what is queued), sk_rcvbuf, sk_rcvtimeo, sk_drops.
+  std::mutex rq_lock;
+  std::condition_variable rq_wait;  // sk_wq: a datagram came, or shutdown/close
+  std::deque<std::unique_ptr<sk_buff_rx>> receive_queue;
+  std::atomic<int> rmem_alloc{0};
+  int rcvbuf = 0;
+  long rcvtimeo_us = 0;  // 0: wait forever (MAX_SCHEDULE_TIMEOUT); -1: never wait
+  std::atomic<unsigned> drops{0};
+  bool dead = false;  // closed (SOCK_DEAD): receivers waiting give up
 };
 
 // sk_wmem_alloc_get: bytes in flight.

@@ -268,6 +268,31 @@ long sys_send(net* n, int fd, const void* buff, size_t len, unsigned flags) {
   return ts.ret(sys_sendto(n, fd, buff, len, flags, nullptr, 0));
 }
 
+// import_iovec: the user's iovec array copied in and checked, each length
+// clamped so the total stays within MAX_RW_COUNT. UIO_FASTIOV entries live
+// in the caller's stack array; only longer arrays are allocated. 0 or -errno.
+static int import_iovec(const msghdr& m, iovec* iovstack, std::vector<iovec>* iovheap,
+                        iovec** out, size_t* total) {
+  if (m.msg_iovlen > kUioMaxIov) return -EMSGSIZE;
+  iovec* iov = iovstack;
+  if (m.msg_iovlen > kUioFastiov) {
+    iovheap->resize(m.msg_iovlen);
+    iov = iovheap->data();
+  }
+  if (m.msg_iovlen && copy_from_user(iov, m.msg_iov, m.msg_iovlen * sizeof(iovec)))
+    return -EFAULT;
+  *total = 0;
+  for (size_t i = 0; i < m.msg_iovlen; ++i) {
+    iovec& v = iov[i];
+    if (static_cast<ssize_t>(v.iov_len) < 0) return -EINVAL;
+    if (!access_ok(v.iov_base, v.iov_len)) return -EFAULT;
+    if (v.iov_len > kMaxRwCount - *total) v.iov_len = kMaxRwCount - *total;
+    *total += v.iov_len;
+  }
+  *out = iov;
+  return 0;
+}
+
 // copy_msghdr_from_user + import_iovec + ____sys_sendmsg.
 // UIO_FASTIOV iovecs and a small control buffer live on the stack, as in
 // the kernel; only longer ones are allocated.
@@ -287,25 +312,12 @@ static long sendmsg_one(socket* sock, const msghdr* umsg, unsigned flags, bool m
     msg.name = &address;
     msg.namelen = namelen;
   }
-  if (m.msg_iovlen > kUioMaxIov) return -EMSGSIZE;
-
   iovec iovstack[kUioFastiov];
   std::vector<iovec> iovheap;
-  iovec* iov = iovstack;
-  if (m.msg_iovlen > kUioFastiov) {
-    iovheap.resize(m.msg_iovlen);
-    iov = iovheap.data();
-  }
-  if (m.msg_iovlen && copy_from_user(iov, m.msg_iov, m.msg_iovlen * sizeof(iovec)))
-    return -EFAULT;
-  size_t total = 0;
-  for (size_t i = 0; i < m.msg_iovlen; ++i) {
-    iovec& v = iov[i];
-    if (static_cast<ssize_t>(v.iov_len) < 0) return -EINVAL;
-    if (!access_ok(v.iov_base, v.iov_len)) return -EFAULT;
-    if (v.iov_len > kMaxRwCount - total) v.iov_len = kMaxRwCount - total;
-    total += v.iov_len;
-  }
+  iovec* iov;
+  size_t total;
+  int err = import_iovec(m, iovstack, &iovheap, &iov, &total);
+  if (err) return err;
   msg.iov = iov;
   msg.iovlen = m.msg_iovlen;
 
@@ -363,6 +375,89 @@ long sys_sendmmsg(net* n, int fd, mmsghdr* mmsg, unsigned vlen, unsigned flags) 
   n->nic.xmit_flush();
   // An error is reported only when no datagram went out.
   return ts.ret(datagrams ? static_cast<long>(datagrams) : r);
+}
+
+// move_addr_to_user: at most the user's length is copied; the full length
+// is reported back.
+static int move_addr_to_user(const sockaddr_storage* kaddr, int klen, void* uaddr,
+                             socklen_t* ulen) {
+  int len;
+  if (copy_from_user(&len, ulen, sizeof len)) return -EFAULT;
+  if (len > klen) len = klen;
+  if (len < 0) return -EINVAL;
+  if (len && copy_to_user(uaddr, kaddr, static_cast<size_t>(len))) return -EFAULT;
+  if (copy_to_user(ulen, &klen, sizeof klen)) return -EFAULT;
+  return 0;
+}
+
+long sock_recvmsg(socket* sock, msghdr_k* msg, size_t len, int flags) {
+  TraceScope ts(sock->sk.sk_net->trace, "sock_recvmsg");
+  return ts.ret(sock->ops->recvmsg(sock, msg, len, flags));
+}
+
+long sys_recvfrom(net* n, int fd, void* ubuf, size_t size, unsigned flags, sockaddr* addr,
+                  socklen_t* addr_len) {
+  TraceScope ts(n->trace, "sys_recvfrom");
+  // import_ubuf comes first: a bad buffer is EFAULT even on a bad fd.
+  if (size > kMaxRwCount) size = kMaxRwCount;
+  if (!access_ok(ubuf, size)) return ts.ret(-EFAULT);
+  int err;
+  socket* sock = sockfd_lookup_light(n, fd, &err);
+  if (!sock) return ts.ret(err);
+  iovec iov{ubuf, size};
+  sockaddr_storage address{};
+  msghdr_k msg;
+  msg.iov = &iov;
+  msg.iovlen = 1;
+  msg.name = addr ? &address : nullptr;
+  if (sock->file_flags & O_NONBLOCK) flags |= MSG_DONTWAIT;
+  long r = sock_recvmsg(sock, &msg, size, static_cast<int>(flags));
+  if (r >= 0 && addr) {
+    int err2 = move_addr_to_user(&address, msg.namelen, addr, addr_len);
+    if (err2 < 0) r = err2;
+  }
+  return ts.ret(r);
+}
+
+long sys_recv(net* n, int fd, void* ubuf, size_t size, unsigned flags) {
+  return sys_recvfrom(n, fd, ubuf, size, flags, nullptr, nullptr);
+}
+
+// ___sys_recvmsg: msghdr and iovecs in, then the datagram, the address,
+// msg_flags and msg_controllen (no control messages are produced) out.
+long sys_recvmsg(net* n, int fd, msghdr* umsg, unsigned flags) {
+  TraceScope ts(n->trace, "sys_recvmsg");
+  if (flags & kMsgCmsgCompat) return ts.ret(-EINVAL, "MSG_CMSG_COMPAT");
+  int err;
+  socket* sock = sockfd_lookup_light(n, fd, &err);
+  if (!sock) return ts.ret(err);
+  msghdr m;
+  if (copy_from_user(&m, umsg, sizeof m)) return ts.ret(-EFAULT);
+  if (m.msg_name && static_cast<int>(m.msg_namelen) < 0) return ts.ret(-EINVAL);
+  iovec iovstack[kUioFastiov];
+  std::vector<iovec> iovheap;
+  iovec* iov;
+  size_t total;
+  err = import_iovec(m, iovstack, &iovheap, &iov, &total);
+  if (err) return ts.ret(err);
+  sockaddr_storage address{};
+  msghdr_k msg;
+  msg.iov = iov;
+  msg.iovlen = m.msg_iovlen;
+  msg.name = m.msg_name ? &address : nullptr;
+  if (sock->file_flags & O_NONBLOCK) flags |= MSG_DONTWAIT;
+  long r = sock_recvmsg(sock, &msg, total, static_cast<int>(flags));
+  if (r < 0) return ts.ret(r);
+  if (m.msg_name) {
+    err = move_addr_to_user(&address, msg.namelen, m.msg_name, &umsg->msg_namelen);
+    if (err < 0) return ts.ret(err);
+  }
+  int out_flags = static_cast<int>(msg.flags);
+  size_t controllen = 0;
+  if (copy_to_user(&umsg->msg_flags, &out_flags, sizeof out_flags) ||
+      copy_to_user(&umsg->msg_controllen, &controllen, sizeof controllen))
+    return ts.ret(-EFAULT);
+  return ts.ret(r);
 }
 
 }  // namespace sendoff

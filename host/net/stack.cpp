@@ -142,6 +142,49 @@ std::string stack_device_fault() {
   return n->dev->fault();
 }
 
+bool stack_receive_frame(const uint8_t* frame, size_t len, bool csum_verified) {
+  std::shared_lock<std::shared_mutex> users(stack_users);
+  net* n = net_get();
+  if (!n) return false;
+  auto skb = std::make_unique<sk_buff_rx>();
+  skb->head = std::make_unique<uint8_t[]>(len ? len : 1);
+  std::memcpy(skb->head.get(), frame, len);
+  skb->data = skb->head.get();
+  skb->len = len;
+  // The buffer a driver would have filled: a 2 KiB page fragment, or the
+  // frame rounded to 64 bytes when longer, plus struct sk_buff's own size.
+  skb->truesize = (len <= 2048 ? 2048 : (len + 63) / 64 * 64) + 256;
+  skb->csum_unnecessary = csum_verified;
+  std::lock_guard<std::mutex> g(n->lock);
+  netif_receive_skb(n, std::move(skb));
+  if (n->trace.on()) n->trace.flush();
+  return true;
+}
+
+RxCounters stack_rx_counters() {
+  RxCounters c;
+  net* n = net_get();
+  if (!n) return c;
+  const RxStats& s = n->rx;
+  auto get = [](const std::atomic<uint64_t>& v) { return v.load(std::memory_order_relaxed); };
+  c.rx_packets = get(s.rx_packets);
+  c.rx_dropped = get(s.rx_dropped);
+  c.ip_in_receives = get(s.ip_in_receives);
+  c.ip_in_hdr_errors = get(s.ip_in_hdr_errors);
+  c.ip_in_addr_errors = get(s.ip_in_addr_errors);
+  c.ip_in_truncated = get(s.ip_in_truncated);
+  c.ip_in_unknown_protos = get(s.ip_in_unknown_protos);
+  c.ip_in_delivers = get(s.ip_in_delivers);
+  c.ip_in_csum_errors = get(s.ip_in_csum_errors);
+  c.ip_reasm_fails = get(s.ip_reasm_fails);
+  c.udp_in_datagrams = get(s.udp_in_datagrams);
+  c.udp_no_ports = get(s.udp_no_ports);
+  c.udp_in_errors = get(s.udp_in_errors);
+  c.udp_rcvbuf_errors = get(s.udp_rcvbuf_errors);
+  c.udp_in_csum_errors = get(s.udp_in_csum_errors);
+  return c;
+}
+
 NicCounters stack_counters() {
   NicCounters c;
   net* n = net_get();
@@ -321,6 +364,23 @@ int so_getsockopt(int fd, int level, int optname, void* optval, socklen_t* optle
 int so_fcntl(int fd, int cmd, int arg) {
   if (!so_is_socket(fd)) return ::fcntl(fd, cmd, arg);
   return static_cast<int>(syscall_wrap([&](net* n) { return sys_fcntl(n, fd, cmd, arg); }));
+}
+
+ssize_t so_recv(int fd, void* buf, size_t len, int flags) {
+  return syscall_wrap_send(
+      [&](net* n) { return sys_recv(n, fd, buf, len, static_cast<unsigned>(flags)); });
+}
+
+ssize_t so_recvfrom(int fd, void* buf, size_t len, int flags, struct sockaddr* src_addr,
+                    socklen_t* addrlen) {
+  return syscall_wrap_send([&](net* n) {
+    return sys_recvfrom(n, fd, buf, len, static_cast<unsigned>(flags), src_addr, addrlen);
+  });
+}
+
+ssize_t so_recvmsg(int fd, struct msghdr* msg, int flags) {
+  return syscall_wrap_send(
+      [&](net* n) { return sys_recvmsg(n, fd, msg, static_cast<unsigned>(flags)); });
 }
 
 ssize_t so_send(int fd, const void* buf, size_t len, int flags) {

@@ -36,6 +36,11 @@ long sys_sendto(net* n, int fd, const void* buff, size_t len, unsigned flags,
 long sys_send(net* n, int fd, const void* buff, size_t len, unsigned flags);
 long sys_sendmsg(net* n, int fd, const msghdr* msg, unsigned flags);
 long sys_sendmmsg(net* n, int fd, mmsghdr* mmsg, unsigned vlen, unsigned flags);
+long sock_recvmsg(socket* sock, msghdr_k* msg, size_t len, int flags);
+long sys_recvfrom(net* n, int fd, void* ubuf, size_t size, unsigned flags, sockaddr* addr,
+                  socklen_t* addr_len);
+long sys_recv(net* n, int fd, void* ubuf, size_t size, unsigned flags);
+long sys_recvmsg(net* n, int fd, msghdr* msg, unsigned flags);
 
 }  // namespace sendoff
 

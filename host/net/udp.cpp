@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: MIT
-// UDP, after net/ipv4/udp.c: udp_prot, port allocation, udp_sendmsg.
+// UDP, after net/ipv4/udp.c: udp_prot, port allocation, udp_sendmsg, and
+// the receive side: udp_rcv (socket lookup, queueing) and udp_recvmsg.
+#include <linux/if_packet.h>
 #include <netinet/udp.h>
 
 #include <cerrno>
+#include <cstring>
 #include <random>
 #include <string>
 
 #include "net.hpp"
+#include "sendoff/inet_csum.hpp"
 
 namespace sendoff {
 
@@ -118,7 +122,140 @@ int udp_sendmsg(sock* sk, msghdr_k* msg, size_t len) {
   return static_cast<int>(len);
 }
 
+// udp_recvmsg: one datagram per call; a short buffer truncates it
+// (MSG_TRUNC in msg_flags, and with MSG_TRUNC in flags the call returns the
+// datagram's real length). A copy that faults loses the datagram, as Linux's.
+int udp_recvmsg(sock* sk, msghdr_k* msg, size_t len, int flags, int* addr_len) {
+  net* n = sk->sk_net;
+  TraceScope ts(n->trace, "udp_recvmsg");
+  if (flags & MSG_ERRQUEUE) return ts.ret(-EAGAIN, "error queue empty");
+  int err;
+  std::unique_ptr<sk_buff_rx> skb = skb_recv_datagram(sk, flags, &err);
+  if (!skb) return static_cast<int>(ts.ret(err));
+  size_t ulen = skb->len, copied = len;
+  msg->flags = 0;
+  if (copied > ulen)
+    copied = ulen;
+  else if (copied < ulen)
+    msg->flags |= MSG_TRUNC;
+  err = skb_copy_datagram_msg(skb->data, copied, msg);
+  if (err) {
+    if (!(flags & MSG_PEEK)) {
+      sk->drops.fetch_add(1, std::memory_order_relaxed);
+      n->rx.udp_in_errors.fetch_add(1, std::memory_order_relaxed);
+    }
+    return static_cast<int>(ts.ret(err));
+  }
+  if (!(flags & MSG_PEEK)) n->rx.udp_in_datagrams.fetch_add(1, std::memory_order_relaxed);
+  if (msg->name) {
+    sockaddr_in sin{};
+    sin.sin_family = AF_INET;
+    sin.sin_port = htons(skb->sport);
+    sin.sin_addr.s_addr = htonl(skb->saddr);
+    std::memcpy(msg->name, &sin, sizeof sin);
+    *addr_len = sizeof sin;
+  }
+  long r = (flags & MSG_TRUNC) ? static_cast<long>(ulen) : static_cast<long>(copied);
+  if (!ts.on()) return static_cast<int>(r);
+  return static_cast<int>(ts.ret(r, format_ipv4(skb->saddr) + ":" + std::to_string(skb->sport) +
+                                        " -> " + std::to_string(sk->num)));
+}
+
+// compute_score: -1 when sk cannot take the datagram, else how exactly it
+// matches (a connected, address-bound socket beats a wildcard one).
+int compute_score(const sock* sk, const sk_buff_rx& skb) {
+  int score = 2;  // PF_INET
+  if (sk->rcv_saddr) {
+    if (sk->rcv_saddr != skb.daddr) return -1;
+    score += 4;
+  }
+  if (sk->daddr) {
+    if (sk->daddr != skb.saddr) return -1;
+    score += 4;
+  }
+  if (sk->dport) {
+    if (sk->dport != skb.sport) return -1;
+    score += 4;
+  }
+  return score;
+}
+
 }  // namespace
+
+// __udp4_lib_rcv: length and checksum checks, then the socket (the best
+// match for unicast, every match for broadcast: __udp4_lib_mcast_deliver).
+int udp_rcv(net* n, std::unique_ptr<sk_buff_rx> skb) {
+  TraceScope ts(n->trace, "udp_rcv");
+  const uint8_t* uh = skb->data;
+  if (skb->len < sizeof(udphdr)) {
+    n->rx.udp_in_errors.fetch_add(1, std::memory_order_relaxed);
+    return ts.ret(-1, "short packet");
+  }
+  size_t ulen = static_cast<size_t>(uh[4] << 8 | uh[5]);
+  if (ulen > skb->len || ulen < sizeof(udphdr)) {
+    n->rx.udp_in_errors.fetch_add(1, std::memory_order_relaxed);
+    return ts.ret(-1, "bad length");
+  }
+  skb->len = ulen;
+  uint16_t check = static_cast<uint16_t>(uh[6] << 8 | uh[7]);
+  if (check != 0 && !skb->csum_unnecessary &&
+      csum_fold(csum_partial(uh, ulen, csum_pseudo_ipv4(skb->saddr, skb->daddr,
+                                                        IPPROTO_UDP, static_cast<uint32_t>(ulen)))) !=
+          0xFFFF) {
+    n->rx.udp_in_csum_errors.fetch_add(1, std::memory_order_relaxed);
+    n->rx.udp_in_errors.fetch_add(1, std::memory_order_relaxed);
+    return ts.ret(-1, "checksum");
+  }
+  skb->sport = static_cast<uint16_t>(uh[0] << 8 | uh[1]);
+  skb->dport = static_cast<uint16_t>(uh[2] << 8 | uh[3]);
+  skb->data += sizeof(udphdr);
+  skb->len -= sizeof(udphdr);
+
+  auto it = n->udp_ports.find(skb->dport);
+  std::vector<sock*> targets;
+  if (it != n->udp_ports.end()) {
+    if (skb->pkt_type == PACKET_BROADCAST) {
+      for (sock* sk : it->second)
+        if (compute_score(sk, *skb) >= 0) targets.push_back(sk);
+    } else {
+      int best = -1;
+      for (sock* sk : it->second) {
+        int sc = compute_score(sk, *skb);
+        if (sc > best) {
+          best = sc;
+          targets.assign(1, sk);
+        }
+      }
+    }
+  }
+  if (targets.empty()) {
+    // No ICMP port unreachable is sent back (no ICMP output yet): counted.
+    n->rx.udp_no_ports.fetch_add(1, std::memory_order_relaxed);
+    return ts.ret(-1, "no socket on port " + std::to_string(skb->dport));
+  }
+  for (size_t i = 0; i < targets.size(); ++i) {
+    std::unique_ptr<sk_buff_rx> c;
+    if (i + 1 == targets.size()) {
+      c = std::move(skb);
+    } else {
+      c = std::make_unique<sk_buff_rx>();
+      c->head = std::make_unique<uint8_t[]>(skb->len);
+      std::memcpy(c->head.get(), skb->data, skb->len);
+      c->data = c->head.get();
+      c->len = skb->len;
+      c->truesize = skb->truesize;
+      c->saddr = skb->saddr;
+      c->daddr = skb->daddr;
+      c->sport = skb->sport;
+      c->dport = skb->dport;
+    }
+    if (!sock_queue_rcv_skb(targets[i], std::move(c))) {
+      n->rx.udp_rcvbuf_errors.fetch_add(1, std::memory_order_relaxed);
+      n->rx.udp_in_errors.fetch_add(1, std::memory_order_relaxed);
+    }
+  }
+  return ts.ret(0);
+}
 
 // udp_disconnect: connect(AF_UNSPEC) forgets the peer, and the local
 // address and port unless bind() set them.
@@ -135,6 +272,7 @@ int udp_disconnect(sock* sk, int /*flags*/) {
 const proto udp_prot = {
     "UDP",          udp_close,       ip4_datagram_connect, udp_disconnect, nullptr,
     udp_v4_get_port, udp_unhash,     udp_setsockopt,       udp_getsockopt, udp_sendmsg,
+    udp_recvmsg,
 };
 
 }  // namespace sendoff

@@ -43,6 +43,10 @@ ssize_t so_sendto(int fd, const void* buf, size_t len, int flags,
                   const struct sockaddr* dest_addr, socklen_t addrlen);
 ssize_t so_sendmsg(int fd, const struct msghdr* msg, int flags);
 int so_sendmmsg(int fd, struct mmsghdr* msgvec, unsigned int vlen, int flags);
+ssize_t so_recv(int fd, void* buf, size_t len, int flags);
+ssize_t so_recvfrom(int fd, void* buf, size_t len, int flags, struct sockaddr* src_addr,
+                    socklen_t* addrlen);
+ssize_t so_recvmsg(int fd, struct msghdr* msg, int flags);
 /* 1 when fd is a sendoff socket, else 0 (for the LD_PRELOAD interposer). */
 int so_is_socket(int fd);
 /* sigaction() that keeps sendoff's SIGSEGV/SIGBUS handler installed. sendoff

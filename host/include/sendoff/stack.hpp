@@ -3,6 +3,7 @@
 #ifndef SENDOFF_STACK_HPP
 #define SENDOFF_STACK_HPP
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -38,6 +39,23 @@ struct NicCounters {
   uint32_t drops = 0, desc_errors = 0;
 };
 NicCounters stack_counters();
+
+// A received frame (Ethernet header on, no FCS), handed to the stack as the
+// driver's RX poll hands it: netif_receive_skb → ip_rcv → udp_rcv → the
+// socket. csum_verified: the NIC checked the L4 checksum (CHECKSUM_UNNECESSARY).
+// false when no stack is open.
+bool stack_receive_frame(const uint8_t* frame, size_t len, bool csum_verified);
+
+// The receive path's counters: rows of Linux's /proc/net/snmp (Ip:, Udp:).
+struct RxCounters {
+  uint64_t rx_packets = 0, rx_dropped = 0;
+  uint64_t ip_in_receives = 0, ip_in_hdr_errors = 0, ip_in_addr_errors = 0, ip_in_truncated = 0,
+           ip_in_unknown_protos = 0, ip_in_delivers = 0, ip_in_csum_errors = 0,
+           ip_reasm_fails = 0;
+  uint64_t udp_in_datagrams = 0, udp_no_ports = 0, udp_in_errors = 0, udp_rcvbuf_errors = 0,
+           udp_in_csum_errors = 0;
+};
+RxCounters stack_rx_counters();
 // The device's fault (Device::fault()): empty while it is healthy.
 std::string stack_device_fault();
 

@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: MIT
+// Datagram queueing and waiting, after net/core/datagram.c and the receive
+// half of net/core/sock.c: the socket's receive queue, charged against
+// SO_RCVBUF; readers wait on it as MSG_DONTWAIT and SO_RCVTIMEO say.
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+
+#include "net.hpp"
+#include "uaccess.hpp"
+
+namespace sendoff {
+
+bool sock_queue_rcv_skb(sock* sk, std::unique_ptr<sk_buff_rx> skb) {
+  // __udp_enqueue_schedule_skb: a datagram is refused only when the queue
+  // already holds more than sk_rcvbuf, so one always fits an empty queue.
+  std::lock_guard<std::mutex> g(sk->rq_lock);
+  if (sk->dead || sk->rmem_alloc.load(std::memory_order_relaxed) > sk->rcvbuf) {
+    sk->drops.fetch_add(1, std::memory_order_relaxed);
+    return false;
+  }
+  sk->rmem_alloc.fetch_add(static_cast<int>(skb->truesize), std::memory_order_relaxed);
+  sk->receive_queue.push_back(std::move(skb));
+  sk->rq_wait.notify_one();
+  return true;
+}
+
+void sk_wake_receivers(sock* sk) {
+  std::lock_guard<std::mutex> g(sk->rq_lock);
+  sk->rq_wait.notify_all();
+}
+
+std::unique_ptr<sk_buff_rx> skb_recv_datagram(sock* sk, int flags, int* err) {
+  using clock = std::chrono::steady_clock;
+  net* n = sk->sk_net;
+  const bool nonblock = (flags & MSG_DONTWAIT) || sk->rcvtimeo_us < 0;
+  const auto deadline = clock::now() + std::chrono::microseconds(sk->rcvtimeo_us);
+  std::unique_lock<std::mutex> g(sk->rq_lock);
+  for (;;) {
+    if (!sk->receive_queue.empty()) {
+      *err = 0;
+      if (flags & MSG_PEEK) {
+        const sk_buff_rx& h = *sk->receive_queue.front();
+        auto copy = std::make_unique<sk_buff_rx>();
+        copy->head = std::make_unique<uint8_t[]>(h.len);
+        std::memcpy(copy->head.get(), h.data, h.len);
+        copy->data = copy->head.get();
+        copy->len = h.len;
+        copy->saddr = h.saddr;
+        copy->daddr = h.daddr;
+        copy->sport = h.sport;
+        copy->dport = h.dport;
+        copy->ip_proto = h.ip_proto;
+        return copy;
+      }
+      std::unique_ptr<sk_buff_rx> skb = std::move(sk->receive_queue.front());
+      sk->receive_queue.pop_front();
+      sk->rmem_alloc.fetch_sub(static_cast<int>(skb->truesize), std::memory_order_relaxed);
+      return skb;
+    }
+    // __skb_wait_for_more_packets: shutdown ends the wait with no error.
+    if (sk->shutdown & RCV_SHUTDOWN) {
+      *err = 0;
+      return nullptr;
+    }
+    if (nonblock) {
+      *err = -EAGAIN;
+      return nullptr;
+    }
+    if (sk->dead || n->dying.load(std::memory_order_acquire)) {
+      *err = -EBADF;
+      return nullptr;
+    }
+    // Waits in slices so that a stack being torn down is noticed.
+    auto until = clock::now() + std::chrono::milliseconds(100);
+    if (sk->rcvtimeo_us > 0) {
+      if (clock::now() >= deadline) {
+        *err = -EAGAIN;  // SO_RCVTIMEO ran out (sock_rcvtimeo)
+        return nullptr;
+      }
+      if (deadline < until) until = deadline;
+    }
+    sk->rq_wait.wait_until(g, until);
+  }
+}
+
+int skb_copy_datagram_msg(const uint8_t* data, size_t len, msghdr_k* msg) {
+  for (size_t i = 0; i < msg->iovlen && len; ++i) {
+    size_t chunk = msg->iov[i].iov_len < len ? msg->iov[i].iov_len : len;
+    if (chunk && copy_to_user(msg->iov[i].iov_base, data, chunk)) return -EFAULT;
+    data += chunk;
+    len -= chunk;
+  }
+  return 0;
+}
+
+}  // namespace sendoff

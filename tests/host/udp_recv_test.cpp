@@ -1,0 +1,316 @@
+// SPDX-License-Identifier: MIT
+// The receive half of the host stack: netif_receive_skb → ip_rcv → udp_rcv
+// → the socket → recvfrom/recvmsg. Frames come from sendoff's own NIC model
+// (real checksums) mirrored as the peer's answer would be: source and
+// destination swapped, which leaves both checksums valid. The errno rows run
+// against the kernel's sockets too.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <fcntl.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <thread>
+#include <vector>
+
+#include "sendoff/sendoff.h"
+#include "sendoff/stack.hpp"
+#include "socket_api.hpp"
+#include "syscall_matchers.hpp"
+#include "test_env.hpp"
+
+namespace {
+
+using test_env::Frame;
+
+void* const kKernelPtr = reinterpret_cast<void*>(0xffff888000000000ull);
+
+// The peer's answer to a frame we sent: MACs, addresses and ports swapped.
+Frame mirror(Frame f) {
+  for (int i = 0; i < 6; ++i) std::swap(f[i], f[6 + i]);
+  for (int i = 0; i < 4; ++i) std::swap(f[26 + i], f[30 + i]);
+  for (int i = 0; i < 2; ++i) std::swap(f[34 + i], f[36 + i]);
+  return f;
+}
+
+class UdpRecv : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    test_env::drain_frames();
+    fd_ = so_socket(AF_INET, SOCK_DGRAM, 0);
+    ASSERT_GE(fd_, 0);
+    sockaddr_in me = test_env::addr(test_env::kLocal, 7001);
+    ASSERT_EQ(so_bind(fd_, reinterpret_cast<sockaddr*>(&me), sizeof me), 0);
+    for (size_t i = 0; i < sizeof payload_; ++i) payload_[i] = static_cast<char>(i * 13 + 5);
+  }
+  void TearDown() override {
+    so_close(fd_);
+    test_env::drain_frames();
+  }
+  // What the peer at 198.18.0.2:from_port sends to our port 7001: the
+  // mirror of our datagram to it.
+  Frame from_peer(size_t len, uint16_t from_port = 7000) {
+    sockaddr_in to = test_env::peer(from_port);
+    EXPECT_EQ(so_sendto(fd_, payload_, len, 0, reinterpret_cast<sockaddr*>(&to), sizeof to),
+              static_cast<ssize_t>(len));
+    auto frames = test_env::take_frames();
+    EXPECT_EQ(frames.size(), 1u);
+    return frames.empty() ? Frame{} : mirror(frames[0]);
+  }
+  void deliver(const Frame& f) { ASSERT_TRUE(sendoff::stack_receive_frame(f.data(), f.size(), false)); }
+
+  int fd_ = -1;
+  char payload_[2000] = {};
+  char buf_[4096] = {};
+};
+
+TEST_F(UdpRecv, DatagramsArriveWhole) {
+  for (size_t len : {0u, 1u, 17u, 1472u}) {
+    SCOPED_TRACE(len);
+    deliver(from_peer(len));
+    sockaddr_in from{};
+    socklen_t alen = sizeof from;
+    ASSERT_THAT(so_recvfrom(fd_, buf_, sizeof buf_, MSG_DONTWAIT,
+                            reinterpret_cast<sockaddr*>(&from), &alen),
+                SyscallSucceedsWithValue(static_cast<ssize_t>(len)));
+    EXPECT_EQ(0, memcmp(buf_, payload_, len));
+    EXPECT_EQ(alen, sizeof from);
+    EXPECT_EQ(from.sin_family, AF_INET);
+    EXPECT_EQ(ntohl(from.sin_addr.s_addr), test_env::kPeer);
+    EXPECT_EQ(ntohs(from.sin_port), 7000);
+  }
+  EXPECT_THAT(so_recv(fd_, buf_, sizeof buf_, MSG_DONTWAIT), SyscallFailsWithErrno(EAGAIN));
+}
+
+TEST_F(UdpRecv, PeekLeavesTheDatagramAndTruncationIsReported) {
+  deliver(from_peer(100));
+  ASSERT_THAT(so_recv(fd_, buf_, 10, MSG_PEEK | MSG_DONTWAIT), SyscallSucceedsWithValue(10));
+  // MSG_TRUNC in flags: the datagram's real length.
+  ASSERT_THAT(so_recv(fd_, buf_, 10, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT),
+              SyscallSucceedsWithValue(100));
+  iovec iov[2] = {{buf_, 30}, {buf_ + 1000, 20}};
+  msghdr m{};
+  m.msg_iov = iov;
+  m.msg_iovlen = 2;
+  m.msg_controllen = 99;
+  ASSERT_THAT(so_recvmsg(fd_, &m, MSG_DONTWAIT), SyscallSucceedsWithValue(50));
+  EXPECT_TRUE(m.msg_flags & MSG_TRUNC);
+  EXPECT_EQ(m.msg_controllen, 0u);
+  EXPECT_EQ(0, memcmp(buf_, payload_, 30));
+  EXPECT_EQ(0, memcmp(buf_ + 1000, payload_ + 30, 20));
+  // The rest of a truncated datagram is gone, as Linux's.
+  EXPECT_THAT(so_recv(fd_, buf_, sizeof buf_, MSG_DONTWAIT), SyscallFailsWithErrno(EAGAIN));
+}
+
+TEST_F(UdpRecv, BadChecksumNoSocketAndOtherHostAreDroppedAndCounted) {
+  Frame good = from_peer(64);
+  auto before = sendoff::stack_rx_counters();
+  Frame bad = good;
+  bad[50] ^= 0x40;  // a payload byte: the UDP checksum no longer holds
+  deliver(bad);
+  Frame noport = from_peer(64, 7000);
+  noport[36] = 0x1f;  // another destination port: the checksum fails first
+  deliver(noport);
+  Frame other = good;
+  other[5] ^= 0x10;  // another host's MAC
+  deliver(other);
+  auto after = sendoff::stack_rx_counters();
+  EXPECT_EQ(after.udp_in_csum_errors - before.udp_in_csum_errors, 2u);  // bad, noport
+  EXPECT_EQ(after.ip_in_receives - before.ip_in_receives, 2u);          // other host: none
+  EXPECT_THAT(so_recv(fd_, buf_, sizeof buf_, MSG_DONTWAIT), SyscallFailsWithErrno(EAGAIN));
+
+  // With the checksum field zeroed (no checksum, allowed over IPv4) the
+  // changed port reaches udp_rcv's lookup: no socket, counted.
+  noport[40] = noport[41] = 0;
+  deliver(noport);
+  EXPECT_EQ(sendoff::stack_rx_counters().udp_no_ports - after.udp_no_ports, 1u);
+  // And the good one still arrives.
+  deliver(good);
+  EXPECT_THAT(so_recv(fd_, buf_, sizeof buf_, MSG_DONTWAIT), SyscallSucceedsWithValue(64));
+}
+
+TEST_F(UdpRecv, ConnectedSocketTakesOnlyItsPeer) {
+  Frame from_7000 = from_peer(20, 7000);
+  Frame from_7002 = from_peer(20, 7002);
+  sockaddr_in peer = test_env::peer(7000);
+  ASSERT_EQ(so_connect(fd_, reinterpret_cast<sockaddr*>(&peer), sizeof peer), 0);
+  auto before = sendoff::stack_rx_counters();
+  deliver(from_7002);
+  deliver(from_7000);
+  EXPECT_EQ(sendoff::stack_rx_counters().udp_no_ports - before.udp_no_ports, 1u);
+  sockaddr_in from{};
+  socklen_t alen = sizeof from;
+  ASSERT_THAT(so_recvfrom(fd_, buf_, sizeof buf_, MSG_DONTWAIT,
+                          reinterpret_cast<sockaddr*>(&from), &alen),
+              SyscallSucceedsWithValue(20));
+  EXPECT_EQ(ntohs(from.sin_port), 7000);
+  EXPECT_THAT(so_recv(fd_, buf_, sizeof buf_, MSG_DONTWAIT), SyscallFailsWithErrno(EAGAIN));
+}
+
+TEST_F(UdpRecv, ReceiveBufferLimitsTheQueue) {
+  int rcvbuf = 4096;  // doubled to 8192: about three 2 KiB-buffer datagrams
+  ASSERT_EQ(so_setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf), 0);
+  Frame f = from_peer(1000);
+  auto before = sendoff::stack_rx_counters();
+  constexpr int kSent = 20;
+  for (int i = 0; i < kSent; ++i) deliver(f);
+  int got = 0;
+  while (so_recv(fd_, buf_, sizeof buf_, MSG_DONTWAIT) == 1000) ++got;
+  auto after = sendoff::stack_rx_counters();
+  EXPECT_GT(got, 0);
+  EXPECT_LT(got, kSent);
+  EXPECT_EQ(after.udp_rcvbuf_errors - before.udp_rcvbuf_errors, static_cast<uint64_t>(kSent - got));
+  EXPECT_EQ(after.udp_in_datagrams - before.udp_in_datagrams, static_cast<uint64_t>(got));
+}
+
+TEST_F(UdpRecv, FragmentsAreNotReassembledYetAndCounted) {
+  int fd = so_socket(AF_INET, SOCK_DGRAM, 0);
+  sockaddr_in to = test_env::peer(7000);
+  ASSERT_EQ(so_sendto(fd, payload_, 1800, 0, reinterpret_cast<sockaddr*>(&to), sizeof to), 1800);
+  auto frames = test_env::take_frames();
+  ASSERT_EQ(frames.size(), 2u);
+  auto before = sendoff::stack_rx_counters();
+  for (const Frame& f : frames) deliver(mirror(f));
+  EXPECT_EQ(sendoff::stack_rx_counters().ip_reasm_fails - before.ip_reasm_fails, 2u);
+  so_close(fd);
+}
+
+TEST_F(UdpRecv, BlockingReceiveWaitsForTheDatagram) {
+  Frame f = from_peer(33);
+  std::thread t([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    sendoff::stack_receive_frame(f.data(), f.size(), false);
+  });
+  EXPECT_THAT(so_recv(fd_, buf_, sizeof buf_, 0), SyscallSucceedsWithValue(33));
+  t.join();
+}
+
+// ---------------------------------------------------------------- errno parity
+
+// One jiffy in µs, as the kernel reports a 1 µs timeout back.
+long jiffy_us() {
+  int fd = socket(AF_INET, SOCK_DGRAM, 0);
+  timeval tv{0, 1};
+  socklen_t len = sizeof tv;
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  getsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, &len);
+  close(fd);
+  return tv.tv_usec;
+}
+
+class RecvErrno : public ::testing::TestWithParam<const SocketApi*> {
+ protected:
+  const SocketApi& api() const { return *GetParam(); }
+  int udp_bound() {
+    int fd = api().socket(AF_INET, SOCK_DGRAM, 0);
+    EXPECT_GE(fd, 0);
+    fds_.push_back(fd);
+    sockaddr_in any = test_env::addr(0, 0);
+    EXPECT_EQ(api().bind(fd, reinterpret_cast<sockaddr*>(&any), sizeof any), 0);
+    return fd;
+  }
+  void TearDown() override {
+    for (int fd : fds_) api().close(fd);
+  }
+  std::vector<int> fds_;
+  char buf_[256] = {};
+};
+
+TEST_P(RecvErrno, BadDescriptors) {
+  EXPECT_THAT(api().recv(-1, buf_, 10, MSG_DONTWAIT), SyscallFailsWithErrno(EBADF));
+  EXPECT_THAT(api().recvfrom(987654, buf_, 10, MSG_DONTWAIT, nullptr, nullptr),
+              SyscallFailsWithErrno(EBADF));
+  msghdr m{};
+  EXPECT_THAT(api().recvmsg(-1, &m, MSG_DONTWAIT), SyscallFailsWithErrno(EBADF));
+  int p[2];
+  ASSERT_EQ(pipe(p), 0);
+  EXPECT_THAT(api().recv(p[0], buf_, 10, MSG_DONTWAIT), SyscallFailsWithErrno(ENOTSOCK));
+  EXPECT_THAT(api().recvmsg(p[0], &m, MSG_DONTWAIT), SyscallFailsWithErrno(ENOTSOCK));
+  close(p[0]);
+  close(p[1]);
+}
+
+TEST_P(RecvErrno, EfaultBeforeEbadfForAKernelBuffer) {
+  EXPECT_THAT(api().recv(-1, kKernelPtr, 10, MSG_DONTWAIT), SyscallFailsWithErrno(EFAULT));
+}
+
+TEST_P(RecvErrno, EagainWhenEmpty) {
+  int fd = udp_bound();
+  EXPECT_THAT(api().recv(fd, buf_, 10, MSG_DONTWAIT), SyscallFailsWithErrno(EAGAIN));
+  EXPECT_THAT(api().recvfrom(fd, buf_, 10, MSG_DONTWAIT | MSG_PEEK, nullptr, nullptr),
+              SyscallFailsWithErrno(EAGAIN));
+  EXPECT_THAT(api().recv(fd, buf_, 10, MSG_ERRQUEUE), SyscallFailsWithErrno(EAGAIN));
+  ASSERT_EQ(api().fcntl(fd, F_SETFL, O_NONBLOCK), 0);
+  EXPECT_THAT(api().recv(fd, buf_, 10, 0), SyscallFailsWithErrno(EAGAIN));
+}
+
+TEST_P(RecvErrno, RcvtimeoEndsTheWaitWithEagain) {
+  int fd = udp_bound();
+  timeval tv{0, 50000};
+  ASSERT_EQ(api().setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv), 0);
+  timeval back{};
+  socklen_t len = sizeof back;
+  ASSERT_EQ(api().getsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &back, &len), 0);
+  // Kept in jiffies: 50 ms reads back rounded up to a whole one (52 ms at HZ=250).
+  EXPECT_EQ(back.tv_sec, 0);
+  EXPECT_EQ(back.tv_usec, (50000 + jiffy_us() - 1) / jiffy_us() * jiffy_us());
+  auto t0 = std::chrono::steady_clock::now();
+  EXPECT_THAT(api().recv(fd, buf_, 10, 0), SyscallFailsWithErrno(EAGAIN));
+  EXPECT_GE(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(45));
+  tv.tv_usec = 1000000;
+  EXPECT_THAT(api().setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv),
+              SyscallFailsWithErrno(EDOM));
+  EXPECT_THAT(api().setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, 4), SyscallFailsWithErrno(EINVAL));
+}
+
+TEST_P(RecvErrno, RcvbufIsDoubled) {
+  int fd = udp_bound();
+  for (int v : {0, 1, 4096, 100000, 1 << 30}) {
+    SCOPED_TRACE(v);
+    ASSERT_EQ(api().setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &v, sizeof v), 0);
+    int got = 0;
+    socklen_t len = sizeof got;
+    ASSERT_EQ(api().getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &got, &len), 0);
+    int rmem_max = 0;
+    FILE* f = fopen("/proc/sys/net/core/rmem_max", "r");
+    ASSERT_NE(f, nullptr);
+    ASSERT_EQ(fscanf(f, "%d", &rmem_max), 1);
+    fclose(f);
+    int want = 2 * std::min(v, rmem_max);
+    EXPECT_EQ(got, std::max(want, 2304));
+  }
+}
+
+TEST_P(RecvErrno, RecvmsgChecksItsHeader) {
+  int fd = udp_bound();
+  iovec iov{buf_, 10};
+  msghdr m{};
+  m.msg_iov = &iov;
+  m.msg_iovlen = 1;
+  EXPECT_THAT(api().recvmsg(fd, &m, MSG_DONTWAIT | 0x80000000), SyscallFailsWithErrno(EINVAL));
+  sockaddr_in from{};
+  m.msg_name = &from;
+  m.msg_namelen = static_cast<socklen_t>(-1);
+  EXPECT_THAT(api().recvmsg(fd, &m, MSG_DONTWAIT), SyscallFailsWithErrno(EINVAL));
+  m.msg_namelen = sizeof from;
+  m.msg_iovlen = 1025;
+  EXPECT_THAT(api().recvmsg(fd, &m, MSG_DONTWAIT), SyscallFailsWithErrno(EMSGSIZE));
+  m.msg_iovlen = 1;
+  EXPECT_THAT(api().recvmsg(fd, reinterpret_cast<msghdr*>(kKernelPtr), MSG_DONTWAIT),
+              SyscallFailsWithErrno(EFAULT));
+  iov.iov_base = kKernelPtr;
+  EXPECT_THAT(api().recvmsg(fd, &m, MSG_DONTWAIT), SyscallFailsWithErrno(EFAULT));
+  iov.iov_base = buf_;
+  EXPECT_THAT(api().recvmsg(fd, &m, MSG_DONTWAIT), SyscallFailsWithErrno(EAGAIN));
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, RecvErrno, ::testing::Values(&kernel_api(), &sendoff_api()),
+                         [](const auto& info) { return info.param->name; });
+
+}  // namespace
