@@ -48,14 +48,12 @@ bool ipv4_is_loopback(uint32_t a) { return (a & 0xFF000000u) == 0x7F000000u; }
 // ip_local_deliver → ip_local_deliver_finish: raw sockets see a copy, then
 // the protocol's handler.
 int ip_local_deliver(net* n, std::unique_ptr<sk_buff_rx> skb, size_t ihl) {
-  const uint8_t* iph = skb->data;
-  uint16_t frag = get_be16(iph + 6);
-  if (frag & (kIpMf | kIpOffset)) {
-    // ip_defrag is not built yet: a fragment never reaches a socket, and
-    // the datagram counts as a reassembly failure (Ip: ReasmFails).
-    n->rx.ip_reasm_fails.fetch_add(1, std::memory_order_relaxed);
-    return -1;
+  if (get_be16(skb->data + 6) & (kIpMf | kIpOffset)) {
+    skb = ip_defrag(n, std::move(skb));
+    if (!skb) return 0;  // queued, or dropped and counted
+    ihl = size_t{skb->data[0] & 0xFu} * 4;
   }
+  const uint8_t* iph = skb->data;
   raw_local_deliver(n, *skb, iph, skb->len);
   skb->ip_proto = iph[9];
   skb->data += ihl;

@@ -6,8 +6,10 @@
 #define SENDOFF_NET_NET_HPP
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <map>
+#include <tuple>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -36,6 +38,8 @@ struct Sysctls {
   // One jiffy (1/HZ s) in µs: socket timeouts are kept in jiffies, so a
   // timeout reads back rounded up to one. Probed on a kernel socket.
   long jiffy_us = 4000;
+  int ipfrag_high_thresh = 4194304;  // net.ipv4.ipfrag_high_thresh (bytes)
+  int ipfrag_time = 30;              // net.ipv4.ipfrag_time (s)
   void load();
 };
 
@@ -45,11 +49,26 @@ struct RxStats {
   std::atomic<uint64_t> rx_packets{0}, rx_dropped{0};  // netif_receive_skb
   std::atomic<uint64_t> ip_in_receives{0}, ip_in_hdr_errors{0}, ip_in_addr_errors{0},
       ip_in_truncated{0}, ip_in_unknown_protos{0}, ip_in_delivers{0}, ip_in_csum_errors{0},
-      ip_reasm_fails{0};
+      ip_reasm_reqds{0}, ip_reasm_oks{0}, ip_reasm_fails{0}, ip_reasm_timeout{0},
+      ip_reasm_overlaps{0};
   std::atomic<uint64_t> udp_in_datagrams{0}, udp_no_ports{0}, udp_in_errors{0},
       udp_rcvbuf_errors{0}, udp_in_csum_errors{0};
   std::atomic<uint64_t> icmp_in_msgs{0};
 };
+
+// A datagram being reassembled (struct ipq): its fragments' payloads by
+// offset, the first fragment's header, and how much of it has come.
+struct ipq {
+  std::map<size_t, std::vector<uint8_t>> frags;
+  std::vector<uint8_t> header;  // the offset-0 fragment's IP header
+  size_t len = 0;               // datagram payload bytes, known once the last came
+  size_t meat = 0;              // payload bytes held
+  size_t truesize = 0;          // charged to the reassembly memory
+  bool first_in = false, last_in = false;
+  std::chrono::steady_clock::time_point expires;
+};
+// (saddr, daddr, id, protocol): ip4_frag_match's key.
+using ipq_key = std::tuple<uint32_t, uint32_t, uint16_t, uint8_t>;
 
 struct net {
   NetConfig cfg;
@@ -70,6 +89,8 @@ struct net {
   std::mutex lock;
   Trace trace;
   RxStats rx;
+  std::map<ipq_key, ipq> ipqs;  // under lock, as the RX path runs
+  size_t ipfrag_mem = 0;
 };
 
 // The open stack, or nullptr.
@@ -161,6 +182,10 @@ int ip_send_skb(net* n, sk_buff* skb);
 // from closing under it). Consumes skb.
 void netif_receive_skb(net* n, std::unique_ptr<sk_buff_rx> skb);
 int ip_rcv(net* n, std::unique_ptr<sk_buff_rx> skb);
+// ip_defrag: queues a fragment (skb->data at its IP header); returns the whole
+// datagram, header first with tot_len and frag_off rewritten, once every
+// fragment has come, else nullptr.
+std::unique_ptr<sk_buff_rx> ip_defrag(net* n, std::unique_ptr<sk_buff_rx> skb);
 int udp_rcv(net* n, std::unique_ptr<sk_buff_rx> skb);
 void raw_local_deliver(net* n, const sk_buff_rx& skb, const uint8_t* iph, size_t iplen);
 // __sock_queue_rcv_skb for datagram sockets (__udp_enqueue_schedule_skb):

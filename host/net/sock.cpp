@@ -49,6 +49,8 @@ void Sysctls::load() {
   read_sysctl("/proc/sys/net/core/wmem_max", &wmem_max);
   read_sysctl("/proc/sys/net/core/rmem_default", &rmem_default);
   read_sysctl("/proc/sys/net/core/rmem_max", &rmem_max);
+  read_sysctl("/proc/sys/net/ipv4/ipfrag_high_thresh", &ipfrag_high_thresh);
+  read_sysctl("/proc/sys/net/ipv4/ipfrag_time", &ipfrag_time);
   // HZ is not exported: a 1 µs SO_RCVTIMEO on a kernel socket reads back as
   // one jiffy.
   int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);

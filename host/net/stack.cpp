@@ -176,7 +176,11 @@ RxCounters stack_rx_counters() {
   c.ip_in_unknown_protos = get(s.ip_in_unknown_protos);
   c.ip_in_delivers = get(s.ip_in_delivers);
   c.ip_in_csum_errors = get(s.ip_in_csum_errors);
+  c.ip_reasm_reqds = get(s.ip_reasm_reqds);
+  c.ip_reasm_oks = get(s.ip_reasm_oks);
   c.ip_reasm_fails = get(s.ip_reasm_fails);
+  c.ip_reasm_timeout = get(s.ip_reasm_timeout);
+  c.ip_reasm_overlaps = get(s.ip_reasm_overlaps);
   c.udp_in_datagrams = get(s.udp_in_datagrams);
   c.udp_no_ports = get(s.udp_no_ports);
   c.udp_in_errors = get(s.udp_in_errors);

@@ -35,9 +35,13 @@ void* const kKernelPtr = reinterpret_cast<void*>(0xffff888000000000ull);
 Frame mirror(Frame f) {
   for (int i = 0; i < 6; ++i) std::swap(f[i], f[6 + i]);
   for (int i = 0; i < 4; ++i) std::swap(f[26 + i], f[30 + i]);
-  for (int i = 0; i < 2; ++i) std::swap(f[34 + i], f[36 + i]);
+  // Ports only in the fragment that carries the UDP header (offset 0).
+  if (((f[20] & 0x1F) | f[21]) == 0)
+    for (int i = 0; i < 2; ++i) std::swap(f[34 + i], f[36 + i]);
   return f;
 }
+
+Frame mirror(Frame f);
 
 class UdpRecv : public ::testing::Test {
  protected:
@@ -48,6 +52,8 @@ class UdpRecv : public ::testing::Test {
     sockaddr_in me = test_env::addr(test_env::kLocal, 7001);
     ASSERT_EQ(so_bind(fd_, reinterpret_cast<sockaddr*>(&me), sizeof me), 0);
     for (size_t i = 0; i < sizeof payload_; ++i) payload_[i] = static_cast<char>(i * 13 + 5);
+    for (size_t i = 0; i < sizeof payload_big_; ++i)
+      payload_big_[i] = static_cast<char>(i * 7 + i / 251);
   }
   void TearDown() override {
     so_close(fd_);
@@ -67,8 +73,11 @@ class UdpRecv : public ::testing::Test {
 
   int fd_ = -1;
   char payload_[2000] = {};
+  static char payload_big_[9000];
   char buf_[4096] = {};
 };
+
+char UdpRecv::payload_big_[9000];
 
 TEST_F(UdpRecv, DatagramsArriveWhole) {
   for (size_t len : {0u, 1u, 17u, 1472u}) {
@@ -169,16 +178,73 @@ TEST_F(UdpRecv, ReceiveBufferLimitsTheQueue) {
   EXPECT_EQ(after.udp_in_datagrams - before.udp_in_datagrams, static_cast<uint64_t>(got));
 }
 
-TEST_F(UdpRecv, FragmentsAreNotReassembledYetAndCounted) {
-  int fd = so_socket(AF_INET, SOCK_DGRAM, 0);
-  sockaddr_in to = test_env::peer(7000);
-  ASSERT_EQ(so_sendto(fd, payload_, 1800, 0, reinterpret_cast<sockaddr*>(&to), sizeof to), 1800);
-  auto frames = test_env::take_frames();
-  ASSERT_EQ(frames.size(), 2u);
+// Our fragments of one datagram from fd to the peer's port 7003, mirrored:
+// the peer's fragments to fd.
+std::vector<Frame> fragments_from_peer(int fd, const char* payload, size_t len) {
+  sockaddr_in to = test_env::peer(7003);
+  EXPECT_EQ(so_sendto(fd, payload, len, 0, reinterpret_cast<sockaddr*>(&to), sizeof to),
+            static_cast<ssize_t>(len));
+  std::vector<Frame> out;
+  for (const Frame& f : test_env::take_frames()) out.push_back(mirror(f));
+  return out;
+}
+
+void set_ip_csum(Frame& f) {
+  f[24] = f[25] = 0;
+  uint32_t s = 0;
+  for (int i = 14; i < 34; i += 2) s += uint32_t(f[i] << 8 | f[i + 1]);
+  while (s >> 16) s = (s & 0xFFFF) + (s >> 16);
+  f[24] = uint8_t(~s >> 8);
+  f[25] = uint8_t(~s);
+}
+
+TEST_F(UdpRecv, FragmentedDatagramsAreReassembledInAnyOrder) {
+  for (size_t len : {1800u, 8000u}) {
+    for (bool reverse : {false, true}) {
+      SCOPED_TRACE(std::to_string(len) + (reverse ? " reversed" : " in order"));
+      std::vector<Frame> frags = fragments_from_peer(fd_, payload_big_, len);
+      ASSERT_EQ(frags.size(), (len + 8 + 1479) / 1480);
+      if (reverse) std::reverse(frags.begin(), frags.end());
+      auto before = sendoff::stack_rx_counters();
+      deliver(frags[0]);
+      deliver(frags[0]);  // an exact duplicate is dropped, the queue stays
+      for (size_t i = 1; i < frags.size(); ++i) deliver(frags[i]);
+      auto after = sendoff::stack_rx_counters();
+      EXPECT_EQ(after.ip_reasm_oks - before.ip_reasm_oks, 1u);
+      EXPECT_EQ(after.ip_reasm_fails - before.ip_reasm_fails, 0u);
+      sockaddr_in from{};
+      socklen_t alen = sizeof from;
+      std::vector<char> got(len + 100);
+      ASSERT_THAT(so_recvfrom(fd_, got.data(), got.size(), MSG_DONTWAIT,
+                              reinterpret_cast<sockaddr*>(&from), &alen),
+                  SyscallSucceedsWithValue(static_cast<ssize_t>(len)));
+      EXPECT_EQ(0, memcmp(got.data(), payload_big_, len));
+      EXPECT_EQ(ntohs(from.sin_port), 7003);
+      EXPECT_THAT(so_recv(fd_, buf_, sizeof buf_, MSG_DONTWAIT), SyscallFailsWithErrno(EAGAIN));
+    }
+  }
+}
+
+TEST_F(UdpRecv, OverlappingFragmentsKillTheDatagram) {
+  std::vector<Frame> frags = fragments_from_peer(fd_, payload_big_, 4000);
+  ASSERT_EQ(frags.size(), 3u);
+  // The second fragment moved 8 bytes back: it overlaps the first.
+  Frame moved = frags[1];
+  unsigned off = unsigned(moved[20] << 8 | moved[21]);
+  off -= 1;
+  moved[20] = uint8_t(off >> 8);
+  moved[21] = uint8_t(off);
+  set_ip_csum(moved);
   auto before = sendoff::stack_rx_counters();
-  for (const Frame& f : frames) deliver(mirror(f));
-  EXPECT_EQ(sendoff::stack_rx_counters().ip_reasm_fails - before.ip_reasm_fails, 2u);
-  so_close(fd);
+  deliver(frags[0]);
+  deliver(moved);
+  deliver(frags[2]);
+  deliver(frags[1]);  // too late: a new queue that never completes
+  auto after = sendoff::stack_rx_counters();
+  EXPECT_EQ(after.ip_reasm_overlaps - before.ip_reasm_overlaps, 1u);
+  EXPECT_EQ(after.ip_reasm_fails - before.ip_reasm_fails, 1u);
+  EXPECT_EQ(after.ip_reasm_oks - before.ip_reasm_oks, 0u);
+  EXPECT_THAT(so_recv(fd_, buf_, sizeof buf_, MSG_DONTWAIT), SyscallFailsWithErrno(EAGAIN));
 }
 
 TEST_F(UdpRecv, BlockingReceiveWaitsForTheDatagram) {

@@ -51,7 +51,8 @@ struct RxCounters {
   uint64_t rx_packets = 0, rx_dropped = 0;
   uint64_t ip_in_receives = 0, ip_in_hdr_errors = 0, ip_in_addr_errors = 0, ip_in_truncated = 0,
            ip_in_unknown_protos = 0, ip_in_delivers = 0, ip_in_csum_errors = 0,
-           ip_reasm_fails = 0;
+           ip_reasm_reqds = 0, ip_reasm_oks = 0, ip_reasm_fails = 0, ip_reasm_timeout = 0,
+           ip_reasm_overlaps = 0;
   uint64_t udp_in_datagrams = 0, udp_no_ports = 0, udp_in_errors = 0, udp_rcvbuf_errors = 0,
            udp_in_csum_errors = 0;
 };
