@@ -113,6 +113,26 @@ constexpr unsigned FLOW_TABLE_SIZE = 256;  // entries
 //  - reading a *_LO counter latches its *_HI half: read LO, then HI.
 //  - STATUS_BUSY: a descriptor is in flight or one is waiting to be consumed,
 //    or a write-back is due or in flight (so at idle the block holds RING_TAIL).
+//  - receive (where CAPS_RX is set): while CTRL_RX_ENABLE is set and the
+//    RX ring is usable (RX_RING_SIZE a power of two <= RX_RING_SIZE_MAX,
+//    RX_BUF_SIZE a power of two in RX_BUF_SIZE_MIN..RX_BUF_SIZE_MAX,
+//    RX_BUF_BASE RX_BUF_SIZE aligned, RX_CPL_BASE 64-byte aligned, both areas
+//    inside device memory), the NIC writes each good frame from the MAC into
+//    buffer (RX_TAIL mod RX_RING_SIZE) at RX_BUF_BASE + index * RX_BUF_SIZE,
+//    FCS stripped, then its completion (RxCpl below) at RX_CPL_BASE + index *
+//    RXC_BYTES, then advances RX_TAIL. Buffers RX_TAIL..RX_HEAD-1 are the
+//    host's gifts; with none left a frame is dropped whole (STAT_RX_DROP_NOBUF),
+//    as it is while receive is off or the ring unusable: the MAC is never
+//    stalled. A bad FCS drops the frame (STAT_RX_DROP_FCS); so does a runt
+//    (< ETH_ZLEN bytes without FCS) or a frame longer than the buffer or
+//    ETH_FRAME_MAX (STAT_RX_DROP_LEN). IPv4 header and UDP/TCP checksums are
+//    checked, not enforced: the completion's flags say what was verified.
+//    Completions are written four to a 64-byte line; a line is written once
+//    it is full, or with the entries done so far when no frame follows (the
+//    others written as not done). Entry i is done when its RXC_F_GEN bit
+//    equals 1 - (i / RX_RING_SIZE) % 2, so a zeroed ring reads "not done"
+//    and the host needs no register read to poll. RX_TAIL is also written to
+//    WB_BASE + WB_RX_TAIL_OFF when it moves, as the TX tail is.
 //  - write-back: while CTRL_ENABLE is set and WB_BASE is valid (non-zero,
 //    WB_BYTES aligned, the WB_BYTES block inside device memory), each time
 //    RING_TAIL advances the NIC writes it (u32 LE) to WB_BASE + WB_TAIL_OFF,
@@ -140,7 +160,16 @@ constexpr uint32_t REG_FLOW_INDEX = 0x024;    // RW  entry FLOW_COMMIT writes
 constexpr uint32_t REG_FLOW_COMMIT = 0x028;   // WO  any write copies FLOW_DATA into the entry
 constexpr uint32_t REG_WB_BASE_LO = 0x02C;    // RW  write-back block address in device memory
 constexpr uint32_t REG_WB_BASE_HI = 0x030;    // RW
+constexpr uint32_t REG_CAPS = 0x034;          // RO  CAPS_* bits: what this NIC implements
 constexpr uint32_t REG_FLOW_DATA = 0x040;     // RW  FLOW_WORDS words, the entry's bytes LE
+constexpr uint32_t REG_RX_BUF_BASE_LO = 0x080;  // RW  receive buffers in device memory
+constexpr uint32_t REG_RX_BUF_BASE_HI = 0x084;
+constexpr uint32_t REG_RX_CPL_BASE_LO = 0x088;  // RW  completion ring in device memory
+constexpr uint32_t REG_RX_CPL_BASE_HI = 0x08C;
+constexpr uint32_t REG_RX_RING_SIZE = 0x090;    // RW  buffers (= completions), a power of two
+constexpr uint32_t REG_RX_BUF_SIZE = 0x094;     // RW  bytes per buffer, a power of two
+constexpr uint32_t REG_RX_HEAD = 0x098;         // RW  buffers given to the NIC, mod 2^32
+constexpr uint32_t REG_RX_TAIL = 0x09C;         // RO  frames completed, mod 2^32
 constexpr uint32_t REG_STAT_FRAMES_LO = 0x100;  // RO  frames sent
 constexpr uint32_t REG_STAT_FRAMES_HI = 0x104;
 constexpr uint32_t REG_STAT_BYTES_LO = 0x108;   // RO  frame bytes sent (no FCS)
@@ -148,12 +177,21 @@ constexpr uint32_t REG_STAT_BYTES_HI = 0x10C;
 constexpr uint32_t REG_STAT_DROPS = 0x110;      // RO  frames dropped (invalid flow)
 constexpr uint32_t REG_STAT_DESC_ERRORS = 0x114;  // RO descriptors rejected (bad flags/len)
 constexpr uint32_t REG_STAT_WB_ERRORS = 0x118;  // RO  write-back writes answered BRESP != OKAY
+constexpr uint32_t REG_STAT_RX_FRAMES_LO = 0x120;  // RO  frames received into buffers
+constexpr uint32_t REG_STAT_RX_FRAMES_HI = 0x124;
+constexpr uint32_t REG_STAT_RX_BYTES_LO = 0x128;   // RO  their bytes (no FCS)
+constexpr uint32_t REG_STAT_RX_BYTES_HI = 0x12C;
+constexpr uint32_t REG_STAT_RX_DROP_FCS = 0x130;   // RO  frames dropped: bad FCS
+constexpr uint32_t REG_STAT_RX_DROP_NOBUF = 0x134; // RO  frames dropped: no buffer, RX off
+constexpr uint32_t REG_STAT_RX_DROP_LEN = 0x138;   // RO  frames dropped: runt or too long
 constexpr uint32_t REG_SPACE_BYTES = 0x200;
 
 constexpr uint32_t ID_VALUE = 0x534E4446;  // "SNDF"
 constexpr uint32_t VERSION_VALUE = 0x00020000;  // major.minor, 16 bits each
 constexpr uint32_t CTRL_ENABLE = 1u << 0;      // process descriptors
 constexpr uint32_t CTRL_FCS_APPEND = 1u << 1;  // append CRC-32 FCS (off: the MAC adds it)
+constexpr uint32_t CTRL_RX_ENABLE = 1u << 2;   // receive frames into the RX ring
+constexpr uint32_t CAPS_RX = 1u << 0;          // the receive path is built
 constexpr uint32_t STATUS_BUSY = 1u << 0;
 constexpr uint32_t RING_SIZE_MAX = 4096;
 
@@ -161,7 +199,55 @@ constexpr uint32_t RING_SIZE_MAX = 4096;
 // WB_BYTES at WB_BASE (WB_BYTES aligned), written by the NIC (behaviour above).
 constexpr unsigned WB_BYTES = 64;     // block size and alignment
 constexpr unsigned WB_TAIL_OFF = 0;  // u32 consumer index, the value RING_TAIL holds
-// Bytes 4..63 are reserved (the receive path's indices later); the NIC leaves them.
+constexpr unsigned WB_RX_TAIL_OFF = 4;  // u32 frames completed, the value RX_TAIL holds
+// Bytes 8..63 are reserved; the NIC leaves them.
+
+// ---------------------------------------------------------------- receive ring
+constexpr uint32_t RX_RING_SIZE_MAX = 4096;
+constexpr uint32_t RX_BUF_SIZE_MIN = 2048;   // holds a 1514-byte frame
+constexpr uint32_t RX_BUF_SIZE_MAX = 16384;  // holds a 9014-byte jumbo frame
+constexpr unsigned RXC_BYTES = 16;           // one completion
+constexpr unsigned RXC_PER_LINE = 4;         // completions per 64-byte write
+constexpr unsigned RXC_LEN_OFF = 0;     // u16 frame bytes in the buffer (no FCS)
+constexpr unsigned RXC_L3_OFF = 2;      // u8  RXC_L3_*
+constexpr unsigned RXC_L4_OFF = 3;      // u8  RXC_L4_*
+constexpr unsigned RXC_FLAGS_OFF = 4;   // u16 RXC_F_*
+constexpr unsigned RXC_RSVD_OFF = 6;    // u16 zero
+constexpr unsigned RXC_INDEX_OFF = 8;   // u32 the entry's ring index (free-running)
+constexpr unsigned RXC_HASH_OFF = 12;   // u32 flow hint, see rx_flow_hash
+constexpr uint8_t RXC_L3_OTHER = 0;
+constexpr uint8_t RXC_L3_IPV4 = 1;
+constexpr uint8_t RXC_L3_ARP = 2;
+constexpr uint8_t RXC_L3_IPV6 = 3;
+constexpr uint8_t RXC_L4_NONE = 0;   // not IPv4, or an IPv4 header that failed its checks
+constexpr uint8_t RXC_L4_UDP = 1;
+constexpr uint8_t RXC_L4_TCP = 2;
+constexpr uint8_t RXC_L4_ICMP = 3;
+constexpr uint8_t RXC_L4_FRAG = 4;   // an IPv4 fragment: the L4 checksum spans fragments
+constexpr uint8_t RXC_L4_OTHER = 5;
+constexpr uint16_t RXC_F_IP_CSUM_OK = 1u << 0;   // IPv4 header checksum verified
+constexpr uint16_t RXC_F_IP_CSUM_BAD = 1u << 1;  // ... and wrong (or a malformed header)
+constexpr uint16_t RXC_F_L4_CSUM_OK = 1u << 2;   // UDP/TCP checksum verified (or UDP's 0)
+constexpr uint16_t RXC_F_L4_CSUM_BAD = 1u << 3;  // ... and wrong
+constexpr uint16_t RXC_F_GEN = 1u << 15;         // done marker, see the register map
+constexpr uint32_t ETH_FRAME_MAX = 9014;         // longest frame taken, without FCS
+
+struct RxCpl {
+  uint16_t len;
+  uint8_t l3;
+  uint8_t l4;
+  uint16_t flags;
+  uint16_t rsvd;
+  uint32_t index;
+  uint32_t hash;
+};
+
+// The flow hint of an IPv4 UDP/TCP frame (0 for others): cheap in logic,
+// the same for both directions of a flow. Addresses and ports in host order.
+inline uint32_t rx_flow_hash(uint32_t saddr, uint32_t daddr, uint16_t sport, uint16_t dport,
+                             uint8_t protocol) {
+  return saddr ^ daddr ^ (static_cast<uint32_t>(sport ^ dport) * 0x10001u) ^ protocol;
+}
 
 // ---------------------------------------------------------------- limits
 constexpr unsigned MAX_PAYLOAD = 65535;     // bytes one descriptor may carry
@@ -191,6 +277,14 @@ static_assert(offsetof(sendoff::abi::TxDesc, tos) == sendoff::abi::TXD_TOS_OFF, 
 static_assert(offsetof(sendoff::abi::TxDesc, mss) == sendoff::abi::TXD_MSS_OFF, "mss");
 static_assert(offsetof(sendoff::abi::TxDesc, cookie) == sendoff::abi::TXD_COOKIE_OFF, "cookie");
 static_assert(sizeof(sendoff::abi::FlowEntry) == sendoff::abi::FLOW_BYTES, "FlowEntry size");
+static_assert(sizeof(sendoff::abi::RxCpl) == sendoff::abi::RXC_BYTES, "RxCpl size");
+static_assert(offsetof(sendoff::abi::RxCpl, l3) == sendoff::abi::RXC_L3_OFF, "l3");
+static_assert(offsetof(sendoff::abi::RxCpl, l4) == sendoff::abi::RXC_L4_OFF, "l4");
+static_assert(offsetof(sendoff::abi::RxCpl, flags) == sendoff::abi::RXC_FLAGS_OFF, "flags");
+static_assert(offsetof(sendoff::abi::RxCpl, rsvd) == sendoff::abi::RXC_RSVD_OFF, "rsvd");
+static_assert(offsetof(sendoff::abi::RxCpl, index) == sendoff::abi::RXC_INDEX_OFF, "index");
+static_assert(offsetof(sendoff::abi::RxCpl, hash) == sendoff::abi::RXC_HASH_OFF, "hash");
+static_assert(sendoff::abi::RXC_BYTES * sendoff::abi::RXC_PER_LINE == 64, "a line of completions");
 static_assert(offsetof(sendoff::abi::FlowEntry, daddr) == sendoff::abi::FLOW_DADDR_OFF, "daddr");
 static_assert(offsetof(sendoff::abi::FlowEntry, sport) == sendoff::abi::FLOW_SPORT_OFF, "sport");
 static_assert(offsetof(sendoff::abi::FlowEntry, dport) == sendoff::abi::FLOW_DPORT_OFF, "dport");
