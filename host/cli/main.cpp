@@ -6,6 +6,7 @@
 
 #include "bench_command.hpp"
 #include "info_command.hpp"
+#include "recv_command.hpp"
 #include "send_command.hpp"
 #include "send_options.hpp"
 #include "usage_error.hpp"
@@ -20,6 +21,11 @@ int main(int argc, char** argv) {
   CLI::App* send = app.add_subcommand("send", "Send UDP datagrams through sendoff's NIC");
   add_send_options(send, &send_opts);
 
+  RecvOptions recv_opts;
+  CLI::App* recv = app.add_subcommand(
+      "recv", "Receive UDP datagrams through sendoff's NIC, its MAC port on a TAP");
+  add_recv_options(recv, &recv_opts);
+
   BenchOptions bench_opts;
   CLI::App* bench = app.add_subcommand("bench", "Measure sendoff against the kernel");
   add_bench_options(bench, &bench_opts);
@@ -31,6 +37,7 @@ int main(int argc, char** argv) {
   auto help_hint = [&] {
     if (send->parsed()) return std::string(" (see 'sendoff send --help')");
     if (bench->parsed()) return std::string(" (see 'sendoff bench --help')");
+    if (recv->parsed()) return std::string(" (see 'sendoff recv --help')");
     if (info->parsed()) return std::string(" (see 'sendoff info --help')");
     return std::string(" (see 'sendoff --help')");
   };
@@ -44,6 +51,7 @@ int main(int argc, char** argv) {
   try {
     if (send->parsed()) return run_send(send_opts);
     if (info->parsed()) return run_info(info_opts);
+    if (recv->parsed()) return run_recv(recv_opts);
     return run_bench(bench_opts);
   } catch (const UsageError& e) {
     fprintf(stderr, "sendoff: %s%s\n", e.what(), help_hint().c_str());

@@ -16,6 +16,8 @@
 #include "sendoff/pcap_sink.hpp"
 #include "sendoff/sendoff.h"
 #include "sendoff/stack.hpp"
+#include "sendoff/tap_port.hpp"
+#include "sendoff/tee_sink.hpp"
 #include "trace_sink.hpp"
 #include "usage_error.hpp"
 
@@ -103,7 +105,16 @@ int run_send(const SendOptions& o) {
       return kExitFailure;
     }
   }
-  CountingSink counting(pcap.get());
+  std::unique_ptr<TapPort> tap;
+  if (!o.tap.empty()) {
+    tap = TapPort::open(o.tap, &err);
+    if (!tap) {
+      fprintf(stderr, "sendoff: --tap: %s\n", err.c_str());
+      return kExitFailure;
+    }
+  }
+  TeeSink tee(tap.get(), pcap.get());
+  CountingSink counting(&tee);
   std::unique_ptr<TraceSink> trace;
   if (o.trace) trace = std::make_unique<TraceSink>(&counting);
 
@@ -115,6 +126,7 @@ int run_send(const SendOptions& o) {
   dev.mem_jitter = o.mem_jitter;
   dev.mem_seed = o.mem_seed;
   dev.sink = trace ? static_cast<FrameSink*>(trace.get()) : &counting;
+  dev.tap = tap.get();
   if (!stack_init(plan.cfg, dev, &err)) {
     fprintf(stderr, "sendoff: %s\n", err.c_str());
     return kExitFailure;

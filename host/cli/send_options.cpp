@@ -10,16 +10,21 @@
 namespace sendoff {
 namespace cli {
 
-void add_send_options(CLI::App* cmd, SendOptions* o) {
-  cmd->add_option("--backend", o->backend, "Device back end")
+void add_interface_options(CLI::App* cmd, std::string* backend, std::string* proto,
+                           std::string* local, const std::string& backend_help) {
+  cmd->add_option("--backend", *backend, backend_help)
       ->check(one_of({"csim", "verilator", "xrt"}))
       ->capture_default_str();
-  cmd->add_option("--proto", o->proto, "Transport protocol")
+  cmd->add_option("--proto", *proto, "Transport protocol")
       ->check(one_of({"udp"}))
       ->capture_default_str();
-  cmd->add_option("--local", o->local, "Our address and prefix length")
+  cmd->add_option("--local", *local, "Our address and prefix length")
       ->check(ipv4_cidr())
       ->default_str("198.18.0.1/15");
+}
+
+void add_send_options(CLI::App* cmd, SendOptions* o) {
+  add_interface_options(cmd, &o->backend, &o->proto, &o->local, "Device back end");
   cmd->add_option("--dst", o->dst, "Destination address and port")
       ->check(ipv4_endpoint())
       ->capture_default_str();
@@ -51,6 +56,10 @@ void add_send_options(CLI::App* cmd, SendOptions* o) {
       ->excludes(count);
   cmd->add_option("--pcap", o->pcap, "Write the NIC's frames to this pcap file")
       ->check(output_file());
+  cmd->add_option("--tap", o->tap,
+                  "Wire the NIC's MAC port to this TAP interface (an existing one, or created): "
+                  "frames go to the kernel there, and the kernel's come back into the NIC's "
+                  "receive path (--backend csim)");
   cmd->add_flag("--trace", o->trace, "Print every layer each send passes, host and NIC");
   cmd->add_flag("--cosim", o->cosim,
                 "With --backend verilator: run csim in lockstep and stop at the first frame "

@@ -39,6 +39,7 @@ struct SendOptions {
   uint64_t count = 1;
   std::string input;
   std::string pcap;
+  std::string tap;  // the MAC port is this TAP interface (both ways)
   bool trace = false;
   bool cosim = false;
   std::string trace_fst;  // --backend verilator: the RTL's waveform, FST
@@ -48,6 +49,9 @@ struct SendOptions {
 };
 
 void add_send_options(CLI::App* cmd, SendOptions* o);
+// --backend, --proto and --local, as send and recv take them.
+void add_interface_options(CLI::App* cmd, std::string* backend, std::string* proto,
+                           std::string* local, const std::string& backend_help);
 
 struct SendPlan {
   NetConfig cfg;

@@ -32,6 +32,15 @@
 // reads it with an acquire load while the worker runs). CTRL_ENABLE's 0 -> 1
 // edge with a valid WB base makes the worker run the kernel once with
 // wb_force, descriptors or not.
+//
+// Receive: mac_rx() queues a frame from the wire (the MAC cannot be
+// stalled: the queue is the MAC's FIFO, and what the NIC has no buffer for
+// it drops and counts). The worker runs each through sendoff_rx_frame, then
+// sendoff_rx_idle when the queue is empty, and copies what the NIC wrote to
+// the host's side: the frame's buffer, then its completion line, each entry
+// with the word holding its generation bit stored last with release order,
+// so the driver's acquire load of that word sees the frame. Then it wakes
+// wait_rx(), the receive interrupt.
 #include "csim_device.hpp"
 
 #include <sys/mman.h>
@@ -40,6 +49,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <new>
@@ -49,6 +59,7 @@
 #include "sendoff/host_registers.hpp"
 #include "sendoff/nic_abi.hpp"
 #include "sendoff/posted_doorbell.hpp"
+#include "sendoff_rx/sendoff_rx.hpp"
 #include "sendoff_tx/sendoff_tx.hpp"
 
 namespace sendoff {
@@ -74,8 +85,16 @@ class CsimDevice final : public Device {
   void set_busy_poll(uint32_t us) override { db_.set_busy_poll(us); }
   void doorbell(uint32_t head) override;
   void wait_progress(uint32_t timeout_us) override;
+  bool mac_rx(const uint8_t* frame, size_t len) override;
+  void wait_rx(uint32_t timeout_us) override;
 
  private:
+  // The receive path's registers (HostRegisters keeps the transmit ones).
+  bool rx_reg_read(uint32_t off, uint32_t* val);  // mu_ held
+  bool rx_reg_write(uint32_t off, uint32_t val);  // mu_ held
+  void rx_run();                                  // worker thread, mu_ not held
+  void copy_to_host(uint64_t addr, uint64_t len); // worker thread: NIC side → host side
+  void publish_cpl_lines(uint32_t from, uint32_t to, const RxRegs& r);  // worker thread
   bool work_pending() const;  // mu_ held
   void worker_main();
   void flow_commit();  // mu_ held
@@ -119,6 +138,16 @@ class CsimDevice final : public Device {
   std::atomic<bool> stopping_{false};
   PostedDoorbell db_;                  // take() under mu_
   std::atomic<uint32_t> tail_pub_{0};  // RING_TAIL for reads without mu_
+  // Receive: registers and NIC state under mu_ (the worker works on copies),
+  // the MAC's FIFO under rx_mu_.
+  RxRegs rx_regs_;
+  RxState rx_state_;
+  uint32_t rx_frames_hi_latch_ = 0, rx_bytes_hi_latch_ = 0;
+  std::mutex rx_mu_;
+  std::condition_variable rx_cv_;
+  std::deque<std::vector<uint8_t>> rx_fifo_;
+  std::atomic<bool> rx_pending_{false};
+  uint64_t rx_done_ = 0;  // worker passes over the FIFO, under rx_mu_
   std::thread worker_;
 };
 
@@ -154,6 +183,10 @@ CsimDevice::~CsimDevice() {
     work_cv_.notify_all();
     progress_cv_.notify_all();
   }
+  {
+    std::lock_guard<std::mutex> g(rx_mu_);
+    rx_cv_.notify_all();
+  }
   // A deliver() blocked in the sink must return first (drain or close it).
   worker_.join();
   std::destroy_n(dev_mem_, DEV_MEM_WORDS);
@@ -171,7 +204,54 @@ uint32_t CsimDevice::reg_read(uint32_t off) {
   if (off == abi::REG_RING_TAIL) return tail_pub_.load(std::memory_order_acquire);
   std::lock_guard<std::mutex> lk(mu_);
   take_doorbell();
+  uint32_t v;
+  if (rx_reg_read(off, &v)) return v;
   return regs_.read(off, in_flight_ || work_pending() || wb_force_);
+}
+
+bool CsimDevice::rx_reg_read(uint32_t off, uint32_t* val) {
+  switch (off) {
+    case abi::REG_CAPS: *val = abi::CAPS_RX; return true;
+    case abi::REG_CTRL: *val = regs_.ctrl | (rx_regs_.ctrl & abi::CTRL_RX_ENABLE); return true;
+    case abi::REG_RX_BUF_BASE_LO: *val = static_cast<uint32_t>(rx_regs_.buf_base); return true;
+    case abi::REG_RX_BUF_BASE_HI: *val = static_cast<uint32_t>(rx_regs_.buf_base >> 32); return true;
+    case abi::REG_RX_CPL_BASE_LO: *val = static_cast<uint32_t>(rx_regs_.cpl_base); return true;
+    case abi::REG_RX_CPL_BASE_HI: *val = static_cast<uint32_t>(rx_regs_.cpl_base >> 32); return true;
+    case abi::REG_RX_RING_SIZE: *val = rx_regs_.ring_size; return true;
+    case abi::REG_RX_BUF_SIZE: *val = rx_regs_.buf_size; return true;
+    case abi::REG_RX_HEAD: *val = rx_regs_.head; return true;
+    case abi::REG_RX_TAIL: *val = rx_state_.tail; return true;
+    case abi::REG_STAT_RX_FRAMES_LO:
+      rx_frames_hi_latch_ = static_cast<uint32_t>(rx_state_.frames >> 32);
+      *val = static_cast<uint32_t>(rx_state_.frames);
+      return true;
+    case abi::REG_STAT_RX_FRAMES_HI: *val = rx_frames_hi_latch_; return true;
+    case abi::REG_STAT_RX_BYTES_LO:
+      rx_bytes_hi_latch_ = static_cast<uint32_t>(rx_state_.bytes >> 32);
+      *val = static_cast<uint32_t>(rx_state_.bytes);
+      return true;
+    case abi::REG_STAT_RX_BYTES_HI: *val = rx_bytes_hi_latch_; return true;
+    case abi::REG_STAT_RX_DROP_FCS: *val = rx_state_.drop_fcs; return true;
+    case abi::REG_STAT_RX_DROP_NOBUF: *val = rx_state_.drop_nobuf; return true;
+    case abi::REG_STAT_RX_DROP_LEN: *val = rx_state_.drop_len; return true;
+    default: return false;
+  }
+}
+
+bool CsimDevice::rx_reg_write(uint32_t off, uint32_t val) {
+  auto lo = [val](uint64_t* r) { *r = (*r & ~uint64_t{0xFFFFFFFF}) | val; };
+  auto hi = [val](uint64_t* r) { *r = (*r & 0xFFFFFFFF) | (uint64_t{val} << 32); };
+  switch (off) {
+    case abi::REG_CTRL: rx_regs_.ctrl = val & abi::CTRL_RX_ENABLE; return false;  // and the TX bits
+    case abi::REG_RX_BUF_BASE_LO: lo(&rx_regs_.buf_base); return true;
+    case abi::REG_RX_BUF_BASE_HI: hi(&rx_regs_.buf_base); return true;
+    case abi::REG_RX_CPL_BASE_LO: lo(&rx_regs_.cpl_base); return true;
+    case abi::REG_RX_CPL_BASE_HI: hi(&rx_regs_.cpl_base); return true;
+    case abi::REG_RX_RING_SIZE: rx_regs_.ring_size = val; return true;
+    case abi::REG_RX_BUF_SIZE: rx_regs_.buf_size = val; return true;
+    case abi::REG_RX_HEAD: rx_regs_.head = val; return true;
+    default: return false;
+  }
 }
 
 bool CsimDevice::take_doorbell() {
@@ -194,6 +274,7 @@ void CsimDevice::reg_write(uint32_t off, uint32_t val) {
   take_doorbell();  // an earlier posted doorbell lands first
   ++writes_;
   if (off == abi::REG_RING_HEAD) db_.set(val);
+  if (rx_reg_write(off, val)) return;
   const bool was_enabled = (regs_.ctrl & abi::CTRL_ENABLE) != 0;
   HostRegisters::Write w = regs_.write(off, val);
   if (!was_enabled && (regs_.ctrl & abi::CTRL_ENABLE) != 0 && wb_base_valid(regs_.wb_base))
@@ -276,6 +357,116 @@ void CsimDevice::wait_progress(uint32_t timeout_us) {
                         [&] { return progress_ != seen || stop_; });
 }
 
+bool CsimDevice::mac_rx(const uint8_t* frame, size_t len) {
+  {
+    std::lock_guard<std::mutex> g(rx_mu_);
+    rx_fifo_.emplace_back(frame, frame + len);
+  }
+  rx_pending_.store(true, std::memory_order_release);
+  std::lock_guard<std::mutex> lk(mu_);
+  work_cv_.notify_all();
+  return true;
+}
+
+void CsimDevice::wait_rx(uint32_t timeout_us) {
+  std::unique_lock<std::mutex> g(rx_mu_);
+  const uint64_t seen = rx_done_;
+  rx_cv_.wait_for(g, std::chrono::microseconds(timeout_us),
+                  [&] { return rx_done_ != seen || stopping_; });
+}
+
+void CsimDevice::copy_to_host(uint64_t addr, uint64_t len) {
+  if (addr >= DEV_MEM_BYTES) return;
+  if (len > DEV_MEM_BYTES - addr) len = DEV_MEM_BYTES - addr;
+  uint64_t a = addr;
+  const uint64_t end = addr + len;
+  while (a < end) {
+    const mem_word_t& w = dev_mem_[a / MEM_WORD_BYTES];
+    const unsigned k = a % MEM_WORD_BYTES;
+    if (k % 8 == 0 && end - a >= 8) {
+      const uint64_t v = w(8 * k + 63, 8 * k).to_uint64();
+      std::memcpy(host_mem_ + a, &v, 8);  // little-endian host
+      a += 8;
+    } else {
+      host_mem_[a] = static_cast<uint8_t>(w(8 * k + 7, 8 * k).to_uint());
+      a += 1;
+    }
+  }
+}
+
+// The completion lines holding entries from..to-1 (those the NIC wrote):
+// each entry's second half first, then its first half (the generation bit)
+// with one release store.
+void CsimDevice::publish_cpl_lines(uint32_t from, uint32_t to, const RxRegs& r) {
+  if (from == to) return;
+  const uint32_t first_line = from / abi::RXC_PER_LINE, last_line = (to - 1) / abi::RXC_PER_LINE;
+  for (uint32_t line = first_line;; ++line) {
+    for (uint32_t k = 0; k < abi::RXC_PER_LINE; ++k) {
+      const uint32_t index = line * abi::RXC_PER_LINE + k;
+      const uint64_t a = r.cpl_base + uint64_t{index & (r.ring_size - 1)} * abi::RXC_BYTES;
+      if (a + abi::RXC_BYTES > DEV_MEM_BYTES) continue;
+      copy_to_host(a + 8, 8);
+      uint64_t first = 0;
+      for (unsigned b = 0; b < 8; ++b)
+        first |= uint64_t{static_cast<uint8_t>(
+                     dev_mem_[(a + b) / MEM_WORD_BYTES](8 * ((a + b) % MEM_WORD_BYTES) + 7,
+                                                        8 * ((a + b) % MEM_WORD_BYTES)).to_uint())}
+                 << (8 * b);
+      __atomic_store_n(reinterpret_cast<uint64_t*>(host_mem_ + a), first, __ATOMIC_RELEASE);
+    }
+    if (line == last_line) break;
+  }
+}
+
+void CsimDevice::rx_run() {
+  // A pass takes at most kPass frames, so that completions reach the host
+  // (and its buffers come back) while a long burst is still arriving.
+  constexpr size_t kPass = 32;
+  std::deque<std::vector<uint8_t>> frames;
+  bool more;
+  {
+    std::lock_guard<std::mutex> g(rx_mu_);
+    while (!rx_fifo_.empty() && frames.size() < kPass) {
+      frames.push_back(std::move(rx_fifo_.front()));
+      rx_fifo_.pop_front();
+    }
+    more = !rx_fifo_.empty();
+    rx_pending_.store(more, std::memory_order_release);
+  }
+  RxRegs r;
+  RxState st;
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    r = rx_regs_;
+    r.wb_base = regs_.wb_base;
+    st = rx_state_;
+  }
+  const uint32_t tail0 = st.tail;
+  for (const auto& f : frames) {
+    const uint32_t before = st.tail;
+    if (sendoff_rx_frame(dev_mem_, r, &st, f.data(), f.size())) {
+      const uint64_t buf = r.buf_base + uint64_t{before & (r.ring_size - 1)} * r.buf_size;
+      copy_to_host(buf, f.size() >= abi::ETH_FCS_LEN ? f.size() - abi::ETH_FCS_LEN : 0);
+    }
+  }
+  // No frame follows right now: the partial line goes out too.
+  if (!more) sendoff_rx_idle(dev_mem_, r, &st);
+  publish_cpl_lines(tail0, st.line_written, r);
+  if (st.line_written != tail0 && wb_base_valid(r.wb_base)) {
+    const uint64_t a = r.wb_base + abi::WB_RX_TAIL_OFF;
+    const unsigned lo = 8 * (a % MEM_WORD_BYTES);
+    const uint32_t v = dev_mem_[a / MEM_WORD_BYTES](lo + 31, lo).to_uint();
+    __atomic_store_n(reinterpret_cast<uint32_t*>(host_mem_ + a), v, __ATOMIC_RELEASE);
+  }
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    rx_state_ = st;
+  }
+  std::lock_guard<std::mutex> g(rx_mu_);
+  ++rx_done_;
+  rx_cv_.notify_all();
+}
+
 void CsimDevice::copy_to_nic(uint64_t addr, uint64_t len) {
   if (addr >= DEV_MEM_BYTES) return;
   if (len > DEV_MEM_BYTES - addr) len = DEV_MEM_BYTES - addr;
@@ -305,6 +496,16 @@ void CsimDevice::worker_main() {
   for (;;) {
     take_doorbell();
     if (stop_) return;
+    if (rx_pending_.load(std::memory_order_acquire)) {
+      // Posted host writes land first (the completion ring's first state).
+      std::vector<Posted> posted;
+      posted.swap(posted_);
+      lk.unlock();
+      apply_posted(posted);
+      rx_run();
+      lk.lock();
+      continue;
+    }
     if (!work_pending() && !wb_force_) {
       // Poll for a doorbell without the lock for a while, then sleep.
       const uint64_t seen = db_.taken();
@@ -312,7 +513,10 @@ void CsimDevice::worker_main() {
       db_.poll(seen, stopping_);
       lk.lock();
       db_.set_sleeping(true);
-      work_cv_.wait(lk, [this] { return stop_ || db_.pending() || work_pending() || wb_force_; });
+      work_cv_.wait(lk, [this] {
+        return stop_ || db_.pending() || work_pending() || wb_force_ ||
+               rx_pending_.load(std::memory_order_acquire);
+      });
       db_.set_sleeping(false);
       continue;
     }

@@ -14,12 +14,15 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "sendoff/device.hpp"
 #include "sendoff/netconf.hpp"
 #include "sendoff/stack.hpp"
+#include "sendoff/tap_port.hpp"
 #include "sendoff_nic.hpp"
+#include "sendoff_rx.hpp"
 #include "skbuff.hpp"
 #include "sock.hpp"
 #include "trace.hpp"
@@ -91,6 +94,12 @@ struct net {
   RxStats rx;
   std::map<ipq_key, ipq> ipqs;  // under lock, as the RX path runs
   size_t ipfrag_mem = 0;
+  // The driver's receive side and its poll thread (NAPI: the softirq that
+  // polls the completion ring and runs netif_receive_skb under the lock).
+  SendoffRx nic_rx;
+  TapPort* tap = nullptr;  // its frames go into the NIC's receive side
+  std::thread napi;
+  std::atomic<bool> napi_stop{false};
 };
 
 // The open stack, or nullptr.
@@ -181,6 +190,9 @@ int ip_send_skb(net* n, sk_buff* skb);
 // sockets' receive queues. Called with n->lock held (the lock keeps sockets
 // from closing under it). Consumes skb.
 void netif_receive_skb(net* n, std::unique_ptr<sk_buff_rx> skb);
+// napi_gro_receive's part here: a frame the driver's poll took off the
+// ring, copied into an skb (the buffer goes back to the NIC) and received.
+void napi_receive(net* n, const uint8_t* frame, size_t len, bool csum_verified);
 int ip_rcv(net* n, std::unique_ptr<sk_buff_rx> skb);
 // ip_defrag: queues a fragment (skb->data at its IP header); returns the whole
 // datagram, header first with tot_len and frag_off rewritten, once every

@@ -138,6 +138,7 @@ bool NetConfig::load_file(const std::string& path, std::string* err) {
       if (*end) e = "MTU '" + a + "': not a number";
     } else if (key == "gateway" && b.empty()) ok = set_gateway(a, &e);
     else if (key == "neigh" && !b.empty()) ok = add_neigh(a + "=" + b, &e);
+    else if (key == "tap" && b.empty()) tap = a;
     else {
       ok = false;
       e = "unknown setting '" + key + "' (local, mac, mtu, gateway, neigh)";

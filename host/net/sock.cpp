@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <unistd.h>
 
@@ -52,16 +53,16 @@ void Sysctls::load() {
   read_sysctl("/proc/sys/net/ipv4/ipfrag_high_thresh", &ipfrag_high_thresh);
   read_sysctl("/proc/sys/net/ipv4/ipfrag_time", &ipfrag_time);
   // HZ is not exported: a 1 µs SO_RCVTIMEO on a kernel socket reads back as
-  // one jiffy.
-  int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  // one jiffy. Raw syscalls: under LD_PRELOAD the libc names are sendoff's.
+  long fd = syscall(SYS_socket, AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   if (fd >= 0) {
     timeval tv{0, 1};
     socklen_t len = sizeof tv;
-    if (::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) == 0 &&
-        ::getsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, &len) == 0 && tv.tv_sec == 0 &&
+    if (syscall(SYS_setsockopt, fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) == 0 &&
+        syscall(SYS_getsockopt, fd, SOL_SOCKET, SO_RCVTIMEO, &tv, &len) == 0 && tv.tv_sec == 0 &&
         tv.tv_usec > 0)
       jiffy_us = tv.tv_usec;
-    ::close(fd);
+    syscall(SYS_close, fd);
   }
   read_sysctl("/proc/sys/net/ipv4/ip_default_ttl", &ip_default_ttl);
   read_sysctl("/proc/sys/net/ipv4/ip_local_port_range", &port_lo, &port_hi);

@@ -16,6 +16,7 @@
 #include "net.hpp"
 #include "rcu.hpp"
 #include "sendoff/pcap_sink.hpp"
+#include "sendoff/tee_sink.hpp"
 #include "sendoff/sendoff.h"
 #include "syscalls.hpp"
 #include "uaccess.hpp"
@@ -33,6 +34,8 @@ class DropSink : public FrameSink {
 // Published with release once open; read lock-free by every call.
 std::atomic<net*> the_net{nullptr};
 std::unique_ptr<FrameSink> owned_sink;  // the sink sendoff_init() opened
+std::unique_ptr<TapPort> owned_tap;     // the TAP port sendoff_init() opened
+std::unique_ptr<FrameSink> owned_tee;   // and the tee feeding it and the pcap
 std::mutex init_lock;
 // Control calls hold it shared; stack_fini exclusive (sends use RCU instead).
 std::shared_mutex stack_users;
@@ -44,6 +47,23 @@ void nic_flush(net* n) {
     n->nic.reclaim();
     if (n->nic.idle()) return;
     n->nic.wait_progress(10000);
+  }
+}
+
+// The poll thread: takes up to a budget of frames per pass under the
+// lock, and sleeps on the NIC's receive interrupt when there were none.
+void napi_main(net* n) {
+  constexpr int kBudget = 64;  // NAPI_POLL_WEIGHT
+  while (!n->napi_stop.load(std::memory_order_acquire)) {
+    int got;
+    {
+      std::lock_guard<std::mutex> g(n->lock);
+      got = n->nic_rx.poll(kBudget, [n](const uint8_t* f, size_t len, bool csum) {
+        napi_receive(n, f, len, csum);
+      });
+      if (got && n->trace.on()) n->trace.flush();
+    }
+    if (got == 0) n->dev->wait_rx(2000);
   }
 }
 
@@ -70,6 +90,17 @@ bool stack_init(const NetConfig& cfg, const DeviceOptions& opts, std::string* er
   n->dev = make_device(o, err);
   if (!n->dev) return false;
   if (n->nic.open(n->dev.get(), cfg.mac, err)) return false;
+  if (n->nic_rx.open(n->dev.get(), cfg.mtu, err)) return false;
+  if (opts.tap && !n->nic_rx.present()) {
+    *err = "--tap: the " + n->dev->name() + " back end has no receive path (CAPS_RX clear)" +
+           (n->dev->name() == "csim" ? "" : "; csim has one: --backend csim");
+    return false;
+  }
+  if (n->nic_rx.present()) n->napi = std::thread(napi_main, n.get());
+  if (opts.tap) {
+    n->tap = opts.tap;
+    n->tap->start_rx(n->dev.get());
+  }
   the_net.store(n.release(), std::memory_order_release);
   return true;
 }
@@ -88,6 +119,10 @@ void stack_fini() {
   net* n = the_net.exchange(nullptr, std::memory_order_acq_rel);
   if (!n) return;
   n->dying.store(true, std::memory_order_release);
+  if (n->tap) n->tap->stop_rx();
+  n->napi_stop.store(true, std::memory_order_release);
+  if (n->napi.joinable()) n->napi.join();
+  n->nic_rx.close();
   {
     std::lock_guard<std::mutex> g(n->lock);
     for (int fd : sock_open_fds()) sys_close(n, fd);
@@ -103,6 +138,8 @@ void stack_fini() {
   nic_flush(n);
   n->nic.close();
   delete n;
+  owned_tee.reset();
+  owned_tap.reset();
   owned_sink.reset();
 }
 
@@ -142,10 +179,7 @@ std::string stack_device_fault() {
   return n->dev->fault();
 }
 
-bool stack_receive_frame(const uint8_t* frame, size_t len, bool csum_verified) {
-  std::shared_lock<std::shared_mutex> users(stack_users);
-  net* n = net_get();
-  if (!n) return false;
+void napi_receive(net* n, const uint8_t* frame, size_t len, bool csum_verified) {
   auto skb = std::make_unique<sk_buff_rx>();
   skb->head = std::make_unique<uint8_t[]>(len ? len : 1);
   std::memcpy(skb->head.get(), frame, len);
@@ -155,10 +189,23 @@ bool stack_receive_frame(const uint8_t* frame, size_t len, bool csum_verified) {
   // frame rounded to 64 bytes when longer, plus struct sk_buff's own size.
   skb->truesize = (len <= 2048 ? 2048 : (len + 63) / 64 * 64) + 256;
   skb->csum_unnecessary = csum_verified;
-  std::lock_guard<std::mutex> g(n->lock);
   netif_receive_skb(n, std::move(skb));
+}
+
+bool stack_receive_frame(const uint8_t* frame, size_t len, bool csum_verified) {
+  std::shared_lock<std::shared_mutex> users(stack_users);
+  net* n = net_get();
+  if (!n) return false;
+  std::lock_guard<std::mutex> g(n->lock);
+  napi_receive(n, frame, len, csum_verified);
   if (n->trace.on()) n->trace.flush();
   return true;
+}
+
+bool stack_mac_rx(const uint8_t* frame, size_t len) {
+  std::shared_lock<std::shared_mutex> users(stack_users);
+  net* n = net_get();
+  return n && n->dev->mac_rx(frame, len);
 }
 
 RxCounters stack_rx_counters() {
@@ -204,6 +251,13 @@ NicCounters stack_counters() {
   c.bytes = read64(abi::REG_STAT_BYTES_LO);
   c.drops = d->reg_read(abi::REG_STAT_DROPS);
   c.desc_errors = d->reg_read(abi::REG_STAT_DESC_ERRORS);
+  if (d->reg_read(abi::REG_CAPS) & abi::CAPS_RX) {
+    c.rx_frames = read64(abi::REG_STAT_RX_FRAMES_LO);
+    c.rx_bytes = read64(abi::REG_STAT_RX_BYTES_LO);
+    c.rx_drop_fcs = d->reg_read(abi::REG_STAT_RX_DROP_FCS);
+    c.rx_drop_nobuf = d->reg_read(abi::REG_STAT_RX_DROP_NOBUF);
+    c.rx_drop_len = d->reg_read(abi::REG_STAT_RX_DROP_LEN);
+  }
   return c;
 }
 
@@ -306,12 +360,30 @@ int sendoff_init(const char* config, const char* backend, const char* pcap) {
     }
     opts.sink = sink.get();
   }
+  // SENDOFF_TAP (or the config's tap line): the MAC port is a TAP, both
+  // ways; frames also still go to the pcap.
+  const char* tap_name = env_or(cfg.tap.empty() ? nullptr : cfg.tap.c_str(), "SENDOFF_TAP");
+  std::unique_ptr<TapPort> tap;
+  std::unique_ptr<FrameSink> tee;
+  if (tap_name && *tap_name) {
+    tap = TapPort::open(tap_name, &err);
+    if (!tap) {
+      init_error = err;
+      errno = ENODEV;
+      return -1;
+    }
+    tee = std::make_unique<TeeSink>(tap.get(), sink.get());
+    opts.sink = tee.get();
+    opts.tap = tap.get();
+  }
   if (!stack_init(cfg, opts, &err)) {
     init_error = err;
     errno = ENODEV;
     return -1;
   }
   owned_sink = std::move(sink);
+  owned_tap = std::move(tap);
+  owned_tee = std::move(tee);
   return 0;
 }
 
@@ -326,6 +398,12 @@ int sendoff_flush(void) {
 }
 
 const char* sendoff_strerror(void) { return init_error.c_str(); }
+
+int sendoff_can_receive(void) {
+  std::shared_lock<std::shared_mutex> users(stack_users);
+  net* n = net_or_init();
+  return n && n->nic_rx.present() ? 1 : 0;
+}
 
 int so_socket(int domain, int type, int protocol) {
   return static_cast<int>(syscall_wrap([&](net* n) { return sys_socket(n, domain, type, protocol); }));

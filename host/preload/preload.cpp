@@ -165,24 +165,32 @@ ssize_t write(int fd, const void* b, size_t n) {
   return so_is_socket(fd) ? so_send(fd, b, n, 0) : real(fd, b, n);
 }
 
+// Receives go through sendoff's stack where its NIC has a receive path;
+// where it has none no frame could ever arrive, so the call fails at once
+// rather than wait for ever.
+// read() on a socket is recv() with no flags (sock_read_iter).
 ssize_t read(int fd, void* b, size_t n) {
   LIBC(read);
-  return so_is_socket(fd) ? no_receive() : real(fd, b, n);
+  if (!so_is_socket(fd)) return real(fd, b, n);
+  return sendoff_can_receive() ? so_recv(fd, b, n, 0) : no_receive();
 }
 
 ssize_t recv(int fd, void* b, size_t n, int f) {
   LIBC(recv);
-  return so_is_socket(fd) ? no_receive() : real(fd, b, n, f);
+  if (!so_is_socket(fd)) return real(fd, b, n, f);
+  return sendoff_can_receive() ? so_recv(fd, b, n, f) : no_receive();
 }
 
 ssize_t recvfrom(int fd, void* b, size_t n, int f, sockaddr* a, socklen_t* l) {
   LIBC(recvfrom);
-  return so_is_socket(fd) ? no_receive() : real(fd, b, n, f, a, l);
+  if (!so_is_socket(fd)) return real(fd, b, n, f, a, l);
+  return sendoff_can_receive() ? so_recvfrom(fd, b, n, f, a, l) : no_receive();
 }
 
 ssize_t recvmsg(int fd, msghdr* m, int f) {
   LIBC(recvmsg);
-  return so_is_socket(fd) ? no_receive() : real(fd, m, f);
+  if (!so_is_socket(fd)) return real(fd, m, f);
+  return sendoff_can_receive() ? so_recvmsg(fd, m, f) : no_receive();
 }
 
 int sigaction(int sig, const struct sigaction* act, struct sigaction* oldact) {

@@ -161,7 +161,10 @@ TEST(CsimDevice, RegistersAfterReset) {
 TEST(CsimDevice, RegisterAccess) {
   Nic nic;
   nic.write(abi::REG_CTRL, 0xFFFFFFFFu);
-  EXPECT_EQ(nic.read(abi::REG_CTRL), abi::CTRL_ENABLE | abi::CTRL_FCS_APPEND);  // defined bits only
+  // Defined bits only (csim has the receive path: CAPS_RX, CTRL_RX_ENABLE).
+  EXPECT_EQ(nic.read(abi::REG_CAPS), abi::CAPS_RX);
+  EXPECT_EQ(nic.read(abi::REG_CTRL),
+            abi::CTRL_ENABLE | abi::CTRL_FCS_APPEND | abi::CTRL_RX_ENABLE);
   nic.write(abi::REG_CTRL, 0);
   nic.write(abi::REG_RING_BASE_LO, 0x12345640u);
   nic.write(abi::REG_RING_BASE_HI, 0x9u);

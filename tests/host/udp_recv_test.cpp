@@ -23,6 +23,7 @@
 #include "sendoff/stack.hpp"
 #include "socket_api.hpp"
 #include "syscall_matchers.hpp"
+#include "mirror_frame.hpp"
 #include "test_env.hpp"
 
 namespace {
@@ -31,17 +32,7 @@ using test_env::Frame;
 
 void* const kKernelPtr = reinterpret_cast<void*>(0xffff888000000000ull);
 
-// The peer's answer to a frame we sent: MACs, addresses and ports swapped.
-Frame mirror(Frame f) {
-  for (int i = 0; i < 6; ++i) std::swap(f[i], f[6 + i]);
-  for (int i = 0; i < 4; ++i) std::swap(f[26 + i], f[30 + i]);
-  // Ports only in the fragment that carries the UDP header (offset 0).
-  if (((f[20] & 0x1F) | f[21]) == 0)
-    for (int i = 0; i < 2; ++i) std::swap(f[34 + i], f[36 + i]);
-  return f;
-}
-
-Frame mirror(Frame f);
+using test_env::mirror;
 
 class UdpRecv : public ::testing::Test {
  protected:

@@ -6,11 +6,13 @@
 #ifndef SENDOFF_DEVICE_HPP
 #define SENDOFF_DEVICE_HPP
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 
 #include "sendoff/frame_sink.hpp"
 #include "sendoff/nic_abi.hpp"
@@ -72,6 +74,16 @@ class Device {
   // Blocks until the NIC may have consumed descriptors, or timeout_us passes.
   virtual void wait_progress(uint32_t timeout_us) = 0;
 
+  // The MAC's receive side: one frame as it came off the wire, FCS included,
+  // into the NIC's RX stream. The MAC cannot be stalled: a frame the NIC has
+  // no room for is its to drop and count. False when this back end has no
+  // receive path (CAPS_RX clear).
+  virtual bool mac_rx(const uint8_t* /*frame*/, size_t /*len*/) { return false; }
+  // Blocks until the NIC may have completed received frames (its receive
+  // interrupt), or timeout_us passes. Without one the poller looks again later.
+  virtual void wait_rx(uint32_t timeout_us) {
+    std::this_thread::sleep_for(std::chrono::microseconds(timeout_us));
+  }
   // Why the device stopped being trustworthy (a co-simulation mismatch);
   // empty while it is healthy. The driver refuses new sends once it is set.
   virtual std::string fault() const { return {}; }
@@ -92,6 +104,9 @@ constexpr const char* kDefaultBackend = "csim";
 struct DeviceOptions {
   std::string backend = kDefaultBackend;
   FrameSink* sink = nullptr;  // where the MAC side delivers frames (not owned)
+  // A port whose frames come back into the NIC's receive path (not owned;
+  // its transmit side is part of `sink`). Needs a back end with CAPS_RX.
+  class TapPort* tap = nullptr;
   // Run csim in lockstep with `backend` (verilator) and compare every frame.
   bool cosim = false;
   // verilator (with or without cosim): write the RTL's waveform here as FST (GTKWave).

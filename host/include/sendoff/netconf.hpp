@@ -8,6 +8,7 @@
 //   mtu 1500                 IP MTU, 68..9000
 //   gateway 198.18.0.254     default route's next hop (optional)
 //   neigh 198.18.0.2 02:00:00:00:00:02   static neighbour entry (repeatable)
+//   tap sndf0                the MAC port is this TAP interface (C API, preload)
 #ifndef SENDOFF_NETCONF_HPP
 #define SENDOFF_NETCONF_HPP
 
@@ -27,6 +28,7 @@ struct NetConfig {
   int prefix_len = 15;
   uint8_t mac[6] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x01};
   unsigned mtu = 1500;
+  std::string tap;  // TAP interface for the MAC port; empty: none
   uint32_t gateway = 0;  // 0: no default route
   std::vector<Neighbour> neigh;
 

@@ -49,6 +49,8 @@ ssize_t so_recvfrom(int fd, void* buf, size_t len, int flags, struct sockaddr* s
 ssize_t so_recvmsg(int fd, struct msghdr* msg, int flags);
 /* 1 when fd is a sendoff socket, else 0 (for the LD_PRELOAD interposer). */
 int so_is_socket(int fd);
+/* 1 when the open stack's NIC has a receive path (so_recv* can get frames), else 0. */
+int sendoff_can_receive(void);
 /* sigaction() that keeps sendoff's SIGSEGV/SIGBUS handler installed. sendoff
  * reads user buffers as the kernel does, in a copy routine whose faults its
  * handler turns into EFAULT; faults anywhere else go to the program's handler.

@@ -37,6 +37,9 @@ void stack_set_busy_poll(uint32_t us);
 struct NicCounters {
   uint64_t frames = 0, bytes = 0;
   uint32_t drops = 0, desc_errors = 0;
+  // Receive (zero where the NIC has no receive path).
+  uint64_t rx_frames = 0, rx_bytes = 0;
+  uint32_t rx_drop_fcs = 0, rx_drop_nobuf = 0, rx_drop_len = 0;
 };
 NicCounters stack_counters();
 
@@ -57,6 +60,12 @@ struct RxCounters {
            udp_in_csum_errors = 0;
 };
 RxCounters stack_rx_counters();
+
+// The MAC's receive side, as a cable or port delivers: one frame with its
+// FCS, into the NIC's RX path (checks, DMA, completion), then the driver's
+// poll and the stack. false when no stack is open or the NIC has no
+// receive path.
+bool stack_mac_rx(const uint8_t* frame, size_t len);
 // The device's fault (Device::fault()): empty while it is healthy.
 std::string stack_device_fault();
 

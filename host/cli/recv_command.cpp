@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: MIT
+#include "recv_command.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/time.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <vector>
+
+#include "errno_text.hpp"
+#include "send_options.hpp"
+#include "sendoff/sendoff.h"
+#include "sendoff/stack.hpp"
+#include "sendoff/tap_port.hpp"
+#include "trace_sink.hpp"
+#include "usage_error.hpp"
+#include "validators.hpp"
+
+namespace sendoff {
+namespace cli {
+
+void add_recv_options(CLI::App* cmd, RecvOptions* o) {
+  add_interface_options(cmd, &o->backend, &o->proto, &o->local,
+                        "Device back end (one with a receive path)");
+  cmd->add_option("--mac", o->mac, "Our MAC address")
+      ->check(mac_address())
+      ->default_str("02:00:00:00:00:01");
+  cmd->add_option("--config", o->config, "Config file (see netconf.hpp); flags override it")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--mtu", o->mtu, "IP MTU")->check(whole_number(abi::MIN_MTU, abi::MAX_MTU));
+  cmd->add_option("--bind", o->bind_port, "UDP port to receive on")
+      ->check(whole_number(1, 65535))
+      ->required();
+  cmd->add_option("--tap", o->tap, "The NIC's MAC port: this TAP interface")->required();
+  cmd->add_option("--output", o->output, "Write the datagrams' bytes to this file, in order")
+      ->check(output_file());
+  cmd->add_option("--count", o->count, "Stop after this many datagrams")
+      ->check(whole_number(1, 1000000000000ull));
+  cmd->add_option("--timeout", o->timeout, "Stop after this many seconds without a datagram")
+      ->check(CLI::Range(0.001, 86400.0))
+      ->capture_default_str();
+  cmd->add_flag("--trace", o->trace, "Print every layer each received frame passes");
+}
+
+int run_recv(const RecvOptions& o) {
+  NetConfig cfg;
+  std::string err;
+  if (!o.config.empty() && !cfg.load_file(o.config, &err)) throw UsageError("--config: " + err);
+  if (!o.local.empty() && !cfg.set_local(o.local, &err)) throw UsageError("--local: " + err);
+  if (!o.mac.empty() && !cfg.set_mac(o.mac, &err)) throw UsageError("--mac: " + err);
+  if (o.mtu && !cfg.set_mtu(o.mtu, &err)) throw UsageError("--mtu: " + err);
+
+  std::unique_ptr<TapPort> tap = TapPort::open(o.tap, &err);
+  if (!tap) {
+    fprintf(stderr, "sendoff: --tap: %s\n", err.c_str());
+    return kExitFailure;
+  }
+  FILE* out = nullptr;
+  if (!o.output.empty() && !(out = fopen(o.output.c_str(), "wb"))) {
+    fprintf(stderr, "sendoff: --output: %s: %s\n", o.output.c_str(), errno_message(errno).c_str());
+    return kExitFailure;
+  }
+  DeviceOptions dev;
+  dev.backend = o.backend;
+  dev.sink = tap.get();
+  dev.tap = tap.get();
+  if (!stack_init(cfg, dev, &err)) {
+    fprintf(stderr, "sendoff: %s\n", err.c_str());
+    if (out) fclose(out);
+    return kExitFailure;
+  }
+  if (o.trace)
+    stack_set_trace([](const char* layer, long result, const std::string& detail) {
+      printf("%s\n", format_trace_line({layer, result, detail}).c_str());
+    });
+
+  int rc = 0;
+  uint64_t datagrams = 0, bytes = 0;
+  int fd = so_socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+  sockaddr_in me{};
+  me.sin_family = AF_INET;
+  me.sin_port = htons(o.bind_port);
+  timeval tv{static_cast<time_t>(o.timeout), static_cast<suseconds_t>((o.timeout - static_cast<long>(o.timeout)) * 1e6)};
+  int big = 8 << 20;  // capped by rmem_max, as in Linux
+  if (fd < 0 || so_bind(fd, reinterpret_cast<sockaddr*>(&me), sizeof me) != 0 ||
+      so_setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) != 0 ||
+      so_setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof big) != 0) {
+    fprintf(stderr, "sendoff: socket: %s\n", errno_message(errno).c_str());
+    rc = kExitFailure;
+  }
+  std::vector<uint8_t> buf(65536);
+  const auto t0 = std::chrono::steady_clock::now();
+  while (rc == 0 && (o.count == 0 || datagrams < o.count)) {
+    ssize_t n = so_recv(fd, buf.data(), buf.size(), 0);
+    if (n < 0) {
+      if (errno == EAGAIN) break;  // --timeout without a datagram
+      fprintf(stderr, "sendoff: recv: %s\n", errno_message(errno).c_str());
+      rc = kExitFailure;
+      break;
+    }
+    ++datagrams;
+    bytes += static_cast<uint64_t>(n);
+    if (out && fwrite(buf.data(), 1, static_cast<size_t>(n), out) != static_cast<size_t>(n)) {
+      fprintf(stderr, "sendoff: --output: %s\n", errno_message(errno).c_str());
+      rc = kExitFailure;
+    }
+  }
+  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (out && fclose(out) != 0 && rc == 0) {
+    fprintf(stderr, "sendoff: --output: %s\n", errno_message(errno).c_str());
+    rc = kExitFailure;
+  }
+  const RxCounters rx = stack_rx_counters();
+  const NicCounters nic = stack_counters();
+  if (fd >= 0) so_close(fd);
+  stack_set_trace(nullptr);
+  stack_fini();
+  printf("datagrams         %llu\n", static_cast<unsigned long long>(datagrams));
+  printf("bytes             %llu\n", static_cast<unsigned long long>(bytes));
+  printf("checksum failures %llu (NIC FCS %u, IP header %llu, UDP %llu)\n",
+         static_cast<unsigned long long>(nic.rx_drop_fcs + rx.ip_in_csum_errors + rx.udp_in_csum_errors),
+         nic.rx_drop_fcs, static_cast<unsigned long long>(rx.ip_in_csum_errors),
+         static_cast<unsigned long long>(rx.udp_in_csum_errors));
+  printf("dropped           NIC no buffer %u, NIC length %u, receive buffer %llu, no port %llu, "
+         "reassembly %llu\n",
+         nic.rx_drop_nobuf, nic.rx_drop_len, static_cast<unsigned long long>(rx.udp_rcvbuf_errors),
+         static_cast<unsigned long long>(rx.udp_no_ports),
+         static_cast<unsigned long long>(rx.ip_reasm_fails));
+  printf("elapsed           %.6f s\n", elapsed);
+  printf("tap               %s (%llu frames in, %llu out)\n", tap->ifname().c_str(),
+         static_cast<unsigned long long>(tap->rx_frames()),
+         static_cast<unsigned long long>(tap->tx_frames()));
+  return rc;
+}
+
+}  // namespace cli
+}  // namespace sendoff

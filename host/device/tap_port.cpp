@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: MIT
+#include "sendoff/tap_port.hpp"
+
+#include <fcntl.h>
+#include <linux/if.h>
+#include <linux/if_tun.h>
+#include <poll.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <vector>
+
+#include "sendoff/crc32.hpp"
+
+namespace sendoff {
+
+namespace {
+// <linux/if_ether.h> (through if_tun.h) defines ETH_FCS_LEN as a macro.
+constexpr size_t kFcsLen = 4;
+constexpr ssize_t kEthZlen = 60;  // the shortest frame without FCS
+}  // namespace
+
+std::unique_ptr<TapPort> TapPort::open(const std::string& ifname, std::string* err) {
+  if (ifname.empty() || ifname.size() >= IFNAMSIZ) {
+    *err = "TAP interface name '" + ifname + "' is empty or longer than " +
+           std::to_string(IFNAMSIZ - 1) + " characters";
+    return nullptr;
+  }
+  int fd = ::open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+  if (fd < 0) {
+    *err = std::string("cannot open /dev/net/tun: ") + strerror(errno);
+    return nullptr;
+  }
+  ifreq ifr{};
+  // IFF_NO_PI: bare Ethernet frames. An existing persistent TAP of that
+  // name is attached to; otherwise the kernel creates one.
+  ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+  std::memcpy(ifr.ifr_name, ifname.c_str(), ifname.size());
+  if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
+    *err = "cannot attach TAP " + ifname + ": " + strerror(errno) +
+           (errno == EPERM ? " (needs CAP_NET_ADMIN)" : errno == EINVAL ? " (not a TAP?)" : "");
+    ::close(fd);
+    return nullptr;
+  }
+  return std::unique_ptr<TapPort>(new TapPort(fd, ifr.ifr_name));
+}
+
+TapPort::~TapPort() {
+  stop_rx();
+  if (fd_ >= 0) ::close(fd_);
+}
+
+int TapPort::deliver(const uint8_t* frame, size_t len) {
+  // A TAP write is one frame; the kernel drops it when the link is down.
+  ssize_t w = ::write(fd_, frame, len);
+  if (w < 0) return -errno;
+  tx_frames_.fetch_add(1, std::memory_order_relaxed);
+  return 0;
+}
+
+void TapPort::start_rx(Device* dev) {
+  stop_rx();
+  dev_ = dev;
+  stop_.store(false);
+  rx_ = std::thread([this] { rx_main(); });
+}
+
+void TapPort::stop_rx() {
+  stop_.store(true);
+  if (rx_.joinable()) rx_.join();
+}
+
+void TapPort::rx_main() {
+  std::vector<uint8_t> buf(65536 + kFcsLen);
+  while (!stop_.load(std::memory_order_acquire)) {
+    pollfd p{fd_, POLLIN, 0};
+    if (::poll(&p, 1, 50) <= 0) continue;
+    ssize_t n = ::read(fd_, buf.data(), buf.size() - kFcsLen);
+    if (n <= 0) continue;
+    // The kernel hands a TAP frames unpadded; on a wire the sender's MAC pads
+    // them to the 60-byte minimum first.
+    if (n < kEthZlen) {
+      std::memset(buf.data() + n, 0, static_cast<size_t>(kEthZlen - n));
+      n = kEthZlen;
+    }
+    // The wire carries the FCS, little-endian, after the frame: the NIC checks and strips it.
+    const uint32_t fcs = crc32_ieee(buf.data(), static_cast<size_t>(n));
+    for (int i = 0; i < 4; ++i) buf[static_cast<size_t>(n) + i] = static_cast<uint8_t>(fcs >> (8 * i));
+    dev_->mac_rx(buf.data(), static_cast<size_t>(n) + kFcsLen);
+    rx_frames_.fetch_add(1, std::memory_order_relaxed);
+  }
+}
+
+}  // namespace sendoff

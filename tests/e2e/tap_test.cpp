@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: MIT
+// sendoff against a real Linux peer through a TAP port: the `sendoff` binary
+// runs inside a namespace this test creates, its NIC's MAC port on a TAP
+// there, and the kernel on the other side of the TAP (198.18.0.2/15) sends
+// to and receives from it with its own UDP sockets. Nothing but 198.18.0.0/15
+// is configured, and the namespace goes with the test.
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "netns.hpp"
+#include "prereq.hpp"
+#include "subprocess.hpp"
+#include "temp_dir.hpp"
+
+namespace sendoff {
+namespace e2e {
+namespace {
+
+constexpr const char* kPrefix = "sendoff-tap-";
+constexpr const char* kTap = "sndf0";
+
+// A child process started in the background; its stdout goes to a file.
+class Background {
+ public:
+  Background(const std::vector<std::string>& argv, const std::string& out_path) {
+    pid_ = fork();
+    if (pid_ == 0) {
+      int fd = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      if (fd >= 0) {
+        dup2(fd, 1);
+        dup2(fd, 2);
+      }
+      std::vector<char*> args;
+      for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+      args.push_back(nullptr);
+      execvp(args[0], args.data());
+      _exit(127);
+    }
+  }
+  // Waits up to timeout for the exit status; kills the child after that.
+  int wait(std::chrono::seconds timeout) {
+    const auto end = std::chrono::steady_clock::now() + timeout;
+    int status = 0;
+    while (std::chrono::steady_clock::now() < end) {
+      if (waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return -1;
+  }
+  ~Background() {
+    if (pid_ > 0) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+  }
+
+ private:
+  pid_t pid_ = -1;
+};
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+class Tap : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    SENDOFF_REQUIRE(test::missing_root("network namespaces and TAP interfaces"));
+    SENDOFF_REQUIRE(access("/dev/net/tun", R_OK | W_OK) == 0 ? "" : "/dev/net/tun");
+    ASSERT_TRUE(dir_.ok());
+    sys::remove_stale_netns(kPrefix);
+    std::string err;
+    ns_ = sys::Netns::create(kPrefix + std::to_string(getpid()), &err);
+    ASSERT_TRUE(ns_) << err;
+    // The kernel's side: a persistent TAP with the peer's address and MAC, a
+    // permanent neighbour entry for sendoff (which does not answer ARP yet),
+    // and no IPv6 (nothing but the test's traffic on the port).
+    ASSERT_TRUE(ns_->ip({"tuntap", "add", "mode", "tap", "name", kTap}, &err)) << err;
+    auto r = sys::run_process({"ip", "netns", "exec", ns_->name(), "sysctl", "-qw",
+                               std::string("net.ipv6.conf.") + kTap + ".disable_ipv6=1"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    // A deep queue on the kernel's side: on a loaded machine the port's reader
+    // may fall a burst behind, and a frame the kernel drops there is no
+    // sendoff loss (the summary would show none).
+    ASSERT_TRUE(ns_->ip({"link", "set", kTap, "address", "02:00:00:00:00:02", "txqueuelen",
+                         "10000", "up"},
+                        &err))
+        << err;
+    ASSERT_TRUE(ns_->ip({"addr", "add", "198.18.0.2/15", "dev", kTap}, &err)) << err;
+    ASSERT_TRUE(ns_->ip({"neigh", "replace", "198.18.0.1", "lladdr", "02:00:00:00:00:01", "dev",
+                         kTap, "nud", "permanent"},
+                        &err))
+        << err;
+  }
+  std::vector<std::string> in_ns(std::vector<std::string> argv) const {
+    argv.insert(argv.begin(), {"ip", "netns", "exec", ns_->name(), SENDOFF_CLI_PATH});
+    return argv;
+  }
+  // True once a process has attached to the TAP (its carrier comes up).
+  bool tap_attached() const {
+    auto r = sys::run_process({"ip", "-n", ns_->name(), "link", "show", kTap});
+    return r.out.find("LOWER_UP") != std::string::npos;
+  }
+  int kernel_udp(uint16_t port) const {
+    std::string err;
+    int fd = sys::socket_in_netns(ns_->name(), AF_INET, SOCK_DGRAM, 0, &err);
+    EXPECT_GE(fd, 0) << err;
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(0xC6120002);
+    a.sin_port = htons(port);
+    EXPECT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0) << strerror(errno);
+    return fd;
+  }
+
+  // One datagram from the kernel's socket to sendoff's 198.18.0.1:9000.
+  static bool to_sendoff(int fd, const char* data, size_t len) {
+    sockaddr_in to{};
+    to.sin_family = AF_INET;
+    to.sin_addr.s_addr = htonl(0xC6120001);
+    to.sin_port = htons(9000);
+    return sendto(fd, data, len, 0, reinterpret_cast<sockaddr*>(&to), sizeof to) ==
+           static_cast<ssize_t>(len);
+  }
+
+  TempDir dir_;
+  std::unique_ptr<sys::Netns> ns_;
+};
+
+TEST_F(Tap, KernelSendsAFileToSendoffRecv) {
+  for (size_t dgram : {1472u, 3000u}) {
+    SCOPED_TRACE(dgram);
+    std::string input(1 << 20, '\0');
+    for (size_t i = 0; i < input.size(); ++i) input[i] = static_cast<char>((i * 2654435761u) >> 13);
+    const size_t n = (input.size() + dgram - 1) / dgram;
+    const std::string out = dir_.file("out.bin"), log = dir_.file("recv.log");
+    Background recv(in_ns({"recv", "--tap", kTap, "--local", "198.18.0.1/15", "--bind", "9000",
+                           "--output", out, "--count", std::to_string(n), "--timeout", "10"}),
+                    log);
+    for (int i = 0; i < 250 && !tap_attached(); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    ASSERT_TRUE(tap_attached()) << slurp(log);
+    int fd = kernel_udp(0);
+    for (size_t k = 0; k < n; ++k) {
+      size_t len = std::min(dgram, input.size() - k * dgram);
+      ASSERT_TRUE(to_sendoff(fd, input.data() + k * dgram, len)) << strerror(errno);
+      // Paced as a real sender would be: 64 datagrams, then 10 ms.
+      if (k % 64 == 63) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    close(fd);
+    ASSERT_EQ(recv.wait(std::chrono::seconds(60)), 0) << slurp(log);
+    const std::string summary = slurp(log);
+    EXPECT_NE(summary.find("datagrams         " + std::to_string(n)), std::string::npos) << summary;
+    EXPECT_TRUE(slurp(out) == input) << "the received file differs from the sent one\n" << summary
+                                     << sys::run_process({"ip", "-n", ns_->name(), "-s", "link",
+                                                          "show", kTap})
+                                            .out;
+  }
+}
+
+TEST_F(Tap, SendoffSendsToTheKernelsSocket) {
+  int fd = kernel_udp(9001);
+  timeval tv{5, 0};
+  ASSERT_EQ(setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv), 0);
+  auto r = sys::run_process(in_ns({"send", "--backend", "csim", "--tap", kTap, "--local",
+                                   "198.18.0.1/15", "--dst", "198.18.0.2:9001", "--neigh",
+                                   "198.18.0.2=02:00:00:00:00:02", "--size", "3000", "--count",
+                                   "20"}));
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  std::string buf(65536, '\0');
+  for (int i = 0; i < 20; ++i) {
+    ssize_t got = recv(fd, buf.data(), buf.size(), 0);
+    ASSERT_EQ(got, 3000) << "datagram " << i << ": " << strerror(errno) << "\n" << r.out;
+  }
+  close(fd);
+}
+
+TEST_F(Tap, AnUnmodifiedProgramReceivesUnderThePreloadLibrary) {
+  const std::string conf = dir_.file("sendoff.conf"), log = dir_.file("server.log");
+  std::ofstream(conf) << "local 198.18.0.1/15\ntap " << kTap << "\n";
+  // In a sanitizer build the sanitizer's runtime must load first.
+  const std::string first = SENDOFF_PRELOAD_FIRST;
+  const std::string preload = first.empty() ? SENDOFF_PRELOAD_LIB : first + ":" + SENDOFF_PRELOAD_LIB;
+  constexpr int kCount = 40;
+  // env(1) sets the interposer for the program only, not for ip(8) before it.
+  Background server({"ip", "netns", "exec", ns_->name(), "env", "LD_PRELOAD=" + preload,
+                     "SENDOFF_CONFIG=" + conf, "SENDOFF_BACKEND=csim", SENDOFF_UDP_SERVER,
+                     std::to_string(kCount)},
+                    log);
+  for (int i = 0; i < 250 && slurp(log).find("ready") == std::string::npos; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  ASSERT_NE(slurp(log).find("ready"), std::string::npos) << slurp(log);
+  ASSERT_TRUE(tap_attached()) << slurp(log);
+  int fd = kernel_udp(0);
+  for (int i = 0; i < kCount; ++i) {
+    const std::string d = "datagram " + std::to_string(i);
+    ASSERT_TRUE(to_sendoff(fd, d.data(), d.size())) << strerror(errno);
+  }
+  close(fd);
+  EXPECT_EQ(server.wait(std::chrono::seconds(30)), 0) << slurp(log);
+  EXPECT_NE(slurp(log).find("received " + std::to_string(kCount)), std::string::npos) << slurp(log);
+}
+
+}  // namespace
+}  // namespace e2e
+}  // namespace sendoff
