@@ -50,13 +50,29 @@ module ip_tx
   logic [17:0] in_sum_a_q;   // 0x45/tos + ip_id + ttl/proto + 20 (total length's IpHlen)
   logic [17:0] in_sum_b_q;   // saddr and daddr, 16 bits at a time
   logic        take;         // s_hdr taken into the input stage
+  logic        in_single_q;  // one fragment: the first is the last
+  logic [17:0] in_rem2m1_q;  // L4 bytes - 2 * fsz - 1 (negative: at most two fragments)
   logic        cur_free;     // the current datagram's last fragment goes this cycle, or none
+
+  // ------------------------------------------------------------------------- one fragment
+  // The first fragment carries fsz L4 bytes, the UDP header among them: one fragment when
+  // fsz - 8 >= len. Without the subtraction in front of the compare: with fsz = 8F and
+  // len = 8L + r, fsz - 8 < len is F <= L, or F == L + 1 when r != 0, both read off one
+  // difference L - F (sign, all ones).
+  logic        single, fsz_short;
+  logic [13:0] lf_diff;   // L - F, two's complement
+  assign lf_diff   = 14'(s_hdr.job.len[15:3]) - 14'(s_hdr.job.fsz[13:3]);
+  assign fsz_short = s_hdr.job.udp ? (!lf_diff[13] ||
+                                      (lf_diff == '1 && s_hdr.job.len[2:0] != 3'd0))
+                                   : (16'(s_hdr.job.fsz) < s_hdr.job.len);
+  assign single    = !(s_hdr.job.frag && fsz_short);
 
   // ------------------------------------------------------------------------- header side
   logic        cur_valid_q;
   dgram_t      cur_q;
   logic [15:0] l4pos_q;      // L4 byte where the current fragment starts
   logic [16:0] rem_q;        // L4 bytes from there to the end
+  logic [17:0] rem2m1_q;     // rem_q - 2 * fsz - 1: its sign says the next fragment is last
   logic [18:0] const_q;      // header words that are the same in every fragment, + 20
   logic        en_b, en_c, step, last, load;
   logic        last_q;       // the current fragment is the datagram's last (a step ahead)
@@ -100,6 +116,9 @@ module ip_tx
                     18'({s_hdr.job.ttl, s_hdr.job.proto}) + 18'(IpHlen);
       in_sum_b_q <= 18'(s_hdr.job.saddr[31:16]) + 18'(s_hdr.job.saddr[15:0]) +
                     18'(s_hdr.job.daddr[31:16]) + 18'(s_hdr.job.daddr[15:0]);
+      in_single_q <= single;
+      in_rem2m1_q <= 18'(s_hdr.job.len) - 18'({s_hdr.job.fsz, 1'b0}) +
+                     (s_hdr.job.udp ? 18'(UdpHlen - 1) : 18'h3FFFF);
     end
   end
 
@@ -112,12 +131,15 @@ module ip_tx
       const_q <= 19'(in_sum_a_q) + 19'(in_sum_b_q);
       l4pos_q <= '0;
       rem_q   <= rem_load;
-      last_q  <= !in_q.job.frag || (rem_load <= 17'(in_q.job.fsz));
+      rem2m1_q <= in_rem2m1_q;
+      last_q  <= in_single_q;
     end else if (step) begin
       l4pos_q <= l4pos_q + 16'(cur_q.job.fsz);
       rem_q   <= rem_q - 17'(cur_q.job.fsz);
-      // rem - fsz <= fsz, compared before the subtraction.
-      last_q  <= rem_q <= 17'({cur_q.job.fsz, 1'b0});
+      rem2m1_q <= rem2m1_q - 18'(cur_q.job.fsz);
+      // rem - fsz <= fsz: a sign kept a step ahead, no compare on the step (it was the
+      // design's longest path).
+      last_q  <= rem2m1_q[17];
     end
   end
 
