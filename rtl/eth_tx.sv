@@ -67,7 +67,7 @@ module eth_tx
     logic             shared;   // its first input beat is its predecessor's last (held)
     logic             empty;    // no payload
     logic [CntW-1:0]  nout;     // output beats
-    logic [CntW-1:0]  nin;      // input beats still to take (not counting a shared one)
+    logic [CntW-1:0]  nin;      // input beats, ceil((off + n) / Bytes), a shared one included
   } aplan_t;
 
   // What stage B needs of a frame, decoded from its header a frame ahead.
@@ -114,10 +114,9 @@ module eth_tx
     adec.nout   = CntW'((17'(s_hdr.n) + (s_hdr.has_l4hdr ? 17'(FrameHdrUdp + Bytes - 1)
                                                          : 17'(FrameHdrRaw + Bytes - 1)))
                         >> LaneW);
-    // ceil((off + n) / Bytes), one less when shared: n + off + Bytes - 1, or n + off - 1,
-    // as one addition of {off != 0 && !shared, off - 1}.
-    adec.nin    = CntW'((17'(s_hdr.n) +
-                         17'({(s_hdr.off != 0) && !frag_later, LaneW'(s_hdr.off - 1'b1)}))
+    // n + off + Bytes - 1 as one addition of {off != 0, off - 1}; a shared beat is taken off
+    // when the plan is loaded, so the fragment offset is not in front of this adder.
+    adec.nin    = CntW'((17'(s_hdr.n) + 17'({s_hdr.off != 0, LaneW'(s_hdr.off - 1'b1)}))
                         >> LaneW);
   end
 
@@ -216,11 +215,11 @@ module eth_tx
       a_hi_q      <= BitsAll >> (32'(ap_head.s) * 8);
       a_pre_q     <= ap_head.late && !ap_head.shared;
       a_useprev_q <= !ap_head.late && ap_head.shared;
-      a_in_nz_q   <= (ap_head.nin != 0) && !ap_head.empty;
+      a_in_nz_q   <= !ap_head.empty && (ap_head.nin != CntW'(ap_head.shared));
       a_one_q     <= (ap_head.nout == CntW'(1));
       a_first_q   <= 1'b1;
       a_nout_q    <= ap_head.nout;
-      a_nin_q     <= ap_head.nin;
+      a_nin_q     <= ap_head.nin - CntW'(ap_head.shared);
     end else begin
       if (a_pre_fire) a_pre_q <= 1'b0;
       if (a_in) begin
