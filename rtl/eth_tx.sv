@@ -1,15 +1,23 @@
 // SPDX-License-Identifier: MIT
 // eth_tx: puts the Ethernet, IPv4 and (first fragment) UDP headers in front of each frame's
 // payload and pads the frame to 60 bytes. Output bytes past tkeep are zero (eth_fcs counts
-// on it); input bytes past tkeep may be anything.
+// on it); input bytes past a frame's payload may be anything.
 //
-// The headers are 34 or 42 bytes and the payload may start at any lane, so every payload
-// byte moves by s = (H - off) mod Bytes lanes: one byte rotator (stage A, registered), then
-// a merge (stage B) with the rotated previous beat carried over for the low s lanes. The next frame's header is decoded while the
-// current frame streams, so back-to-back frames leave no idle beat; the only extra cycle is
-// a flush beat when a frame's tail spills past its last input beat, and that beat carries
-// data. A payload starting past the header end (off > H, fragments only) needs two input
-// beats before the first output beat.
+// The payload stream is a datagram's beats, each once (ip_tx does not cut it): a frame's
+// payload starts at lane off, and a fragment after the first (fragment offset non-zero) with
+// off != 0 starts in the beat its predecessor ended in. Frames are cut by the header's off
+// and n alone; tkeep and tlast are not read.
+//
+// The headers are 34 or 42 bytes, so every payload byte moves by s = (H - off) mod Bytes
+// lanes. Each output beat is one funnel shift of two input beats: the newest and the one
+// before (held), lanes picked from each, then one rotation by s (stage A, registered); stage
+// B merges the header into a frame's first beat and zeroes past its end. The held beat serves
+// the next frame too, so a beat shared by two fragments costs no second input beat, and a
+// payload starting past the header end (off > H, its first output beat needs two input
+// beats) finds its first beat held already. Output beats per frame are ceil((H + n) / Bytes)
+// (padding stays in the one beat), back to back, with headers decoded up to four frames
+// ahead. Only a frame that is late and does not share its first beat (at 1024 bits, a
+// datagram at lane 64) waits one cycle to load that beat.
 module eth_tx
   import sendoff_pkg::*;
 #(
@@ -50,23 +58,33 @@ module eth_tx
   localparam logic [Bytes-1:0]     LanesAll = '1;
   localparam logic [DataWidth-1:0] BitsAll  = '1;
 
-  // What the merge stage needs of a frame, decoded from its header a frame ahead.
+  localparam int unsigned CntW = 17 - LaneW;   // beats of a frame (16-bit n, up to 42 + n)
+
+  // What stage A needs of a frame.
+  typedef struct packed {
+    logic [LaneW-1:0] s;        // payload lanes move up by s
+    logic             late;     // off > H: output beat j takes input beats j and j + 1
+    logic             shared;   // its first input beat is its predecessor's last (held)
+    logic             empty;    // no payload
+    logic [CntW-1:0]  nout;     // output beats
+    logic [CntW-1:0]  nin;      // input beats, ceil((off + n) / Bytes), a shared one included
+  } aplan_t;
+
+  // What stage B needs of a frame, decoded from its header a frame ahead.
   typedef struct packed {
     logic [DataWidth-1:0] hdr;        // header bytes, zero from lane H on
     logic                 udp;        // H = 42 (UDP header present), else 34
-    logic [LaneW-1:0]     s;          // payload lanes move up by s
-    logic                 late;       // off > H: the first input beat only fills the carry
-    logic                 empty;      // no payload
     logic [LaneW-1:0]     tail;       // real (unpadded) bytes in the last beat, mod Bytes
     frame_info_t          info;
   } plan_t;
 
+  aplan_t      adec, ap_head;
   plan_t       dec, next_q, cur_q;
   logic        next_valid, plan_ready;
-  logic [$clog2(4):0] plan_count;
+  logic [$clog2(4):0] plan_count, ap_count;
   logic [6:0]  h;
   logic [15:0] flen;
-  logic        short;
+  logic        short, frag_later;
 
   always_comb begin
     h     = s_hdr.has_l4hdr ? 7'(FrameHdrUdp) : 7'(FrameHdrRaw);
@@ -74,6 +92,8 @@ module eth_tx
     short = s_hdr.has_l4hdr ? (s_hdr.n < 16'(EthZlen - FrameHdrUdp))
                             : (s_hdr.n < 16'(EthZlen - FrameHdrRaw));
     flen  = short ? 16'(EthZlen) : 16'(h) + s_hdr.n;
+    // The IPv4 fragment offset (bytes 6-7 of the header, 13 bits) is not zero.
+    frag_later = |{s_hdr.iphdr[52:48], s_hdr.iphdr[63:56]};
 
     dec.hdr = '0;
     dec.hdr[0 +: 48]   = s_hdr.dmac;
@@ -82,41 +102,58 @@ module eth_tx
     dec.hdr[112 +: 160] = s_hdr.iphdr;
     if (s_hdr.has_l4hdr) dec.hdr[272 +: 64] = s_hdr.l4hdr;
     dec.udp            = s_hdr.has_l4hdr;
-    dec.s              = LaneW'(h - 7'(s_hdr.off));
-    dec.late           = (7'(s_hdr.off) > h);
-    dec.empty          = (s_hdr.n == 0);
     dec.tail           = LaneW'(h + 7'(s_hdr.n));
     dec.info.desc_last = s_hdr.desc_last;
     dec.info.len       = flen;
+
+    adec.s      = LaneW'(h - 7'(s_hdr.off));
+    adec.empty  = (s_hdr.n == 0);
+    adec.late   = (7'(s_hdr.off) > h) && !adec.empty;
+    adec.shared = frag_later && (s_hdr.off != 0);
+    // ceil((h + n) / Bytes): padding to 60 bytes stays inside the first beat.
+    adec.nout   = CntW'((17'(s_hdr.n) + (s_hdr.has_l4hdr ? 17'(FrameHdrUdp + Bytes - 1)
+                                                         : 17'(FrameHdrRaw + Bytes - 1)))
+                        >> LaneW);
+    // n + off + Bytes - 1 as one addition of {off != 0, off - 1}; a shared beat is taken off
+    // when the plan is loaded, so the fragment offset is not in front of this adder.
+    adec.nin    = CntW'((17'(s_hdr.n) + 17'({s_hdr.off != 0, LaneW'(s_hdr.off - 1'b1)}))
+                        >> LaneW);
   end
 
   // ------------------------------------------------------------------------- stage A
-  // Rotates each payload beat by its frame's s into a register, so the merge stage below
-  // starts from a flip-flop. The rotation of each non-empty frame waits in a small FIFO from
-  // the header's acceptance to the frame's first beat.
-  logic [LaneW-1:0] rs_head;
-  logic             rs_valid, rs_ready, rs_pop, rs_push;
-  logic [$clog2(4):0] rs_count;
+  // A frame's plan is loaded into registers when its predecessor's last beat leaves stage A.
+  logic                 ap_valid, ap_ready, ap_load, ap_push;
+  logic                 a_pv_q;       // a frame is loaded
+  logic [LaneW-1:0]     a_s_q;
+  logic [DataWidth-1:0] a_hi_q;       // input bits that come from the newest beat
+  logic                 a_pre_q;      // late, not shared: its first input beat is to be held
+  logic                 a_useprev_q;  // the next output beat comes from the held beat alone
+  logic                 a_in_nz_q;    // input beats left to take
+  logic                 a_one_q;      // the next output beat is the frame's last
+  logic                 a_first_q;    // the next output beat is the frame's first
+  logic [CntW-1:0]      a_nout_q, a_nin_q;
+  logic [DataWidth-1:0] held_q;       // the last input beat taken
 
   sync_fifo #(
-    .Width (LaneW),
-    .Depth (4)
-  ) u_rot_fifo (
+    .Width  ($bits(aplan_t)),
+    .Depth  (4),
+    .OutReg (1)
+  ) u_aplan_fifo (
     .clk     (clk),
     .rst_n   (rst_n),
-    .s_data  (dec.s),
-    .s_valid (rs_push),
-    .s_ready (rs_ready),
-    .m_data  (rs_head),
-    .m_valid (rs_valid),
-    .m_ready (rs_pop),
-    .count   (rs_count)
+    .s_data  (adec),
+    .s_valid (ap_push),
+    .s_ready (ap_ready),
+    .m_data  (ap_head),
+    .m_valid (ap_valid),
+    .m_ready (ap_load),
+    .count   (ap_count)
   );
 
-  logic                 a_s_valid_q, a_valid_q, a_last_q, a_spill_q;
-  logic [LaneW-1:0]     a_s_q;
+  logic                 a_valid_q, a_last_q, a_firstb_q;
   logic [DataWidth-1:0] a_rot_q;
-  logic                 a_in, a_free, take;
+  logic                 a_free, a_need, a_fire, a_pre_fire, a_in, take;
+  logic [DataWidth-1:0] mix;
 
   // Rotation up by s lanes as radix-4 steps (s[1:0], then s[3:2], ...): each step is a 4:1
   // mux per bit, one LUT6, so the rotator is ceil(LaneW / 2) levels, not a 64:1 mux tree.
@@ -138,77 +175,96 @@ module eth_tx
     rotl_lanes = r;
   endfunction
 
-  assign a_free        = !a_valid_q || take;
-  assign s_data_tready = a_s_valid_q && a_free;
-  assign a_in          = s_data_tvalid && s_data_tready;
-  // The next frame's rotation is loaded when the current frame's last beat goes in.
-  assign rs_pop        = rs_valid && (!a_s_valid_q || (a_in && s_data_tlast));
+  assign a_free     = !a_valid_q || take;
+  // An output beat needs a new input beat unless the frame's input is all in, or this is a
+  // frame's first beat made of the held beat alone (not late, shared).
+  assign a_need     = a_in_nz_q && !a_useprev_q;
+  assign a_pre_fire = a_pv_q && a_pre_q && s_data_tvalid;
+  assign a_fire     = a_pv_q && !a_pre_q && a_free && (!a_need || s_data_tvalid);
+  assign s_data_tready = a_pv_q && (a_pre_q || (a_free && a_need));
+  assign a_in       = s_data_tvalid && s_data_tready;
+  assign ap_load    = ap_valid && (!a_pv_q || (a_fire && a_one_q));
+
+  always_comb begin
+    mix = '0;
+    // Work only when a beat is made: the model skips the wide funnel on idle cycles. Input
+    // lanes below Bytes - s come from the newest beat, the others from the held one; with
+    // nothing left to take, the newest beat's lanes land past the frame's end.
+    if (a_fire) mix = a_useprev_q ? held_q : ((s_data_tdata & a_hi_q) | (held_q & ~a_hi_q));
+  end
 
   always_ff @(posedge clk) begin
     if (!rst_n) begin
-      a_s_valid_q <= 1'b0;
-      a_valid_q   <= 1'b0;
+      a_pv_q    <= 1'b0;
+      a_valid_q <= 1'b0;
     end else begin
-      if (!a_s_valid_q || (a_in && s_data_tlast)) a_s_valid_q <= rs_valid;
-      if (a_free) a_valid_q <= a_in;
+      if (!a_pv_q || (a_fire && a_one_q)) a_pv_q <= ap_valid;
+      if (a_free) a_valid_q <= a_fire;
     end
   end
 
-  // Bytes past tkeep are not masked: payload_read zeroes them after a datagram's end, and
-  // what ip_tx leaves in a fragment's first or last beat lands under the header or past the
-  // frame's end, where tkeep drops it.
   always_ff @(posedge clk) begin
-    if (rs_pop) a_s_q <= rs_head;
-    if (a_in) begin
-      a_rot_q   <= rotl_lanes(s_data_tdata, a_s_q);
-      a_last_q  <= s_data_tlast;
-      // Input lanes >= Bytes - s land in the next output beat.
-      a_spill_q <= |(s_data_tkeep & ~(LanesAll >> a_s_q));
+    if (a_in) held_q <= s_data_tdata;
+    if (a_fire) begin
+      a_rot_q    <= rotl_lanes(mix, a_s_q);
+      a_firstb_q <= a_first_q;
+      a_last_q   <= a_one_q;
+    end
+    if (ap_load) begin
+      a_s_q       <= ap_head.s;
+      a_hi_q      <= BitsAll >> (32'(ap_head.s) * 8);
+      a_pre_q     <= ap_head.late && !ap_head.shared;
+      a_useprev_q <= !ap_head.late && ap_head.shared;
+      a_in_nz_q   <= !ap_head.empty && (ap_head.nin != CntW'(ap_head.shared));
+      a_one_q     <= (ap_head.nout == CntW'(1));
+      a_first_q   <= 1'b1;
+      a_nout_q    <= ap_head.nout;
+      a_nin_q     <= ap_head.nin - CntW'(ap_head.shared);
+    end else begin
+      if (a_pre_fire) a_pre_q <= 1'b0;
+      if (a_in) begin
+        a_nin_q   <= a_nin_q - 1'b1;
+        a_in_nz_q <= (a_nin_q != CntW'(1));
+      end
+      if (a_fire) begin
+        a_nout_q    <= a_nout_q - 1'b1;
+        a_one_q     <= (a_nout_q == CntW'(2));
+        a_first_q   <= 1'b0;
+        a_useprev_q <= 1'b0;
+      end
     end
   end
 
   // ------------------------------------------------------------------------- stage B
   logic cur_valid_q;
-  logic first_q;     // the next output beat is the frame's first
-  logic got_q;       // a late frame's first input beat is in the carry
-  logic flush_q;     // all input taken, the carry holds the frame's tail
-  logic [DataWidth-1:0] carry_q, cur_hi_q, cur_hdr_mask_q, cur_tail_q;
+  logic [DataWidth-1:0] cur_hdr_mask_q, cur_tail_q;
   logic [Bytes-1:0]     cur_last_keep_q;
   logic [LaneW:0]       cur_last_cnt_q;
   logic [LaneW-1:0]     next_tail;   // bytes in the last output beat, mod Bytes
 
-  logic en, emit, done, last_beat, cur_load, next_load;
-  logic [DataWidth-1:0] data, out_data;
+  logic en, emit, done, cur_load;
+  logic [DataWidth-1:0] out_data;
 
   assign en   = !m_axis_tvalid || m_axis_tready;
-  assign take = en && cur_valid_q && !cur_q.empty && !flush_q && a_valid_q;
-
-  assign emit = en && cur_valid_q &&
-                (cur_q.empty || flush_q || (take && !(cur_q.late && !got_q)));
-  // A beat that leaves now is the frame's last: from registers only, for the data path.
-  assign last_beat = cur_q.empty || flush_q || (a_last_q && !a_spill_q);
-  assign done = en && cur_valid_q && (cur_q.empty || flush_q || take) && last_beat;
+  assign take = en && cur_valid_q && a_valid_q;
+  assign emit = take;
+  assign done = take && a_last_q;
 
   always_comb begin
-    data = '0;
-    // Work only when a beat leaves: the model skips the wide merge on idle cycles.
+    out_data = '0;
     if (emit) begin
-      if (flush_q) data = carry_q & ~cur_hi_q;
-      else if (!cur_q.empty) data = (a_rot_q & cur_hi_q) | (carry_q & ~cur_hi_q);
+      out_data = a_firstb_q ? ((a_rot_q & ~cur_hdr_mask_q) | cur_q.hdr) : a_rot_q;
+      // Zeros after the last real byte: the padding, and past tkeep for eth_fcs, whatever
+      // the input had past the frame's payload.
+      if (a_last_q) out_data = out_data & cur_tail_q;
     end
-    out_data = first_q ? ((data & ~cur_hdr_mask_q) | cur_q.hdr) : data;
-    // Zeros after the last real byte: the padding, and past tkeep for eth_fcs, whatever the
-    // input had past its tkeep.
-    if (last_beat) out_data = out_data & cur_tail_q;
-
   end
 
-  assign cur_load    = !cur_valid_q || done;
-  assign next_tail   = next_q.info.len[LaneW-1:0];
-  assign next_load   = cur_load && next_valid;
-  // Headers run up to four frames ahead, so stage A has each frame's rotation on time.
-  assign s_hdr_ready = plan_ready && rs_ready;
-  assign rs_push     = s_hdr_valid && s_hdr_ready && !dec.empty;
+  assign cur_load  = !cur_valid_q || done;
+  assign next_tail = next_q.info.len[LaneW-1:0];
+  // Headers run up to four frames ahead, so stage A has each frame's plan on time.
+  assign s_hdr_ready = plan_ready && ap_ready;
+  assign ap_push     = s_hdr_valid && s_hdr_ready;
 
   sync_fifo #(
     .Width ($bits(plan_t)),
@@ -217,44 +273,30 @@ module eth_tx
     .clk     (clk),
     .rst_n   (rst_n),
     .s_data  (dec),
-    .s_valid (s_hdr_valid && rs_ready),
+    .s_valid (s_hdr_valid && ap_ready),
     .s_ready (plan_ready),
     .m_data  (next_q),
     .m_valid (next_valid),
-    .m_ready (next_load),
+    .m_ready (cur_load && next_valid),
     .count   (plan_count)
   );
 
   always_ff @(posedge clk) begin
     if (!rst_n) begin
-      cur_valid_q  <= 1'b0;
-      first_q      <= 1'b1;
-      got_q        <= 1'b0;
-      flush_q      <= 1'b0;
-    end else begin
-      if (cur_load) begin
-        cur_valid_q <= next_valid;
-        first_q     <= 1'b1;
-        got_q       <= 1'b0;
-        flush_q     <= 1'b0;
-      end else begin
-        if (emit) first_q <= 1'b0;
-        if (take) got_q <= 1'b1;
-        if (take && a_last_q && a_spill_q) flush_q <= 1'b1;
-      end
+      cur_valid_q <= 1'b0;
+    end else if (cur_load) begin
+      cur_valid_q <= next_valid;
     end
   end
 
   always_ff @(posedge clk) begin
     if (cur_load && next_valid) begin
       cur_q          <= next_q;
-      cur_hi_q       <= BitsAll << (32'(next_q.s) * 8);
       cur_hdr_mask_q <= BitsAll >> (DataWidth - 8 * (next_q.udp ? FrameHdrUdp : FrameHdrRaw));
       cur_tail_q     <= (next_q.tail == 0) ? BitsAll : ~(BitsAll << (32'(next_q.tail) * 8));
       cur_last_keep_q <= (next_tail == 0) ? LanesAll : ~(LanesAll << next_tail);
       cur_last_cnt_q  <= (next_tail == 0) ? (LaneW+1)'(Bytes) : (LaneW+1)'(next_tail);
     end
-    if (take) carry_q <= a_rot_q;
   end
 
   // ------------------------------------------------------------------------- output
@@ -275,9 +317,9 @@ module eth_tx
   always_ff @(posedge clk) begin
     if (emit) begin
       out_data_q <= out_data;
-      out_keep_q  <= last_beat ? cur_last_keep_q : LanesAll;
-      out_count_q <= last_beat ? cur_last_cnt_q : (LaneW+1)'(Bytes);
-      out_last_q <= last_beat;
+      out_keep_q  <= a_last_q ? cur_last_keep_q : LanesAll;
+      out_count_q <= a_last_q ? cur_last_cnt_q : (LaneW+1)'(Bytes);
+      out_last_q <= a_last_q;
       out_info_q <= cur_q.info;
     end
   end
@@ -291,9 +333,10 @@ module eth_tx
 
   // FIFO status not needed here (space is reserved ahead, or not watched).
   logic unused_fifo;
-  assign unused_fifo = ^{rs_count, plan_count};
+  assign unused_fifo = ^{ap_count, plan_count};
   logic unused;
-  assign unused = ^{cur_q.s, cur_q.udp, cur_q.tail};   // used from next_q, a frame ahead
+  assign unused = ^{cur_q.udp, cur_q.tail,   // used from next_q, a frame ahead
+                    s_data_tkeep, s_data_tlast};
 
 `ifndef SYNTHESIS
   // AXI4-Stream: a beat offered on m_axis stays offered, unchanged, until taken.

@@ -3,15 +3,14 @@
 // leaves as ((mtu - 20) & ~7)-byte fragments (the last one the rest), offsets in 8-byte
 // units, MF on all but the last, DF clear, one ID, in order. One header per cycle.
 //
-// The payload is not realigned here: a fragment's payload stream starts at whatever lane
-// the split falls on (frame_hdr_t.off), and eth_tx's shifter absorbs that. A beat holding
-// the end of one fragment and the start of the next is sent twice with the two tkeep
-// halves, so no byte moves lanes.
+// The payload is not cut here: the datagram's beats pass once each, as they came in, and a
+// fragment's payload starts at whatever lane the split falls on (frame_hdr_t.off). eth_tx
+// cuts the stream into frames by the headers' off and n: a beat holding the end of one
+// fragment and the start of the next serves both, so fragmenting costs no extra beat.
 module ip_tx
   import sendoff_pkg::*;
 #(
-  parameter int unsigned DataWidth  = 512,  // stream bits
-  parameter int unsigned SplitDepth = 8     // datagrams the header side may run ahead
+  parameter int unsigned DataWidth = 512  // stream bits
 ) (
   input  logic                   clk,
   input  logic                   rst_n,
@@ -38,23 +37,10 @@ module ip_tx
 );
 
   localparam int unsigned Bytes = DataWidth / 8;
-  localparam int unsigned LaneW = $clog2(Bytes);
 
   if (DataWidth != 512 && DataWidth != 1024) begin : gen_bad_width
     $error("ip_tx: DataWidth must be 512 or 1024");
   end
-
-  // What the payload splitter needs of each datagram.
-  typedef struct packed {
-    logic [15:0] len;
-    lane_t       off;
-    logic [13:0] fsz;
-    logic [15:0] fsz_payload; // payload bytes of a first fragment that is not the only one
-    logic        single;      // one fragment: its payload is len
-  } split_t;
-
-  split_t split_in, split_out;
-  logic   split_ready, split_valid, split_pop;
 
   // ------------------------------------------------------------------------- input stage
   // s_hdr registered with the header words common to every fragment summed in two halves:
@@ -63,14 +49,30 @@ module ip_tx
   dgram_t      in_q;
   logic [17:0] in_sum_a_q;   // 0x45/tos + ip_id + ttl/proto + 20 (total length's IpHlen)
   logic [17:0] in_sum_b_q;   // saddr and daddr, 16 bits at a time
-  logic        take;         // s_hdr taken into the input stage (and the split queue)
+  logic        take;         // s_hdr taken into the input stage
+  logic        in_single_q;  // one fragment: the first is the last
+  logic [17:0] in_rem2m1_q;  // L4 bytes - 2 * fsz - 1 (negative: at most two fragments)
   logic        cur_free;     // the current datagram's last fragment goes this cycle, or none
+
+  // ------------------------------------------------------------------------- one fragment
+  // The first fragment carries fsz L4 bytes, the UDP header among them: one fragment when
+  // fsz - 8 >= len. Without the subtraction in front of the compare: with fsz = 8F and
+  // len = 8L + r, fsz - 8 < len is F <= L, or F == L + 1 when r != 0, both read off one
+  // difference L - F (sign, all ones).
+  logic        single, fsz_short;
+  logic [13:0] lf_diff;   // L - F, two's complement
+  assign lf_diff   = 14'(s_hdr.job.len[15:3]) - 14'(s_hdr.job.fsz[13:3]);
+  assign fsz_short = s_hdr.job.udp ? (!lf_diff[13] ||
+                                      (lf_diff == '1 && s_hdr.job.len[2:0] != 3'd0))
+                                   : (16'(s_hdr.job.fsz) < s_hdr.job.len);
+  assign single    = !(s_hdr.job.frag && fsz_short);
 
   // ------------------------------------------------------------------------- header side
   logic        cur_valid_q;
   dgram_t      cur_q;
   logic [15:0] l4pos_q;      // L4 byte where the current fragment starts
   logic [16:0] rem_q;        // L4 bytes from there to the end
+  logic [17:0] rem2m1_q;     // rem_q - 2 * fsz - 1: its sign says the next fragment is last
   logic [18:0] const_q;      // header words that are the same in every fragment, + 20
   logic        en_b, en_c, step, last, load;
   logic        last_q;       // the current fragment is the datagram's last (a step ahead)
@@ -93,7 +95,7 @@ module ip_tx
   assign step        = cur_valid_q && en_b;
   assign cur_free    = !cur_valid_q || (step && last);
   assign load        = in_valid_q && cur_free;
-  assign s_hdr_ready = (!in_valid_q || cur_free) && split_ready;
+  assign s_hdr_ready = !in_valid_q || cur_free;
   assign take        = s_hdr_valid && s_hdr_ready;
 
   always_ff @(posedge clk) begin
@@ -114,6 +116,9 @@ module ip_tx
                     18'({s_hdr.job.ttl, s_hdr.job.proto}) + 18'(IpHlen);
       in_sum_b_q <= 18'(s_hdr.job.saddr[31:16]) + 18'(s_hdr.job.saddr[15:0]) +
                     18'(s_hdr.job.daddr[31:16]) + 18'(s_hdr.job.daddr[15:0]);
+      in_single_q <= single;
+      in_rem2m1_q <= 18'(s_hdr.job.len) - 18'({s_hdr.job.fsz, 1'b0}) +
+                     (s_hdr.job.udp ? 18'(UdpHlen - 1) : 18'h3FFFF);
     end
   end
 
@@ -126,12 +131,15 @@ module ip_tx
       const_q <= 19'(in_sum_a_q) + 19'(in_sum_b_q);
       l4pos_q <= '0;
       rem_q   <= rem_load;
-      last_q  <= !in_q.job.frag || (rem_load <= 17'(in_q.job.fsz));
+      rem2m1_q <= in_rem2m1_q;
+      last_q  <= in_single_q;
     end else if (step) begin
       l4pos_q <= l4pos_q + 16'(cur_q.job.fsz);
       rem_q   <= rem_q - 17'(cur_q.job.fsz);
-      // rem - fsz <= fsz, compared before the subtraction.
-      last_q  <= rem_q <= 17'({cur_q.job.fsz, 1'b0});
+      rem2m1_q <= rem2m1_q - 18'(cur_q.job.fsz);
+      // rem - fsz <= fsz: a sign kept a step ahead, no compare on the step (it was the
+      // design's longest path).
+      last_q  <= rem2m1_q[17];
     end
   end
 
@@ -202,114 +210,11 @@ module ip_tx
   assign m_hdr_valid = c_valid_q;
 
   // ------------------------------------------------------------------------- payload side
-  assign split_in.len  = s_hdr.job.len;
-  assign split_in.off  = s_hdr.off;
-  assign split_in.fsz  = s_hdr.job.fsz;
-  // The first fragment carries fsz L4 bytes, the UDP header among them; worked out on the way
-  // into the queue, so that taking a datagram out is a choice and one add.
-  logic [15:0] fsz_payload;
-  assign fsz_payload = 16'(s_hdr.job.fsz) - (s_hdr.job.udp ? 16'(UdpHlen) : 16'd0);
-  // fsz_payload < len without the subtraction in front of the compare. For UDP, with
-  // fsz = 8F and len = 8L + r: fsz - 8 < len is F <= L, or F == L + 1 when r != 0, both
-  // read off one difference L - F (sign, all ones).
-  logic        single, fsz_short;
-  logic [13:0] lf_diff;   // L - F, two's complement
-  assign lf_diff   = 14'(s_hdr.job.len[15:3]) - 14'(s_hdr.job.fsz[13:3]);
-  assign fsz_short = s_hdr.job.udp ? (!lf_diff[13] ||
-                                      (lf_diff == '1 && s_hdr.job.len[2:0] != 3'd0))
-                                   : (16'(s_hdr.job.fsz) < s_hdr.job.len);
-  assign single             = !(s_hdr.job.frag && fsz_short);
-  assign split_in.single      = single;
-  assign split_in.fsz_payload = fsz_payload;
-
-  logic [$clog2(SplitDepth):0] split_count;
-  // Registered outputs (OutReg): the splitter's loads start at flip-flops.
-  sync_fifo #(
-    .Width  ($bits(split_t)),
-    .Depth  (SplitDepth),
-    .OutReg (1)
-  ) u_split (
-    .clk     (clk),
-    .rst_n   (rst_n),
-    .s_data  (split_in),
-    .s_valid (take),
-    .s_ready (split_ready),
-    .m_data  (split_out),
-    .m_valid (split_valid),
-    .m_ready (split_pop),
-    .count   (split_count)
-  );
-
-  // Positions are byte indices in the datagram's stream: lane 0 of its first beat is 0. The
-  // current beat is beat bidx_q (it starts at byte bidx_q * Bytes). Every test on the beat is
-  // an equality of beat indices plus the low lane bits, with no adder or magnitude compare
-  // in front of it: the fragment starts in an earlier beat or in this one at lane
-  // fstart_q[LaneW-1:0], and ends in a later beat or in this one (fend_q > the beat's start
-  // always holds), or exactly at its end.
-  localparam int unsigned BidxW = 17 - LaneW;
-  logic              sp_valid_q;
-  logic [13:0]       sp_fsz_q;
-  logic [16:0]       fstart_q, fend_q, dend_q;
-  logic [BidxW-1:0]  bidx_q, bidx1_q;   // bidx1_q = bidx_q + 1, kept in step
-  logic              out_valid_q, en_o, fire, at_end, replay, sp_done, new_frag;
-  logic              end_here, end_at_edge, start_here;
-  logic              dlast_q;   // fend_q == dend_q: the datagram's last fragment
-  logic [16:0]       fsum, fnext;
-  logic [Bytes-1:0]  keep;
-
-  assign end_here    = (fend_q[16:LaneW] == bidx_q);    // ends inside this beat
-  assign end_at_edge = (fend_q[16:LaneW] == bidx1_q) && (fend_q[LaneW-1:0] == '0);
-  assign start_here  = (fstart_q[16:LaneW] == bidx_q);
-  assign at_end   = end_here || end_at_edge;            // fragment ends in this beat
-  // The beat also holds the next fragment's start: send it again for that one.
-  assign replay   = end_here && !dlast_q;
-  assign new_frag = at_end && !dlast_q;
-
-  assign en_o   = !out_valid_q || m_data_tready;
-  assign fire   = sp_valid_q && s_data_tvalid && en_o;
-  assign s_data_tready = sp_valid_q && en_o && !replay;
-  assign sp_done   = fire && !replay && s_data_tlast;
-  assign split_pop = split_valid && (!sp_valid_q || sp_done);
-
-  always_comb begin
-    fsum  = fend_q + 17'(sp_fsz_q);
-    fnext = (fsum >= dend_q) ? dend_q : fsum;
-    // Lanes [start, end) of this beat as two shifts of all-ones by the low lane bits,
-    // all lanes on a side where the fragment's start or end lies outside the beat.
-    keep = (start_here ? ({Bytes{1'b1}} << fstart_q[LaneW-1:0]) : {Bytes{1'b1}}) &
-           (end_here ? ~({Bytes{1'b1}} << fend_q[LaneW-1:0]) : {Bytes{1'b1}});
-  end
-
-  always_ff @(posedge clk) begin
-    if (!rst_n) begin
-      sp_valid_q <= 1'b0;
-    end else if (!sp_valid_q || sp_done) begin
-      sp_valid_q <= split_pop && (split_out.len != 0);
-    end
-  end
-
-  always_ff @(posedge clk) begin
-    if (split_pop) begin
-      sp_fsz_q <= split_out.fsz;
-      bidx_q   <= '0;
-      bidx1_q  <= BidxW'(1);
-      fstart_q <= 17'(split_out.off);
-      fend_q   <= 17'(split_out.off) +
-                  (split_out.single ? 17'(split_out.len) : 17'(split_out.fsz_payload));
-      dend_q   <= 17'(split_out.off) + 17'(split_out.len);
-      dlast_q  <= split_out.single;
-    end else if (fire) begin
-      if (new_frag) begin
-        fstart_q <= fend_q;
-        fend_q   <= fnext;
-        dlast_q  <= (fsum >= dend_q);
-      end
-      if (!replay) begin
-        bidx_q  <= bidx1_q;
-        bidx1_q <= bidx1_q + 1'b1;
-      end
-    end
-  end
+  // The datagram's beats pass once each through an output register; eth_tx cuts them.
+  logic out_valid_q, en_o, fire;
+  assign en_o          = !out_valid_q || m_data_tready;
+  assign fire          = s_data_tvalid && en_o;
+  assign s_data_tready = en_o;
 
   logic [DataWidth-1:0] out_data_q;
   logic [Bytes-1:0]     out_keep_q;
@@ -326,8 +231,8 @@ module ip_tx
   always_ff @(posedge clk) begin
     if (fire) begin
       out_data_q <= s_data_tdata;
-      out_keep_q <= keep;
-      out_last_q <= at_end;
+      out_keep_q <= s_data_tkeep;
+      out_last_q <= s_data_tlast;
     end
   end
 
@@ -335,13 +240,6 @@ module ip_tx
   assign m_data_tkeep  = out_keep_q;
   assign m_data_tlast  = out_last_q;
   assign m_data_tvalid = out_valid_q;
-
-  logic unused;
-  assign unused = ^{s_data_tkeep, LaneW[0]};
-
-  // FIFO status not needed here (space is reserved ahead, or not watched).
-  logic unused_fifo;
-  assign unused_fifo = ^{split_count};
 
 `ifndef SYNTHESIS
   // AXI4-Stream: a beat offered on m_data stays offered, unchanged, until taken.

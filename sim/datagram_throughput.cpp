@@ -52,7 +52,8 @@ DatagramThroughput measure_datagram_stream(uint32_t payload_len, uint16_t mtu,
       r.beats += (bytes + fcs + kBeat - 1) / kBeat;
       wire_bits += uint64_t(bytes + abi::ETH_FCS_LEN + 20) * 8;  // preamble, SFD, IFG
       // The payload of a fragment after the first starts at lane (off - 8) % kBeat of its
-      // datagram's stream; past lane 34 (the header end) it needs an extra input beat.
+      // datagram's stream; past lane 34 (the header end) its first output beat takes two
+      // input beats (counted to show that they cost no cycle).
       if (off != 0 && (off - 8) % kBeat > abi::ETH_HLEN + 20) ++r.late_frames;
       off += n;
     }

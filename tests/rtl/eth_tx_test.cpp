@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
-// eth_tx: header insertion for payloads starting at any lane, padding, back-to-back frames.
-// Expected frames are assembled byte by byte here; the throughput case counts idle beats.
+// eth_tx: header insertion for payloads starting at any lane, padding, back-to-back frames,
+// and the fragments of a datagram cut from its one stream of beats (a beat shared by two
+// fragments comes once). Expected frames are assembled byte by byte here; the throughput
+// cases count idle beats.
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -81,18 +83,20 @@ struct RunResult {
   std::string error;
 };
 
+// beats: the payload stream, or (empty) each frame's own beats.
 RunResult run(const std::vector<TestFrame>& frames, double in_prob, double out_prob,
-              uint64_t seed) {
+              uint64_t seed, std::deque<Beat> beats = {}) {
   VerilatedContext ctx;
   ctx.randReset(2);  // registers without reset start random
   Veth_tx m(&ctx);
   std::mt19937_64 rng(seed);
   std::uniform_real_distribution<double> uni(0.0, 1.0);
   std::deque<std::vector<uint32_t>> hdrs;
-  std::deque<Beat> beats;
+  const bool own_beats = beats.empty();
   for (const auto& f : frames) {
     hdrs.push_back(pack_hdr(f));
-    for (const auto& b : payload_beats(f, rng)) beats.push_back(b);
+    if (own_beats)
+      for (const auto& b : payload_beats(f, rng)) beats.push_back(b);
   }
   RunResult r;
   std::vector<uint8_t> cur;
@@ -153,6 +157,8 @@ TestFrame random_frame(std::mt19937_64& rng, size_t n, unsigned off, bool has_l4
   for (auto& x : f.dmac) x = uint8_t(rng());
   for (auto& x : f.smac) x = uint8_t(rng());
   for (auto& x : f.ip) x = uint8_t(rng());
+  f.ip[6] &= 0xE0;  // fragment offset 0: the frame starts a beat of its own
+  f.ip[7] = 0;
   for (auto& x : f.l4) x = uint8_t(rng());
   f.has_l4 = has_l4;
   f.off = off;
@@ -196,7 +202,8 @@ TEST(EthTx, RandomLengthsBackpressure) {
 }
 
 // With input always there and tready high, the only idle output cycles are the one per
-// frame whose payload starts past its header (off > H).
+// frame whose payload starts past its header (off > H) in a beat of its own: that beat is
+// taken before the first output beat (a datagram at lane 64 at 1024 bits).
 TEST(EthTx, BackToBackNoIdleBeat) {
   std::mt19937_64 rng(5);
   std::vector<TestFrame> in;
@@ -211,6 +218,62 @@ TEST(EthTx, BackToBackNoIdleBeat) {
   const RunResult r = run(in, 1.0, 1.0, 6);
   check(in, r);
   EXPECT_EQ(r.idle_inside, late);
+}
+
+// A datagram's stream (payload from lane off) cut into fragments of fsz L4 bytes as ip_tx
+// cuts it: the first carries the UDP header, later ones a non-zero fragment offset and no
+// header, each starting at the lane where its predecessor ended.
+void add_datagram(std::mt19937_64& rng, size_t len, unsigned fsz, unsigned off,
+                  std::vector<TestFrame>& frames, std::deque<Beat>& beats) {
+  TestFrame base = random_frame(rng, 0, 0, true);
+  std::vector<uint8_t> payload(len);
+  for (auto& x : payload) x = uint8_t(rng());
+  const size_t l4 = len + 8;
+  for (size_t pos = 0; pos < l4; pos += fsz) {
+    TestFrame f = base;
+    const size_t flen = std::min<size_t>(fsz, l4 - pos);
+    const size_t pstart = pos == 0 ? 0 : pos - 8;
+    f.has_l4 = pos == 0;
+    f.off = unsigned((off + pstart) % kBytes);
+    f.payload.assign(payload.begin() + long(pstart),
+                     payload.begin() + long(pstart + (f.has_l4 ? flen - 8 : flen)));
+    f.ip[6] = uint8_t((pos / 8) >> 8);  // MF and DF left clear: eth_tx reads the offset only
+    f.ip[7] = uint8_t(pos / 8);
+    f.desc_last = pos + flen == l4;
+    frames.push_back(f);
+  }
+  TestFrame whole = base;
+  whole.off = off;
+  whole.payload = payload;
+  for (const auto& b : payload_beats(whole, rng)) beats.push_back(b);
+}
+
+TEST(EthTx, FragmentsFromOneStream) {
+  std::mt19937_64 rng(7);
+  std::vector<TestFrame> in;
+  std::deque<Beat> beats;
+  for (unsigned fsz : {48u, 56u, 72u, 480u, 1480u, 8976u}) {
+    for (size_t len : {41u, 100u, 777u, 3000u, 9100u}) {
+      add_datagram(rng, len, fsz, 0, in, beats);
+      add_datagram(rng, len, fsz, unsigned(rng() % kBytes), in, beats);
+    }
+  }
+  check(in, run(in, 0.8, 0.6, 8, beats));
+}
+
+// Fragments back to back leave no idle beat: neither a late one (payload past the header
+// end) nor a beat shared by two fragments costs a cycle.
+TEST(EthTx, FragmentsNoIdleBeat) {
+  std::mt19937_64 rng(9);
+  std::vector<TestFrame> in;
+  std::deque<Beat> beats;
+  for (unsigned fsz : {48u, 1480u, 8976u}) {
+    for (int i = 0; i < 3; ++i) add_datagram(rng, 65507, fsz, 0, in, beats);
+    add_datagram(rng, 1000, fsz, 0, in, beats);
+  }
+  const RunResult r = run(in, 1.0, 1.0, 10, beats);
+  check(in, r);
+  EXPECT_EQ(r.idle_inside, 0u);
 }
 
 }  // namespace
