@@ -100,6 +100,19 @@ module desc_check
   end
 
   // ------------------------------------------------------------------------- verdict
+  // x >= c for a constant c as plain logic, bit by bit from the top: LUTs straight from the
+  // flow RAM, where a subtraction would put LUTs and a carry chain in front of the verdict.
+  function automatic logic ge_const(logic [15:0] x, logic [15:0] c);
+    logic gt, eq;
+    gt = 1'b0;
+    eq = 1'b1;
+    for (int i = 15; i >= 0; i--) begin
+      gt = gt || (eq && x[i] && !c[i]);
+      eq = eq && (x[i] == c[i]);
+    end
+    ge_const = gt || eq;
+  endfunction
+
   flow_t       f;
   txd_t        d;
   logic [1:0]  l4;
@@ -114,7 +127,7 @@ module desc_check
     outside = (DevMemBytes != 0) && (s1_above_q || (64'(d.len) > s1_room_q));
     bad_desc = s1_bad_q || outside;
     flow_ok = s1_idx_ok_q && ((f.flags & FlowFValid) != 0) &&
-              (f.mtu >= 16'(MinMtu)) && (f.mtu <= 16'(MaxMtu));
+              ge_const(f.mtu, 16'(MinMtu)) && !ge_const(f.mtu, 16'(MaxMtu + 1));
     bad_df  = ((d.flags & TxdFDf) != 0) && (s1_iplen_q > 18'(f.mtu));
 
     job.len   = d.len[15:0];

@@ -31,6 +31,7 @@ module desc_complete #(
   logic            head_sent, head_valid, pop;
   logic            fate_dropped, fate_valid, fate_pop;
   logic [CntW-1:0] done_q;   // last frames seen whose record is not yet at the head
+  logic [CntW-1:0] done_up_q, done_dn_q;   // done_q + 1 and done_q - 1, kept in step
   logic            done_nz_q; // done_q != 0, kept in step: no compare before pop
   logic            done_inc, done_dec;
   logic [31:0]     tail_q;
@@ -81,10 +82,21 @@ module desc_complete #(
   always_ff @(posedge clk) begin
     if (!rst_n) begin
       done_q    <= '0;
+      done_up_q <= CntW'(1);
+      done_dn_q <= '1;
       done_nz_q <= 1'b0;
       tail_q    <= '0;
     end else begin
-      done_q <= done_q + CntW'(done_inc) - CntW'(done_dec);
+      // The count moves by choosing a precomputed neighbour: no adder after pop.
+      if (done_inc && !done_dec) begin
+        done_q    <= done_up_q;
+        done_up_q <= done_up_q + 1'b1;
+        done_dn_q <= done_q;
+      end else if (done_dec && !done_inc) begin
+        done_q    <= done_dn_q;
+        done_up_q <= done_q;
+        done_dn_q <= done_dn_q - 1'b1;
+      end
       if (done_inc && !done_dec) done_nz_q <= 1'b1;
       else if (done_dec && !done_inc) done_nz_q <= (done_q != CntW'(1));
       if (pop) tail_q <= tail_q + 32'd1;

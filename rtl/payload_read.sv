@@ -122,18 +122,24 @@ module payload_read
   // remaining beats are fewer. After a burst of lim_q beats the job goes on from a 4 KiB
   // boundary or MaxBurstBeats further, and the next limit is worked out from registers
   // alone, so a burst can issue every cycle with no adder in front of the compares.
-  logic             fits;   // the job's remaining beats fit this burst: its last
+  // "The job's remaining beats fit this burst" (its last) is a register too, so that the job
+  // handshake (s_job_ready, and behind it the head load of the FIFO in front) starts at
+  // flip-flops: set from the job as it is taken, and worked out again from beats_left_q and
+  // lim_q in the cycle after a burst that left beats to read, a cycle in which nothing issues
+  // (a job's first burst still issues the cycle after it is taken).
+  logic             fits_q;     // the job's remaining beats fit this burst: its last
+  logic             fits_v_q;   // fits_q is up to date
+  logic             busy_q;     // beats_left_q != 0
   logic [BeatW-1:0] to_4k_next, lim_next;
-  assign fits       = (beats_left_q <= lim_q);
-  assign burst      = fits ? beats_left_q : lim_q;
+  assign burst      = fits_q ? beats_left_q : lim_q;
   assign to_4k_next = (lim_q == to_4k_q) ? BeatW'(4096 / Bytes) : to_4k_q - lim_q;
   assign lim_next   = (to_4k_next < BeatW'(MaxBurstBeats)) ? to_4k_next : BeatW'(MaxBurstBeats);
 
   assign ar_free    = !ar_valid_q || m_axi_arready;
-  assign issue      = (beats_left_q != 0) && ar_free && trk_ready && credit_ok_q;
-  assign last_burst = issue && fits;
-  assign take       = s_job_valid && hdr_ready && ((beats_left_q == 0) || last_burst);
-  assign s_job_ready = hdr_ready && ((beats_left_q == 0) || last_burst);
+  assign issue      = busy_q && fits_v_q && ar_free && trk_ready && credit_ok_q;
+  assign last_burst = issue && fits_q;
+  assign take       = s_job_valid && s_job_ready;
+  assign s_job_ready = hdr_ready && (!busy_q || last_burst);
 
   // Job geometry: payload lanes [off, off + len) of beats [0, beats).
   lane_t            job_off;
@@ -144,10 +150,21 @@ module payload_read
   assign job_beats = (s_job.len == 0) ? '0 : BeatW'((job_end + 17'(Bytes - 1)) >> LaneW);
   logic [BeatW-1:0] job_to_4k;
   assign job_to_4k = BeatW'((13'h1000 - {1'b0, s_job_addr[11:LaneW], {LaneW{1'b0}}}) >> LaneW);
+  // The job fits its first burst when it ends in its 4 KiB page and within MaxBurstBeats
+  // beats. Equalities after the adder, not a magnitude compare: no second carry chain.
+  localparam int unsigned BurstBytes = MaxBurstBeats * Bytes;
+  logic [16:0] job_page_end;   // page offset of the job's end
+  logic        job_fits;
+  assign job_page_end = 17'(s_job_addr[11:0]) + 17'(s_job.len);
+  assign job_fits = ((job_page_end >> 12) == 0 || job_page_end == 17'h1000) &&
+                    (BurstBytes == 4096 || job_end <= 17'(BurstBytes));
 
   always_ff @(posedge clk) begin
     if (!rst_n) begin
       beats_left_q  <= '0;
+      busy_q        <= 1'b0;
+      fits_q        <= 1'b0;
+      fits_v_q      <= 1'b0;
       ar_valid_q    <= 1'b0;
       outstanding_q <= '0;
       issued_q      <= '0;
@@ -155,8 +172,16 @@ module payload_read
     end else begin
       if (take) begin
         beats_left_q <= job_beats;
+        busy_q       <= s_job.len != 0;
+        fits_q       <= job_fits;
+        fits_v_q     <= 1'b1;
       end else if (issue) begin
-        beats_left_q <= fits ? '0 : beats_left_q - lim_q;   // else the burst was lim_q beats
+        beats_left_q <= fits_q ? '0 : beats_left_q - lim_q; // else the burst was lim_q beats
+        busy_q       <= !fits_q;
+        fits_v_q     <= 1'b0;
+      end else begin
+        fits_q       <= beats_left_q <= lim_q;
+        fits_v_q     <= 1'b1;
       end
       if (issue)        ar_valid_q <= 1'b1;
       else if (ar_free) ar_valid_q <= 1'b0;
@@ -207,7 +232,7 @@ module payload_read
       iw_ptr_q      <= alloc_now;
       iw_burst_q    <= burst;
       iw_first_q    <= cur_first_q;
-      iw_last_q     <= fits;
+      iw_last_q     <= fits_q;
       iw_off_q      <= cur_off_q;
       iw_last_cnt_q <= cur_last_cnt_q;
     end

@@ -244,7 +244,8 @@ module sendoff_tx_top
   assign m_axi_data_rready = 1'b1;
 
   // ------------------------------------------------------------------------- descriptors
-  logic [TxdBytes*8-1:0] desc_data;
+  logic [TxdBytes*8-1:0] fetch_data, desc_data;
+  logic                  fetch_err, fetch_valid, fetch_ready;
   logic                  desc_err, desc_valid, desc_ready;
 
   desc_fetch #(
@@ -272,10 +273,29 @@ module sendoff_tx_top
     .m_axi_rlast   (desc_rlast),
     .m_axi_rvalid  (desc_rvalid),
     .m_axi_rready  (desc_rready),
-    .m_desc_data   (desc_data),
-    .m_desc_err    (desc_err),
-    .m_desc_valid  (desc_valid),
-    .m_desc_ready  (desc_ready)
+    .m_desc_data   (fetch_data),
+    .m_desc_err    (fetch_err),
+    .m_desc_valid  (fetch_valid),
+    .m_desc_ready  (fetch_ready)
+  );
+
+  // A 2-entry FIFO (registered ready) between the fetch and the checks, as between the other
+  // stages: desc_check's stall no longer reaches desc_fetch's buffer accounting, nor does
+  // desc_fetch's lane choice reach the checks made on the descriptor.
+  logic [$clog2(2):0] desc_fifo_count;
+  sync_fifo #(
+    .Width (TxdBytes * 8 + 1),
+    .Depth (2)
+  ) u_desc_fifo (
+    .clk     (clk),
+    .rst_n   (rst_n),
+    .s_data  ({fetch_err, fetch_data}),
+    .s_valid (fetch_valid),
+    .s_ready (fetch_ready),
+    .m_data  ({desc_err, desc_data}),
+    .m_valid (desc_valid),
+    .m_ready (desc_ready),
+    .count   (desc_fifo_count)
   );
 
   logic [63:0] chk_addr;
@@ -669,12 +689,13 @@ module sendoff_tx_top
   assign out_end        = m_axis_tx_tvalid && m_axis_tx_tready && m_axis_tx_tlast;
   assign stat_frame     = out_end;
   assign stat_frame_len = out_tuser.len;
-  assign frame_done     = out_end && out_tuser.desc_last;
+  // Registered: the MAC slice's handshake reaches desc_complete's counter a cycle later.
+  always_ff @(posedge clk) frame_done <= rst_n && out_end && out_tuser.desc_last;
 
   // FIFO status not needed here (space is reserved ahead, or not watched); payload_read's
   // rready is always high.
   logic unused_fifo;
-  assign unused_fifo = ^{job_fifo_count, dgram_fifo_count, frame_fifo_count,
+  assign unused_fifo = ^{job_fifo_count, dgram_fifo_count, frame_fifo_count, desc_fifo_count,
                         ip_data_fifo_count, eth_fifo_count, mac_slice_count,
                         desc_slice_count, data_rready, wbr_id, wb_idle, wr_awid};
 

@@ -219,10 +219,14 @@ module udp_tx
   );
 
   // Read ahead into a 4-entry FIFO so the output runs one beat per cycle.
-  // Slots of the output FIFO not yet claimed by a read: a counter (one down per read, one up
-  // per beat out), not a sum of the FIFO count and the reads in flight.
-  logic [2:0] out_credit_q;
-  assign rd = (commit_q != rd_ptr_q) && (out_credit_q != 0);
+  // Slots of the output FIFO not yet claimed by a read: a count (one down per read, one up
+  // per beat out), not a sum of the FIFO count and the reads in flight. Kept as a thermometer
+  // (bit i: more than i slots) that shifts, so that each bit is one LUT of the read and the
+  // beat out (the latter from the next module's ready), with no adder behind them.
+  logic [3:0] out_credit_q;
+  logic       out_pop;
+  assign out_pop = m_data_tvalid && m_data_tready;
+  assign rd = (commit_q != rd_ptr_q) && out_credit_q[0];
 
   always_ff @(posedge clk) begin
     if (!rst_n) begin
@@ -230,7 +234,7 @@ module udp_tx
       commit_q   <= '0;
       rd_ptr_q   <= '0;
       inflight_q <= '0;
-      out_credit_q <= 3'd4;
+      out_credit_q <= 4'b1111;
     end else begin
       if (wr && s_data_tlast && s_data_tuser) begin
         wr_ptr_q <= commit_q;
@@ -240,7 +244,8 @@ module udp_tx
       end
       if (rd) rd_ptr_q <= rd_ptr_q + 1'b1;
       inflight_q <= {inflight_q[0], rd};
-      out_credit_q <= out_credit_q - 3'(rd) + 3'(m_data_tvalid && m_data_tready);
+      if (rd && !out_pop)      out_credit_q <= {1'b0, out_credit_q[3:1]};
+      else if (out_pop && !rd) out_credit_q <= {out_credit_q[2:0], 1'b1};
     end
   end
 

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 """Longest register-to-register path, in logic levels, of a yosys Xilinx netlist.
 
-    logic_depth.py NETLIST.json [--top MODULE]   the top's longest path, cell by cell
+    logic_depth.py NETLIST.json [--top MODULE] [--at-least N]
+                                                  the top's longest path, cell by cell
     logic_depth.py --table NETLIST.json           one line per module: `module depth`
 
 NETLIST.json is yosys `write_json` output after `synth_xilinx`. yosys has no Xilinx timing
@@ -18,7 +19,11 @@ hierarchical netlist gives each module's depth with the module on its own as top
 
 The first form prints `logic levels: N`, then the cells of one longest path from start to
 end point, one per line: type, name (runs of `.genblk1` from yosys' LUT-tree mapping
-shortened to `.genblk1{xN}`) and the named net the cell drives, if it has one.
+shortened to `.genblk1{xN}`) and the named net the cell drives, if it has one. With
+`--at-least N` it then lists every end point whose longest path has N levels or more, one
+line per pair of start and end register (bit indices dropped): levels, end points (cells
+or port bits), start -> end, deepest first: every path of that depth, not only the one
+printed above.
 """
 import json
 import re
@@ -114,6 +119,14 @@ class Flat:
 
 def longest_path(flat):
     """Returns (levels, path): path lists ('cell', name) or ('port', label), start first."""
+    ends = end_points(flat)
+    if not ends:
+        return 0, []
+    return max(ends, key=lambda e: e[0])   # the first of the deepest, as before
+
+
+def end_points(flat):
+    """Every end point's longest path: a list of (levels, path) as longest_path returns."""
     cells = flat.cells
     driver = {}   # net -> ('cell', name) or ('port', label)
     for direction, label, b in flat.ports:
@@ -195,22 +208,18 @@ def longest_path(flat):
             for _, b in inputs(c)]
     ends += [(('port', label), b) for direction, label, b in flat.ports
              if direction in ('output', 'inout') and is_net(b)]
-    best, best_end = 0, None
+    result = []
     for end, b in ends:
-        a, _ = arrival(b)
-        if best_end is None or a > best:
-            best, best_end = a, (end, b)
-    if best_end is None:
-        return 0, []
-    path = [best_end[0]]
-    d = driver.get(best_end[1])
-    while d is not None and d[0] == 'cell' and kind[d[1]] != 'boundary':
-        path.append(d)
-        d = via[d[1]]
-    if d is not None:
-        path.append(d)
-    path.reverse()
-    return best, path
+        path = [end]
+        d = driver.get(b)
+        while d is not None and d[0] == 'cell' and kind[d[1]] != 'boundary':
+            path.append(d)
+            d = via[d[1]]
+        if d is not None:
+            path.append(d)
+        path.reverse()
+        result.append((arrival(b)[0], path))
+    return result
 
 
 def short(name):
@@ -231,6 +240,32 @@ def print_path(flat, levels, path):
         print(f'  {t:<7} {short(name)}{hint}')
 
 
+def point_name(flat, point):
+    """A path's start or end as a designer named it: the net a cell drives, else the cell."""
+    what, name = point
+    if what == 'port':
+        return name
+    t, dirs, conns = flat.cells[name]
+    outs = [b for p, bits in conns.items() if dirs[p] == 'output' for b in bits if is_net(b)]
+    net = flat.names.get(outs[0]) if outs else None
+    return short(net or name)
+
+
+def print_at_least(flat, n):
+    deepest = {}   # end point -> its deepest (levels, path) over its input pins
+    for levels, path in end_points(flat):
+        if levels >= n and (path[-1] not in deepest or levels > deepest[path[-1]][0]):
+            deepest[path[-1]] = (levels, path)
+    groups = {}    # (start, end) with bit indices dropped -> [levels, end points]
+    for levels, path in deepest.values():
+        key = tuple(re.sub(r'\[\d+\]$', '', point_name(flat, p)) for p in (path[0], path[-1]))
+        g = groups.setdefault(key, [0, 0])
+        g[0], g[1] = max(g[0], levels), g[1] + 1
+    print(f'end points at {n} levels or more: {sum(g[1] for g in groups.values())}')
+    for (start, end), (levels, bits) in sorted(groups.items(), key=lambda i: (-i[1][0], i[0])):
+        print(f'  {levels:>3} {bits:>5}  {start} -> {end}')
+
+
 def module_label(name):
     # $paramod$<hash>\sync_fifo or $paramod\sync_fifo\Width=...: the module's own name.
     m = re.search(r'\\(\w+)', name)
@@ -239,11 +274,13 @@ def module_label(name):
 
 def main():
     args = sys.argv[1:]
-    top, table, files = None, False, []
+    top, table, files, at_least = None, False, [], None
     while args:
         a = args.pop(0)
         if a == '--top' and args:
             top = args.pop(0)
+        elif a == '--at-least' and args and args[0].isdigit():
+            at_least = int(args.pop(0))
         elif a == '--table':
             table = True
         elif a.startswith('-'):
@@ -270,6 +307,8 @@ def main():
         sys.exit(f'logic_depth: no module {top} in the netlist')
     flat = Flat(modules, top)
     print_path(flat, *longest_path(flat))
+    if at_least is not None:
+        print_at_least(flat, at_least)
 
 
 if __name__ == '__main__':

@@ -72,6 +72,22 @@ class LogicDepth(unittest.TestCase):
         r = self.run_netlist(netlist)
         self.assertEqual(r.stdout.splitlines()[0], 'logic levels: 6')
 
+    def test_at_least_lists_every_deep_end_point(self):
+        # q -> 4 LUTs -> the RAM's two address pins (one end point), RAM -> 3 LUTs -> ff_r
+        # (its Q net has no name: the cell's); q -> u5 -> port y is one level.
+        r = run('--at-least', '3', os.path.join(HERE, 'chain.json'))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        lines = r.stdout.splitlines()
+        self.assertEqual(lines[0], 'logic levels: 5')
+        self.assertEqual(lines[10:], [
+            'end points at 3 levels or more: 3',
+            '    5     1  a_q -> q',
+            '    4     1  q -> ram',
+            '    3     1  ram -> ff_r',
+        ])
+        r = run('--at-least', '6', os.path.join(HERE, 'chain.json'))
+        self.assertEqual(r.stdout.splitlines()[10:], ['end points at 6 levels or more: 0'])
+
     def test_hierarchy_table(self):
         r = run('--table', os.path.join(HERE, 'hier.json'))
         self.assertEqual(r.returncode, 0, r.stderr)
