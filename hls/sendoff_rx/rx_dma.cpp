@@ -7,11 +7,6 @@ namespace sendoff {
 
 namespace {
 
-// The generation bit entry `index` carries once done (nic_abi.hpp).
-uint16_t gen_done(uint32_t index, uint32_t size) {
-  return ((index / size) % 2 == 0) ? abi::RXC_F_GEN : 0;
-}
-
 bool pow2(uint32_t v) { return v != 0 && (v & (v - 1)) == 0; }
 
 // Entry k (0..3) of a completion line, as the 16 bytes little-endian.
@@ -36,7 +31,7 @@ void write_line(mem_word_t* mem, const RxRegs& r, RxState* st) {
   for (uint32_t k = st->tail - first; k < abi::RXC_PER_LINE; ++k) {
 #pragma HLS UNROLL
     const uint32_t index = first + k;
-    put_entry(&line, k, 0, 0, 0, static_cast<uint16_t>(gen_done(index, r.ring_size) ^ abi::RXC_F_GEN),
+    put_entry(&line, k, 0, 0, 0, static_cast<uint16_t>(abi::rxc_gen_done(index, r.ring_size) ^ abi::RXC_F_GEN),
               0, 0);
   }
   mem[(r.cpl_base + uint64_t{first & (r.ring_size - 1)} * abi::RXC_BYTES) / MEM_WORD_BYTES] = line;
@@ -98,7 +93,7 @@ bool rx_dma(mem_word_t* mem, const RxRegs& r, RxState* st, hls::stream<axis_t>& 
   }
   const uint32_t index = st->tail;
   put_entry(&st->line, index % abi::RXC_PER_LINE, m.len, m.l3, m.l4,
-            static_cast<uint16_t>(m.flags | gen_done(index, r.ring_size)), index, m.hash);
+            static_cast<uint16_t>(m.flags | abi::rxc_gen_done(index, r.ring_size)), index, m.hash);
   ++st->tail;
   ++st->frames;
   st->bytes += m.len;

@@ -406,12 +406,8 @@ void CsimDevice::publish_cpl_lines(uint32_t from, uint32_t to, const RxRegs& r) 
       const uint64_t a = r.cpl_base + uint64_t{index & (r.ring_size - 1)} * abi::RXC_BYTES;
       if (a + abi::RXC_BYTES > DEV_MEM_BYTES) continue;
       copy_to_host(a + 8, 8);
-      uint64_t first = 0;
-      for (unsigned b = 0; b < 8; ++b)
-        first |= uint64_t{static_cast<uint8_t>(
-                     dev_mem_[(a + b) / MEM_WORD_BYTES](8 * ((a + b) % MEM_WORD_BYTES) + 7,
-                                                        8 * ((a + b) % MEM_WORD_BYTES)).to_uint())}
-                 << (8 * b);
+      const unsigned lo = 8 * (a % MEM_WORD_BYTES);  // entries are 16-byte aligned
+      const uint64_t first = dev_mem_[a / MEM_WORD_BYTES](lo + 63, lo).to_uint64();
       __atomic_store_n(reinterpret_cast<uint64_t*>(host_mem_ + a), first, __ATOMIC_RELEASE);
     }
     if (line == last_line) break;

@@ -242,6 +242,12 @@ struct RxCpl {
   uint32_t hash;
 };
 
+// The RXC_F_GEN value completion `index` carries once done: 1 on even laps of
+// the ring, 0 on odd ones, so that a zeroed ring reads "not done".
+inline uint16_t rxc_gen_done(uint32_t index, uint32_t ring_size) {
+  return ((index / ring_size) % 2 == 0) ? RXC_F_GEN : 0;
+}
+
 // The flow hint of an IPv4 UDP/TCP frame (0 for others): cheap in logic,
 // the same for both directions of a flow. Addresses and ports in host order.
 inline uint32_t rx_flow_hash(uint32_t saddr, uint32_t daddr, uint16_t sport, uint16_t dport,

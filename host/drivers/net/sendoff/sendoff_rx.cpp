@@ -10,15 +10,6 @@ namespace sendoff {
 
 using namespace abi;
 
-namespace {
-
-// The generation bit entry `index` carries once the NIC completed it.
-uint16_t gen_done(uint32_t index, uint32_t size) {
-  return ((index / size) % 2 == 0) ? RXC_F_GEN : 0;
-}
-
-}  // namespace
-
 int SendoffRx::open(Device* dev, unsigned mtu, std::string* err) {
   dev_ = nullptr;
   if (!(dev->reg_read(REG_CAPS) & CAPS_RX)) return 0;
@@ -39,7 +30,7 @@ int SendoffRx::open(Device* dev, unsigned mtu, std::string* err) {
   for (uint32_t k = 0; k < kRingSize; ++k) {
     const uint32_t index = next_ + k;
     RxCpl c{};
-    c.flags = static_cast<uint16_t>(gen_done(index, kRingSize) ^ RXC_F_GEN);
+    c.flags = static_cast<uint16_t>(rxc_gen_done(index, kRingSize) ^ RXC_F_GEN);
     std::memcpy(cpl_.host + size_t{index % kRingSize} * RXC_BYTES, &c, sizeof c);
   }
   dev->dma_sync_to_device(cpl_, 0, cpl_.size);
@@ -73,7 +64,7 @@ int SendoffRx::poll(int budget, const Receive& rcv) {
     const uint64_t head = __atomic_load_n(reinterpret_cast<const uint64_t*>(e), __ATOMIC_ACQUIRE);
     RxCpl c;
     std::memcpy(&c, &head, 8);
-    if ((c.flags & RXC_F_GEN) != gen_done(index, kRingSize)) break;
+    if ((c.flags & RXC_F_GEN) != rxc_gen_done(index, kRingSize)) break;
     std::memcpy(reinterpret_cast<uint8_t*>(&c) + 8, e + 8, 8);
     const uint8_t* frame = bufs_.host + size_t{index % kRingSize} * buf_size_;
     const size_t len = c.len <= buf_size_ ? c.len : buf_size_;
