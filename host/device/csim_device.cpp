@@ -110,7 +110,7 @@ class CsimDevice final : public Device {
   void copy_to_nic(uint64_t addr, uint64_t len);      // worker thread: host side → NIC side
   void fetch_coherent(uint64_t base, uint32_t size, uint32_t tail);  // worker thread
   bool take_doorbell();  // mu_ held: applies a posted doorbell; true if it moved HEAD
-  void publish_wb(uint64_t wb_base);                   // worker thread
+  void publish_wb(uint64_t wb_base, unsigned off);     // worker thread: one u32 of the block
 
   FrameSink* const sink_;
   const ReadFaultRange fault_;
@@ -316,8 +316,8 @@ void CsimDevice::apply_posted(const std::vector<Posted>& ops) {
   }
 }
 
-void CsimDevice::publish_wb(uint64_t wb_base) {
-  const uint64_t a = wb_base + abi::WB_TAIL_OFF;
+void CsimDevice::publish_wb(uint64_t wb_base, unsigned off) {
+  const uint64_t a = wb_base + off;
   const unsigned lo = 8 * (a % MEM_WORD_BYTES);
   const uint32_t v = dev_mem_[a / MEM_WORD_BYTES](lo + 31, lo).to_uint();
   __atomic_store_n(reinterpret_cast<uint32_t*>(host_mem_ + a), v, __ATOMIC_RELEASE);
@@ -448,12 +448,7 @@ void CsimDevice::rx_run() {
   // No frame follows right now: the partial line goes out too.
   if (!more) sendoff_rx_idle(dev_mem_, r, &st);
   publish_cpl_lines(tail0, st.line_written, r);
-  if (st.line_written != tail0 && wb_base_valid(r.wb_base)) {
-    const uint64_t a = r.wb_base + abi::WB_RX_TAIL_OFF;
-    const unsigned lo = 8 * (a % MEM_WORD_BYTES);
-    const uint32_t v = dev_mem_[a / MEM_WORD_BYTES](lo + 31, lo).to_uint();
-    __atomic_store_n(reinterpret_cast<uint32_t*>(host_mem_ + a), v, __ATOMIC_RELEASE);
-  }
+  if (st.line_written != tail0 && wb_base_valid(r.wb_base)) publish_wb(r.wb_base, abi::WB_RX_TAIL_OFF);
   {
     std::lock_guard<std::mutex> lk(mu_);
     rx_state_ = st;
@@ -571,7 +566,7 @@ void CsimDevice::worker_main() {
       regs_.drops += drops.to_uint();
       regs_.desc_errors += desc_errors.to_uint();
     }
-    if (wb_writes != 0) publish_wb(wb_base);
+    if (wb_writes != 0) publish_wb(wb_base, abi::WB_TAIL_OFF);
     ++progress_;
     progress_cv_.notify_all();
   }

@@ -43,17 +43,7 @@ std::unique_ptr<sk_buff_rx> skb_recv_datagram(sock* sk, int flags, int* err) {
       *err = 0;
       if (flags & MSG_PEEK) {
         const sk_buff_rx& h = *sk->receive_queue.front();
-        auto copy = std::make_unique<sk_buff_rx>();
-        copy->head = std::make_unique<uint8_t[]>(h.len);
-        std::memcpy(copy->head.get(), h.data, h.len);
-        copy->data = copy->head.get();
-        copy->len = h.len;
-        copy->saddr = h.saddr;
-        copy->daddr = h.daddr;
-        copy->sport = h.sport;
-        copy->dport = h.dport;
-        copy->ip_proto = h.ip_proto;
-        return copy;
+        return skb_copy_rx(h, h.data, h.len);
       }
       std::unique_ptr<sk_buff_rx> skb = std::move(sk->receive_queue.front());
       sk->receive_queue.pop_front();

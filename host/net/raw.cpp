@@ -116,15 +116,7 @@ void raw_local_deliver(net* n, const sk_buff_rx& skb, const uint8_t* iph, size_t
     if (sk->num != iph[9]) continue;
     if (sk->rcv_saddr && sk->rcv_saddr != skb.daddr) continue;
     if (sk->daddr && sk->daddr != skb.saddr) continue;
-    auto c = std::make_unique<sk_buff_rx>();
-    c->head = std::make_unique<uint8_t[]>(iplen);
-    std::memcpy(c->head.get(), iph, iplen);
-    c->data = c->head.get();
-    c->len = iplen;
-    c->truesize = skb.truesize;
-    c->saddr = skb.saddr;
-    c->daddr = skb.daddr;
-    sock_queue_rcv_skb(sk, std::move(c));
+    sock_queue_rcv_skb(sk, skb_copy_rx(skb, iph, iplen));
   }
 }
 

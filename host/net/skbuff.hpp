@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 
 namespace sendoff {
@@ -51,6 +52,26 @@ struct sk_buff_rx {
   uint16_t sport = 0, dport = 0;  // host order
   uint8_t ip_proto = 0;
 };
+
+// A copy of len bytes at data with from's bookkeeping (skb_clone's role, for
+// a peek, another socket's share of a broadcast, a raw socket's copy).
+inline std::unique_ptr<sk_buff_rx> skb_copy_rx(const sk_buff_rx& from, const uint8_t* data,
+                                               size_t len) {
+  auto c = std::make_unique<sk_buff_rx>();
+  c->head = std::make_unique<uint8_t[]>(len ? len : 1);
+  std::memcpy(c->head.get(), data, len);
+  c->data = c->head.get();
+  c->len = len;
+  c->truesize = from.truesize;
+  c->pkt_type = from.pkt_type;
+  c->csum_unnecessary = from.csum_unnecessary;
+  c->saddr = from.saddr;
+  c->daddr = from.daddr;
+  c->sport = from.sport;
+  c->dport = from.dport;
+  c->ip_proto = from.ip_proto;
+  return c;
+}
 
 }  // namespace sendoff
 

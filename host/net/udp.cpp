@@ -238,16 +238,7 @@ int udp_rcv(net* n, std::unique_ptr<sk_buff_rx> skb) {
     if (i + 1 == targets.size()) {
       c = std::move(skb);
     } else {
-      c = std::make_unique<sk_buff_rx>();
-      c->head = std::make_unique<uint8_t[]>(skb->len);
-      std::memcpy(c->head.get(), skb->data, skb->len);
-      c->data = c->head.get();
-      c->len = skb->len;
-      c->truesize = skb->truesize;
-      c->saddr = skb->saddr;
-      c->daddr = skb->daddr;
-      c->sport = skb->sport;
-      c->dport = skb->dport;
+      c = skb_copy_rx(*skb, skb->data, skb->len);
     }
     if (!sock_queue_rcv_skb(targets[i], std::move(c))) {
       n->rx.udp_rcvbuf_errors.fetch_add(1, std::memory_order_relaxed);
