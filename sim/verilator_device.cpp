@@ -174,6 +174,12 @@ class VerilatorDevice final : public Device {
       lk.unlock();
       db_.poll(seen, stopping_);
       lk.lock();
+      // A doorbell ended the poll: go on without passing through "asleep",
+      // where a ringing host would have to take mu_ to wake us.
+      if (db_.pending()) {
+        still = 0;
+        continue;
+      }
       db_.set_sleeping(true);
       work_cv_.wait(lk, [&] {
         return stop_ || db_.pending() || kicks_ != kicks || (!stuck && busy());

@@ -503,6 +503,9 @@ void CsimDevice::worker_main() {
       lk.unlock();
       db_.poll(seen, stopping_);
       lk.lock();
+      // A doorbell ended the poll: go on without passing through "asleep",
+      // where a ringing host would have to take mu_ (a futex) to wake us.
+      if (db_.pending()) continue;
       db_.set_sleeping(true);
       work_cv_.wait(lk, [this] {
         return stop_ || db_.pending() || work_pending() || wb_force_ ||

@@ -15,14 +15,16 @@ namespace sendoff {
 class PostedDoorbell {
  public:
   // Host side. The latest index wins (mod 2^32), whichever thread rings
-  // last. True when the NIC thread sleeps: the caller must wake it.
+  // last. True when the NIC thread sleeps and no ring since has said so: the
+  // caller must wake it. Later rings before the NIC is up again need not (a
+  // wake-up is already on its way), so they stay two atomic ops.
   bool ring(uint32_t head) {
     uint32_t cur = head_.load(std::memory_order_relaxed);
     while (static_cast<int32_t>(head - cur) > 0 &&
            !head_.compare_exchange_weak(cur, head, std::memory_order_seq_cst)) {
     }
     count_.fetch_add(1, std::memory_order_seq_cst);
-    return sleeping_.load(std::memory_order_seq_cst);
+    return sleeping_.exchange(false, std::memory_order_seq_cst);
   }
   // A register write of the producer index: later doorbells count from it.
   void set(uint32_t head) { head_.store(head, std::memory_order_relaxed); }
