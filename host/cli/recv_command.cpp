@@ -35,7 +35,8 @@ void add_recv_options(CLI::App* cmd, RecvOptions* o) {
   cmd->add_option("--bind", o->bind_port, "UDP port to receive on")
       ->check(whole_number(1, 65535))
       ->required();
-  cmd->add_option("--tap", o->tap, "The NIC's MAC port: this TAP interface")->required();
+  auto* tap = cmd->add_option("--tap", o->tap, "The NIC's MAC port: this TAP interface")->required();
+  add_impairment_options(cmd, &o->impair, tap);
   cmd->add_option("--output", o->output, "Write the datagrams' bytes to this file, in order")
       ->check(output_file());
   cmd->add_option("--count", o->count, "Stop after this many datagrams")
@@ -59,6 +60,7 @@ int run_recv(const RecvOptions& o) {
     fprintf(stderr, "sendoff: --tap: %s\n", err.c_str());
     return kExitFailure;
   }
+  tap->set_impairments(o.impair);
   FILE* out = nullptr;
   if (!o.output.empty() && !(out = fopen(o.output.c_str(), "wb"))) {
     fprintf(stderr, "sendoff: --output: %s: %s\n", o.output.c_str(), errno_message(errno).c_str());
@@ -134,6 +136,9 @@ int run_recv(const RecvOptions& o) {
   printf("tap               %s (%llu frames in, %llu out)\n", tap->ifname().c_str(),
          static_cast<unsigned long long>(tap->rx_frames()),
          static_cast<unsigned long long>(tap->tx_frames()));
+  if (tap->impaired())
+    printf("impairments       rx: %s; tx: %s\n", format_impairments(tap->rx_impairments()).c_str(),
+           format_impairments(tap->tx_impairments()).c_str());
   return rc;
 }
 

@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <string>
 
+#include "sendoff/port_impairment.hpp"
+
 namespace sendoff {
 namespace cli {
 
@@ -21,6 +23,7 @@ struct RecvOptions {
   unsigned mtu = 0;
   uint16_t bind_port = 0;
   std::string tap;
+  ImpairmentConfig impair;  // on the TAP port, each direction
   std::string output;
   uint64_t count = 0;   // 0: until --timeout
   double timeout = 5;   // seconds without a datagram before it stops

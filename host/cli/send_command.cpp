@@ -112,6 +112,7 @@ int run_send(const SendOptions& o) {
       fprintf(stderr, "sendoff: --tap: %s\n", err.c_str());
       return kExitFailure;
     }
+    tap->set_impairments(o.impair);
   }
   TeeSink tee(tap.get(), pcap.get());
   CountingSink counting(&tee);
@@ -201,6 +202,12 @@ int run_send(const SendOptions& o) {
   NicCounters nic = stack_counters();
   so_close(fd);
   print_summary(totals, counting, nic, elapsed, o.pcap);
+  if (tap && tap->impaired()) {
+    // The port's held-back frame (reordering) leaves before the counts are read.
+    tap->stop_rx();
+    printf("impairments    tx: %s; rx: %s\n", format_impairments(tap->tx_impairments()).c_str(),
+           format_impairments(tap->rx_impairments()).c_str());
+  }
   return rc;
 }
 

@@ -23,6 +23,26 @@ void add_interface_options(CLI::App* cmd, std::string* backend, std::string* pro
       ->default_str("198.18.0.1/15");
 }
 
+void add_impairment_options(CLI::App* cmd, ImpairmentConfig* c, CLI::Option* tap_opt) {
+  const char* each = ", in each direction of the TAP port (tests)";
+  cmd->add_option("--loss", c->loss, std::string("Chance a frame is lost") + each)
+      ->check(chance())
+      ->needs(tap_opt);
+  cmd->add_option("--reorder", c->reorder,
+                  std::string("Chance a frame is held back and sent after the next one") + each)
+      ->check(chance())
+      ->needs(tap_opt);
+  cmd->add_option("--duplicate", c->duplicate, std::string("Chance a frame is sent twice") + each)
+      ->check(chance())
+      ->needs(tap_opt);
+  cmd->add_option("--corrupt", c->corrupt, std::string("Chance one bit of a frame flips") + each)
+      ->check(chance())
+      ->needs(tap_opt);
+  cmd->add_option("--seed", c->seed, "Seed of the impairments' random choices")
+      ->check(whole_number(0, UINT64_MAX))
+      ->capture_default_str();
+}
+
 void add_send_options(CLI::App* cmd, SendOptions* o) {
   add_interface_options(cmd, &o->backend, &o->proto, &o->local, "Device back end");
   cmd->add_option("--dst", o->dst, "Destination address and port")
@@ -56,10 +76,11 @@ void add_send_options(CLI::App* cmd, SendOptions* o) {
       ->excludes(count);
   cmd->add_option("--pcap", o->pcap, "Write the NIC's frames to this pcap file")
       ->check(output_file());
-  cmd->add_option("--tap", o->tap,
+  auto* tap = cmd->add_option("--tap", o->tap,
                   "Wire the NIC's MAC port to this TAP interface (an existing one, or created): "
                   "frames go to the kernel there, and the kernel's come back into the NIC's "
                   "receive path (--backend csim)");
+  add_impairment_options(cmd, &o->impair, tap);
   cmd->add_flag("--trace", o->trace, "Print every layer each send passes, host and NIC");
   cmd->add_flag("--cosim", o->cosim,
                 "With --backend verilator: run csim in lockstep and stop at the first frame "

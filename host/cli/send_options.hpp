@@ -13,6 +13,7 @@
 
 #include "sendoff/device.hpp"
 #include "sendoff/netconf.hpp"
+#include "sendoff/port_impairment.hpp"
 
 namespace sendoff {
 namespace cli {
@@ -40,6 +41,7 @@ struct SendOptions {
   std::string input;
   std::string pcap;
   std::string tap;  // the MAC port is this TAP interface (both ways)
+  ImpairmentConfig impair;  // on the TAP port, each direction
   bool trace = false;
   bool cosim = false;
   std::string trace_fst;  // --backend verilator: the RTL's waveform, FST
@@ -49,6 +51,9 @@ struct SendOptions {
 };
 
 void add_send_options(CLI::App* cmd, SendOptions* o);
+// --loss, --reorder, --duplicate, --corrupt and --seed: impairments of the
+// TAP port (tap_opt), which they need.
+void add_impairment_options(CLI::App* cmd, ImpairmentConfig* c, CLI::Option* tap_opt);
 // --backend, --proto and --local, as send and recv take them.
 void add_interface_options(CLI::App* cmd, std::string* backend, std::string* proto,
                            std::string* local, const std::string& backend_help);

@@ -34,18 +34,28 @@ CLI::Validator whole_number(uint64_t lo, uint64_t hi) {
       "INT in " + range);
 }
 
-CLI::Validator probability() {
+namespace {
+// A decimal number in (0, 1], or [0, 1] when zero_ok.
+CLI::Validator unit_interval(bool zero_ok, const std::string& what, const std::string& example) {
+  const std::string range = zero_ok ? "[0, 1]" : "(0, 1]";
   return CLI::Validator(
-      [](std::string& in) -> std::string {
+      [=](std::string& in) -> std::string {
         char* end = nullptr;
         errno = 0;
         const double v = in.empty() ? 0.0 : strtod(in.c_str(), &end);
-        if (in.empty() || errno != 0 || *end != '\0' || !(v > 0.0 && v <= 1.0))
-          return in_quotes(in) + " is not valid; expected a probability in (0, 1], e.g. 0.5";
+        const bool inside = (zero_ok ? v >= 0.0 : v > 0.0) && v <= 1.0;
+        if (in.empty() || errno != 0 || *end != '\0' || !inside)
+          return in_quotes(in) + " is not valid; expected " + what + " in " + range + ", e.g. " +
+                 example;
         return {};
       },
-      "P in (0,1]");
+      "P in " + range);
 }
+}  // namespace
+
+CLI::Validator probability() { return unit_interval(false, "a probability", "0.5"); }
+
+CLI::Validator chance() { return unit_interval(true, "a chance", "0.01"); }
 
 CLI::Validator one_of(std::vector<std::string> names) {
   std::string list;

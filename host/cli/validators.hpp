@@ -16,6 +16,8 @@ namespace cli {
 CLI::Validator whole_number(uint64_t lo, uint64_t hi);
 // A probability p with 0 < p <= 1 (a decimal number).
 CLI::Validator probability();
+// A chance p with 0 <= p <= 1 (0: never).
+CLI::Validator chance();
 // One of `names`.
 CLI::Validator one_of(std::vector<std::string> names);
 // "a.b.c.d/len" (NetConfig::set_local).

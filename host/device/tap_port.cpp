@@ -52,12 +52,25 @@ TapPort::~TapPort() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-int TapPort::deliver(const uint8_t* frame, size_t len) {
+int TapPort::write_frame(const uint8_t* frame, size_t len) {
   // A TAP write is one frame; the kernel drops it when the link is down.
   ssize_t w = ::write(fd_, frame, len);
   if (w < 0) return -errno;
   tx_frames_.fetch_add(1, std::memory_order_relaxed);
   return 0;
+}
+
+int TapPort::deliver(const uint8_t* frame, size_t len) {
+  if (!tx_imp_) return write_frame(frame, len);
+  // An impaired port is a lossy wire: the NIC's send succeeded either way.
+  tx_imp_->pass(frame, len, [this](const uint8_t* f, size_t n) { write_frame(f, n); });
+  return 0;
+}
+
+void TapPort::set_impairments(const ImpairmentConfig& cfg) {
+  if (!cfg.any()) return;
+  tx_imp_ = std::make_unique<PortImpairment>(cfg, 0);
+  rx_imp_ = std::make_unique<PortImpairment>(cfg, 1);
 }
 
 void TapPort::start_rx(Device* dev) {
@@ -70,13 +83,19 @@ void TapPort::start_rx(Device* dev) {
 void TapPort::stop_rx() {
   stop_.store(true);
   if (rx_.joinable()) rx_.join();
+  if (tx_imp_) tx_imp_->flush([this](const uint8_t* f, size_t n) { write_frame(f, n); });
 }
 
 void TapPort::rx_main() {
   std::vector<uint8_t> buf(65536 + kFcsLen);
   while (!stop_.load(std::memory_order_acquire)) {
     pollfd p{fd_, POLLIN, 0};
-    if (::poll(&p, 1, 50) <= 0) continue;
+    if (::poll(&p, 1, 50) <= 0) {
+      // Idle: a frame held back for reordering goes now, either way.
+      if (tx_imp_) tx_imp_->flush([this](const uint8_t* f, size_t n) { write_frame(f, n); });
+      if (rx_imp_) rx_imp_->flush([this](const uint8_t* f, size_t n) { dev_->mac_rx(f, n); });
+      continue;
+    }
     ssize_t n = ::read(fd_, buf.data(), buf.size() - kFcsLen);
     if (n <= 0) continue;
     // The kernel hands a TAP frames unpadded; on a wire the sender's MAC pads
@@ -88,8 +107,13 @@ void TapPort::rx_main() {
     // The wire carries the FCS, little-endian, after the frame: the NIC checks and strips it.
     const uint32_t fcs = crc32_ieee(buf.data(), static_cast<size_t>(n));
     for (int i = 0; i < 4; ++i) buf[static_cast<size_t>(n) + i] = static_cast<uint8_t>(fcs >> (8 * i));
-    dev_->mac_rx(buf.data(), static_cast<size_t>(n) + kFcsLen);
     rx_frames_.fetch_add(1, std::memory_order_relaxed);
+    // Impairments act on the wire, after the FCS: a corrupted frame fails the NIC's check.
+    if (rx_imp_)
+      rx_imp_->pass(buf.data(), static_cast<size_t>(n) + kFcsLen,
+                    [this](const uint8_t* f, size_t len) { dev_->mac_rx(f, len); });
+    else
+      dev_->mac_rx(buf.data(), static_cast<size_t>(n) + kFcsLen);
   }
 }
 

@@ -180,6 +180,29 @@ TEST_F(Cli, TreadyIsAProbability) {
   }
 }
 
+TEST_F(Cli, ImpairmentsAreChancesOfTheTapPort) {
+  for (const char* cmd : {"send", "recv"})
+    for (const char* flag : {"--loss", "--reorder", "--duplicate", "--corrupt"}) {
+      for (const char* bad : {"1.5", "-0.2", "x"}) {
+        SCOPED_TRACE(std::string(cmd) + " " + flag + " " + bad);
+        std::vector<std::string> argv = {cmd, "--tap", "sndf-none", flag, bad};
+        if (std::string(cmd) == "recv") argv.insert(argv.end(), {"--bind", "9000"});
+        auto r = sendoff_cli(argv);
+        EXPECT_EQ(r.exit_code, 2);
+        EXPECT_EQ(lines(r.err).size(), 1u) << r.err;
+        EXPECT_NE(r.err.find(flag), std::string::npos) << r.err;
+      }
+      // Without a TAP port there is nothing to impair.
+      SCOPED_TRACE(std::string(cmd) + " " + flag + " without --tap");
+      std::vector<std::string> argv = {cmd, flag, "0.1"};
+      if (std::string(cmd) == "recv") argv.insert(argv.end(), {"--bind", "9000"});
+      auto r = sendoff_cli(argv);
+      EXPECT_EQ(r.exit_code, 2);
+      EXPECT_EQ(lines(r.err).size(), 1u) << r.err;
+      EXPECT_NE(r.err.find("--tap"), std::string::npos) << r.err;
+    }
+}
+
 TEST_F(Cli, MemJitterNeedsTheVerilatorBackend) {
   auto r = sendoff_cli({"send", "--backend", "csim", "--mem-jitter"});
   EXPECT_EQ(r.exit_code, 1);

@@ -16,6 +16,7 @@
 #include <chrono>
 #include <cstring>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 #include <thread>
 
@@ -131,6 +132,25 @@ class Tap : public ::testing::Test {
     return fd;
   }
 
+  bool wait_attached() const {
+    for (int i = 0; i < 250 && !tap_attached(); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    return tap_attached();
+  }
+  // data in datagrams of dgram bytes (the last shorter) from a kernel socket
+  // to sendoff's 198.18.0.1:9000, paced as a real sender would be: 64
+  // datagrams, then 10 ms.
+  void send_paced(const std::string& data, size_t dgram) const {
+    int fd = kernel_udp(0);
+    const size_t n = (data.size() + dgram - 1) / dgram;
+    for (size_t k = 0; k < n; ++k) {
+      size_t len = std::min(dgram, data.size() - k * dgram);
+      ASSERT_TRUE(to_sendoff(fd, data.data() + k * dgram, len)) << strerror(errno);
+      if (k % 64 == 63) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    close(fd);
+  }
+
   // One datagram from the kernel's socket to sendoff's 198.18.0.1:9000.
   static bool to_sendoff(int fd, const char* data, size_t len) {
     sockaddr_in to{};
@@ -145,35 +165,91 @@ class Tap : public ::testing::Test {
   std::unique_ptr<sys::Netns> ns_;
 };
 
+// The file a test sends: 4 MiB of a pattern.
+std::string four_mib() {
+  std::string input(4 << 20, '\0');
+  for (size_t i = 0; i < input.size(); ++i) input[i] = static_cast<char>((i * 2654435761u) >> 13);
+  return input;
+}
+
+std::string sha256_of(const std::string& path) {
+  auto r = sys::run_process({"sha256sum", path});
+  return r.exit_code == 0 ? r.out.substr(0, 64) : "sha256sum failed: " + r.err;
+}
+
+// The number after `label` in a summary (its first occurrence), or -1.
+long long field(const std::string& summary, const std::string& label) {
+  const size_t at = summary.find(label);
+  if (at == std::string::npos) return -1;
+  return std::stoll(summary.substr(at + label.size()));
+}
+
 TEST_F(Tap, KernelSendsAFileToSendoffRecv) {
+  const std::string input = four_mib();
+  const std::string in_path = dir_.file("in.bin");
+  std::ofstream(in_path, std::ios::binary) << input;
   for (size_t dgram : {1472u, 3000u}) {
     SCOPED_TRACE(dgram);
-    std::string input(1 << 20, '\0');
-    for (size_t i = 0; i < input.size(); ++i) input[i] = static_cast<char>((i * 2654435761u) >> 13);
     const size_t n = (input.size() + dgram - 1) / dgram;
     const std::string out = dir_.file("out.bin"), log = dir_.file("recv.log");
     Background recv(in_ns({"recv", "--tap", kTap, "--local", "198.18.0.1/15", "--bind", "9000",
                            "--output", out, "--count", std::to_string(n), "--timeout", "10"}),
                     log);
-    for (int i = 0; i < 250 && !tap_attached(); ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    ASSERT_TRUE(tap_attached()) << slurp(log);
-    int fd = kernel_udp(0);
-    for (size_t k = 0; k < n; ++k) {
-      size_t len = std::min(dgram, input.size() - k * dgram);
-      ASSERT_TRUE(to_sendoff(fd, input.data() + k * dgram, len)) << strerror(errno);
-      // Paced as a real sender would be: 64 datagrams, then 10 ms.
-      if (k % 64 == 63) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    close(fd);
-    ASSERT_EQ(recv.wait(std::chrono::seconds(60)), 0) << slurp(log);
+    ASSERT_TRUE(wait_attached()) << slurp(log);
+    send_paced(input, dgram);
+    ASSERT_EQ(recv.wait(std::chrono::seconds(120)), 0) << slurp(log);
     const std::string summary = slurp(log);
-    EXPECT_NE(summary.find("datagrams         " + std::to_string(n)), std::string::npos) << summary;
-    EXPECT_TRUE(slurp(out) == input) << "the received file differs from the sent one\n" << summary
-                                     << sys::run_process({"ip", "-n", ns_->name(), "-s", "link",
-                                                          "show", kTap})
-                                            .out;
+    EXPECT_EQ(field(summary, "datagrams"), static_cast<long long>(n)) << summary;
+    EXPECT_EQ(sha256_of(out), sha256_of(in_path))
+        << "the received file differs from the sent one\n"
+        << summary << sys::run_process({"ip", "-n", ns_->name(), "-s", "link", "show", kTap}).out;
   }
+}
+
+// With 1 % of the frames lost on the port: every datagram that arrives is
+// whole and intact, in order, and received + lost = sent (one frame each).
+TEST_F(Tap, WithLossOnThePortWhatArrivesIsIntactAndTheCountsAddUp) {
+  constexpr size_t kDgram = 1472;
+  const std::string input = four_mib();
+  const size_t n = (input.size() + kDgram - 1) / kDgram;
+  // Each datagram starts with its index, so the output names what arrived.
+  std::string stamped = input;
+  for (size_t k = 0; k < n; ++k) {
+    const uint32_t idx = static_cast<uint32_t>(k);
+    memcpy(&stamped[k * kDgram], &idx, 4);
+  }
+  const std::string out = dir_.file("out.bin"), log = dir_.file("recv.log");
+  Background recv(in_ns({"recv", "--tap", kTap, "--local", "198.18.0.1/15", "--bind", "9000",
+                         "--output", out, "--timeout", "3", "--loss", "0.01", "--seed", "7"}),
+                  log);
+  ASSERT_TRUE(wait_attached()) << slurp(log);
+  send_paced(stamped, kDgram);
+  ASSERT_EQ(recv.wait(std::chrono::seconds(120)), 0) << slurp(log);
+  const std::string summary = slurp(log);
+  const long long got = field(summary, "datagrams"), lost = field(summary, "rx: lost ");
+  ASSERT_GE(got, 0) << summary;
+  ASSERT_GE(lost, 0) << summary;
+  EXPECT_EQ(got + lost, static_cast<long long>(n)) << summary;
+  EXPECT_GT(lost, 0) << "1 % of " << n << " frames: some must be lost\n" << summary;
+  // Walk the output: each datagram is its index's bytes of the input.
+  const std::string o = slurp(out);
+  size_t at = 0, seen = 0;
+  long long prev = -1;
+  while (at < o.size()) {
+    uint32_t idx;
+    ASSERT_LE(at + 4, o.size());
+    memcpy(&idx, &o[at], 4);
+    ASSERT_LT(idx, n) << "at byte " << at;
+    ASSERT_GT(static_cast<long long>(idx), prev) << "out of order or twice, at byte " << at;
+    const size_t len = std::min(kDgram, stamped.size() - idx * kDgram);
+    ASSERT_LE(at + len, o.size());
+    ASSERT_EQ(o.compare(at, len, stamped, idx * kDgram, len), 0) << "datagram " << idx << " differs";
+    prev = idx;
+    at += len;
+    ++seen;
+  }
+  EXPECT_EQ(static_cast<long long>(seen), got);
+  std::cout << summary;  // the figures, for the log
 }
 
 TEST_F(Tap, SendoffSendsToTheKernelsSocket) {

@@ -16,6 +16,7 @@
 
 #include "sendoff/device.hpp"
 #include "sendoff/frame_sink.hpp"
+#include "sendoff/port_impairment.hpp"
 
 namespace sendoff {
 
@@ -35,6 +36,13 @@ class TapPort final : public FrameSink {
   void start_rx(Device* dev);
   void stop_rx();
 
+  // Impairs both directions from now on (tests: --loss, --reorder, ...).
+  // Before start_rx and the first frame.
+  void set_impairments(const ImpairmentConfig& cfg);
+  bool impaired() const { return tx_imp_ != nullptr; }
+  ImpairmentCounters tx_impairments() const { return tx_imp_ ? tx_imp_->counters() : ImpairmentCounters{}; }
+  ImpairmentCounters rx_impairments() const { return rx_imp_ ? rx_imp_->counters() : ImpairmentCounters{}; }
+
   const std::string& ifname() const { return ifname_; }
   uint64_t tx_frames() const { return tx_frames_.load(std::memory_order_relaxed); }
   uint64_t rx_frames() const { return rx_frames_.load(std::memory_order_relaxed); }
@@ -42,6 +50,7 @@ class TapPort final : public FrameSink {
  private:
   TapPort(int fd, std::string ifname) : fd_(fd), ifname_(std::move(ifname)) {}
   void rx_main();
+  int write_frame(const uint8_t* frame, size_t len);
 
   int fd_ = -1;
   std::string ifname_;
@@ -49,6 +58,7 @@ class TapPort final : public FrameSink {
   std::thread rx_;
   std::atomic<bool> stop_{false};
   std::atomic<uint64_t> tx_frames_{0}, rx_frames_{0};
+  std::unique_ptr<PortImpairment> tx_imp_, rx_imp_;
 };
 
 }  // namespace sendoff
