@@ -179,6 +179,8 @@ static int inet_getname(socket* sock, sockaddr* uaddr, int peer) {
   return sizeof(sockaddr_in);
 }
 
+static unsigned sock_datagram_poll(socket* sock) { return datagram_poll(&sock->sk); }
+
 static int inet_shutdown(socket* sock, int how) {
   struct sock* sk = &sock->sk;
   // 0->1 (RCV), 1->2 (SEND), 2->3 (both).
@@ -188,7 +190,12 @@ static int inet_shutdown(socket* sock, int how) {
   // An unconnected datagram socket reports ENOTCONN but is shut down all
   // the same (Linux does so to wake pollers).
   if (sk->state == TCP_CLOSE) err = -ENOTCONN;
-  sk->shutdown |= static_cast<unsigned>(how);
+  {
+    // Under the queue's lock: a receiver checks it there before it sleeps.
+    std::lock_guard<std::mutex> g(sk->rq_lock);
+    sk->shutdown |= static_cast<unsigned>(how);
+  }
+  sk_wake_receivers(sk);  // sk_state_change
   return err;
 }
 
@@ -218,14 +225,14 @@ const proto_ops inet_dgram_ops = {
     AF_INET,       inet_release,           inet_bind,
     inet_dgram_connect, inet_getname,      inet_shutdown,
     sock_common_setsockopt, sock_common_getsockopt, inet_sendmsg,
-    inet_recvmsg,
+    inet_recvmsg,           sock_datagram_poll,
 };
 
 const proto_ops inet_sockraw_ops = {
     AF_INET,       inet_release,           inet_bind,
     inet_dgram_connect, inet_getname,      inet_shutdown,
     sock_common_setsockopt, sock_common_getsockopt, inet_sendmsg,
-    inet_recvmsg,
+    inet_recvmsg,           sock_datagram_poll,
 };
 
 }  // namespace sendoff

@@ -2,6 +2,7 @@
 // Datagram queueing and waiting, after net/core/datagram.c and the receive
 // half of net/core/sock.c: the socket's receive queue, charged against
 // SO_RCVBUF; readers wait on it as MSG_DONTWAIT and SO_RCVTIMEO say.
+#include <poll.h>
 #include <sys/socket.h>
 
 #include <cerrno>
@@ -23,13 +24,13 @@ bool sock_queue_rcv_skb(sock* sk, std::unique_ptr<sk_buff_rx> skb) {
   }
   sk->rmem_alloc.fetch_add(static_cast<int>(skb->truesize), std::memory_order_relaxed);
   sk->receive_queue.push_back(std::move(skb));
-  sk->rq_wait.notify_one();
+  sk_wake_receivers(sk);
   return true;
 }
 
 void sk_wake_receivers(sock* sk) {
-  std::lock_guard<std::mutex> g(sk->rq_lock);
-  sk->rq_wait.notify_all();
+  sk->sk_wq.wake_up_all();
+  poll_wait_queue().wake_up_all();
 }
 
 std::unique_ptr<sk_buff_rx> skb_recv_datagram(sock* sk, int flags, int* err) {
@@ -63,17 +64,42 @@ std::unique_ptr<sk_buff_rx> skb_recv_datagram(sock* sk, int flags, int* err) {
       *err = -EBADF;
       return nullptr;
     }
-    // Waits in slices so that a stack being torn down is noticed.
-    auto until = clock::now() + std::chrono::milliseconds(100);
+    // Sleep until a wake-up (a datagram, shutdown, close) or SO_RCVTIMEO.
+    const uint32_t seen = sk->sk_wq.prepare();
+    g.unlock();
+    timespec rel{};
     if (sk->rcvtimeo_us > 0) {
-      if (clock::now() >= deadline) {
+      const auto left = deadline - clock::now();
+      if (left <= clock::duration::zero()) {
         *err = -EAGAIN;  // SO_RCVTIMEO ran out (sock_rcvtimeo)
         return nullptr;
       }
-      if (deadline < until) until = deadline;
+      const long long ns = std::chrono::duration_cast<std::chrono::nanoseconds>(left).count();
+      rel.tv_sec = static_cast<time_t>(ns / 1000000000);
+      rel.tv_nsec = static_cast<long>(ns % 1000000000);
     }
-    sk->rq_wait.wait_until(g, until);
+    // sock_intr_errno: a handler that ran ends the wait with EINTR (without
+    // a timeout, SA_RESTART handlers resume it: the futex restarts as
+    // Linux restarts -ERESTARTSYS).
+    const int w = sk->sk_wq.wait(seen, sk->rcvtimeo_us > 0 ? &rel : nullptr);
+    if (w == -EINTR) {
+      *err = -EINTR;
+      return nullptr;
+    }
+    g.lock();
   }
+}
+
+unsigned datagram_poll(sock* sk) {
+  unsigned mask = 0;
+  std::lock_guard<std::mutex> g(sk->rq_lock);
+  if (sk->shutdown & RCV_SHUTDOWN) mask |= POLLRDHUP | POLLIN | POLLRDNORM;
+  if (sk->shutdown == SHUTDOWN_MASK) mask |= POLLHUP;
+  if (!sk->receive_queue.empty()) mask |= POLLIN | POLLRDNORM;
+  // sock_writeable: sk_wmem_alloc (with its 1) under half of sk_sndbuf.
+  if (sk->wmem_alloc.load(std::memory_order_relaxed) < static_cast<size_t>(sk->sndbuf >> 1))
+    mask |= POLLOUT | POLLWRNORM | POLLWRBAND;
+  return mask;
 }
 
 int skb_copy_datagram_msg(const uint8_t* data, size_t len, msghdr_k* msg) {

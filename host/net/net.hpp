@@ -5,6 +5,8 @@
 #ifndef SENDOFF_NET_NET_HPP
 #define SENDOFF_NET_NET_HPP
 
+#include <poll.h>
+
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -101,6 +103,11 @@ struct net {
   std::thread napi;
   std::atomic<bool> napi_stop{false};
 };
+
+// Pollers of any socket (so_poll) sleep here; every socket's wake-up wakes
+// them too (one queue: a poll set rarely spans many busy sockets). Not in
+// net: a poller sleeps outside the RCU section that keeps net alive.
+wait_queue_head& poll_wait_queue();
 
 // The open stack, or nullptr.
 net* net_get();
@@ -212,6 +219,15 @@ std::unique_ptr<sk_buff_rx> skb_recv_datagram(sock* sk, int flags, int* err);
 int skb_copy_datagram_msg(const uint8_t* data, size_t len, msghdr_k* msg);
 // Wakes every receiver of sk (close, shutdown, stack teardown).
 void sk_wake_receivers(sock* sk);
+// datagram_poll: POLLIN with a datagram queued (or after SHUT_RD, with
+// POLLRDHUP), POLLOUT while under half of SO_SNDBUF is in flight
+// (sock_writeable), POLLHUP once shut down both ways.
+unsigned datagram_poll(sock* sk);
+// do_sys_poll for sendoff's sockets (and, through the kernel, any other fd
+// in the set): the number of entries with events, or -errno (EINTR,
+// EFAULT, EINVAL). timeout_ms < 0 waits without a limit. Takes its own
+// RCU sections (none while it sleeps), so it needs no open stack.
+long sys_poll(pollfd* ufds, unsigned long nfds, int timeout_ms);
 int inet_recvmsg(socket* sock, msghdr_k* msg, size_t size, int flags);
 void raw_hash_sk(sock* sk);
 

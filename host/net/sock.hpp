@@ -10,10 +10,11 @@
 #include <sys/uio.h>
 
 #include <atomic>
-#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+
+#include "wait_queue.hpp"
 #include <memory>
 #include <mutex>
 
@@ -53,6 +54,8 @@ struct proto_ops {
   // Returns the bytes (or the datagram's length with MSG_TRUNC) or -errno;
   // msg->namelen becomes the length of the address written to msg->name.
   int (*recvmsg)(socket* sock, msghdr_k* msg, size_t len, int flags);
+  // The POLL* events the socket has now (udp_poll, datagram_poll).
+  unsigned (*poll)(socket* sock);
 };
 
 // struct proto: the transport protocol behind a socket.
@@ -123,7 +126,7 @@ struct sock {
   // receivers never take the stack's control lock for it), sk_rmem_alloc
   // (the truesize of what is queued), sk_rcvbuf, sk_rcvtimeo, sk_drops.
   std::mutex rq_lock;
-  std::condition_variable rq_wait;  // sk_wq: a datagram came, or shutdown/close
+  wait_queue_head sk_wq;  // a datagram came, or shutdown/close (sk_data_ready, sk_state_change)
   std::deque<std::unique_ptr<sk_buff_rx>> receive_queue;
   std::atomic<int> rmem_alloc{0};
   int rcvbuf = 0;

@@ -448,6 +448,12 @@ int so_fcntl(int fd, int cmd, int arg) {
   return static_cast<int>(syscall_wrap([&](net* n) { return sys_fcntl(n, fd, cmd, arg); }));
 }
 
+int so_poll(struct pollfd* fds, nfds_t nfds, int timeout) {
+  // No stack lock and no RCU section held across the sleep: sys_poll takes
+  // its own, a round at a time.
+  return static_cast<int>(set_errno(sys_poll(fds, nfds, timeout)));
+}
+
 ssize_t so_recv(int fd, void* buf, size_t len, int flags) {
   return syscall_wrap_send(
       [&](net* n) { return sys_recv(n, fd, buf, len, static_cast<unsigned>(flags)); });

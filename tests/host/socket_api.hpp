@@ -5,6 +5,7 @@
 #ifndef SENDOFF_TESTS_SOCKET_API_HPP
 #define SENDOFF_TESTS_SOCKET_API_HPP
 
+#include <poll.h>
 #include <sys/socket.h>
 
 #include <string>
@@ -28,6 +29,7 @@ struct SocketApi {
   ssize_t (*recv)(int, void*, size_t, int);
   ssize_t (*recvfrom)(int, void*, size_t, int, sockaddr*, socklen_t*);
   ssize_t (*recvmsg)(int, msghdr*, int);
+  int (*poll)(pollfd*, nfds_t, int);
 };
 
 const SocketApi& kernel_api();

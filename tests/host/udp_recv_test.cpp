@@ -11,6 +11,9 @@
 #include <unistd.h>
 
 #include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 
 #include <algorithm>
 #include <chrono>
@@ -248,6 +251,37 @@ TEST_F(UdpRecv, BlockingReceiveWaitsForTheDatagram) {
   t.join();
 }
 
+TEST_F(UdpRecv, PollWakesWhenADatagramComes) {
+  Frame f = from_peer(21);
+  std::thread t([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    sendoff::stack_receive_frame(f.data(), f.size(), false);
+  });
+  pollfd p{fd_, POLLIN, 0};
+  const auto t0 = std::chrono::steady_clock::now();
+  EXPECT_THAT(so_poll(&p, 1, 10000), SyscallSucceedsWithValue(1));
+  // Woken, not found by a later look: well before the poller's 1 s slice.
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(500));
+  EXPECT_EQ(p.revents, POLLIN);
+  t.join();
+  EXPECT_THAT(so_recv(fd_, buf_, sizeof buf_, MSG_DONTWAIT), SyscallSucceedsWithValue(21));
+  p.revents = -1;
+  EXPECT_THAT(so_poll(&p, 1, 0), SyscallSucceedsWithValue(0));
+  EXPECT_EQ(p.revents, 0);
+}
+
+TEST_F(UdpRecv, ShutdownWakesABlockedReceiver) {
+  std::thread t([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    so_shutdown(fd_, SHUT_RD);
+  });
+  const auto t0 = std::chrono::steady_clock::now();
+  // Linux: a shut-down socket's receive returns 0 at once.
+  EXPECT_THAT(so_recv(fd_, buf_, sizeof buf_, 0), SyscallSucceedsWithValue(0));
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(500));
+  t.join();
+}
+
 // ---------------------------------------------------------------- errno parity
 
 // One jiffy in µs, as the kernel reports a 1 µs timeout back.
@@ -324,6 +358,107 @@ TEST_P(RecvErrno, RcvtimeoEndsTheWaitWithEagain) {
   EXPECT_THAT(api().setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv),
               SyscallFailsWithErrno(EDOM));
   EXPECT_THAT(api().setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, 4), SyscallFailsWithErrno(EINVAL));
+}
+
+TEST_P(RecvErrno, PollReportsWhatLinuxReports) {
+  int fd = udp_bound();
+  const short all = POLLIN | POLLPRI | POLLOUT | POLLRDNORM | POLLWRNORM | POLLWRBAND | POLLRDHUP;
+  pollfd p[3] = {{fd, all, -1}, {-1, POLLIN, -1}, {fd, POLLIN, -1}};
+  EXPECT_THAT(api().poll(p, 3, 0), SyscallSucceedsWithValue(1));
+  EXPECT_EQ(p[0].revents, POLLOUT | POLLWRNORM | POLLWRBAND);
+  EXPECT_EQ(p[1].revents, 0) << "a negative fd is ignored";
+  EXPECT_EQ(p[2].revents, 0);
+  // Nothing to read: the timeout runs out.
+  const auto t0 = std::chrono::steady_clock::now();
+  EXPECT_THAT(api().poll(&p[2], 1, 30), SyscallSucceedsWithValue(0));
+  EXPECT_GE(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(25));
+  // With another kind of fd in the set.
+  int pp[2];
+  ASSERT_EQ(pipe(pp), 0);
+  pollfd mixed[2] = {{pp[1], POLLOUT, 0}, {fd, POLLIN, 0}};
+  EXPECT_THAT(api().poll(mixed, 2, 0), SyscallSucceedsWithValue(1));
+  EXPECT_EQ(mixed[0].revents, POLLOUT);
+  EXPECT_EQ(mixed[1].revents, 0);
+  close(pp[0]);
+  close(pp[1]);
+  // Shut down: readable at end of file, hung up once both ways.
+  api().shutdown(fd, SHUT_RD);
+  EXPECT_THAT(api().poll(p, 1, 0), SyscallSucceedsWithValue(1));
+  EXPECT_EQ(p[0].revents, POLLIN | POLLRDNORM | POLLRDHUP | POLLOUT | POLLWRNORM | POLLWRBAND);
+  api().shutdown(fd, SHUT_WR);
+  EXPECT_THAT(api().poll(p, 1, 0), SyscallSucceedsWithValue(1));
+  EXPECT_EQ(p[0].revents,
+            POLLIN | POLLRDNORM | POLLRDHUP | POLLHUP | POLLOUT | POLLWRNORM | POLLWRBAND);
+  // POLLHUP is reported even when not asked for.
+  pollfd h{fd, 0, 0};
+  EXPECT_THAT(api().poll(&h, 1, 0), SyscallSucceedsWithValue(1));
+  EXPECT_EQ(h.revents, POLLHUP);
+}
+
+TEST_P(RecvErrno, PollOfAClosedFdAndOfABadArray) {
+  int fd = api().socket(AF_INET, SOCK_DGRAM, 0);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(api().close(fd), 0);
+  pollfd p{fd, POLLIN, 0};
+  EXPECT_THAT(api().poll(&p, 1, 0), SyscallSucceedsWithValue(1));
+  EXPECT_EQ(p.revents, POLLNVAL);
+  EXPECT_THAT(api().poll(static_cast<pollfd*>(kKernelPtr), 1, 0), SyscallFailsWithErrno(EFAULT));
+  EXPECT_THAT(api().poll(nullptr, 0, 0), SyscallSucceedsWithValue(0));
+}
+
+// A signal handler that runs while the call sleeps: Linux ends a receive
+// with EINTR unless the handler has SA_RESTART and there is no SO_RCVTIMEO
+// (sock_intr_errno), and ends poll with EINTR whatever SA_RESTART says.
+void on_usr1(int) {}
+
+class SignalIn {
+ public:
+  SignalIn(int sa_flags, std::chrono::milliseconds after) {
+    struct sigaction sa {};
+    sa.sa_handler = on_usr1;
+    sa.sa_flags = sa_flags;
+    sigaction(SIGUSR1, &sa, &old_);
+    const pthread_t me = pthread_self();
+    t_ = std::thread([me, after] {
+      std::this_thread::sleep_for(after);
+      pthread_kill(me, SIGUSR1);
+    });
+  }
+  ~SignalIn() {
+    t_.join();
+    sigaction(SIGUSR1, &old_, nullptr);
+  }
+
+ private:
+  struct sigaction old_ {};
+  std::thread t_;
+};
+
+TEST_P(RecvErrno, ASignalHandlerEndsABlockedReceiveWithEintr) {
+  int fd = udp_bound();
+  {
+    SignalIn sig(0, std::chrono::milliseconds(50));
+    EXPECT_THAT(api().recv(fd, buf_, 10, 0), SyscallFailsWithErrno(EINTR));
+  }
+  // With SO_RCVTIMEO even an SA_RESTART handler ends it.
+  timeval tv{5, 0};
+  ASSERT_EQ(api().setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv), 0);
+  {
+    SignalIn sig(SA_RESTART, std::chrono::milliseconds(50));
+    const auto t0 = std::chrono::steady_clock::now();
+    EXPECT_THAT(api().recv(fd, buf_, 10, 0), SyscallFailsWithErrno(EINTR));
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(4));
+  }
+}
+
+TEST_P(RecvErrno, ASignalHandlerEndsAPollWithEintr) {
+  int fd = udp_bound();
+  for (int flags : {0, SA_RESTART}) {
+    SCOPED_TRACE(flags);
+    SignalIn sig(flags, std::chrono::milliseconds(50));
+    pollfd p{fd, POLLIN, 0};
+    EXPECT_THAT(api().poll(&p, 1, -1), SyscallFailsWithErrno(EINTR));
+  }
 }
 
 TEST_P(RecvErrno, RcvbufIsDoubled) {

@@ -7,6 +7,7 @@
 #ifndef SENDOFF_SENDOFF_H
 #define SENDOFF_SENDOFF_H
 
+#include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/types.h>
@@ -47,6 +48,11 @@ ssize_t so_recv(int fd, void* buf, size_t len, int flags);
 ssize_t so_recvfrom(int fd, void* buf, size_t len, int flags, struct sockaddr* src_addr,
                     socklen_t* addrlen);
 ssize_t so_recvmsg(int fd, struct msghdr* msg, int flags);
+/* poll(2) over sendoff sockets and any other fds: POLLIN with a datagram
+ * queued (POLLRDHUP after SHUT_RD), POLLOUT while under half of SO_SNDBUF is
+ * in flight, POLLHUP when shut down both ways, POLLNVAL for a closed fd; -1
+ * with EINTR when a signal handler runs, EFAULT, EINVAL as Linux. */
+int so_poll(struct pollfd* fds, nfds_t nfds, int timeout);
 /* 1 when fd is a sendoff socket, else 0 (for the LD_PRELOAD interposer). */
 int so_is_socket(int fd);
 /* 1 when the open stack's NIC has a receive path (so_recv* can get frames), else 0. */
