@@ -8,7 +8,10 @@
 // millisecond.
 #include <poll.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <vector>
@@ -31,6 +34,13 @@ short sock_pollfd(net* n, const pollfd& p) {
   const unsigned mask = sock->ops->poll(sock);
   return static_cast<short>(mask & (static_cast<unsigned>(static_cast<unsigned short>(p.events)) |
                                     POLLERR | POLLHUP));
+}
+
+// The kernel's poll for fds that are not ours, through the syscall: the
+// LD_PRELOAD interposer's poll() would come back here.
+long kernel_ppoll(pollfd* fds, size_t n, const timespec* rel) {
+  long r = syscall(SYS_ppoll, fds, n, rel, nullptr, 8);
+  return r < 0 ? -errno : r;
 }
 
 }  // namespace
@@ -72,8 +82,27 @@ long sys_poll( pollfd* ufds, unsigned long nfds, int timeout_ms) {
       }
       if (want_out) n->nic.reclaim();
     }
+    if (!kfds.empty() && kfds.size() == fds.size()) {
+      // None of ours (or no stack): the kernel's poll alone, for the whole
+      // time left, with its own EINTR and restart rules.
+      timespec left{};
+      const timespec* rel = nullptr;
+      if (timeout_ms >= 0) {
+        const auto ns = std::max<long long>(
+            0, std::chrono::duration_cast<std::chrono::nanoseconds>(deadline - clock::now()).count());
+        left = {static_cast<time_t>(ns / 1000000000), static_cast<long>(ns % 1000000000)};
+        rel = &left;
+      }
+      const long r = kernel_ppoll(kfds.data(), kfds.size(), rel);
+      if (r < 0) return r;
+      for (size_t k = 0; k < kfds.size(); ++k)
+        if (copy_to_user(&ufds[kidx[k]].revents, &kfds[k].revents, sizeof(short))) return -EFAULT;
+      return r;
+    }
     if (!kfds.empty()) {
-      if (::poll(kfds.data(), kfds.size(), 0) < 0) return -errno;
+      const timespec zero{0, 0};
+      const long r = kernel_ppoll(kfds.data(), kfds.size(), &zero);
+      if (r < 0) return r;
       for (size_t k = 0; k < kfds.size(); ++k) fds[kidx[k]].revents = kfds[k].revents;
     }
     long count = 0;

@@ -3,21 +3,30 @@
 // socket(AF_INET, SOCK_DGRAM or SOCK_RAW) makes a sendoff socket; every other
 // socket and every other fd goes to libc untouched. The stack opens on the
 // first sendoff socket from SENDOFF_CONFIG / SENDOFF_BACKEND / SENDOFF_PCAP
-// and drains to the NIC at exit. sendoff has no receive path: reading from
-// one of its sockets fails with EOPNOTSUPP rather than returning nothing.
+// and drains to the NIC at exit. Reads (read, readv, recv*) take datagrams
+// from sendoff's receive path, and poll/select see its sockets' readiness;
+// where the NIC has no receive path a read fails with EOPNOTSUPP rather than
+// wait for ever, and epoll on a sendoff socket fails with EPERM.
 // sigaction() and the signal() family go through so_sigaction, so a program
 // that installs its own SIGSEGV/SIGBUS handler gets faults outside sendoff's
 // copy routine while sendoff's fault handler stays first (uaccess.hpp).
 #include <dlfcn.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/epoll.h>
+#include <sys/select.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
+#include <vector>
 
 #include "sendoff/sendoff.h"
 
@@ -45,6 +54,76 @@ int no_receive() {
 }
 
 bool is_fault_signal(int sig) { return sig == SIGSEGV || sig == SIGBUS; }
+
+// Whether any fd below nfds in the three sets is ours.
+bool any_ours(int nfds, const fd_set* r, const fd_set* w, const fd_set* e) {
+  for (int fd = 0; fd < nfds; ++fd)
+    if (((r && FD_ISSET(fd, r)) || (w && FD_ISSET(fd, w)) || (e && FD_ISSET(fd, e))) &&
+        so_is_socket(fd))
+      return true;
+  return false;
+}
+
+// select() as core_sys_select sees it, on top of so_poll: the POLL* events
+// that make an fd readable, writable or exceptional (fs/select.c's
+// POLLIN_SET, POLLOUT_SET, POLLEX_SET). timeout_ms < 0: no limit.
+int select_by_poll(int nfds, fd_set* r, fd_set* w, fd_set* e, int timeout_ms) {
+  constexpr short kIn = POLLIN | POLLRDNORM | POLLRDBAND | POLLHUP | POLLERR;
+  constexpr short kOut = POLLOUT | POLLWRNORM | POLLWRBAND | POLLERR;
+  constexpr short kEx = POLLPRI;
+  std::vector<pollfd> p;
+  for (int fd = 0; fd < nfds; ++fd) {
+    short ev = 0;
+    if (r && FD_ISSET(fd, r)) ev |= POLLIN;
+    if (w && FD_ISSET(fd, w)) ev |= POLLOUT;
+    if (e && FD_ISSET(fd, e)) ev |= POLLPRI;
+    if (ev) p.push_back({fd, ev, 0});
+  }
+  int got = so_poll(p.data(), p.size(), timeout_ms);
+  if (got < 0) return -1;
+  for (const pollfd& q : p)
+    if (q.revents & POLLNVAL) {
+      errno = EBADF;  // select() refuses an fd that is not open
+      return -1;
+    }
+  if (r) FD_ZERO(r);
+  if (w) FD_ZERO(w);
+  if (e) FD_ZERO(e);
+  int n = 0;
+  for (const pollfd& q : p) {
+    if (r && (q.events & POLLIN) && (q.revents & kIn)) FD_SET(q.fd, r), ++n;
+    if (w && (q.events & POLLOUT) && (q.revents & kOut)) FD_SET(q.fd, w), ++n;
+    if (e && (q.events & POLLPRI) && (q.revents & kEx)) FD_SET(q.fd, e), ++n;
+  }
+  return n;
+}
+
+// readv/writev's vector as a msghdr; false (EINVAL, as import_iovec) for a
+// negative count or one above IOV_MAX.
+bool iov_msg(const iovec* iov, int cnt, msghdr* m) {
+  if (cnt < 0 || cnt > IOV_MAX) {
+    errno = EINVAL;
+    return false;
+  }
+  m->msg_iov = const_cast<iovec*>(iov);
+  m->msg_iovlen = static_cast<size_t>(cnt);
+  return true;
+}
+
+int ms_of(const timespec* t) {
+  if (!t) return -1;
+  long long ms = static_cast<long long>(t->tv_sec) * 1000 + (t->tv_nsec + 999999) / 1000000;
+  return ms > INT_MAX ? INT_MAX : static_cast<int>(ms);
+}
+
+// A signal mask swapped in for the wait (ppoll, pselect) cannot be made
+// atomic with so_poll's sleep: refused on sendoff sockets rather than risk
+// a lost wake-up.
+int no_sigmask(const char* call) {
+  fprintf(stderr, "sendoff: %s with a signal mask on a sendoff socket is not supported\n", call);
+  errno = EOPNOTSUPP;
+  return -1;
+}
 
 // signal() for SIGSEGV/SIGBUS on top of so_sigaction, with the flags glibc's
 // signal() (BSD semantics) or sysv_signal() would have used.
@@ -191,6 +270,92 @@ ssize_t recvmsg(int fd, msghdr* m, int f) {
   LIBC(recvmsg);
   if (!so_is_socket(fd)) return real(fd, m, f);
   return sendoff_can_receive() ? so_recvmsg(fd, m, f) : no_receive();
+}
+
+// readv() and writev() on a socket are recvmsg() and sendmsg() with no
+// flags (sock_read_iter, sock_write_iter).
+ssize_t readv(int fd, const iovec* iov, int cnt) {
+  LIBC(readv);
+  if (!so_is_socket(fd)) return real(fd, iov, cnt);
+  msghdr m{};
+  if (!iov_msg(iov, cnt, &m)) return -1;
+  if (!sendoff_can_receive()) return no_receive();
+  return so_recvmsg(fd, &m, 0);
+}
+
+ssize_t writev(int fd, const iovec* iov, int cnt) {
+  LIBC(writev);
+  if (!so_is_socket(fd)) return real(fd, iov, cnt);
+  msghdr m{};
+  if (!iov_msg(iov, cnt, &m)) return -1;
+  return so_sendmsg(fd, &m, 0);
+}
+
+// Readiness: once the program has sendoff sockets, poll goes through
+// so_poll (which hands sets without one of ours to the kernel whole).
+int poll(pollfd* fds, nfds_t n, int timeout) {
+  LIBC(poll);
+  return stack_ready ? so_poll(fds, n, timeout) : real(fds, n, timeout);
+}
+
+int __poll(pollfd* fds, nfds_t n, int timeout) { return poll(fds, n, timeout); }
+
+int ppoll(pollfd* fds, nfds_t n, const timespec* t, const sigset_t* mask) {
+  LIBC(ppoll);
+  if (!stack_ready) return real(fds, n, t, mask);
+  if (mask) {
+    for (nfds_t i = 0; i < n; ++i)
+      if (so_is_socket(fds[i].fd)) return no_sigmask("ppoll");
+    return real(fds, n, t, mask);
+  }
+  return so_poll(fds, n, ms_of(t));
+}
+
+int select(int nfds, fd_set* r, fd_set* w, fd_set* e, timeval* tv) {
+  LIBC(select);
+  if (!stack_ready || nfds < 0 || nfds > FD_SETSIZE || !any_ours(nfds, r, w, e))
+    return real(nfds, r, w, e, tv);
+  int ms = -1;
+  if (tv) {
+    long long v = static_cast<long long>(tv->tv_sec) * 1000 + (tv->tv_usec + 999) / 1000;
+    ms = v > INT_MAX ? INT_MAX : static_cast<int>(v);
+  }
+  const timespec t0 = [] {
+    timespec t{};
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t;
+  }();
+  int got = select_by_poll(nfds, r, w, e, ms);
+  if (tv) {
+    // Linux writes the time left back (poll_select_finish).
+    timespec t1{};
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    long long used_us = (t1.tv_sec - t0.tv_sec) * 1000000LL + (t1.tv_nsec - t0.tv_nsec) / 1000;
+    long long left = static_cast<long long>(tv->tv_sec) * 1000000 + tv->tv_usec - used_us;
+    if (left < 0) left = 0;
+    tv->tv_sec = static_cast<time_t>(left / 1000000);
+    tv->tv_usec = static_cast<suseconds_t>(left % 1000000);
+  }
+  return got;
+}
+
+int pselect(int nfds, fd_set* r, fd_set* w, fd_set* e, const timespec* t, const sigset_t* mask) {
+  LIBC(pselect);
+  if (!stack_ready || nfds < 0 || nfds > FD_SETSIZE || !any_ours(nfds, r, w, e))
+    return real(nfds, r, w, e, t, mask);
+  if (mask) return no_sigmask("pselect");
+  return select_by_poll(nfds, r, w, e, ms_of(t));
+}
+
+// epoll is not emulated: the kernel would watch the placeholder fd behind a
+// sendoff socket and report it always ready. Refused as Linux refuses a
+// file that cannot be polled.
+int epoll_ctl(int epfd, int op, int fd, epoll_event* ev) {
+  LIBC(epoll_ctl);
+  if (!so_is_socket(fd) || op == EPOLL_CTL_DEL) return real(epfd, op, fd, ev);
+  fprintf(stderr, "sendoff: epoll on a sendoff socket is not supported; use poll or select\n");
+  errno = EPERM;
+  return -1;
 }
 
 int sigaction(int sig, const struct sigaction* act, struct sigaction* oldact) {

@@ -2,13 +2,19 @@
  * An unmodified UDP receiver: plain libc calls, nothing of sendoff. Binds
  * port 9000 and takes COUNT datagrams, cycling through recvfrom(), recv(),
  * read() and recvmsg(); each must be "datagram N" in order, the first from
- * 198.18.0.2. Prints "received COUNT" and exits 0 when all came as sent. */
+ * 198.18.0.2; readv() too. Before each it waits for the socket to be
+ * readable, with poll() and select() in turn; epoll_ctl() on the socket
+ * must fail with EPERM (not supported, and not silently always-ready).
+ * Prints "received COUNT" and exits 0 when all came as sent. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/epoll.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/uio.h>
@@ -29,6 +35,30 @@ int main(int argc, char** argv) {
   if (bind(fd, (struct sockaddr*)&me, sizeof me) != 0) return fail("bind");
   struct timeval tv = {10, 0};
   if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) != 0) return fail("setsockopt");
+  int ep = epoll_create1(0);
+  struct epoll_event ev = {0};
+  ev.events = EPOLLIN;
+  if (ep < 0) return fail("epoll_create1");
+  if (epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) == 0 || errno != EPERM) {
+    fprintf(stderr, "udp_server: epoll_ctl on the socket did not fail with EPERM\n");
+    return 1;
+  }
+  close(ep);
+  /* Nothing sent yet: not readable (the placeholder fd behind the socket
+   * would say it is), writable. */
+  struct pollfd idle = {fd, POLLIN | POLLOUT, 0};
+  if (poll(&idle, 1, 0) != 1 || idle.revents != POLLOUT) {
+    fprintf(stderr, "udp_server: an idle socket polls as %#x, not POLLOUT\n", idle.revents);
+    return 1;
+  }
+  fd_set r0;
+  FD_ZERO(&r0);
+  FD_SET(fd, &r0);
+  struct timeval zero = {0, 0};
+  if (select(fd + 1, &r0, NULL, NULL, &zero) != 0) {
+    fprintf(stderr, "udp_server: select says an idle socket is readable\n");
+    return 1;
+  }
   printf("ready\n");
   fflush(stdout);
   for (int i = 0; i < count; ++i) {
@@ -36,10 +66,25 @@ int main(int argc, char** argv) {
     ssize_t n;
     struct sockaddr_in from = {0};
     socklen_t alen = sizeof from;
-    switch (i % 4) {
+    if (i % 2 == 0) {
+      struct pollfd p = {fd, POLLIN, 0};
+      if (poll(&p, 1, 10000) != 1 || p.revents != POLLIN) return fail("poll");
+    } else {
+      fd_set r;
+      FD_ZERO(&r);
+      FD_SET(fd, &r);
+      struct timeval t = {10, 0};
+      if (select(fd + 1, &r, NULL, NULL, &t) != 1 || !FD_ISSET(fd, &r)) return fail("select");
+    }
+    switch (i % 5) {
       case 0: n = recvfrom(fd, buf, sizeof buf, 0, (struct sockaddr*)&from, &alen); break;
       case 1: n = recv(fd, buf, sizeof buf, 0); break;
       case 2: n = read(fd, buf, sizeof buf); break;
+      case 3: {
+        struct iovec iov[2] = {{buf, 4}, {buf + 4, sizeof buf - 4}};
+        n = readv(fd, iov, 2);
+        break;
+      }
       default: {
         struct iovec iov = {buf, sizeof buf};
         struct msghdr m = {0};
