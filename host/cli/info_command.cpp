@@ -53,6 +53,28 @@ bool print_registers(const RegRead& rd, std::string* err) {
   printf("counters  frames %" PRIu64 " bytes %" PRIu64 " drops %u desc_errors %u\n",
          (uint64_t{frames_hi} << 32) | frames_lo, (uint64_t{bytes_hi} << 32) | bytes_lo, drops,
          desc_errors);
+  uint32_t caps;
+  if (!rd(REG_CAPS, &caps, err)) return false;
+  if (!(caps & CAPS_RX)) {
+    printf("rx        none (CAPS_RX clear: this NIC transmits only)\n");
+    return true;
+  }
+  uint32_t b_lo, b_hi, c_lo, c_hi, rsize, bsize, rhead, rtail;
+  uint32_t rf_lo, rf_hi, rb_lo, rb_hi, fcs, nobuf, len;
+  if (!rd(REG_RX_BUF_BASE_LO, &b_lo, err) || !rd(REG_RX_BUF_BASE_HI, &b_hi, err) ||
+      !rd(REG_RX_CPL_BASE_LO, &c_lo, err) || !rd(REG_RX_CPL_BASE_HI, &c_hi, err) ||
+      !rd(REG_RX_RING_SIZE, &rsize, err) || !rd(REG_RX_BUF_SIZE, &bsize, err) ||
+      !rd(REG_RX_HEAD, &rhead, err) || !rd(REG_RX_TAIL, &rtail, err) ||
+      !rd(REG_STAT_RX_FRAMES_LO, &rf_lo, err) || !rd(REG_STAT_RX_FRAMES_HI, &rf_hi, err) ||
+      !rd(REG_STAT_RX_BYTES_LO, &rb_lo, err) || !rd(REG_STAT_RX_BYTES_HI, &rb_hi, err) ||
+      !rd(REG_STAT_RX_DROP_FCS, &fcs, err) || !rd(REG_STAT_RX_DROP_NOBUF, &nobuf, err) ||
+      !rd(REG_STAT_RX_DROP_LEN, &len, err))
+    return false;
+  printf("rx ring   buffers 0x%08x%08x completions 0x%08x%08x size %u buffer %u head %u tail %u%s\n",
+         b_hi, b_lo, c_hi, c_lo, rsize, bsize, rhead, rtail,
+         ctrl & CTRL_RX_ENABLE ? " enabled" : " disabled");
+  printf("rx        frames %" PRIu64 " bytes %" PRIu64 " drop_fcs %u drop_nobuf %u drop_len %u\n",
+         (uint64_t{rf_hi} << 32) | rf_lo, (uint64_t{rb_hi} << 32) | rb_lo, fcs, nobuf, len);
   return true;
 }
 

@@ -252,6 +252,27 @@ TEST_F(Tap, WithLossOnThePortWhatArrivesIsIntactAndTheCountsAddUp) {
   std::cout << summary;  // the figures, for the log
 }
 
+// --trace on receive: each layer a datagram passes, in order, once.
+TEST_F(Tap, TraceShowsTheReceiveLayers) {
+  const std::string log = dir_.file("recv.log");
+  Background recv(in_ns({"recv", "--tap", kTap, "--local", "198.18.0.1/15", "--bind", "9000",
+                         "--count", "1", "--timeout", "10", "--trace"}),
+                  log);
+  ASSERT_TRUE(wait_attached()) << slurp(log);
+  int fd = kernel_udp(0);
+  ASSERT_TRUE(to_sendoff(fd, "traced", 6)) << strerror(errno);
+  close(fd);
+  ASSERT_EQ(recv.wait(std::chrono::seconds(30)), 0) << slurp(log);
+  const std::string out = slurp(log);
+  size_t at = 0;
+  for (const char* layer : {"netif_receive_skb", "ip_rcv", "udp_rcv", "udp_recvmsg"}) {
+    const size_t next = out.find(layer, at);
+    ASSERT_NE(next, std::string::npos) << layer << " missing or out of order:\n" << out;
+    at = next;
+  }
+  EXPECT_NE(out.find("datagrams         1\n"), std::string::npos) << out;
+}
+
 TEST_F(Tap, SendoffSendsToTheKernelsSocket) {
   int fd = kernel_udp(9001);
   timeval tv{5, 0};
