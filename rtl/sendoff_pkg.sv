@@ -69,7 +69,17 @@ package sendoff_pkg;
   localparam logic [11:0] RegFlowCommit     /*verilator public*/ = 12'h028;
   localparam logic [11:0] RegWbBaseLo       /*verilator public*/ = 12'h02C;
   localparam logic [11:0] RegWbBaseHi       /*verilator public*/ = 12'h030;
+  localparam logic [11:0] RegCaps           /*verilator public*/ = 12'h03C;
   localparam logic [11:0] RegFlowData       /*verilator public*/ = 12'h040;
+  // The receive path's registers (nic_abi.hpp; this RTL does not build it yet: CapsValue).
+  localparam logic [11:0] RegRxBufBaseLo    /*verilator public*/ = 12'h080;
+  localparam logic [11:0] RegRxBufBaseHi    /*verilator public*/ = 12'h084;
+  localparam logic [11:0] RegRxCplBaseLo    /*verilator public*/ = 12'h088;
+  localparam logic [11:0] RegRxCplBaseHi    /*verilator public*/ = 12'h08C;
+  localparam logic [11:0] RegRxRingSize     /*verilator public*/ = 12'h090;
+  localparam logic [11:0] RegRxBufSize      /*verilator public*/ = 12'h094;
+  localparam logic [11:0] RegRxHead         /*verilator public*/ = 12'h098;
+  localparam logic [11:0] RegRxTail         /*verilator public*/ = 12'h09C;
   localparam logic [11:0] RegStatFramesLo   /*verilator public*/ = 12'h100;
   localparam logic [11:0] RegStatFramesHi   /*verilator public*/ = 12'h104;
   localparam logic [11:0] RegStatBytesLo    /*verilator public*/ = 12'h108;
@@ -77,18 +87,51 @@ package sendoff_pkg;
   localparam logic [11:0] RegStatDrops      /*verilator public*/ = 12'h110;
   localparam logic [11:0] RegStatDescErrors /*verilator public*/ = 12'h114;
   localparam logic [11:0] RegStatWbErrors   /*verilator public*/ = 12'h118;
+  localparam logic [11:0] RegStatRxFramesLo /*verilator public*/ = 12'h120;
+  localparam logic [11:0] RegStatRxFramesHi /*verilator public*/ = 12'h124;
+  localparam logic [11:0] RegStatRxBytesLo  /*verilator public*/ = 12'h128;
+  localparam logic [11:0] RegStatRxBytesHi  /*verilator public*/ = 12'h12C;
+  localparam logic [11:0] RegStatRxDropFcs  /*verilator public*/ = 12'h130;
+  localparam logic [11:0] RegStatRxDropNobuf /*verilator public*/ = 12'h134;
+  localparam logic [11:0] RegStatRxDropLen  /*verilator public*/ = 12'h138;
   localparam int unsigned RegSpaceBytes     /*verilator public*/ = 32'h200;
 
   localparam logic [31:0] IdValue       /*verilator public*/ = 32'h534E4446;  // "SNDF"
   localparam logic [31:0] VersionValue  /*verilator public*/ = 32'h00020000;
   localparam logic [31:0] CtrlEnable    /*verilator public*/ = 32'h1;
   localparam logic [31:0] CtrlFcsAppend /*verilator public*/ = 32'h2;
+  localparam logic [31:0] CtrlRxEnable  /*verilator public*/ = 32'h4;
+  localparam logic [31:0] CapsRx        /*verilator public*/ = 32'h1;
+  // What REG_CAPS reads: no receive path in this RTL yet, so the host's
+  // receive side stays off and `--tap` says so (nic_abi.hpp's CAPS_*).
+  localparam logic [31:0] CapsValue     /*verilator public*/ = 32'h0;
   localparam logic [31:0] StatusBusy    /*verilator public*/ = 32'h1;
   localparam int unsigned RingSizeMax   /*verilator public*/ = 4096;
 
   // ------------------------------------------------------------------------- write-back block
   localparam int unsigned WbBytes   /*verilator public*/ = 64;  // size and alignment
   localparam int unsigned WbTailOff /*verilator public*/ = 0;   // u32 RING_TAIL's value
+  localparam int unsigned WbRxTailOff /*verilator public*/ = 4; // u32 RX_TAIL's value
+
+  // ------------------------------------------------------------------------- receive ring
+  localparam int unsigned RxRingSizeMax /*verilator public*/ = 4096;
+  localparam int unsigned RxBufSizeMin  /*verilator public*/ = 2048;
+  localparam int unsigned RxBufSizeMax  /*verilator public*/ = 16384;
+  localparam int unsigned RxcBytes      /*verilator public*/ = 16;  // one completion
+  localparam int unsigned RxcPerLine    /*verilator public*/ = 4;   // per 64-byte write
+  localparam int unsigned RxcLenOff     /*verilator public*/ = 0;   // u16 frame bytes (no FCS)
+  localparam int unsigned RxcL3Off      /*verilator public*/ = 2;   // u8
+  localparam int unsigned RxcL4Off      /*verilator public*/ = 3;   // u8
+  localparam int unsigned RxcFlagsOff   /*verilator public*/ = 4;   // u16
+  localparam int unsigned RxcRsvdOff    /*verilator public*/ = 6;   // u16 zero
+  localparam int unsigned RxcIndexOff   /*verilator public*/ = 8;   // u32 ring index
+  localparam int unsigned RxcHashOff    /*verilator public*/ = 12;  // u32 flow hint
+  localparam logic [15:0] RxcFIpCsumOk  /*verilator public*/ = 16'h0001;
+  localparam logic [15:0] RxcFIpCsumBad /*verilator public*/ = 16'h0002;
+  localparam logic [15:0] RxcFL4CsumOk  /*verilator public*/ = 16'h0004;
+  localparam logic [15:0] RxcFL4CsumBad /*verilator public*/ = 16'h0008;
+  localparam logic [15:0] RxcFGen       /*verilator public*/ = 16'h8000;
+  localparam int unsigned EthFrameMax   /*verilator public*/ = 9014;  // without FCS
 
   // ------------------------------------------------------------------------- limits
   localparam int unsigned MaxPayload /*verilator public*/ = 65535;

@@ -241,6 +241,7 @@ module sendoff_regs
       widx(RegStatDrops):      rdata_d = drops_q;
       widx(RegStatDescErrors): rdata_d = errors_q;
       widx(RegStatWbErrors):   rdata_d = wb_errors_q;
+      widx(RegCaps):           rdata_d = CapsValue;
       default: ;
     endcase
   end

@@ -78,6 +78,22 @@ TEST(PkgAbi, RegisterMap) {
   EXPECT_EQ(Pkg::RegStatDrops, abi::REG_STAT_DROPS);
   EXPECT_EQ(Pkg::RegStatDescErrors, abi::REG_STAT_DESC_ERRORS);
   EXPECT_EQ(Pkg::RegStatWbErrors, abi::REG_STAT_WB_ERRORS);
+  EXPECT_EQ(Pkg::RegCaps, abi::REG_CAPS);
+  EXPECT_EQ(Pkg::RegRxBufBaseLo, abi::REG_RX_BUF_BASE_LO);
+  EXPECT_EQ(Pkg::RegRxBufBaseHi, abi::REG_RX_BUF_BASE_HI);
+  EXPECT_EQ(Pkg::RegRxCplBaseLo, abi::REG_RX_CPL_BASE_LO);
+  EXPECT_EQ(Pkg::RegRxCplBaseHi, abi::REG_RX_CPL_BASE_HI);
+  EXPECT_EQ(Pkg::RegRxRingSize, abi::REG_RX_RING_SIZE);
+  EXPECT_EQ(Pkg::RegRxBufSize, abi::REG_RX_BUF_SIZE);
+  EXPECT_EQ(Pkg::RegRxHead, abi::REG_RX_HEAD);
+  EXPECT_EQ(Pkg::RegRxTail, abi::REG_RX_TAIL);
+  EXPECT_EQ(Pkg::RegStatRxFramesLo, abi::REG_STAT_RX_FRAMES_LO);
+  EXPECT_EQ(Pkg::RegStatRxFramesHi, abi::REG_STAT_RX_FRAMES_HI);
+  EXPECT_EQ(Pkg::RegStatRxBytesLo, abi::REG_STAT_RX_BYTES_LO);
+  EXPECT_EQ(Pkg::RegStatRxBytesHi, abi::REG_STAT_RX_BYTES_HI);
+  EXPECT_EQ(Pkg::RegStatRxDropFcs, abi::REG_STAT_RX_DROP_FCS);
+  EXPECT_EQ(Pkg::RegStatRxDropNobuf, abi::REG_STAT_RX_DROP_NOBUF);
+  EXPECT_EQ(Pkg::RegStatRxDropLen, abi::REG_STAT_RX_DROP_LEN);
   EXPECT_EQ(Pkg::RegSpaceBytes, abi::REG_SPACE_BYTES);
   EXPECT_EQ(Pkg::IdValue, abi::ID_VALUE);
   EXPECT_EQ(Pkg::VersionValue, abi::VERSION_VALUE);
@@ -103,5 +119,32 @@ TEST(PkgAbi, Limits) {
   EXPECT_EQ(Pkg::IpprotoUdp, abi::IPPROTO_UDP_NUM);
   EXPECT_EQ(Pkg::IpprotoTcp, abi::IPPROTO_TCP_NUM);
 }
+
+TEST(PkgAbi, ReceiveRing) {
+  EXPECT_EQ(Pkg::CtrlRxEnable, abi::CTRL_RX_ENABLE);
+  EXPECT_EQ(Pkg::CapsRx, abi::CAPS_RX);
+  EXPECT_EQ(Pkg::WbRxTailOff, abi::WB_RX_TAIL_OFF);
+  EXPECT_EQ(Pkg::RxRingSizeMax, abi::RX_RING_SIZE_MAX);
+  EXPECT_EQ(Pkg::RxBufSizeMin, abi::RX_BUF_SIZE_MIN);
+  EXPECT_EQ(Pkg::RxBufSizeMax, abi::RX_BUF_SIZE_MAX);
+  EXPECT_EQ(Pkg::RxcBytes, abi::RXC_BYTES);
+  EXPECT_EQ(Pkg::RxcPerLine, abi::RXC_PER_LINE);
+  EXPECT_EQ(Pkg::RxcLenOff, abi::RXC_LEN_OFF);
+  EXPECT_EQ(Pkg::RxcL3Off, abi::RXC_L3_OFF);
+  EXPECT_EQ(Pkg::RxcL4Off, abi::RXC_L4_OFF);
+  EXPECT_EQ(Pkg::RxcFlagsOff, abi::RXC_FLAGS_OFF);
+  EXPECT_EQ(Pkg::RxcRsvdOff, abi::RXC_RSVD_OFF);
+  EXPECT_EQ(Pkg::RxcIndexOff, abi::RXC_INDEX_OFF);
+  EXPECT_EQ(Pkg::RxcHashOff, abi::RXC_HASH_OFF);
+  EXPECT_EQ(Pkg::RxcFIpCsumOk, abi::RXC_F_IP_CSUM_OK);
+  EXPECT_EQ(Pkg::RxcFIpCsumBad, abi::RXC_F_IP_CSUM_BAD);
+  EXPECT_EQ(Pkg::RxcFL4CsumOk, abi::RXC_F_L4_CSUM_OK);
+  EXPECT_EQ(Pkg::RxcFL4CsumBad, abi::RXC_F_L4_CSUM_BAD);
+  EXPECT_EQ(Pkg::RxcFGen, abi::RXC_F_GEN);
+  EXPECT_EQ(Pkg::EthFrameMax, abi::ETH_FRAME_MAX);
+  // This RTL has no receive path: it must not claim one.
+  EXPECT_EQ(Pkg::CapsValue & abi::CAPS_RX, 0u);
+}
+
 
 }  // namespace
