@@ -35,14 +35,14 @@ bool write_csv(const std::string& path, const std::vector<RtlBenchRow>& rows) {
           "size_bytes,frames,cycles,gbps_322mhz,mpps_322mhz,line_rate_fraction,latency_cycles,"
           "sim_cycles_per_s,gbps_250mhz,mpps_250mhz,line_rate_fraction_250mhz,bus_bytes,"
           "sim_cycles,sim_cycles_per_cpu_s,memory,data_width,gbps_400mhz,mpps_400mhz,"
-          "line_rate_fraction_400g_400mhz,beat_bound_fraction_400g_400mhz\n");
+          "line_rate_fraction_400g_400mhz,beat_bound_fraction_400g_400mhz,direction,proto\n");
   for (const auto& r : rows) {
     const RtlRate a = rtl_rate(r.size, r.cycles_per_frame, kCmacHz);
     const RtlRate b = rtl_rate(r.size, r.cycles_per_frame, kSlowHz);
     const RtlRate w = rtl_rate_400g(r.size, r.cycles_per_frame, kWideHz);
     fprintf(f,
             "%u,%u,%.4f,%.3f,%.3f,%.4f,%llu,%.0f,%.3f,%.3f,%.4f,%u,%llu,%.0f,%s,%u,%.3f,%.3f,"
-            "%.4f,%.4f\n",
+            "%.4f,%.4f,tx,udp\n",
             r.size, r.frames, r.cycles_per_frame, a.gbps, a.mpps, a.line_rate_fraction,
             static_cast<unsigned long long>(r.latency_cycles), r.sim_cycles_per_s, b.gbps,
             b.mpps, b.line_rate_fraction, r.bus_bytes,

@@ -62,28 +62,35 @@ TEST_F(BenchRtl, CsvIsWellFormedAndPlausible) {
     ASSERT_EQ(col.count(name), 1u) << "no column " << name << " in: " << line;
   }
   // The columns of the 1024-bit datapath come after `memory`, which names the memory: each
-  // size with the fixed-latency one, then the realistic one.
+  // size with the fixed-latency one, then the realistic one. Last, what a row measures:
+  // `direction` (tx: the transmit pipeline) and `proto`.
   const std::vector<std::string> tail = {"memory",
                                          "data_width",
                                          "gbps_400mhz",
                                          "mpps_400mhz",
                                          "line_rate_fraction_400g_400mhz",
-                                         "beat_bound_fraction_400g_400mhz"};
+                                         "beat_bound_fraction_400g_400mhz",
+                                         "direction",
+                                         "proto"};
   ASSERT_GE(header.size(), tail.size());
   ASSERT_EQ(std::vector<std::string>(header.end() - tail.size(), header.end()), tail) << line;
-  const size_t memory_col = col["memory"];
+  const size_t memory_col = col["memory"], direction_col = col["direction"],
+               proto_col = col["proto"];
   std::vector<std::vector<double>> rows;
   std::vector<std::string> memory;
   while (std::getline(in, line)) {
     const auto cells = split(line);
     ASSERT_EQ(cells.size(), header.size()) << line;
     memory.push_back(cells[memory_col]);
+    EXPECT_EQ(cells[direction_col], "tx") << line;
+    EXPECT_EQ(cells[proto_col], "udp") << line;
     std::vector<double> v;
     for (size_t i = 0; i < cells.size(); ++i) {
       const std::string& c = cells[i];
       char* end = nullptr;
-      v.push_back(i == memory_col ? 0.0 : std::strtod(c.c_str(), &end));
-      if (i == memory_col) continue;
+      const bool text = i == memory_col || i == direction_col || i == proto_col;
+      v.push_back(text ? 0.0 : std::strtod(c.c_str(), &end));
+      if (text) continue;
       ASSERT_TRUE(end != c.c_str() && *end == '\0') << "not a number: '" << c << "'";
       ASSERT_TRUE(std::isfinite(v.back())) << line;
     }
