@@ -93,6 +93,11 @@ int run_recv(const RecvOptions& o) {
       so_setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof big) != 0) {
     fprintf(stderr, "sendoff: socket: %s\n", errno_message(errno).c_str());
     rc = kExitFailure;
+  } else {
+    // From here datagrams to the port are queued (before it, the stack had
+    // no socket for them and dropped them, as Linux does): say so at once.
+    printf("receiving on port %u\n", static_cast<unsigned>(o.bind_port));
+    fflush(stdout);
   }
   std::vector<uint8_t> buf(65536);
   const auto t0 = std::chrono::steady_clock::now();

@@ -251,6 +251,7 @@ ssize_t write(int fd, const void* b, size_t n) {
 ssize_t read(int fd, void* b, size_t n) {
   LIBC(read);
   if (!so_is_socket(fd)) return real(fd, b, n);
+  if (n == 0) return 0;  // sock_read_iter: an empty read takes nothing and waits for nothing
   return sendoff_can_receive() ? so_recv(fd, b, n, 0) : no_receive();
 }
 
@@ -279,6 +280,22 @@ ssize_t readv(int fd, const iovec* iov, int cnt) {
   if (!so_is_socket(fd)) return real(fd, iov, cnt);
   msghdr m{};
   if (!iov_msg(iov, cnt, &m)) return -1;
+  // As read() of nothing, a vector of no bytes returns 0 at once. The vector
+  // is the program's memory: read through the kernel, so a bad one is EFAULT.
+  std::vector<iovec> copy(static_cast<size_t>(cnt));
+  if (cnt) {
+    const iovec local{copy.data(), copy.size() * sizeof(iovec)};
+    const iovec remote{const_cast<iovec*>(iov), copy.size() * sizeof(iovec)};
+    if (process_vm_readv(getpid(), &local, 1, &remote, 1, 0) !=
+        static_cast<ssize_t>(local.iov_len)) {
+      errno = EFAULT;
+      return -1;
+    }
+  }
+  size_t total = 0;
+  for (const iovec& v : copy) total += v.iov_len;
+  if (total == 0) return 0;
+  m.msg_iov = copy.data();
   if (!sendoff_can_receive()) return no_receive();
   return so_recvmsg(fd, &m, 0);
 }

@@ -132,10 +132,12 @@ class Tap : public ::testing::Test {
     return fd;
   }
 
-  bool wait_attached() const {
-    for (int i = 0; i < 250 && !tap_attached(); ++i)
+  // True once `sendoff recv` (output in log) has its socket bound on the
+  // TAP's far side: datagrams sent earlier find no socket and are dropped.
+  bool wait_receiving(const std::string& log) const {
+    for (int i = 0; i < 250 && slurp(log).find("receiving on port") == std::string::npos; ++i)
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    return tap_attached();
+    return slurp(log).find("receiving on port") != std::string::npos && tap_attached();
   }
   // data in datagrams of dgram bytes (the last shorter) from a kernel socket
   // to sendoff's 198.18.0.1:9000, paced as a real sender would be: 64
@@ -191,11 +193,13 @@ TEST_F(Tap, KernelSendsAFileToSendoffRecv) {
   for (size_t dgram : {1472u, 3000u}) {
     SCOPED_TRACE(dgram);
     const size_t n = (input.size() + dgram - 1) / dgram;
-    const std::string out = dir_.file("out.bin"), log = dir_.file("recv.log");
+    // Files of their own per size: the log of the run before says "receiving" already.
+    const std::string tag = std::to_string(dgram);
+    const std::string out = dir_.file("out" + tag + ".bin"), log = dir_.file("recv" + tag + ".log");
     Background recv(in_ns({"recv", "--tap", kTap, "--local", "198.18.0.1/15", "--bind", "9000",
                            "--output", out, "--count", std::to_string(n), "--timeout", "10"}),
                     log);
-    ASSERT_TRUE(wait_attached()) << slurp(log);
+    ASSERT_TRUE(wait_receiving(log)) << slurp(log);
     send_paced(input, dgram);
     ASSERT_EQ(recv.wait(std::chrono::seconds(120)), 0) << slurp(log);
     const std::string summary = slurp(log);
@@ -222,7 +226,7 @@ TEST_F(Tap, WithLossOnThePortWhatArrivesIsIntactAndTheCountsAddUp) {
   Background recv(in_ns({"recv", "--tap", kTap, "--local", "198.18.0.1/15", "--bind", "9000",
                          "--output", out, "--timeout", "3", "--loss", "0.01", "--seed", "7"}),
                   log);
-  ASSERT_TRUE(wait_attached()) << slurp(log);
+  ASSERT_TRUE(wait_receiving(log)) << slurp(log);
   send_paced(stamped, kDgram);
   ASSERT_EQ(recv.wait(std::chrono::seconds(120)), 0) << slurp(log);
   const std::string summary = slurp(log);
@@ -258,18 +262,26 @@ TEST_F(Tap, TraceShowsTheReceiveLayers) {
   Background recv(in_ns({"recv", "--tap", kTap, "--local", "198.18.0.1/15", "--bind", "9000",
                          "--count", "1", "--timeout", "10", "--trace"}),
                   log);
-  ASSERT_TRUE(wait_attached()) << slurp(log);
+  ASSERT_TRUE(wait_receiving(log)) << slurp(log);
   int fd = kernel_udp(0);
   ASSERT_TRUE(to_sendoff(fd, "traced", 6)) << strerror(errno);
   close(fd);
   ASSERT_EQ(recv.wait(std::chrono::seconds(30)), 0) << slurp(log);
   const std::string out = slurp(log);
-  size_t at = 0;
-  for (const char* layer : {"netif_receive_skb", "ip_rcv", "udp_rcv", "udp_recvmsg"}) {
-    const size_t next = out.find(layer, at);
-    ASSERT_NE(next, std::string::npos) << layer << " missing or out of order:\n" << out;
-    at = next;
+  // Two threads trace: the poll thread's layers (the frame up to the
+  // socket) and the receiving call's; each group in order, the groups in
+  // whichever order the threads printed them.
+  for (auto chain : {std::vector<const char*>{"netif_receive_skb", "ip_rcv", "udp_rcv"},
+                     std::vector<const char*>{"sys_recvfrom", "sock_recvmsg", "inet_recvmsg",
+                                              "udp_recvmsg"}}) {
+    size_t at = 0;
+    for (const char* layer : chain) {
+      const size_t next = out.find(std::string("  ") + layer + " ", at);
+      ASSERT_NE(next, std::string::npos) << layer << " missing or out of order:\n" << out;
+      at = next;
+    }
   }
+  EXPECT_NE(out.find("udp_recvmsg                -> 6"), std::string::npos) << out;
   EXPECT_NE(out.find("datagrams         1\n"), std::string::npos) << out;
 }
 
