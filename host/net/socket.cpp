@@ -10,6 +10,7 @@
 #include <atomic>
 
 #include <cerrno>
+#include <chrono>
 #include <climits>
 #include <cstring>
 
@@ -425,21 +426,16 @@ long sys_recv(net* n, int fd, void* ubuf, size_t size, unsigned flags) {
 
 // ___sys_recvmsg: msghdr and iovecs in, then the datagram, the address,
 // msg_flags and msg_controllen (no control messages are produced) out.
-long sys_recvmsg(net* n, int fd, msghdr* umsg, unsigned flags) {
-  TraceScope ts(n->trace, "sys_recvmsg");
-  if (flags & kMsgCmsgCompat) return ts.ret(-EINVAL, "MSG_CMSG_COMPAT");
-  int err;
-  socket* sock = sockfd_lookup_light(n, fd, &err);
-  if (!sock) return ts.ret(err);
+static long recvmsg_one(socket* sock, msghdr* umsg, unsigned flags) {
   msghdr m;
-  if (copy_from_user(&m, umsg, sizeof m)) return ts.ret(-EFAULT);
-  if (m.msg_name && static_cast<int>(m.msg_namelen) < 0) return ts.ret(-EINVAL);
+  if (copy_from_user(&m, umsg, sizeof m)) return -EFAULT;
+  if (m.msg_name && static_cast<int>(m.msg_namelen) < 0) return -EINVAL;
   iovec iovstack[kUioFastiov];
   std::vector<iovec> iovheap;
   iovec* iov;
   size_t total;
-  err = import_iovec(m, iovstack, &iovheap, &iov, &total);
-  if (err) return ts.ret(err);
+  int err = import_iovec(m, iovstack, &iovheap, &iov, &total);
+  if (err) return err;
   sockaddr_storage address{};
   msghdr_k msg;
   msg.iov = iov;
@@ -447,17 +443,78 @@ long sys_recvmsg(net* n, int fd, msghdr* umsg, unsigned flags) {
   msg.name = m.msg_name ? &address : nullptr;
   if (sock->file_flags & O_NONBLOCK) flags |= MSG_DONTWAIT;
   long r = sock_recvmsg(sock, &msg, total, static_cast<int>(flags));
-  if (r < 0) return ts.ret(r);
+  if (r < 0) return r;
   if (m.msg_name) {
     err = move_addr_to_user(&address, msg.namelen, m.msg_name, &umsg->msg_namelen);
-    if (err < 0) return ts.ret(err);
+    if (err < 0) return err;
   }
   int out_flags = static_cast<int>(msg.flags);
   size_t controllen = 0;
   if (copy_to_user(&umsg->msg_flags, &out_flags, sizeof out_flags) ||
       copy_to_user(&umsg->msg_controllen, &controllen, sizeof controllen))
+    return -EFAULT;
+  return r;
+}
+
+long sys_recvmsg(net* n, int fd, msghdr* umsg, unsigned flags) {
+  TraceScope ts(n->trace, "sys_recvmsg");
+  if (flags & kMsgCmsgCompat) return ts.ret(-EINVAL, "MSG_CMSG_COMPAT");
+  int err;
+  socket* sock = sockfd_lookup_light(n, fd, &err);
+  if (!sock) return ts.ret(err);
+  return ts.ret(recvmsg_one(sock, umsg, flags));
+}
+
+// __sys_recvmmsg / do_recvmmsg: datagrams into the vector until it is full,
+// an error, or the timeout (checked after each datagram, as Linux does: it
+// does not bound a wait). MSG_WAITFORONE makes the rest MSG_DONTWAIT. An
+// error after some datagrams is not reported (Linux keeps it in sk_err for
+// the next call; this stack has no sk_err yet).
+long sys_recvmmsg(net* n, int fd, mmsghdr* mmsg, unsigned vlen, unsigned flags, timespec* utimeout) {
+  TraceScope ts(n->trace, "sys_recvmmsg");
+  if (flags & kMsgCmsgCompat) return ts.ret(-EINVAL, "MSG_CMSG_COMPAT");
+  using clock = std::chrono::steady_clock;
+  timespec timeout{};
+  clock::time_point end{};
+  if (utimeout) {
+    if (copy_from_user(&timeout, utimeout, sizeof timeout)) return ts.ret(-EFAULT);
+    // poll_select_set_timeout: a negative or non-normalised value is EINVAL.
+    if (timeout.tv_sec < 0 || timeout.tv_nsec < 0 || timeout.tv_nsec >= 1000000000)
+      return ts.ret(-EINVAL);
+    end = clock::now() + std::chrono::seconds(timeout.tv_sec) +
+          std::chrono::nanoseconds(timeout.tv_nsec);
+  }
+  if (vlen > kUioMaxIov) vlen = kUioMaxIov;
+  int err;
+  socket* sock = sockfd_lookup_light(n, fd, &err);
+  if (!sock) return ts.ret(err);
+  long datagrams = 0, r = 0;
+  while (static_cast<unsigned>(datagrams) < vlen) {
+    r = recvmsg_one(sock, &mmsg[datagrams].msg_hdr, flags & ~static_cast<unsigned>(MSG_WAITFORONE));
+    if (r < 0) break;
+    const unsigned len = static_cast<unsigned>(r);
+    if (copy_to_user(&mmsg[datagrams].msg_len, &len, sizeof len)) {
+      r = -EFAULT;
+      break;
+    }
+    ++datagrams;
+    r = 0;
+    if (flags & MSG_WAITFORONE) flags |= MSG_DONTWAIT;
+    if (utimeout) {
+      const auto left = end - clock::now();
+      if (left <= clock::duration::zero()) {
+        timeout = {0, 0};
+        break;
+      }
+      const long long ns = std::chrono::duration_cast<std::chrono::nanoseconds>(left).count();
+      timeout = {static_cast<time_t>(ns / 1000000000), static_cast<long>(ns % 1000000000)};
+    }
+  }
+  if (r < 0 && datagrams == 0) return ts.ret(r);
+  // The time left goes back to the caller.
+  if (utimeout && datagrams > 0 && copy_to_user(utimeout, &timeout, sizeof timeout))
     return ts.ret(-EFAULT);
-  return ts.ret(r);
+  return ts.ret(datagrams);
 }
 
 }  // namespace sendoff

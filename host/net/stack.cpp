@@ -471,6 +471,13 @@ ssize_t so_recvmsg(int fd, struct msghdr* msg, int flags) {
       [&](net* n) { return sys_recvmsg(n, fd, msg, static_cast<unsigned>(flags)); });
 }
 
+int so_recvmmsg(int fd, struct mmsghdr* msgvec, unsigned int vlen, int flags,
+                struct timespec* timeout) {
+  return static_cast<int>(syscall_wrap_send([&](net* n) {
+    return sys_recvmmsg(n, fd, msgvec, vlen, static_cast<unsigned>(flags), timeout);
+  }));
+}
+
 ssize_t so_send(int fd, const void* buf, size_t len, int flags) {
   return syscall_wrap_send(
       [&](net* n) { return sys_send(n, fd, buf, len, static_cast<unsigned>(flags)); });

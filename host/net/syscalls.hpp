@@ -41,6 +41,7 @@ long sys_recvfrom(net* n, int fd, void* ubuf, size_t size, unsigned flags, socka
                   socklen_t* addr_len);
 long sys_recv(net* n, int fd, void* ubuf, size_t size, unsigned flags);
 long sys_recvmsg(net* n, int fd, msghdr* msg, unsigned flags);
+long sys_recvmmsg(net* n, int fd, mmsghdr* mmsg, unsigned vlen, unsigned flags, timespec* timeout);
 
 }  // namespace sendoff
 

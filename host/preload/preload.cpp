@@ -375,6 +375,12 @@ int epoll_ctl(int epfd, int op, int fd, epoll_event* ev) {
   return -1;
 }
 
+int recvmmsg(int fd, mmsghdr* v, unsigned int n, int f, timespec* t) {
+  LIBC(recvmmsg);
+  if (!so_is_socket(fd)) return real(fd, v, n, f, t);
+  return sendoff_can_receive() ? so_recvmmsg(fd, v, n, f, t) : no_receive();
+}
+
 int sigaction(int sig, const struct sigaction* act, struct sigaction* oldact) {
   return so_sigaction(sig, act, oldact);
 }

@@ -30,6 +30,7 @@ struct SocketApi {
   ssize_t (*recvfrom)(int, void*, size_t, int, sockaddr*, socklen_t*);
   ssize_t (*recvmsg)(int, msghdr*, int);
   int (*poll)(pollfd*, nfds_t, int);
+  int (*recvmmsg)(int, mmsghdr*, unsigned, int, timespec*);
 };
 
 const SocketApi& kernel_api();

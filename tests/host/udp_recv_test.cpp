@@ -270,6 +270,28 @@ TEST_F(UdpRecv, PollWakesWhenADatagramComes) {
   EXPECT_EQ(p.revents, 0);
 }
 
+TEST_F(UdpRecv, RecvmmsgTakesWhatIsQueuedWithWaitforone) {
+  for (size_t len : {5u, 6u, 7u}) deliver(from_peer(len));
+  char bufs[5][64];
+  iovec iov[5];
+  mmsghdr v[5]{};
+  for (int i = 0; i < 5; ++i) {
+    iov[i] = {bufs[i], sizeof bufs[i]};
+    v[i].msg_hdr.msg_iov = &iov[i];
+    v[i].msg_hdr.msg_iovlen = 1;
+    v[i].msg_len = 999;
+  }
+  timespec t{5, 0};
+  EXPECT_THAT(so_recvmmsg(fd_, v, 5, MSG_WAITFORONE, &t), SyscallSucceedsWithValue(3));
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(v[i].msg_len, 5u + i);
+    EXPECT_EQ(memcmp(bufs[i], payload_, 5 + i), 0);
+  }
+  EXPECT_EQ(v[3].msg_len, 999u) << "untouched past the datagrams taken";
+  EXPECT_TRUE(t.tv_sec < 5 || (t.tv_sec == 5 && t.tv_nsec == 0)) << "the time left comes back";
+  EXPECT_THAT(so_recvmmsg(fd_, v, 5, MSG_DONTWAIT, nullptr), SyscallFailsWithErrno(EAGAIN));
+}
+
 TEST_F(UdpRecv, ShutdownWakesABlockedReceiver) {
   std::thread t([&] {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -459,6 +481,21 @@ TEST_P(RecvErrno, ASignalHandlerEndsAPollWithEintr) {
     pollfd p{fd, POLLIN, 0};
     EXPECT_THAT(api().poll(&p, 1, -1), SyscallFailsWithErrno(EINTR));
   }
+}
+
+TEST_P(RecvErrno, RecvmmsgChecksTheTimeoutThenTheFd) {
+  mmsghdr v[2]{};
+  timespec bad{0, 2000000000}, negative{-1, 0};
+  EXPECT_THAT(api().recvmmsg(-1, v, 2, 0, static_cast<timespec*>(kKernelPtr)),
+              SyscallFailsWithErrno(EFAULT));
+  EXPECT_THAT(api().recvmmsg(-1, v, 2, 0, &bad), SyscallFailsWithErrno(EINVAL));
+  EXPECT_THAT(api().recvmmsg(-1, v, 2, 0, &negative), SyscallFailsWithErrno(EINVAL));
+  EXPECT_THAT(api().recvmmsg(-1, v, 2, 0, nullptr), SyscallFailsWithErrno(EBADF));
+  int fd = udp_bound();
+  EXPECT_THAT(api().recvmmsg(fd, v, 2, MSG_DONTWAIT, nullptr), SyscallFailsWithErrno(EAGAIN));
+  timespec t{0, 1000};
+  EXPECT_THAT(api().recvmmsg(fd, v, 2, MSG_DONTWAIT, &t), SyscallFailsWithErrno(EAGAIN));
+  EXPECT_EQ(t.tv_nsec, 1000) << "no datagram: the timeout is not written back";
 }
 
 TEST_P(RecvErrno, RcvbufIsDoubled) {

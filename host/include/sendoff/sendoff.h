@@ -48,6 +48,8 @@ ssize_t so_recv(int fd, void* buf, size_t len, int flags);
 ssize_t so_recvfrom(int fd, void* buf, size_t len, int flags, struct sockaddr* src_addr,
                     socklen_t* addrlen);
 ssize_t so_recvmsg(int fd, struct msghdr* msg, int flags);
+int so_recvmmsg(int fd, struct mmsghdr* msgvec, unsigned int vlen, int flags,
+                struct timespec* timeout);
 /* poll(2) over sendoff sockets and any other fds: POLLIN with a datagram
  * queued (POLLRDHUP after SHUT_RD), POLLOUT while under half of SO_SNDBUF is
  * in flight, POLLHUP when shut down both ways, POLLNVAL for a closed fd; -1
