@@ -50,7 +50,7 @@ wait_queue_head& poll_wait_queue() {
   return wq;
 }
 
-long sys_poll( pollfd* ufds, unsigned long nfds, int timeout_ms) {
+long sys_poll(pollfd* ufds, unsigned long nfds, int timeout_ms) {
   using clock = std::chrono::steady_clock;
   rlimit lim{};
   if (getrlimit(RLIMIT_NOFILE, &lim) == 0 && nfds > lim.rlim_cur) return -EINVAL;
@@ -59,10 +59,17 @@ long sys_poll( pollfd* ufds, unsigned long nfds, int timeout_ms) {
   const auto deadline = clock::now() + std::chrono::milliseconds(timeout_ms < 0 ? 0 : timeout_ms);
   std::vector<pollfd> kfds;
   std::vector<size_t> kidx;
+  // Only revents goes back, as the kernel writes only that field (0 for a
+  // negative fd too).
+  auto put_revents = [&]() -> int {
+    for (size_t i = 0; i < fds.size(); ++i)
+      if (copy_to_user(&ufds[i].revents, &fds[i].revents, sizeof(short))) return -EFAULT;
+    return 0;
+  };
   for (;;) {
     wait_queue_head& wq = poll_wait_queue();
     const uint32_t seen = wq.prepare();
-    bool want_out = false;
+    bool want_out = false, ours = false;
     kfds.clear();
     kidx.clear();
     {
@@ -73,6 +80,7 @@ long sys_poll( pollfd* ufds, unsigned long nfds, int timeout_ms) {
         p.revents = 0;
         if (p.fd < 0) continue;  // ignored, as poll(2) says
         if (n && sock_fd_is_ours(p.fd)) {
+          ours = true;
           p.revents = sock_pollfd(n, p);
           want_out |= (p.events & POLLOUT) != 0;
         } else {
@@ -82,7 +90,7 @@ long sys_poll( pollfd* ufds, unsigned long nfds, int timeout_ms) {
       }
       if (want_out) n->nic.reclaim();
     }
-    if (!kfds.empty() && kfds.size() == fds.size()) {
+    if (!ours && !kfds.empty()) {
       // None of ours (or no stack): the kernel's poll alone, for the whole
       // time left, with its own EINTR and restart rules.
       timespec left{};
@@ -95,9 +103,9 @@ long sys_poll( pollfd* ufds, unsigned long nfds, int timeout_ms) {
       }
       const long r = kernel_ppoll(kfds.data(), kfds.size(), rel);
       if (r < 0) return r;
-      for (size_t k = 0; k < kfds.size(); ++k)
-        if (copy_to_user(&ufds[kidx[k]].revents, &kfds[k].revents, sizeof(short))) return -EFAULT;
-      return r;
+      for (size_t k = 0; k < kfds.size(); ++k) fds[kidx[k]].revents = kfds[k].revents;
+      const int err = put_revents();
+      return err ? err : r;
     }
     if (!kfds.empty()) {
       const timespec zero{0, 0};
@@ -109,10 +117,8 @@ long sys_poll( pollfd* ufds, unsigned long nfds, int timeout_ms) {
     for (const pollfd& p : fds) count += p.revents != 0;
     const auto now = clock::now();
     if (count || timeout_ms == 0 || (timeout_ms > 0 && now >= deadline)) {
-      // Only revents goes back, as the kernel writes only that field.
-      for (size_t i = 0; i < fds.size(); ++i)
-        if (copy_to_user(&ufds[i].revents, &fds[i].revents, sizeof(short))) return -EFAULT;
-      return count;
+      const int err = put_revents();
+      return err ? err : count;
     }
     // Always a bounded sleep: a signal handler then ends it with EINTR, as
     // it ends poll(2) whatever its SA_RESTART.

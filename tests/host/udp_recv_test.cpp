@@ -401,6 +401,11 @@ TEST_P(RecvErrno, PollReportsWhatLinuxReports) {
   EXPECT_THAT(api().poll(mixed, 2, 0), SyscallSucceedsWithValue(1));
   EXPECT_EQ(mixed[0].revents, POLLOUT);
   EXPECT_EQ(mixed[1].revents, 0);
+  // No socket in the set: a negative fd's revents is cleared all the same.
+  pollfd others[2] = {{pp[1], POLLOUT, -1}, {-1, POLLIN, -1}};
+  EXPECT_THAT(api().poll(others, 2, 0), SyscallSucceedsWithValue(1));
+  EXPECT_EQ(others[0].revents, POLLOUT);
+  EXPECT_EQ(others[1].revents, 0);
   close(pp[0]);
   close(pp[1]);
   // Shut down: readable at end of file, hung up once both ways.
