@@ -63,7 +63,7 @@ int TapPort::write_frame(const uint8_t* frame, size_t len) {
 int TapPort::deliver(const uint8_t* frame, size_t len) {
   if (!tx_imp_) return write_frame(frame, len);
   // An impaired port is a lossy wire: the NIC's send succeeded either way.
-  tx_imp_->pass(frame, len, [this](const uint8_t* f, size_t n) { write_frame(f, n); });
+  tx_imp_->pass(frame, len, to_kernel_);
   return 0;
 }
 
@@ -71,6 +71,8 @@ void TapPort::set_impairments(const ImpairmentConfig& cfg) {
   if (!cfg.any()) return;
   tx_imp_ = std::make_unique<PortImpairment>(cfg, 0);
   rx_imp_ = std::make_unique<PortImpairment>(cfg, 1);
+  to_kernel_ = [this](const uint8_t* f, size_t n) { write_frame(f, n); };
+  to_nic_ = [this](const uint8_t* f, size_t n) { dev_->mac_rx(f, n); };
 }
 
 void TapPort::start_rx(Device* dev) {
@@ -83,7 +85,7 @@ void TapPort::start_rx(Device* dev) {
 void TapPort::stop_rx() {
   stop_.store(true);
   if (rx_.joinable()) rx_.join();
-  if (tx_imp_) tx_imp_->flush([this](const uint8_t* f, size_t n) { write_frame(f, n); });
+  if (tx_imp_) tx_imp_->flush(to_kernel_);
 }
 
 void TapPort::rx_main() {
@@ -92,8 +94,8 @@ void TapPort::rx_main() {
     pollfd p{fd_, POLLIN, 0};
     if (::poll(&p, 1, 50) <= 0) {
       // Idle: a frame held back for reordering goes now, either way.
-      if (tx_imp_) tx_imp_->flush([this](const uint8_t* f, size_t n) { write_frame(f, n); });
-      if (rx_imp_) rx_imp_->flush([this](const uint8_t* f, size_t n) { dev_->mac_rx(f, n); });
+      if (tx_imp_) tx_imp_->flush(to_kernel_);
+      if (rx_imp_) rx_imp_->flush(to_nic_);
       continue;
     }
     ssize_t n = ::read(fd_, buf.data(), buf.size() - kFcsLen);
@@ -110,8 +112,7 @@ void TapPort::rx_main() {
     rx_frames_.fetch_add(1, std::memory_order_relaxed);
     // Impairments act on the wire, after the FCS: a corrupted frame fails the NIC's check.
     if (rx_imp_)
-      rx_imp_->pass(buf.data(), static_cast<size_t>(n) + kFcsLen,
-                    [this](const uint8_t* f, size_t len) { dev_->mac_rx(f, len); });
+      rx_imp_->pass(buf.data(), static_cast<size_t>(n) + kFcsLen, to_nic_);
     else
       dev_->mac_rx(buf.data(), static_cast<size_t>(n) + kFcsLen);
   }

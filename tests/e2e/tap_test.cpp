@@ -302,6 +302,27 @@ TEST_F(Tap, SendoffSendsToTheKernelsSocket) {
   close(fd);
 }
 
+// --duplicate 1 on the port: the kernel gets every frame twice, so (UDP
+// keeping no state) every datagram twice, and the summary counts them.
+TEST_F(Tap, DuplicatedFramesReachTheKernelTwice) {
+  int fd = kernel_udp(9001);
+  timeval tv{2, 0};
+  ASSERT_EQ(setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv), 0);
+  auto r = sys::run_process(in_ns({"send", "--backend", "csim", "--tap", kTap, "--local",
+                                   "198.18.0.1/15", "--dst", "198.18.0.2:9001", "--neigh",
+                                   "198.18.0.2=02:00:00:00:00:02", "--size", "100", "--count",
+                                   "10", "--duplicate", "1", "--seed", "3"}));
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("impairments    tx: lost 0, reordered 0, duplicated 10, corrupted 0"),
+            std::string::npos)
+      << r.out;
+  std::string buf(65536, '\0');
+  int got = 0;
+  while (recv(fd, buf.data(), buf.size(), 0) == 100) ++got;
+  close(fd);
+  EXPECT_EQ(got, 20) << r.out;
+}
+
 TEST_F(Tap, AnUnmodifiedProgramReceivesUnderThePreloadLibrary) {
   const std::string conf = dir_.file("sendoff.conf"), log = dir_.file("server.log");
   std::ofstream(conf) << "local 198.18.0.1/15\ntap " << kTap << "\n";

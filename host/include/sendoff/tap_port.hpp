@@ -59,6 +59,7 @@ class TapPort final : public FrameSink {
   std::atomic<bool> stop_{false};
   std::atomic<uint64_t> tx_frames_{0}, rx_frames_{0};
   std::unique_ptr<PortImpairment> tx_imp_, rx_imp_;
+  PortImpairment::Emit to_kernel_, to_nic_;  // where each direction's frames go
 };
 
 }  // namespace sendoff
