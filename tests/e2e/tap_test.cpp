@@ -120,7 +120,16 @@ class Tap : public ::testing::Test {
     auto r = sys::run_process({"ip", "-n", ns_->name(), "link", "show", kTap});
     return r.out.find("LOWER_UP") != std::string::npos;
   }
-  int kernel_udp(uint16_t port) const {
+  // `sendoff send` through the TAP to the kernel's 198.18.0.2:9001, with more flags.
+  sys::ProcessResult send_to_kernel(const std::vector<std::string>& more) const {
+    std::vector<std::string> argv = {"send", "--backend", "csim", "--tap", kTap, "--local",
+                                     "198.18.0.1/15", "--dst", "198.18.0.2:9001", "--neigh",
+                                     "198.18.0.2=02:00:00:00:00:02"};
+    argv.insert(argv.end(), more.begin(), more.end());
+    return sys::run_process(in_ns(argv));
+  }
+  // A kernel UDP socket on 198.18.0.2:port; with rcvtimeo_s, receives wait that long at most.
+  int kernel_udp(uint16_t port, int rcvtimeo_s = 0) const {
     std::string err;
     int fd = sys::socket_in_netns(ns_->name(), AF_INET, SOCK_DGRAM, 0, &err);
     EXPECT_GE(fd, 0) << err;
@@ -129,6 +138,10 @@ class Tap : public ::testing::Test {
     a.sin_addr.s_addr = htonl(0xC6120002);
     a.sin_port = htons(port);
     EXPECT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0) << strerror(errno);
+    timeval tv{rcvtimeo_s, 0};
+    if (rcvtimeo_s) {
+      EXPECT_EQ(setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv), 0);
+    }
     return fd;
   }
 
@@ -286,13 +299,8 @@ TEST_F(Tap, TraceShowsTheReceiveLayers) {
 }
 
 TEST_F(Tap, SendoffSendsToTheKernelsSocket) {
-  int fd = kernel_udp(9001);
-  timeval tv{5, 0};
-  ASSERT_EQ(setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv), 0);
-  auto r = sys::run_process(in_ns({"send", "--backend", "csim", "--tap", kTap, "--local",
-                                   "198.18.0.1/15", "--dst", "198.18.0.2:9001", "--neigh",
-                                   "198.18.0.2=02:00:00:00:00:02", "--size", "3000", "--count",
-                                   "20"}));
+  int fd = kernel_udp(9001, 5);
+  auto r = send_to_kernel({"--size", "3000", "--count", "20"});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   std::string buf(65536, '\0');
   for (int i = 0; i < 20; ++i) {
@@ -305,13 +313,8 @@ TEST_F(Tap, SendoffSendsToTheKernelsSocket) {
 // --duplicate 1 on the port: the kernel gets every frame twice, so (UDP
 // keeping no state) every datagram twice, and the summary counts them.
 TEST_F(Tap, DuplicatedFramesReachTheKernelTwice) {
-  int fd = kernel_udp(9001);
-  timeval tv{2, 0};
-  ASSERT_EQ(setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv), 0);
-  auto r = sys::run_process(in_ns({"send", "--backend", "csim", "--tap", kTap, "--local",
-                                   "198.18.0.1/15", "--dst", "198.18.0.2:9001", "--neigh",
-                                   "198.18.0.2=02:00:00:00:00:02", "--size", "100", "--count",
-                                   "10", "--duplicate", "1", "--seed", "3"}));
+  int fd = kernel_udp(9001, 2);
+  auto r = send_to_kernel({"--size", "100", "--count", "10", "--duplicate", "1", "--seed", "3"});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("impairments    tx: lost 0, reordered 0, duplicated 10, corrupted 0"),
             std::string::npos)
