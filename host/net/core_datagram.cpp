@@ -74,9 +74,7 @@ std::unique_ptr<sk_buff_rx> skb_recv_datagram(sock* sk, int flags, int* err) {
         *err = -EAGAIN;  // SO_RCVTIMEO ran out (sock_rcvtimeo)
         return nullptr;
       }
-      const long long ns = std::chrono::duration_cast<std::chrono::nanoseconds>(left).count();
-      rel.tv_sec = static_cast<time_t>(ns / 1000000000);
-      rel.tv_nsec = static_cast<long>(ns % 1000000000);
+      rel = to_timespec(left);
     }
     // sock_intr_errno: a handler that ran ends the wait with EINTR (without
     // a timeout, SA_RESTART handlers resume it: the futex restarts as

@@ -11,7 +11,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <vector>
@@ -96,9 +95,7 @@ long sys_poll(pollfd* ufds, unsigned long nfds, int timeout_ms) {
       timespec left{};
       const timespec* rel = nullptr;
       if (timeout_ms >= 0) {
-        const auto ns = std::max<long long>(
-            0, std::chrono::duration_cast<std::chrono::nanoseconds>(deadline - clock::now()).count());
-        left = {static_cast<time_t>(ns / 1000000000), static_cast<long>(ns % 1000000000)};
+        left = to_timespec(deadline - clock::now());
         rel = &left;
       }
       const long r = kernel_ppoll(kfds.data(), kfds.size(), rel);
@@ -126,8 +123,7 @@ long sys_poll(pollfd* ufds, unsigned long nfds, int timeout_ms) {
     if (want_out || !kfds.empty()) slice = std::chrono::milliseconds(1);
     if (timeout_ms > 0 && deadline - now < slice)
       slice = std::chrono::duration_cast<std::chrono::nanoseconds>(deadline - now);
-    timespec rel{static_cast<time_t>(slice.count() / 1000000000),
-                 static_cast<long>(slice.count() % 1000000000)};
+    const timespec rel = to_timespec(slice);
     if (wq.wait(seen, &rel) == -EINTR) return -EINTR;
   }
 }

@@ -506,8 +506,7 @@ long sys_recvmmsg(net* n, int fd, mmsghdr* mmsg, unsigned vlen, unsigned flags, 
         timeout = {0, 0};
         break;
       }
-      const long long ns = std::chrono::duration_cast<std::chrono::nanoseconds>(left).count();
-      timeout = {static_cast<time_t>(ns / 1000000000), static_cast<long>(ns % 1000000000)};
+      timeout = to_timespec(left);
     }
   }
   if (r < 0 && datagrams == 0) return ts.ret(r);

@@ -14,10 +14,17 @@
 
 #include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <climits>
 #include <cstdint>
 
 namespace sendoff {
+
+// A relative timeout as the futex and ppoll take it (a negative one is 0).
+inline timespec to_timespec(std::chrono::nanoseconds d) {
+  const long long ns = d.count() < 0 ? 0 : d.count();
+  return {static_cast<time_t>(ns / 1000000000), static_cast<long>(ns % 1000000000)};
+}
 
 struct wait_queue_head {
   std::atomic<uint32_t> seq{0};
