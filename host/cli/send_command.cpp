@@ -63,7 +63,7 @@ void print_summary(const Totals& t, const CountingSink& frames, const NicCounter
 const char* send_error_hint(int err) {
   switch (err) {
     case EHOSTUNREACH:
-      return "; no neighbour entry for the next hop: add --neigh IP=MAC";
+      return "; no neighbour entry for the next hop (and no answer to ARP): add --neigh IP=MAC";
     case ENETUNREACH:
       return "; the destination is off-link: add --gateway IP or widen --local";
     case EIO:
@@ -85,12 +85,15 @@ int run_send(const SendOptions& o) {
   if (!o.input.empty() && o.size == 0)
     throw UsageError("--size: 0 is not valid with --input; expected 1.." +
                      std::to_string(kMaxUdpPayload));
+  if (o.size_max && o.size_max < o.size)
+    throw UsageError("--size-max: " + std::to_string(o.size_max) + " is below --size " +
+                     std::to_string(o.size));
   SendPlan plan = make_send_plan(o);
 
   std::string err;
-  std::unique_ptr<PayloadSource> payload = o.input.empty()
-                                               ? PayloadSource::pattern(o.size, o.count)
-                                               : PayloadSource::file(o.input, o.size, &err);
+  std::unique_ptr<PayloadSource> payload =
+      o.input.empty() ? PayloadSource::pattern(o.size, o.count, o.size_max)
+                      : PayloadSource::file(o.input, o.size, &err, o.size_max);
   if (!payload) {
     fprintf(stderr, "sendoff: --input: %s\n", err.c_str());
     return kExitFailure;
@@ -142,6 +145,17 @@ int run_send(const SendOptions& o) {
     fprintf(stderr, "sendoff: %s: %s\n", call, errno_message(errno).c_str());
     return kExitFailure;
   };
+  // On a TAP port the next hop is resolved first, so that a file is never
+  // cut by the queue of datagrams waiting for ARP.
+  if (tap) {
+    std::string detail;
+    const int e = -stack_resolve_neighbour(ntohl(plan.dst.sin_addr.s_addr), &detail);
+    if (e) {
+      fprintf(stderr, "sendoff: %s: %s%s\n", format_ipv4(ntohl(plan.dst.sin_addr.s_addr)).c_str(),
+              detail.empty() ? errno_message(e).c_str() : detail.c_str(), send_error_hint(e));
+      return kExitFailure;
+    }
+  }
   int fd = so_socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
   if (fd < 0) return fail("socket");
   if (o.src_port != 0) {
@@ -200,8 +214,21 @@ int run_send(const SendOptions& o) {
   progress.finish();
   if (trace) print_nic_trace(trace.get());
   NicCounters nic = stack_counters();
+  const NeighCounters arp = stack_neigh_counters();
   so_close(fd);
+  if (arp.failed_drops) {
+    fprintf(stderr,
+            "sendoff: %llu datagrams dropped: the next hop did not answer ARP (add --neigh "
+            "IP=MAC, or check the peer)\n",
+            static_cast<unsigned long long>(arp.failed_drops));
+    rc = kExitFailure;
+  }
   print_summary(totals, counting, nic, elapsed, o.pcap);
+  if (arp.arp)
+    printf("arp            requests %llu, replies %llu, failed %llu, unresolved drops %llu\n",
+           static_cast<unsigned long long>(arp.requests), static_cast<unsigned long long>(arp.replies),
+           static_cast<unsigned long long>(arp.res_failed),
+           static_cast<unsigned long long>(arp.unres_discards + arp.failed_drops));
   if (tap && tap->impaired()) {
     // The port's held-back frame (reordering) leaves before the counts are read.
     tap->stop_rx();

@@ -51,8 +51,8 @@ void add_send_options(CLI::App* cmd, SendOptions* o) {
   cmd->add_option("--src-port", o->src_port, "Bind to this source port (default: ephemeral)")
       ->check(whole_number(1, 65535));
   cmd->add_option("--neigh", o->neigh,
-                  "Static neighbour entry IP=MAC, repeatable (default: the next hop at " +
-                      std::string(kDefaultNeighMac) + " unless --neigh or --config)")
+                  "Static neighbour entry IP=MAC, repeatable (default: ARP on --tap, else the next "
+                  "hop at " + std::string(kDefaultNeighMac) + " unless --neigh or --config)")
       ->check(neigh_entry())
       ->allow_extra_args(false);
   cmd->add_option("--mac", o->mac, "Our MAC address")
@@ -67,6 +67,9 @@ void add_send_options(CLI::App* cmd, SendOptions* o) {
   cmd->add_option("--size", o->size, "Payload bytes per datagram")
       ->check(whole_number(0, kMaxUdpPayload))
       ->capture_default_str();
+  cmd->add_option("--size-max", o->size_max,
+                  "Vary each datagram's payload over --size..SIZE_MAX bytes (a fixed sequence)")
+      ->check(whole_number(1, kMaxUdpPayload));
   auto* count = cmd->add_option("--count", o->count, "Datagrams to send")
                     ->check(whole_number(1, 1000000000000ull))
                     ->capture_default_str();
@@ -139,8 +142,9 @@ SendPlan make_send_plan(const SendOptions& o) {
 
   // Without any neighbour configuration, make the default command work: the
   // next hop (the destination, or the gateway for an off-link one) gets the
-  // fixed default MAC. Explicit configuration is left exactly as given.
-  if (o.neigh.empty() && o.config.empty()) {
+  // fixed default MAC. On a TAP port a real peer answers ARP instead.
+  // Explicit configuration is left exactly as given.
+  if (o.neigh.empty() && o.config.empty() && o.tap.empty()) {
     uint32_t nexthop = on_link(cfg, daddr) || cfg.gateway == 0 ? daddr : cfg.gateway;
     if (!has_neigh(cfg, nexthop) &&
         !cfg.add_neigh(format_ipv4(nexthop) + "=" + kDefaultNeighMac, &err))

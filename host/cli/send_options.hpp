@@ -37,6 +37,7 @@ struct SendOptions {
   std::string config;
   unsigned mtu = 0;  // 0: --config's, else NetConfig's 1500
   unsigned size = 64;
+  unsigned size_max = 0;  // 0: every datagram --size bytes
   uint64_t count = 1;
   std::string input;
   std::string pcap;

@@ -40,6 +40,11 @@ std::unique_ptr<sk_buff_rx> skb_recv_datagram(sock* sk, int flags, int* err) {
   const auto deadline = clock::now() + std::chrono::microseconds(sk->rcvtimeo_us);
   std::unique_lock<std::mutex> g(sk->rq_lock);
   for (;;) {
+    // An asynchronous error is reported before any queued datagram.
+    if (int e = sock_error(sk)) {
+      *err = e;
+      return nullptr;
+    }
     if (!sk->receive_queue.empty()) {
       *err = 0;
       if (flags & MSG_PEEK) {
@@ -91,6 +96,7 @@ std::unique_ptr<sk_buff_rx> skb_recv_datagram(sock* sk, int flags, int* err) {
 unsigned datagram_poll(sock* sk) {
   unsigned mask = 0;
   std::lock_guard<std::mutex> g(sk->rq_lock);
+  if (sk->sk_err.load(std::memory_order_acquire) || !sk->error_queue.empty()) mask |= POLLERR;
   if (sk->shutdown & RCV_SHUTDOWN) mask |= POLLRDHUP | POLLIN | POLLRDNORM;
   if (sk->shutdown == SHUTDOWN_MASK) mask |= POLLHUP;
   if (!sk->receive_queue.empty()) mask |= POLLIN | POLLRDNORM;

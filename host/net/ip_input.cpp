@@ -8,6 +8,7 @@
 
 #include <cstring>
 
+#include "arp.hpp"
 #include "net.hpp"
 #include "sendoff/inet_csum.hpp"
 #include "sendoff/nic_abi.hpp"
@@ -87,10 +88,13 @@ void netif_receive_skb(net* n, std::unique_ptr<sk_buff_rx> skb) {
     ts.ret(ip_rcv(n, std::move(skb)));
     return;
   }
-  // ARP (arp_rcv) and every other EtherType: no handler yet (rx_dropped, as
-  // Linux counts a frame no protocol took).
+  if (proto == kEthPArp && n->neigh.xmit) {
+    ts.ret(arp_rcv(n, std::move(skb)));
+    return;
+  }
+  // Every other EtherType: rx_dropped, as Linux counts a frame no protocol took.
   n->rx.rx_dropped.fetch_add(1, std::memory_order_relaxed);
-  ts.ret(-1, proto == kEthPArp ? "ARP not handled" : "no handler for the EtherType");
+  ts.ret(-1, proto == kEthPArp ? "ARP: the NIC cannot send replies" : "no handler for the EtherType");
 }
 
 // ip_rcv → ip_rcv_core → ip_rcv_finish (route input: local or dropped).

@@ -53,6 +53,8 @@ uint16_t ip_select_ident_hashed(net* n, uint32_t daddr, uint32_t saddr, uint8_t 
 int sock_wait_for_wmem(sock* sk, bool nonblock) {
   net* n = sk->sk_net;
   TraceScope ts(n->trace, "sock_alloc_send_skb");
+  // sock_error: an error the network reported (ARP failed) goes first, once.
+  if (int err = sock_error(sk)) return ts.ret(err, "sk_err");
   for (;;) {
     if (sk->shutdown & SEND_SHUTDOWN) return ts.ret(-EPIPE, "send side shut down");
     if (sk_wmem_alloc_get(sk) < static_cast<size_t>(sk->sndbuf)) return ts.ret(0);
@@ -100,6 +102,38 @@ int __ip_append_data(sock* sk, dst_entry* dst, const ipcm_cookie& ipc, size_t le
   return 0;
 }
 
+// neigh_output: while the next hop's entry is NUD_CONNECTED and the route
+// was made with its current address, straight to the NIC (which writes the
+// Ethernet header from the flow); else neigh_resolve_output.
+int neigh_output(net* n, sk_buff* skb) {
+  TraceScope ts(n->trace, "neigh_output");
+  const rtable& rt = skb->dst->rt;
+  neighbour* ne = rt.neigh;
+  if (ne && (!(ne->nud_state.load(std::memory_order_acquire) & NUD_CONNECTED) ||
+             ne->ha_gen.load(std::memory_order_acquire) != rt.neigh_gen))
+    return static_cast<int>(
+        ts.ret(neigh_resolve_output(n, ne, rt.neigh_gen, skb, rt.saddr, rt.daddr, rt.mtu)));
+  return static_cast<int>(ts.ret(dev_queue_xmit(n, skb)));
+}
+
+int ip_finish_output2(net* n, sk_buff* skb) {
+  TraceScope ts(n->trace, "ip_finish_output2");
+  return static_cast<int>(ts.ret(neigh_output(n, skb)));
+}
+
+// ip_output: fragmentation, when needed, is the NIC's (ip_tx).
+int ip_output(net* n, sk_buff* skb) {
+  TraceScope ts(n->trace, "ip_output");
+  return static_cast<int>(ts.ret(ip_finish_output2(n, skb)));
+}
+
+int ip_local_out(net* n, sk_buff* skb) {
+  TraceScope ts(n->trace, "ip_local_out");
+  return static_cast<int>(ts.ret(ip_output(n, skb)));
+}
+
+}  // namespace
+
 // dev_queue_xmit: the driver's queue; sendoff has no qdisc, so a full ring
 // makes the sender wait (or EAGAIN), as a blocking socket does on a full
 // send buffer.
@@ -125,31 +159,6 @@ int dev_queue_xmit(net* n, sk_buff* skb) {
     n->nic.wait_progress(kWaitSliceUs);
   }
 }
-
-// neigh_output: the next hop's MAC is in the route (sendoff's neighbours are
-// static); the NIC writes the Ethernet header from the flow.
-int neigh_output(net* n, sk_buff* skb) {
-  TraceScope ts(n->trace, "neigh_output");
-  return static_cast<int>(ts.ret(dev_queue_xmit(n, skb)));
-}
-
-int ip_finish_output2(net* n, sk_buff* skb) {
-  TraceScope ts(n->trace, "ip_finish_output2");
-  return static_cast<int>(ts.ret(neigh_output(n, skb)));
-}
-
-// ip_output: fragmentation, when needed, is the NIC's (ip_tx).
-int ip_output(net* n, sk_buff* skb) {
-  TraceScope ts(n->trace, "ip_output");
-  return static_cast<int>(ts.ret(ip_finish_output2(n, skb)));
-}
-
-int ip_local_out(net* n, sk_buff* skb) {
-  TraceScope ts(n->trace, "ip_local_out");
-  return static_cast<int>(ts.ret(ip_output(n, skb)));
-}
-
-}  // namespace
 
 int ip_make_skb(sock* sk, dst_entry* dst, const ipcm_cookie& ipc, const msghdr_k* msg,
                 size_t len, size_t l4_hdr, sk_buff* skb) {

@@ -87,6 +87,73 @@ int ip_cmsg_send(sock* sk, const msghdr_k* msg, ipcm_cookie* ipc) {
   return 0;
 }
 
+void ip_icmp_error(sock* sk, int err, uint8_t icmp_type, uint8_t icmp_code, uint32_t offender,
+                   uint32_t daddr, uint16_t dport, const uint8_t* payload, size_t len) {
+  sock_exterr_skb e;
+  e.ee.ee_errno = static_cast<uint32_t>(err);
+  e.ee.ee_origin = SO_EE_ORIGIN_ICMP;
+  e.ee.ee_type = icmp_type;
+  e.ee.ee_code = icmp_code;
+  e.addr = daddr;
+  e.port = dport;
+  e.offender = offender;
+  e.payload.assign(payload, payload + len);
+  // The ICMP message's buffer, as a received frame's (napi_receive).
+  e.truesize = 2048 + 256;
+  {
+    std::lock_guard<std::mutex> g(sk->rq_lock);
+    // sock_queue_err_skb: not beyond the receive buffer.
+    if (sk->rmem_alloc.load(std::memory_order_relaxed) + static_cast<int>(e.truesize) <
+        sk->rcvbuf) {
+      sk->rmem_alloc.fetch_add(static_cast<int>(e.truesize), std::memory_order_relaxed);
+      sk->error_queue.push_back(std::move(e));
+    }
+  }
+  sk->sk_err.store(err, std::memory_order_release);
+  sk_wake_receivers(sk);
+}
+
+int ip_recv_error(sock* sk, msghdr_k* msg, size_t len, int* addr_len) {
+  sock_exterr_skb e;
+  {
+    // sock_dequeue_err_skb: sk_err becomes the next ICMP error's, or 0.
+    std::lock_guard<std::mutex> g(sk->rq_lock);
+    if (sk->error_queue.empty()) return -EAGAIN;
+    e = std::move(sk->error_queue.front());
+    sk->error_queue.pop_front();
+    sk->rmem_alloc.fetch_sub(static_cast<int>(e.truesize), std::memory_order_relaxed);
+    const bool next = !sk->error_queue.empty() &&
+                      sk->error_queue.front().ee.ee_origin == SO_EE_ORIGIN_ICMP;
+    sk->sk_err.store(next ? static_cast<int>(sk->error_queue.front().ee.ee_errno) : 0,
+                     std::memory_order_release);
+  }
+  size_t copied = e.payload.size();
+  msg->flags = 0;
+  if (copied > len) {
+    msg->flags |= MSG_TRUNC;
+    copied = len;
+  }
+  if (int err = skb_copy_datagram_msg(e.payload.data(), copied, msg)) return err;
+  if (msg->name) {
+    sockaddr_in sin{};
+    sin.sin_family = AF_INET;
+    sin.sin_addr.s_addr = htonl(e.addr);
+    sin.sin_port = htons(e.port);
+    std::memcpy(msg->name, &sin, sizeof sin);
+    *addr_len = sizeof sin;
+  }
+  struct {
+    sock_extended_err ee;
+    sockaddr_in offender;
+  } errhdr{};
+  errhdr.ee = e.ee;
+  errhdr.offender.sin_family = AF_INET;
+  errhdr.offender.sin_addr.s_addr = htonl(e.offender);
+  if (int err = put_cmsg(msg, SOL_IP, IP_RECVERR, sizeof errhdr, &errhdr)) return err;
+  msg->flags |= MSG_ERRQUEUE;
+  return static_cast<int>(copied);
+}
+
 int ip_setsockopt(sock* sk, int level, int optname, const void* optval, unsigned optlen) {
   if (level != SOL_IP) return -ENOPROTOOPT;
   int val = 0;
@@ -120,6 +187,16 @@ int ip_setsockopt(sock* sk, int level, int optname, const void* optval, unsigned
       if (sk->type != SOCK_RAW) return -ENOPROTOOPT;
       sk->hdrincl = val != 0;
       return 0;
+    case IP_RECVERR: {
+      sk->recverr = val != 0;
+      if (!sk->recverr) {
+        std::lock_guard<std::mutex> g(sk->rq_lock);
+        for (const sock_exterr_skb& e : sk->error_queue)
+          sk->rmem_alloc.fetch_sub(static_cast<int>(e.truesize), std::memory_order_relaxed);
+        sk->error_queue.clear();
+      }
+      return 0;
+    }
     default:
       return -ENOPROTOOPT;
   }
@@ -134,6 +211,7 @@ int ip_getsockopt(sock* sk, int level, int optname, void* optval, unsigned* optl
     case IP_MTU_DISCOVER: val = sk->pmtudisc; break;
     case IP_MULTICAST_TTL: val = sk->mc_ttl; break;
     case IP_HDRINCL: val = sk->hdrincl; break;
+    case IP_RECVERR: val = sk->recverr; break;
     default: return -ENOPROTOOPT;
   }
   // A byte-sized buffer gets a byte when the value fits, as in Linux.

@@ -23,6 +23,7 @@
 #include "sendoff/netconf.hpp"
 #include "sendoff/stack.hpp"
 #include "sendoff/tap_port.hpp"
+#include "neighbour.hpp"
 #include "sendoff_nic.hpp"
 #include "sendoff_rx.hpp"
 #include "skbuff.hpp"
@@ -102,6 +103,9 @@ struct net {
   TapPort* tap = nullptr;  // its frames go into the NIC's receive side
   std::thread napi;
   std::atomic<bool> napi_stop{false};
+  // ARP's neighbour table; its xmit is set where the NIC both receives and
+  // sends whole frames (else only static neighbours resolve).
+  neigh_table neigh;
 };
 
 // Pollers of any socket (so_poll) sleep here; every socket's wake-up wakes
@@ -123,6 +127,10 @@ struct rtable {
   bool multicast = false;
   unsigned mtu = 0;
   uint8_t dmac[6] = {};
+  // The next hop's ARP entry (null for static neighbours, broadcast and
+  // multicast) and its ha_gen when dmac was copied from it.
+  neighbour* neigh = nullptr;
+  uint32_t neigh_gen = 0;
 };
 // onlink: MSG_DONTROUTE (RT_SCOPE_LINK) — only on-link destinations.
 int ip_route_output(net* n, uint32_t daddr, uint32_t saddr, bool onlink, rtable* rt);
@@ -190,6 +198,12 @@ int udp_send_skb(sk_buff* skb, uint16_t dport);
 // ip_send_skb → ip_local_out → ip_output → ip_finish_output2 → neigh_output
 // → dev_queue_xmit → the driver's ndo_start_xmit. 0 or -errno.
 int ip_send_skb(net* n, sk_buff* skb);
+// dev_queue_xmit: the driver's ndo_start_xmit, waiting for ring space unless
+// skb->nonblock. 0 or -errno.
+int dev_queue_xmit(net* n, sk_buff* skb);
+// sock_wfree: a packet charged to sk is done; the last charge of a closed
+// socket frees it.
+void sock_wfree(sock* sk, uint32_t charge);
 
 // ---------------------------------------------------------------- receive
 // netif_receive_skb: a frame (no FCS) from the driver's RX poll, run through
@@ -230,6 +244,16 @@ unsigned datagram_poll(sock* sk);
 long sys_poll(pollfd* ufds, unsigned long nfds, int timeout_ms);
 int inet_recvmsg(socket* sock, msghdr_k* msg, size_t size, int flags);
 void raw_hash_sk(sock* sk);
+
+// put_cmsg: one control message into the user's buffer (MSG_CTRUNC when it
+// does not fit). 0 or -EFAULT.
+int put_cmsg(msghdr_k* msg, int level, int type, size_t len, const void* data);
+// ip_recv_error: recvmsg(MSG_ERRQUEUE): the oldest queued error, its
+// payload, the address it went to and an IP_RECVERR control message.
+int ip_recv_error(sock* sk, msghdr_k* msg, size_t len, int* addr_len);
+// ip_icmp_error: queues an error for an IP_RECVERR socket and sets sk_err.
+void ip_icmp_error(sock* sk, int err, uint8_t icmp_type, uint8_t icmp_code, uint32_t offender,
+                   uint32_t daddr, uint16_t dport, const uint8_t* payload, size_t len);
 
 int security_socket_sendmsg(socket* sock, msghdr_k* msg, size_t size);
 int security_load_policy(const std::string& path, std::string* err);

@@ -83,7 +83,7 @@ int raw_sendmsg(sock* sk, msghdr_k* msg, size_t len) {
 // raw_recvmsg: the IP packet as it arrived, header included.
 int raw_recvmsg(sock* sk, msghdr_k* msg, size_t len, int flags, int* addr_len) {
   if (flags & MSG_OOB) return -EOPNOTSUPP;
-  if (flags & MSG_ERRQUEUE) return -EAGAIN;  // ip_recv_error: the error queue is empty
+  if (flags & MSG_ERRQUEUE) return ip_recv_error(sk, msg, len, addr_len);
   int err;
   std::unique_ptr<sk_buff_rx> skb = skb_recv_datagram(sk, flags, &err);
   if (!skb) return err;

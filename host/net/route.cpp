@@ -22,9 +22,8 @@ bool on_link(const NetConfig& c, uint32_t a) {
   return (a & m) == (c.addr & m);
 }
 
-// The neighbour entry for a unicast next hop. sendoff resolves neighbours
-// only from its static table (ARP is not offloaded yet).
-bool neigh_lookup(const NetConfig& c, uint32_t ip, uint8_t mac[6]) {
+// A static neighbour (--neigh, `neigh` lines: NUD_PERMANENT in Linux's terms).
+bool neigh_static(const NetConfig& c, uint32_t ip, uint8_t mac[6]) {
   for (const Neighbour& e : c.neigh)
     if (e.ip == ip) {
       memcpy(mac, e.mac, 6);
@@ -78,7 +77,13 @@ int ip_route_output(net* n, uint32_t daddr, uint32_t saddr, bool onlink, rtable*
     rt->nexthop = c.gateway;
   else
     return -ENETUNREACH;
-  if (!neigh_lookup(c, rt->nexthop, rt->dmac)) return -EHOSTUNREACH;
+  if (neigh_static(c, rt->nexthop, rt->dmac)) return 0;
+  // Without ARP (a NIC that cannot receive) only static entries resolve.
+  if (!n->neigh.xmit) return -EHOSTUNREACH;
+  rt->neigh = neigh_lookup_create(n, rt->nexthop);
+  std::lock_guard<std::mutex> g(n->neigh.lock);
+  std::memcpy(rt->dmac, rt->neigh->ha, 6);
+  rt->neigh_gen = rt->neigh->ha_gen.load(std::memory_order_relaxed);
   return 0;
 }
 

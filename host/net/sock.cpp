@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Generic socket state and SOL_SOCKET options, after net/core/sock.c.
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -74,6 +75,30 @@ void __sk_free(sock* sk) { delete sk->sk_socket; }
 
 void sk_free(sock* sk) {
   if (sk->wmem_alloc.fetch_sub(1, std::memory_order_acq_rel) == 1) __sk_free(sk);
+}
+
+int put_cmsg(msghdr_k* msg, int level, int type, size_t len, const void* data) {
+  if (msg->ucontrollen < sizeof(cmsghdr)) {
+    msg->flags |= MSG_CTRUNC;
+    return 0;
+  }
+  size_t cmlen = CMSG_LEN(len);
+  if (msg->ucontrollen < cmlen) {
+    msg->flags |= MSG_CTRUNC;
+    cmlen = msg->ucontrollen;
+  }
+  cmsghdr h{};
+  h.cmsg_level = level;
+  h.cmsg_type = type;
+  h.cmsg_len = cmlen;
+  uint8_t* p = static_cast<uint8_t*>(msg->ucontrol);
+  if (copy_to_user(p, &h, sizeof h) ||
+      copy_to_user(p + CMSG_LEN(0), data, cmlen - CMSG_LEN(0)))
+    return -EFAULT;
+  cmlen = std::min<size_t>(CMSG_SPACE(len), msg->ucontrollen);
+  msg->ucontrol = p + cmlen;
+  msg->ucontrollen -= cmlen;
+  return 0;
 }
 
 void sock_init_data(net* n, sock* sk) {
@@ -168,7 +193,7 @@ int sock_getsockopt(socket* sock, int /*level*/, int optname, void* optval, unsi
     case SO_TYPE: v = sk->type; break;
     case SO_PROTOCOL: v = sk->protocol; break;
     case SO_DOMAIN: v = sk->family; break;
-    case SO_ERROR: v = 0; break;
+    case SO_ERROR: v = -sock_error(sk); break;
     default: return -ENOPROTOOPT;
   }
   return put_int_opt(v, optval, optlen);

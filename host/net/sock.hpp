@@ -7,12 +7,14 @@
 
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <linux/errqueue.h>
 #include <sys/uio.h>
 
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <vector>
 
 #include "wait_queue.hpp"
 #include <memory>
@@ -38,6 +40,20 @@ struct msghdr_k {
   size_t controllen = 0;
   unsigned flags = 0;  // MSG_* (recvmsg: the flags returned, msg_flags)
   bool more = false;   // sendmmsg: more datagrams follow (the driver's xmit_more)
+  // recvmsg: the user's control buffer still free for put_cmsg.
+  void* ucontrol = nullptr;
+  size_t ucontrollen = 0;
+};
+
+// An entry of sk_error_queue (struct sock_exterr_skb): the error, where the
+// packet was going, who reported it, and the packet's payload as reported.
+struct sock_exterr_skb {
+  sock_extended_err ee{};
+  uint32_t addr = 0;      // the packet's destination (host order)
+  uint16_t port = 0;      // and port
+  uint32_t offender = 0;  // the reporter's address
+  std::vector<uint8_t> payload;
+  size_t truesize = 0;
 };
 
 // struct proto_ops: the BSD-socket-facing operations of an address family.
@@ -133,7 +149,18 @@ struct sock {
   long rcvtimeo_us = 0;  // 0: wait forever (MAX_SCHEDULE_TIMEOUT); -1: never wait
   std::atomic<unsigned> drops{0};
   bool dead = false;  // closed (SOCK_DEAD): receivers waiting give up
+  // sk_err: an asynchronous error (a failed neighbour), reported once by the
+  // next send, receive or SO_ERROR.
+  std::atomic<int> sk_err{0};
+  bool recverr = false;  // IP_RECVERR
+  std::deque<sock_exterr_skb> error_queue;  // sk_error_queue, under rq_lock
 };
+
+// sock_error: -sk_err, cleared, or 0.
+inline int sock_error(sock* sk) {
+  if (sk->sk_err.load(std::memory_order_relaxed) == 0) return 0;
+  return -sk->sk_err.exchange(0, std::memory_order_acq_rel);
+}
 
 // sk_wmem_alloc_get: bytes in flight.
 inline size_t sk_wmem_alloc_get(const sock* sk) {

@@ -425,7 +425,7 @@ long sys_recv(net* n, int fd, void* ubuf, size_t size, unsigned flags) {
 }
 
 // ___sys_recvmsg: msghdr and iovecs in, then the datagram, the address,
-// msg_flags and msg_controllen (no control messages are produced) out.
+// msg_flags and msg_controllen (what put_cmsg wrote) out.
 static long recvmsg_one(socket* sock, msghdr* umsg, unsigned flags) {
   msghdr m;
   if (copy_from_user(&m, umsg, sizeof m)) return -EFAULT;
@@ -441,6 +441,8 @@ static long recvmsg_one(socket* sock, msghdr* umsg, unsigned flags) {
   msg.iov = iov;
   msg.iovlen = m.msg_iovlen;
   msg.name = m.msg_name ? &address : nullptr;
+  msg.ucontrol = m.msg_control;
+  msg.ucontrollen = m.msg_control ? m.msg_controllen : 0;
   if (sock->file_flags & O_NONBLOCK) flags |= MSG_DONTWAIT;
   long r = sock_recvmsg(sock, &msg, total, static_cast<int>(flags));
   if (r < 0) return r;
@@ -449,7 +451,7 @@ static long recvmsg_one(socket* sock, msghdr* umsg, unsigned flags) {
     if (err < 0) return err;
   }
   int out_flags = static_cast<int>(msg.flags);
-  size_t controllen = 0;
+  size_t controllen = m.msg_control ? m.msg_controllen - msg.ucontrollen : 0;
   if (copy_to_user(&umsg->msg_flags, &out_flags, sizeof out_flags) ||
       copy_to_user(&umsg->msg_controllen, &controllen, sizeof controllen))
     return -EFAULT;

@@ -11,6 +11,7 @@
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
+#include <thread>
 #include <random>
 
 #include "net.hpp"
@@ -52,12 +53,18 @@ void nic_flush(net* n) {
 
 // The poll thread: takes up to a budget of frames per pass under the
 // lock, and sleeps on the NIC's receive interrupt when there were none.
+// It also runs the neighbour timers (Linux's timer softirq), every 10 ms.
 void napi_main(net* n) {
   constexpr int kBudget = 64;  // NAPI_POLL_WEIGHT
+  auto timers_due = std::chrono::steady_clock::now();
   while (!n->napi_stop.load(std::memory_order_acquire)) {
     int got;
     {
       std::lock_guard<std::mutex> g(n->lock);
+      if (n->neigh.xmit && std::chrono::steady_clock::now() >= timers_due) {
+        neigh_run_timers(n);
+        timers_due = std::chrono::steady_clock::now() + std::chrono::milliseconds(10);
+      }
       got = n->nic_rx.poll(kBudget, [n](const uint8_t* f, size_t len, bool csum) {
         napi_receive(n, f, len, csum);
       });
@@ -82,6 +89,7 @@ bool stack_init(const NetConfig& cfg, const DeviceOptions& opts, std::string* er
   auto n = std::make_unique<net>();
   n->cfg = cfg;
   n->sysctl.load();
+  n->neigh.parms.load();
   n->ip_ident_seed = std::random_device{}();
   n->ip_idents.reset(new std::atomic<uint16_t>[2048]());
   static DropSink drop;
@@ -96,6 +104,12 @@ bool stack_init(const NetConfig& cfg, const DeviceOptions& opts, std::string* er
            (n->dev->name() == "csim" ? "" : "; csim has one: --backend csim");
     return false;
   }
+  // ARP where replies can come back and requests can leave; else only
+  // static neighbours resolve.
+  if (n->nic_rx.present() && n->nic.can_xmit_frames())
+    n->neigh.xmit = [](net* nn, const uint8_t* f, size_t len) {
+      return nn->nic.xmit_frame(f, len) == 0;
+    };
   if (n->nic_rx.present()) n->napi = std::thread(napi_main, n.get());
   if (opts.tap) {
     n->tap = opts.tap;
@@ -108,7 +122,45 @@ bool stack_init(const NetConfig& cfg, const DeviceOptions& opts, std::string* er
 void stack_flush() {
   net* n = net_get();
   if (!n) return;
+  while (n->neigh.xmit && neigh_pending(n)) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   nic_flush(n);
+}
+
+int stack_resolve_neighbour(uint32_t daddr, std::string* detail) {
+  std::shared_lock<std::shared_mutex> users(stack_users);
+  net* n = net_get();
+  if (!n) return -ENETDOWN;
+  rtable rt;
+  int err;
+  {
+    std::lock_guard<std::mutex> g(n->lock);
+    err = ip_route_output(n, daddr, 0, false, &rt);
+  }
+  if (err || !rt.neigh) return err;
+  const uint64_t asked = n->neigh.requests_sent.load();
+  err = neigh_resolve_wait(n, rt.neigh);
+  if (err == -EHOSTUNREACH) {
+    const uint32_t a = rt.nexthop;
+    *detail = std::to_string(a >> 24) + "." + std::to_string((a >> 16) & 255) + "." +
+              std::to_string((a >> 8) & 255) + "." + std::to_string(a & 255) +
+              " did not answer " + std::to_string(n->neigh.requests_sent.load() - asked) +
+              " ARP requests";
+  }
+  return err;
+}
+
+NeighCounters stack_neigh_counters() {
+  NeighCounters c;
+  net* n = net_get();
+  if (!n) return c;
+  const neigh_table& t = n->neigh;
+  c.arp = t.xmit != nullptr;
+  c.requests = t.requests_sent.load();
+  c.replies = t.replies_sent.load();
+  c.res_failed = t.stats.res_failed.load();
+  c.unres_discards = t.stats.unres_discards.load();
+  c.failed_drops = t.stats.failed_drops.load();
+  return c;
 }
 
 // Safe while other threads are in calls: new calls find no stack (ENETDOWN
@@ -118,10 +170,13 @@ void stack_fini() {
   std::unique_lock<std::shared_mutex> users(stack_users);  // no control call in flight
   net* n = the_net.exchange(nullptr, std::memory_order_acq_rel);
   if (!n) return;
+  // Datagrams waiting for ARP leave (or fail) while the poll thread runs.
+  while (n->neigh.xmit && neigh_pending(n)) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   n->dying.store(true, std::memory_order_release);
   if (n->tap) n->tap->stop_rx();
   n->napi_stop.store(true, std::memory_order_release);
   if (n->napi.joinable()) n->napi.join();
+  neigh_table_clear(n);
   n->nic_rx.close();
   {
     std::lock_guard<std::mutex> g(n->lock);

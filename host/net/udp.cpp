@@ -128,7 +128,7 @@ int udp_sendmsg(sock* sk, msghdr_k* msg, size_t len) {
 int udp_recvmsg(sock* sk, msghdr_k* msg, size_t len, int flags, int* addr_len) {
   net* n = sk->sk_net;
   TraceScope ts(n->trace, "udp_recvmsg");
-  if (flags & MSG_ERRQUEUE) return ts.ret(-EAGAIN, "error queue empty");
+  if (flags & MSG_ERRQUEUE) return static_cast<int>(ts.ret(ip_recv_error(sk, msg, len, addr_len)));
   int err;
   std::unique_ptr<sk_buff_rx> skb = skb_recv_datagram(sk, flags, &err);
   if (!skb) return static_cast<int>(ts.ret(err));

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "sendoff/sendoff.h"
+#include "sendoff/stack.hpp"
 #include "syscall_matchers.hpp"
 #include "test_env.hpp"
 
@@ -235,10 +236,45 @@ TEST_F(UdpSend, BroadcastGoesToTheBroadcastMac) {
   EXPECT_EQ(0, memcmp(frames[0].data(), bcast, 6));
 }
 
-TEST_F(UdpSend, UnknownNeighbourIsEhostunreach) {
+// A next hop with no entry: the datagram waits (the send succeeds, as
+// Linux's), an ARP request goes out, and the reply lets it leave to the MAC
+// the reply gave; the next datagram goes straight.
+TEST_F(UdpSend, UnknownNeighbourIsResolvedByArp) {
   sockaddr_in to = test_env::addr(0xC6120063, 9000);  // 198.18.0.99: no entry
-  EXPECT_THAT(so_sendto(fd_, payload_, 10, 0, reinterpret_cast<sockaddr*>(&to), sizeof to),
-              SyscallFailsWithErrno(EHOSTUNREACH));
+  ASSERT_THAT(so_sendto(fd_, payload_, 10, 0, reinterpret_cast<sockaddr*>(&to), sizeof to),
+              SyscallSucceedsWithValue(10));
+  const uint8_t mac[6] = {0x02, 0, 0, 0, 0, 0x63};
+  // 198.18.0.99 is at 02:00:00:00:00:63 (RFC 826 reply, padded to 60 bytes).
+  uint8_t reply[60] = {};
+  memcpy(reply, test_env::kLocalMac, 6);
+  memcpy(reply + 6, mac, 6);
+  const uint8_t arp[] = {0x08, 0x06, 0, 1, 0x08, 0x00, 6, 4, 0, 2};
+  memcpy(reply + 12, arp, sizeof arp);
+  memcpy(reply + 22, mac, 6);
+  const uint8_t spa[4] = {198, 18, 0, 99}, tpa[4] = {198, 18, 0, 1};
+  memcpy(reply + 28, spa, 4);
+  memcpy(reply + 32, test_env::kLocalMac, 6);
+  memcpy(reply + 38, tpa, 4);
+  ASSERT_TRUE(sendoff::stack_receive_frame(reply, sizeof reply, false));
+  auto frames = test_env::take_frames();
+  ASSERT_EQ(frames.size(), 2u);
+  // who-has 198.18.0.99 tell 198.18.0.1, broadcast, padded to ETH_ZLEN.
+  const test_env::Frame& req = frames[0];
+  ASSERT_GE(req.size(), 60u);
+  const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+  EXPECT_EQ(0, memcmp(req.data(), bcast, 6));
+  EXPECT_EQ(0, memcmp(req.data() + 6, test_env::kLocalMac, 6));
+  const uint8_t who_has[] = {0x08, 0x06, 0, 1, 0x08, 0x00, 6, 4, 0, 1};
+  EXPECT_EQ(0, memcmp(req.data() + 12, who_has, sizeof who_has));
+  EXPECT_EQ(0, memcmp(req.data() + 28, tpa, 4));
+  EXPECT_EQ(0, memcmp(req.data() + 38, spa, 4));
+  EXPECT_EQ(0, memcmp(frames[1].data(), mac, 6));
+  EXPECT_EQ(0, memcmp(frames[1].data() + 30, spa, 4));  // the IPv4 destination
+  ASSERT_THAT(so_sendto(fd_, payload_, 10, 0, reinterpret_cast<sockaddr*>(&to), sizeof to),
+              SyscallSucceedsWithValue(10));
+  frames = test_env::take_frames();
+  ASSERT_EQ(frames.size(), 1u);
+  EXPECT_EQ(0, memcmp(frames[0].data(), mac, 6));
 }
 
 TEST_F(UdpSend, CorkingSaysItIsNotOffloaded) {

@@ -22,7 +22,8 @@ void stack_fini();
 // cached routes made under the old one are not used again (rt_genid). The
 // MAC address cannot change while the NIC is open. False with *err set.
 bool stack_reconfigure(const NetConfig& cfg, std::string* err);
-// Waits until the NIC has consumed every posted descriptor.
+// Waits until no datagram waits for ARP (each leaves or is dropped within
+// the probes' time) and the NIC has consumed every posted descriptor.
 void stack_flush();
 
 // --trace: called once per layer a send passes, with the layer's Linux name
@@ -60,6 +61,21 @@ struct RxCounters {
            udp_in_csum_errors = 0;
 };
 RxCounters stack_rx_counters();
+
+// ARP's counters (rows of /proc/net/stat/arp_cache, and what was sent).
+struct NeighCounters {
+  bool arp = false;  // ARP runs (the NIC receives and sends whole frames)
+  uint64_t requests = 0, replies = 0;
+  uint64_t res_failed = 0;      // resolutions that failed
+  uint64_t unres_discards = 0;  // datagrams dropped from a full queue (unres_qlen_bytes)
+  uint64_t failed_drops = 0;    // datagrams dropped with a failed resolution
+};
+NeighCounters stack_neigh_counters();
+// Resolves the next hop towards daddr (host order) before anything is sent:
+// 0 at once for a static neighbour, broadcast or multicast, else after ARP
+// answers; -EHOSTUNREACH when it does not (with *detail saying what was
+// asked), or a routing error.
+int stack_resolve_neighbour(uint32_t daddr, std::string* detail);
 
 // The MAC's receive side, as a cable or port delivers: one frame with its
 // FCS, into the NIC's RX path (checks, DMA, completion), then the driver's

@@ -33,13 +33,13 @@ void put64(uint8_t* p, uint64_t v) { memcpy(p, &v, 8); }
 
 uint64_t pack(uint32_t slot, uint32_t pay) { return slot | uint64_t{pay} << 32; }
 
-// sock_wfree: the NIC is done with a packet; the last charge on a socket
-// that was already closed frees it.
+}  // namespace
+
+// The NIC is done with a packet; the last charge on a socket that was
+// already closed frees it.
 void sock_wfree(sock* sk, uint32_t charge) {
   if (sk->wmem_alloc.fetch_sub(charge, std::memory_order_acq_rel) == charge) __sk_free(sk);
 }
-
-}  // namespace
 
 bool FlowKey::operator==(const FlowKey& o) const {
   return saddr == o.saddr && daddr == o.daddr && sport == o.sport && dport == o.dport &&
@@ -52,6 +52,7 @@ int SendoffNic::open(Device* dev, const uint8_t mac[6], std::string* err) {
   memcpy(mac_, mac, 6);
   uint32_t id = dev->reg_read(REG_ID);
   uint32_t version = dev->reg_read(REG_VERSION);
+  l2_frames_ = version >= 0x00020001;  // TXD_L4_ETH came with ABI 2.1
   if (id != ID_VALUE || (version >> 16) != (VERSION_VALUE >> 16)) {
     char buf[160];
     snprintf(buf, sizeof buf, "%s: not a sendoff NIC (ID 0x%08x, version 0x%08x; want 0x%08x, 0x%08x)",
@@ -239,19 +240,9 @@ void SendoffNic::xmit_flush() {
   }
 }
 
-int SendoffNic::ndo_start_xmit(sk_buff* skb) {
-  // A device that stopped being trustworthy (--cosim mismatch) takes no more work.
-  if (!dev_->fault().empty()) return -EIO;
-  const size_t len = skb->len;
-  int flow = dst_flow(skb);
-  if (flow < 0) return flow;
-  // fault_in_iov_iter_readable: a bad user pointer fails here, before a slot
-  // is taken. (Only memory unmapped by another thread in the next few
-  // nanoseconds still faults in the copy below.)
-  if (fault_in_iov_readable(skb->iov, skb->iovlen, len)) return -EFAULT;
-
-  // Reserve a slot and the payload bytes in one step, so that both leave the
-  // ring in the same order.
+// Reserves a slot and the payload bytes in one step, so that both leave the
+// ring in the same order. False when either is full even after a reclaim.
+bool SendoffNic::reserve(size_t len, uint32_t* idx_out, uint32_t* start_out, uint32_t* end_out) {
   const uint32_t need = align64(len ? len : 1);
   uint64_t cur = prod_.load(std::memory_order_acquire);
   uint32_t idx, start, pay_end;
@@ -266,7 +257,7 @@ int SendoffNic::ndo_start_xmit(sk_buff* skb) {
     bool room = idx - clean_.load(std::memory_order_acquire) < kRingSize &&
                 pay_end - pay_tail_.load(std::memory_order_acquire) <= kPayloadBytes;
     if (!room) {
-      if (reclaimed) return -EBUSY;
+      if (reclaimed) return false;
       reclaim();
       reclaimed = true;
       cur = prod_.load(std::memory_order_acquire);
@@ -276,7 +267,48 @@ int SendoffNic::ndo_start_xmit(sk_buff* skb) {
                                     std::memory_order_acquire))
       break;
   }
+  *idx_out = idx;
+  *start_out = start;
+  *end_out = pay_end;
+  return true;
+}
 
+int SendoffNic::xmit_frame(const uint8_t* frame, size_t len) {
+  if (!l2_frames_) return -EOPNOTSUPP;
+  if (!dev_->fault().empty()) return -EIO;
+  if (len < ETH_HLEN || len > ETH_FRAME_MAX) return -EINVAL;
+  uint32_t idx, start, pay_end;
+  if (!reserve(len, &idx, &start, &pay_end)) return -EBUSY;
+  memcpy(payload_.host + start, frame, len);
+  if (!coherent_) dev_->dma_sync_to_device(payload_, start, len);
+  uint8_t* d = ring_.host + size_t{idx & kRingMask} * TXD_BYTES;
+  memset(d, 0, TXD_BYTES);
+  put64(d + TXD_ADDR_OFF, payload_.dev_addr + start);
+  put32(d + TXD_LEN_OFF, static_cast<uint32_t>(len));
+  put16(d + TXD_FLAGS_OFF, TXD_L4_ETH);
+  put32(d + TXD_COOKIE_OFF, idx);
+  if (!coherent_) dev_->dma_sync_to_device(ring_, size_t{idx & kRingMask} * TXD_BYTES, TXD_BYTES);
+  Slot& s = slots_[idx & kRingMask];
+  s.owner = nullptr;
+  s.charge = 0;
+  s.pay_end = pay_end;
+  publish(idx, false);
+  return 0;
+}
+
+int SendoffNic::ndo_start_xmit(sk_buff* skb) {
+  // A device that stopped being trustworthy (--cosim mismatch) takes no more work.
+  if (!dev_->fault().empty()) return -EIO;
+  const size_t len = skb->len;
+  int flow = dst_flow(skb);
+  if (flow < 0) return flow;
+  // fault_in_iov_iter_readable: a bad user pointer fails here, before a slot
+  // is taken. (Only memory unmapped by another thread in the next few
+  // nanoseconds still faults in the copy below.)
+  if (fault_in_iov_readable(skb->iov, skb->iovlen, len)) return -EFAULT;
+
+  uint32_t idx, start, pay_end;
+  if (!reserve(len, &idx, &start, &pay_end)) return -EBUSY;
   uint8_t* d = ring_.host + size_t{idx & kRingMask} * TXD_BYTES;
   int err = copy_from_user_iov(payload_.host + start, skb->iov, skb->iovlen, len);
   if (!coherent_) dev_->dma_sync_to_device(payload_, start, len);

@@ -57,6 +57,11 @@ class SendoffNic {
   // -ENOBUFS when the flow table has no free entry, -EIO when the device
   // stopped being trustworthy (--cosim mismatch).
   int ndo_start_xmit(sk_buff* skb);
+  // A whole Ethernet frame (no FCS) the stack built itself (ARP): one
+  // TXD_L4_ETH descriptor, doorbell rung. 0, -EBUSY (ring full now),
+  // -EINVAL (length), -EOPNOTSUPP (a NIC before ABI 2.1), -EIO.
+  int xmit_frame(const uint8_t* frame, size_t len);
+  bool can_xmit_frames() const { return l2_frames_; }
   // Rings the doorbell for whatever was posted with xmit_more.
   void xmit_flush();
   // Frees what the NIC has finished (sock_wfree for each packet).
@@ -75,6 +80,7 @@ class SendoffNic {
 
  private:
   int flow_get(const FlowKey& key);
+  bool reserve(size_t len, uint32_t* idx, uint32_t* start, uint32_t* pay_end);
   int dst_flow(const sk_buff* skb);
   uint32_t nic_tail();
   void publish(uint32_t idx, bool more);
@@ -94,6 +100,7 @@ class SendoffNic {
 
   Device* dev_ = nullptr;
   bool coherent_ = false;
+  bool l2_frames_ = false;  // the NIC takes TXD_L4_ETH descriptors
   DmaBuffer ring_, payload_;
   // The NIC's tail write-back block; null where the device has none to read
   // in place (then RING_TAIL is read instead).
