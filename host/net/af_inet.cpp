@@ -194,6 +194,7 @@ static int inet_shutdown(socket* sock, int how) {
     // Under the queue's lock: a receiver checks it there before it sleeps.
     std::lock_guard<std::mutex> g(sk->rq_lock);
     sk->shutdown |= static_cast<unsigned>(how);
+    sk_ep_sync(sk, false);
   }
   sk_wake_receivers(sk);  // sk_state_change
   return err;

@@ -9,6 +9,9 @@
 #include <chrono>
 #include <cstring>
 
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include "net.hpp"
 #include "uaccess.hpp"
 
@@ -24,8 +27,24 @@ bool sock_queue_rcv_skb(sock* sk, std::unique_ptr<sk_buff_rx> skb) {
   }
   sk->rmem_alloc.fetch_add(static_cast<int>(skb->truesize), std::memory_order_relaxed);
   sk->receive_queue.push_back(std::move(skb));
+  sk_ep_sync(sk, true);
   sk_wake_receivers(sk);
   return true;
+}
+
+void sk_ep_sync(sock* sk, bool arrival) {
+  if (!sk->ep_watched.load(std::memory_order_acquire)) return;
+  const bool readable = !sk->receive_queue.empty() || (sk->shutdown & RCV_SHUTDOWN) ||
+                        !sk->error_queue.empty() || sk->sk_err.load(std::memory_order_relaxed);
+  // Raw syscalls: under LD_PRELOAD, read and write on this fd are sendoff's.
+  if (readable && (!sk->ep_readable || arrival)) {
+    const uint64_t one = 1;
+    if (syscall(SYS_write, sk->ep_fd, &one, sizeof one) != sizeof one) return;
+  } else if (!readable && sk->ep_readable) {
+    uint64_t v;
+    if (syscall(SYS_read, sk->ep_fd, &v, sizeof v) != sizeof v) return;
+  }
+  sk->ep_readable = readable;
 }
 
 void sk_wake_receivers(sock* sk) {
@@ -42,6 +61,7 @@ std::unique_ptr<sk_buff_rx> skb_recv_datagram(sock* sk, int flags, int* err) {
   for (;;) {
     // An asynchronous error is reported before any queued datagram.
     if (int e = sock_error(sk)) {
+      sk_ep_sync(sk, false);
       *err = e;
       return nullptr;
     }
@@ -53,6 +73,7 @@ std::unique_ptr<sk_buff_rx> skb_recv_datagram(sock* sk, int flags, int* err) {
       }
       std::unique_ptr<sk_buff_rx> skb = std::move(sk->receive_queue.front());
       sk->receive_queue.pop_front();
+      sk_ep_sync(sk, false);
       sk->rmem_alloc.fetch_sub(static_cast<int>(skb->truesize), std::memory_order_relaxed);
       return skb;
     }

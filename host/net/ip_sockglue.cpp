@@ -108,8 +108,9 @@ void ip_icmp_error(sock* sk, int err, uint8_t icmp_type, uint8_t icmp_code, uint
       sk->rmem_alloc.fetch_add(static_cast<int>(e.truesize), std::memory_order_relaxed);
       sk->error_queue.push_back(std::move(e));
     }
+    sk->sk_err.store(err, std::memory_order_release);
+    sk_ep_sync(sk, true);
   }
-  sk->sk_err.store(err, std::memory_order_release);
   sk_wake_receivers(sk);
 }
 
@@ -126,6 +127,7 @@ int ip_recv_error(sock* sk, msghdr_k* msg, size_t len, int* addr_len) {
                       sk->error_queue.front().ee.ee_origin == SO_EE_ORIGIN_ICMP;
     sk->sk_err.store(next ? static_cast<int>(sk->error_queue.front().ee.ee_errno) : 0,
                      std::memory_order_release);
+    sk_ep_sync(sk, false);
   }
   size_t copied = e.payload.size();
   msg->flags = 0;

@@ -231,6 +231,10 @@ std::unique_ptr<sk_buff_rx> skb_recv_datagram(sock* sk, int flags, int* err);
 // skb_copy_datagram_msg: copies len bytes from data to the user's iovecs.
 // 0 or -EFAULT.
 int skb_copy_datagram_msg(const uint8_t* data, size_t len, msghdr_k* msg);
+// sk_ep_sync: for a socket an epoll set watches, makes its eventfd's
+// counter non-zero exactly while the socket is readable (and bumps it on
+// each arrival, for edge-triggered sets). Under sk->rq_lock.
+void sk_ep_sync(sock* sk, bool arrival);
 // Wakes every receiver of sk (close, shutdown, stack teardown).
 void sk_wake_receivers(sock* sk);
 // datagram_poll: POLLIN with a datagram queued (or after SHUT_RD, with

@@ -153,6 +153,11 @@ struct sock {
   // next send, receive or SO_ERROR.
   std::atomic<int> sk_err{0};
   bool recverr = false;  // IP_RECVERR
+  // epoll: the socket's placeholder eventfd, whether an epoll set watches
+  // it, and what its counter says now (sk_ep_sync; under rq_lock).
+  int ep_fd = -1;
+  std::atomic<bool> ep_watched{false};
+  bool ep_readable = false;
   std::deque<sock_exterr_skb> error_queue;  // sk_error_queue, under rq_lock
 };
 

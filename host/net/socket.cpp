@@ -4,6 +4,7 @@
 #include "syscalls.hpp"
 
 #include <fcntl.h>
+#include <sys/eventfd.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -36,8 +37,12 @@ constexpr unsigned kMsgInternalSendmsgFlags = 0x08000000u /* MSG_SPLICE_PAGES */
                                               0x00100000u /* MSG_SENDPAGE_DECRYPTED */;
 
 // A kernel fd reserved for each socket keeps sendoff's descriptor numbers
-// apart from every other open file, as one fd table would.
-int reserve_fd(bool cloexec) { return open("/dev/null", O_RDWR | (cloexec ? O_CLOEXEC : 0)); }
+// apart from every other open file, as one fd table would. It is an eventfd,
+// so that an epoll set can watch it: once a socket is watched, its counter
+// is non-zero exactly while the socket is readable (sk_ep_sync).
+int reserve_fd(bool cloexec) {
+  return static_cast<int>(syscall(SYS_eventfd2, 0, EFD_NONBLOCK | (cloexec ? EFD_CLOEXEC : 0)));
+}
 
 // fcntl and close go straight to the kernel: under LD_PRELOAD the libc names
 // are sendoff's own interposers.
@@ -112,6 +117,7 @@ long sys_socket(net* n, int family, int type, int protocol) {
     return err;
   }
   sock->fd = fd;
+  sock->sk.ep_fd = fd;
   if (flags & SOCK_NONBLOCK) sock->file_flags |= O_NONBLOCK;
   fdt[fd].store(sock, std::memory_order_release);
   return fd;

@@ -557,6 +557,18 @@ int so_sendmmsg(int fd, struct mmsghdr* msgvec, unsigned int vlen, int flags) {
 
 int so_is_socket(int fd) { return sock_fd_is_ours(fd) ? 1 : 0; }
 
+int so_epoll_watch(int fd) {
+  return static_cast<int>(syscall_wrap_send([&](net* n) -> long {
+    int err;
+    sendoff::socket* sock = sockfd_lookup_light(n, fd, &err);
+    if (!sock) return err;
+    sock->sk.ep_watched.store(true, std::memory_order_release);
+    std::lock_guard<std::mutex> g(sock->sk.rq_lock);
+    sk_ep_sync(&sock->sk, false);
+    return 0;
+  }));
+}
+
 int so_sigaction(int sig, const struct sigaction* act, struct sigaction* oldact) {
   int r = uaccess_sigaction(sig, act, oldact);
   if (r < 0) {

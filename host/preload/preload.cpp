@@ -6,7 +6,7 @@
 // and drains to the NIC at exit. Reads (read, readv, recv*) take datagrams
 // from sendoff's receive path, and poll/select see its sockets' readiness;
 // where the NIC has no receive path a read fails with EOPNOTSUPP rather than
-// wait for ever, and epoll on a sendoff socket fails with EPERM.
+// wait for ever; epoll watches an eventfd that mirrors a socket's readiness.
 // sigaction() and the signal() family go through so_sigaction, so a program
 // that installs its own SIGSEGV/SIGBUS handler gets faults outside sendoff's
 // copy routine while sendoff's fault handler stays first (uaccess.hpp).
@@ -364,15 +364,14 @@ int pselect(int nfds, fd_set* r, fd_set* w, fd_set* e, const timespec* t, const 
   return select_by_poll(nfds, r, w, e, ms_of(t));
 }
 
-// epoll is not emulated: the kernel would watch the placeholder fd behind a
-// sendoff socket and report it always ready. Refused as Linux refuses a
-// file that cannot be polled.
+// epoll watches the socket's placeholder, an eventfd that the stack keeps
+// readable exactly while the socket is, once so_epoll_watch has readied it
+// (EPOLLIN, edge-triggered too; EPOLLOUT always; no EPOLLERR/EPOLLHUP/
+// EPOLLRDHUP bits: README's table of differences).
 int epoll_ctl(int epfd, int op, int fd, epoll_event* ev) {
   LIBC(epoll_ctl);
-  if (!so_is_socket(fd) || op == EPOLL_CTL_DEL) return real(epfd, op, fd, ev);
-  fprintf(stderr, "sendoff: epoll on a sendoff socket is not supported; use poll or select\n");
-  errno = EPERM;
-  return -1;
+  if (so_is_socket(fd) && op != EPOLL_CTL_DEL && so_epoll_watch(fd) != 0) return -1;
+  return real(epfd, op, fd, ev);
 }
 
 int recvmmsg(int fd, mmsghdr* v, unsigned int n, int f, timespec* t) {

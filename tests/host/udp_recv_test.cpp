@@ -7,6 +7,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <sys/epoll.h>
 #include <sys/time.h>
 #include <unistd.h>
 
@@ -268,6 +269,42 @@ TEST_F(UdpRecv, PollWakesWhenADatagramComes) {
   p.revents = -1;
   EXPECT_THAT(so_poll(&p, 1, 0), SyscallSucceedsWithValue(0));
   EXPECT_EQ(p.revents, 0);
+}
+
+// An epoll set on the socket's fd (so_epoll_watch): level-triggered EPOLLIN
+// exactly while a datagram is queued, and with EPOLLET one event per arrival.
+TEST_F(UdpRecv, EpollSeesTheSocketsReadiness) {
+  ASSERT_THAT(so_epoll_watch(fd_), SyscallSucceeds());
+  int lt = epoll_create1(EPOLL_CLOEXEC), et = epoll_create1(EPOLL_CLOEXEC);
+  ASSERT_GE(lt, 0);
+  ASSERT_GE(et, 0);
+  epoll_event ev{};
+  ev.events = EPOLLIN;
+  ASSERT_EQ(epoll_ctl(lt, EPOLL_CTL_ADD, fd_, &ev), 0) << strerror(errno);
+  ev.events = EPOLLIN | EPOLLET;
+  ASSERT_EQ(epoll_ctl(et, EPOLL_CTL_ADD, fd_, &ev), 0) << strerror(errno);
+  epoll_event got{};
+  EXPECT_EQ(epoll_wait(lt, &got, 1, 0), 0);
+  EXPECT_EQ(epoll_wait(et, &got, 1, 0), 0);
+  Frame f = from_peer(21);
+  deliver(f);
+  deliver(f);
+  EXPECT_EQ(epoll_wait(lt, &got, 1, 0), 1);
+  EXPECT_EQ(got.events, static_cast<uint32_t>(EPOLLIN));
+  EXPECT_EQ(epoll_wait(et, &got, 1, 0), 1);
+  EXPECT_EQ(epoll_wait(et, &got, 1, 0), 0);  // edge: reported once
+  deliver(f);
+  EXPECT_EQ(epoll_wait(et, &got, 1, 0), 1);  // a new arrival is a new edge
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(epoll_wait(lt, &got, 1, 0), 1);  // level: while any is queued
+    EXPECT_THAT(so_recv(fd_, buf_, sizeof buf_, MSG_DONTWAIT), SyscallSucceedsWithValue(21));
+  }
+  EXPECT_EQ(epoll_wait(lt, &got, 1, 0), 0);
+  // SHUT_RD makes it readable for good, as Linux's EPOLLIN after shutdown.
+  so_shutdown(fd_, SHUT_RD);
+  EXPECT_EQ(epoll_wait(lt, &got, 1, 0), 1);
+  close(lt);
+  close(et);
 }
 
 TEST_F(UdpRecv, RecvmmsgTakesWhatIsQueuedWithWaitforone) {

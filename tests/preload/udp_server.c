@@ -3,8 +3,8 @@
  * port 9000 and takes COUNT datagrams, cycling through recvfrom(), recv(),
  * read() and recvmsg(); each must be "datagram N" in order, the first from
  * 198.18.0.2; readv() too. Before each it waits for the socket to be
- * readable, with poll() and select() in turn; epoll_ctl() on the socket
- * must fail with EPERM (not supported, and not silently always-ready).
+ * readable, with poll(), select() and epoll_wait() in turn; an idle socket
+ * must be readable to none of them (epoll watches the placeholder fd).
  * Prints "received COUNT" and exits 0 when all came as sent. */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -39,11 +39,12 @@ int main(int argc, char** argv) {
   struct epoll_event ev = {0};
   ev.events = EPOLLIN;
   if (ep < 0) return fail("epoll_create1");
-  if (epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) == 0 || errno != EPERM) {
-    fprintf(stderr, "udp_server: epoll_ctl on the socket did not fail with EPERM\n");
+  if (epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) != 0) return fail("epoll_ctl");
+  struct epoll_event got;
+  if (epoll_wait(ep, &got, 1, 0) != 0) {
+    fprintf(stderr, "udp_server: epoll says an idle socket is readable\n");
     return 1;
   }
-  close(ep);
   /* Nothing sent yet: not readable (the placeholder fd behind the socket
    * would say it is), writable. */
   struct pollfd idle = {fd, POLLIN | POLLOUT, 0};
@@ -71,9 +72,11 @@ int main(int argc, char** argv) {
     ssize_t n;
     struct sockaddr_in from = {0};
     socklen_t alen = sizeof from;
-    if (i % 2 == 0) {
+    if (i % 3 == 0) {
       struct pollfd p = {fd, POLLIN, 0};
       if (poll(&p, 1, 10000) != 1 || p.revents != POLLIN) return fail("poll");
+    } else if (i % 3 == 1) {
+      if (epoll_wait(ep, &got, 1, 10000) != 1 || got.events != EPOLLIN) return fail("epoll_wait");
     } else {
       fd_set r;
       FD_ZERO(&r);
@@ -109,6 +112,12 @@ int main(int argc, char** argv) {
       return 1;
     }
   }
+  /* All taken: readable no more (the eventfd's counter went back to 0). */
+  if (epoll_wait(ep, &got, 1, 0) != 0) {
+    fprintf(stderr, "udp_server: epoll says the emptied socket is readable\n");
+    return 1;
+  }
+  close(ep);
   printf("received %d\n", count);
   close(fd);
   return 0;

@@ -55,6 +55,11 @@ int so_recvmmsg(int fd, struct mmsghdr* msgvec, unsigned int vlen, int flags,
  * in flight, POLLHUP when shut down both ways, POLLNVAL for a closed fd; -1
  * with EINTR when a signal handler runs, EFAULT, EINVAL as Linux. */
 int so_poll(struct pollfd* fds, nfds_t nfds, int timeout);
+/* Readies a sendoff socket for an epoll set (the LD_PRELOAD interposer calls
+ * it from epoll_ctl): from then on its fd, an eventfd, is readable (EPOLLIN)
+ * exactly while the socket is, and each datagram's arrival is a new event for
+ * EPOLLET; it is always writable. 0, or -1 with EBADF / ENOTSOCK. */
+int so_epoll_watch(int fd);
 /* 1 when fd is a sendoff socket, else 0 (for the LD_PRELOAD interposer). */
 int so_is_socket(int fd);
 /* 1 when the open stack's NIC has a receive path (so_recv* can get frames), else 0. */
