@@ -110,6 +110,16 @@ bool iov_msg(const iovec* iov, int cnt, msghdr* m) {
   return true;
 }
 
+// poll_select_set_timeout: a negative or non-normalised timeout is EINVAL.
+bool timeout_invalid(const timespec* t) {
+  return t && (t->tv_sec < 0 || t->tv_nsec < 0 || t->tv_nsec >= 1000000000);
+}
+
+int einval() {
+  errno = EINVAL;
+  return -1;
+}
+
 int ms_of(const timespec* t) {
   if (!t) return -1;
   long long ms = static_cast<long long>(t->tv_sec) * 1000 + (t->tv_nsec + 999999) / 1000000;
@@ -325,6 +335,7 @@ int ppoll(pollfd* fds, nfds_t n, const timespec* t, const sigset_t* mask) {
       if (so_is_socket(fds[i].fd)) return no_sigmask("ppoll");
     return real(fds, n, t, mask);
   }
+  if (timeout_invalid(t)) return einval();
   return so_poll(fds, n, ms_of(t));
 }
 
@@ -334,6 +345,10 @@ int select(int nfds, fd_set* r, fd_set* w, fd_set* e, timeval* tv) {
     return real(nfds, r, w, e, tv);
   int ms = -1;
   if (tv) {
+    // select's timeval is normalised first (tv_usec may exceed a second).
+    const timespec ts{static_cast<time_t>(tv->tv_sec + tv->tv_usec / 1000000),
+                      static_cast<long>(tv->tv_usec % 1000000) * 1000};
+    if (timeout_invalid(&ts)) return einval();
     long long v = static_cast<long long>(tv->tv_sec) * 1000 + (tv->tv_usec + 999) / 1000;
     ms = v > INT_MAX ? INT_MAX : static_cast<int>(v);
   }
@@ -361,6 +376,7 @@ int pselect(int nfds, fd_set* r, fd_set* w, fd_set* e, const timespec* t, const 
   if (!stack_ready || nfds < 0 || nfds > FD_SETSIZE || !any_ours(nfds, r, w, e))
     return real(nfds, r, w, e, t, mask);
   if (mask) return no_sigmask("pselect");
+  if (timeout_invalid(t)) return einval();
   return select_by_poll(nfds, r, w, e, ms_of(t));
 }
 

@@ -6,6 +6,7 @@
  * readable, with poll(), select() and epoll_wait() in turn; an idle socket
  * must be readable to none of them (epoll watches the placeholder fd).
  * Prints "received COUNT" and exits 0 when all came as sent. */
+#define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -60,6 +61,18 @@ int main(int argc, char** argv) {
     fprintf(stderr, "udp_server: select says an idle socket is readable\n");
     return 1;
   }
+  /* A bad timeout is EINVAL, as the kernel says for its own sockets. */
+  struct timeval neg = {-1, 0};
+  struct timespec bad_ns = {0, 2000000000L}, neg_ts = {-1, 0};
+  struct pollfd pin = {fd, POLLIN, 0};
+  fd_set rb;
+  FD_ZERO(&rb);
+  FD_SET(fd, &rb);
+  if (select(fd + 1, &rb, NULL, NULL, &neg) != -1 || errno != EINVAL) return fail("select -1 s");
+  if (ppoll(&pin, 1, &bad_ns, NULL) != -1 || errno != EINVAL) return fail("ppoll 2e9 ns");
+  FD_SET(fd, &rb);
+  if (pselect(fd + 1, &rb, NULL, NULL, &neg_ts, NULL) != -1 || errno != EINVAL)
+    return fail("pselect -1 s");
   /* Linux's sock_read_iter: reading nothing returns 0 at once, takes nothing. */
   char none[1];
   if (read(fd, none, 0) != 0) return fail("read of 0 bytes");
