@@ -102,9 +102,8 @@ package sendoff_pkg;
   localparam logic [31:0] CtrlFcsAppend /*verilator public*/ = 32'h2;
   localparam logic [31:0] CtrlRxEnable  /*verilator public*/ = 32'h4;
   localparam logic [31:0] CapsRx        /*verilator public*/ = 32'h1;
-  // What REG_CAPS reads: no receive path in this RTL yet, so the host's
-  // receive side stays off and `--tap` says so (nic_abi.hpp's CAPS_*).
-  localparam logic [31:0] CapsValue     /*verilator public*/ = 32'h0;
+  // What REG_CAPS reads (nic_abi.hpp's CAPS_*): the receive path is built.
+  localparam logic [31:0] CapsValue     /*verilator public*/ = CapsRx;
   localparam logic [31:0] StatusBusy    /*verilator public*/ = 32'h1;
   localparam int unsigned RingSizeMax   /*verilator public*/ = 4096;
 
