@@ -458,7 +458,7 @@ module rx_dma
   axi_write_master #(
     .DataWidth      (DataWidth),
     .IdWidth        (1),
-    .MaxOutstanding (16)
+    .MaxOutstanding (128)  // a burst a frame at 64 B over ~80 cycles of B latency
   ) u_wr (
     .clk           (clk),
     .rst_n         (rst_n),

@@ -151,8 +151,9 @@ struct AxiWriteRecord {
 
 // AXI4 write slave on a Memory: INCR bursts, W beats in AW order, B in burst order after a
 // latency drawn per burst. The host may read the memory from another thread while the model
-// writes it, so the four bytes of an aligned 32-bit word strobed together are stored as one
-// release store (read them with an acquire load), other bytes one by one. Checks the master's
+// writes it, so an aligned 64-bit word strobed whole is stored as one release store, then 32-bit
+// words likewise (read them with an acquire load), other bytes one by one; a beat's 64-bit
+// pieces are stored from its last to its first (a receive completion's GEN half last). Checks the master's
 // side (AW/W held until ready, INCR, size <= bus width, no 4 KiB crossing, WLAST on the last
 // beat only); W beats may come before their AW, as AXI4 allows; beats with a byte in the poisoned range or outside the memory answer SLVERR.
 class AxiWriteSlave {
