@@ -223,6 +223,7 @@ void AxiWriteSlave::take_beat(const AxiWritePins& pins, uint64_t cycle) {
   }
   log_.push_back(r);
   if (log_.size() > 65536) log_.pop_front();
+  ++beats_;
   o.error = o.error || bad;
   o.next = end;
   ++o.taken;

@@ -168,6 +168,7 @@ class AxiWriteSlave {
   // Every beat taken, oldest first (the last 65536).
   const std::deque<AxiWriteRecord>& log() const { return log_; }
   uint64_t bursts() const { return bursts_; }
+  uint64_t beats() const { return beats_; }  // W beats taken
   bool idle() const { return open_.empty() && resp_.empty() && early_.empty(); }
 
  private:
@@ -197,6 +198,7 @@ class AxiWriteSlave {
   bool aw_pending_ = false, w_pending_ = false;
   AxiWritePins held_;
   std::deque<AxiWriteRecord> log_;
+  uint64_t beats_ = 0;
   std::vector<std::string> errors_;
   uint64_t bursts_ = 0;
 };
