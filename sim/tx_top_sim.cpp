@@ -42,6 +42,14 @@ void get_keep(std::vector<uint32_t>& dst, const Wide& src) {
   get_words(dst, src, TxTopSim::kDataBits / 256);
 }
 
+inline void put_keep(uint64_t& dst, const std::vector<uint32_t>& src) {
+  dst = uint64_t(src[0]) | uint64_t(src[1]) << 32;
+}
+template <typename Wide>
+void put_keep(Wide& dst, const std::vector<uint32_t>& src) {
+  put_words(dst, src);
+}
+
 constexpr size_t kWords = TxTopSim::kDataBits / 32;
 
 }  // namespace
@@ -168,11 +176,7 @@ void TxTopSim::drive_rx() {
   std::memcpy(data.data(), f.data() + rx_off_, n);
   for (size_t i = 0; i < n; ++i) keep[i / 32] |= 1u << (i % 32);
   put_words(t.s_axis_rx_tdata, data);
-  if constexpr (kDataBits == 512) {
-    t.s_axis_rx_tkeep = uint64_t(keep[0]) | uint64_t(keep[1]) << 32;
-  } else {
-    put_words(t.s_axis_rx_tkeep, keep);
-  }
+  put_keep(t.s_axis_rx_tkeep, keep);
   t.s_axis_rx_tlast = rx_off_ + n == f.size();
   t.s_axis_rx_tvalid = 1;
   ++rx_beats_;

@@ -289,7 +289,8 @@ TEST(RxTop, BackToBackFramesKeepUp) {
   for (size_t bytes : {64u, 65u, 128u, 1518u, 9018u}) {
     const size_t frames = bytes > 2000 ? 60 : 400;
     const RxRate r = rx_rate(bytes, frames);
-    const double beats = double((bytes + 63) / 64);
+    constexpr size_t kBeat = TxTopSim::kDataBits / 8;
+    const double beats = double((bytes + kBeat - 1) / kBeat);
     std::printf("rx %5zu B: %.3f cycles/frame (%.0f beats)\n", bytes, r.cycles_per_frame, beats);
     EXPECT_EQ(r.dropped, 0u) << bytes;
   }
