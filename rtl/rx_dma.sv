@@ -112,13 +112,16 @@ module rx_dma
 
   // ------------------------------------------------------------------------- FIFO, write side
   logic [CntW-1:0] wr_q, commit_q, rd_q, fbeats_q;
-  logic            dropping_q, fifo_full, ram_we, meta_push, drop_fifo_d;
+  logic            dropping_q, fifo_full, no_room, ram_we, meta_push, drop_fifo_d, meta_s_ready;
 
+  // No room: the RAM is full, or at a last beat the verdict queue is (a frame's beats may have
+  // left the RAM for the output FIFO before its verdict is taken, so the queue can fill first).
   assign fifo_full = (wr_q - rd_q) == CntW'(FifoBeats);
-  assign ram_we    = s_axis_tvalid && !dropping_q && !fifo_full;
+  assign no_room   = fifo_full || (s_axis_tlast && !meta_s_ready);
+  assign ram_we    = s_axis_tvalid && !dropping_q && !no_room;
   assign meta_push = ram_we && s_axis_tlast;
-  // Dropped at its last beat: while dropping, or full at the last beat itself.
-  assign drop_fifo_d = s_axis_tvalid && s_axis_tlast && (dropping_q || fifo_full);
+  // Dropped at its last beat: while dropping, or no room at the last beat itself.
+  assign drop_fifo_d = s_axis_tvalid && s_axis_tlast && (dropping_q || no_room);
 
   always_ff @(posedge clk) begin
     if (!rst_n) begin
@@ -129,7 +132,7 @@ module rx_dma
     end else if (s_axis_tvalid) begin
       if (dropping_q) begin
         if (s_axis_tlast) dropping_q <= 1'b0;
-      end else if (fifo_full) begin
+      end else if (no_room) begin
         wr_q       <= commit_q;  // take the frame's beats back
         fbeats_q   <= '0;
         dropping_q <= !s_axis_tlast;
@@ -161,11 +164,10 @@ module rx_dma
     .rdata (ram_rdata)
   );
 
-  // A frame's verdict and beat count, pushed when its last beat is in. Never full: a frame
-  // is at least one beat, and the entries of the frames still in the RAM are at most its depth.
+  // A frame's verdict and beat count, pushed when its last beat is in.
   rx_meta_t        mh_meta;
   logic [CntW-1:0] mh_beats;
-  logic            mh_valid, mh_ready, meta_s_ready;
+  logic            mh_valid, mh_ready;
   logic [AW:0]     meta_count;
   sync_fifo #(
     .Width  (MetaW),
@@ -506,11 +508,10 @@ module rx_dma
   assign busy            = job_valid_q || mh_valid || rd_q != wr_q || !wr_idle;
 
   logic unused;
-  assign unused = ^{meta_s_ready, meta_count, ob_s_ready, resp_valid, resp_err, resp_id, awid};
+  assign unused = ^{meta_count, ob_s_ready, resp_valid, resp_err, resp_id, awid};
 
 `ifndef SYNTHESIS
   always_ff @(posedge clk) begin
-    if (rst_n && meta_push) assert (meta_s_ready) else $error("rx_dma: meta FIFO overflow");
     if (rst_n && rd_pend_q) assert (ob_s_ready) else $error("rx_dma: output FIFO overflow");
   end
 `endif
