@@ -72,7 +72,7 @@ package sendoff_pkg;
   localparam logic [11:0] RegWbBaseHi       /*verilator public*/ = 12'h030;
   localparam logic [11:0] RegCaps           /*verilator public*/ = 12'h03C;
   localparam logic [11:0] RegFlowData       /*verilator public*/ = 12'h040;
-  // The receive path's registers (nic_abi.hpp; this RTL does not build it yet: CapsValue).
+  // The receive path's registers (nic_abi.hpp).
   localparam logic [11:0] RegRxBufBaseLo    /*verilator public*/ = 12'h080;
   localparam logic [11:0] RegRxBufBaseHi    /*verilator public*/ = 12'h084;
   localparam logic [11:0] RegRxCplBaseLo    /*verilator public*/ = 12'h088;
@@ -103,9 +103,8 @@ package sendoff_pkg;
   localparam logic [31:0] CtrlFcsAppend /*verilator public*/ = 32'h2;
   localparam logic [31:0] CtrlRxEnable  /*verilator public*/ = 32'h4;
   localparam logic [31:0] CapsRx        /*verilator public*/ = 32'h1;
-  // What REG_CAPS reads: no receive path in this RTL yet, so the host's
-  // receive side stays off and `--tap` says so (nic_abi.hpp's CAPS_*).
-  localparam logic [31:0] CapsValue     /*verilator public*/ = 32'h0;
+  // What REG_CAPS reads (nic_abi.hpp's CAPS_*): the receive path is built.
+  localparam logic [31:0] CapsValue     /*verilator public*/ = CapsRx;
   localparam logic [31:0] StatusBusy    /*verilator public*/ = 32'h1;
   localparam int unsigned RingSizeMax   /*verilator public*/ = 4096;
 
@@ -132,6 +131,16 @@ package sendoff_pkg;
   localparam logic [15:0] RxcFL4CsumOk  /*verilator public*/ = 16'h0004;
   localparam logic [15:0] RxcFL4CsumBad /*verilator public*/ = 16'h0008;
   localparam logic [15:0] RxcFGen       /*verilator public*/ = 16'h8000;
+  localparam logic [7:0]  RxcL3Other    /*verilator public*/ = 8'd0;
+  localparam logic [7:0]  RxcL3Ipv4     /*verilator public*/ = 8'd1;
+  localparam logic [7:0]  RxcL3Arp      /*verilator public*/ = 8'd2;
+  localparam logic [7:0]  RxcL3Ipv6     /*verilator public*/ = 8'd3;
+  localparam logic [7:0]  RxcL4None     /*verilator public*/ = 8'd0;
+  localparam logic [7:0]  RxcL4Udp      /*verilator public*/ = 8'd1;
+  localparam logic [7:0]  RxcL4Tcp      /*verilator public*/ = 8'd2;
+  localparam logic [7:0]  RxcL4Icmp     /*verilator public*/ = 8'd3;
+  localparam logic [7:0]  RxcL4Frag     /*verilator public*/ = 8'd4;
+  localparam logic [7:0]  RxcL4Other    /*verilator public*/ = 8'd5;
   localparam int unsigned EthFrameMax   /*verilator public*/ = 9014;  // without FCS
 
   // ------------------------------------------------------------------------- limits
@@ -144,6 +153,11 @@ package sendoff_pkg;
   localparam logic [15:0] EthPIp     /*verilator public*/ = 16'h0800;
   localparam logic [7:0]  IpprotoUdp /*verilator public*/ = 8'd17;
   localparam logic [7:0]  IpprotoTcp /*verilator public*/ = 8'd6;
+  localparam logic [7:0]  IpprotoIcmp = 8'd1;
+  localparam logic [15:0] EthPArp    = 16'h0806;
+  localparam logic [15:0] EthPIpv6   = 16'h86DD;
+  // CRC register after a frame and its own FCS (crc32.hpp's CRC32_RESIDUE, complemented).
+  localparam logic [31:0] Crc32ResidueReg = ~32'h2144DF1C;
 
   // Largest L4 byte counts a descriptor may ask for: the IPv4 total length is 16 bits.
   localparam int unsigned IpHlen     = 20;
@@ -227,6 +241,17 @@ package sendoff_pkg;
     logic         desc_last;  // last frame of its descriptor
   } frame_hdr_t;
 
+  // What rx_parse says about a frame, with its last beat (hls/sendoff_rx's RxMeta).
+  typedef struct packed {
+    logic [15:0] len;      // bytes without FCS, saturated at 65535
+    logic        fcs_ok;
+    logic        len_ok;   // EthZlen <= len <= EthFrameMax
+    logic [7:0]  l3;       // RxcL3*
+    logic [7:0]  l4;       // RxcL4*
+    logic [15:0] flags;    // RxcF* without RxcFGen
+    logic [31:0] hash;     // rx_flow_hash
+  } rx_meta_t;
+
   // Side band travelling with the last beat of every frame to the output port.
   typedef struct packed {
     logic        desc_last;
@@ -280,6 +305,20 @@ package sendoff_pkg;
     logic [16:0] t;
     t = {1'b0, s[15:0]} + {1'b0, s[31:16]};
     csum_fold = t[15:0] + {15'd0, t[16]};
+  endfunction
+
+  // nic_abi.hpp's rx_flow_hash: the same for both directions of a flow.
+  function automatic logic [31:0] rx_flow_hash(logic [31:0] saddr, logic [31:0] daddr,
+                                               logic [15:0] sport, logic [15:0] dport,
+                                               logic [7:0] proto);
+    rx_flow_hash = saddr ^ daddr ^ {sport ^ dport, sport ^ dport} ^ {24'd0, proto};
+  endfunction
+
+  // One's complement add of two 32-bit partial sums (inet_csum.hpp's csum_add).
+  function automatic logic [31:0] csum_add32(logic [31:0] a, logic [31:0] b);
+    logic [32:0] s;
+    s = {1'b0, a} + {1'b0, b};
+    csum_add32 = s[31:0] + {31'd0, s[32]};
   endfunction
 
 endpackage

@@ -33,12 +33,21 @@ module sendoff_regs
   // ---- control state for the pipeline
   output logic                         ctrl_enable,
   output logic                         ctrl_fcs_append,
+  output logic                         ctrl_rx_enable,
   output logic [63:0]                  ring_base,
   output logic [31:0]                  ring_size,
   output logic [31:0]                  ring_head,
   input  logic [31:0]                  ring_tail,
   output logic [63:0]                  wb_base,
   input  logic                         busy,
+
+  // ---- receive ring
+  output logic [63:0]                  rx_buf_base,
+  output logic [63:0]                  rx_cpl_base,
+  output logic [31:0]                  rx_ring_size,
+  output logic [31:0]                  rx_buf_size,
+  output logic [31:0]                  rx_head,
+  input  logic [31:0]                  rx_tail,
 
   // ---- flow-table write port (FLOW_COMMIT)
   output logic                         flow_we,
@@ -51,7 +60,13 @@ module sendoff_regs
   input  logic                         stat_drop,
   input  logic                         stat_desc_error,  // rejected by the checks
   input  logic                         stat_read_error,  // dropped by udp_tx: payload read error
-  input  logic                         stat_wb_error     // a tail write-back answered an error
+  input  logic                         stat_wb_error,    // a tail write-back answered an error
+  input  logic                         stat_rx_frame,    // a frame received, stat_rx_len bytes
+  input  logic [15:0]                  stat_rx_len,
+  input  logic                         stat_rx_drop_fcs,
+  input  logic                         stat_rx_drop_len,
+  input  logic                         stat_rx_drop_nobuf,
+  input  logic                         stat_rx_drop_fifo  // counted as STAT_RX_DROP_NOBUF too
 );
 
   if (AddrWidth < $clog2(RegSpaceBytes) || AddrWidth > 32) begin : gen_bad_addr
@@ -74,13 +89,18 @@ module sendoff_regs
   endfunction
 
   // ------------------------------------------------------------------------- registers
-  logic [1:0]  ctrl_q;
+  logic [2:0]  ctrl_q;
   logic [31:0] base_lo_q, base_hi_q, size_q, head_q, flow_index_q, wb_lo_q, wb_hi_q;
+  logic [31:0] rx_buf_lo_q, rx_buf_hi_q, rx_cpl_lo_q, rx_cpl_hi_q, rx_ring_size_q;
+  logic [31:0] rx_buf_size_q, rx_head_q;
   logic [31:0] flow_data_q [FlowWords];
   logic [63:0] frames_q, bytes_q;
   // Reading a counter's LO word latches its HI word, so LO then HI is one coherent value.
   logic [31:0] frames_hi_q, bytes_hi_q;
   logic [31:0] drops_q, errors_q, wb_errors_q;
+  logic [63:0] rx_frames_q, rx_bytes_q;
+  logic [31:0] rx_frames_hi_q, rx_bytes_hi_q;
+  logic [31:0] rx_fcs_q, rx_nobuf_q, rx_len_q;
 
   // ------------------------------------------------------------------------- write channel
   logic                 aw_valid_q, w_valid_q, bvalid_q;
@@ -121,7 +141,7 @@ module sendoff_regs
   end
 
   logic [31:0] ctrl_wr;
-  assign ctrl_wr = apply_strb({30'd0, ctrl_q}, w_data_q, w_strb_q);
+  assign ctrl_wr = apply_strb({29'd0, ctrl_q}, w_data_q, w_strb_q);
 
   logic flow_data_sel;
   assign flow_data_sel = do_write && (wword >= widx(RegFlowData)) &&
@@ -137,8 +157,24 @@ module sendoff_regs
       flow_index_q <= '0;
       wb_lo_q      <= '0;
       wb_hi_q      <= '0;
+      rx_buf_lo_q    <= '0;
+      rx_buf_hi_q    <= '0;
+      rx_cpl_lo_q    <= '0;
+      rx_cpl_hi_q    <= '0;
+      rx_ring_size_q <= '0;
+      rx_buf_size_q  <= '0;
+      rx_head_q      <= '0;
     end else if (do_write) begin
-      if (wword == widx(RegCtrl))       ctrl_q       <= ctrl_wr[1:0];
+      if (wword == widx(RegCtrl))       ctrl_q       <= ctrl_wr[2:0];
+      if (wword == widx(RegRxBufBaseLo)) rx_buf_lo_q <= apply_strb(rx_buf_lo_q, w_data_q, w_strb_q);
+      if (wword == widx(RegRxBufBaseHi)) rx_buf_hi_q <= apply_strb(rx_buf_hi_q, w_data_q, w_strb_q);
+      if (wword == widx(RegRxCplBaseLo)) rx_cpl_lo_q <= apply_strb(rx_cpl_lo_q, w_data_q, w_strb_q);
+      if (wword == widx(RegRxCplBaseHi)) rx_cpl_hi_q <= apply_strb(rx_cpl_hi_q, w_data_q, w_strb_q);
+      if (wword == widx(RegRxRingSize))
+        rx_ring_size_q <= apply_strb(rx_ring_size_q, w_data_q, w_strb_q);
+      if (wword == widx(RegRxBufSize))
+        rx_buf_size_q <= apply_strb(rx_buf_size_q, w_data_q, w_strb_q);
+      if (wword == widx(RegRxHead))     rx_head_q    <= apply_strb(rx_head_q, w_data_q, w_strb_q);
       if (wword == widx(RegRingBaseLo)) base_lo_q    <= apply_strb(base_lo_q, w_data_q, w_strb_q);
       if (wword == widx(RegRingBaseHi)) base_hi_q    <= apply_strb(base_hi_q, w_data_q, w_strb_q);
       if (wword == widx(RegRingSize))   size_q       <= apply_strb(size_q, w_data_q, w_strb_q);
@@ -205,6 +241,24 @@ module sendoff_regs
     end
   end
 
+  always_ff @(posedge clk) begin
+    if (!rst_n) begin
+      rx_frames_q <= '0;
+      rx_bytes_q  <= '0;
+      rx_fcs_q    <= '0;
+      rx_nobuf_q  <= '0;
+      rx_len_q    <= '0;
+    end else begin
+      if (stat_rx_frame) begin
+        rx_frames_q <= rx_frames_q + 64'd1;
+        rx_bytes_q  <= rx_bytes_q + {48'd0, stat_rx_len};
+      end
+      if (stat_rx_drop_fcs) rx_fcs_q <= rx_fcs_q + 32'd1;
+      if (stat_rx_drop_len) rx_len_q <= rx_len_q + 32'd1;
+      rx_nobuf_q <= rx_nobuf_q + 32'(stat_rx_drop_nobuf) + 32'(stat_rx_drop_fifo);
+    end
+  end
+
   // ------------------------------------------------------------------------- read channel
   logic             rvalid_q;
   logic [31:0]      rdata_q, rdata_d;
@@ -224,7 +278,7 @@ module sendoff_regs
     unique case (rword)
       widx(RegId):             rdata_d = IdValue;
       widx(RegVersion):        rdata_d = VersionValue;
-      widx(RegCtrl):           rdata_d = {30'd0, ctrl_q};
+      widx(RegCtrl):           rdata_d = {29'd0, ctrl_q};
       widx(RegStatus):         rdata_d = {31'd0, busy};
       widx(RegRingBaseLo):     rdata_d = base_lo_q;
       widx(RegRingBaseHi):     rdata_d = base_hi_q;
@@ -242,6 +296,21 @@ module sendoff_regs
       widx(RegStatDescErrors): rdata_d = errors_q;
       widx(RegStatWbErrors):   rdata_d = wb_errors_q;
       widx(RegCaps):           rdata_d = CapsValue;
+      widx(RegRxBufBaseLo):    rdata_d = rx_buf_lo_q;
+      widx(RegRxBufBaseHi):    rdata_d = rx_buf_hi_q;
+      widx(RegRxCplBaseLo):    rdata_d = rx_cpl_lo_q;
+      widx(RegRxCplBaseHi):    rdata_d = rx_cpl_hi_q;
+      widx(RegRxRingSize):     rdata_d = rx_ring_size_q;
+      widx(RegRxBufSize):      rdata_d = rx_buf_size_q;
+      widx(RegRxHead):         rdata_d = rx_head_q;
+      widx(RegRxTail):         rdata_d = rx_tail;
+      widx(RegStatRxFramesLo): rdata_d = rx_frames_q[31:0];
+      widx(RegStatRxFramesHi): rdata_d = rx_frames_hi_q;
+      widx(RegStatRxBytesLo):  rdata_d = rx_bytes_q[31:0];
+      widx(RegStatRxBytesHi):  rdata_d = rx_bytes_hi_q;
+      widx(RegStatRxDropFcs):  rdata_d = rx_fcs_q;
+      widx(RegStatRxDropNobuf): rdata_d = rx_nobuf_q;
+      widx(RegStatRxDropLen):  rdata_d = rx_len_q;
       default: ;
     endcase
   end
@@ -262,16 +331,26 @@ module sendoff_regs
 
   always_ff @(posedge clk) begin
     if (!rst_n) begin
-      frames_hi_q <= '0;
-      bytes_hi_q  <= '0;
+      frames_hi_q    <= '0;
+      bytes_hi_q     <= '0;
+      rx_frames_hi_q <= '0;
+      rx_bytes_hi_q  <= '0;
     end else if (s_axil_arvalid && s_axil_arready) begin
-      if (rword == widx(RegStatFramesLo)) frames_hi_q <= frames_q[63:32];
-      if (rword == widx(RegStatBytesLo))  bytes_hi_q  <= bytes_q[63:32];
+      if (rword == widx(RegStatFramesLo))   frames_hi_q    <= frames_q[63:32];
+      if (rword == widx(RegStatBytesLo))    bytes_hi_q     <= bytes_q[63:32];
+      if (rword == widx(RegStatRxFramesLo)) rx_frames_hi_q <= rx_frames_q[63:32];
+      if (rword == widx(RegStatRxBytesLo))  rx_bytes_hi_q  <= rx_bytes_q[63:32];
     end
   end
 
   assign ctrl_enable     = ctrl_q[0];
   assign ctrl_fcs_append = ctrl_q[1];
+  assign ctrl_rx_enable  = ctrl_q[2];
+  assign rx_buf_base     = {rx_buf_hi_q, rx_buf_lo_q};
+  assign rx_cpl_base     = {rx_cpl_hi_q, rx_cpl_lo_q};
+  assign rx_ring_size    = rx_ring_size_q;
+  assign rx_buf_size     = rx_buf_size_q;
+  assign rx_head         = rx_head_q;
   assign ring_base       = {base_hi_q, base_lo_q};
   assign ring_size       = size_q;
   assign ring_head       = head_q;
@@ -279,6 +358,6 @@ module sendoff_regs
 
   logic unused;
   assign unused = ^{s_axil_awprot, s_axil_arprot, s_axil_araddr[1:0], aw_addr_q[1:0],
-                    ctrl_wr[31:2], flow_bytes[FlowBytes*8-1:FlowStoredBytes*8]};
+                    ctrl_wr[31:3], flow_bytes[FlowBytes*8-1:FlowStoredBytes*8]};
 
 endmodule

@@ -15,6 +15,7 @@ module sendoff_tx_top
   parameter int unsigned MaxOutstanding = 512,   // payload reorder buffer, beats
   parameter int unsigned DataIdWidth    = 7,     // payload ARID bits: 128 bursts in flight
   parameter int unsigned CplDepth       = 512,   // descriptors past the checks, in flight
+  parameter int unsigned RxFifoBeats    = 512,   // receive FIFO, beats (32 KiB at 512 bits)
   // Device memory window [0, DevMemBytes) that rings and payloads must lie in, as the HLS
   // model's SENDOFF_DEV_MEM_BYTES; 0 accepts any 64-bit address.
   parameter longint unsigned DevMemBytes = 0
@@ -98,7 +99,31 @@ module sendoff_tx_top
   output logic [DataWidth/8-1:0]   m_axis_tx_tkeep,
   output logic                     m_axis_tx_tlast,
   output logic                     m_axis_tx_tvalid,
-  input  logic                     m_axis_tx_tready
+  input  logic                     m_axis_tx_tready,
+
+  // ---- AXI4-Stream from the MAC: FCS included, no tready (the MAC cannot be stalled)
+  input  logic [DataWidth-1:0]     s_axis_rx_tdata,
+  input  logic [DataWidth/8-1:0]   s_axis_rx_tkeep,
+  input  logic                     s_axis_rx_tlast,
+  input  logic                     s_axis_rx_tvalid,
+
+  // ---- AXI4 write master: received frames, completions, RX_TAIL write-back (one ID)
+  output logic [63:0]              m_axi_rx_awaddr,
+  output logic [7:0]               m_axi_rx_awlen,
+  output logic [2:0]               m_axi_rx_awsize,
+  output logic [1:0]               m_axi_rx_awburst,
+  output logic [3:0]               m_axi_rx_awcache,
+  output logic [2:0]               m_axi_rx_awprot,
+  output logic                     m_axi_rx_awvalid,
+  input  logic                     m_axi_rx_awready,
+  output logic [DataWidth-1:0]     m_axi_rx_wdata,
+  output logic [DataWidth/8-1:0]   m_axi_rx_wstrb,
+  output logic                     m_axi_rx_wlast,
+  output logic                     m_axi_rx_wvalid,
+  input  logic                     m_axi_rx_wready,
+  input  logic [1:0]               m_axi_rx_bresp,
+  input  logic                     m_axi_rx_bvalid,
+  output logic                     m_axi_rx_bready
 );
 
   localparam int unsigned Bytes = DataWidth / 8;
@@ -122,6 +147,11 @@ module sendoff_tx_top
   logic        stat_frame, stat_drop, stat_desc_error, frame_done;
   logic        dgram_done, dgram_dropped;
   logic [15:0] stat_frame_len;
+  logic        ctrl_rx_enable;
+  logic [63:0] rx_buf_base, rx_cpl_base;
+  logic [31:0] rx_ring_size, rx_buf_size, rx_head, rx_tail;
+  logic        rx_frame, rx_drop_fcs, rx_drop_len, rx_drop_nobuf, rx_drop_fifo, rx_busy;
+  logic [15:0] rx_frame_len;
 
   // Busy: descriptors fetched and not completed, or more to fetch from a usable ring, or a
   // tail write-back due or in flight.
@@ -154,12 +184,19 @@ module sendoff_tx_top
     .s_axil_rready   (s_axil_rready),
     .ctrl_enable     (ctrl_enable),
     .ctrl_fcs_append (ctrl_fcs_append),
+    .ctrl_rx_enable  (ctrl_rx_enable),
     .ring_base       (ring_base),
     .ring_size       (ring_size),
     .ring_head       (ring_head),
     .ring_tail       (ring_tail),
     .wb_base         (wb_base),
     .busy            (busy),
+    .rx_buf_base     (rx_buf_base),
+    .rx_cpl_base     (rx_cpl_base),
+    .rx_ring_size    (rx_ring_size),
+    .rx_buf_size     (rx_buf_size),
+    .rx_head         (rx_head),
+    .rx_tail         (rx_tail),
     .flow_we         (flow_we),
     .flow_waddr      (flow_waddr),
     .flow_wdata      (flow_wdata),
@@ -168,7 +205,79 @@ module sendoff_tx_top
     .stat_drop       (stat_drop),
     .stat_desc_error (stat_desc_error),
     .stat_read_error (dgram_dropped),
-    .stat_wb_error   (wb_error)
+    .stat_wb_error   (wb_error),
+    .stat_rx_frame      (rx_frame),
+    .stat_rx_len        (rx_frame_len),
+    .stat_rx_drop_fcs   (rx_drop_fcs),
+    .stat_rx_drop_len   (rx_drop_len),
+    .stat_rx_drop_nobuf (rx_drop_nobuf),
+    .stat_rx_drop_fifo  (rx_drop_fifo)
+  );
+
+  // ------------------------------------------------------------------------- receive path
+  logic [DataWidth-1:0] rxp_data;
+  logic [Bytes-1:0]     rxp_keep;
+  logic                 rxp_last, rxp_valid;
+  rx_meta_t             rxp_meta;
+
+  rx_parse #(
+    .DataWidth (DataWidth)
+  ) u_rx_parse (
+    .clk           (clk),
+    .rst_n         (rst_n),
+    .s_axis_tdata  (s_axis_rx_tdata),
+    .s_axis_tkeep  (s_axis_rx_tkeep),
+    .s_axis_tlast  (s_axis_rx_tlast),
+    .s_axis_tvalid (s_axis_rx_tvalid),
+    .m_axis_tdata  (rxp_data),
+    .m_axis_tkeep  (rxp_keep),
+    .m_axis_tlast  (rxp_last),
+    .m_axis_tvalid (rxp_valid),
+    .m_meta        (rxp_meta)
+  );
+
+  rx_dma #(
+    .DataWidth   (DataWidth),
+    .FifoBeats   (RxFifoBeats),
+    .DevMemBytes (DevMemBytes)
+  ) u_rx_dma (
+    .clk             (clk),
+    .rst_n           (rst_n),
+    .s_axis_tdata    (rxp_data),
+    .s_axis_tlast    (rxp_last),
+    .s_axis_tvalid   (rxp_valid),
+    .s_meta          (rxp_meta),
+    .rx_enable       (ctrl_rx_enable),
+    .buf_base        (rx_buf_base),
+    .cpl_base        (rx_cpl_base),
+    .wb_base         (wb_base),
+    .ring_size       (rx_ring_size),
+    .buf_size        (rx_buf_size),
+    .head            (rx_head),
+    .tail            (rx_tail),
+    .stat_frame      (rx_frame),
+    .stat_frame_len  (rx_frame_len),
+    .stat_drop_fcs   (rx_drop_fcs),
+    .stat_drop_len   (rx_drop_len),
+    .stat_drop_nobuf (rx_drop_nobuf),
+    .stat_drop_fifo  (rx_drop_fifo),
+    .busy            (rx_busy),
+    .m_axi_awaddr    (m_axi_rx_awaddr),
+    .m_axi_awlen     (m_axi_rx_awlen),
+    .m_axi_awsize    (m_axi_rx_awsize),
+    .m_axi_awburst   (m_axi_rx_awburst),
+    .m_axi_awcache   (m_axi_rx_awcache),
+    .m_axi_awprot    (m_axi_rx_awprot),
+    .m_axi_awvalid   (m_axi_rx_awvalid),
+    .m_axi_awready   (m_axi_rx_awready),
+    .m_axi_wdata     (m_axi_rx_wdata),
+    .m_axi_wstrb     (m_axi_rx_wstrb),
+    .m_axi_wlast     (m_axi_rx_wlast),
+    .m_axi_wvalid    (m_axi_rx_wvalid),
+    .m_axi_wready    (m_axi_rx_wready),
+    .m_axi_bresp     (m_axi_rx_bresp),
+    .m_axi_bvalid    (m_axi_rx_bvalid),
+    .m_axi_bready    (m_axi_rx_bready)
   );
 
   sdp_ram #(
@@ -697,7 +806,8 @@ module sendoff_tx_top
   logic unused_fifo;
   assign unused_fifo = ^{job_fifo_count, dgram_fifo_count, frame_fifo_count, desc_fifo_count,
                         ip_data_fifo_count, eth_fifo_count, mac_slice_count,
-                        desc_slice_count, data_rready, wbr_id, wb_idle, wr_awid};
+                        desc_slice_count, data_rready, wbr_id, wb_idle, wr_awid,
+                        rxp_keep, rx_busy};
 
 `ifndef SYNTHESIS
   // AXI4-Stream: a beat offered on m_axis_tx stays offered, unchanged, until taken.

@@ -15,6 +15,7 @@ a size cast.
 for a module the 0.23 front end cannot read, so that the rest still synthesizes; its cells
 are then missing from the figures.
 """
+import os
 import re
 import sys
 
@@ -144,6 +145,10 @@ def main():
              replace_bits(func_re.sub('', body), pkg_widths)]
     for path in modules:
         text = open(path).read()
+        # `include "x.svh" inlined from the module's folder: the copy lives elsewhere.
+        text = re.sub(r'^[ \t]*`include\s+"([^"]+)"[^\n]*\n',
+                      lambda m: open(os.path.join(os.path.dirname(path), m.group(1))).read(),
+                      text, flags=re.M)
         mod = re.search(r'^module\s+(\w+)', text, re.M)
         if mod and mod.group(1) in boxes:
             text = blackbox(text)

@@ -184,17 +184,34 @@ void AxiWriteSlave::take_beat(const AxiWritePins& pins, uint64_t cycle) {
   const bool bad = p == nullptr || cfg_.fault.overlaps(a, end - a);
   if (!bad) {
     const uint8_t* d = reinterpret_cast<const uint8_t*>(pins.wdata.data());
-    for (uint64_t x = a; x < end;) {
-      const uint64_t lane = x % bytes_;
-      if (x % 4 == 0 && end - x >= 4 && strobed(lane) && strobed(lane + 1) && strobed(lane + 2) &&
-          strobed(lane + 3)) {
-        uint32_t v;
-        std::memcpy(&v, d + lane, 4);
-        __atomic_store_n(reinterpret_cast<uint32_t*>(p + (x - a)), v, __ATOMIC_RELEASE);
-        x += 4;
-      } else {
-        if (strobed(lane)) __atomic_store_n(p + (x - a), d[lane], __ATOMIC_RELEASE);
-        x += 1;
+    // Eight-byte pieces from the beat's last to its first: a receive completion's second half
+    // (index, hash) lands before its first (length, flags with the GEN bit), which the driver
+    // reads with one 64-bit acquire load, as the csim back end publishes it.
+    const uint64_t top = (end - 1) & ~uint64_t(7);
+    for (uint64_t c = top + 8; c > (a & ~uint64_t(7));) {
+      c -= 8;
+      const uint64_t lo = c < a ? a : c, hi = c + 8 < end ? c + 8 : end;
+      const uint64_t lane = c % bytes_;
+      bool whole = lo == c && hi == c + 8;
+      for (unsigned k = 0; whole && k < 8; ++k) whole = strobed(lane + k);
+      if (whole) {
+        uint64_t v;
+        std::memcpy(&v, d + lane, 8);
+        __atomic_store_n(reinterpret_cast<uint64_t*>(p + (c - a)), v, __ATOMIC_RELEASE);
+        continue;
+      }
+      for (uint64_t x = lo; x < hi;) {
+        const uint64_t l = x % bytes_;
+        if (x % 4 == 0 && hi - x >= 4 && strobed(l) && strobed(l + 1) && strobed(l + 2) &&
+            strobed(l + 3)) {
+          uint32_t v;
+          std::memcpy(&v, d + l, 4);
+          __atomic_store_n(reinterpret_cast<uint32_t*>(p + (x - a)), v, __ATOMIC_RELEASE);
+          x += 4;
+        } else {
+          if (strobed(l)) __atomic_store_n(p + (x - a), d[l], __ATOMIC_RELEASE);
+          x += 1;
+        }
       }
     }
   }
@@ -206,6 +223,7 @@ void AxiWriteSlave::take_beat(const AxiWritePins& pins, uint64_t cycle) {
   }
   log_.push_back(r);
   if (log_.size() > 65536) log_.pop_front();
+  ++beats_;
   o.error = o.error || bad;
   o.next = end;
   ++o.taken;

@@ -3,9 +3,11 @@
 // MAC always ready, memory answering after a fixed latency. Prints cycles per frame in the
 // steady state, the rate at 322.265625 MHz (512-bit CMAC clock) against 100GbE line rate,
 // the cycles from the doorbell to the first frame's end (latency), and the simulation speed.
-// Frame sizes count the FCS, as Ethernet does.
+// Frame sizes count the FCS, as Ethernet does. --rx measures the receive path instead: frames
+// back to back from the MAC into memory (measure_rx_stream); latency is then the first beat in
+// to the first buffer write.
 //
-//   rtl_bench [--fcs] [--latency N] [--csv] [size ...]
+//   rtl_bench [--rx] [--fcs] [--latency N] [--csv] [size ...]
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -22,13 +24,15 @@ constexpr double kLineBps = 100e9;
 }  // namespace
 
 int main(int argc, char** argv) {
-  bool fcs = false, csv = false;
+  bool fcs = false, csv = false, rx = false;
   unsigned latency = 32;
   std::vector<unsigned> sizes;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--fcs") {
       fcs = true;
+    } else if (a == "--rx") {
+      rx = true;
     } else if (a == "--csv") {
       csv = true;
     } else if (a == "--latency" && i + 1 < argc) {
@@ -37,7 +41,7 @@ int main(int argc, char** argv) {
       const int s = std::atoi(a.c_str());
       if (s < 64 || s > 9018) {
         std::fprintf(stderr,
-                     "usage: rtl_bench [--fcs] [--latency N] [--csv] [size 64..9018 ...]\n");
+                     "usage: rtl_bench [--rx] [--fcs] [--latency N] [--csv] [size 64..9018 ...]\n");
         return 2;
       }
       sizes.push_back(unsigned(s));
@@ -48,15 +52,17 @@ int main(int argc, char** argv) {
     std::printf("size,fcs_appended,frames,cycles_per_frame,ideal_beats,mpps,gbps_wire,"
                 "line_rate_pct,first_frame_cycles,sim_cycles_per_s\n");
   } else {
-    std::printf("FCS %s, memory latency %u cycles, clock %.6f MHz, %u-bit stream\n",
-                fcs ? "appended by the NIC" : "left to the MAC", latency, kClockHz / 1e6,
+    std::printf("%s, FCS %s, memory latency %u cycles, clock %.6f MHz, %u-bit stream\n",
+                rx ? "receive" : "transmit",
+                rx || fcs ? "on the stream" : "left to the MAC", latency, kClockHz / 1e6,
                 sendoff::sim::TxTopSim::kDataBits);
     std::printf("%6s %7s %10s %6s %9s %10s %10s %8s %11s\n", "size", "frames", "cyc/frame",
                 "beats", "Mpps", "Gb/s wire", "of 100GbE", "latency", "sim cyc/s");
   }
   int rc = 0;
   for (unsigned s : sizes) {
-    const auto r = sendoff::sim::measure_udp_stream(s, fcs, latency);
+    const auto r = rx ? sendoff::sim::measure_rx_stream(s, latency, 4096)
+                      : sendoff::sim::measure_udp_stream(s, fcs, latency);
     if (!r.error.empty()) {
       std::fprintf(stderr, "size %u: %s\n", s, r.error.c_str());
       rc = 1;

@@ -5,7 +5,9 @@
 #include <chrono>
 #include <cstring>
 #include <ctime>
+#include <vector>
 
+#include "sendoff/crc32.hpp"
 #include "sendoff/nic_abi.hpp"
 #include "sendoff/sim/tx_top_sim.hpp"
 #include "udp_stream_setup.hpp"
@@ -114,6 +116,83 @@ void load_udp_stream(TxTopSim& sim, uint16_t mtu, uint32_t payload_len, unsigned
   sim.reg_write(abi::REG_RING_BASE_LO, uint32_t(ring_addr));
   sim.reg_write(abi::REG_RING_BASE_HI, uint32_t(ring_addr >> 32));
   sim.reg_write(abi::REG_RING_SIZE, abi::RING_SIZE_MAX);
+}
+
+ThroughputResult measure_rx_stream(unsigned frame_size, unsigned mem_latency, unsigned frames,
+                                   bool realistic) {
+  namespace abi = sendoff::abi;
+  ThroughputResult r;
+  r.frame_size = frame_size;
+  r.bus_bytes = frame_size;  // the MAC hands the FCS over
+  constexpr unsigned kBeatBytes = TxTopSim::kDataBits / 8;
+  r.ideal_beats = (frame_size + kBeatBytes - 1) / kBeatBytes;
+  if (frame_size < 64 || frame_size > 9018 || frames < 2) {
+    r.error = "frame size outside 64..9018, or fewer than 2 frames";
+    return r;
+  }
+  TxTopSimConfig cfg;
+  cfg.rx_port.latency = mem_latency;
+  if (realistic) cfg.rx_port = realistic_write_memory(1);
+  TxTopSim sim(cfg);
+  sim.reset();
+  constexpr uint64_t kBuf = 1 << 20, kBufSize = 16384, kCpl = 64 << 10, kWb = 4096;
+  sim.reg_write(abi::REG_RX_BUF_BASE_LO, uint32_t(kBuf));
+  sim.reg_write(abi::REG_RX_CPL_BASE_LO, uint32_t(kCpl));
+  sim.reg_write(abi::REG_WB_BASE_LO, uint32_t(kWb));
+  sim.reg_write(abi::REG_RX_RING_SIZE, 1024);
+  sim.reg_write(abi::REG_RX_BUF_SIZE, uint32_t(kBufSize));
+  sim.reg_write(abi::REG_RX_HEAD, 1u << 31);  // buffers never run out
+  sim.reg_write(abi::REG_CTRL, abi::CTRL_RX_ENABLE);
+  sim.step(4);
+
+  // A UDP frame; the checksums do not change the timing, the FCS must be right.
+  std::vector<uint8_t> f(frame_size - abi::ETH_FCS_LEN, 0);
+  const uint8_t hdr[] = {2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, 0x08, 0x00, 0x45, 0};
+  std::memcpy(f.data(), hdr, sizeof hdr);
+  const unsigned ip_len = unsigned(f.size()) - abi::ETH_HLEN;
+  f[16] = uint8_t(ip_len >> 8);
+  f[17] = uint8_t(ip_len);
+  f[22] = 64;
+  f[23] = abi::IPPROTO_UDP_NUM;
+  const uint32_t fcs = crc32_ieee(f.data(), f.size());
+  for (int i = 0; i < 4; ++i) f.push_back(uint8_t(fcs >> (8 * i)));
+  for (unsigned i = 0; i < frames; ++i) sim.mac_rx(f);
+
+  const uint64_t start = sim.cycle();
+  const auto wall0 = std::chrono::steady_clock::now();
+  const double cpu0 = thread_cpu_seconds();
+  uint64_t seen = sim.rx_port().beats(), first = 0, last = 0, quiet = 0;
+  unsigned starts = 0;
+  while (starts < frames && quiet < 2000) {
+    sim.step();
+    quiet = sim.rx_queued() == 0 && sim.rx_port().idle() ? quiet + 1 : 0;
+    // Beats taken this cycle (more than one when W came before its AW).
+    const auto& log = sim.rx_port().log();
+    const uint64_t fresh = std::min<uint64_t>(sim.rx_port().beats() - seen, log.size());
+    seen = sim.rx_port().beats();
+    for (size_t k = log.size() - fresh; k < log.size(); ++k) {
+      const uint64_t a = log[k].addr;
+      if (a >= kBuf && (a - kBuf) % kBufSize == 0) {  // a frame's first buffer beat
+        if (starts++ == 0) first = sim.cycle();
+        last = sim.cycle();
+      }
+    }
+  }
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
+  const double cpu = thread_cpu_seconds() - cpu0;
+  r.frames = starts;
+  r.sim_cycles = sim.cycle() - start;
+  r.sim_cycles_per_s = wall > 0 ? double(r.sim_cycles) / wall : 0;
+  r.sim_cycles_per_cpu_s = cpu > 0 ? double(r.sim_cycles) / cpu : 0;
+  if (starts < 2) {
+    r.error = "fewer than 2 frames reached memory";
+    return r;
+  }
+  r.cycles_per_frame = double(last - first) / double(starts - 1);
+  r.first_beat_cycles = first - start;
+  r.first_frame_cycles = first - start;
+  if (!sim.errors().empty()) r.error = sim.errors().front();
+  return r;
 }
 
 }  // namespace sendoff::sim

@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 
@@ -41,6 +42,14 @@ void get_keep(std::vector<uint32_t>& dst, const Wide& src) {
   get_words(dst, src, TxTopSim::kDataBits / 256);
 }
 
+inline void put_keep(uint64_t& dst, const std::vector<uint32_t>& src) {
+  dst = uint64_t(src[0]) | uint64_t(src[1]) << 32;
+}
+template <typename Wide>
+void put_keep(Wide& dst, const std::vector<uint32_t>& src) {
+  put_words(dst, src);
+}
+
 constexpr size_t kWords = TxTopSim::kDataBits / 32;
 
 }  // namespace
@@ -66,6 +75,7 @@ TxTopSim::TxTopSim(const TxTopSimConfig& cfg)
       desc_(mem_, kDataBits, cfg.desc_port),
       data_(mem_, kDataBits, cfg.data_port),
       wr_(mem_, kDataBits, cfg.wr_port),
+      rx_wr_(mem_, kDataBits, cfg.rx_port),
       sink_(kDataBits, cfg.sink_ready_prob, cfg.seed) {
   static_assert(sizeof(Vsendoff_tx_top::m_axis_tx_tdata) * 8 == kDataBits,
                 "model built for another DATA_WIDTH");
@@ -93,6 +103,8 @@ TxTopSim::TxTopSim(const TxTopSimConfig& cfg)
   data_pins_.rdata.assign(kWords, 0);
   wr_pins_.wdata.assign(kWords, 0);
   wr_pins_.wstrb.assign(kWords / 8, 0);
+  rx_pins_.wdata.assign(kWords, 0);
+  rx_pins_.wstrb.assign(kWords / 8, 0);
   top_->clk = 0;
   top_->rst_n = 0;
   top_->eval();
@@ -139,6 +151,41 @@ void TxTopSim::copy_in() {
   t.m_axi_wr_bvalid = wr_pins_.bvalid;
 
   t.m_axis_tx_tready = axis_pins_.tready;
+
+  t.m_axi_rx_awready = rx_pins_.awready;
+  t.m_axi_rx_wready = rx_pins_.wready;
+  t.m_axi_rx_bresp = rx_pins_.bresp;
+  t.m_axi_rx_bvalid = rx_pins_.bvalid;
+  drive_rx();
+}
+
+// One beat of the frame at the queue's head (taken at this clock edge: there is no tready),
+// or an idle cycle.
+void TxTopSim::drive_rx() {
+  Vsendoff_tx_top& t = *top_;
+  constexpr size_t kBytes = kDataBits / 8;
+  t.s_axis_rx_tvalid = 0;
+  if (!rst_n_ || rx_q_.empty()) return;
+  if (rx_gap_ > 0) {
+    --rx_gap_;
+    return;
+  }
+  const std::vector<uint8_t>& f = rx_q_.front();
+  const size_t n = std::min(kBytes, f.size() - rx_off_);
+  std::vector<uint32_t> data(kWords, 0), keep(kWords / 8, 0);
+  std::memcpy(data.data(), f.data() + rx_off_, n);
+  for (size_t i = 0; i < n; ++i) keep[i / 32] |= 1u << (i % 32);
+  put_words(t.s_axis_rx_tdata, data);
+  put_keep(t.s_axis_rx_tkeep, keep);
+  t.s_axis_rx_tlast = rx_off_ + n == f.size();
+  t.s_axis_rx_tvalid = 1;
+  ++rx_beats_;
+  rx_off_ += n;
+  if (rx_off_ == f.size()) {
+    rx_q_.pop_front();
+    rx_off_ = 0;
+    rx_gap_ = cfg_.rx_gap_cycles;
+  }
 }
 
 void TxTopSim::copy_out() {
@@ -178,6 +225,17 @@ void TxTopSim::copy_out() {
   wr_pins_.wvalid = t.m_axi_wr_wvalid;
   wr_pins_.bready = t.m_axi_wr_bready;
 
+  rx_pins_.awaddr = t.m_axi_rx_awaddr;
+  rx_pins_.awlen = t.m_axi_rx_awlen;
+  rx_pins_.awsize = t.m_axi_rx_awsize;
+  rx_pins_.awburst = t.m_axi_rx_awburst;
+  rx_pins_.awvalid = t.m_axi_rx_awvalid;
+  get_words(rx_pins_.wdata, t.m_axi_rx_wdata, kWords);
+  get_keep(rx_pins_.wstrb, t.m_axi_rx_wstrb);
+  rx_pins_.wlast = t.m_axi_rx_wlast;
+  rx_pins_.wvalid = t.m_axi_rx_wvalid;
+  rx_pins_.bready = t.m_axi_rx_bready;
+
   get_words(axis_pins_.tdata, t.m_axis_tx_tdata, kWords);
   get_keep(axis_pins_.tkeep, t.m_axis_tx_tkeep);
   axis_pins_.tlast = t.m_axis_tx_tlast;
@@ -190,6 +248,7 @@ void TxTopSim::step(uint64_t n) {
     desc_.drive(desc_pins_, cycle_);
     data_.drive(data_pins_, cycle_);
     wr_.drive(wr_pins_, cycle_);
+    rx_wr_.drive(rx_pins_, cycle_);
     axil_.drive(axil_pins_);
     sink_.drive(axis_pins_);
     copy_in();
@@ -204,6 +263,7 @@ void TxTopSim::step(uint64_t n) {
       desc_.sample(desc_pins_, cycle_);
       data_.sample(data_pins_, cycle_);
       wr_.sample(wr_pins_, cycle_);
+      rx_wr_.sample(rx_pins_, cycle_);
       axil_.sample(axil_pins_);
       sink_.sample(axis_pins_, cycle_);
     }
@@ -243,6 +303,7 @@ std::vector<std::string> TxTopSim::errors() const {
   for (const auto& e : desc_.errors()) all.push_back("desc port: " + e);
   for (const auto& e : data_.errors()) all.push_back("data port: " + e);
   for (const auto& e : wr_.errors()) all.push_back("write port: " + e);
+  for (const auto& e : rx_wr_.errors()) all.push_back("rx write port: " + e);
   for (const auto& e : sink_.errors()) all.push_back("tx stream: " + e);
   return all;
 }

@@ -5,13 +5,23 @@
 // while (bounded spinning) and then sleeps until one comes, so a doorbell is
 // an atomic store and pays for a wake-up only when the NIC said it stopped
 // polling. Host register accesses take the simulation lock between slices.
+//
+// Receive: mac_rx() queues a frame from the wire (the MAC's side; the NIC is
+// never waited for). The NIC thread hands queued frames to the RTL's
+// s_axis_rx, a beat a cycle, and runs the clock while frames are in flight and
+// for a while after (kRxLinger: the FIFO drains, the partial completion line
+// goes out at idle). The RTL writes buffers, completions and RX_TAIL's
+// write-back straight into the memory the host reads; each slice in which it
+// wrote wakes wait_rx(), the receive interrupt.
 #include "sendoff/sim/verilator_device.hpp"
 
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "sendoff/nic_abi.hpp"
 #include "sendoff/posted_doorbell.hpp"
@@ -28,6 +38,8 @@ constexpr uint64_t kFirstAddr = 4096;
 constexpr uint64_t kSlice = 512;
 // Slices without progress after which a busy NIC counts as stuck.
 constexpr unsigned kStuckSlices = 64;
+// Slices the clock keeps running after the last received frame went in.
+constexpr unsigned kRxLinger = 8;
 
 class VerilatorDevice final : public Device {
  public:
@@ -109,6 +121,24 @@ class VerilatorDevice final : public Device {
     return s;
   }
 
+  bool mac_rx(const uint8_t* frame, size_t len) override {
+    {
+      std::lock_guard<std::mutex> g(rx_mu_);
+      rx_in_.emplace_back(frame, frame + len);
+    }
+    rx_pending_.store(true, std::memory_order_release);
+    std::lock_guard<std::mutex> lk(mu_);
+    work_cv_.notify_all();
+    return true;
+  }
+
+  void wait_rx(uint32_t timeout_us) override {
+    std::unique_lock<std::mutex> g(rx_mu_);
+    const uint64_t seen = rx_done_;
+    rx_cv_.wait_for(g, std::chrono::microseconds(timeout_us),
+                    [&] { return rx_done_ != seen || stopping_.load(); });
+  }
+
   void wait_progress(uint32_t timeout_us) override {
     std::unique_lock<std::mutex> lk(mu_);
     take_doorbell();
@@ -149,19 +179,45 @@ class VerilatorDevice final : public Device {
     if (!sim_.errors().empty()) faulted_.store(true, std::memory_order_release);
   }
 
+  // mu_ held. Frames from the wire to the RTL's MAC side; true while the
+  // receive path has work (frames in flight, or the linger after them).
+  bool take_rx() {
+    if (rx_pending_.load(std::memory_order_acquire)) {
+      std::lock_guard<std::mutex> g(rx_mu_);
+      for (auto& f : rx_in_) sim_.mac_rx(std::move(f));
+      rx_in_.clear();
+      rx_pending_.store(false, std::memory_order_release);
+      rx_linger_ = kRxLinger;
+    }
+    return sim_.rx_queued() != 0 || rx_linger_ != 0 || !sim_.rx_port().idle();
+  }
+
+  // mu_ held, after a slice: wakes wait_rx() when the RTL wrote something.
+  void publish_rx() {
+    if (sim_.rx_queued() == 0 && rx_linger_ != 0) --rx_linger_;
+    const uint64_t bursts = sim_.rx_port().bursts();
+    if (bursts == rx_bursts_) return;
+    rx_bursts_ = bursts;
+    std::lock_guard<std::mutex> g(rx_mu_);
+    ++rx_done_;
+    rx_cv_.notify_all();
+  }
+
   void nic_main() {
     std::unique_lock<std::mutex> lk(mu_);
     unsigned still = 0;  // slices in a row in which the tail did not move
     while (!stop_) {
       take_doorbell();
+      const bool rx = take_rx();
       // A NIC that is busy but stuck (disabled with work queued, a MAC that
       // takes nothing) is left alone until the host does something.
-      if (busy() && still < kStuckSlices) {
+      if ((busy() && still < kStuckSlices) || rx) {
         const uint32_t before = tail_pub_.load(std::memory_order_relaxed);
         sim_.step(kSlice);
         deliver();
         publish_tail();
-        still = tail_pub_.load(std::memory_order_relaxed) == before ? still + 1 : 0;
+        publish_rx();
+        still = tail_pub_.load(std::memory_order_relaxed) == before && !rx ? still + 1 : 0;
         // Let waiting host calls in between slices.
         lk.unlock();
         std::this_thread::yield();
@@ -182,7 +238,8 @@ class VerilatorDevice final : public Device {
       }
       db_.set_sleeping(true);
       work_cv_.wait(lk, [&] {
-        return stop_ || db_.pending() || kicks_ != kicks || (!stuck && busy());
+        return stop_ || db_.pending() || kicks_ != kicks ||
+               rx_pending_.load(std::memory_order_acquire) || (!stuck && busy());
       });
       db_.set_sleeping(false);
       still = 0;
@@ -209,6 +266,13 @@ class VerilatorDevice final : public Device {
   PostedDoorbell db_;  // take() under mu_
   std::atomic<bool> stopping_{false}, faulted_{false};
   std::atomic<uint32_t> tail_pub_{0};
+  unsigned rx_linger_ = 0;   // under mu_
+  uint64_t rx_bursts_ = 0;   // under mu_: the receive port's bursts already signalled
+  std::mutex rx_mu_;         // the frames from the wire and the receive interrupt
+  std::condition_variable rx_cv_;
+  std::deque<std::vector<uint8_t>> rx_in_;
+  std::atomic<bool> rx_pending_{false};
+  uint64_t rx_done_ = 0;     // under rx_mu_
   std::thread worker_;
 };
 

@@ -27,6 +27,7 @@ constexpr double kWideLineBps = 400e9;
 constexpr unsigned kWireOverhead = 20;    // preamble + SFD (8) and the minimum IFG (12)
 
 const char* memory_name(const RtlBenchRow& r) { return r.realistic_memory ? "realistic" : "ideal"; }
+const char* direction_name(const RtlBenchRow& r) { return r.rx ? "rx" : "tx"; }
 
 bool write_csv(const std::string& path, const std::vector<RtlBenchRow>& rows) {
   FILE* f = fopen(path.c_str(), "w");
@@ -42,13 +43,13 @@ bool write_csv(const std::string& path, const std::vector<RtlBenchRow>& rows) {
     const RtlRate w = rtl_rate_400g(r.size, r.cycles_per_frame, kWideHz);
     fprintf(f,
             "%u,%u,%.4f,%.3f,%.3f,%.4f,%llu,%.0f,%.3f,%.3f,%.4f,%u,%llu,%.0f,%s,%u,%.3f,%.3f,"
-            "%.4f,%.4f,tx,udp\n",
+            "%.4f,%.4f,%s,udp\n",
             r.size, r.frames, r.cycles_per_frame, a.gbps, a.mpps, a.line_rate_fraction,
             static_cast<unsigned long long>(r.latency_cycles), r.sim_cycles_per_s, b.gbps,
             b.mpps, b.line_rate_fraction, r.bus_bytes,
             static_cast<unsigned long long>(r.sim_cycles), r.sim_cycles_per_cpu_s,
             memory_name(r), r.data_width, w.gbps, w.mpps, w.line_rate_fraction,
-            beat_bound_fraction_400g(r.size, r.bus_bytes, r.data_width));
+            beat_bound_fraction_400g(r.size, r.bus_bytes, r.data_width), direction_name(r));
   }
   return fclose(f) == 0;
 }
@@ -65,6 +66,7 @@ bool write_plot(const std::string& png, const std::vector<RtlBenchRow>& rows, st
   FILE* f = fdopen(fd, "w");
   fprintf(f, "$d << EOD\n");
   for (const auto& r : rows) {
+    if (r.rx) continue;  // the curve is the transmit pipeline's
     fprintf(f, "%u %.4f %.4f %.4f\n", r.size, rtl_rate(r.size, r.cycles_per_frame, kCmacHz).gbps,
             rtl_rate(r.size, r.cycles_per_frame, kSlowHz).gbps,
             kLineBps / 1e9 * r.size / (r.size + kWireOverhead));
@@ -121,6 +123,7 @@ void report_400g(const std::vector<RtlBenchRow>& rows) {
          "bound");
   std::string short_sizes;
   for (const auto& r : rows) {
+    if (r.rx) continue;  // the 400G question is the transmit pipeline's
     const RtlRate w = rtl_rate_400g(r.size, r.cycles_per_frame, kWideHz);
     const double bound = beat_bound_fraction_400g(r.size, r.bus_bytes, r.data_width);
     printf("%6u %9s %9.2f %9.2f %7.3f %7.3f\n", r.size, memory_name(r), w.gbps, w.mpps,
@@ -159,6 +162,28 @@ std::string rtl_bench_fst_path(const std::string& path, unsigned size, size_t si
   return path.substr(0, dot) + "-" + std::to_string(size) + path.substr(dot);
 }
 
+#if SENDOFF_BENCH_RTL
+namespace {
+
+RtlBenchRow bench_row(const sim::ThroughputResult& t, unsigned size, bool realistic, bool rx) {
+  RtlBenchRow r;
+  r.rx = rx;
+  r.size = size;
+  r.bus_bytes = t.bus_bytes;
+  r.frames = t.frames;
+  r.cycles_per_frame = t.cycles_per_frame;
+  r.latency_cycles = t.first_beat_cycles;
+  r.sim_cycles = t.sim_cycles;
+  r.sim_cycles_per_s = t.sim_cycles_per_s;
+  r.sim_cycles_per_cpu_s = t.sim_cycles_per_cpu_s;
+  r.realistic_memory = realistic;
+  r.data_width = sim::TxTopSim::kDataBits;
+  return r;
+}
+
+}  // namespace
+#endif
+
 bool run_rtl_bench(const RtlBenchOptions& o, std::vector<RtlBenchRow>* out, std::string* err) {
 #if SENDOFF_BENCH_RTL
   for (unsigned size : o.sizes) for (bool realistic : {false, true}) {
@@ -179,18 +204,18 @@ bool run_rtl_bench(const RtlBenchOptions& o, std::vector<RtlBenchRow>* out, std:
              " memory: " + t.error;
       return false;
     }
-    RtlBenchRow r;
-    r.size = size;
-    r.bus_bytes = t.bus_bytes;
-    r.frames = t.frames;
-    r.cycles_per_frame = t.cycles_per_frame;
-    r.latency_cycles = t.first_beat_cycles;
-    r.sim_cycles = t.sim_cycles;
-    r.sim_cycles_per_s = t.sim_cycles_per_s;
-    r.sim_cycles_per_cpu_s = t.sim_cycles_per_cpu_s;
-    r.realistic_memory = realistic;
-    r.data_width = sim::TxTopSim::kDataBits;
-    out->push_back(r);
+    out->push_back(bench_row(t, size, realistic, false));
+  }
+  // The receive path: the same sizes from the MAC into memory, FCS included on the stream.
+  for (unsigned size : o.sizes) for (bool realistic : {false, true}) {
+    const auto t = sim::measure_rx_stream(size, o.mem_latency, o.frames == 0 ? 4096 : o.frames,
+                                          realistic);
+    if (!t.error.empty()) {
+      *err = "receive, " + std::to_string(size) + "-byte frames, " +
+             (realistic ? "realistic" : "ideal") + " memory: " + t.error;
+      return false;
+    }
+    out->push_back(bench_row(t, size, realistic, true));
   }
   return true;
 #else
@@ -207,14 +232,15 @@ bool report_rtl_bench(const RtlBenchOptions& o, const std::vector<RtlBenchRow>& 
          "(latency %u cycles)\nor realistic (32..160 cycles per burst, 64 bursts, 5%% R gaps); "
          "FCS %s;\nsizes count the 4-byte FCS; line rate counts 20 B preamble+IFG\n",
          o.mem_latency, o.fcs_to_mac ? "left to the MAC" : "appended by the NIC");
-  printf("%6s %9s %6s %9s %9s %9s %7s %9s %9s %7s %8s %11s %11s\n", "size", "memory", "frames",
+  printf("%3s %6s %9s %6s %9s %9s %9s %7s %9s %9s %7s %8s %11s %11s\n", "dir", "size", "memory",
+         "frames",
          "cyc/frame", "Gb/s@322", "Mpps@322", "x line", "Gb/s@250", "Mpps@250", "x line",
          "latency", "sim cyc/s", "per CPU s");
   for (const auto& r : rows) {
     const RtlRate a = rtl_rate(r.size, r.cycles_per_frame, kCmacHz);
     const RtlRate b = rtl_rate(r.size, r.cycles_per_frame, kSlowHz);
-    printf("%6u %9s %6u %9.4f %9.2f %9.2f %7.3f %9.2f %9.2f %7.3f %8llu %11.0f %11.0f\n", r.size,
-           memory_name(r), r.frames, r.cycles_per_frame, a.gbps, a.mpps, a.line_rate_fraction, b.gbps, b.mpps,
+    printf("%3s %6u %9s %6u %9.4f %9.2f %9.2f %7.3f %9.2f %9.2f %7.3f %8llu %11.0f %11.0f\n",
+           direction_name(r), r.size, memory_name(r), r.frames, r.cycles_per_frame, a.gbps, a.mpps, a.line_rate_fraction, b.gbps, b.mpps,
            b.line_rate_fraction, static_cast<unsigned long long>(r.latency_cycles),
            r.sim_cycles_per_s, r.sim_cycles_per_cpu_s);
   }

@@ -38,6 +38,7 @@ struct RtlBenchRow {
   double sim_cycles_per_cpu_s = 0;  // per CPU second of the simulating thread
   bool realistic_memory = false;    // the realistic memory profile, else the fixed latency
   unsigned data_width = 0;          // the model's stream bits (SENDOFF_DATA_WIDTH)
+  bool rx = false;                  // the receive path (MAC to memory), else transmit
 };
 
 // Rates derived from cycles per frame at clock_hz. The fraction compares packets per second

@@ -63,7 +63,8 @@ TEST_F(BenchRtl, CsvIsWellFormedAndPlausible) {
   }
   // The columns of the 1024-bit datapath come after `memory`, which names the memory: each
   // size with the fixed-latency one, then the realistic one. Last, what a row measures:
-  // `direction` (tx: the transmit pipeline) and `proto`.
+  // `direction` (tx: the transmit pipeline, every size; then rx: the receive path) and
+  // `proto`.
   const std::vector<std::string> tail = {"memory",
                                          "data_width",
                                          "gbps_400mhz",
@@ -82,7 +83,7 @@ TEST_F(BenchRtl, CsvIsWellFormedAndPlausible) {
     const auto cells = split(line);
     ASSERT_EQ(cells.size(), header.size()) << line;
     memory.push_back(cells[memory_col]);
-    EXPECT_EQ(cells[direction_col], "tx") << line;
+    EXPECT_EQ(cells[direction_col], rows.size() < 2 * sizes.size() ? "tx" : "rx") << line;
     EXPECT_EQ(cells[proto_col], "udp") << line;
     std::vector<double> v;
     for (size_t i = 0; i < cells.size(); ++i) {
@@ -97,12 +98,13 @@ TEST_F(BenchRtl, CsvIsWellFormedAndPlausible) {
     rows.push_back(v);
   }
   const double beat_bytes = SENDOFF_BENCH_DATA_WIDTH / 8.0;
-  ASSERT_EQ(rows.size(), 2 * sizes.size());
+  ASSERT_EQ(rows.size(), 4 * sizes.size());
   for (size_t i = 0; i < rows.size(); ++i) {
     const auto& v = rows[i];
     const double size = v[col["size_bytes"]];
-    SCOPED_TRACE("size " + std::to_string(size) + ", memory " + memory[i]);
-    EXPECT_EQ(size, sizes[i / 2]);
+    SCOPED_TRACE("size " + std::to_string(size) + ", memory " + memory[i] +
+                 (i < 2 * sizes.size() ? ", tx" : ", rx"));
+    EXPECT_EQ(size, sizes[(i / 2) % sizes.size()]);
     EXPECT_EQ(memory[i], i % 2 ? "realistic" : "ideal");
     EXPECT_EQ(v[col["frames"]], 48);
     // The NIC appends the FCS by default, so the whole frame crosses the stream.

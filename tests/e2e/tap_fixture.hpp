@@ -163,15 +163,15 @@ class Tap : public ::testing::Test {
     return slurp(log).find("receiving on port") != std::string::npos && tap_attached();
   }
   // data in datagrams of dgram bytes (the last shorter) from a kernel socket
-  // to sendoff's 198.18.0.1:9000, paced as a real sender would be: 64
+  // to sendoff's 198.18.0.1:9000, paced as a real sender would be: `burst`
   // datagrams, then 10 ms.
-  void send_paced(const std::string& data, size_t dgram) const {
+  void send_paced(const std::string& data, size_t dgram, size_t burst = 64) const {
     int fd = kernel_udp(0);
     const size_t n = (data.size() + dgram - 1) / dgram;
     for (size_t k = 0; k < n; ++k) {
       size_t len = std::min(dgram, data.size() - k * dgram);
       ASSERT_TRUE(to_sendoff(fd, data.data() + k * dgram, len)) << strerror(errno);
-      if (k % 64 == 63) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      if (k % burst == burst - 1) std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     close(fd);
   }

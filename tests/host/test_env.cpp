@@ -78,7 +78,9 @@ void open_stack() {
   sendoff::NetConfig cfg = config("02:00:00:00:00:02");
   std::string err;
   sendoff::DeviceOptions opts;
-  opts.backend = "csim";
+  // SENDOFF_TEST_BACKEND runs the suites on another NIC (ctest runs NicRx on verilator too).
+  const char* backend = std::getenv("SENDOFF_TEST_BACKEND");
+  opts.backend = backend != nullptr ? backend : "csim";
   opts.sink = &mac;
   if (!sendoff::stack_init(cfg, opts, &err)) {
     fprintf(stderr, "test_env: %s\n", err.c_str());

@@ -62,7 +62,8 @@ TEST(Pipeline, Registers) {
     EXPECT_EQ(s.reg_read(off), 0xA5000000u | off) << std::hex << off;
   }
   s.reg_write(abi::REG_CTRL, 0xFFFFFFFFu);
-  EXPECT_EQ(s.reg_read(abi::REG_CTRL), abi::CTRL_ENABLE | abi::CTRL_FCS_APPEND);
+  EXPECT_EQ(s.reg_read(abi::REG_CTRL),
+            abi::CTRL_ENABLE | abi::CTRL_FCS_APPEND | abi::CTRL_RX_ENABLE);
   s.reg_write(abi::REG_CTRL, 0);
   for (unsigned i = 0; i < abi::FLOW_WORDS; ++i) {
     s.reg_write(abi::REG_FLOW_DATA + 4 * i, i * 0x01010101u);

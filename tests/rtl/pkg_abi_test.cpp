@@ -142,9 +142,19 @@ TEST(PkgAbi, ReceiveRing) {
   EXPECT_EQ(Pkg::RxcFL4CsumOk, abi::RXC_F_L4_CSUM_OK);
   EXPECT_EQ(Pkg::RxcFL4CsumBad, abi::RXC_F_L4_CSUM_BAD);
   EXPECT_EQ(Pkg::RxcFGen, abi::RXC_F_GEN);
+  EXPECT_EQ(Pkg::RxcL3Other, abi::RXC_L3_OTHER);
+  EXPECT_EQ(Pkg::RxcL3Ipv4, abi::RXC_L3_IPV4);
+  EXPECT_EQ(Pkg::RxcL3Arp, abi::RXC_L3_ARP);
+  EXPECT_EQ(Pkg::RxcL3Ipv6, abi::RXC_L3_IPV6);
+  EXPECT_EQ(Pkg::RxcL4None, abi::RXC_L4_NONE);
+  EXPECT_EQ(Pkg::RxcL4Udp, abi::RXC_L4_UDP);
+  EXPECT_EQ(Pkg::RxcL4Tcp, abi::RXC_L4_TCP);
+  EXPECT_EQ(Pkg::RxcL4Icmp, abi::RXC_L4_ICMP);
+  EXPECT_EQ(Pkg::RxcL4Frag, abi::RXC_L4_FRAG);
+  EXPECT_EQ(Pkg::RxcL4Other, abi::RXC_L4_OTHER);
   EXPECT_EQ(Pkg::EthFrameMax, abi::ETH_FRAME_MAX);
-  // This RTL has no receive path: it must not claim one.
-  EXPECT_EQ(Pkg::CapsValue & abi::CAPS_RX, 0u);
+  // The receive path is built (rx_parse, rx_dma): REG_CAPS says so.
+  EXPECT_EQ(Pkg::CapsValue & abi::CAPS_RX, abi::CAPS_RX);
 }
 
 

@@ -12,6 +12,7 @@
 
 #include <cstdio>
 #include <deque>
+#include <map>
 #include <optional>
 #include <set>
 #include <vector>
@@ -39,6 +40,20 @@ bool is_flow_data(uint32_t off) {
   return off >= abi::REG_FLOW_DATA && off < abi::REG_FLOW_DATA + 4 * abi::FLOW_WORDS;
 }
 
+// The receive ring's RW registers, kept as written.
+bool is_rx_rw(uint32_t off) {
+  return off == abi::REG_RX_BUF_BASE_LO || off == abi::REG_RX_BUF_BASE_HI ||
+         off == abi::REG_RX_CPL_BASE_LO || off == abi::REG_RX_CPL_BASE_HI ||
+         off == abi::REG_RX_RING_SIZE || off == abi::REG_RX_BUF_SIZE || off == abi::REG_RX_HEAD;
+}
+
+// RX_TAIL and the receive counters: inputs held at 0 here (tests/rtl/rx_top_test.cpp counts
+// them against the C model).
+bool is_rx_ro(uint32_t off) {
+  return off == abi::REG_RX_TAIL || (off >= abi::REG_STAT_RX_FRAMES_LO &&
+                                     off <= abi::REG_STAT_RX_DROP_LEN);
+}
+
 bool is_mapped(uint32_t off) {
   static const std::set<uint32_t> regs = {abi::REG_ID,
                                           abi::REG_VERSION,
@@ -59,8 +74,9 @@ bool is_mapped(uint32_t off) {
                                           abi::REG_STAT_DESC_ERRORS,
                                           abi::REG_WB_BASE_LO,
                                           abi::REG_WB_BASE_HI,
-                                          abi::REG_STAT_WB_ERRORS};
-  return regs.count(off) || is_flow_data(off);
+                                          abi::REG_STAT_WB_ERRORS,
+                                          abi::REG_CAPS};
+  return regs.count(off) || is_flow_data(off) || is_rx_rw(off) || is_rx_ro(off);
 }
 
 // What a read returns: a stored value, or one of the inputs and counters that change.
@@ -78,6 +94,7 @@ struct RefRegs {
   uint32_t ctrl = 0, base_lo = 0, base_hi = 0, size = 0, head = 0, flow_index = 0;
   uint32_t wb_lo = 0, wb_hi = 0;
   uint32_t flow[abi::FLOW_WORDS] = {};
+  std::map<uint32_t, uint32_t> rx;  // is_rx_rw registers
 
   static uint32_t merge(uint32_t old, uint32_t v, uint8_t strb) {
     for (int b = 0; b < 4; ++b) {
@@ -92,9 +109,14 @@ struct RefRegs {
       w = merge(w, v, strb);
       return std::nullopt;
     }
+    if (is_rx_rw(off)) {
+      rx[off] = merge(rx[off], v, strb);
+      return std::nullopt;
+    }
     switch (off) {
       case abi::REG_CTRL:
-        ctrl = merge(ctrl, v, strb) & (abi::CTRL_ENABLE | abi::CTRL_FCS_APPEND);
+        ctrl = merge(ctrl, v, strb) &
+               (abi::CTRL_ENABLE | abi::CTRL_FCS_APPEND | abi::CTRL_RX_ENABLE);
         break;
       case abi::REG_RING_BASE_LO:
         base_lo = merge(base_lo, v, strb);
@@ -132,7 +154,10 @@ struct RefRegs {
 
   std::pair<Src, uint32_t> read(uint32_t off) const {
     if (is_flow_data(off)) return {Src::kStored, flow[(off - abi::REG_FLOW_DATA) / 4]};
+    if (is_rx_rw(off)) return {Src::kStored, rx.count(off) ? rx.at(off) : 0};
     switch (off) {
+      case abi::REG_CAPS:
+        return {Src::kStored, abi::CAPS_RX};
       case abi::REG_ID:
         return {Src::kStored, abi::ID_VALUE};
       case abi::REG_VERSION:
@@ -282,6 +307,13 @@ void run_program(const std::vector<Op>& prog, const Timing& t, unsigned storm, u
   m.stat_wb_error = 0;
   m.busy = 0;
   m.ring_tail = 0;
+  m.rx_tail = 0;
+  m.stat_rx_frame = 0;
+  m.stat_rx_len = 0;
+  m.stat_rx_drop_fcs = 0;
+  m.stat_rx_drop_len = 0;
+  m.stat_rx_drop_nobuf = 0;
+  m.stat_rx_drop_fifo = 0;
   rtltest::reset(m);
 
   RefRegs ref;
@@ -367,7 +399,11 @@ void run_program(const std::vector<Op>& prog, const Timing& t, unsigned storm, u
       if (m.ctrl_enable != (ref.ctrl & abi::CTRL_ENABLE) ||
           m.ctrl_fcs_append != ((ref.ctrl & abi::CTRL_FCS_APPEND) != 0) ||
           m.ring_base != (uint64_t(ref.base_hi) << 32 | ref.base_lo) || m.ring_size != ref.size ||
-          m.ring_head != ref.head || m.wb_base != (uint64_t(ref.wb_hi) << 32 | ref.wb_lo)) {
+          m.ring_head != ref.head || m.wb_base != (uint64_t(ref.wb_hi) << 32 | ref.wb_lo) ||
+          m.ctrl_rx_enable != ((ref.ctrl & abi::CTRL_RX_ENABLE) != 0) ||
+          m.rx_head != ref.read(abi::REG_RX_HEAD).second ||
+          m.rx_buf_base != (uint64_t(ref.read(abi::REG_RX_BUF_BASE_HI).second) << 32 |
+                            ref.read(abi::REG_RX_BUF_BASE_LO).second)) {
         err.add(cyc, "control outputs differ from the registers");
       }
     }

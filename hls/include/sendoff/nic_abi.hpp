@@ -131,10 +131,13 @@ constexpr unsigned FLOW_TABLE_SIZE = 256;  // entries
 //    RXC_BYTES, then advances RX_TAIL. Buffers RX_TAIL..RX_HEAD-1 are the
 //    host's gifts; with none left a frame is dropped whole (STAT_RX_DROP_NOBUF),
 //    as it is while receive is off or the ring unusable: the MAC is never
-//    stalled. A bad FCS drops the frame (STAT_RX_DROP_FCS); so does a runt
-//    (< ETH_ZLEN bytes without FCS) or a frame longer than the buffer or
-//    ETH_FRAME_MAX (STAT_RX_DROP_LEN). IPv4 header and UDP/TCP checksums are
-//    checked, not enforced: the completion's flags say what was verified.
+//    stalled. So is a frame that finds the NIC's receive FIFO (the RTL's, in
+//    front of its memory writes) without room for all of it: also counted in
+//    STAT_RX_DROP_NOBUF, the one "no room" counter. A bad FCS drops the frame
+//    (STAT_RX_DROP_FCS); so does a runt (< ETH_ZLEN bytes without FCS) or a
+//    frame longer than the buffer or ETH_FRAME_MAX (STAT_RX_DROP_LEN). IPv4
+//    header and UDP/TCP checksums are checked, not enforced: the completion's
+//    flags say what was verified.
 //    Completions are written four to a 64-byte line; a line is written once
 //    it is full, or with the entries done so far when no frame follows (the
 //    others written as not done). Entry i is done when its RXC_F_GEN bit
@@ -190,7 +193,7 @@ constexpr uint32_t REG_STAT_RX_FRAMES_HI = 0x124;
 constexpr uint32_t REG_STAT_RX_BYTES_LO = 0x128;   // RO  their bytes (no FCS)
 constexpr uint32_t REG_STAT_RX_BYTES_HI = 0x12C;
 constexpr uint32_t REG_STAT_RX_DROP_FCS = 0x130;   // RO  frames dropped: bad FCS
-constexpr uint32_t REG_STAT_RX_DROP_NOBUF = 0x134; // RO  frames dropped: no buffer, RX off
+constexpr uint32_t REG_STAT_RX_DROP_NOBUF = 0x134; // RO  frames dropped: no buffer, RX off, FIFO full
 constexpr uint32_t REG_STAT_RX_DROP_LEN = 0x138;   // RO  frames dropped: runt or too long
 constexpr uint32_t REG_SPACE_BYTES = 0x200;
 

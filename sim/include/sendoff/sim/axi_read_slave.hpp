@@ -151,8 +151,9 @@ struct AxiWriteRecord {
 
 // AXI4 write slave on a Memory: INCR bursts, W beats in AW order, B in burst order after a
 // latency drawn per burst. The host may read the memory from another thread while the model
-// writes it, so the four bytes of an aligned 32-bit word strobed together are stored as one
-// release store (read them with an acquire load), other bytes one by one. Checks the master's
+// writes it, so an aligned 64-bit word strobed whole is stored as one release store, then 32-bit
+// words likewise (read them with an acquire load), other bytes one by one; a beat's 64-bit
+// pieces are stored from its last to its first (a receive completion's GEN half last). Checks the master's
 // side (AW/W held until ready, INCR, size <= bus width, no 4 KiB crossing, WLAST on the last
 // beat only); W beats may come before their AW, as AXI4 allows; beats with a byte in the poisoned range or outside the memory answer SLVERR.
 class AxiWriteSlave {
@@ -167,6 +168,7 @@ class AxiWriteSlave {
   // Every beat taken, oldest first (the last 65536).
   const std::deque<AxiWriteRecord>& log() const { return log_; }
   uint64_t bursts() const { return bursts_; }
+  uint64_t beats() const { return beats_; }  // W beats taken
   bool idle() const { return open_.empty() && resp_.empty() && early_.empty(); }
 
  private:
@@ -196,6 +198,7 @@ class AxiWriteSlave {
   bool aw_pending_ = false, w_pending_ = false;
   AxiWritePins held_;
   std::deque<AxiWriteRecord> log_;
+  uint64_t beats_ = 0;
   std::vector<std::string> errors_;
   uint64_t bursts_ = 0;
 };

@@ -28,6 +28,15 @@ ThroughputResult measure_udp_stream(unsigned frame_size, bool fcs_append, unsign
                                     unsigned max_frames = 4096,
                                     const std::string& fst_path = "", bool realistic = false);
 
+// The receive path: `frames` UDP frames of frame_size bytes (FCS included) back to back from
+// the MAC, no idle cycle; the write channel answers after mem_latency cycles (or as
+// realistic_write_memory). cycles_per_frame: from the first frame's first buffer write to the
+// last frame's, per frame; first_beat_cycles: first beat in to the first buffer write. Back to
+// back is faster than any line rate: where the path is slower than that, the FIFO fills and
+// frames are dropped whole; `frames` counts those that reached memory.
+ThroughputResult measure_rx_stream(unsigned frame_size, unsigned mem_latency, unsigned frames,
+                                   bool realistic = false);
+
 // Back-to-back UDP datagrams of one payload length through a flow of the given MTU, so that
 // each leaves as fragments when 28 + payload > MTU: the line rate of fragmenting traffic and
 // of the largest datagrams (whose 1024 beats fill half of udp_tx's buffer each).

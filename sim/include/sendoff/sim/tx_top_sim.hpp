@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 // The Verilated sendoff_tx_top with its surroundings: one device memory served by two AXI4
-// read slaves (descriptor and payload ports) and an AXI4 write slave (the tail write-back), an AXI4-Lite master for the registers and an
-// AXI4-Stream sink for the MAC side. One call to step() is one clock cycle.
+// read slaves (descriptor and payload ports) and two AXI4 write slaves (the tail write-back;
+// the receive path), an AXI4-Lite master for the registers, an AXI4-Stream sink for the MAC's
+// TX side and a frame source for its RX side. One call to step() is one clock cycle.
 #ifndef SENDOFF_SIM_TX_TOP_SIM_HPP
 #define SENDOFF_SIM_TX_TOP_SIM_HPP
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <string>
 #include <vector>
@@ -31,6 +33,10 @@ struct TxTopSimConfig {
   AxiReadConfig desc_port;
   AxiReadConfig data_port;
   AxiWriteConfig wr_port;
+  AxiWriteConfig rx_port;  // the receive path's write master (m_axi_rx)
+  // Idle cycles the MAC leaves after each received frame (preamble and IFG: 20 bytes a frame
+  // are 0.3 cycles at 64 bytes a cycle, so 0 is faster than any line rate).
+  unsigned rx_gap_cycles = 0;
   double sink_ready_prob = 1.0;
   uint64_t seed = 1;
   // FST trace file (else $SENDOFF_RTL_FST); check it with fst_trace_problem() first.
@@ -74,12 +80,20 @@ class TxTopSim {
   AxiReadSlave& desc_port() { return desc_; }
   AxiReadSlave& data_port() { return data_; }
   AxiWriteSlave& wr_port() { return wr_; }
+  AxiWriteSlave& rx_port() { return rx_wr_; }
+  // A frame from the wire (FCS included), driven into s_axis_rx a beat a cycle after the
+  // frames queued before it; the MAC never waits.
+  void mac_rx(std::vector<uint8_t> frame) { rx_q_.push_back(std::move(frame)); }
+  // Frames queued and not yet wholly driven.
+  size_t rx_queued() const { return rx_q_.size(); }
+  uint64_t rx_beats() const { return rx_beats_; }
   // Protocol errors seen by any bus model.
   std::vector<std::string> errors() const;
 
  private:
   void copy_in();
   void copy_out();
+  void drive_rx();
 
   TxTopSimConfig cfg_;
   std::unique_ptr<VerilatedContext> ctx_;
@@ -87,11 +101,15 @@ class TxTopSim {
   std::unique_ptr<VerilatedFstC> fst_;
   Memory mem_;
   AxiReadSlave desc_, data_;
-  AxiWriteSlave wr_;
+  AxiWriteSlave wr_, rx_wr_;
   AxilMaster axil_;
   AxisSink sink_;
   AxiReadPins desc_pins_, data_pins_;
-  AxiWritePins wr_pins_;
+  AxiWritePins wr_pins_, rx_pins_;
+  std::deque<std::vector<uint8_t>> rx_q_;
+  size_t rx_off_ = 0;
+  unsigned rx_gap_ = 0;
+  uint64_t rx_beats_ = 0;
   AxilPins axil_pins_;
   AxisPins axis_pins_;
   bool rst_n_ = false;
