@@ -550,6 +550,11 @@ std::vector<std::string> stream_problems(const LinkSpec& spec,
   return out;
 }
 
+bool memory_facing(const HlsFunction& f) {
+  return std::any_of(f.interfaces.begin(), f.interfaces.end(),
+                     [](const HlsPragma& p) { return p.kv.at("mode") == "m_axi"; });
+}
+
 class HlsKernel : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -562,11 +567,12 @@ class HlsKernel : public ::testing::Test {
 
   int64_t width(const std::string& type) const { return type_bits(type, src_.names); }
 
-  // The free-running stream kernels: all but the memory-facing one.
+  // The free-running stream kernels: all but the memory-facing ones (sendoff_tx_hls and
+  // rx_dma_hls, those with an m_axi port).
   std::vector<const HlsFunction*> stream_kernels() const {
     std::vector<const HlsFunction*> out;
     for (const HlsFunction& f : src_.kernels)
-      if (&f != mem_) out.push_back(&f);
+      if (!memory_facing(f)) out.push_back(&f);
     return out;
   }
 
@@ -662,8 +668,11 @@ TEST_F(HlsKernel, EveryKernelWrapsTheHlsStageOfItsName) {
       ASSERT_GT(stage.size(), 4u);
       ASSERT_EQ(stage.substr(stage.size() - 4), "_hls") << f.name;
       stage.resize(stage.size() - 4);
-      std::ifstream src(kRoot + "/hls/" + stage + "/" + stage + ".cpp");
-      EXPECT_TRUE(src.good()) << f.name << ": no hls/" << stage << "/" << stage << ".cpp";
+      // hls/<stage>/<stage>.cpp, or a file of that name in its path's folder (sendoff_rx).
+      bool found = false;
+      for (const auto& d : std::filesystem::directory_iterator(kRoot + "/hls"))
+        found |= std::filesystem::exists(d.path() / (stage + ".cpp"));
+      EXPECT_TRUE(found) << f.name << ": no hls/*/" << stage << ".cpp";
     }
     std::vector<std::string> args;
     std::string err;
@@ -777,11 +786,21 @@ class LinkConfig : public ::testing::TestWithParam<Cfg> {
     if (c.flavour == "hls") {
       HlsSources src;
       ASSERT_TRUE(load_hls_sources(&src, &err)) << err;
-      order_ = split_list(mk_["HLS_KERNELS"], ' ');
-      for (const HlsFunction& f : src.kernels) ports_[f.name] = hls_stream_ports(f, src.names);
+      rx_order_ = split_list(mk_["HLS_RX_KERNELS"], ' ');
+      for (const std::string& k : split_list(mk_["HLS_KERNELS"], ' '))
+        if (std::find(rx_order_.begin(), rx_order_.end(), k) == rx_order_.end())
+          order_.push_back(k);
+      for (const HlsFunction& f : src.kernels) {
+        ports_[f.name] = hls_stream_ports(f, src.names);
+        for (const auto& kv : f.ifaces)
+          if (kv.second.mode == "m_axi") masters_[f.name].insert("m_axi_" + kv.second.bundle);
+      }
     } else {
       order_ = {k_.name};
+      rx_order_ = {k_.name};
       ports_[k_.name] = xml_stream_ports(k_);
+      for (const PortDecl& p : k_.ports)
+        if (p.mode == "master") masters_[k_.name].insert(p.name);
     }
   }
   std::string sendoff_cu() const {
@@ -800,8 +819,10 @@ class LinkConfig : public ::testing::TestWithParam<Cfg> {
   KernelDecl k_;
   std::map<std::string, std::string> mk_;
   std::string cmac_;
-  std::vector<std::string> order_;
+  std::vector<std::string> order_;     // transmit: from the CU the host starts to the CMAC
+  std::vector<std::string> rx_order_;  // receive: from the CMAC's M_AXIS on
   std::map<std::string, StreamPorts> ports_;  // kernel -> its stream ports
+  std::map<std::string, std::set<std::string>> masters_;  // kernel -> its m_axi ports
 };
 
 TEST_P(LinkConfig, InstantiatesEachFlavourKernelOnceAndTheCmac) {
@@ -829,10 +850,23 @@ TEST_P(LinkConfig, PlacesEveryBufferArgumentInOneBank) {
     EXPECT_FALSE(bank.empty()) << "no sp= for " << cu << "." << a.name << " (" << a.port << ")";
     if (!bank.empty()) banks.insert(bank);
   }
+  // Every m_axi port of every CU (rx_dma_1's too) has its sp= line, in that same bank.
+  for (const auto& nk : spec_.nk)
+    for (const std::string& c : nk.cus)
+      for (const std::string& m : masters_[nk.kernel]) {
+        std::string bank;
+        for (const auto& sp : spec_.sp)
+          if (sp.cu == c && sp.iface == m) bank = sp.bank;
+        if (bank.empty() && c == cu) continue;  // placed through its argument, above
+        EXPECT_FALSE(bank.empty()) << "no sp= for " << c << "." << m;
+        if (!bank.empty()) banks.insert(bank);
+      }
   EXPECT_EQ(banks.size(), 1u) << "the xrt back end allocates every buffer from one bank";
   for (const auto& sp : spec_.sp) {
-    EXPECT_EQ(sp.cu, cu);
-    EXPECT_TRUE(k_.port(sp.iface) || k_.arg(sp.iface)) << sp.iface << " is not in kernel.xml";
+    const std::string kernel = spec_.kernel_of(sp.cu);
+    EXPECT_TRUE(masters_[kernel].count(sp.iface) ||
+                (kernel == k_.name && (k_.port(sp.iface) || k_.arg(sp.iface))))
+        << "sp=" << sp.cu << "." << sp.iface << ": no such m_axi port";
     EXPECT_TRUE(std::regex_match(sp.bank, std::regex(R"((DDR|HBM|HOST|PLRAM)\[\d+\])")))
         << sp.bank;
   }
@@ -917,6 +951,25 @@ TEST_P(LinkConfig, StreamsChainTheKernelsFromTheMemoryKernelToTheCmac) {
       ASSERT_NE(p, nullptr);
       EXPECT_EQ(std::to_string(p->width), mk_["DATA_WIDTH"]);
     }
+}
+
+// From the CMAC's M_AXIS each CU streams to at most one next CU, through the receive kernels
+// in the Makefile's order (the RTL flavour: its one kernel).
+TEST_P(LinkConfig, ReceivedFramesRunFromTheCmacThroughTheReceiveKernels) {
+  std::map<std::string, std::set<std::string>> next;
+  std::string cu;
+  for (const auto& s : spec_.streams) {
+    if (s.from_cu == cmac_ && s.from_port == "M_AXIS") cu = s.to_cu;
+    if (s.to_cu != cmac_) next[s.from_cu].insert(s.to_cu);
+  }
+  ASSERT_FALSE(cu.empty()) << "no stream_connect=" << cmac_ << ".M_AXIS:...";
+  std::vector<std::string> path;
+  while (!cu.empty() && path.size() <= spec_.nk.size()) {
+    path.push_back(spec_.kernel_of(cu));
+    ASSERT_LE(next[cu].size(), 1u) << cu << " streams to " << next[cu].size() << " CUs";
+    cu = next[cu].empty() ? std::string() : *next[cu].begin();
+  }
+  EXPECT_EQ(path, rx_order_);
 }
 
 TEST_P(LinkConfig, NamesThePlatformTheMakefileUses) {
