@@ -32,10 +32,22 @@ Bytes wire_frame(std::mt19937& rng) {
   const size_t len = k == 0 ? 40 : k == 1 ? 3000 : std::uniform_int_distribution<size_t>(60, 1514)(rng);
   Bytes f(len);
   for (uint8_t& b : f) b = static_cast<uint8_t>(byte(rng));
-  if (k % 2 == 0) {
-    f[12] = 0x08;  // IPv4, version 4, IHL 5
+  if (k % 2 == 0 && len >= 42) {
+    // IPv4 with a good header checksum and UDP without a checksum (0): checks pass, so the
+    // completion carries the kinds and the flow hash.
+    const size_t tot = len - 14;
+    const uint8_t ip[20] = {0x45, 0, uint8_t(tot >> 8), uint8_t(tot), 0, 1, 0, 0, 64, 17};
+    std::memcpy(&f[14], ip, 10);
+    uint32_t sum = 0;
+    for (int i = 0; i < 20; i += 2) sum += (i == 10 ? 0 : (f[14 + i] << 8 | f[15 + i]));
+    while (sum >> 16) sum = (sum & 0xFFFF) + (sum >> 16);
+    f[12] = 0x08;
     f[13] = 0x00;
-    f[14] = 0x45;
+    f[24] = uint8_t(~sum >> 8);
+    f[25] = uint8_t(~sum);
+    f[38] = uint8_t((tot - 20) >> 8);
+    f[39] = uint8_t(tot - 20);
+    f[40] = f[41] = 0;
   }
   const uint32_t fcs = crc32_ieee(f.data(), f.size()) ^ (k == 3 ? 1u : 0u);
   for (int i = 0; i < 4; ++i) f.push_back(static_cast<uint8_t>(fcs >> (8 * i)));
@@ -123,6 +135,16 @@ TEST_F(HlsRxWrapper, WritesWhatTheCModelWrites) {
   EXPECT_GT(st_.drop_fcs, 0u);
   EXPECT_GT(st_.drop_len, 0u);
   EXPECT_GT(st_.drop_nobuf, 0u);
+  bool hashed = false;
+  for (uint32_t i = 0; i < r_.ring_size; ++i) {
+    abi::RxCpl c;
+    for (unsigned b = 0; b < sizeof c; ++b)
+      reinterpret_cast<uint8_t*>(&c)[b] = static_cast<uint8_t>(
+          nic_[(r_.cpl_base + 16 * i + b) / 64](8 * ((16 * i + b) % 64) + 7, 8 * ((16 * i + b) % 64))
+              .to_uint());
+    hashed |= c.hash != 0;
+  }
+  EXPECT_TRUE(hashed) << "no completion carries a flow hash";
 }
 
 // A run takes at most `budget` frames; the rest wait in the FIFOs for the next run.
