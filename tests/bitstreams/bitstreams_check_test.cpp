@@ -16,6 +16,7 @@
 //  - the Makefile's source lists against the CMake build's, and its commands.
 // The AXI signal tables below are the protocols' own (AXI4, AXI4-Lite,
 // AXI4-Stream), not the project's.
+#include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -340,6 +341,58 @@ TEST_F(RtlKernel, ArgumentsSitOnTheRegisterMap) {
     EXPECT_TRUE(std::any_of(k_.args.begin(), k_.args.end(),
                             [&](const ArgDecl& a) { return a.port == p.name; }))
         << p.name << " has no argument";
+  }
+}
+
+// The host's driver reaches the receive path through nic_abi.hpp's names: every RX register
+// it reads or writes is in the map, with an access that allows it (RX_TAIL is read-only), and
+// it sets up what rx_buf_base and the other receive registers name.
+TEST_F(RtlKernel, HostUsesTheReceiveRegistersAsTheMapDefinesThem) {
+  std::map<std::string, const AbiRegister*> regs;
+  for (const AbiRegister& r : abi_.registers) regs[r.name] = &r;
+  std::set<std::string> written;
+  size_t uses = 0;
+  const std::regex use(R"(reg_(read|write)\((?:abi::)?(REG_RX_\w+))");
+  for (const auto& e : std::filesystem::recursive_directory_iterator(kRoot + "/host")) {
+    if (e.path().extension() != ".cpp" || e.path().string().find("test") != std::string::npos)
+      continue;
+    const std::string text = slurp(std::filesystem::relative(e.path(), kRoot).string());
+    for (std::sregex_iterator m(text.begin(), text.end(), use), end; m != end; ++m) {
+      ++uses;
+      const std::string name = (*m)[2];
+      ASSERT_TRUE(regs.count(name)) << e.path() << ": " << name << " is not in nic_abi.hpp";
+      const std::string& access = regs[name]->access;
+      if ((*m)[1] == "write") {
+        written.insert(name);
+        EXPECT_NE(access, "RO") << e.path() << " writes read-only " << name;
+      } else {
+        EXPECT_NE(access, "WO") << e.path() << " reads write-only " << name;
+      }
+    }
+  }
+  EXPECT_GT(uses, 0u) << "no host file uses an RX register";
+  for (const char* r : {"REG_RX_BUF_BASE_LO", "REG_RX_BUF_BASE_HI", "REG_RX_CPL_BASE_LO",
+                        "REG_RX_CPL_BASE_HI", "REG_RX_RING_SIZE", "REG_RX_BUF_SIZE", "REG_RX_HEAD"})
+    EXPECT_TRUE(written.count(r)) << "the host never writes " << r;
+}
+
+// The port check fails when a kernel.xml port names no wrapper signals (a misspelt m_axi_rx or
+// s_axis_rx), and passes for the real ones.
+TEST_F(RtlKernel, PortCheckCatchesAWrongName) {
+  for (const char* name : {"m_axi_rx", "s_axis_rx"}) {
+    ASSERT_NE(k_.port(name), nullptr) << name;
+    for (const std::string& as : {std::string(name), std::string(name) + "x"}) {
+      PortDecl p = *k_.port(name);
+      p.name = as;
+      ::testing::TestPartResultArray failures;
+      {
+        ::testing::ScopedFakeTestPartResultReporter intercept(
+            ::testing::ScopedFakeTestPartResultReporter::INTERCEPT_ONLY_CURRENT_THREAD, &failures);
+        std::set<std::string> claimed;
+        check_interface(wrapper_, p, &claimed);
+      }
+      EXPECT_EQ(failures.size() > 0, as != name) << as;
+    }
   }
 }
 
