@@ -4,6 +4,7 @@
 //
 //   sendoff_tx_hls --udp_meta, payload--> udp_tx_hls --ip_meta, l4_seg--> ip_tx_hls
 //     --eth_meta, ip_pkt--> eth_tx_hls --tx--> cmac_0.S_AXIS
+//   cmac_0.M_AXIS --rx--> rx_parse_hls --rx_meta, rx_data--> rx_dma_hls
 //
 // Each hop is what it is inside hls/: a header channel, one record per packet,
 // and a payload stream under the beat contract of hls_beat.hpp. Vitis joins
@@ -22,6 +23,7 @@
 #include <stdint.h>
 
 #include "sendoff/hls_beat.hpp"
+#include "sendoff_rx/sendoff_rx.hpp"
 #include "udp_tx/udp_tx.hpp"
 
 namespace sendoff {
@@ -31,6 +33,7 @@ namespace sendoff {
 constexpr int UDP_META_BITS = 512;
 constexpr int IP_META_BITS = 512;
 constexpr int ETH_META_BITS = 128;
+constexpr int RX_META_BITS = 128;
 
 // A record's fields in their packed order (from bit 0 up), each with its width.
 template <class F>
@@ -62,6 +65,17 @@ constexpr void meta_fields(UdpTxMeta& m, F& f) {
   meta_fields(m.ip, f);
 }
 
+template <class F>
+constexpr void meta_fields(RxMeta& m, F& f) {
+  f(m.len, 16);
+  f(m.fcs_ok, 1);
+  f(m.len_ok, 1);
+  f(m.l3, 8);
+  f(m.l4, 8);
+  f(m.flags, 16);
+  f(m.hash, 32);
+}
+
 struct MetaBitCount {
   unsigned bits = 0;
   template <class T>
@@ -80,6 +94,7 @@ constexpr unsigned meta_packed_bits() {
 static_assert(meta_packed_bits<UdpTxMeta>() <= UDP_META_BITS, "UdpTxMeta outgrew its channel");
 static_assert(meta_packed_bits<IpTxMeta>() <= IP_META_BITS, "IpTxMeta outgrew its channel");
 static_assert(meta_packed_bits<EthTxMeta>() <= ETH_META_BITS, "EthTxMeta outgrew its channel");
+static_assert(meta_packed_bits<RxMeta>() <= RX_META_BITS, "RxMeta outgrew its channel");
 
 template <int W>
 struct MetaPacker {
@@ -155,5 +170,8 @@ extern "C" void ip_tx_hls(hls::stream<ap_axiu<sendoff::IP_META_BITS, 0, 0, 0>>& 
 extern "C" void eth_tx_hls(hls::stream<ap_axiu<sendoff::ETH_META_BITS, 0, 0, 0>>& s_axis_eth_meta,
                            hls::stream<ap_axiu<SENDOFF_DATA_WIDTH, 0, 0, 0>>& s_axis_ip_pkt,
                            hls::stream<ap_axiu<SENDOFF_DATA_WIDTH, 0, 0, 0>>& m_axis_tx);
+extern "C" void rx_parse_hls(hls::stream<ap_axiu<SENDOFF_DATA_WIDTH, 0, 0, 0>>& s_axis_rx,
+                             hls::stream<ap_axiu<SENDOFF_DATA_WIDTH, 0, 0, 0>>& m_axis_rx_data,
+                             hls::stream<ap_axiu<sendoff::RX_META_BITS, 0, 0, 0>>& m_axis_rx_meta);
 
 #endif  // SENDOFF_BITSTREAMS_STREAM_LINKS_HPP

@@ -5,10 +5,9 @@
 // (ap_ctrl_none): the host reaches it through xrt::ip, never xrt::kernel runs.
 // m_axi_desc carries the top's m_axi_wr (the tail write-back) as its write channels: the
 // write-back block lies in the bank of the ring it reports on, and one port needs no new
-// kernel argument for sp= (bitstreams/README.md). Likewise m_axi_data carries the top's
-// m_axi_rx (received frames, completions, RX_TAIL) as its write channels. The receive stream
-// is not yet a kernel port (cmac_0.M_AXIS would need one and a stream_connect): s_axis_rx is
-// tied off, so on a card the receive path sees no frame.
+// kernel argument for sp= (bitstreams/README.md). The receive path's writes (buffers,
+// completions, RX_TAIL) are bulk traffic of their own, so m_axi_rx is a port of its own,
+// placed by the rx_buf_base argument (RX_BUF_BASE_LO/HI). s_axis_rx comes from cmac_0.M_AXIS.
 module sendoff_tx_rtl #(
   parameter int unsigned DataWidth     = 512,  // AXI4 read data and AXI4-Stream bits (CMAC: 512)
   parameter int unsigned AxilAddrWidth = 12,   // control address bits: 4 KiB, kernel.xml's range
@@ -67,7 +66,7 @@ module sendoff_tx_rtl #(
   input  logic                     m_axi_desc_bvalid,
   output logic                     m_axi_desc_bready,
 
-  // ---- AXI4 master: payloads (read), received frames (write)
+  // ---- AXI4 master: payloads (read)
   output logic [DataIdWidth-1:0]   m_axi_data_arid,
   output logic [63:0]              m_axi_data_araddr,
   output logic [7:0]               m_axi_data_arlen,
@@ -83,30 +82,42 @@ module sendoff_tx_rtl #(
   input  logic                     m_axi_data_rlast,
   input  logic                     m_axi_data_rvalid,
   output logic                     m_axi_data_rready,
-  output logic [63:0]              m_axi_data_awaddr,
-  output logic [7:0]               m_axi_data_awlen,
-  output logic [2:0]               m_axi_data_awsize,
-  output logic [1:0]               m_axi_data_awburst,
-  output logic [3:0]               m_axi_data_awcache,
-  output logic [2:0]               m_axi_data_awprot,
-  output logic                     m_axi_data_awvalid,
-  input  logic                     m_axi_data_awready,
-  output logic [DataWidth-1:0]     m_axi_data_wdata,
-  output logic [DataWidth/8-1:0]   m_axi_data_wstrb,
-  output logic                     m_axi_data_wlast,
-  output logic                     m_axi_data_wvalid,
-  input  logic                     m_axi_data_wready,
-  input  logic [1:0]               m_axi_data_bresp,
-  input  logic                     m_axi_data_bvalid,
-  output logic                     m_axi_data_bready,
+
+  // ---- AXI4 master: received frames, completions, RX_TAIL write-back (write only)
+  output logic [63:0]              m_axi_rx_awaddr,
+  output logic [7:0]               m_axi_rx_awlen,
+  output logic [2:0]               m_axi_rx_awsize,
+  output logic [1:0]               m_axi_rx_awburst,
+  output logic [3:0]               m_axi_rx_awcache,
+  output logic [2:0]               m_axi_rx_awprot,
+  output logic                     m_axi_rx_awvalid,
+  input  logic                     m_axi_rx_awready,
+  output logic [DataWidth-1:0]     m_axi_rx_wdata,
+  output logic [DataWidth/8-1:0]   m_axi_rx_wstrb,
+  output logic                     m_axi_rx_wlast,
+  output logic                     m_axi_rx_wvalid,
+  input  logic                     m_axi_rx_wready,
+  input  logic [1:0]               m_axi_rx_bresp,
+  input  logic                     m_axi_rx_bvalid,
+  output logic                     m_axi_rx_bready,
 
   // ---- AXI4-Stream to the CMAC (cmac_0.S_AXIS)
   output logic [DataWidth-1:0]     m_axis_tx_tdata,
   output logic [DataWidth/8-1:0]   m_axis_tx_tkeep,
   output logic                     m_axis_tx_tlast,
   output logic                     m_axis_tx_tvalid,
-  input  logic                     m_axis_tx_tready
+  input  logic                     m_axis_tx_tready,
+
+  // ---- AXI4-Stream from the CMAC (cmac_0.M_AXIS). The top drops whole frames itself when
+  // full (STAT_RX_DROP_NOBUF), so it never stalls the MAC: tready is 1 for package_xo.
+  input  logic [DataWidth-1:0]     s_axis_rx_tdata,
+  input  logic [DataWidth/8-1:0]   s_axis_rx_tkeep,
+  input  logic                     s_axis_rx_tlast,
+  input  logic                     s_axis_rx_tvalid,
+  output logic                     s_axis_rx_tready
 );
+
+  assign s_axis_rx_tready = 1'b1;
 
   // On a card the masters carry platform addresses (DDR, HBM or host memory), so the
   // top accepts any 64-bit address (DevMemBytes 0) rather than the simulated window.
@@ -186,26 +197,26 @@ module sendoff_tx_rtl #(
     .m_axis_tx_tlast    (m_axis_tx_tlast),
     .m_axis_tx_tvalid   (m_axis_tx_tvalid),
     .m_axis_tx_tready   (m_axis_tx_tready),
-    .s_axis_rx_tdata    (512'h0),
-    .s_axis_rx_tkeep    (64'h0),
-    .s_axis_rx_tlast    (1'b0),
-    .s_axis_rx_tvalid   (1'b0),
-    .m_axi_rx_awaddr    (m_axi_data_awaddr),
-    .m_axi_rx_awlen     (m_axi_data_awlen),
-    .m_axi_rx_awsize    (m_axi_data_awsize),
-    .m_axi_rx_awburst   (m_axi_data_awburst),
-    .m_axi_rx_awcache   (m_axi_data_awcache),
-    .m_axi_rx_awprot    (m_axi_data_awprot),
-    .m_axi_rx_awvalid   (m_axi_data_awvalid),
-    .m_axi_rx_awready   (m_axi_data_awready),
-    .m_axi_rx_wdata     (m_axi_data_wdata),
-    .m_axi_rx_wstrb     (m_axi_data_wstrb),
-    .m_axi_rx_wlast     (m_axi_data_wlast),
-    .m_axi_rx_wvalid    (m_axi_data_wvalid),
-    .m_axi_rx_wready    (m_axi_data_wready),
-    .m_axi_rx_bresp     (m_axi_data_bresp),
-    .m_axi_rx_bvalid    (m_axi_data_bvalid),
-    .m_axi_rx_bready    (m_axi_data_bready)
+    .s_axis_rx_tdata    (s_axis_rx_tdata),
+    .s_axis_rx_tkeep    (s_axis_rx_tkeep),
+    .s_axis_rx_tlast    (s_axis_rx_tlast),
+    .s_axis_rx_tvalid   (s_axis_rx_tvalid),
+    .m_axi_rx_awaddr    (m_axi_rx_awaddr),
+    .m_axi_rx_awlen     (m_axi_rx_awlen),
+    .m_axi_rx_awsize    (m_axi_rx_awsize),
+    .m_axi_rx_awburst   (m_axi_rx_awburst),
+    .m_axi_rx_awcache   (m_axi_rx_awcache),
+    .m_axi_rx_awprot    (m_axi_rx_awprot),
+    .m_axi_rx_awvalid   (m_axi_rx_awvalid),
+    .m_axi_rx_awready   (m_axi_rx_awready),
+    .m_axi_rx_wdata     (m_axi_rx_wdata),
+    .m_axi_rx_wstrb     (m_axi_rx_wstrb),
+    .m_axi_rx_wlast     (m_axi_rx_wlast),
+    .m_axi_rx_wvalid    (m_axi_rx_wvalid),
+    .m_axi_rx_wready    (m_axi_rx_wready),
+    .m_axi_rx_bresp     (m_axi_rx_bresp),
+    .m_axi_rx_bvalid    (m_axi_rx_bvalid),
+    .m_axi_rx_bready    (m_axi_rx_bready)
   );
 
 endmodule

@@ -131,8 +131,8 @@ TEST_P(XclbinImage, DescribesExactlyWhatBitstreamsDeclares) {
     EXPECT_EQ((ips->m_ip_data[i].properties & IP_CONTROL_MASK) >> IP_CONTROL_SHIFT, want_ctrl);
   }
 
-  // CONNECTIVITY + MEM_TOPOLOGY: each buffer argument in its sp= bank, the
-  // stream argument on its stream_connect peer.
+  // CONNECTIVITY + MEM_TOPOLOGY: each buffer argument in its sp= bank, each
+  // stream argument (out to the MAC, in from it) on its stream_connect.
   const auto* mems = reinterpret_cast<const mem_topology*>(x.get(MEM_TOPOLOGY, &n));
   const auto* conns = reinterpret_cast<const connectivity*>(x.get(CONNECTIVITY, &n));
   ASSERT_TRUE(mems && conns);
@@ -151,7 +151,8 @@ TEST_P(XclbinImage, DescribesExactlyWhatBitstreamsDeclares) {
         if (sp.cu == cu && (sp.iface == a.name || sp.iface == a.port)) want[a.id] = sp.bank;
     } else if (a.address_qualifier == xclbin::ARG_STREAM) {
       for (const auto& st : link.streams)
-        if (st.from_cu == cu && st.from_port == a.port)
+        if ((st.from_cu == cu && st.from_port == a.port) ||
+            (st.to_cu == cu && st.to_port == a.port))
           want[a.id] = "stream" + std::to_string(&st - link.streams.data());
     }
   }
