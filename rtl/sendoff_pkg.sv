@@ -26,6 +26,7 @@ package sendoff_pkg;
   localparam logic [1:0]  TxdL4Raw   /*verilator public*/ = 2'd0;
   localparam logic [1:0]  TxdL4Udp   /*verilator public*/ = 2'd1;
   localparam logic [1:0]  TxdL4Tcp   /*verilator public*/ = 2'd2;
+  localparam logic [1:0]  TxdL4Eth   /*verilator public*/ = 2'd3;  // whole Ethernet frame
   localparam logic [15:0] TxdFDf     /*verilator public*/ = 16'h0004;
   localparam logic [15:0] TxdFPsh    /*verilator public*/ = 16'h0008;
   localparam logic [15:0] TxdFFin    /*verilator public*/ = 16'h0010;
@@ -97,7 +98,7 @@ package sendoff_pkg;
   localparam int unsigned RegSpaceBytes     /*verilator public*/ = 32'h200;
 
   localparam logic [31:0] IdValue       /*verilator public*/ = 32'h534E4446;  // "SNDF"
-  localparam logic [31:0] VersionValue  /*verilator public*/ = 32'h00020000;
+  localparam logic [31:0] VersionValue  /*verilator public*/ = 32'h00020001;
   localparam logic [31:0] CtrlEnable    /*verilator public*/ = 32'h1;
   localparam logic [31:0] CtrlFcsAppend /*verilator public*/ = 32'h2;
   localparam logic [31:0] CtrlRxEnable  /*verilator public*/ = 32'h4;

@@ -8,6 +8,8 @@
 // one beat and reads at most one (a packet's meta comes with its first beat).
 // The CRC register recurs only through the full-beat matrix
 // (crc32_matrix.hpp); a partial last beat is folded in on the way out.
+//
+// A whole frame (TXD_L4_ETH) gets no header, only the padding and FCS.
 #ifndef SENDOFF_ETH_TX_HPP
 #define SENDOFF_ETH_TX_HPP
 
@@ -22,10 +24,11 @@ namespace sendoff {
 // One IPv4 packet on eth_tx's input. MAC addresses hold wire byte k in bits
 // 8k+7:8k (the first byte on the wire is the low byte).
 struct EthTxMeta {
-  uint16_t ip_len;  // bytes of the IP packet on the stream (20..65535)
+  uint16_t ip_len;  // bytes of the IP packet on the stream (20..65535), or of the frame
   uint64_t dmac;    // next hop's MAC
   uint64_t smac;    // our MAC
   bool fcs;         // append the FCS
+  bool l2;          // the stream carries the whole frame: no header
 };
 
 struct EthTxState {
@@ -47,7 +50,6 @@ struct EthTxState {
 template <template <class> class S>
 void eth_tx_step(EthTxState& s, S<EthTxMeta>& meta_in, S<axis_t>& ip_in, S<axis_t>& m_axis) {
   constexpr unsigned B = DATA_BYTES;
-  constexpr unsigned HLEN = abi::ETH_HLEN;
   if (!s.busy) {
     if (meta_in.empty()) return;
     s.m = meta_in.read();
@@ -61,12 +63,13 @@ void eth_tx_step(EthTxState& s, S<EthTxMeta>& meta_in, S<axis_t>& ip_in, S<axis_
 
   const EthTxMeta& m = s.m;
   const unsigned ip_len = m.ip_len;
-  const unsigned frame_len = HLEN + ip_len < abi::ETH_ZLEN ? abi::ETH_ZLEN : HLEN + ip_len;
+  const unsigned hlen = m.l2 ? 0 : abi::ETH_HLEN;
+  const unsigned frame_len = hlen + ip_len < abi::ETH_ZLEN ? abi::ETH_ZLEN : hlen + ip_len;
   const unsigned wire_len = frame_len + (m.fcs ? abi::ETH_FCS_LEN : 0);
   const unsigned n_beats = beats_for(wire_len);
   const unsigned j = s.j;
   const unsigned lo = j * B;  // frame offset of this beat
-  const unsigned t = min_u(j == 0 ? B - HLEN : B, s.data_left);
+  const unsigned t = min_u(j == 0 ? B - hlen : B, s.data_left);
   const bool need_in = s.win.count() < t;
   if (m_axis.full() || (need_in && ip_in.empty())) return;
 
@@ -74,7 +77,8 @@ void eth_tx_step(EthTxState& s, S<EthTxMeta>& meta_in, S<axis_t>& ip_in, S<axis_
   const data_t chunk = s.win.take(t);
   s.data_left -= t;
   data_t d = chunk;
-  if (j == 0) {
+  if (j == 0 && !m.l2) {
+    constexpr unsigned HLEN = abi::ETH_HLEN;
     ap_uint<8 * HLEN> hdr = 0;
     hdr(47, 0) = m.dmac & 0xFFFFFFFFFFFFull;
     hdr(95, 48) = m.smac & 0xFFFFFFFFFFFFull;

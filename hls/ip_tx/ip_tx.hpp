@@ -11,6 +11,8 @@
 // only when one input beat completes it. A segment's meta is taken in the
 // same call as its first beat, and a fragment's first beat follows the
 // previous fragment's last in the next call, so no call goes to headers.
+//
+// A whole Ethernet frame (TXD_L4_ETH) passes as one packet without a header.
 #ifndef SENDOFF_IP_TX_HPP
 #define SENDOFF_IP_TX_HPP
 
@@ -37,6 +39,7 @@ struct IpTxMeta {
   uint8_t tos;
   uint8_t protocol;
   bool df;        // DF on an unfragmented packet (never on fragments)
+  bool l2;        // the segment is a whole Ethernet frame: no header, one packet
   EthTxMeta eth;  // passed on with each packet (ip_len set per packet)
 };
 
@@ -63,7 +66,7 @@ void ip_tx_step(IpTxState& s, S<IpTxMeta>& meta_in, S<axis_t>& l4_in,
   if (!s.busy) {
     if (meta_in.empty()) return;
     s.m = meta_in.read();
-    const bool fragment = IPV4_HLEN + s.m.l4_len > s.m.mtu;
+    const bool fragment = !s.m.l2 && IPV4_HLEN + s.m.l4_len > s.m.mtu;
     // Transport bytes per fragment: a multiple of 8 so offsets are exact.
     s.frag_max = fragment ? ((s.m.mtu - IPV4_HLEN) & ~7u) : s.m.l4_len;
     if (fragment) s.m.df = false;
@@ -75,14 +78,15 @@ void ip_tx_step(IpTxState& s, S<IpTxMeta>& meta_in, S<axis_t>& l4_in,
   }
 
   const IpTxMeta& m = s.m;
+  const unsigned hlen = m.l2 ? 0 : IPV4_HLEN;
   const unsigned j = s.j;
   // The fragment starting at s.offset, for its first beat; later beats go on
   // from what the first one stored.
   const uint32_t seg_left = m.l4_len - s.offset;
   const uint32_t data_len = j == 0 ? (seg_left < s.frag_max ? seg_left : s.frag_max) : 0;
-  const uint16_t ip_len = j == 0 ? static_cast<uint16_t>(IPV4_HLEN + data_len) : s.ip_len;
+  const uint16_t ip_len = j == 0 ? static_cast<uint16_t>(hlen + data_len) : s.ip_len;
   const uint32_t data_left = j == 0 ? data_len : s.data_left;
-  const unsigned t = min_u(j == 0 ? B - IPV4_HLEN : B, data_left);
+  const unsigned t = min_u(j == 0 ? B - hlen : B, data_left);
   const bool need_in = s.win.count() < t;
   if (ip_out.full() || (j == 0 && meta_out.full()) || (need_in && l4_in.empty())) return;
 
@@ -115,8 +119,10 @@ void ip_tx_step(IpTxState& s, S<IpTxMeta>& meta_in, S<axis_t>& l4_in,
     put_be16(hdr, 10, csum_finish(sum));
     put_be32(hdr, 12, m.saddr);
     put_be32(hdr, 16, m.daddr);
-    d = chunk << (8 * IPV4_HLEN);
-    d(8 * IPV4_HLEN - 1, 0) = hdr;
+    if (!m.l2) {
+      d = chunk << (8 * IPV4_HLEN);
+      d(8 * IPV4_HLEN - 1, 0) = hdr;
+    }
 
     EthTxMeta e = m.eth;
     e.ip_len = ip_len;

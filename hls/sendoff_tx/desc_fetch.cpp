@@ -77,42 +77,14 @@ descriptors:
     // 1. The descriptor alone.
     const uint32_t l4 = flags & abi::TXD_F_L4_MASK;
     const bool udp = l4 == abi::TXD_L4_UDP;
+    const bool l2 = l4 == abi::TXD_L4_ETH;
+    const bool bad_len = l2 ? (len < abi::ETH_HLEN || len > abi::ETH_FRAME_MAX)
+                            : len > (udp ? UDP_MAX_PAYLOAD : RAW_MAX_PAYLOAD);
     const bool bad_desc = (flags & ~static_cast<uint32_t>(abi::TXD_F_KNOWN)) != 0 ||
-                          (l4 != abi::TXD_L4_UDP && l4 != abi::TXD_L4_RAW) || rsvd != 0 ||
-                          (addr % MEM_WORD_BYTES) != 0 ||
-                          len > (udp ? UDP_MAX_PAYLOAD : RAW_MAX_PAYLOAD) ||
+                          l4 == abi::TXD_L4_TCP || rsvd != 0 ||
+                          (addr % MEM_WORD_BYTES) != 0 || bad_len ||
                           addr > DEV_MEM_BYTES || len > DEV_MEM_BYTES - addr;
     if (bad_desc) {
-      ++n_errors;
-      continue;
-    }
-
-    // 2. The flow.
-    if (flow >= abi::FLOW_TABLE_SIZE) {
-      ++n_drops;
-      continue;
-    }
-    uint32_t fw[FLOW_READ_WORDS];
-    for (unsigned k = 0; k < FLOW_READ_WORDS; ++k) {
-#pragma HLS PIPELINE II=1
-      fw[k] = flow_table[flow * abi::FLOW_WORDS + k].to_uint();
-    }
-    const uint32_t mtu = flow_byte(fw, abi::FLOW_MTU_OFF) | (flow_byte(fw, abi::FLOW_MTU_OFF + 1) << 8);
-    const uint32_t flow_flags = flow_byte(fw, abi::FLOW_FLAGS_OFF);
-    if ((flow_flags & abi::FLOW_F_VALID) == 0 || mtu < abi::MIN_MTU || mtu > abi::MAX_MTU) {
-      ++n_drops;
-      continue;
-    }
-
-    // 3. DF against the MTU.
-    const uint32_t l4_len = len + (udp ? UDP_HLEN : 0);
-    if ((flags & abi::TXD_F_DF) != 0 && IPV4_HLEN + l4_len > mtu) {
-      ++n_errors;
-      continue;
-    }
-
-    // 4. A payload read that would answer an error: nothing of it leaves.
-    if (fault.overlaps(addr, len)) {
       ++n_errors;
       continue;
     }
@@ -120,23 +92,57 @@ descriptors:
     UdpTxMeta m = {};
     m.raw = !udp;
     m.len = len;
-    m.sport = static_cast<uint16_t>(flow_byte(fw, abi::FLOW_SPORT_OFF) |
-                                    (flow_byte(fw, abi::FLOW_SPORT_OFF + 1) << 8));
-    m.dport = static_cast<uint16_t>(flow_byte(fw, abi::FLOW_DPORT_OFF) |
-                                    (flow_byte(fw, abi::FLOW_DPORT_OFF + 1) << 8));
-    m.ip.l4_len = 0;
-    m.ip.saddr = fw[abi::FLOW_SADDR_OFF / 4];
-    m.ip.daddr = fw[abi::FLOW_DADDR_OFF / 4];
-    m.ip.id = ip_id;
-    m.ip.mtu = static_cast<uint16_t>(mtu);
-    m.ip.ttl = ttl;
-    m.ip.tos = tos;
-    m.ip.protocol = static_cast<uint8_t>(flow_byte(fw, abi::FLOW_PROTO_OFF));
-    m.ip.df = (flags & abi::TXD_F_DF) != 0;
-    m.ip.eth.ip_len = 0;
-    m.ip.eth.dmac = flow_mac(fw, abi::FLOW_DMAC_OFF);
-    m.ip.eth.smac = flow_mac(fw, abi::FLOW_SMAC_OFF);
+    m.ip.l2 = l2;
+    m.ip.eth.l2 = l2;
     m.ip.eth.fcs = (ctl & abi::CTRL_FCS_APPEND) != 0;
+    // A whole frame has no flow: 2 and 3 are for the others.
+    if (!l2) {
+      // 2. The flow.
+      if (flow >= abi::FLOW_TABLE_SIZE) {
+        ++n_drops;
+        continue;
+      }
+      uint32_t fw[FLOW_READ_WORDS];
+      for (unsigned k = 0; k < FLOW_READ_WORDS; ++k) {
+#pragma HLS PIPELINE II=1
+        fw[k] = flow_table[flow * abi::FLOW_WORDS + k].to_uint();
+      }
+      const uint32_t mtu =
+          flow_byte(fw, abi::FLOW_MTU_OFF) | (flow_byte(fw, abi::FLOW_MTU_OFF + 1) << 8);
+      const uint32_t flow_flags = flow_byte(fw, abi::FLOW_FLAGS_OFF);
+      if ((flow_flags & abi::FLOW_F_VALID) == 0 || mtu < abi::MIN_MTU || mtu > abi::MAX_MTU) {
+        ++n_drops;
+        continue;
+      }
+
+      // 3. DF against the MTU.
+      const uint32_t l4_len = len + (udp ? UDP_HLEN : 0);
+      if ((flags & abi::TXD_F_DF) != 0 && IPV4_HLEN + l4_len > mtu) {
+        ++n_errors;
+        continue;
+      }
+
+      m.sport = static_cast<uint16_t>(flow_byte(fw, abi::FLOW_SPORT_OFF) |
+                                      (flow_byte(fw, abi::FLOW_SPORT_OFF + 1) << 8));
+      m.dport = static_cast<uint16_t>(flow_byte(fw, abi::FLOW_DPORT_OFF) |
+                                      (flow_byte(fw, abi::FLOW_DPORT_OFF + 1) << 8));
+      m.ip.saddr = fw[abi::FLOW_SADDR_OFF / 4];
+      m.ip.daddr = fw[abi::FLOW_DADDR_OFF / 4];
+      m.ip.id = ip_id;
+      m.ip.mtu = static_cast<uint16_t>(mtu);
+      m.ip.ttl = ttl;
+      m.ip.tos = tos;
+      m.ip.protocol = static_cast<uint8_t>(flow_byte(fw, abi::FLOW_PROTO_OFF));
+      m.ip.df = (flags & abi::TXD_F_DF) != 0;
+      m.ip.eth.dmac = flow_mac(fw, abi::FLOW_DMAC_OFF);
+      m.ip.eth.smac = flow_mac(fw, abi::FLOW_SMAC_OFF);
+    }
+
+    // 4. A payload read that would answer an error: nothing of it leaves.
+    if (fault.overlaps(addr, len)) {
+      ++n_errors;
+      continue;
+    }
     meta_out.write(m);
 
     // The payload as one INCR burst of whole words (sequential addresses in

@@ -7,10 +7,10 @@
 //   (ring, flow table, payload)
 //
 // desc_fetch validates each descriptor against nic_abi.hpp and its flow:
-//  1. the descriptor alone: unknown flag bits, L4 kind TCP (not built yet) or
-//     3, reserved field non-zero, payload address not 64-byte aligned, UDP
-//     len > 65507, RAW len > 65515, payload outside device memory
-//     -> desc_errors++;
+//  1. the descriptor alone: unknown flag bits, L4 kind TCP (not built yet),
+//     reserved field non-zero, payload address not 64-byte aligned, UDP
+//     len > 65507, RAW len > 65515, ETH len outside ETH_HLEN..ETH_FRAME_MAX,
+//     payload outside device memory -> desc_errors++;
 //  2. the flow: index >= FLOW_TABLE_SIZE, FLOW_F_VALID clear, or MTU outside
 //     MIN_MTU..MAX_MTU -> drops++;
 //  3. DF set but the packet exceeds the flow's MTU -> desc_errors++.
@@ -18,7 +18,8 @@
 // a ring entry that overlaps it (checked first) or, for a descriptor that
 // passed 1-3, a payload that overlaps it -> desc_errors++.
 // Such a descriptor sends nothing. PSH and FIN are TCP-only and ignored for
-// UDP and RAW.
+// UDP and RAW. An ETH descriptor (a whole frame) skips 2 and 3: it has no
+// flow, and udp_tx and ip_tx pass it on without headers.
 //
 // Each run returns its own counts; the register block accumulates them.
 //

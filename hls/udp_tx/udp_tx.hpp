@@ -3,7 +3,7 @@
 // (ports from the flow, length = payload + 8) and the checksum over the
 // IPv4 pseudo-header, header and payload, a computed 0 being sent as 0xFFFF
 // (RFC 768). For a RAW descriptor the payload already is the transport
-// segment and passes through unchanged.
+// segment and passes through unchanged, as does an ETH descriptor's frame.
 //
 // The checksum sits in front of the payload it covers, and a fragmented
 // datagram's checksum covers every fragment, so udp_tx stores the whole
@@ -35,7 +35,7 @@ constexpr unsigned UDP_BUF_BEATS = (UDP_MAX_PAYLOAD + UDP_HLEN + DATA_BYTES - 1)
 
 // One descriptor's worth of work for udp_tx.
 struct UdpTxMeta {
-  bool raw;        // TXD_L4_RAW: the payload is the transport segment
+  bool raw;        // TXD_L4_RAW or _ETH: the payload passes unchanged
   uint32_t len;    // payload bytes on payload_in
   uint16_t sport;  // UDP ports (unused for RAW)
   uint16_t dport;

@@ -24,8 +24,10 @@ struct EthRun {
 
 // Drives eth_tx_step a call per cycle until every input is consumed, the
 // kernel is idle and the output drained.
+// l2: the packets are whole frames (TXD_L4_ETH).
 EthRun run(const std::vector<Bytes>& packets, bool fcs,
-           const sendoff_test::StallProfile& p = {"no stalls", 0, 0}, uint32_t seed = 1) {
+           const sendoff_test::StallProfile& p = {"no stalls", 0, 0}, uint32_t seed = 1,
+           bool l2 = false) {
   sendoff_test::Harness h(seed, p.hold_in, p.hold_out);
   auto& meta_in = h.source<sendoff::EthTxMeta>();
   auto& ip = h.source<sendoff::axis_t>();
@@ -36,6 +38,7 @@ EthRun run(const std::vector<Bytes>& packets, bool fcs,
     m.dmac = 0x020000000002ull;  // 02:00:00:00:00:02, first wire byte lowest
     m.smac = 0x010000000002ull;  // 02:00:00:00:00:01
     m.fcs = fcs;
+    m.l2 = l2;
     meta_in.push(m);
     for (const sendoff::axis_t& b : sendoff_test::packet_beats(pkt)) ip.push(b);
   }
@@ -147,6 +150,56 @@ TEST(EthTx, OneBeatPerCallAtEveryFrameSize) {
         }
         sendoff_test::expect_one_beat_per_call(beats, r.done_at, r.stalls_at, 0);
       }
+    }
+  }
+}
+
+// A whole frame (TXD_L4_ETH) gets no header: an ARP request (scapy-built,
+// FCS from zlib's crc32) is padded from 42 to 60 bytes, then the FCS.
+const char* kArpRequest =
+    "ffffffffffff 020000000001 0806 0001 0800 06 04 0001 020000000001 c6120001"
+    "000000000000 c6120002";
+
+TEST(EthTx, WholeFrameIsPaddedAndGetsFcsOnly) {
+  const EthRun r = run({hex(kArpRequest)}, true, {"no stalls", 0, 0}, 1, true);
+  ASSERT_EQ(r.frames.size(), 1u);
+  EXPECT_EQ(r.frames[0], sendoff_test::cat(hex(kArpRequest), sendoff_test::cat(Bytes(18, 0),
+                                                                            hex("5115adc9"))));
+  EXPECT_EQ(r.n_bytes, 60u);
+}
+
+// Frame sizes from ETH_HLEN to ETH_FRAME_MAX, around the padding and beat
+// edges, under stalls: the bytes as they came, and one beat per call.
+TEST(EthTx, WholeFramesOneBeatPerCall) {
+  const unsigned B = sendoff::DATA_BYTES;
+  const std::vector<unsigned> sizes = {14, 59, 60, 61, B - 4, B, B + 1, 2 * B + 3, 1514, 9014};
+  for (const bool fcs : {true, false}) {
+    std::vector<Bytes> packets;
+    std::vector<sendoff_test::PacketBeats> beats;
+    for (const unsigned f : sizes) {
+      packets.push_back(sendoff_test::pattern(f, f));
+      const unsigned wire = (f < 60 ? 60 : f) + (fcs ? 4 : 0);
+      beats.push_back({sendoff::beats_for(f), sendoff::beats_for(wire)});
+    }
+    for (const sendoff_test::StallProfile& p : sendoff_test::stall_profiles()) {
+      SCOPED_TRACE(std::string("FCS ") + (fcs ? "on, " : "off, ") + p.name);
+      const EthRun r = run(packets, fcs, p, 3, true);
+      ASSERT_EQ(r.frames.size(), packets.size());
+      uint64_t bytes = 0;
+      for (size_t k = 0; k < packets.size(); ++k) {
+        Bytes frame = packets[k];
+        if (frame.size() < 60) frame.resize(60, 0);
+        bytes += frame.size();
+        if (fcs) {
+          const uint32_t crc = sendoff::crc32_ieee(frame.data(), frame.size());
+          frame = sendoff_test::cat(frame, {static_cast<uint8_t>(crc), static_cast<uint8_t>(crc >> 8),
+                                            static_cast<uint8_t>(crc >> 16),
+                                            static_cast<uint8_t>(crc >> 24)});
+        }
+        EXPECT_EQ(r.frames[k], frame) << "frame " << packets[k].size();
+      }
+      EXPECT_EQ(r.n_bytes, bytes);
+      sendoff_test::expect_one_beat_per_call(beats, r.done_at, r.stalls_at, 0);
     }
   }
 }

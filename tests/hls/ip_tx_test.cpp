@@ -92,6 +92,25 @@ TEST(IpTx, SinglePacketWithDf) {
   EXPECT_TRUE(r.metas[0].fcs);
 }
 
+// A whole Ethernet frame (TXD_L4_ETH) passes as one packet without a header,
+// whatever the MTU says, between two IPv4 packets.
+TEST(IpTx, WholeFramePassesWithoutHeader) {
+  const Bytes frame = sendoff_test::pattern(9014, 4);
+  sendoff::IpTxMeta m = meta(9014, 68);
+  m.l2 = true;
+  m.eth.l2 = true;
+  const Bytes l4 = sendoff_test::pattern(30, 9);
+  const IpRun r = run({{meta(30, 1500), l4}, {m, frame}, {meta(30, 1500), l4}});
+  ASSERT_EQ(r.packets.size(), 3u);
+  EXPECT_EQ(r.packets[1], frame);
+  EXPECT_EQ(r.packets[2], r.packets[0]);
+  EXPECT_EQ(r.packets[0].size(), 50u);
+  ASSERT_EQ(r.metas.size(), 3u);
+  EXPECT_EQ(r.metas[1].ip_len, 9014);
+  EXPECT_TRUE(r.metas[1].l2);
+  EXPECT_FALSE(r.metas[0].l2);
+}
+
 TEST(IpTx, FragmentsAtMinimumMtu) {
   // MTU 68: (68 - 20) & ~7 = 48 transport bytes per fragment.
   Bytes l4(100);

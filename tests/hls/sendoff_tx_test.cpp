@@ -253,6 +253,65 @@ TEST(SendoffTx, RawUsesTheFlowProtocol) {
   EXPECT_EQ(Bytes(fr.begin() + 34, fr.end()), l4);
 }
 
+// TXD_L4_ETH: the payload is the frame. An ARP request (scapy-built, FCS from
+// zlib's crc32) leaves padded to 60 bytes, whatever the flow index and the
+// IPv4/TCP fields say.
+TEST(SendoffTx, EthDescriptorSendsTheFrameAsIs) {
+  const char* arp =
+      "ffffffffffff 020000000001 0806 0001 0800 06 04 0001 020000000001 c6120001"
+      "000000000000 c6120002";
+  Nic nic;
+  nic.ctrl |= abi::CTRL_FCS_APPEND;
+  nic.put_bytes(kPayloadAddr, hex(arp));
+  abi::TxDesc d = udp_desc(42, 0x0102);
+  d.flags = abi::TXD_L4_ETH | abi::TXD_F_DF | abi::TXD_F_PSH | abi::TXD_F_FIN;
+  d.flow = 0xFFFF;
+  d.seq = 7;
+  d.mss = 3;
+  nic.post(0, d);
+  const std::vector<Bytes> frames = nic.run(1);
+  ASSERT_EQ(frames.size(), 1u);
+  EXPECT_EQ(frames[0], sendoff_test::cat(hex(arp), sendoff_test::cat(Bytes(18, 0), hex("5115adc9"))));
+  EXPECT_EQ(nic.tail, 1u);
+  EXPECT_EQ(nic.frames, 1u);
+  EXPECT_EQ(nic.bytes, 60u);
+  EXPECT_EQ(nic.drops, 0u);
+  EXPECT_EQ(nic.desc_errors, 0u);
+}
+
+// The length limits are inclusive, a flow that is not valid does not matter,
+// and a whole frame between two UDP datagrams leaves the stages as it came.
+TEST(SendoffTx, EthDescriptorLengthsAndNeighbours) {
+  Nic nic;
+  abi::FlowEntry invalid = default_flow();
+  invalid.flags = 0;
+  nic.set_flow(5, invalid);
+  const Bytes small = sendoff_test::pattern(abi::ETH_HLEN, 1);
+  const Bytes jumbo = sendoff_test::pattern(abi::ETH_FRAME_MAX, 2);
+  nic.put_bytes(0x20000, small);
+  nic.put_bytes(0x30000, jumbo);
+  nic.put_bytes(kPayloadAddr, sendoff_test::pattern(100, 3));
+  abi::TxDesc a = udp_desc(abi::ETH_HLEN, 0);
+  a.flags = abi::TXD_L4_ETH;
+  a.addr = 0x20000;
+  a.flow = 5;
+  abi::TxDesc b = a;
+  b.len = abi::ETH_FRAME_MAX;
+  b.addr = 0x30000;
+  nic.post(0, udp_desc(100, 1));
+  nic.post(1, a);
+  nic.post(2, b);
+  nic.post(3, udp_desc(100, 1));
+  const std::vector<Bytes> frames = nic.run(4);
+  ASSERT_EQ(frames.size(), 4u);
+  EXPECT_EQ(frames[1], sendoff_test::cat(small, Bytes(60 - abi::ETH_HLEN, 0)));
+  EXPECT_EQ(frames[2], jumbo);
+  EXPECT_EQ(frames[3], frames[0]);
+  EXPECT_EQ(nic.bytes, 2 * frames[0].size() + 60 + abi::ETH_FRAME_MAX);
+  EXPECT_EQ(nic.drops, 0u);
+  EXPECT_EQ(nic.desc_errors, 0u);
+}
+
 struct BadCase {
   const char* what;
   abi::TxDesc desc;
@@ -271,7 +330,18 @@ TEST(SendoffTx, RejectsBadDescriptorsWithoutAFrame) {
   add("flow MTU below 68", true, [](abi::TxDesc& d) { d.flow = 6; });
   add("unknown flag bit", false, [](abi::TxDesc& d) { d.flags |= 1u << 5; });
   add("L4 TCP", false, [](abi::TxDesc& d) { d.flags = abi::TXD_L4_TCP; });
-  add("L4 kind 3", false, [](abi::TxDesc& d) { d.flags = 3; });
+  add("ETH len 13", false, [](abi::TxDesc& d) {
+    d.flags = abi::TXD_L4_ETH;
+    d.len = abi::ETH_HLEN - 1;
+  });
+  add("ETH len 9015", false, [](abi::TxDesc& d) {
+    d.flags = abi::TXD_L4_ETH;
+    d.len = abi::ETH_FRAME_MAX + 1;
+  });
+  add("ETH with reserved non-zero", false, [](abi::TxDesc& d) {
+    d.flags = abi::TXD_L4_ETH;
+    d.rsvd = 1;
+  });
   add("reserved non-zero", false, [](abi::TxDesc& d) { d.rsvd = 1; });
   add("payload not 64-byte aligned", false, [](abi::TxDesc& d) { d.addr = kPayloadAddr + 32; });
   add("UDP len 65508", false, [](abi::TxDesc& d) { d.len = 65508; });

@@ -31,6 +31,7 @@ TEST(PkgAbi, DescriptorFlags) {
   EXPECT_EQ(Pkg::TxdL4Raw, abi::TXD_L4_RAW);
   EXPECT_EQ(Pkg::TxdL4Udp, abi::TXD_L4_UDP);
   EXPECT_EQ(Pkg::TxdL4Tcp, abi::TXD_L4_TCP);
+  EXPECT_EQ(Pkg::TxdL4Eth, abi::TXD_L4_ETH);
   EXPECT_EQ(Pkg::TxdFDf, abi::TXD_F_DF);
   EXPECT_EQ(Pkg::TxdFPsh, abi::TXD_F_PSH);
   EXPECT_EQ(Pkg::TxdFFin, abi::TXD_F_FIN);

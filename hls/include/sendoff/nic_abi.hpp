@@ -19,7 +19,7 @@ namespace abi {
 // produces at RING_HEAD, the NIC consumes and advances RING_TAIL.
 constexpr unsigned TXD_BYTES = 32;
 constexpr unsigned TXD_ADDR_OFF = 0;    // u64 payload address in device memory
-constexpr unsigned TXD_LEN_OFF = 8;     // u32 payload bytes (UDP payload, raw L4 bytes, TCP bytes)
+constexpr unsigned TXD_LEN_OFF = 8;     // u32 payload bytes (UDP payload, raw L4 bytes, TCP bytes, frame)
 constexpr unsigned TXD_FLOW_OFF = 12;   // u16 flow-table index
 constexpr unsigned TXD_FLAGS_OFF = 14;  // u16 TXD_F_* below
 constexpr unsigned TXD_SEQ_OFF = 16;    // u32 TCP sequence number of the first byte
@@ -35,6 +35,12 @@ constexpr uint16_t TXD_F_L4_MASK = 0x3;
 constexpr uint16_t TXD_L4_RAW = 0;  // payload is the transport bytes, protocol from the flow
 constexpr uint16_t TXD_L4_UDP = 1;  // NIC builds the UDP header and checksum
 constexpr uint16_t TXD_L4_TCP = 2;  // NIC segments by MSS (TSO)
+// The payload is a whole Ethernet frame from the destination MAC on, without
+// FCS: sent as is, padded to ETH_ZLEN with zeros, FCS appended under
+// CTRL_FCS_APPEND as for any frame. The flow table is not read (flow ignored),
+// nor are DF/PSH/FIN, seq, ip_id, ttl, tos, mss. len ETH_HLEN..ETH_FRAME_MAX.
+// For what the stack sends without IPv4 (ARP).
+constexpr uint16_t TXD_L4_ETH = 3;
 constexpr uint16_t TXD_F_DF = 1u << 2;   // set DF in the IPv4 header (never on fragments)
 constexpr uint16_t TXD_F_PSH = 1u << 3;  // TCP: PSH on the last segment
 constexpr uint16_t TXD_F_FIN = 1u << 4;  // TCP: FIN on the last segment
@@ -107,7 +113,9 @@ constexpr unsigned FLOW_TABLE_SIZE = 256;  // entries
 //  - RING_TAIL passes a descriptor only once all its frames were handed to
 //    the MAC (which may stall the NIC). Rejected descriptors count in
 //    STAT_DROPS (flow index, FLOW_F_VALID or flow MTU) or STAT_DESC_ERRORS
-//    (flags, length, address, reserved field, DF over the MTU); the rules are
+//    (flags, length, address, reserved field, DF over the MTU); a TXD_L4_ETH
+//    descriptor has no flow, so no drop, and is an error outside len
+//    ETH_HLEN..ETH_FRAME_MAX; the rules are
 //    listed in hls/sendoff_tx/sendoff_tx.hpp.
 //  - FLOW_COMMIT to a FLOW_INDEX >= FLOW_TABLE_SIZE does nothing.
 //  - reading a *_LO counter latches its *_HI half: read LO, then HI.
@@ -187,7 +195,7 @@ constexpr uint32_t REG_STAT_RX_DROP_LEN = 0x138;   // RO  frames dropped: runt o
 constexpr uint32_t REG_SPACE_BYTES = 0x200;
 
 constexpr uint32_t ID_VALUE = 0x534E4446;  // "SNDF"
-constexpr uint32_t VERSION_VALUE = 0x00020000;  // major.minor, 16 bits each
+constexpr uint32_t VERSION_VALUE = 0x00020001;  // major.minor, 16 bits each
 constexpr uint32_t CTRL_ENABLE = 1u << 0;      // process descriptors
 constexpr uint32_t CTRL_FCS_APPEND = 1u << 1;  // append CRC-32 FCS (off: the MAC adds it)
 constexpr uint32_t CTRL_RX_ENABLE = 1u << 2;   // receive frames into the RX ring
