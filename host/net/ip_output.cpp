@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The IP half of a datagram send, after net/ipv4/ip_output.c and
 // net/core/dev.c: ip_make_skb (__ip_append_data, __ip_make_skb,
-// ip_select_ident, sock_alloc_send_skb's wait), then ip_send_skb down to the
-// driver. The host decides every header field Linux decides per packet (DF,
+// ip_select_ident, sock_alloc_send_skb's wait), then ip_send_skb down to
+// dev_queue_xmit (dev.cpp). The host decides every header field Linux decides per packet (DF,
 // ID, TTL, TOS); the NIC builds the headers. Each step is its own function
 // and trace record, as in Linux; all but the driver call are inlined here.
 #include <netinet/in.h>
@@ -21,7 +21,6 @@ namespace {
 constexpr size_t kFragHeaderLen = 20;  // IPv4 header without options
 constexpr size_t kIpMaxMtu = 0xFFFF;
 constexpr unsigned kIpIdentsSize = 2048;
-constexpr uint32_t kWaitSliceUs = 10000;
 
 // ip_sk_ignore_df: below IP_PMTUDISC_DO (and with OMIT) the stack may
 // fragment locally.
@@ -60,7 +59,7 @@ int sock_wait_for_wmem(sock* sk, bool nonblock) {
     if (sk_wmem_alloc_get(sk) < static_cast<size_t>(sk->sndbuf)) return ts.ret(0);
     if (nonblock) return ts.ret(-EAGAIN, "send buffer full");
     if (n->dying.load(std::memory_order_acquire)) return ts.ret(-ENETDOWN, "stack closing");
-    n->nic.wait_progress(kWaitSliceUs);
+    n->nic.wait_progress(kTxWaitSliceUs);
   }
 }
 
@@ -98,32 +97,6 @@ int __ip_append_data(sock* sk, dst_entry* dst, const ipcm_cookie& ipc, size_t le
                                           std::to_string(skb->ttl) + " tos " +
                                           std::to_string(skb->tos)));
   return 0;
-}
-
-// dev_queue_xmit: the driver's queue; sendoff has no qdisc, so a full ring
-// makes the sender wait (or EAGAIN), as a blocking socket does on a full
-// send buffer.
-int dev_queue_xmit(net* n, sk_buff* skb) {
-  TraceScope ts(n->trace, "dev_queue_xmit");
-  for (;;) {
-    int err;
-    {
-      TraceScope xs(n->trace, "ndo_start_xmit");
-      err = n->nic.ndo_start_xmit(skb);
-      if (xs.on()) {
-        if (err == 0)
-          xs.ret(0, "desc len " + std::to_string(skb->len));
-        else
-          xs.ret(err, err == -EFAULT ? "payload not readable" : err == -EBUSY ? "ring full" : "");
-      }
-    }
-    if (err != -EBUSY) return static_cast<int>(ts.ret(err));
-    if (skb->nonblock) return static_cast<int>(ts.ret(-EAGAIN, "TX ring full"));
-    if (n->dying.load(std::memory_order_acquire))
-      return static_cast<int>(ts.ret(-ENETDOWN, "stack closing"));
-    n->nic.xmit_flush();  // what xmit_more held back must go before we sleep
-    n->nic.wait_progress(kWaitSliceUs);
-  }
 }
 
 // neigh_output: the next hop's MAC is in the route (sendoff's neighbours are

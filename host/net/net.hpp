@@ -112,6 +112,10 @@ wait_queue_head& poll_wait_queue();
 // The open stack, or nullptr.
 net* net_get();
 
+// A sender that waits for room (send buffer, TX ring) sleeps this long
+// between looks, unless the NIC reports progress first.
+constexpr uint32_t kTxWaitSliceUs = 10000;
+
 // ---------------------------------------------------------------- routing
 // The result of ip_route_output: next hop, source, and what kind of
 // destination it is (Linux's rt_type / RTCF_BROADCAST).
@@ -190,6 +194,15 @@ int udp_send_skb(sk_buff* skb, uint16_t dport);
 // ip_send_skb → ip_local_out → ip_output → ip_finish_output2 → neigh_output
 // → dev_queue_xmit → the driver's ndo_start_xmit. 0 or -errno.
 int ip_send_skb(net* n, sk_buff* skb);
+// dev_queue_xmit: skb to the driver (ndo_start_xmit); a full TX ring makes the
+// sender wait, or -EAGAIN with skb->nonblock. 0 or -errno.
+int dev_queue_xmit(net* n, sk_buff* skb);
+// dev_queue_xmit of a ready Ethernet frame (destination MAC on, no FCS; the
+// NIC pads it to 60 bytes), as arp_xmit hands one down: a TXD_L4_ETH
+// descriptor, no flow. The frame is copied before the call returns. 0,
+// -EINVAL (len < ETH_HLEN), -EMSGSIZE (len > ETH_FRAME_MAX), -EAGAIN (ring
+// full and nonblock), or dev_queue_xmit's errors.
+int dev_queue_xmit_frame(net* n, const uint8_t* frame, size_t len, bool nonblock);
 
 // ---------------------------------------------------------------- receive
 // netif_receive_skb: a frame (no FCS) from the driver's RX poll, run through

@@ -19,11 +19,11 @@ struct sock;
 struct dst_entry;
 
 struct sk_buff {
-  sock* sk = nullptr;
-  dst_entry* dst = nullptr;  // skb_dst: route, neighbour, and the NIC flow
+  sock* sk = nullptr;         // none for a frame the stack sends itself (ARP)
+  dst_entry* dst = nullptr;  // skb_dst: route, neighbour, and the NIC flow (none for TXD_L4_ETH)
   const iovec* iov = nullptr;
   size_t iovlen = 0;
-  size_t len = 0;            // transport payload bytes
+  size_t len = 0;            // transport payload bytes (TXD_L4_ETH: the whole frame)
   uint16_t l4_kind = 0;      // abi::TXD_L4_*: what the NIC puts before the payload
   uint16_t sport = 0, dport = 0;
   uint8_t protocol = 0;

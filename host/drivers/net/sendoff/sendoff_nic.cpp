@@ -243,7 +243,8 @@ int SendoffNic::ndo_start_xmit(sk_buff* skb) {
   // A device that stopped being trustworthy (--cosim mismatch) takes no more work.
   if (!dev_->fault().empty()) return -EIO;
   const size_t len = skb->len;
-  int flow = dst_flow(skb);
+  // A whole frame carries its own Ethernet header: no flow, the index unread.
+  int flow = skb->l4_kind == TXD_L4_ETH ? 0 : dst_flow(skb);
   if (flow < 0) return flow;
   // fault_in_iov_iter_readable: a bad user pointer fails here, before a slot
   // is taken. (Only memory unmapped by another thread in the next few
