@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Descriptor checks, in the order of the HLS model (hls/sendoff_tx/sendoff_tx.hpp): the
 // descriptor alone (-> descriptor error), then its flow (-> drop), then DF against the MTU
-// (-> descriptor error). The rest become jobs for the data path. One descriptor per cycle.
+// (-> descriptor error); a whole frame (TxdL4Eth) has no flow, so only the first apply.
+// The rest become jobs for the data path. One descriptor per cycle.
 // Every descriptor also leaves a completion record (sent or not) in ring order, from which
 // desc_complete advances RING_TAIL.
 module desc_check
@@ -49,7 +50,7 @@ module desc_check
   logic  s1_bad_q, s1_above_q;
   logic [63:0] s1_room_q;
   txd_t  din;
-  logic  din_udp, din_bad;
+  logic  din_udp, din_eth, din_bad;
   logic [17:0] s1_iplen_q;   // IPv4 packet bytes: 20 + payload + UDP header (if UDP)
   logic  en1, en2, s2_out_ok;
 
@@ -77,13 +78,15 @@ module desc_check
   always_comb begin
     din     = txd_decode(s_desc_data);
     din_udp = (din.flags[1:0] == TxdL4Udp);
+    din_eth = (din.flags[1:0] == TxdL4Eth);
     din_bad = s_desc_err ||
               ((din.flags & ~TxdFKnown) != 0) ||
-              (din.flags[1:0] == TxdL4Tcp) || (din.flags[1:0] == 2'd3) ||
+              (din.flags[1:0] == TxdL4Tcp) ||
               (din.rsvd != 0) ||
               (din.addr[5:0] != 0) ||
               (din_udp && din.len > MaxUdpLen) ||
-              (!din_udp && din.len > MaxRawLen);
+              (din_eth && (din.len < EthHlen || din.len > EthFrameMax)) ||
+              (!din_udp && !din_eth && din.len > MaxRawLen);
   end
 
   always_ff @(posedge clk) begin
@@ -116,7 +119,7 @@ module desc_check
   flow_t       f;
   txd_t        d;
   logic [1:0]  l4;
-  logic        flow_ok, bad_desc, bad_df, is_udp, outside;
+  logic        flow_ok, bad_desc, bad_df, is_udp, is_eth, outside;
   tx_job_t     job;
 
   always_comb begin
@@ -124,16 +127,19 @@ module desc_check
     f       = flow_decode(flow_rdata);
     l4      = d.flags[1:0];
     is_udp  = (l4 == TxdL4Udp);
+    is_eth  = (l4 == TxdL4Eth);
     outside = (DevMemBytes != 0) && (s1_above_q || (64'(d.len) > s1_room_q));
     bad_desc = s1_bad_q || outside;
-    flow_ok = s1_idx_ok_q && ((f.flags & FlowFValid) != 0) &&
-              ge_const(f.mtu, 16'(MinMtu)) && !ge_const(f.mtu, 16'(MaxMtu + 1));
-    bad_df  = ((d.flags & TxdFDf) != 0) && (s1_iplen_q > 18'(f.mtu));
+    // A whole frame has no flow: it ignores the entry read for it, and DF.
+    flow_ok = is_eth || (s1_idx_ok_q && ((f.flags & FlowFValid) != 0) &&
+                         ge_const(f.mtu, 16'(MinMtu)) && !ge_const(f.mtu, 16'(MaxMtu + 1)));
+    bad_df  = !is_eth && ((d.flags & TxdFDf) != 0) && (s1_iplen_q > 18'(f.mtu));
 
     job.len   = d.len[15:0];
     job.udp   = is_udp;
-    job.df    = (d.flags & TxdFDf) != 0;
-    job.frag  = (s1_iplen_q > 18'(f.mtu));
+    job.eth   = is_eth;
+    job.df    = !is_eth && (d.flags & TxdFDf) != 0;
+    job.frag  = !is_eth && (s1_iplen_q > 18'(f.mtu));
     job.fsz   = 14'((f.mtu - 16'(IpHlen)) & ~16'd7);
     job.ip_id = d.ip_id;
     job.ttl   = d.ttl;

@@ -8,8 +8,8 @@
 // off != 0 starts in the beat its predecessor ended in. Frames are cut by the header's off
 // and n alone; tkeep and tlast are not read.
 //
-// The headers are 34 or 42 bytes, so every payload byte moves by s = (H - off) mod Bytes
-// lanes. Each output beat is one funnel shift of two input beats: the newest and the one
+// The headers are 34 or 42 bytes, or none for a whole frame (s_hdr.eth, TxdL4Eth: H = 0,
+// only padding), so every payload byte moves by s = (H - off) mod Bytes lanes. Each output beat is one funnel shift of two input beats: the newest and the one
 // before (held), lanes picked from each, then one rotation by s (stage A, registered); stage
 // B merges the header into a frame's first beat and zeroes past its end. The held beat serves
 // the next frame too, so a beat shared by two fragments costs no second input beat, and a
@@ -74,6 +74,7 @@ module eth_tx
   typedef struct packed {
     logic [DataWidth-1:0] hdr;        // header bytes, zero from lane H on
     logic                 udp;        // H = 42 (UDP header present), else 34
+    logic                 eth;        // H = 0 (a whole frame)
     logic [LaneW-1:0]     tail;       // real (unpadded) bytes in the last beat, mod Bytes
     frame_info_t          info;
   } plan_t;
@@ -87,21 +88,25 @@ module eth_tx
   logic        short, frag_later;
 
   always_comb begin
-    h     = s_hdr.has_l4hdr ? 7'(FrameHdrUdp) : 7'(FrameHdrRaw);
+    h     = s_hdr.eth ? 7'd0 : s_hdr.has_l4hdr ? 7'(FrameHdrUdp) : 7'(FrameHdrRaw);
     // h + n < 60 as a compare of n with a constant: no adder in front of it.
-    short = s_hdr.has_l4hdr ? (s_hdr.n < 16'(EthZlen - FrameHdrUdp))
+    short = s_hdr.eth       ? (s_hdr.n < 16'(EthZlen))
+          : s_hdr.has_l4hdr ? (s_hdr.n < 16'(EthZlen - FrameHdrUdp))
                             : (s_hdr.n < 16'(EthZlen - FrameHdrRaw));
     flen  = short ? 16'(EthZlen) : 16'(h) + s_hdr.n;
     // The IPv4 fragment offset (bytes 6-7 of the header, 13 bits) is not zero.
     frag_later = |{s_hdr.iphdr[52:48], s_hdr.iphdr[63:56]};
 
     dec.hdr = '0;
-    dec.hdr[0 +: 48]   = s_hdr.dmac;
-    dec.hdr[48 +: 48]  = s_hdr.smac;
-    dec.hdr[96 +: 16]  = be16(EthPIp);
-    dec.hdr[112 +: 160] = s_hdr.iphdr;
-    if (s_hdr.has_l4hdr) dec.hdr[272 +: 64] = s_hdr.l4hdr;
+    if (!s_hdr.eth) begin
+      dec.hdr[0 +: 48]   = s_hdr.dmac;
+      dec.hdr[48 +: 48]  = s_hdr.smac;
+      dec.hdr[96 +: 16]  = be16(EthPIp);
+      dec.hdr[112 +: 160] = s_hdr.iphdr;
+      if (s_hdr.has_l4hdr) dec.hdr[272 +: 64] = s_hdr.l4hdr;
+    end
     dec.udp            = s_hdr.has_l4hdr;
+    dec.eth            = s_hdr.eth;
     dec.tail           = LaneW'(h + 7'(s_hdr.n));
     dec.info.desc_last = s_hdr.desc_last;
     dec.info.len       = flen;
@@ -111,7 +116,8 @@ module eth_tx
     adec.late   = (7'(s_hdr.off) > h) && !adec.empty;
     adec.shared = frag_later && (s_hdr.off != 0);
     // ceil((h + n) / Bytes): padding to 60 bytes stays inside the first beat.
-    adec.nout   = CntW'((17'(s_hdr.n) + (s_hdr.has_l4hdr ? 17'(FrameHdrUdp + Bytes - 1)
+    adec.nout   = CntW'((17'(s_hdr.n) + (s_hdr.eth       ? 17'(Bytes - 1)
+                                       : s_hdr.has_l4hdr ? 17'(FrameHdrUdp + Bytes - 1)
                                                          : 17'(FrameHdrRaw + Bytes - 1)))
                         >> LaneW);
     // n + off + Bytes - 1 as one addition of {off != 0, off - 1}; a shared beat is taken off
@@ -292,7 +298,8 @@ module eth_tx
   always_ff @(posedge clk) begin
     if (cur_load && next_valid) begin
       cur_q          <= next_q;
-      cur_hdr_mask_q <= BitsAll >> (DataWidth - 8 * (next_q.udp ? FrameHdrUdp : FrameHdrRaw));
+      cur_hdr_mask_q <= next_q.eth ? '0
+                      : BitsAll >> (DataWidth - 8 * (next_q.udp ? FrameHdrUdp : FrameHdrRaw));
       cur_tail_q     <= (next_q.tail == 0) ? BitsAll : ~(BitsAll << (32'(next_q.tail) * 8));
       cur_last_keep_q <= (next_tail == 0) ? LanesAll : ~(LanesAll << next_tail);
       cur_last_cnt_q  <= (next_tail == 0) ? (LaneW+1)'(Bytes) : (LaneW+1)'(next_tail);
@@ -335,7 +342,7 @@ module eth_tx
   logic unused_fifo;
   assign unused_fifo = ^{ap_count, plan_count};
   logic unused;
-  assign unused = ^{cur_q.udp, cur_q.tail,   // used from next_q, a frame ahead
+  assign unused = ^{cur_q.udp, cur_q.eth, cur_q.tail,   // used from next_q, a frame ahead
                     s_data_tkeep, s_data_tlast};
 
 `ifndef SYNTHESIS

@@ -7,6 +7,8 @@
 // fragment's payload starts at whatever lane the split falls on (frame_hdr_t.off). eth_tx
 // cuts the stream into frames by the headers' off and n: a beat holding the end of one
 // fragment and the start of the next serves both, so fragmenting costs no extra beat.
+// A whole frame (job.eth, never fragmented: desc_check clears frag) passes as one frame,
+// marked eth so that eth_tx puts no header in front.
 module ip_tx
   import sendoff_pkg::*;
 #(
@@ -200,6 +202,7 @@ module ip_tx
                         be16(b_q.tot_len), b_q.job.tos, 8'h45};
       c_q.l4hdr     <= b_q.l4hdr;
       c_q.has_l4hdr <= b_q.has_l4hdr;
+      c_q.eth       <= b_q.job.eth;
       c_q.n         <= b_q.n;
       c_q.off       <= b_q.off;
       c_q.desc_last <= b_q.last;

@@ -202,8 +202,9 @@ package sendoff_pkg;
 
   // One descriptor that passed every check, with what the later stages need of its flow.
   typedef struct packed {
-    logic [15:0] len;     // payload bytes (UDP payload or raw L4 bytes)
+    logic [15:0] len;     // payload bytes (UDP payload, raw L4 bytes or a whole frame)
     logic        udp;     // build a UDP header; else the payload is the L4 bytes
+    logic        eth;     // the payload is a whole Ethernet frame: no headers (TxdL4Eth)
     logic        df;      // DF on an unfragmented packet
     logic        frag;    // 20 + L4 bytes exceed the MTU
     logic [13:0] fsz;     // L4 bytes per fragment, (mtu - 20) & ~7
@@ -236,6 +237,7 @@ package sendoff_pkg;
     logic [159:0] iphdr;      // IPv4 header in wire order
     logic [63:0]  l4hdr;      // UDP header in wire order
     logic         has_l4hdr;  // the frame carries l4hdr (UDP first fragment)
+    logic         eth;        // the payload is the whole frame: no headers at all
     logic [15:0]  n;          // payload bytes in the frame after the headers
     lane_t        off;        // lane of the first payload byte in its first beat
     logic         desc_last;  // last frame of its descriptor

@@ -3,7 +3,8 @@
 // backpressure) and the HLS C model (csim back end) get the same flows, the
 // same descriptor ring and the same payload bytes at the same device
 // addresses. Every frame must be bit-exact equal, in the same order, and match
-// what the descriptors ask for (IP ID, fragment offset, MF, count), so none is
+// what the descriptors ask for (IP ID, fragment offset, MF, count; a whole frame's
+// bytes for TXD_L4_ETH, some shorter than 60, some of a bad length), so none is
 // lost, duplicated or reordered; the counters must agree; tshark checks the
 // frames' IP/UDP headers and checksums. The RTL's memory is the realistic one
 // with random ARREADY (--mem-jitter), and one range of device memory, across
@@ -43,6 +44,7 @@ constexpr uint64_t kFirstAddr = 4096;  // the first address both back ends hand 
 constexpr size_t kPayloadArea = 24u << 20;
 constexpr unsigned kFlows = 8;
 constexpr uint8_t kRawProto = 253;  // RFC 3692 experimentation: tshark shows it as data
+constexpr uint16_t kLocalExpEthertype = 0x88B5;  // IEEE 802 local experimental: shown as data
 // The pcap tshark reads holds this many frames at most (tshark time, disk).
 constexpr uint64_t kPcapFrames = 20000;
 
@@ -65,7 +67,18 @@ void PrintTo(const CosimRun& r, std::ostream* os) {
 struct Expect {
   uint16_t ip_id;
   uint16_t frag_field;  // flags (MF) and fragment offset, as on the wire
+  Frame whole;          // TXD_L4_ETH: the frame as sent, padded (no FCS); else empty
 };
+
+// A whole frame's length: mostly short ones (padding) and up to ETH_FRAME_MAX, a few outside
+// ETH_HLEN..ETH_FRAME_MAX (descriptor errors).
+uint32_t pick_frame_len(std::mt19937_64& rng) {
+  const unsigned bucket = rng() % 100;
+  if (bucket < 5) return static_cast<uint32_t>(rng() % abi::ETH_HLEN);
+  if (bucket < 10) return abi::ETH_FRAME_MAX + 1 + static_cast<uint32_t>(rng() % 100);
+  if (bucket < 45) return abi::ETH_HLEN + static_cast<uint32_t>(rng() % (abi::ETH_ZLEN - abi::ETH_HLEN));
+  return abi::ETH_HLEN + static_cast<uint32_t>(rng() % (abi::ETH_FRAME_MAX - abi::ETH_HLEN + 1));
+}
 
 // Payload length: biased so tiny, MTU-sized, jumbo and 64 KiB datagrams all occur.
 uint32_t pick_len(std::mt19937_64& rng, uint32_t max) {
@@ -260,11 +273,17 @@ void run_cosim(const CosimRun& r) {
       const unsigned fi = static_cast<unsigned>(rng() % kFlows);
       const abi::FlowEntry& f = flows[fi];
       const bool udp = f.protocol == abi::IPPROTO_UDP_NUM;
-      const uint32_t len = pick_len(rng, 65507);
+      const bool eth = rng() % 10 == 0;  // a whole frame, the flow index ignored
+      const uint32_t len = eth ? pick_frame_len(rng) : pick_len(rng, 65507);
       const size_t need = (size_t{len} + 63) & ~size_t{63};
       if (pay_off + need > kPayloadArea) break;
       payload.resize(len);
       for (auto& b : payload) b = static_cast<uint8_t>(rng());
+      if (eth && len >= abi::ETH_HLEN) {
+        payload[0] &= 0xFE;  // unicast destination, so that tshark has nothing to say
+        payload[12] = kLocalExpEthertype >> 8;
+        payload[13] = kLocalExpEthertype & 0xFF;
+      }
       std::memcpy(dut.pay.host + pay_off, payload.data(), len);
       std::memcpy(ref.pay.host + pay_off, payload.data(), len);
       dut.dev->dma_sync_to_device(dut.pay, pay_off, len);
@@ -278,8 +297,8 @@ void run_cosim(const CosimRun& r) {
       const unsigned kind = static_cast<unsigned>(rng() % 100);
       if (kind == 0) d.flow = static_cast<uint16_t>(kFlows + rng() % 8);  // invalid: a drop
       const bool df = kind >= 1 && kind < 11;
-      d.flags = static_cast<uint16_t>((udp ? abi::TXD_L4_UDP : abi::TXD_L4_RAW) |
-                                      (df ? abi::TXD_F_DF : 0));
+      const uint16_t l4kind = eth ? abi::TXD_L4_ETH : udp ? abi::TXD_L4_UDP : abi::TXD_L4_RAW;
+      d.flags = static_cast<uint16_t>(l4kind | (df ? abi::TXD_F_DF : 0));
       d.ip_id = ip_id[fi]++;
       d.ttl = static_cast<uint8_t>(1 + rng() % 255);
       d.tos = static_cast<uint8_t>(rng());
@@ -296,19 +315,31 @@ void run_cosim(const CosimRun& r) {
       if (fault.overlaps(entry, abi::TXD_BYTES)) {
         ++desc_errors;
         ++read_errors;
+      } else if (eth) {
+        if (len < abi::ETH_HLEN || len > abi::ETH_FRAME_MAX) {
+          ++desc_errors;
+        } else if (fault.overlaps(d.addr, len)) {
+          ++desc_errors;
+          ++read_errors;
+        } else {
+          Frame whole = payload;
+          if (whole.size() < abi::ETH_ZLEN) whole.resize(abi::ETH_ZLEN, 0);
+          expect.push_back({0, 0, std::move(whole)});
+        }
       } else if (d.flow >= kFlows) {
         ++drops;
       } else if (!(df && 20 + l4 > f.mtu) && fault.overlaps(d.addr, len)) {
         ++desc_errors;
         ++read_errors;
       } else if (20 + l4 <= f.mtu) {
-        expect.push_back({d.ip_id, static_cast<uint16_t>(df ? 0x4000 : 0)});
+        expect.push_back({d.ip_id, static_cast<uint16_t>(df ? 0x4000 : 0), {}});
       } else if (df) {
         ++desc_errors;
       } else {
         const uint32_t per = (f.mtu - 20u) & ~7u;
         for (uint32_t o = 0; o < l4; o += per)
-          expect.push_back({d.ip_id, static_cast<uint16_t>((o / 8) | (o + per < l4 ? 0x2000 : 0))});
+          expect.push_back(
+              {d.ip_id, static_cast<uint16_t>((o / 8) | (o + per < l4 ? 0x2000 : 0)), {}});
       }
       pay_off += need;
       ++batch;
@@ -344,12 +375,17 @@ void run_cosim(const CosimRun& r) {
     for (size_t i = 0; i < a.size(); ++i) {
       const Frame& fr = a[i];
       ASSERT_GE(fr.size(), size_t{abi::ETH_ZLEN});
+      bytes_total += fr.size() - (r.fcs ? abi::ETH_FCS_LEN : 0);
+      if (pcap && frames_total + i < kPcapFrames) pcap->deliver(fr.data(), fr.size());
+      if (!expect[i].whole.empty()) {
+        ASSERT_EQ(Frame(fr.begin(), fr.end() - (r.fcs ? abi::ETH_FCS_LEN : 0)), expect[i].whole)
+            << "frame " << frames_total + i + 1 << ": not the whole frame asked for";
+        continue;
+      }
       const uint16_t id = static_cast<uint16_t>(fr[18] << 8 | fr[19]);
       const uint16_t frag = static_cast<uint16_t>(fr[20] << 8 | fr[21]);
       ASSERT_EQ(id, expect[i].ip_id) << "frame " << frames_total + i + 1 << " out of order";
       ASSERT_EQ(frag, expect[i].frag_field) << "frame " << frames_total + i + 1;
-      bytes_total += fr.size() - (r.fcs ? abi::ETH_FCS_LEN : 0);
-      if (pcap && frames_total + i < kPcapFrames) pcap->deliver(fr.data(), fr.size());
     }
     frames_total += a.size();
     done += batch;

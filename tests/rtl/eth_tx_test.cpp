@@ -25,9 +25,15 @@ struct TestFrame {
   unsigned off;
   std::vector<uint8_t> payload;
   bool desc_last;
+  bool eth = false;  // the payload is the whole frame (TXD_L4_ETH): no headers
 };
 
 std::vector<uint8_t> expected(const TestFrame& f) {
+  if (f.eth) {
+    std::vector<uint8_t> e = f.payload;
+    if (e.size() < 60) e.resize(60, 0);
+    return e;
+  }
   std::vector<uint8_t> e(f.dmac, f.dmac + 6);
   e.insert(e.end(), f.smac, f.smac + 6);
   e.push_back(0x08);
@@ -42,7 +48,7 @@ std::vector<uint8_t> expected(const TestFrame& f) {
 // frame_hdr_t, packed LSB first in reverse field order.
 std::vector<uint32_t> pack_hdr(const TestFrame& f) {
   rtltest::BitWriter w(11);
-  w.put(f.desc_last, 1).put(f.off, 7).put(f.payload.size(), 16).put(f.has_l4, 1);
+  w.put(f.desc_last, 1).put(f.off, 7).put(f.payload.size(), 16).put(f.eth, 1).put(f.has_l4, 1);
   w.put_bytes(f.l4, 8).put_bytes(f.ip, 20).put_bytes(f.smac, 6).put_bytes(f.dmac, 6);
   return w.words();
 }
@@ -197,8 +203,25 @@ TEST(EthTx, RandomLengthsBackpressure) {
   std::vector<TestFrame> in;
   for (int i = 0; i < 300; ++i) {
     in.push_back(random_frame(rng, rng() % 3000, unsigned(rng() % kBytes), rng() & 1));
+    in.back().eth = i % 5 == 0 && in.back().payload.size() >= 14;
   }
   check(in, run(in, 0.9, 0.5, 4));
+}
+
+// Whole frames (TXD_L4_ETH) from 14 to 9014 bytes at every offset, among IPv4 ones: passed
+// as they are, padded to 60 bytes, with the IPv4 frames around them untouched.
+TEST(EthTx, WholeFramesEveryOffset) {
+  std::mt19937_64 rng(11);
+  std::vector<TestFrame> in;
+  for (unsigned off = 0; off < kBytes; off += (off < 4 ? 1 : 9)) {
+    for (size_t n : {14u, 15u, 42u, 59u, 60u, 61u, 63u, 64u, 65u, 127u, 128u, 129u, 1514u,
+                     9014u}) {
+      in.push_back(random_frame(rng, n, off, false));
+      in.back().eth = true;
+      in.push_back(random_frame(rng, n % 100, 0, n & 1));
+    }
+  }
+  check(in, run(in, 0.8, 0.7, 12));
 }
 
 // With input always there and tready high, the only idle output cycles are the one per
@@ -211,9 +234,12 @@ TEST(EthTx, BackToBackNoIdleBeat) {
   for (int i = 0; i < 400; ++i) {
     const size_t n = (i % 4 == 0) ? rng() % 2000 : rng() % 40;  // many single-beat frames
     const bool udp = rng() & 1;
+    const bool eth = i % 5 == 2;  // a whole frame: H = 0
     const unsigned off = (i % 3 == 0) ? unsigned(rng() % kBytes) : 0;
-    in.push_back(random_frame(rng, n, off, udp));
-    if (i > 0 && n > 0 && off > (udp ? 42u : 34u)) ++late;  // frame 0's comes before output
+    in.push_back(random_frame(rng, eth ? 14 + n : n, off, udp));
+    in.back().eth = eth;
+    const unsigned h = eth ? 0u : (udp ? 42u : 34u);
+    if (i > 0 && !in.back().payload.empty() && off > h) ++late;  // frame 0's comes first
   }
   const RunResult r = run(in, 1.0, 1.0, 6);
   check(in, r);

@@ -28,7 +28,7 @@ struct Dgram {
 
 struct Frame {
   std::vector<uint8_t> dmac, smac, ip, l4hdr;
-  bool has_l4 = false, desc_last = false;
+  bool has_l4 = false, eth = false, desc_last = false;
   unsigned n = 0, off = 0;
 };
 
@@ -40,6 +40,16 @@ struct Stream {
 
 std::vector<Frame> reference(const Dgram& d) {
   std::vector<Frame> out;
+  if (d.job.eth) {
+    // A whole frame: one frame, marked so, its IPv4 and L4 header fields unused.
+    Frame f;
+    f.eth = true;
+    f.desc_last = true;
+    f.n = d.job.len;
+    f.off = d.off;
+    out.push_back(f);
+    return out;
+  }
   const unsigned h4 = d.job.udp ? 8 : 0;
   const unsigned l4len = d.job.len + h4;
   const unsigned fsz = d.job.frag ? d.job.fsz : l4len;
@@ -129,6 +139,7 @@ void run_and_check(const std::vector<Dgram>& in, double in_prob, double out_prob
       f.desc_last = r.get(1);
       f.off = unsigned(r.get(7));
       f.n = unsigned(r.get(16));
+      f.eth = r.get(1);
       f.has_l4 = r.get(1);
       f.l4hdr = r.get_bytes(8);
       f.ip = r.get_bytes(20);
@@ -165,10 +176,13 @@ void run_and_check(const std::vector<Dgram>& in, double in_prob, double out_prob
   for (size_t i = 0; i < expect.size(); ++i) {
     const Frame& e = expect[i];
     const Frame& g = got[i];
-    EXPECT_EQ(g.ip, e.ip) << "frame " << i;
-    EXPECT_EQ(g.dmac, e.dmac);
-    EXPECT_EQ(g.smac, e.smac);
-    EXPECT_EQ(g.l4hdr, e.l4hdr);
+    EXPECT_EQ(g.eth, e.eth) << "frame " << i;
+    if (!e.eth) {
+      EXPECT_EQ(g.ip, e.ip) << "frame " << i;
+      EXPECT_EQ(g.dmac, e.dmac);
+      EXPECT_EQ(g.smac, e.smac);
+      EXPECT_EQ(g.l4hdr, e.l4hdr);
+    }
     EXPECT_EQ(g.has_l4, e.has_l4) << "frame " << i;
     EXPECT_EQ(g.n, e.n) << "frame " << i;
     EXPECT_EQ(g.off, e.off) << "frame " << i;
@@ -220,6 +234,33 @@ TEST(IpTx, PayloadAtAnyLane) {
     in.push_back(random_dgram(rng, rng() % 3000, rng() & 1, 68 + unsigned(rng() % 1500), off));
   }
   run_and_check(in, 0.8, 0.8, 4);
+}
+
+// Whole frames (TXD_L4_ETH: desc_check clears udp, frag and df) pass as one frame each,
+// whatever the MTU, between datagrams that are fragmented; one header per cycle still.
+Dgram whole_frame(std::mt19937_64& rng, size_t len, unsigned off) {
+  Dgram d = random_dgram(rng, len, false, 68, off);
+  d.job.eth = true;
+  d.job.frag = false;
+  d.job.df = false;
+  return d;
+}
+
+TEST(IpTx, WholeFramesPassAsOneFrame) {
+  std::mt19937_64 rng(11);
+  std::vector<Dgram> in;
+  for (size_t len : {14u, 42u, 60u, 64u, 65u, 1514u, 9014u}) {
+    in.push_back(whole_frame(rng, len, unsigned(rng() % 64)));
+    in.push_back(random_dgram(rng, len, len & 1, 576, 0));
+  }
+  run_and_check(in, 0.8, 0.7, 12);
+  std::vector<Dgram> small;
+  for (int i = 0; i < 64; ++i) {
+    small.push_back(i % 2 ? whole_frame(rng, 14 + i, 0) : random_dgram(rng, 0, i & 2, 1500, 0));
+  }
+  uint64_t span = 0;
+  run_and_check(small, 1.0, 1.0, 13, &span);
+  EXPECT_EQ(span, small.size() - 1);
 }
 
 TEST(IpTx, LargestDatagram) {

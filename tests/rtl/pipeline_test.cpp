@@ -193,7 +193,10 @@ TEST(Pipeline, DropsAndDescriptorErrors) {
       {desc(a, 100, 300, udp, 3, 64, 0), "flow index past the table", 1},
       {desc(a, 100, 1, udp | 0x20, 4, 64, 0), "unknown flag bit", 2},
       {desc(a, 100, 1, abi::TXD_L4_TCP, 5, 64, 0), "TCP not built", 2},
-      {desc(a, 100, 1, 3, 6, 64, 0), "L4 kind 3", 2},
+      {desc(a, 13, 1, abi::TXD_L4_ETH, 6, 64, 0), "whole frame of 13 bytes", 2},
+      {desc(a, 9015, 1, abi::TXD_L4_ETH, 6, 64, 0), "whole frame of 9015 bytes", 2},
+      {desc(a, 42, 300, abi::TXD_L4_ETH | abi::TXD_F_DF, 6, 64, 0), "whole frame, no flow", 0},
+      {desc(a, 1514, 2, abi::TXD_L4_ETH, 6, 64, 0), "whole frame, flow not valid", 0},
       {desc(a + 8, 100, 1, udp, 7, 64, 0), "payload not 64-byte aligned", 2},
       {desc(a, 65508, 1, udp, 8, 64, 0), "UDP length > 65507", 2},
       {desc(a, 65516, 1, abi::TXD_L4_RAW, 9, 64, 0), "raw length > 65515", 2},
@@ -299,6 +302,10 @@ TEST(Pipeline, RandomTrafficBackpressure) {
       uint32_t len = (kind < 5) ? uint32_t(rng() % 100) : (kind < 9) ? uint32_t(rng() % 3000)
                                                                       : uint32_t(rng() % 20000);
       uint16_t flags = (rng() % 4 == 0) ? abi::TXD_L4_RAW : abi::TXD_L4_UDP;
+      if (rng() % 6 == 0) {
+        flags = abi::TXD_L4_ETH;  // a whole frame, sometimes of a bad length
+        len = (rng() % 10 == 0) ? uint32_t(rng() % 20) : uint32_t(rng() % 9030);
+      }
       if (rng() % 8 == 0) flags |= abi::TXD_F_DF;
       if (rng() % 40 == 0) flags |= uint16_t(1u << (5 + rng() % 11));  // unknown flag
       const bool no_flow = rng() % 40 == 0;

@@ -25,9 +25,18 @@ inline void put32(std::vector<uint8_t>& v, uint32_t x) {
   put16(v, uint16_t(x));
 }
 
+// Padding to ETH_ZLEN, then the FCS when asked.
+inline void finish_frame(std::vector<uint8_t>& f, bool fcs) {
+  if (f.size() < sendoff::abi::ETH_ZLEN) f.resize(sendoff::abi::ETH_ZLEN, 0);
+  if (fcs) {
+    const uint32_t c = crc32_ref(f.data(), f.size());
+    for (int i = 0; i < 4; ++i) f.push_back(uint8_t(c >> (8 * i)));
+  }
+}
+
 // Checks in the order the HLS model documents: the descriptor alone (error), the flow
-// (drop), DF against the MTU (error). flow == nullptr: the index is outside the table.
-// Payloads must lie in [0, dev_mem).
+// (drop), DF against the MTU (error); a whole frame (TXD_L4_ETH) has only the first.
+// flow == nullptr: the index is outside the table. Payloads must lie in [0, dev_mem).
 inline Verdict ref_frames(const sendoff::abi::FlowEntry* flow, const sendoff::abi::TxDesc& d,
                           const uint8_t* payload, bool fcs,
                           std::vector<std::vector<uint8_t>>* out,
@@ -35,11 +44,19 @@ inline Verdict ref_frames(const sendoff::abi::FlowEntry* flow, const sendoff::ab
   namespace abi = sendoff::abi;
   const unsigned l4kind = d.flags & abi::TXD_F_L4_MASK;
   const bool udp = l4kind == abi::TXD_L4_UDP;
+  const bool eth = l4kind == abi::TXD_L4_ETH;
   const bool df = d.flags & abi::TXD_F_DF;
-  if ((d.flags & ~abi::TXD_F_KNOWN) || (l4kind != abi::TXD_L4_UDP && l4kind != abi::TXD_L4_RAW) ||
-      d.rsvd != 0 || (d.addr & 63) || (udp && d.len > 65507) || (!udp && d.len > 65515) ||
-      d.addr > dev_mem || d.len > dev_mem - d.addr) {
+  const bool bad_len = eth ? (d.len < abi::ETH_HLEN || d.len > abi::ETH_FRAME_MAX)
+                           : d.len > (udp ? 65507u : 65515u);
+  if ((d.flags & ~abi::TXD_F_KNOWN) || l4kind == abi::TXD_L4_TCP || d.rsvd != 0 ||
+      (d.addr & 63) || bad_len || d.addr > dev_mem || d.len > dev_mem - d.addr) {
     return Verdict::kError;
+  }
+  if (eth) {
+    std::vector<uint8_t> f(payload, payload + d.len);
+    finish_frame(f, fcs);
+    out->push_back(std::move(f));
+    return Verdict::kSend;
   }
   if (flow == nullptr || !(flow->flags & abi::FLOW_F_VALID) || flow->mtu < abi::MIN_MTU ||
       flow->mtu > abi::MAX_MTU) {
@@ -94,11 +111,7 @@ inline Verdict ref_frames(const sendoff::abi::FlowEntry* flow, const sendoff::ab
     ip[11] = uint8_t(ic);
     f.insert(f.end(), ip.begin(), ip.end());
     f.insert(f.end(), l4.begin() + long(pos), l4.begin() + long(pos + n));
-    if (f.size() < abi::ETH_ZLEN) f.resize(abi::ETH_ZLEN, 0);
-    if (fcs) {
-      const uint32_t c = crc32_ref(f.data(), f.size());
-      for (int i = 0; i < 4; ++i) f.push_back(uint8_t(c >> (8 * i)));
-    }
+    finish_frame(f, fcs);
     out->push_back(std::move(f));
     pos += n;
   } while (pos < l4.size());

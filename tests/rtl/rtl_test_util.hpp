@@ -77,19 +77,20 @@ class BitReader {
 // sendoff_pkg::tx_job_t, LSB first (the struct's last field first).
 struct Job {
   uint16_t len = 0;
-  bool udp = false, df = false, frag = false;
+  bool udp = false, eth = false, df = false, frag = false;
   uint16_t fsz = 0, ip_id = 0;
   uint8_t ttl = 0, tos = 0, proto = 0;
   uint32_t saddr = 0, daddr = 0;
   uint16_t sport = 0, dport = 0;
   uint8_t dmac[6] = {}, smac[6] = {};
 };
-constexpr unsigned kJobBits = 265;
+constexpr unsigned kJobBits = 266;
 
 inline void put_job(BitWriter& w, const Job& j) {
   w.put_bytes(j.smac, 6).put_bytes(j.dmac, 6).put(j.dport, 16).put(j.sport, 16);
   w.put(j.daddr, 32).put(j.saddr, 32).put(j.proto, 8).put(j.tos, 8).put(j.ttl, 8);
-  w.put(j.ip_id, 16).put(j.fsz, 14).put(j.frag, 1).put(j.df, 1).put(j.udp, 1).put(j.len, 16);
+  w.put(j.ip_id, 16).put(j.fsz, 14).put(j.frag, 1).put(j.df, 1).put(j.eth, 1).put(j.udp, 1);
+  w.put(j.len, 16);
 }
 
 inline Job get_job(BitReader& r) {
@@ -108,13 +109,14 @@ inline Job get_job(BitReader& r) {
   j.fsz = uint16_t(r.get(14));
   j.frag = r.get(1);
   j.df = r.get(1);
+  j.eth = r.get(1);
   j.udp = r.get(1);
   j.len = uint16_t(r.get(16));
   return j;
 }
 
 inline bool operator==(const Job& a, const Job& b) {
-  return a.len == b.len && a.udp == b.udp && a.df == b.df && a.frag == b.frag && a.fsz == b.fsz &&
+  return a.len == b.len && a.udp == b.udp && a.eth == b.eth && a.df == b.df && a.frag == b.frag && a.fsz == b.fsz &&
          a.ip_id == b.ip_id && a.ttl == b.ttl && a.tos == b.tos && a.proto == b.proto &&
          a.saddr == b.saddr && a.daddr == b.daddr && a.sport == b.sport && a.dport == b.dport &&
          std::memcmp(a.dmac, b.dmac, 6) == 0 && std::memcmp(a.smac, b.smac, 6) == 0;
