@@ -6,11 +6,11 @@
 #include <linux/if_packet.h>
 #include <netinet/in.h>
 
-#include <cerrno>
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
-#include <vector>
 #include <string>
+#include <vector>
 
 #include "neighbour.hpp"
 #include "net.hpp"
@@ -37,11 +37,6 @@ void put32(uint8_t* p, uint32_t v) {
   for (int i = 0; i < 4; ++i) p[i] = static_cast<uint8_t>(v >> (24 - 8 * i));
 }
 
-std::string ip_str(uint32_t a) {
-  return std::to_string(a >> 24) + "." + std::to_string((a >> 16) & 255) + "." +
-         std::to_string((a >> 8) & 255) + "." + std::to_string(a & 255);
-}
-
 // arp_create + arp_xmit: dest_hw is the frame's destination (null:
 // broadcast), target_hw the ARP target field (null: zeros).
 bool arp_send(net* n, uint16_t op, uint32_t dest_ip, uint32_t src_ip, const uint8_t* dest_hw,
@@ -64,8 +59,8 @@ bool arp_send(net* n, uint16_t op, uint32_t dest_ip, uint32_t src_ip, const uint
   TraceScope ts(n->trace, "arp_xmit");
   const bool ok = n->neigh.xmit && n->neigh.xmit(n, f, sizeof f);
   if (ts.on())
-    ts.ret(ok ? 0 : -1, std::string(op == kArpopRequest ? "who-has " : "reply ") + ip_str(dest_ip) +
-                            (ok ? "" : ": not sent"));
+    ts.ret(ok ? 0 : -1, std::string(op == kArpopRequest ? "who-has " : "reply ") +
+                            format_ipv4(dest_ip) + (ok ? "" : ": not sent"));
   return ok;
 }
 
@@ -101,7 +96,7 @@ int arp_rcv(net* n, std::unique_ptr<sk_buff_rx> skb) {
     neigh_update(n, ne, sha, NUD_STALE, true);
     const bool sent = arp_send(n, kArpopReply, sip, tip, sha, sha);
     if (sent) n->neigh.replies_sent.fetch_add(1, std::memory_order_relaxed);
-    return static_cast<int>(ts.ret(0, "request for us from " + ip_str(sip)));
+    return static_cast<int>(ts.ret(0, "request for us from " + format_ipv4(sip)));
   }
   // Replies and others' requests only update an entry that exists.
   neighbour* ne;
@@ -109,7 +104,7 @@ int arp_rcv(net* n, std::unique_ptr<sk_buff_rx> skb) {
     std::lock_guard<std::mutex> g(n->neigh.lock);
     ne = neigh_lookup(n, sip);
   }
-  if (!ne) return static_cast<int>(ts.ret(0, "no entry for " + ip_str(sip)));
+  if (!ne) return static_cast<int>(ts.ret(0, "no entry for " + format_ipv4(sip)));
   const uint8_t state =
       (op == kArpopReply && skb->pkt_type == PACKET_HOST) ? NUD_REACHABLE : NUD_STALE;
   bool override;
@@ -118,7 +113,8 @@ int arp_rcv(net* n, std::unique_ptr<sk_buff_rx> skb) {
     override = neighbour::clock::now() > ne->updated + std::chrono::milliseconds(n->neigh.parms.locktime_ms);
   }
   neigh_update(n, ne, sha, state, override);
-  return static_cast<int>(ts.ret(0, ip_str(sip) + " " + neigh_state_name(ne->nud_state.load())));
+  return static_cast<int>(
+      ts.ret(0, format_ipv4(sip) + " " + neigh_state_name(ne->nud_state.load())));
 }
 
 void arp_solicit(net* n, neighbour* ne) {
@@ -146,7 +142,7 @@ void arp_error_report(net* n, const sk_buff& skb, uint32_t daddr) {
   TraceScope ts(n->trace, sk->type == SOCK_DGRAM ? "udp_err" : "raw_err");
   ip_icmp_error(sk, EHOSTUNREACH, 3 /* ICMP_DEST_UNREACH */, 1 /* ICMP_HOST_UNREACH */,
                 n->cfg.addr, daddr, sk->type == SOCK_DGRAM ? skb.dport : 0, quoted.data(), len);
-  ts.ret(-EHOSTUNREACH, "neighbour " + ip_str(daddr) + " failed");
+  ts.ret(-EHOSTUNREACH, "neighbour " + format_ipv4(daddr) + " failed");
 }
 
 }  // namespace sendoff

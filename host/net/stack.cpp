@@ -140,11 +140,8 @@ int stack_resolve_neighbour(uint32_t daddr, std::string* detail) {
   const uint64_t asked = n->neigh.requests_sent.load();
   err = neigh_resolve_wait(n, rt.neigh);
   if (err == -EHOSTUNREACH) {
-    const uint32_t a = rt.nexthop;
-    *detail = std::to_string(a >> 24) + "." + std::to_string((a >> 16) & 255) + "." +
-              std::to_string((a >> 8) & 255) + "." + std::to_string(a & 255) +
-              " did not answer " + std::to_string(n->neigh.requests_sent.load() - asked) +
-              " ARP requests";
+    *detail = format_ipv4(rt.nexthop) + " did not answer " +
+              std::to_string(n->neigh.requests_sent.load() - asked) + " ARP requests";
   }
   return err;
 }

@@ -158,7 +158,9 @@ class Tap : public ::testing::Test {
   // True once `sendoff recv` (output in log) has its socket bound on the
   // TAP's far side: datagrams sent earlier find no socket and are dropped.
   bool wait_receiving(const std::string& log) const {
-    for (int i = 0; i < 250 && slurp(log).find("receiving on port") == std::string::npos; ++i)
+    // Up to 30 s: on a loaded machine (ctest -j2 beside Verilator builds) starting the
+    // device can take seconds.
+    for (int i = 0; i < 1500 && slurp(log).find("receiving on port") == std::string::npos; ++i)
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     return slurp(log).find("receiving on port") != std::string::npos && tap_attached();
   }

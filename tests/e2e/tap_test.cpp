@@ -191,7 +191,7 @@ TEST_F(Tap, AnUnmodifiedProgramReceivesUnderThePreloadLibrary) {
                      "SENDOFF_CONFIG=" + conf, "SENDOFF_BACKEND=csim", SENDOFF_UDP_SERVER,
                      std::to_string(kCount)},
                     log);
-  for (int i = 0; i < 250 && slurp(log).find("ready") == std::string::npos; ++i)
+  for (int i = 0; i < 1500 && slurp(log).find("ready") == std::string::npos; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   ASSERT_NE(slurp(log).find("ready"), std::string::npos) << slurp(log);
   ASSERT_TRUE(tap_attached()) << slurp(log);
