@@ -110,6 +110,15 @@ void neigh_invalidate(net* n, neighbour* ne) {
   }
 }
 
+// __neigh_event_send's start of a resolution: INCOMPLETE, ucast_probes
+// counted as done, the first retransmit timer.
+void start_resolving(net* n, neighbour* ne, clock::time_point now) {
+  ne->probes = n->neigh.parms.ucast_probes;
+  set_state(ne, NUD_INCOMPLETE);
+  ne->updated = now;
+  ne->timer = now + ms(std::max<long>(n->neigh.parms.retrans_time_ms, 10));
+}
+
 // neigh_probe: one more solicitation.
 void neigh_probe(net* n, neighbour* ne) {
   ++ne->probes;
@@ -225,10 +234,7 @@ int neigh_resolve_output(net* n, neighbour* ne, uint32_t route_gen, sk_buff* skb
         ne->updated = now;
         return static_cast<int>(ts.ret(-EHOSTUNREACH, "no probes allowed"));
       }
-      ne->probes = n->neigh.parms.ucast_probes;
-      set_state(ne, NUD_INCOMPLETE);
-      ne->updated = now;
-      ne->timer = now + ms(std::max<long>(n->neigh.parms.retrans_time_ms, 10));
+      start_resolving(n, ne, now);
       immediate_probe = true;
     } else if (state & NUD_STALE) {
       set_state(ne, NUD_DELAY);
@@ -273,10 +279,8 @@ int neigh_resolve_wait(net* n, neighbour* ne) {
     if (state != NUD_INCOMPLETE) {
       // __neigh_event_send's start, with nothing to queue.
       const auto now = clock::now();
-      ne->used = ne->updated = now;
-      ne->probes = n->neigh.parms.ucast_probes;
-      set_state(ne, NUD_INCOMPLETE);
-      ne->timer = now + ms(std::max<long>(n->neigh.parms.retrans_time_ms, 10));
+      ne->used = now;
+      start_resolving(n, ne, now);
       neigh_probe(n, ne);
     }
   }

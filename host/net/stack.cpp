@@ -51,6 +51,12 @@ void nic_flush(net* n) {
   }
 }
 
+// Until no datagram waits for ARP: each leaves, or is dropped, within the
+// probes' time (the poll thread runs the timers).
+void wait_for_neighbours(net* n) {
+  while (n->neigh.xmit && neigh_pending(n)) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+}
+
 // The poll thread: takes up to a budget of frames per pass under the
 // lock, and sleeps on the NIC's receive interrupt when there were none.
 // It also runs the neighbour timers (Linux's timer softirq), every 10 ms.
@@ -122,7 +128,7 @@ bool stack_init(const NetConfig& cfg, const DeviceOptions& opts, std::string* er
 void stack_flush() {
   net* n = net_get();
   if (!n) return;
-  while (n->neigh.xmit && neigh_pending(n)) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  wait_for_neighbours(n);
   nic_flush(n);
 }
 
@@ -168,7 +174,7 @@ void stack_fini() {
   net* n = the_net.exchange(nullptr, std::memory_order_acq_rel);
   if (!n) return;
   // Datagrams waiting for ARP leave (or fail) while the poll thread runs.
-  while (n->neigh.xmit && neigh_pending(n)) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  wait_for_neighbours(n);
   n->dying.store(true, std::memory_order_release);
   if (n->tap) n->tap->stop_rx();
   n->napi_stop.store(true, std::memory_order_release);
