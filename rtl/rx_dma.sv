@@ -2,8 +2,11 @@
 // rx_dma: frames from rx_parse into the host's receive ring, as hls/sendoff_rx's rx_dma and
 // rx_dma_idle do (nic_abi.hpp's receive rules): each frame's beats to buffer (RX_TAIL mod
 // RX_RING_SIZE), never past its end; for a kept frame its completion, four to a 64-byte
-// line, the line written once full, then RX_TAIL to WB_BASE + WB_RX_TAIL_OFF; with no frame
-// waiting, the partial line (the rest as not done) and RX_TAIL likewise.
+// line, the line written once full; with no frame waiting, the partial line (the rest as not
+// done), then RX_TAIL to WB_BASE + WB_RX_TAIL_OFF. A last beat after the first that holds
+// only FCS bytes is not stored: a 65..68-byte frame costs one beat of the write channel, and
+// with RX_TAIL written only at idle a frame costs its beats plus a quarter of a line write,
+// under line rate at every size (rtl/README.md).
 //
 // The MAC cannot be stalled, so a FIFO of FifoBeats beats takes the frames first, and a frame
 // that does not fit whole is dropped whole (STAT_RX_DROP_NOBUF, as a frame with no buffer):
@@ -113,13 +116,18 @@ module rx_dma
   // ------------------------------------------------------------------------- FIFO, write side
   logic [CntW-1:0] wr_q, commit_q, rd_q, fbeats_q;
   logic            dropping_q, fifo_full, no_room, ram_we, meta_push, drop_fifo_d, meta_s_ready;
+  logic            fcs_only;
 
-  // No room: the RAM is full, or at a last beat the verdict queue is (a frame's beats may have
-  // left the RAM for the output FIFO before its verdict is taken, so the queue can fill first).
+  // The last beat holds only FCS bytes when the beats before it hold the whole frame.
+  assign fcs_only  = s_axis_tlast && fbeats_q != '0 &&
+                     (32'(fbeats_q) << LaneW) >= 32'(s_meta.len);
+  // No room: the RAM is full (for a beat it stores), or at a last beat the verdict queue is (a
+  // frame's beats may have left the RAM for the output FIFO before its verdict is taken, so the
+  // queue can fill first).
   assign fifo_full = (wr_q - rd_q) == CntW'(FifoBeats);
-  assign no_room   = fifo_full || (s_axis_tlast && !meta_s_ready);
-  assign ram_we    = s_axis_tvalid && !dropping_q && !no_room;
-  assign meta_push = ram_we && s_axis_tlast;
+  assign no_room   = (fifo_full && !fcs_only) || (s_axis_tlast && !meta_s_ready);
+  assign ram_we    = s_axis_tvalid && !dropping_q && !no_room && !fcs_only;
+  assign meta_push = s_axis_tvalid && !dropping_q && !no_room && s_axis_tlast;
   // Dropped at its last beat: while dropping, or no room at the last beat itself.
   assign drop_fifo_d = s_axis_tvalid && s_axis_tlast && (dropping_q || no_room);
 
@@ -136,6 +144,9 @@ module rx_dma
         wr_q       <= commit_q;  // take the frame's beats back
         fbeats_q   <= '0;
         dropping_q <= !s_axis_tlast;
+      end else if (fcs_only) begin
+        commit_q <= wr_q;
+        fbeats_q <= '0;
       end else begin
         wr_q <= wr_q + CntW'(1);
         if (s_axis_tlast) begin
@@ -176,7 +187,7 @@ module rx_dma
   ) u_meta (
     .clk     (clk),
     .rst_n   (rst_n),
-    .s_data  ({s_meta, fbeats_q + CntW'(1)}),
+    .s_data  ({s_meta, fcs_only ? fbeats_q : fbeats_q + CntW'(1)}),
     .s_valid (meta_push),
     .s_ready (meta_s_ready),
     .m_data  ({mh_meta, mh_beats}),
@@ -226,7 +237,7 @@ module rx_dma
   typedef enum logic [1:0] { PhBeats, PhLine, PhTail } phase_e;
 
   typedef struct packed {
-    logic [CntW-1:0]  beats;      // the frame's beats in the FIFO (0: a line write only)
+    logic [CntW-1:0]  beats;      // the frame's beats in the FIFO (0: writes at idle only)
     logic [CntW-1:0]  wbeats;     // of them, written to its buffer
     logic [63:0]      buf_addr;
     logic             line;       // then the completion line
@@ -248,10 +259,10 @@ module rx_dma
     gen_done = !index[shift];
   endfunction
 
-  logic [31:0]  tail_q, line_written_q;
+  logic [31:0]  tail_q, line_written_q, wb_written_q;
   logic [511:0] line_q;
   job_t         job_q, job_d;
-  logic         job_valid_q, job_done, job_load, idle_line;
+  logic         job_valid_q, job_done, job_load, idle_job;
   phase_e       phase_q;
   logic [CntW-1:0] bi_q;
 
@@ -260,8 +271,9 @@ module rx_dma
 
   assign job_load  = !job_valid_q || job_done;
   assign mh_ready  = job_load;
-  // At idle (no frame waiting, nothing in flight), the line done so far goes out.
-  assign idle_line = !mh_valid && !job_valid_q && line_written_q != tail_q && usable_q;
+  // At idle (no frame waiting, nothing in flight), the line done so far goes out, then RX_TAIL.
+  assign idle_job = !mh_valid && !job_valid_q && usable_q &&
+                    (line_written_q != tail_q || (wb_ok_q && wb_written_q != tail_q));
 
   logic         room, keep, d_fcs, d_len, d_nobuf;
   logic [31:0]  tail_d, lw_d;
@@ -289,7 +301,6 @@ module rx_dma
     job_d.beats    = mh_beats;
     job_d.wbeats   = !room ? '0 : 32'(mh_beats) > maxw ? CntW'(maxw) : mh_beats;
     job_d.buf_addr = buf_base + (64'(slot) << buf_shift_q);
-    job_d.wb       = wb_ok_q;
     tail_d         = tail_q;
     lw_d           = line_written_q;
     line_d         = line_q;
@@ -306,7 +317,6 @@ module rx_dma
         job_d.line      = 1'b1;
         job_d.line_data = nl;
         job_d.line_addr = cpl_base + (64'(lslot) << 4);
-        job_d.wb_tail   = tail_d;
         lw_d            = tail_d;
         line_d          = '0;
       end
@@ -320,9 +330,10 @@ module rx_dma
                                        32'd0, 32'd0);
       end
       job_d.beats     = '0;
-      job_d.line      = 1'b1;
+      job_d.line      = line_written_q != tail_q;
       job_d.line_data = nl;
       job_d.line_addr = cpl_base + (64'(pslot) << 4);
+      job_d.wb        = wb_ok_q && wb_written_q != tail_q;
       job_d.wb_tail   = tail_q;
       lw_d            = tail_q;
     end
@@ -333,6 +344,7 @@ module rx_dma
       job_valid_q    <= 1'b0;
       tail_q         <= '0;
       line_written_q <= '0;
+      wb_written_q   <= '0;
       line_q         <= '0;
       st_frame_q     <= 1'b0;
       st_fcs_q       <= 1'b0;
@@ -346,7 +358,7 @@ module rx_dma
       st_nobuf_q <= 1'b0;
       st_fifo_q  <= drop_fifo_d;
       if (job_load) begin
-        job_valid_q <= mh_valid || idle_line;
+        job_valid_q <= mh_valid || idle_job;
         if (mh_valid) begin
           tail_q         <= tail_d;
           line_q         <= line_d;
@@ -355,8 +367,9 @@ module rx_dma
           st_fcs_q       <= d_fcs;
           st_len_q       <= d_len;
           st_nobuf_q     <= d_nobuf;
-        end else if (idle_line) begin
+        end else if (idle_job) begin
           line_written_q <= lw_d;
+          if (job_d.wb) wb_written_q <= tail_q;
         end
       end
     end
@@ -407,7 +420,7 @@ module rx_dma
             fire = ob_valid;
           end
           ob_ready = fire;
-          job_done = fire && bi_q + CntW'(1) == job_q.beats && !job_q.line;
+          job_done = fire && bi_q + CntW'(1) == job_q.beats && !job_q.line && !job_q.wb;
         end
         PhLine: begin
           lane       = LaneW'(job_q.line_addr);
@@ -441,13 +454,13 @@ module rx_dma
       phase_q <= PhBeats;
       bi_q    <= '0;
     end else if (job_load) begin
-      phase_q <= job_d.beats == '0 ? PhLine : PhBeats;
+      phase_q <= job_d.beats != '0 ? PhBeats : job_d.line ? PhLine : PhTail;
       bi_q    <= '0;
     end else if (fire) begin
       unique case (phase_q)
         PhBeats: begin
           bi_q <= bi_q + CntW'(1);
-          if (bi_q + CntW'(1) == job_q.beats) phase_q <= PhLine;
+          if (bi_q + CntW'(1) == job_q.beats) phase_q <= job_q.line ? PhLine : PhTail;
         end
         PhLine:  phase_q <= PhTail;
         default: ;

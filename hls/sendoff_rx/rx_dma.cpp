@@ -23,8 +23,7 @@ void put_entry(mem_word_t* line, unsigned k, uint16_t len, uint8_t l3, uint8_t l
 }
 
 // Writes the completion line that holds entry tail-1: the entries done
-// (st->line) and, when the line is not full, the rest as not done. Then
-// RX_TAIL's write-back.
+// (st->line) and, when the line is not full, the rest as not done.
 void write_line(mem_word_t* mem, const RxRegs& r, RxState* st) {
   const uint32_t first = (st->tail - 1) & ~(abi::RXC_PER_LINE - 1);
   mem_word_t line = st->line;
@@ -37,11 +36,6 @@ void write_line(mem_word_t* mem, const RxRegs& r, RxState* st) {
   mem[(r.cpl_base + uint64_t{first & (r.ring_size - 1)} * abi::RXC_BYTES) / MEM_WORD_BYTES] = line;
   st->line_written = st->tail;
   if (st->tail % abi::RXC_PER_LINE == 0) st->line = 0;  // the next line starts empty
-  if (wb_base_valid(r.wb_base)) {
-    const uint64_t a = r.wb_base + abi::WB_RX_TAIL_OFF;
-    const unsigned lo = 8 * (a % MEM_WORD_BYTES);
-    mem[a / MEM_WORD_BYTES](lo + 31, lo) = st->tail;  // read-modify-write of the block's word
-  }
 }
 
 }  // namespace
@@ -63,16 +57,19 @@ bool rx_dma(mem_word_t* mem, const RxRegs& r, RxState* st, hls::stream<axis_t>& 
   const bool usable = (r.ctrl & abi::CTRL_RX_ENABLE) && rx_ring_usable(r);
   const bool room = usable && st->tail != r.head;
   const uint64_t buf = room ? r.buf_base + uint64_t{st->tail & (r.ring_size - 1)} * r.buf_size : 0;
-  // The beats go to the buffer as they come, never past its end.
+  // The beats go to the buffer as they come, never past its end. A last beat
+  // after the first that holds only FCS bytes (at most four) is not written:
+  // that keeps a 65..68-byte frame to one beat of the write channel.
   uint32_t off = 0;
   for (bool last = false; !last;) {
 #pragma HLS PIPELINE II = 1
     const axis_t b = data_in.read();
     last = b.last;
+    const bool fcs_only = last && off != 0 && !b.keep[abi::ETH_FCS_LEN];
     for (unsigned w = 0; w < DATA_BYTES / MEM_WORD_BYTES; ++w) {
 #pragma HLS UNROLL
       const uint32_t at = off + w * MEM_WORD_BYTES;
-      if (room && at < r.buf_size)
+      if (room && !fcs_only && at < r.buf_size)
         mem[(buf + at) / MEM_WORD_BYTES] =
             b.data(MEM_WORD_BITS * (w + 1) - 1, MEM_WORD_BITS * w);
     }
@@ -102,8 +99,16 @@ bool rx_dma(mem_word_t* mem, const RxRegs& r, RxState* st, hls::stream<axis_t>& 
 }
 
 void rx_dma_idle(mem_word_t* mem, const RxRegs& r, RxState* st) {
-  if (st->line_written == st->tail || !rx_ring_usable(r)) return;
-  write_line(mem, r, st);
+  if (!rx_ring_usable(r)) return;
+  if (st->line_written != st->tail) write_line(mem, r, st);
+  // RX_TAIL's write-back only here, after the lines it covers: a full line
+  // costs one write, not two, while frames keep coming.
+  if (st->wb_written != st->tail && wb_base_valid(r.wb_base)) {
+    const uint64_t a = r.wb_base + abi::WB_RX_TAIL_OFF;
+    const unsigned lo = 8 * (a % MEM_WORD_BYTES);
+    mem[a / MEM_WORD_BYTES](lo + 31, lo) = st->tail;  // read-modify-write of the block's word
+    st->wb_written = st->tail;
+  }
 }
 
 }  // namespace sendoff

@@ -18,8 +18,8 @@
 // says keep, its completion; a dropped frame advances nothing and its buffer
 // is simply reused. Completions go out a 64-byte line (four) at a time: when
 // the line is full, or at idle with the entries done so far (the others
-// written as "not done"). Each line write is followed by RX_TAIL's
-// write-back. The rules are the register map's (nic_abi.hpp).
+// written as "not done"). RX_TAIL's write-back follows at idle. The rules
+// are the register map's (nic_abi.hpp).
 #ifndef SENDOFF_SENDOFF_RX_HPP
 #define SENDOFF_SENDOFF_RX_HPP
 
@@ -80,6 +80,7 @@ struct RxState {
   uint64_t frames = 0, bytes = 0;
   uint32_t drop_fcs = 0, drop_nobuf = 0, drop_len = 0;
   uint32_t line_written = 0;  // completions before this index are in memory
+  uint32_t wb_written = 0;    // the RX_TAIL value last written back
   mem_word_t line = 0;        // the current line's completions done so far
 };
 
@@ -89,8 +90,8 @@ bool rx_ring_usable(const RxRegs& r);
 // rx_dma for one frame: its beats and meta from rx_parse. True when kept.
 bool rx_dma(mem_word_t* mem, const RxRegs& r, RxState* st, hls::stream<axis_t>& data_in,
             hls::stream<RxMeta>& meta_in);
-// rx_dma at idle: the line of completions done but not yet written, and
-// RX_TAIL's write-back.
+// rx_dma at idle: the line of completions done but not yet written, then
+// RX_TAIL's write-back when it moved.
 void rx_dma_idle(mem_word_t* mem, const RxRegs& r, RxState* st);
 
 // The C model's entry points (csim device, tests): one frame as the MAC

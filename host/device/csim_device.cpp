@@ -438,6 +438,7 @@ void CsimDevice::rx_run() {
     st = rx_state_;
   }
   const uint32_t tail0 = st.tail;
+  const uint32_t wb0 = st.wb_written;
   for (const auto& f : frames) {
     const uint32_t before = st.tail;
     if (sendoff_rx_frame(dev_mem_, r, &st, f.data(), f.size())) {
@@ -448,7 +449,7 @@ void CsimDevice::rx_run() {
   // No frame follows right now: the partial line goes out too.
   if (!more) sendoff_rx_idle(dev_mem_, r, &st);
   publish_cpl_lines(tail0, st.line_written, r);
-  if (st.line_written != tail0 && wb_base_valid(r.wb_base)) publish_wb(r.wb_base, abi::WB_RX_TAIL_OFF);
+  if (st.wb_written != wb0) publish_wb(r.wb_base, abi::WB_RX_TAIL_OFF);
   {
     std::lock_guard<std::mutex> lk(mu_);
     rx_state_ = st;

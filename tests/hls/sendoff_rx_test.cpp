@@ -156,10 +156,39 @@ TEST_F(RxKernel, AGoodUdpFrameLandsAndItsCompletionWaitsForTheLineOrIdle) {
   EXPECT_EQ(st_.bytes, f.size());
 }
 
-TEST_F(RxKernel, FourCompletionsGoOutAsOneLineWithoutIdle) {
+TEST_F(RxKernel, FourCompletionsGoOutAsOneLineWithoutIdleAndRxTailAtIdle) {
   for (int i = 0; i < 4; ++i) ASSERT_TRUE(rx(with_fcs(make_frame({}))));
   for (uint32_t i = 0; i < 4; ++i) EXPECT_EQ(cpl(i).flags & abi::RXC_F_GEN, abi::RXC_F_GEN) << i;
+  EXPECT_EQ(wb_tail(), 0u) << "RX_TAIL's write-back waits for idle";
+  idle();
   EXPECT_EQ(wb_tail(), 4u);
+}
+
+// A last beat that holds only FCS bytes is not written; one with a frame byte is.
+TEST_F(RxKernel, ALastBeatOfOnlyFcsBytesIsNotWritten) {
+  const uint8_t kOld = 0xA5;
+  for (uint32_t extra = 0; extra < 6; ++extra) {
+    // A frame of DATA_BYTES - 4 + extra bytes without FCS: its FCS ends `extra` bytes into the
+    // second beat.
+    const uint32_t len = sendoff::DATA_BYTES - abi::ETH_FCS_LEN + extra;
+    FrameSpec s;
+    s.payload = len - 42;
+    Bytes f = make_frame(s);
+    ASSERT_EQ(f.size(), len);
+    const uint32_t index = st_.tail;
+    const uint64_t second = r_.buf_base + uint64_t(index % r_.ring_size) * r_.buf_size +
+                            sendoff::DATA_BYTES;
+    for (uint64_t a = second; a < second + sendoff::DATA_BYTES; a += 64) {
+      sendoff::mem_word_t w = 0;
+      for (unsigned b = 0; b < 64; ++b) w(8 * b + 7, 8 * b) = kOld;
+      mem_[a / 64] = w;
+    }
+    ASSERT_TRUE(rx(with_fcs(f)));
+    EXPECT_EQ(buffer(index, f.size()), f) << len;
+    const bool written = extra > abi::ETH_FCS_LEN;
+    EXPECT_EQ(byte(second) != kOld, written) << len;
+    r_.head = st_.tail + r_.ring_size;
+  }
 }
 
 TEST_F(RxKernel, ChecksAndKinds) {

@@ -127,8 +127,9 @@ constexpr unsigned FLOW_TABLE_SIZE = 256;  // entries
 //    RX_BUF_BASE RX_BUF_SIZE aligned, RX_CPL_BASE 64-byte aligned, both areas
 //    inside device memory), the NIC writes each good frame from the MAC into
 //    buffer (RX_TAIL mod RX_RING_SIZE) at RX_BUF_BASE + index * RX_BUF_SIZE,
-//    FCS stripped, then its completion (RxCpl below) at RX_CPL_BASE + index *
-//    RXC_BYTES, then advances RX_TAIL. Buffers RX_TAIL..RX_HEAD-1 are the
+//    FCS stripped (buffer bytes past the frame's length are undefined), then
+//    its completion (RxCpl below) at RX_CPL_BASE + index * RXC_BYTES, then
+//    advances RX_TAIL. Buffers RX_TAIL..RX_HEAD-1 are the
 //    host's gifts; with none left a frame is dropped whole (STAT_RX_DROP_NOBUF),
 //    as it is while receive is off or the ring unusable: the MAC is never
 //    stalled. So is a frame that finds the NIC's receive FIFO (the RTL's, in
@@ -142,8 +143,10 @@ constexpr unsigned FLOW_TABLE_SIZE = 256;  // entries
 //    it is full, or with the entries done so far when no frame follows (the
 //    others written as not done). Entry i is done when its RXC_F_GEN bit
 //    equals 1 - (i / RX_RING_SIZE) % 2, so a zeroed ring reads "not done"
-//    and the host needs no register read to poll. RX_TAIL is also written to
-//    WB_BASE + WB_RX_TAIL_OFF when it moves, as the TX tail is.
+//    and the host needs no register read to poll. When no frame follows, after
+//    the lines, RX_TAIL is also written to WB_BASE + WB_RX_TAIL_OFF if it
+//    moved since its last write there (not after every line: the write
+//    channel's time goes to frames while they come).
 //  - write-back: while CTRL_ENABLE is set and WB_BASE is valid (non-zero,
 //    WB_BYTES aligned, the WB_BYTES block inside device memory), each time
 //    RING_TAIL advances the NIC writes it (u32 LE) to WB_BASE + WB_TAIL_OFF,
