@@ -172,13 +172,17 @@ inline size_t sk_wmem_alloc_get(const sock* sk) {
   return sk->wmem_alloc.load(std::memory_order_relaxed) - 1;
 }
 
+// struct socket with its struct file folded in: the fds that dup made of one
+// socket share it, its flags and its placeholder eventfd.
 struct socket {
   int state = SS_UNCONNECTED;
   int type = 0;
-  unsigned file_flags = 0;  // O_NONBLOCK and friends, from the fd
+  unsigned file_flags = 0;  // O_NONBLOCK and friends: the file's, shared by its fds
   const proto_ops* ops = nullptr;
   sock sk;
-  int fd = -1;
+  int fd = -1;       // the fd socket() returned
+  int f_count = 1;   // fds in the table that name it (under the stack lock)
+  int ep_own = -1;   // a private copy of the eventfd, once sk.ep_fd's fd closed
 };
 
 }  // namespace sendoff

@@ -4,7 +4,9 @@
 #include "syscalls.hpp"
 
 #include <fcntl.h>
+#include <linux/sockios.h>
 #include <sys/eventfd.h>
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -144,7 +146,7 @@ long sys_connect(net* n, int fd, const sockaddr* uservaddr, int addrlen) {
                             static_cast<int>(sock->file_flags));
 }
 
-long sys_getsockname(net* n, int fd, sockaddr* usockaddr, socklen_t* usockaddr_len) {
+static long getname(net* n, int fd, sockaddr* usockaddr, socklen_t* usockaddr_len, int peer) {
   int err;
   socket* sock = sockfd_lookup_light(n, fd, &err);
   if (!sock) return err;
@@ -152,13 +154,21 @@ long sys_getsockname(net* n, int fd, sockaddr* usockaddr, socklen_t* usockaddr_l
   if (copy_from_user(&len, usockaddr_len, sizeof len)) return -EFAULT;
   if (len < 0) return -EINVAL;
   sockaddr_storage address{};
-  int alen = sock->ops->getname(sock, reinterpret_cast<sockaddr*>(&address), 0);
+  int alen = sock->ops->getname(sock, reinterpret_cast<sockaddr*>(&address), peer);
   if (alen < 0) return alen;
   // move_addr_to_user: copies min(len, alen) and reports the full length.
   if (copy_to_user(usockaddr, &address, static_cast<size_t>(len < alen ? len : alen)))
     return -EFAULT;
   if (copy_to_user(usockaddr_len, &alen, sizeof alen)) return -EFAULT;
   return 0;
+}
+
+long sys_getsockname(net* n, int fd, sockaddr* usockaddr, socklen_t* usockaddr_len) {
+  return getname(n, fd, usockaddr, usockaddr_len, 0);
+}
+
+long sys_getpeername(net* n, int fd, sockaddr* usockaddr, socklen_t* usockaddr_len) {
+  return getname(n, fd, usockaddr, usockaddr_len, 1);
 }
 
 long sys_shutdown(net* n, int fd, int how) {
@@ -172,17 +182,138 @@ long sys_shutdown(net* n, int fd, int how) {
 // released (sock_close → inet_release) once the calls in flight on it have
 // returned, as the kernel's last fput does, and its memory goes when the
 // NIC has sent its last packet (sk_wmem_alloc).
-long sys_close(net* n, int fd) {
-  socket* sock = fd >= 0 && fd < kFdMax ? fdt[fd].exchange(nullptr) : nullptr;
-  if (!sock) return -EBADF;
-  kernel_close(fd);
+// An fd stops naming its socket (close, or dup2/dup3 over it; the kernel fd
+// is closed by the caller). The last one releases the socket. While others
+// remain and epoll's writes go to this fd, they move to a private copy of
+// the eventfd first, so they never reach a number the program reuses.
+static void fd_put(int fd, socket* sock, bool close_kernel_fd) {
+  fdt[fd].store(nullptr, std::memory_order_release);
+  if (--sock->f_count > 0) {
+    if (sock->sk.ep_fd == fd) {
+      const int own = static_cast<int>(kernel_fcntl(fd, F_DUPFD_CLOEXEC, 0));
+      std::lock_guard<std::mutex> g(sock->sk.rq_lock);
+      sock->sk.ep_fd = own;
+      sock->ep_own = own;
+      if (own < 0) sock->sk.ep_watched.store(false, std::memory_order_release);
+    }
+    if (close_kernel_fd) kernel_close(fd);
+    return;
+  }
+  {
+    // No write to the eventfd after its last fd closes.
+    std::lock_guard<std::mutex> g(sock->sk.rq_lock);
+    sock->sk.ep_watched.store(false, std::memory_order_release);
+  }
+  if (close_kernel_fd) kernel_close(fd);
   call_rcu([sock] {
+    if (sock->ep_own >= 0) kernel_close(sock->ep_own);
     sock->ops->release(sock);
     sk_dst_reset(&sock->sk);
     sk_free(&sock->sk);
   });
+}
+
+long sys_close(net* n, int fd) {
+  socket* sock = fd >= 0 && fd < kFdMax ? fdt[fd].load(std::memory_order_acquire) : nullptr;
+  if (!sock) return -EBADF;
+  fd_put(fd, sock, true);
   (void)n;
   return 0;
+}
+
+// A kernel fd the kernel just made a copy of oldfd's placeholder joins the table.
+static long fd_install_dup(socket* sock, int newfd) {
+  if (newfd >= kFdMax) {
+    kernel_close(newfd);
+    return -EMFILE;
+  }
+  ++sock->f_count;
+  fdt[newfd].store(sock, std::memory_order_release);
+  return newfd;
+}
+
+long sys_dupfd(net* n, int oldfd, int minfd, bool cloexec) {
+  int err;
+  socket* sock = sockfd_lookup_light(n, oldfd, &err);
+  if (!sock) return err;
+  const long r = kernel_fcntl(oldfd, cloexec ? F_DUPFD_CLOEXEC : F_DUPFD, minfd);
+  if (r < 0) return -errno;
+  return fd_install_dup(sock, static_cast<int>(r));
+}
+
+long sys_dup3(net* n, int oldfd, int newfd, int flags) {
+  int err;
+  socket* sock = sockfd_lookup_light(n, oldfd, &err);
+  if (!sock) return err;
+  if (flags & ~O_CLOEXEC) return -EINVAL;
+  if (oldfd == newfd) return -EINVAL;
+  socket* old = newfd >= 0 && newfd < kFdMax ? fdt[newfd].load(std::memory_order_acquire) : nullptr;
+  // Before the kernel closes newfd's placeholder: epoll's writes leave it.
+  if (old && old != sock && old->f_count > 1 && old->sk.ep_fd == newfd) {
+    const int own = static_cast<int>(kernel_fcntl(newfd, F_DUPFD_CLOEXEC, 0));
+    if (own < 0) return -errno;
+    std::lock_guard<std::mutex> g(old->sk.rq_lock);
+    old->sk.ep_fd = own;
+    old->ep_own = own;
+  }
+  if (syscall(SYS_dup3, oldfd, newfd, flags) < 0) return -errno;
+  if (old == sock) return newfd;  // already a name of this socket
+  if (old) fd_put(newfd, old, false);
+  return fd_install_dup(sock, newfd);
+}
+
+// sock_ioctl with do_vfs_ioctl's file-level commands in front: FIONBIO is
+// the file's O_NONBLOCK, FIOCLEX/FIONCLEX the fd's close-on-exec; the
+// protocol answers FIONREAD (SIOCINQ: the first datagram's length) and
+// SIOCOUTQ (bytes not yet sent); the device ioctls (SIOCGIFINDEX and the
+// rest of 0x89xx), which Linux answers without looking at the socket, go to
+// a kernel socket; anything else is ENOTTY, as for a UDP socket.
+long sys_ioctl(net* n, int fd, unsigned long cmd, unsigned long arg) {
+  int err;
+  socket* sock = sockfd_lookup_light(n, fd, &err);
+  if (!sock) return err;
+  void* uarg = reinterpret_cast<void*>(arg);
+  switch (cmd) {
+    case FIONBIO: {
+      int on = 0;
+      if (copy_from_user(&on, uarg, sizeof on)) return -EFAULT;
+      sock->file_flags = on ? sock->file_flags | O_NONBLOCK : sock->file_flags & ~O_NONBLOCK;
+      return 0;
+    }
+    case FIOASYNC: {
+      // SIGIO is not delivered: refuse to turn it on rather than never signal.
+      int on = 0;
+      if (copy_from_user(&on, uarg, sizeof on)) return -EFAULT;
+      return on ? -EOPNOTSUPP : 0;
+    }
+    case FIOCLEX:
+    case FIONCLEX:
+      return syscall(SYS_ioctl, fd, cmd, 0) < 0 ? -errno : 0;
+    case SIOCINQ: {
+      int v = 0;
+      {
+        std::lock_guard<std::mutex> g(sock->sk.rq_lock);
+        if (!sock->sk.receive_queue.empty())
+          v = static_cast<int>(sock->sk.receive_queue.front()->len);
+      }
+      return copy_to_user(uarg, &v, sizeof v) ? -EFAULT : 0;
+    }
+    case SIOCOUTQ: {
+      const int v = static_cast<int>(sk_wmem_alloc_get(&sock->sk));
+      return copy_to_user(uarg, &v, sizeof v) ? -EFAULT : 0;
+    }
+    default:
+      break;
+  }
+  if ((cmd & ~0xffUL) == 0x8900) {
+    const long k = syscall(SYS_socket, AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (k < 0) return -errno;
+    const long r = syscall(SYS_ioctl, k, cmd, arg);
+    const int e = errno;
+    kernel_close(static_cast<int>(k));
+    return r < 0 ? -e : r;
+  }
+  return -ENOTTY;
 }
 
 long sys_setsockopt(net* n, int fd, int level, int optname, const void* optval, int optlen) {
@@ -213,7 +344,7 @@ long sys_getsockopt(net* n, int fd, int level, int optname, void* optval, sockle
   return 0;
 }
 
-long sys_fcntl(net* n, int fd, int cmd, int arg) {
+long sys_fcntl(net* n, int fd, int cmd, long arg) {
   int err;
   socket* sock = sockfd_lookup_light(n, fd, &err);
   if (!sock) return err;
@@ -222,8 +353,12 @@ long sys_fcntl(net* n, int fd, int cmd, int arg) {
       return O_RDWR | static_cast<int>(sock->file_flags);
     case F_SETFL:
       // Only O_NONBLOCK (and O_APPEND/O_ASYNC/O_DIRECT, meaningless here) change.
-      sock->file_flags = (sock->file_flags & ~O_NONBLOCK) | (arg & O_NONBLOCK);
+      sock->file_flags = (sock->file_flags & ~O_NONBLOCK) | (static_cast<unsigned>(arg) & O_NONBLOCK);
       return 0;
+    case F_DUPFD:
+    case F_DUPFD_CLOEXEC:
+      if (arg < 0 || arg > INT_MAX) return -EINVAL;
+      return sys_dupfd(n, fd, static_cast<int>(arg), cmd == F_DUPFD_CLOEXEC);
     default: {
       long r = kernel_fcntl(fd, cmd, arg);
       return r < 0 ? -errno : r;

@@ -481,6 +481,32 @@ int so_getsockname(int fd, struct sockaddr* addr, socklen_t* addrlen) {
   return static_cast<int>(syscall_wrap([&](net* n) { return sys_getsockname(n, fd, addr, addrlen); }));
 }
 
+int so_getpeername(int fd, struct sockaddr* addr, socklen_t* addrlen) {
+  return static_cast<int>(syscall_wrap([&](net* n) { return sys_getpeername(n, fd, addr, addrlen); }));
+}
+
+int so_dup(int fd) {
+  return static_cast<int>(syscall_wrap([&](net* n) { return sys_dupfd(n, fd, 0, false); }));
+}
+
+int so_dup2(int oldfd, int newfd) {
+  if (oldfd != newfd)
+    return static_cast<int>(syscall_wrap([&](net* n) { return sys_dup3(n, oldfd, newfd, 0); }));
+  // dup2(fd, fd): fd itself when it is open.
+  return static_cast<int>(syscall_wrap([&](net* n) {
+    int err = 0;
+    return sockfd_lookup_light(n, oldfd, &err) ? oldfd : err;
+  }));
+}
+
+int so_dup3(int oldfd, int newfd, int flags) {
+  return static_cast<int>(syscall_wrap([&](net* n) { return sys_dup3(n, oldfd, newfd, flags); }));
+}
+
+int so_ioctl(int fd, unsigned long request, unsigned long arg) {
+  return static_cast<int>(syscall_wrap([&](net* n) { return sys_ioctl(n, fd, request, arg); }));
+}
+
 int so_shutdown(int fd, int how) {
   return static_cast<int>(syscall_wrap([&](net* n) { return sys_shutdown(n, fd, how); }));
 }
@@ -501,7 +527,7 @@ int so_getsockopt(int fd, int level, int optname, void* optval, socklen_t* optle
       syscall_wrap([&](net* n) { return sys_getsockopt(n, fd, level, optname, optval, optlen); }));
 }
 
-int so_fcntl(int fd, int cmd, int arg) {
+int so_fcntl(int fd, int cmd, long arg) {
   if (!so_is_socket(fd)) return ::fcntl(fd, cmd, arg);
   return static_cast<int>(syscall_wrap([&](net* n) { return sys_fcntl(n, fd, cmd, arg); }));
 }

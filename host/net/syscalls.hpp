@@ -26,11 +26,17 @@ long sys_socket(net* n, int family, int type, int protocol);
 long sys_bind(net* n, int fd, const sockaddr* umyaddr, int addrlen);
 long sys_connect(net* n, int fd, const sockaddr* uservaddr, int addrlen);
 long sys_getsockname(net* n, int fd, sockaddr* usockaddr, socklen_t* usockaddr_len);
+long sys_getpeername(net* n, int fd, sockaddr* usockaddr, socklen_t* usockaddr_len);
 long sys_shutdown(net* n, int fd, int how);
 long sys_close(net* n, int fd);
 long sys_setsockopt(net* n, int fd, int level, int optname, const void* optval, int optlen);
 long sys_getsockopt(net* n, int fd, int level, int optname, void* optval, socklen_t* optlen);
-long sys_fcntl(net* n, int fd, int cmd, int arg);
+long sys_fcntl(net* n, int fd, int cmd, long arg);
+// dup and F_DUPFD / F_DUPFD_CLOEXEC (lowest free fd >= minfd), and dup3: a
+// new fd for the same socket.
+long sys_dupfd(net* n, int oldfd, int minfd, bool cloexec);
+long sys_dup3(net* n, int oldfd, int newfd, int flags);
+long sys_ioctl(net* n, int fd, unsigned long cmd, unsigned long arg);
 long sys_sendto(net* n, int fd, const void* buff, size_t len, unsigned flags,
                 const sockaddr* addr, int addr_len);
 long sys_send(net* n, int fd, const void* buff, size_t len, unsigned flags);

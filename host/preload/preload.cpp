@@ -7,6 +7,10 @@
 // from sendoff's receive path, and poll/select see its sockets' readiness;
 // where the NIC has no receive path a read fails with EOPNOTSUPP rather than
 // wait for ever; epoll watches an eventfd that mirrors a socket's readiness.
+// dup, dup2, dup3, fcntl(F_DUPFD*) make more fds for the same socket;
+// close_range closes sendoff's fds in its range; ioctl, getpeername and
+// sendfile reach the socket too, so no call on a sendoff fd lands on the
+// placeholder eventfd and succeeds there.
 // sigaction() and the signal() family go through so_sigaction, so a program
 // that installs its own SIGSEGV/SIGBUS handler gets faults outside sendoff's
 // copy routine while sendoff's fault handler stays first (uaccess.hpp).
@@ -15,7 +19,10 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <linux/close_range.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <sys/sendfile.h>
 #include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -26,6 +33,8 @@
 #include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
+#include <atomic>
+#include <mutex>
 #include <vector>
 
 #include "sendoff/sendoff.h"
@@ -39,9 +48,28 @@ F next(const char* name) {
 
 #define LIBC(name) static auto real = next<decltype(&::name)>(#name)
 
-bool stack_ready = false;
+// Set once the stack is open; threads may race to open it (ensure_stack).
+std::atomic<bool> stack_ready{false};
+std::mutex stack_start;
 
 void at_exit_fini() { sendoff_fini(); }
+
+constexpr unsigned kMaxSendoffFd = 1u << 16;  // fds above are never sendoff's (socket.cpp)
+constexpr size_t kSendfileChunk = 65536;      // more than the largest datagram
+
+bool ensure_stack() {
+  if (stack_ready.load(std::memory_order_acquire)) return true;
+  std::lock_guard<std::mutex> g(stack_start);
+  if (stack_ready.load(std::memory_order_relaxed)) return true;
+  if (sendoff_init(nullptr, nullptr, nullptr) != 0) {
+    fprintf(stderr, "sendoff: %s\n", sendoff_strerror());
+    errno = ENETDOWN;
+    return false;
+  }
+  atexit(at_exit_fini);
+  stack_ready.store(true, std::memory_order_release);
+  return true;
+}
 
 bool want_sendoff(int domain, int type) {
   int t = type & 0xf;
@@ -158,15 +186,7 @@ extern "C" {
 int socket(int domain, int type, int protocol) {
   LIBC(socket);
   if (!want_sendoff(domain, type)) return real(domain, type, protocol);
-  if (!stack_ready) {
-    if (sendoff_init(nullptr, nullptr, nullptr) != 0) {
-      fprintf(stderr, "sendoff: %s\n", sendoff_strerror());
-      errno = ENETDOWN;
-      return -1;
-    }
-    stack_ready = true;
-    atexit(at_exit_fini);
-  }
+  if (!ensure_stack()) return -1;
   return so_socket(domain, type, protocol);
 }
 
@@ -183,6 +203,89 @@ int connect(int fd, const sockaddr* a, socklen_t l) {
 int getsockname(int fd, sockaddr* a, socklen_t* l) {
   LIBC(getsockname);
   return so_is_socket(fd) ? so_getsockname(fd, a, l) : real(fd, a, l);
+}
+
+int getpeername(int fd, sockaddr* a, socklen_t* l) {
+  LIBC(getpeername);
+  return so_is_socket(fd) ? so_getpeername(fd, a, l) : real(fd, a, l);
+}
+
+// A copy of a sendoff fd names the same socket; a copy of another file over
+// a sendoff fd takes that name from its socket first.
+int dup(int fd) {
+  LIBC(dup);
+  return so_is_socket(fd) ? so_dup(fd) : real(fd);
+}
+
+int dup2(int oldfd, int newfd) {
+  LIBC(dup2);
+  if (so_is_socket(oldfd)) return so_dup2(oldfd, newfd);
+  if (oldfd != newfd && so_is_socket(newfd) && fcntl(oldfd, F_GETFD) != -1) so_close(newfd);
+  return real(oldfd, newfd);
+}
+
+int dup3(int oldfd, int newfd, int flags) {
+  LIBC(dup3);
+  if (so_is_socket(oldfd)) return so_dup3(oldfd, newfd, flags);
+  if (oldfd != newfd && !(flags & ~O_CLOEXEC) && so_is_socket(newfd) &&
+      fcntl(oldfd, F_GETFD) != -1)
+    so_close(newfd);
+  return real(oldfd, newfd, flags);
+}
+
+int close_range(unsigned first, unsigned last, int flags) {
+  LIBC(close_range);
+  if (first > last || (flags & ~(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC))) {
+    errno = EINVAL;
+    return -1;
+  }
+  // Close-on-exec is the placeholder fd's own flag: the kernel sets it.
+  if (!(flags & CLOSE_RANGE_CLOEXEC))
+    for (unsigned fd = first; fd <= last && fd < kMaxSendoffFd; ++fd)
+      if (so_is_socket(static_cast<int>(fd))) so_close(static_cast<int>(fd));
+  return real(first, last, flags);
+}
+
+int ioctl(int fd, unsigned long request, ...) {
+  LIBC(ioctl);
+  va_list ap;
+  va_start(ap, request);
+  void* arg = va_arg(ap, void*);
+  va_end(ap);
+  if (so_is_socket(fd)) return so_ioctl(fd, request, reinterpret_cast<unsigned long>(arg));
+  return real(fd, request, arg);
+}
+
+// sendfile to a UDP socket sends what it reads as one datagram (Linux's
+// splice with MSG_MORE corks it): EMSGSIZE above the largest, EDESTADDRREQ
+// unconnected. A socket is no source (EINVAL).
+ssize_t sendfile(int out_fd, int in_fd, off_t* offset, size_t count) {
+  LIBC(sendfile);
+  const bool ours = so_is_socket(out_fd);
+  if (!ours && !so_is_socket(in_fd)) return real(out_fd, in_fd, offset, count);
+  if (so_is_socket(in_fd)) {
+    errno = EINVAL;
+    return -1;
+  }
+  if (count == 0) return 0;
+  std::vector<char> buf(count < kSendfileChunk ? count : kSendfileChunk);
+  static auto real_read = next<decltype(&::read)>("read");
+  const ssize_t got = offset ? pread(in_fd, buf.data(), buf.size(), *offset)
+                             : real_read(in_fd, buf.data(), buf.size());
+  if (got <= 0) return got;
+  const ssize_t sent = so_send(out_fd, buf.data(), static_cast<size_t>(got), 0);
+  if (sent < 0) {
+    const int e = errno;
+    if (!offset) lseek(in_fd, -got, SEEK_CUR);  // nothing was taken from the file
+    errno = e;
+    return -1;
+  }
+  if (offset) *offset += sent;
+  return sent;
+}
+
+ssize_t sendfile64(int out_fd, int in_fd, off64_t* offset, size_t count) {
+  return sendfile(out_fd, in_fd, reinterpret_cast<off_t*>(offset), count);
 }
 
 int shutdown(int fd, int how) {
@@ -207,7 +310,7 @@ int getsockopt(int fd, int level, int name, void* v, socklen_t* l) {
 
 static int fcntl_common(const char* sym, int fd, int cmd, va_list ap) {
   long arg = va_arg(ap, long);
-  if (so_is_socket(fd)) return so_fcntl(fd, cmd, static_cast<int>(arg));
+  if (so_is_socket(fd)) return so_fcntl(fd, cmd, arg);
   static auto real = next<int (*)(int, int, ...)>(sym);
   return real(fd, cmd, arg);
 }
@@ -322,7 +425,7 @@ ssize_t writev(int fd, const iovec* iov, int cnt) {
 // so_poll (which hands sets without one of ours to the kernel whole).
 int poll(pollfd* fds, nfds_t n, int timeout) {
   LIBC(poll);
-  return stack_ready ? so_poll(fds, n, timeout) : real(fds, n, timeout);
+  return stack_ready.load(std::memory_order_acquire) ? so_poll(fds, n, timeout) : real(fds, n, timeout);
 }
 
 int __poll(pollfd* fds, nfds_t n, int timeout) { return poll(fds, n, timeout); }

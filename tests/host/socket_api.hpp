@@ -21,7 +21,7 @@ struct SocketApi {
   int (*close)(int);
   int (*setsockopt)(int, int, int, const void*, socklen_t);
   int (*getsockopt)(int, int, int, void*, socklen_t*);
-  int (*fcntl)(int, int, int);
+  int (*fcntl)(int, int, long);
   ssize_t (*send)(int, const void*, size_t, int);
   ssize_t (*sendto)(int, const void*, size_t, int, const sockaddr*, socklen_t);
   ssize_t (*sendmsg)(int, const msghdr*, int);
@@ -31,6 +31,11 @@ struct SocketApi {
   ssize_t (*recvmsg)(int, msghdr*, int);
   int (*poll)(pollfd*, nfds_t, int);
   int (*recvmmsg)(int, mmsghdr*, unsigned, int, timespec*);
+  int (*getpeername)(int, sockaddr*, socklen_t*);
+  int (*dup)(int);
+  int (*dup2)(int, int);
+  int (*dup3)(int, int, int);
+  int (*ioctl)(int, unsigned long, unsigned long);
 };
 
 const SocketApi& kernel_api();

@@ -100,4 +100,16 @@ TEST(Preload, BadBuffersAreEfaultWithoutASyscallAndTheProgramKeepsItsSigsegvHand
   EXPECT_EQ(run.payloads, std::vector<std::string>{"after the faults"});
 }
 
+// Copies of a socket's fd (dup, dup2, dup3, F_DUPFD), sendfile, ioctl, getpeername and
+// close_range under the interposer: every datagram leaves through sendoff, none is lost
+// on the placeholder fd.
+TEST(Preload, CopiesOfASocketsFdSendThroughTheSameSocket) {
+  PreloadRun run = run_under_preload(SENDOFF_FD_CLIENT, nullptr);
+  ASSERT_TRUE(WIFEXITED(run.status)) << run.status;
+  ASSERT_EQ(WEXITSTATUS(run.status), 0);
+  EXPECT_EQ(run.payloads, (std::vector<std::string>{"via dup write", "via dup2 writev",
+                                                     "via F_DUPFD", "via sendfile",
+                                                     "after close", "below the range"}));
+}
+
 }  // namespace

@@ -38,7 +38,20 @@ int so_shutdown(int fd, int how);
 int so_close(int fd);
 int so_setsockopt(int fd, int level, int optname, const void* optval, socklen_t optlen);
 int so_getsockopt(int fd, int level, int optname, void* optval, socklen_t* optlen);
-int so_fcntl(int fd, int cmd, int arg);
+/* fcntl(2); F_DUPFD and F_DUPFD_CLOEXEC make another fd for the same socket,
+ * sharing its flags, as dup() does. */
+int so_fcntl(int fd, int cmd, long arg);
+/* dup(2), dup2(2), dup3(2) of a sendoff socket: the new fd names the same
+ * socket (it stays open until its last fd closes); a sendoff socket that
+ * newfd named loses that name, as a closed fd would. */
+int so_dup(int fd);
+int so_dup2(int oldfd, int newfd);
+int so_dup3(int oldfd, int newfd, int flags);
+/* ioctl(2): FIONBIO, FIOASYNC (0 only: no SIGIO), FIOCLEX, FIONCLEX, FIONREAD
+ * (SIOCINQ), SIOCOUTQ, the device ioctls (SIOCGIFINDEX, ...) as Linux answers
+ * them; ENOTTY for the rest. */
+int so_ioctl(int fd, unsigned long request, unsigned long arg);
+int so_getpeername(int fd, struct sockaddr* addr, socklen_t* addrlen);
 ssize_t so_send(int fd, const void* buf, size_t len, int flags);
 ssize_t so_sendto(int fd, const void* buf, size_t len, int flags,
                   const struct sockaddr* dest_addr, socklen_t addrlen);
