@@ -141,7 +141,7 @@ bool NetConfig::load_file(const std::string& path, std::string* err) {
     else if (key == "tap" && b.empty()) tap = a;
     else {
       ok = false;
-      e = "unknown setting '" + key + "' (local, mac, mtu, gateway, neigh)";
+      e = "unknown setting '" + key + "' (local, mac, mtu, gateway, neigh, tap)";
     }
     if (!ok) {
       *err = path + ":" + std::to_string(no) + ": " + e;

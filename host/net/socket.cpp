@@ -79,6 +79,10 @@ socket* sockfd_lookup_light(net* n, int fd, int* err) {
   return nullptr;
 }
 
+void sock_fd_forget(int fd) {
+  if (fd >= 0 && fd < kFdMax) fdt[fd].store(nullptr, std::memory_order_release);
+}
+
 std::vector<int> sock_open_fds() {
   std::vector<int> fds;
   for (int fd = 0; fd < kFdMax; ++fd)

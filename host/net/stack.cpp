@@ -2,8 +2,11 @@
 // The process-wide stack: opening it on a device, and the POSIX-shaped C API
 // (sendoff.h) over the sys_* layer: -errno becomes -1 with errno set.
 #include <fcntl.h>
+#include <pthread.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -327,6 +330,27 @@ namespace {
 
 const char* env_or(const char* v, const char* name) { return v ? v : getenv(name); }
 
+// fork(): the child inherits the parent's sockets, rings and port but none of
+// the threads that drive them, and maybe a lock some parent thread held. Its
+// offloaded calls fail with ENETDOWN before touching any of it (one line on
+// stderr says why); close() of an inherited socket closes only its fd.
+std::atomic<bool> forked_child{false};
+
+void after_fork_in_child() { forked_child.store(true, std::memory_order_relaxed); }
+
+bool refuse_in_child() {
+  if (!forked_child.load(std::memory_order_relaxed)) return false;
+  static std::atomic<bool> said{false};
+  if (!said.exchange(true)) {
+    static const char msg[] =
+        "sendoff: this process is a fork() child: the sendoff stack stays with its parent; "
+        "calls on sendoff sockets fail with ENETDOWN (close works)\n";
+    if (::write(2, msg, sizeof msg - 1) < 0) { /* nowhere to report */ }
+  }
+  errno = ENETDOWN;
+  return true;
+}
+
 net* net_or_init() {
   net* n = net_get();
   if (!n && sendoff_init(nullptr, nullptr, nullptr) == 0) n = net_get();
@@ -347,6 +371,7 @@ long set_errno(long r) {
 // here once no call in flight can see them.
 template <typename F>
 long syscall_wrap(F&& f) {
+  if (refuse_in_child()) return -1;
   std::shared_lock<std::shared_mutex> users(stack_users);  // fini waits for us
   net* n = net_or_init();
   if (!n) {
@@ -366,6 +391,7 @@ long syscall_wrap(F&& f) {
 // A send: no lock. RCU keeps the socket, its route and n alive for the call.
 template <typename F>
 long syscall_wrap_send(F&& f) {
+  if (refuse_in_child()) return -1;
   long r;
   {
     rcu_read_guard rcu;
@@ -394,6 +420,11 @@ long syscall_wrap_send(F&& f) {
 extern "C" {
 
 int sendoff_init(const char* config, const char* backend, const char* pcap) {
+  if (forked_child.load(std::memory_order_relaxed)) {
+    init_error = "a fork() child: the sendoff stack stays with its parent";
+    errno = ENETDOWN;
+    return -1;
+  }
   std::lock_guard<std::mutex> g(init_lock);
   if (net_get()) return 0;
   config = env_or(config, "SENDOFF_CONFIG");
@@ -442,15 +473,19 @@ int sendoff_init(const char* config, const char* backend, const char* pcap) {
   owned_sink = std::move(sink);
   owned_tap = std::move(tap);
   owned_tee = std::move(tee);
+  static std::once_flag atfork;
+  std::call_once(atfork, [] { pthread_atfork(nullptr, nullptr, after_fork_in_child); });
   return 0;
 }
 
 int sendoff_fini(void) {
+  if (forked_child.load(std::memory_order_relaxed)) return 0;  // the parent's to close
   stack_fini();
   return 0;
 }
 
 int sendoff_flush(void) {
+  if (forked_child.load(std::memory_order_relaxed)) return 0;
   stack_flush();
   return 0;
 }
@@ -458,6 +493,8 @@ int sendoff_flush(void) {
 const char* sendoff_strerror(void) { return init_error.c_str(); }
 
 int sendoff_can_receive(void) {
+  // A child's receive calls go on to fail with ENETDOWN, not EOPNOTSUPP.
+  if (forked_child.load(std::memory_order_relaxed)) return 1;
   std::shared_lock<std::shared_mutex> users(stack_users);
   net* n = net_or_init();
   return n && n->nic_rx.present() ? 1 : 0;
@@ -513,6 +550,10 @@ int so_shutdown(int fd, int how) {
 
 int so_close(int fd) {
   if (!so_is_socket(fd)) return ::close(fd);
+  if (forked_child.load(std::memory_order_relaxed)) {
+    sock_fd_forget(fd);
+    return static_cast<int>(set_errno(syscall(SYS_close, fd) < 0 ? -errno : 0));
+  }
   return static_cast<int>(syscall_wrap([&](net* n) { return sys_close(n, fd); }));
 }
 
@@ -533,6 +574,12 @@ int so_fcntl(int fd, int cmd, long arg) {
 }
 
 int so_poll(struct pollfd* fds, nfds_t nfds, int timeout) {
+  if (forked_child.load(std::memory_order_relaxed)) {
+    for (nfds_t i = 0; i < nfds; ++i)
+      if (so_is_socket(fds[i].fd)) return static_cast<int>(refuse_in_child() ? -1 : 0);
+    timespec t{timeout / 1000, (timeout % 1000) * 1000000L};
+    return static_cast<int>(syscall(SYS_ppoll, fds, nfds, timeout < 0 ? nullptr : &t, nullptr, 8));
+  }
   // No stack lock and no RCU section held across the sleep: sys_poll takes
   // its own, a round at a time.
   return static_cast<int>(set_errno(sys_poll(fds, nfds, timeout)));

@@ -18,6 +18,8 @@ struct msghdr_k;
 bool sock_fd_is_ours(int fd);
 // Valid until the caller's RCU read-side section ends.
 socket* sockfd_lookup_light(net* n, int fd, int* err);
+// A fork() child's close: the fd leaves the table; the socket is the parent's.
+void sock_fd_forget(int fd);
 // The fds of every open sendoff socket (for teardown).
 std::vector<int> sock_open_fds();
 long sock_sendmsg(socket* sock, msghdr_k* msg, size_t len);

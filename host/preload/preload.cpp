@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // LD_PRELOAD interposer: unmodified programs send through sendoff.
-// socket(AF_INET, SOCK_DGRAM or SOCK_RAW) makes a sendoff socket; every other
+// socket(AF_INET, SOCK_DGRAM or SOCK_RAW) makes a sendoff socket (or, when the
+// stack cannot start or this is a fork() child, a kernel socket after one line
+// on stderr; SENDOFF_STRICT=1 refuses with ENETDOWN instead); every other
 // socket and every other fd goes to libc untouched. The stack opens on the
 // first sendoff socket from SENDOFF_CONFIG / SENDOFF_BACKEND / SENDOFF_PCAP
 // and drains to the NIC at exit. Reads (read, readv, recv*) take datagrams
@@ -56,6 +58,25 @@ void at_exit_fini() { sendoff_fini(); }
 
 constexpr unsigned kMaxSendoffFd = 1u << 16;  // fds above are never sendoff's (socket.cpp)
 constexpr size_t kSendfileChunk = 65536;      // more than the largest datagram
+
+// SENDOFF_STRICT=1: refuse (ENETDOWN) when sendoff's stack cannot take a new
+// socket; by default such sockets, from then on, are the kernel's.
+bool strict_mode() {
+  const char* v = getenv("SENDOFF_STRICT");
+  return v && *v && *v != '0';
+}
+
+std::atomic<bool> to_kernel{false};
+
+int kernel_from_now(int fd) {
+  if (!to_kernel.exchange(true)) {
+    static const char msg[] =
+        "sendoff: new sockets go to the kernel, not through sendoff (SENDOFF_STRICT=1 refuses "
+        "them instead)\n";
+    if (::write(2, msg, sizeof msg - 1) < 0) { /* nowhere to report */ }
+  }
+  return fd;
+}
 
 bool ensure_stack() {
   if (stack_ready.load(std::memory_order_acquire)) return true;
@@ -185,9 +206,14 @@ extern "C" {
 
 int socket(int domain, int type, int protocol) {
   LIBC(socket);
-  if (!want_sendoff(domain, type)) return real(domain, type, protocol);
-  if (!ensure_stack()) return -1;
-  return so_socket(domain, type, protocol);
+  if (!want_sendoff(domain, type) || to_kernel.load(std::memory_order_relaxed))
+    return real(domain, type, protocol);
+  const bool strict = strict_mode();
+  if (!ensure_stack()) return strict ? -1 : kernel_from_now(real(domain, type, protocol));
+  const int fd = so_socket(domain, type, protocol);
+  // The stack is gone (a fork() child, or after exit began): the kernel's socket unless strict.
+  if (fd < 0 && errno == ENETDOWN && !strict) return kernel_from_now(real(domain, type, protocol));
+  return fd;
 }
 
 int bind(int fd, const sockaddr* a, socklen_t l) {

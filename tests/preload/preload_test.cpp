@@ -46,7 +46,8 @@ struct PreloadRun {
   std::vector<std::string> payloads;
 };
 
-PreloadRun run_under_preload(const char* program, const char* arg) {
+// broken_config: a configuration the stack refuses, so it cannot start.
+PreloadRun run_under_preload(const char* program, const char* arg, bool broken_config = false) {
   PreloadRun run;
   if (unshare(CLONE_NEWNET) != 0) {
     ADD_FAILURE() << "unshare(CLONE_NEWNET): needs root";
@@ -59,7 +60,8 @@ PreloadRun run_under_preload(const char* program, const char* arg) {
   }
   const std::string conf = std::string(dir) + "/sendoff.conf";
   const std::string pcap = std::string(dir) + "/out.pcap";
-  std::ofstream(conf) << "local 198.18.0.1/15\nneigh 198.18.0.2 02:00:00:00:00:02\n";
+  std::ofstream(conf) << (broken_config ? "no such directive\n"
+                                        : "local 198.18.0.1/15\nneigh 198.18.0.2 02:00:00:00:00:02\n");
 
   pid_t pid = fork();
   if (pid == 0) {
@@ -110,6 +112,35 @@ TEST(Preload, CopiesOfASocketsFdSendThroughTheSameSocket) {
   EXPECT_EQ(run.payloads, (std::vector<std::string>{"via dup write", "via dup2 writev",
                                                      "via F_DUPFD", "via sendfile",
                                                      "after close", "below the range"}));
+}
+
+// fork(): the child never sends through the parent's stack (ENETDOWN on the inherited
+// socket; a new socket is the kernel's, or ENETDOWN with SENDOFF_STRICT=1); the parent
+// goes on sending.
+TEST(Preload, AForkedChildNeverSendsThroughTheParentsStack) {
+  for (const char* mode : {"fork", "fork-strict"}) {
+    SCOPED_TRACE(mode);
+    if (std::string(mode) == "fork-strict") setenv("SENDOFF_STRICT", "1", 1);
+    PreloadRun run = run_under_preload(SENDOFF_FORK_CLIENT, mode);
+    unsetenv("SENDOFF_STRICT");
+    ASSERT_TRUE(WIFEXITED(run.status)) << run.status;
+    EXPECT_EQ(WEXITSTATUS(run.status), 0);
+    EXPECT_EQ(run.payloads, (std::vector<std::string>{"before fork", "after fork"}));
+  }
+}
+
+// A stack that cannot start: the program's sockets are the kernel's, or refused with
+// SENDOFF_STRICT=1.
+TEST(Preload, WhenTheStackCannotStartSocketsAreTheKernelsUnlessStrict) {
+  for (const char* mode : {"nostack", "nostack-strict"}) {
+    SCOPED_TRACE(mode);
+    if (std::string(mode) == "nostack-strict") setenv("SENDOFF_STRICT", "1", 1);
+    PreloadRun run = run_under_preload(SENDOFF_FORK_CLIENT, mode, true);
+    unsetenv("SENDOFF_STRICT");
+    ASSERT_TRUE(WIFEXITED(run.status)) << run.status;
+    EXPECT_EQ(WEXITSTATUS(run.status), 0);
+    EXPECT_TRUE(run.payloads.empty());
+  }
 }
 
 }  // namespace
