@@ -33,19 +33,18 @@ const inet_protosw inetsw_array[] = {
     {SOCK_RAW, IPPROTO_IP, &raw_prot, &inet_sockraw_ops},
 };
 
-// CAP_NET_RAW / CAP_NET_BIND_SERVICE in this process's effective set.
+sockaddr_in* as_in(const sockaddr* a) {
+  return reinterpret_cast<sockaddr_in*>(const_cast<sockaddr*>(a));
+}
+
+}  // namespace
+
 bool capable(int cap) {
   __user_cap_header_struct hdr{_LINUX_CAPABILITY_VERSION_3, 0};
   __user_cap_data_struct data[2] = {};
   if (syscall(SYS_capget, &hdr, data) != 0) return false;
   return data[cap / 32].effective & (1u << (cap % 32));
 }
-
-sockaddr_in* as_in(const sockaddr* a) {
-  return reinterpret_cast<sockaddr_in*>(const_cast<sockaddr*>(a));
-}
-
-}  // namespace
 
 int inet_create(net* n, socket* sock, int protocol) {
   if (protocol < 0 || protocol >= kIpprotoMax) return -EINVAL;

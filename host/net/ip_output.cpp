@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <string>
 
@@ -55,12 +56,19 @@ int sock_wait_for_wmem(sock* sk, bool nonblock) {
   TraceScope ts(n->trace, "sock_alloc_send_skb");
   // sock_error: an error the network reported (ARP failed) goes first, once.
   if (int err = sock_error(sk)) return ts.ret(err, "sk_err");
+  // SO_SNDTIMEO: a negative one never waits, a positive one waits that long.
+  using clock = std::chrono::steady_clock;
+  if (sk->sndtimeo_us < 0) nonblock = true;
+  const clock::time_point deadline = sk->sndtimeo_us > 0
+                                         ? clock::now() + std::chrono::microseconds(sk->sndtimeo_us)
+                                         : clock::time_point::max();
   for (;;) {
     if (sk->shutdown & SEND_SHUTDOWN) return ts.ret(-EPIPE, "send side shut down");
     if (sk_wmem_alloc_get(sk) < static_cast<size_t>(sk->sndbuf)) return ts.ret(0);
     n->nic.reclaim();
     if (sk_wmem_alloc_get(sk) < static_cast<size_t>(sk->sndbuf)) return ts.ret(0);
     if (nonblock) return ts.ret(-EAGAIN, "send buffer full");
+    if (clock::now() >= deadline) return ts.ret(-EAGAIN, "SO_SNDTIMEO ran out");
     if (n->dying.load(std::memory_order_acquire)) return ts.ret(-ENETDOWN, "stack closing");
     n->nic.wait_progress(kWaitSliceUs);
   }

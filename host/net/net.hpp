@@ -34,6 +34,9 @@ namespace sendoff {
 
 // The sysctls the send path reads; taken from the running kernel's /proc so
 // sendoff behaves as this machine's Linux would (defaults when unreadable).
+// capable(): cap (CAP_NET_RAW, CAP_NET_ADMIN, ...) in this process's effective set.
+bool capable(int cap);
+
 struct Sysctls {
   int wmem_default = 212992;  // net.core.wmem_default
   int wmem_max = 212992;      // net.core.wmem_max
@@ -44,6 +47,7 @@ struct Sysctls {
   // One jiffy (1/HZ s) in µs: socket timeouts are kept in jiffies, so a
   // timeout reads back rounded up to one. Probed on a kernel socket.
   long jiffy_us = 4000;
+  long hz() const { return 1000000 / jiffy_us; }  // CONFIG_HZ
   int ipfrag_high_thresh = 4194304;  // net.ipv4.ipfrag_high_thresh (bytes)
   int ipfrag_time = 30;              // net.ipv4.ipfrag_time (s)
   void load();

@@ -2,9 +2,11 @@
 // Generic socket state and SOL_SOCKET options, after net/core/sock.c.
 #include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <cstdio>
 #include <cstring>
 
+#include <linux/capability.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
@@ -41,6 +43,32 @@ int put_int_opt(int val, void* optval, unsigned* optlen) {
   unsigned len = *optlen < sizeof(int) ? *optlen : sizeof(int);
   if (copy_to_user(optval, &val, len)) return -EFAULT;
   *optlen = len;
+  return 0;
+}
+
+// sock_set_timeout: a struct timeval; 0 waits forever, a negative one does
+// not wait at all; kept in whole jiffies, rounded up, as Linux keeps it.
+int set_timeout(net* n, long* us_out, const void* optval, unsigned optlen) {
+  timeval tv;
+  if (optlen < sizeof tv) return -EINVAL;
+  if (copy_from_user(&tv, optval, sizeof tv)) return -EFAULT;
+  if (tv.tv_usec < 0 || tv.tv_usec >= 1000000) return -EDOM;
+  if (tv.tv_sec < 0) {
+    *us_out = -1;
+    return 0;
+  }
+  long j = n->sysctl.jiffy_us;
+  *us_out = static_cast<long>(static_cast<long long>(tv.tv_sec) * 1000000 +
+                              (tv.tv_usec + j - 1) / j * j);
+  return 0;
+}
+
+int get_timeout(long us, void* optval, unsigned* optlen) {
+  if (us < 0) us = 0;
+  timeval tv{us / 1000000, us % 1000000};
+  if (*optlen < sizeof tv) return -EINVAL;
+  if (copy_to_user(optval, &tv, sizeof tv)) return -EFAULT;
+  *optlen = sizeof tv;
   return 0;
 }
 
@@ -108,6 +136,23 @@ void sock_init_data(net* n, sock* sk) {
   sk->state = TCP_CLOSE;
 }
 
+// sock_set_sndbuf / __sock_set_rcvbuf: capped by wmem_max / rmem_max unless
+// forced, then doubled to leave room for the kernel's bookkeeping.
+static void set_buf(sock* sk, bool snd, int val, bool force) {
+  const Sysctls& c = sk->sk_net->sysctl;
+  unsigned v = static_cast<unsigned>(val);
+  const unsigned cap = static_cast<unsigned>(snd ? c.wmem_max : c.rmem_max);
+  if (!force && v > cap) v = cap;
+  if (v > INT32_MAX / 2) v = INT32_MAX / 2;
+  const int doubled = static_cast<int>(v) * 2;
+  if (snd) {
+    sk->userlocks |= SOCK_SNDBUF_LOCK;
+    sk->sndbuf = std::max(doubled, kSockMinSndbuf);
+  } else {
+    sk->rcvbuf = std::max(doubled, kSockMinRcvbuf);
+  }
+}
+
 int sock_setsockopt(socket* sock, int /*level*/, int optname, const void* optval,
                     unsigned optlen) {
   struct sock* sk = &sock->sk;
@@ -126,47 +171,58 @@ int sock_setsockopt(socket* sock, int /*level*/, int optname, const void* optval
       sk->reuseport = valbool;
       return 0;
     case SO_PRIORITY:
+      // TC_PRIO_BESTEFFORT..TC_PRIO_INTERACTIVE for anyone, the rest with a capability.
+      if ((val < 0 || val > 6) && !capable(CAP_NET_RAW) && !capable(CAP_NET_ADMIN)) return -EPERM;
       sk->priority = val;
       return 0;
+    case SO_DEBUG:
+      if (val && !capable(CAP_NET_ADMIN)) return -EACCES;
+      sk->dbg = valbool;
+      return 0;
+    case SO_DONTROUTE:
+      sk->localroute = valbool;
+      return 0;
+    case SO_KEEPALIVE:
+      sk->keepopen = valbool;
+      return 0;
+    case SO_OOBINLINE:
+      sk->urginline = valbool;
+      return 0;
+    case SO_NO_CHECK:
+      sk->no_check_tx = valbool;
+      return 0;
+    case SO_PASSCRED:  // AF_UNIX and netlink only, in Linux 6.x
+      return -EOPNOTSUPP;
+    case SO_RCVLOWAT:
+      sk->rcvlowat = val < 0 ? INT32_MAX : (val ? val : 1);
+      return 0;
+    case SO_MARK:
+      if (!capable(CAP_NET_RAW) && !capable(CAP_NET_ADMIN)) return -EPERM;
+      sk->mark = static_cast<uint32_t>(val);
+      return 0;
+    case SO_LINGER: {
+      linger l;
+      if (optlen < sizeof l) return -EINVAL;
+      if (copy_from_user(&l, optval, sizeof l)) return -EFAULT;
+      sk->linger = l.l_onoff != 0;
+      // Seconds to jiffies; a negative time (as unsigned, past any bound) is for ever.
+      if (sk->linger)
+        sk->lingertime_j = l.l_linger < 0 ? LONG_MAX : l.l_linger * sk->sk_net->sysctl.hz();
+      return 0;
+    }
+    case SO_SNDTIMEO:
+      return set_timeout(sk->sk_net, &sk->sndtimeo_us, optval, optlen);
+    case SO_SNDBUFFORCE:
+    case SO_RCVBUFFORCE:
+      if (!capable(CAP_NET_ADMIN)) return -EPERM;
+      set_buf(sk, optname == SO_SNDBUFFORCE, val < 0 ? 0 : val, true);  // no wrap when doubled
+      return 0;
     case SO_SNDBUF:
-    case SO_SNDBUFFORCE: {
-      // The kernel doubles the value to leave room for its bookkeeping.
-      unsigned v = static_cast<unsigned>(val);
-      if (optname == SO_SNDBUF && v > static_cast<unsigned>(sk->sk_net->sysctl.wmem_max))
-        v = static_cast<unsigned>(sk->sk_net->sysctl.wmem_max);
-      if (v > INT32_MAX / 2) v = INT32_MAX / 2;
-      sk->userlocks |= SOCK_SNDBUF_LOCK;
-      int doubled = static_cast<int>(v) * 2;
-      sk->sndbuf = doubled > kSockMinSndbuf ? doubled : kSockMinSndbuf;
+    case SO_RCVBUF:
+      set_buf(sk, optname == SO_SNDBUF, val, false);
       return 0;
-    }
-    case SO_RCVBUF: {
-      // __sock_set_rcvbuf: capped by rmem_max, then doubled as for SO_SNDBUF.
-      unsigned v = static_cast<unsigned>(val);
-      if (v > static_cast<unsigned>(sk->sk_net->sysctl.rmem_max))
-        v = static_cast<unsigned>(sk->sk_net->sysctl.rmem_max);
-      if (v > INT32_MAX / 2) v = INT32_MAX / 2;
-      int doubled = static_cast<int>(v) * 2;
-      sk->rcvbuf = doubled > kSockMinRcvbuf ? doubled : kSockMinRcvbuf;
-      return 0;
-    }
-    case SO_RCVTIMEO: {
-      // sock_set_timeout: a struct timeval; 0 waits forever, a negative one
-      // does not wait at all.
-      timeval tv;
-      if (optlen < sizeof tv) return -EINVAL;
-      if (copy_from_user(&tv, optval, sizeof tv)) return -EFAULT;
-      if (tv.tv_usec < 0 || tv.tv_usec >= 1000000) return -EDOM;
-      if (tv.tv_sec < 0) {
-        sk->rcvtimeo_us = -1;
-        return 0;
-      }
-      // In whole jiffies, rounded up, as Linux keeps it.
-      long j = sk->sk_net->sysctl.jiffy_us;
-      long long us = static_cast<long long>(tv.tv_sec) * 1000000 + (tv.tv_usec + j - 1) / j * j;
-      sk->rcvtimeo_us = static_cast<long>(us);
-      return 0;
-    }
+    case SO_RCVTIMEO:
+      return set_timeout(sk->sk_net, &sk->rcvtimeo_us, optval, optlen);
     default:
       return -ENOPROTOOPT;
   }
@@ -182,12 +238,25 @@ int sock_getsockopt(socket* sock, int /*level*/, int optname, void* optval, unsi
     case SO_PRIORITY: v = sk->priority; break;
     case SO_SNDBUF: v = sk->sndbuf; break;
     case SO_RCVBUF: v = sk->rcvbuf; break;
-    case SO_RCVTIMEO: {
-      long us = sk->rcvtimeo_us < 0 ? 0 : sk->rcvtimeo_us;
-      timeval tv{us / 1000000, us % 1000000};
-      if (*optlen < sizeof tv) return -EINVAL;
-      if (copy_to_user(optval, &tv, sizeof tv)) return -EFAULT;
-      *optlen = sizeof tv;
+    case SO_RCVTIMEO: return get_timeout(sk->rcvtimeo_us, optval, optlen);
+    case SO_SNDTIMEO: return get_timeout(sk->sndtimeo_us, optval, optlen);
+    case SO_DEBUG: v = sk->dbg; break;
+    case SO_DONTROUTE: v = sk->localroute; break;
+    case SO_KEEPALIVE: v = sk->keepopen; break;
+    case SO_OOBINLINE: v = sk->urginline; break;
+    case SO_NO_CHECK: v = sk->no_check_tx; break;
+    case SO_PASSCRED: return -EOPNOTSUPP;
+    case SO_RCVLOWAT: v = sk->rcvlowat; break;
+    case SO_SNDLOWAT: v = 1; break;
+    case SO_MARK: v = static_cast<int>(sk->mark); break;
+    case SO_ACCEPTCONN: v = 0; break;
+    case SO_LINGER: {
+      // As Linux: the jiffies back to seconds, cut to an int.
+      linger l{sk->linger ? 1 : 0,
+               static_cast<int>(static_cast<uint32_t>(sk->lingertime_j / sk->sk_net->sysctl.hz()))};
+      unsigned len = *optlen < sizeof l ? *optlen : sizeof l;
+      if (copy_to_user(optval, &l, len)) return -EFAULT;
+      *optlen = len;
       return 0;
     }
     case SO_TYPE: v = sk->type; break;

@@ -118,6 +118,18 @@ struct sock {
   // socket, so the driver never charges a freed socket.
   std::atomic<size_t> wmem_alloc{1};
   int priority = 0;
+  // Flags and values of SOL_SOCKET options kept as Linux keeps them; a UDP
+  // socket only reports most of them back (sock.cpp).
+  bool dbg = false;         // SOCK_DBG
+  bool localroute = false;  // SO_DONTROUTE
+  bool keepopen = false;    // SO_KEEPALIVE
+  bool urginline = false;   // SO_OOBINLINE
+  bool no_check_tx = false; // SO_NO_CHECK
+  bool linger = false;      // SO_LINGER
+  long lingertime_j = 0;    // in jiffies; LONG_MAX: for ever
+  int rcvlowat = 1;
+  uint32_t mark = 0;        // SO_MARK
+  long sndtimeo_us = 0;     // SO_SNDTIMEO: 0 waits forever; -1 never waits
   const proto* prot = nullptr;
   socket* sk_socket = nullptr;
   net* sk_net = nullptr;  // sock_net(sk)
