@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SOL_IP socket options and control messages, after net/ipv4/ip_sockglue.c.
+#include <linux/capability.h>
 #include <netinet/udp.h>
 
 #include <cerrno>
@@ -12,9 +13,10 @@ namespace sendoff {
 
 namespace {
 
-// SO_MARK, SO_TIMESTAMPING_OLD and SCM_TXTIME: SOL_SOCKET control messages
-// Linux takes and sendoff's NIC has no way to honour.
-constexpr int kSoMark = 36, kSoTimestampingOld = 37, kScmTxtime = 61;
+// SOL_SOCKET control messages (asm-generic/socket.h) and the TX timestamp
+// requests (linux/net_tstamp.h: SOF_TIMESTAMPING_TX_RECORD_MASK).
+constexpr int kSoMark = 36, kSoTimestampingOld = 37, kScmTxtime = 61, kSoTimestampingNew = 65;
+constexpr uint32_t kSofTxRecordMask = 0x303;
 // IP_PROTOCOL (linux/in.h): the protocol of an IP_HDRINCL raw send.
 constexpr int kIpProtocol = 52;
 
@@ -35,6 +37,36 @@ bool cmsg_ok(const msghdr_k* m, const cmsghdr* c) {
          c->cmsg_len <= static_cast<size_t>(end - reinterpret_cast<const uint8_t*>(c));
 }
 
+// __sock_cmsg_send on an INET socket. SCM_RIGHTS and SCM_CREDENTIALS belong
+// to AF_UNIX: Linux lets them pass unread. SO_MARK and SO_PRIORITY pass
+// Linux's checks and change nothing here (README: no policy routing, no
+// qdisc). SCM_TXTIME needs SO_TXTIME, which is never set; a TX timestamp
+// request is refused (EOPNOTSUPP), as none would ever be reported.
+int sock_cmsg_send(const cmsghdr* c) {
+  uint32_t v = 0;
+  const bool u32 = c->cmsg_len == CMSG_LEN(sizeof v);
+  if (u32) memcpy(&v, CMSG_DATA(c), sizeof v);
+  switch (c->cmsg_type) {
+    case kSoMark:
+      if (!capable(CAP_NET_RAW) && !capable(CAP_NET_ADMIN)) return -EPERM;
+      return u32 ? 0 : -EINVAL;
+    case SO_PRIORITY:
+      if (!u32) return -EINVAL;
+      return v <= 6 || capable(CAP_NET_RAW) || capable(CAP_NET_ADMIN) ? 0 : -EPERM;
+    case kSoTimestampingOld:
+    case kSoTimestampingNew:
+      if (!u32 || (v & ~kSofTxRecordMask)) return -EINVAL;
+      return v ? -EOPNOTSUPP : 0;
+    case kScmTxtime:
+      return -EINVAL;
+    case SCM_RIGHTS:
+    case SCM_CREDENTIALS:
+      return 0;
+    default:
+      return -EINVAL;
+  }
+}
+
 }  // namespace
 
 int ip_cmsg_send(sock* sk, const msghdr_k* msg, ipcm_cookie* ipc) {
@@ -46,10 +78,8 @@ int ip_cmsg_send(sock* sk, const msghdr_k* msg, ipcm_cookie* ipc) {
       return c->cmsg_type == UDP_SEGMENT ? -EOPNOTSUPP : -EINVAL;
     }
     if (c->cmsg_level == SOL_SOCKET) {
-      if (c->cmsg_type == kSoMark || c->cmsg_type == kSoTimestampingOld ||
-          c->cmsg_type == kScmTxtime)
-        return -EOPNOTSUPP;
-      return -EINVAL;
+      if (int err = sock_cmsg_send(c)) return err;
+      continue;
     }
     if (c->cmsg_level != SOL_IP) continue;
     int val;

@@ -361,6 +361,48 @@ TEST_P(SendErrno, ControlMessagesAreChecked) {
   EXPECT_THAT(api().sendmsg(fd, &m, 0), SyscallFailsWithErrno(EINVAL));
 }
 
+// SOL_SOCKET control messages on a UDP send, as Linux's __sock_cmsg_send takes them:
+// SCM_RIGHTS and SCM_CREDENTIALS pass unread, SO_MARK and SO_PRIORITY are checked, the
+// rest refused.
+TEST_P(SendErrno, SolSocketControlMessagesAsLinux) {
+  int fd = udp();
+  sockaddr_in to = test_env::peer(9000);
+  iovec iov{buf_, 10};
+  alignas(cmsghdr) char ctl[CMSG_SPACE(16)] = {};
+  msghdr m{};
+  m.msg_name = &to;
+  m.msg_namelen = sizeof to;
+  m.msg_iov = &iov;
+  m.msg_iovlen = 1;
+  m.msg_control = ctl;
+  cmsghdr* c = reinterpret_cast<cmsghdr*>(ctl);
+  struct Row {
+    int type;
+    size_t len;
+    uint32_t value;
+    int want_errno;  // 0: sent
+  };
+  const int kScmTxtime = 61, kSoTimestampingOld = 37;
+  for (const Row& r : {Row{SCM_RIGHTS, 4, 0, 0}, Row{SCM_CREDENTIALS, 12, 0, 0},
+                       Row{SO_MARK, 4, 5, 0}, Row{SO_MARK, 8, 5, EINVAL},
+                       Row{SO_PRIORITY, 4, 3, 0}, Row{SO_PRIORITY, 4, 7, 0},
+                       Row{SO_PRIORITY, 2, 3, EINVAL}, Row{kSoTimestampingOld, 4, 0, 0},
+                       Row{kSoTimestampingOld, 4, 0x1000, EINVAL}, Row{kScmTxtime, 8, 0, EINVAL},
+                       Row{4242, 4, 0, EINVAL}}) {
+    SCOPED_TRACE("type " + std::to_string(r.type) + " len " + std::to_string(r.len));
+    memset(ctl, 0, sizeof ctl);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = r.type;
+    c->cmsg_len = CMSG_LEN(r.len);
+    memcpy(CMSG_DATA(c), &r.value, sizeof r.value);
+    m.msg_controllen = CMSG_SPACE(r.len);
+    if (r.want_errno)
+      EXPECT_THAT(api().sendmsg(fd, &m, 0), SyscallFailsWithErrno(r.want_errno));
+    else
+      EXPECT_THAT(api().sendmsg(fd, &m, 0), SyscallSucceedsWithValue(10));
+  }
+}
+
 TEST_P(SendErrno, SocketCreationErrors) {
   EXPECT_THAT(api().socket(AF_INET, SOCK_DGRAM | 0x100, 0), SyscallFailsWithErrno(EINVAL));
   EXPECT_THAT(api().socket(AF_INET, SOCK_DGRAM, 300), SyscallFailsWithErrno(EINVAL));
