@@ -22,6 +22,7 @@
 #include <fstream>
 #include <vector>
 
+#include "secure_seq.hpp"
 #include "tcp.hpp"
 
 namespace {
@@ -326,6 +327,31 @@ TEST(TcpOptions, OurSynOptionsAreTheKernels) {
   uint8_t ours[40];
   ASSERT_EQ(tcp_options_write(ours, o), 20u);
   EXPECT_EQ(std::vector<uint8_t>(ours, ours + 20), syn);
+}
+
+TEST(SecureSeq, SiphashMatchesThePapersVectors) {
+  // SipHash-2-4 with key 00 01 .. 0f (the reference implementation's vectors).
+  siphash_key_t key{{0x0706050403020100ull, 0x0f0e0d0c0b0a0908ull}};
+  uint8_t msg[15];
+  for (int i = 0; i < 15; ++i) msg[i] = static_cast<uint8_t>(i);
+  EXPECT_EQ(siphash(msg, 0, key), 0x726fdb47dd0e0e31ull);
+  EXPECT_EQ(siphash(msg, 15, key), 0xa129ca6149be45e5ull);
+}
+
+TEST(SecureSeq, TheIsnRunsAtOneTickPer64NsAndDependsOnTheFourTuple) {
+  const uint32_t a = 0xC6120001, b = 0xC6120002;
+  const uint64_t t = 1000000000000ull;
+  const uint32_t isn = secure_tcp_seq_at(a, b, 40000, 9000, t);
+  EXPECT_EQ(secure_tcp_seq_at(a, b, 40000, 9000, t + 1000000) - isn, 1000000u / 64)
+      << "1 ms later: 15,625 ticks";
+  EXPECT_EQ(secure_tcp_seq_at(a, b, 40000, 9000, t), isn) << "the same tuple, the same time";
+  EXPECT_NE(secure_tcp_seq_at(a, b, 40001, 9000, t), isn);
+  EXPECT_NE(secure_tcp_seq_at(b, a, 9000, 40000, t), isn);
+  EXPECT_NE(secure_tcp_ts_off(a, b), secure_tcp_ts_off(b, a));
+  // The real clock moves it forward (in the 32-bit sequence space).
+  const uint32_t now = secure_tcp_seq(a, b, 40000, 9000);
+  const uint32_t later = secure_tcp_seq(a, b, 40000, 9000);
+  EXPECT_LT(later - now, 1u << 30);
 }
 
 }  // namespace
