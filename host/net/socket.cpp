@@ -186,20 +186,28 @@ long sys_shutdown(net* n, int fd, int how) {
 // released (sock_close → inet_release) once the calls in flight on it have
 // returned, as the kernel's last fput does, and its memory goes when the
 // NIC has sent its last packet (sk_wmem_alloc).
+// epoll's writes go to sk.ep_fd. Before that fd stops naming the socket while
+// other fds still do, they move to a private copy of the eventfd, so they
+// never reach a number the program reuses. -errno when no copy can be made.
+static int ep_fd_leave(socket* sock, int fd) {
+  if (sock->f_count <= 1 || sock->sk.ep_fd != fd) return 0;
+  const int own = static_cast<int>(kernel_fcntl(fd, F_DUPFD_CLOEXEC, 0));
+  if (own < 0) return -errno;
+  std::lock_guard<std::mutex> g(sock->sk.rq_lock);
+  sock->sk.ep_fd = own;
+  sock->ep_own = own;
+  return 0;
+}
+
 // An fd stops naming its socket (close, or dup2/dup3 over it; the kernel fd
-// is closed by the caller). The last one releases the socket. While others
-// remain and epoll's writes go to this fd, they move to a private copy of
-// the eventfd first, so they never reach a number the program reuses.
+// is closed by the caller). The last one releases the socket.
 static void fd_put(int fd, socket* sock, bool close_kernel_fd) {
   fdt[fd].store(nullptr, std::memory_order_release);
+  if (ep_fd_leave(sock, fd) != 0) {
+    std::lock_guard<std::mutex> g(sock->sk.rq_lock);
+    sock->sk.ep_watched.store(false, std::memory_order_release);  // epoll goes quiet
+  }
   if (--sock->f_count > 0) {
-    if (sock->sk.ep_fd == fd) {
-      const int own = static_cast<int>(kernel_fcntl(fd, F_DUPFD_CLOEXEC, 0));
-      std::lock_guard<std::mutex> g(sock->sk.rq_lock);
-      sock->sk.ep_fd = own;
-      sock->ep_own = own;
-      if (own < 0) sock->sk.ep_watched.store(false, std::memory_order_release);
-    }
     if (close_kernel_fd) kernel_close(fd);
     return;
   }
@@ -252,13 +260,9 @@ long sys_dup3(net* n, int oldfd, int newfd, int flags) {
   if (flags & ~O_CLOEXEC) return -EINVAL;
   if (oldfd == newfd) return -EINVAL;
   socket* old = newfd >= 0 && newfd < kFdMax ? fdt[newfd].load(std::memory_order_acquire) : nullptr;
-  // Before the kernel closes newfd's placeholder: epoll's writes leave it.
-  if (old && old != sock && old->f_count > 1 && old->sk.ep_fd == newfd) {
-    const int own = static_cast<int>(kernel_fcntl(newfd, F_DUPFD_CLOEXEC, 0));
-    if (own < 0) return -errno;
-    std::lock_guard<std::mutex> g(old->sk.rq_lock);
-    old->sk.ep_fd = own;
-    old->ep_own = own;
+  // Before the kernel closes newfd's placeholder.
+  if (old && old != sock) {
+    if (int e = ep_fd_leave(old, newfd)) return e;
   }
   if (syscall(SYS_dup3, oldfd, newfd, flags) < 0) return -errno;
   if (old == sock) return newfd;  // already a name of this socket
