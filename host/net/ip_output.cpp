@@ -11,9 +11,11 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <optional>
 #include <string>
 
 #include "net.hpp"
+#include "signal.hpp"
 
 namespace sendoff {
 
@@ -62,6 +64,7 @@ int sock_wait_for_wmem(sock* sk, bool nonblock) {
   const clock::time_point deadline = sk->sndtimeo_us > 0
                                          ? clock::now() + std::chrono::microseconds(sk->sndtimeo_us)
                                          : clock::time_point::max();
+  std::optional<sleep_signals> sigs;  // only once it sleeps
   for (;;) {
     if (sk->shutdown & SEND_SHUTDOWN) return ts.ret(-EPIPE, "send side shut down");
     if (sk_wmem_alloc_get(sk) < static_cast<size_t>(sk->sndbuf)) return ts.ret(0);
@@ -70,7 +73,10 @@ int sock_wait_for_wmem(sock* sk, bool nonblock) {
     if (nonblock) return ts.ret(-EAGAIN, "send buffer full");
     if (clock::now() >= deadline) return ts.ret(-EAGAIN, "SO_SNDTIMEO ran out");
     if (n->dying.load(std::memory_order_acquire)) return ts.ret(-ENETDOWN, "stack closing");
+    if (!sigs) sigs.emplace();
     n->nic.wait_progress(kWaitSliceUs);
+    if (int err = sock_intr_errno(sigs->signal_pending(), sk->sndtimeo_us > 0))
+      return ts.ret(err, "a signal handler ran");
   }
 }
 
@@ -147,6 +153,7 @@ int ip_local_out(net* n, sk_buff* skb) {
 // send buffer.
 int dev_queue_xmit(net* n, sk_buff* skb) {
   TraceScope ts(n->trace, "dev_queue_xmit");
+  std::optional<sleep_signals> sigs;  // only once it sleeps
   for (;;) {
     int err;
     {
@@ -164,7 +171,11 @@ int dev_queue_xmit(net* n, sk_buff* skb) {
     if (n->dying.load(std::memory_order_acquire))
       return static_cast<int>(ts.ret(-ENETDOWN, "stack closing"));
     n->nic.xmit_flush();  // what xmit_more held back must go before we sleep
+    if (!sigs) sigs.emplace();
     n->nic.wait_progress(kWaitSliceUs);
+    // One descriptor is the whole datagram: none of it is on the ring yet.
+    if (int e = sock_intr_errno(sigs->signal_pending(), skb->sk && skb->sk->sndtimeo_us > 0))
+      return static_cast<int>(ts.ret(e, "a signal handler ran"));
   }
 }
 

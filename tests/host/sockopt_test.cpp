@@ -19,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "signal_in.hpp"
 #include "socket_api.hpp"
 #include "test_env.hpp"
 
@@ -173,6 +174,99 @@ TEST(SockOpt, SndtimeoEndsAWaitForSendBufferSpaceWithEagain) {
   EXPECT_GE(sent, 1);
   EXPECT_LT(sent, 100);
   EXPECT_GE(waited, std::chrono::milliseconds(90)) << "the send waited for its timeout";
+}
+
+// A blocked send and a signal handler (sock_alloc_send_pskb's sock_intr_errno): EINTR,
+// unless the handler has SA_RESTART and there is no SO_SNDTIMEO, when the send goes on
+// waiting and then succeeds. The MAC is paused so that the NIC holds the send buffer.
+class BlockedSend {
+ public:
+  BlockedSend() : api_(sendoff_api()) {
+    fd_ = api_.socket(AF_INET, SOCK_DGRAM, 0);
+    const int small = 1;  // the minimum: 4608 bytes
+    api_.setsockopt(fd_, SOL_SOCKET, SO_SNDBUF, &small, sizeof small);
+    test_env::pause_mac(true);
+    int sent = 0;
+    while (sent < 100 && send(MSG_DONTWAIT) > 0) ++sent;
+    full_ = errno == EAGAIN && sent >= 1 && sent < 100;
+  }
+  ~BlockedSend() {
+    test_env::pause_mac(false);
+    api_.close(fd_);
+    test_env::drain_frames();
+  }
+  bool full() const { return full_; }
+  int fd() const { return fd_; }
+  ssize_t send(int flags) {
+    static char buf[1400];
+    const sockaddr_in to = test_env::peer(9000);
+    return api_.sendto(fd_, buf, sizeof buf, flags, reinterpret_cast<const sockaddr*>(&to),
+                       sizeof to);
+  }
+
+ private:
+  const SocketApi& api_;
+  int fd_ = -1;
+  bool full_ = false;
+};
+
+TEST(SockOpt, ASignalHandlerEndsABlockedSendWithEintr) {
+  BlockedSend b;
+  ASSERT_TRUE(b.full());
+  const int runs = test_env::usr1_runs.load();
+  test_env::SignalIn sig(0, std::chrono::milliseconds(50));
+  EXPECT_EQ(b.send(0), -1);
+  EXPECT_EQ(errno, EINTR);
+  EXPECT_EQ(test_env::usr1_runs.load(), runs + 1) << "the handler ran once";
+}
+
+TEST(SockOpt, AnSaRestartHandlerLetsABlockedSendGoOnAndSucceed) {
+  BlockedSend b;
+  ASSERT_TRUE(b.full());
+  const int runs = test_env::usr1_runs.load();
+  std::thread resume([] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    test_env::pause_mac(false);
+  });
+  const auto t0 = std::chrono::steady_clock::now();
+  ssize_t r;
+  {
+    test_env::SignalIn sig(SA_RESTART, std::chrono::milliseconds(50));
+    r = b.send(0);
+  }
+  const auto waited = std::chrono::steady_clock::now() - t0;
+  resume.join();
+  EXPECT_EQ(r, 1400);
+  EXPECT_EQ(test_env::usr1_runs.load(), runs + 1);
+  EXPECT_GE(waited, std::chrono::milliseconds(190)) << "it waited past the signal for space";
+}
+
+TEST(SockOpt, WithSndtimeoEvenAnSaRestartHandlerEndsABlockedSendWithEintr) {
+  BlockedSend b;
+  ASSERT_TRUE(b.full());
+  const timeval tv{5, 0};
+  ASSERT_EQ(sendoff_api().setsockopt(b.fd(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv), 0);
+  const auto t0 = std::chrono::steady_clock::now();
+  test_env::SignalIn sig(SA_RESTART, std::chrono::milliseconds(50));
+  EXPECT_EQ(b.send(0), -1);
+  EXPECT_EQ(errno, EINTR);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(4));
+}
+
+// A signal whose default action is to be ignored (SIGURG) does not end the wait.
+TEST(SockOpt, AnIgnoredSignalLeavesABlockedSendWaiting) {
+  BlockedSend b;
+  ASSERT_TRUE(b.full());
+  const timeval tv{0, 300000};
+  ASSERT_EQ(sendoff_api().setsockopt(b.fd(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv), 0);
+  const pthread_t me = pthread_self();
+  std::thread t([me] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    pthread_kill(me, SIGURG);
+  });
+  EXPECT_EQ(b.send(0), -1);
+  EXPECT_EQ(errno, EAGAIN) << "SO_SNDTIMEO ran out: SIGURG did not interrupt";
+  t.join();
 }
 
 }  // namespace

@@ -28,6 +28,7 @@
 #include "socket_api.hpp"
 #include "syscall_matchers.hpp"
 #include "mirror_frame.hpp"
+#include "signal_in.hpp"
 #include "test_env.hpp"
 
 namespace {
@@ -473,30 +474,7 @@ TEST_P(RecvErrno, PollOfAClosedFdAndOfABadArray) {
 // A signal handler that runs while the call sleeps: Linux ends a receive
 // with EINTR unless the handler has SA_RESTART and there is no SO_RCVTIMEO
 // (sock_intr_errno), and ends poll with EINTR whatever SA_RESTART says.
-void on_usr1(int) {}
-
-class SignalIn {
- public:
-  SignalIn(int sa_flags, std::chrono::milliseconds after) {
-    struct sigaction sa {};
-    sa.sa_handler = on_usr1;
-    sa.sa_flags = sa_flags;
-    sigaction(SIGUSR1, &sa, &old_);
-    const pthread_t me = pthread_self();
-    t_ = std::thread([me, after] {
-      std::this_thread::sleep_for(after);
-      pthread_kill(me, SIGUSR1);
-    });
-  }
-  ~SignalIn() {
-    t_.join();
-    sigaction(SIGUSR1, &old_, nullptr);
-  }
-
- private:
-  struct sigaction old_ {};
-  std::thread t_;
-};
+using test_env::SignalIn;
 
 TEST_P(RecvErrno, ASignalHandlerEndsABlockedReceiveWithEintr) {
   int fd = udp_bound();
