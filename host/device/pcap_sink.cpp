@@ -18,7 +18,7 @@ void put_u16(uint8_t* p, uint16_t v) { std::memcpy(p, &v, 2); }
 }  // namespace
 
 std::unique_ptr<PcapSink> PcapSink::open(const std::string& path, std::string* err) {
-  std::FILE* f = std::fopen(path.c_str(), "wb");
+  std::FILE* f = std::fopen(path.c_str(), "wbe");
   if (f == nullptr) {
     if (err != nullptr) *err = "cannot create pcap file '" + path + "': " + std::strerror(errno);
     return nullptr;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The process-wide stack: opening it on a device, and the POSIX-shaped C API
 // (sendoff.h) over the sys_* layer: -errno becomes -1 with errno set.
+#include <dirent.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <sys/syscall.h>
@@ -16,6 +17,7 @@
 #include <shared_mutex>
 #include <thread>
 #include <random>
+#include <vector>
 
 #include "net.hpp"
 #include "rcu.hpp"
@@ -44,6 +46,37 @@ std::mutex init_lock;
 // Control calls hold it shared; stack_fini exclusive (sends use RCU instead).
 std::shared_mutex stack_users;
 std::string init_error;
+
+// The files the stack opened for itself (pcap, TAP, a card's device files),
+// read off /proc/self/fd around sendoff_init: the LD_PRELOAD library keeps a
+// program's close, close_range and dup2 off them while the stack uses them.
+constexpr int kMaxOwnFds = 64;
+std::atomic<int> own_fd[kMaxOwnFds];
+std::atomic<int> own_fds{0};
+
+std::vector<int> open_fds() {
+  std::vector<int> v;
+  DIR* d = opendir("/proc/self/fd");
+  if (!d) return v;
+  const int self = dirfd(d);
+  while (const dirent* e = readdir(d)) {
+    char* end = nullptr;
+    const long fd = strtol(e->d_name, &end, 10);
+    if (e->d_name[0] != '.' && *end == '\0' && fd != self) v.push_back(static_cast<int>(fd));
+  }
+  closedir(d);
+  return v;
+}
+
+void record_own_fds(const std::vector<int>& before) {
+  int k = 0;
+  for (int fd : open_fds()) {
+    bool old = false;
+    for (int b : before) old = old || b == fd;
+    if (!old && k < kMaxOwnFds) own_fd[k++].store(fd, std::memory_order_relaxed);
+  }
+  own_fds.store(k, std::memory_order_release);
+}
 
 void nic_flush(net* n) {
   n->nic.xmit_flush();
@@ -176,6 +209,7 @@ void stack_fini() {
   std::unique_lock<std::shared_mutex> users(stack_users);  // no control call in flight
   net* n = the_net.exchange(nullptr, std::memory_order_acq_rel);
   if (!n) return;
+  own_fds.store(0, std::memory_order_release);  // closed below
   // Datagrams waiting for ARP leave (or fail) while the poll thread runs.
   wait_for_neighbours(n);
   n->dying.store(true, std::memory_order_release);
@@ -427,6 +461,7 @@ int sendoff_init(const char* config, const char* backend, const char* pcap) {
   }
   std::lock_guard<std::mutex> g(init_lock);
   if (net_get()) return 0;
+  const std::vector<int> fds_before = open_fds();
   config = env_or(config, "SENDOFF_CONFIG");
   backend = env_or(backend, "SENDOFF_BACKEND");
   pcap = env_or(pcap, "SENDOFF_PCAP");
@@ -473,6 +508,7 @@ int sendoff_init(const char* config, const char* backend, const char* pcap) {
   owned_sink = std::move(sink);
   owned_tap = std::move(tap);
   owned_tee = std::move(tee);
+  record_own_fds(fds_before);
   static std::once_flag atfork;
   std::call_once(atfork, [] { pthread_atfork(nullptr, nullptr, after_fork_in_child); });
   return 0;
@@ -491,6 +527,14 @@ int sendoff_flush(void) {
 }
 
 const char* sendoff_strerror(void) { return init_error.c_str(); }
+
+int so_is_stack_fd(int fd) {
+  if (forked_child.load(std::memory_order_relaxed)) return 0;  // the child may close them
+  const int k = own_fds.load(std::memory_order_acquire);
+  for (int i = 0; i < k; ++i)
+    if (own_fd[i].load(std::memory_order_relaxed) == fd) return 1;
+  return 0;
+}
 
 int sendoff_can_receive(void) {
   // A child's receive calls go on to fail with ENETDOWN, not EOPNOTSUPP.

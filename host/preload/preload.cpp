@@ -10,7 +10,8 @@
 // where the NIC has no receive path a read fails with EOPNOTSUPP rather than
 // wait for ever; epoll watches an eventfd that mirrors a socket's readiness.
 // dup, dup2, dup3, fcntl(F_DUPFD*) make more fds for the same socket;
-// close_range closes sendoff's fds in its range; ioctl, getpeername and
+// close_range closes sendoff's fds in its range (and passes over the
+// stack's own files: close, dup2 and dup3 refuse those); ioctl, getpeername and
 // sendfile reach the socket too, so no call on a sendoff fd lands on the
 // placeholder eventfd and succeeds there.
 // sigaction() and the signal() family go through so_sigaction, so a program
@@ -57,6 +58,7 @@ std::mutex stack_start;
 void at_exit_fini() { sendoff_fini(); }
 
 constexpr unsigned kMaxSendoffFd = 1u << 16;  // fds above are never sendoff's (socket.cpp)
+constexpr unsigned kMaxStackFd = 1u << 20;    // nor the stack's own (fs.nr_open's default)
 constexpr size_t kSendfileChunk = 65536;      // more than the largest datagram
 
 // SENDOFF_STRICT=1: refuse (ENETDOWN) when sendoff's stack cannot take a new
@@ -243,8 +245,17 @@ int dup(int fd) {
   return so_is_socket(fd) ? so_dup(fd) : real(fd);
 }
 
+// The stack's own files are not the program's: close says EBADF, close_range
+// passes over them, and dup2/dup3 onto one fail with EBUSY, while the stack
+// runs. A fork() child may close them (the stack stays with its parent).
+int refuse_stack_fd(int err) {
+  errno = err;
+  return -1;
+}
+
 int dup2(int oldfd, int newfd) {
   LIBC(dup2);
+  if (oldfd != newfd && so_is_stack_fd(newfd)) return refuse_stack_fd(EBUSY);
   if (so_is_socket(oldfd)) return so_dup2(oldfd, newfd);
   if (oldfd != newfd && so_is_socket(newfd) && fcntl(oldfd, F_GETFD) != -1) so_close(newfd);
   return real(oldfd, newfd);
@@ -252,6 +263,7 @@ int dup2(int oldfd, int newfd) {
 
 int dup3(int oldfd, int newfd, int flags) {
   LIBC(dup3);
+  if (oldfd != newfd && so_is_stack_fd(newfd)) return refuse_stack_fd(EBUSY);
   if (so_is_socket(oldfd)) return so_dup3(oldfd, newfd, flags);
   if (oldfd != newfd && !(flags & ~O_CLOEXEC) && so_is_socket(newfd) &&
       fcntl(oldfd, F_GETFD) != -1)
@@ -269,7 +281,15 @@ int close_range(unsigned first, unsigned last, int flags) {
   if (!(flags & CLOSE_RANGE_CLOEXEC))
     for (unsigned fd = first; fd <= last && fd < kMaxSendoffFd; ++fd)
       if (so_is_socket(static_cast<int>(fd))) so_close(static_cast<int>(fd));
-  return real(first, last, flags);
+  // The ranges between the stack's own files.
+  unsigned lo = first;
+  for (unsigned fd = first; fd <= last && fd < kMaxStackFd; ++fd) {
+    if (!so_is_stack_fd(static_cast<int>(fd))) continue;
+    if (fd > lo && real(lo, fd - 1, flags) != 0) return -1;
+    lo = fd + 1;
+  }
+  if (lo > last || lo < first) return 0;  // ends on one of them (or wrapped past ~0U)
+  return real(lo, last, flags);
 }
 
 int ioctl(int fd, unsigned long request, ...) {
@@ -321,7 +341,8 @@ int shutdown(int fd, int how) {
 
 int close(int fd) {
   LIBC(close);
-  return so_is_socket(fd) ? so_close(fd) : real(fd);
+  if (so_is_socket(fd)) return so_close(fd);
+  return so_is_stack_fd(fd) ? refuse_stack_fd(EBADF) : real(fd);
 }
 
 int setsockopt(int fd, int level, int name, const void* v, socklen_t l) {

@@ -3,7 +3,9 @@
  * write() on a dup(), writev() on a dup2() to fd 100, send() on an
  * fcntl(F_DUPFD_CLOEXEC) copy, sendfile() from a file, send() on a dup3()
  * after the original fd closed; ioctl(FIONBIO) and getpeername() on a copy;
- * close_range() over some copies, after which a send on one is EBADF. Exits 0
+ * close_range() over some copies, after which a send on one is EBADF; then a daemon's
+ * clean-up (close and close_range over every fd), which leaves sendoff's own files
+ * alone, and a new socket's send. Exits 0
  * when every call did what Linux does. Under the preload library each
  * datagram leaves through sendoff (the test reads them from its pcap). */
 #define _GNU_SOURCE
@@ -74,5 +76,25 @@ int main(void) {
     return 1;
   }
   if (send(a, "below the range", 15, 0) != 15) return fail("send below the range");
-  return close(a) == 0 ? 0 : fail("close");
+  if (close(a) != 0) return fail("close");
+
+  /* A daemon's clean-up: every fd above stderr closed, one by one, then with close_range.
+   * sendoff's own files (the pcap the test reads among them) are not the program's: close
+   * says EBADF on them and close_range passes over them, so a new socket still sends. */
+  for (int i = 3; i < 1024; ++i) close(i);
+  if (close_range(3, ~0U, 0) != 0) return fail("close_range over every fd");
+  int e = socket(AF_INET, SOCK_DGRAM, 0);
+  if (e < 0 || sendto(e, "after closing all", 17, 0, (struct sockaddr*)&to, sizeof to) != 17)
+    return fail("send after closing every fd");
+  /* What is still open besides e is the stack's: close and dup2 onto it are refused. */
+  int own = -1;
+  for (int i = 3; i < 1024 && own < 0; ++i)
+    if (i != e && fcntl(i, F_GETFD) != -1) own = i;
+  if (own < 0) {
+    fprintf(stderr, "fd_client: no file of the stack's is open after the clean-up\n");
+    return 1;
+  }
+  if (close(own) != -1 || errno != EBADF) return fail("close of the stack's file not EBADF");
+  if (dup2(e, own) != -1 || errno != EBUSY) return fail("dup2 onto the stack's file not EBUSY");
+  return close(e) == 0 ? 0 : fail("close");
 }

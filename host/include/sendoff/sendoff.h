@@ -75,6 +75,10 @@ int so_poll(struct pollfd* fds, nfds_t nfds, int timeout);
 int so_epoll_watch(int fd);
 /* 1 when fd is a sendoff socket, else 0 (for the LD_PRELOAD interposer). */
 int so_is_socket(int fd);
+/* 1 when fd is a file the open stack uses itself (its pcap, TAP or device
+ * files), else 0; 0 in a fork() child. The LD_PRELOAD interposer keeps a
+ * program's close, close_range, dup2 and dup3 off these. */
+int so_is_stack_fd(int fd);
 /* 1 when the open stack's NIC has a receive path (so_recv* can get frames), else 0. */
 int sendoff_can_receive(void);
 /* sigaction() that keeps sendoff's SIGSEGV/SIGBUS handler installed. sendoff
