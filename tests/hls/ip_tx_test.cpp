@@ -9,6 +9,7 @@
 
 #include "beats.hpp"
 #include "cycle_harness.hpp"
+#include "stage_run.hpp"
 #include "sendoff/inet_csum.hpp"
 
 namespace {
@@ -16,43 +17,17 @@ namespace {
 using sendoff_test::Bytes;
 using sendoff_test::hex;
 
-struct IpRun {
-  std::vector<sendoff::EthTxMeta> metas;
-  std::vector<Bytes> packets;
-  std::vector<uint64_t> done_at, stalls_at;  // per packet, from the harness
-};
+using IpRun = sendoff_test::StageRun<sendoff::EthTxMeta>;
 
-// Drives ip_tx_step a call per cycle until every input is consumed, the
-// kernel is idle and every output drained.
 IpRun run(const std::vector<std::pair<sendoff::IpTxMeta, Bytes>>& in,
           const sendoff_test::StallProfile& p = {"no stalls", 0, 0}, uint32_t seed = 1) {
-  sendoff_test::Harness h(seed, p.hold_in, p.hold_out);
-  auto& meta_in = h.source<sendoff::IpTxMeta>();
-  auto& l4 = h.source<sendoff::axis_t>();
-  auto& meta_out = h.sink<sendoff::EthTxMeta>();
-  auto& ip = h.sink<sendoff::axis_t>();
-  for (const auto& seg : in) {
-    meta_in.push(seg.first);
-    for (const sendoff::axis_t& b : sendoff_test::packet_beats(seg.second)) l4.push(b);
-  }
   sendoff::IpTxState s;
-  const bool settled = h.run(
-      [&] {
-        sendoff::ip_tx_step<sendoff_test::CycleFifo>(s, meta_in.fifo, l4.fifo, meta_out.fifo,
-                                                     ip.fifo);
+  return sendoff_test::run_stage<sendoff::EthTxMeta>(
+      "ip_tx", in, p, seed, 10000000,
+      [&](auto& mi, auto& di, auto& mo, auto& dout) {
+        sendoff::ip_tx_step<sendoff_test::CycleFifo>(s, mi, di, mo, dout);
       },
-      [&] {
-        return meta_in.exhausted() && l4.exhausted() && s.idle() && meta_out.drained() &&
-               ip.drained();
-      },
-      10000000);
-  EXPECT_TRUE(settled) << "ip_tx did not settle";
-  IpRun r;
-  r.metas = meta_out.got;
-  r.packets = sendoff_test::read_packets(ip.got);
-  r.done_at = ip.done_at;
-  r.stalls_at = ip.stalls_at;
-  return r;
+      [&] { return s.idle(); });
 }
 
 sendoff::IpTxMeta meta(uint32_t l4_len, uint16_t mtu) {

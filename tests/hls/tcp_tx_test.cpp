@@ -11,6 +11,7 @@
 
 #include "beats.hpp"
 #include "cycle_harness.hpp"
+#include "stage_run.hpp"
 #include "sendoff/inet_csum.hpp"
 
 namespace {
@@ -92,11 +93,7 @@ std::vector<Bytes> reference(const sendoff::TcpTxMeta& m, const Bytes& payload) 
   return out;
 }
 
-struct TcpRun {
-  std::vector<sendoff::IpTxMeta> metas;
-  std::vector<Bytes> segments;
-  uint64_t calls = 0;
-};
+using TcpRun = sendoff_test::StageRun<sendoff::IpTxMeta>;
 
 struct Buffers {
   sendoff::TcpTxBuffers b;
@@ -105,33 +102,14 @@ struct Buffers {
 
 TcpRun run(const std::vector<std::pair<sendoff::TcpTxMeta, Bytes>>& in,
            const sendoff_test::StallProfile& p = {"no stalls", 0, 0}, uint32_t seed = 1) {
-  sendoff_test::Harness h(seed, p.hold_in, p.hold_out);
-  auto& meta_in = h.source<sendoff::TcpTxMeta>();
-  auto& payload = h.source<sendoff::axis_t>();
-  auto& meta_out = h.sink<sendoff::IpTxMeta>();
-  auto& l4 = h.sink<sendoff::axis_t>();
-  for (const auto& d : in) {
-    meta_in.push(d.first);
-    for (const sendoff::axis_t& b : sendoff_test::packet_beats(d.second)) payload.push(b);
-  }
   sendoff::TcpTxState s;
   auto buf = std::make_unique<Buffers>();
-  const bool settled = h.run(
-      [&] {
-        sendoff::tcp_tx_step<sendoff_test::CycleFifo>(s, buf->b, buf->sums, meta_in.fifo,
-                                                      payload.fifo, meta_out.fifo, l4.fifo);
+  return sendoff_test::run_stage<sendoff::IpTxMeta>(
+      "tcp_tx", in, p, seed, 50000000,
+      [&](auto& mi, auto& di, auto& mo, auto& dout) {
+        sendoff::tcp_tx_step<sendoff_test::CycleFifo>(s, buf->b, buf->sums, mi, di, mo, dout);
       },
-      [&] {
-        return meta_in.exhausted() && payload.exhausted() && s.idle() && meta_out.drained() &&
-               l4.drained();
-      },
-      50000000);
-  EXPECT_TRUE(settled) << "tcp_tx did not settle";
-  TcpRun r;
-  r.metas = meta_out.got;
-  r.segments = sendoff_test::read_packets(l4.got);
-  r.calls = h.calls();
-  return r;
+      [&] { return s.idle(); });
 }
 
 bool tcp_checksum_ok(const sendoff::TcpTxMeta& m, const Bytes& seg) {
@@ -144,11 +122,11 @@ void expect_segments(const TcpRun& r, const std::vector<std::pair<sendoff::TcpTx
   for (const auto& d : in) {
     const std::vector<Bytes> want = reference(d.first, d.second);
     for (size_t k = 0; k < want.size(); ++k, ++at) {
-      ASSERT_LT(at, r.segments.size()) << "missing segments";
+      ASSERT_LT(at, r.packets.size()) << "missing segments";
       SCOPED_TRACE("len " + std::to_string(d.first.len) + " mss " + std::to_string(d.first.mss) +
                    " segment " + std::to_string(k));
-      ASSERT_EQ(r.segments[at], want[k]);
-      EXPECT_TRUE(tcp_checksum_ok(d.first, r.segments[at]));
+      ASSERT_EQ(r.packets[at], want[k]);
+      EXPECT_TRUE(tcp_checksum_ok(d.first, r.packets[at]));
       const sendoff::IpTxMeta& ip = r.metas[at];
       EXPECT_EQ(ip.l4_len, want[k].size());
       EXPECT_EQ(ip.protocol, 6);
@@ -158,7 +136,7 @@ void expect_segments(const TcpRun& r, const std::vector<std::pair<sendoff::TcpTx
       EXPECT_EQ(ip.daddr, d.first.ip.daddr);
     }
   }
-  EXPECT_EQ(r.segments.size(), at) << "extra segments";
+  EXPECT_EQ(r.packets.size(), at) << "extra segments";
   EXPECT_EQ(r.metas.size(), at);
 }
 
@@ -169,13 +147,13 @@ TEST(TcpTx, ASynIsOneSegmentWithItsOptions) {
   m.ack = 0;
   m.window = 64240;
   const TcpRun r = run({{m, {}}});
-  ASSERT_EQ(r.segments.size(), 1u);
+  ASSERT_EQ(r.packets.size(), 1u);
   // sport 40000, dport 9000, seq, ack 0, data offset 10 words, SYN|ECE|CWR, window 64240,
   // checksum, urgent 0, then the options.
-  EXPECT_EQ(Bytes(r.segments[0].begin(), r.segments[0].begin() + 16),
+  EXPECT_EQ(Bytes(r.packets[0].begin(), r.packets[0].begin() + 16),
             hex("9c40 2328 12345678 00000000 a0c2 faf0"));
-  EXPECT_EQ(Bytes(r.segments[0].begin() + 18, r.segments[0].end()), sendoff_test::cat(hex("0000"), kSynOpts));
-  EXPECT_TRUE(tcp_checksum_ok(m, r.segments[0]));
+  EXPECT_EQ(Bytes(r.packets[0].begin() + 18, r.packets[0].end()), sendoff_test::cat(hex("0000"), kSynOpts));
+  EXPECT_TRUE(tcp_checksum_ok(m, r.packets[0]));
   expect_segments(r, {{m, {}}});
 }
 
@@ -186,14 +164,14 @@ TEST(TcpTx, PshAndFinOnlyOnTheLastSegmentCwrOnlyOnTheFirst) {
   m.seq = 0xFFFFFC00u;  // the third segment's number wraps past 2^32
   const Bytes payload = sendoff_test::pattern(3000, 7);
   const TcpRun r = run({{m, payload}});
-  ASSERT_EQ(r.segments.size(), 3u);
-  EXPECT_EQ(r.segments[0][13], 0xD0);  // CWR ECE ACK
-  EXPECT_EQ(r.segments[1][13], 0x50);  // ECE ACK
-  EXPECT_EQ(r.segments[2][13], 0x59);  // ECE ACK PSH FIN
-  EXPECT_EQ(sendoff_test::be16(r.segments[1], 4), 0xFFFF);  // 0xFFFFFC00 + 1000
-  EXPECT_EQ(sendoff_test::be16(r.segments[1], 6), 0xFFE8);
-  EXPECT_EQ(sendoff_test::be16(r.segments[2], 4), 0x0000);  // + 2000 = 2^32 + 0x3D0
-  EXPECT_EQ(sendoff_test::be16(r.segments[2], 6), 0x03D0);
+  ASSERT_EQ(r.packets.size(), 3u);
+  EXPECT_EQ(r.packets[0][13], 0xD0);  // CWR ECE ACK
+  EXPECT_EQ(r.packets[1][13], 0x50);  // ECE ACK
+  EXPECT_EQ(r.packets[2][13], 0x59);  // ECE ACK PSH FIN
+  EXPECT_EQ(sendoff_test::be16(r.packets[1], 4), 0xFFFF);  // 0xFFFFFC00 + 1000
+  EXPECT_EQ(sendoff_test::be16(r.packets[1], 6), 0xFFE8);
+  EXPECT_EQ(sendoff_test::be16(r.packets[2], 4), 0x0000);  // + 2000 = 2^32 + 0x3D0
+  EXPECT_EQ(sendoff_test::be16(r.packets[2], 6), 0x03D0);
   EXPECT_EQ(r.metas[0].id, 0xFFFE);
   EXPECT_EQ(r.metas[1].id, 0xFFFF);
   EXPECT_EQ(r.metas[2].id, 0x0000);

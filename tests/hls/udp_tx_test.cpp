@@ -11,6 +11,7 @@
 
 #include "beats.hpp"
 #include "cycle_harness.hpp"
+#include "stage_run.hpp"
 #include "sendoff/inet_csum.hpp"
 
 namespace {
@@ -36,51 +37,23 @@ sendoff::UdpTxMeta udp_meta(uint32_t len) {
   return m;
 }
 
-struct UdpRun {
-  std::vector<sendoff::IpTxMeta> metas;
-  std::vector<Bytes> segments;
-  std::vector<uint64_t> done_at, stalls_at;  // per segment, from the harness
-  uint64_t calls = 0;
-};
+using UdpRun = sendoff_test::StageRun<sendoff::IpTxMeta>;
 
 // The buffers are 2 x 64 KiB: on the heap, not on the test's stack.
 struct Buffers {
   sendoff::UdpTxBuffers b;
 };
 
-// Drives udp_tx_step a call per cycle until every input is consumed, the
-// kernel is idle and every output drained.
 UdpRun run(const std::vector<std::pair<sendoff::UdpTxMeta, Bytes>>& in,
            const sendoff_test::StallProfile& p = {"no stalls", 0, 0}, uint32_t seed = 1) {
-  sendoff_test::Harness h(seed, p.hold_in, p.hold_out);
-  auto& meta_in = h.source<sendoff::UdpTxMeta>();
-  auto& payload = h.source<sendoff::axis_t>();
-  auto& meta_out = h.sink<sendoff::IpTxMeta>();
-  auto& l4 = h.sink<sendoff::axis_t>();
-  for (const auto& d : in) {
-    meta_in.push(d.first);
-    for (const sendoff::axis_t& b : sendoff_test::packet_beats(d.second)) payload.push(b);
-  }
   sendoff::UdpTxState s;
   auto buf = std::make_unique<Buffers>();
-  const bool settled = h.run(
-      [&] {
-        sendoff::udp_tx_step<sendoff_test::CycleFifo>(s, buf->b, meta_in.fifo, payload.fifo,
-                                                      meta_out.fifo, l4.fifo);
+  return sendoff_test::run_stage<sendoff::IpTxMeta>(
+      "udp_tx", in, p, seed, 10000000,
+      [&](auto& mi, auto& di, auto& mo, auto& dout) {
+        sendoff::udp_tx_step<sendoff_test::CycleFifo>(s, buf->b, mi, di, mo, dout);
       },
-      [&] {
-        return meta_in.exhausted() && payload.exhausted() && s.idle() && meta_out.drained() &&
-               l4.drained();
-      },
-      10000000);
-  EXPECT_TRUE(settled) << "udp_tx did not settle";
-  UdpRun r;
-  r.metas = meta_out.got;
-  r.segments = sendoff_test::read_packets(l4.got);
-  r.done_at = l4.done_at;
-  r.stalls_at = l4.stalls_at;
-  r.calls = h.calls();
-  return r;
+      [&] { return s.idle(); });
 }
 
 // Receiver's check: pseudo-header + segment sums to 0xFFFF.
@@ -96,9 +69,9 @@ bool udp_checksum_ok(const Bytes& seg) {
 TEST(UdpTx, HeaderAndChecksum) {
   const Bytes payload = hex("68656c6c6f2073656e646f6666");  // "hello sendoff"
   const UdpRun r = run({{udp_meta(13), payload}});
-  ASSERT_EQ(r.segments.size(), 1u);
+  ASSERT_EQ(r.packets.size(), 1u);
   // sport 40000, dport 9000, length 21, checksum b910
-  EXPECT_EQ(r.segments[0], sendoff_test::cat(hex("9c40 2328 0015 b910"), payload));
+  EXPECT_EQ(r.packets[0], sendoff_test::cat(hex("9c40 2328 0015 b910"), payload));
   ASSERT_EQ(r.metas.size(), 1u);
   const sendoff::IpTxMeta& ip = r.metas[0];
   EXPECT_EQ(ip.l4_len, 21u);
@@ -124,8 +97,8 @@ TEST(UdpTx, ComputedZeroIsSentAsFfff) {
                 sendoff::csum_partial(ph.data(), ph.size(), 0))),
             0);
   const UdpRun r = run({{udp_meta(2), payload}});
-  ASSERT_EQ(r.segments.size(), 1u);
-  EXPECT_EQ(r.segments[0], sendoff_test::cat(hex("9c40 2328 000a ffff"), payload));
+  ASSERT_EQ(r.packets.size(), 1u);
+  EXPECT_EQ(r.packets[0], sendoff_test::cat(hex("9c40 2328 000a ffff"), payload));
 }
 
 TEST(UdpTx, SizesAroundBeatBoundaries) {
@@ -134,8 +107,8 @@ TEST(UdpTx, SizesAroundBeatBoundaries) {
                        9000u, 65507u}) {
     const Bytes payload = sendoff_test::pattern(len, len);
     const UdpRun r = run({{udp_meta(len), payload}});
-    ASSERT_EQ(r.segments.size(), 1u) << len;
-    const Bytes& seg = r.segments[0];
+    ASSERT_EQ(r.packets.size(), 1u) << len;
+    const Bytes& seg = r.packets[0];
     ASSERT_EQ(seg.size(), len + 8u) << len;
     EXPECT_EQ(sendoff_test::be16(seg, 0), 40000);
     EXPECT_EQ(sendoff_test::be16(seg, 2), 9000);
@@ -153,8 +126,8 @@ TEST(UdpTx, RawPassesThrough) {
   m.ip.protocol = 253;  // RFC 3692 experimental
   const Bytes payload = sendoff_test::pattern(70, 1);
   const UdpRun r = run({{m, payload}});
-  ASSERT_EQ(r.segments.size(), 1u);
-  EXPECT_EQ(r.segments[0], payload);
+  ASSERT_EQ(r.packets.size(), 1u);
+  EXPECT_EQ(r.packets[0], payload);
   EXPECT_EQ(r.metas[0].l4_len, 70u);
   EXPECT_EQ(r.metas[0].protocol, 253);
 }
@@ -165,11 +138,11 @@ TEST(UdpTx, BackToBackInOrder) {
   const Bytes a = sendoff_test::pattern(100, 1), b = sendoff_test::pattern(5, 2),
               c = sendoff_test::pattern(64, 3);
   const UdpRun r = run({{udp_meta(100), a}, {raw, b}, {udp_meta(64), c}});
-  ASSERT_EQ(r.segments.size(), 3u);
+  ASSERT_EQ(r.packets.size(), 3u);
   ASSERT_EQ(r.metas.size(), 3u);
-  EXPECT_EQ(Bytes(r.segments[0].begin() + 8, r.segments[0].end()), a);
-  EXPECT_EQ(r.segments[1], b);
-  EXPECT_EQ(Bytes(r.segments[2].begin() + 8, r.segments[2].end()), c);
+  EXPECT_EQ(Bytes(r.packets[0].begin() + 8, r.packets[0].end()), a);
+  EXPECT_EQ(r.packets[1], b);
+  EXPECT_EQ(Bytes(r.packets[2].begin() + 8, r.packets[2].end()), c);
   EXPECT_EQ(r.metas[0].l4_len, 108u);
   EXPECT_EQ(r.metas[1].l4_len, 5u);
   EXPECT_EQ(r.metas[2].l4_len, 72u);
@@ -198,18 +171,18 @@ TEST(UdpTx, OneBeatPerCallAtEveryFrameSize) {
         SCOPED_TRACE(std::string(raw ? "RAW " : "UDP ") + std::to_string(frame) + " B frames, " +
                      p.name);
         const UdpRun r = run(in, p, frame);
-        ASSERT_EQ(r.segments.size(), in.size());
+        ASSERT_EQ(r.packets.size(), in.size());
         for (size_t k = 0; k < in.size(); ++k) {
-          const Bytes& seg = r.segments[k];
+          const Bytes& seg = r.packets[k];
           EXPECT_EQ(Bytes(seg.begin() + (raw ? 0 : 8), seg.end()), in[k].second);
           if (!raw) {
             EXPECT_TRUE(udp_checksum_ok(seg));
           }
         }
         if (first.empty()) {
-          first = r.segments;
+          first = r.packets;
         } else {
-          EXPECT_EQ(r.segments, first) << "stalls changed the output";
+          EXPECT_EQ(r.packets, first) << "stalls changed the output";
         }
         sendoff_test::expect_one_beat_per_call(beats, r.done_at, r.stalls_at, out);
       }
