@@ -142,10 +142,13 @@ long sys_bind(net* n, int fd, const sockaddr* umyaddr, int addrlen) {
 long sys_connect(net* n, int fd, const sockaddr* uservaddr, int addrlen) {
   int err;
   socket* sock = sockfd_lookup_light(n, fd, &err);
-  if (!sock) return err;
+  // __sys_connect looks up the file, copies the address, and only then asks for a socket:
+  // an open file that is no socket fails its address (EFAULT, EINVAL) before ENOTSOCK.
+  if (!sock && err != -ENOTSOCK) return err;
   sockaddr_storage address{};
-  err = move_addr_to_kernel(uservaddr, addrlen, &address);
-  if (err) return err;
+  const int aerr = move_addr_to_kernel(uservaddr, addrlen, &address);
+  if (aerr) return aerr;
+  if (!sock) return err;
   return sock->ops->connect(sock, reinterpret_cast<sockaddr*>(&address), addrlen,
                             static_cast<int>(sock->file_flags));
 }
@@ -154,12 +157,12 @@ static long getname(net* n, int fd, sockaddr* usockaddr, socklen_t* usockaddr_le
   int err;
   socket* sock = sockfd_lookup_light(n, fd, &err);
   if (!sock) return err;
+  sockaddr_storage address{};
+  int alen = sock->ops->getname(sock, reinterpret_cast<sockaddr*>(&address), peer);
+  if (alen < 0) return alen;  // before the user's length is read: ENOTCONN first
   int len = 0;
   if (copy_from_user(&len, usockaddr_len, sizeof len)) return -EFAULT;
   if (len < 0) return -EINVAL;
-  sockaddr_storage address{};
-  int alen = sock->ops->getname(sock, reinterpret_cast<sockaddr*>(&address), peer);
-  if (alen < 0) return alen;
   // move_addr_to_user: copies min(len, alen) and reports the full length.
   if (copy_to_user(usockaddr, &address, static_cast<size_t>(len < alen ? len : alen)))
     return -EFAULT;
@@ -254,11 +257,12 @@ long sys_dupfd(net* n, int oldfd, int minfd, bool cloexec) {
 }
 
 long sys_dup3(net* n, int oldfd, int newfd, int flags) {
+  // ksys_dup3 checks its arguments before it looks at oldfd.
+  if (flags & ~O_CLOEXEC) return -EINVAL;
+  if (oldfd == newfd) return -EINVAL;
   int err;
   socket* sock = sockfd_lookup_light(n, oldfd, &err);
   if (!sock) return err;
-  if (flags & ~O_CLOEXEC) return -EINVAL;
-  if (oldfd == newfd) return -EINVAL;
   socket* old = newfd >= 0 && newfd < kFdMax ? fdt[newfd].load(std::memory_order_acquire) : nullptr;
   // Before the kernel closes newfd's placeholder.
   if (old && old != sock) {
