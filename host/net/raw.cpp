@@ -70,6 +70,8 @@ int raw_sendmsg(sock* sk, msghdr_k* msg, size_t len) {
   if (sk->hdrincl) return ts.ret(-EOPNOTSUPP, "IP_HDRINCL is not offloaded");
   // raw_send: ip_append_data + ip_push_pending_frames → ip_send_skb; the
   // payload is the transport bytes (the flow carries the protocol).
+  // MSG_PROBE: ip_append_data takes nothing, so nothing is sent (as in udp_sendmsg).
+  if (msg->flags & kMsgProbe) return static_cast<int>(ts.ret(static_cast<long>(len), "MSG_PROBE"));
   sk_buff skb;
   skb.xmit_more = msg->more;
   err = ip_make_skb(sk, dst, ipc, msg, len, 0, &skb);

@@ -342,6 +342,10 @@ long sys_getsockopt(net* n, int fd, int level, int optname, void* optval, sockle
   int err;
   socket* sock = sockfd_lookup_light(n, fd, &err);
   if (!sock) return err;
+  // Linux's handlers read the length themselves, after the level: one that no handler of
+  // the socket takes is do_ip_getsockopt's EOPNOTSUPP whatever optlen points at.
+  const int own_level = sock->type == SOCK_RAW ? SOL_RAW : IPPROTO_UDP;  // SOL_UDP
+  if (level != SOL_SOCKET && level != SOL_IP && level != own_level) return -EOPNOTSUPP;
   int len = 0;
   if (copy_from_user(&len, optlen, sizeof len)) return -EFAULT;
   if (len < 0) return -EINVAL;

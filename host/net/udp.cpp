@@ -110,6 +110,9 @@ int udp_sendmsg(sock* sk, msghdr_k* msg, size_t len) {
   if (dst->rt.broadcast && !sk->broadcast)
     return ts.ret(-EACCES, "broadcast without SO_BROADCAST");
 
+  // MSG_PROBE (path MTU probing): ip_make_skb returns no skb, so every check above is made
+  // and nothing is sent.
+  if (msg->flags & kMsgProbe) return static_cast<int>(ts.ret(static_cast<long>(len), "MSG_PROBE"));
   sk_buff skb;
   skb.xmit_more = msg->more;
   err = ip_make_skb(sk, dst, ipc, msg, len, sizeof(udphdr), &skb);

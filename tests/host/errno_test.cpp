@@ -320,6 +320,21 @@ TEST_P(SendErrno, EinvalForMsgCmsgCompat) {
               SyscallFailsWithErrno(EINVAL));
 }
 
+// MSG_PROBE (0x10): every check is made, the length returned, nothing sent (found by
+// fuzz_syscalls: sendoff sent the datagram).
+TEST_P(SendErrno, MsgProbeChecksButSendsNothing) {
+  const int kMsgProbe = 0x10;
+  int fd = udp(), r = raw();
+  test_env::drain_frames();
+  EXPECT_THAT(sendto(fd, buf_, 10, kMsgProbe, test_env::peer(9000)), SyscallSucceedsWithValue(10));
+  EXPECT_THAT(sendto(r, buf_, 10, kMsgProbe, test_env::peer(9000)), SyscallSucceedsWithValue(10));
+  EXPECT_THAT(sendto(fd, buf_, 10, kMsgProbe, test_env::unreachable(9000)),
+              SyscallFailsWithErrno(ENETUNREACH));
+  EXPECT_THAT(sendto(fd, buf_, 10, kMsgProbe, test_env::subnet_broadcast(9000)),
+              SyscallFailsWithErrno(EACCES));
+  if (!api().is_kernel) EXPECT_TRUE(test_env::take_frames().empty());
+}
+
 TEST_P(SendErrno, UnknownFlagBitsAreIgnored) {
   int fd = udp();
   EXPECT_THAT(sendto(fd, buf_, 10, kUnknownFlag, test_env::peer(9000)),
@@ -459,6 +474,9 @@ TEST_P(SendErrno, SocketOptionsFollowLinux) {
   EXPECT_THAT(api().setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &v, 2), SyscallFailsWithErrno(EINVAL));
   EXPECT_THAT(api().setsockopt(fd, SOL_SOCKET, SO_BROADCAST, nullptr, sizeof v),
               SyscallFailsWithErrno(EFAULT));
+  // A level no handler takes is EOPNOTSUPP before optlen is read (found by fuzz_syscalls).
+  EXPECT_THAT(api().getsockopt(fd, 9999, 1, nullptr, nullptr), SyscallFailsWithErrno(EOPNOTSUPP));
+  EXPECT_THAT(api().getsockopt(fd, SOL_IP, IP_TTL, nullptr, nullptr), SyscallFailsWithErrno(EFAULT));
   v = 9;
   ASSERT_THAT(api().setsockopt(fd, SOL_IP, IP_TTL, &v, sizeof v), SyscallSucceeds());
   v = -1;
