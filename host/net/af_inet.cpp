@@ -196,7 +196,8 @@ static int inet_getname(socket* sock, sockaddr* uaddr, int peer) {
     sin->sin_addr.s_addr = htonl(sk->daddr);
   } else {
     uint32_t addr = sk->rcv_saddr ? sk->rcv_saddr : sk->saddr;
-    sin->sin_port = sk->type == SOCK_RAW ? 0 : htons(sk->num);
+    // A raw socket's num is its protocol, and inet_create made that its source "port".
+    sin->sin_port = htons(sk->num);
     sin->sin_addr.s_addr = htonl(addr);
   }
   return sizeof(sockaddr_in);

@@ -56,7 +56,7 @@ constexpr int kSoTimestampingOld = 37, kSoCookie = 57, kScmTxtime = 61;
 constexpr int kMsgProbe = 0x10;
 
 // ------------------------------------------------------------------ what a call was
-enum class Op { kSocket, kSend, kRecv, kSetsockopt, kGetsockopt, kIoctl, kOther };
+enum class Op { kSocket, kConnect, kSend, kRecv, kSetsockopt, kGetsockopt, kIoctl, kOther };
 
 // What the allow-list looks at: the call, its socket and both results.
 struct Call {
@@ -107,7 +107,8 @@ bool sendoff_fails(const Result& s, int err) { return s.ret == -1 && s.err == er
 const Allowed kAllowed[] = {
     {"destination on this host (127/8, own address, 0.0.0.0)",
      [](const Call& c, const Result&, const Result& s) {
-       return c.op == Op::kSend && c.local_dst && sendoff_fails(s, EOPNOTSUPP);
+       return (c.op == Op::kSend || c.op == Op::kConnect) && c.local_dst &&
+              sendoff_fails(s, EOPNOTSUPP);
      }},
     {"`MSG_MORE` / corking, `UDP_SEGMENT`, `IP_PKTINFO`, IP options, a TX timestamp request "
      "(`SO_TIMESTAMPING` control message with TX flags)",
@@ -175,7 +176,13 @@ void check_allow_list_against_readme() {
   }
 }
 
+// SENDOFF_FUZZ_TRACE=1: every call and both results, to read a crashing input's story.
+const bool kTrace = getenv("SENDOFF_FUZZ_TRACE") != nullptr;
+
 void compare(const Call& c, const Result& k, const Result& s) {
+  if (kTrace)
+    fprintf(stderr, "fuzz_syscalls: %s: kernel %s, sendoff %s\n", c.text.c_str(),
+            show(k).c_str(), show(s).c_str());
   if (same(k, s)) return;
   for (const Allowed& a : kAllowed)
     if (a.matches(c, k, s)) return;
@@ -586,11 +593,22 @@ void do_bind_connect(Gen& g, bool connect) {
                a == reinterpret_cast<const sockaddr*>(&ss)
                    ? inet_ntoa(reinterpret_cast<sockaddr_in*>(&ss)->sin_addr) : "-",
                alen);
+  if (connect) {
+    c.op = Op::kConnect;
+    c.local_dst = local && ss.ss_family != AF_UNSPEC && a != nullptr;
+  }
   Result k = run([&] { return (connect ? K.connect : K.bind)(f.k, a, alen); });
   Result s = run([&] { return (connect ? S.connect : S.bind)(f.s, a, alen); });
   if (connect && k.ret == 0 && s.ret == 0 && f.slot >= 0)
-    slots[f.slot].sock->connected_local = local && ss.ss_family != AF_UNSPEC;
+    slots[f.slot].sock->connected_local = c.local_dst;
   compare(c, k, s);
+  if (connect && k.ret == 0 && s.ret != 0) {
+    // An allowed refusal (a destination on this host): the kernel's socket disconnects
+    // again (AF_UNSPEC, which also drops the port the connect bound), so both agree.
+    sockaddr unspec{};
+    unspec.sa_family = AF_UNSPEC;
+    K.connect(f.k, &unspec, sizeof unspec);
+  }
 }
 
 struct Option {

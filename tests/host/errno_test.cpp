@@ -351,6 +351,19 @@ TEST_P(SendErrno, AutobindHappensEvenWhenTheSendFails) {
   EXPECT_LE(ntohs(me.sin_port), 60999);
 }
 
+// A raw socket's local "port" is its protocol, as inet_create sets inet_sport (found by
+// fuzz_syscalls: sendoff reported 0).
+TEST_P(SendErrno, RawGetsocknameReportsTheProtocolAsPort) {
+  for (int protocol : {253, int{IPPROTO_UDP}, int{IPPROTO_RAW}}) {
+    int fd = raw(protocol);
+    sockaddr_in me{};
+    socklen_t len = sizeof me;
+    ASSERT_THAT(api().getsockname(fd, reinterpret_cast<sockaddr*>(&me), &len), SyscallSucceeds());
+    EXPECT_EQ(ntohs(me.sin_port), protocol);
+    EXPECT_EQ(me.sin_addr.s_addr, 0u);
+  }
+}
+
 TEST_P(SendErrno, SendmmsgStopsAtTheFirstError) {
   int fd = udp();
   sockaddr_in good = test_env::peer(9000), bad = test_env::peer(0);
