@@ -487,6 +487,15 @@ TEST_P(SendErrno, SocketOptionsFollowLinux) {
   EXPECT_THAT(api().setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &v, 2), SyscallFailsWithErrno(EINVAL));
   EXPECT_THAT(api().setsockopt(fd, SOL_SOCKET, SO_BROADCAST, nullptr, sizeof v),
               SyscallFailsWithErrno(EFAULT));
+  // A short buffer for a timeout gets its first bytes (found by fuzz_syscalls: EINVAL).
+  timeval tv{7, 0};
+  ASSERT_THAT(api().setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv), SyscallSucceeds());
+  long short_tv = -1;
+  len = 4;
+  ASSERT_THAT(api().getsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &short_tv, &len), SyscallSucceeds());
+  EXPECT_EQ(len, 4u);
+  EXPECT_EQ(short_tv & 0xffffffff, 7);
+  len = sizeof v;
   // A level no handler takes is EOPNOTSUPP before optlen is read (found by fuzz_syscalls).
   EXPECT_THAT(api().getsockopt(fd, 9999, 1, nullptr, nullptr), SyscallFailsWithErrno(EOPNOTSUPP));
   EXPECT_THAT(api().getsockopt(fd, SOL_IP, IP_TTL, nullptr, nullptr), SyscallFailsWithErrno(EFAULT));
