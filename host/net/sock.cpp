@@ -157,6 +157,9 @@ static void set_buf(sock* sk, bool snd, int val, bool force) {
 int sock_setsockopt(socket* sock, int /*level*/, int optname, const void* optval,
                     unsigned optlen) {
   struct sock* sk = &sock->sk;
+  // Linux takes SO_BINDTODEVICE (a name, any length) before the int every other option
+  // needs; here it is refused whatever its length (README: other SOL_SOCKET options).
+  if (optname == SO_BINDTODEVICE) return -ENOPROTOOPT;
   int val;
   int err = get_int_opt(optval, optlen, &val);
   if (err) return err;
