@@ -367,10 +367,17 @@ long sys_fcntl(net* n, int fd, int cmd, long arg) {
   switch (cmd) {
     case F_GETFL:
       return O_RDWR | static_cast<int>(sock->file_flags);
-    case F_SETFL:
-      // Only O_NONBLOCK (and O_APPEND/O_ASYNC/O_DIRECT, meaningless here) change.
-      sock->file_flags = (sock->file_flags & ~O_NONBLOCK) | (static_cast<unsigned>(arg) & O_NONBLOCK);
+    case F_SETFL: {
+      // setfl: a socket has no direct I/O (EINVAL), and sendoff sends no SIGIO (O_ASYNC,
+      // as FIOASYNC: README); O_APPEND and O_NOATIME are kept and read back, as Linux
+      // keeps them (found by fuzz_syscalls: F_SETFL(-1) succeeded here).
+      const unsigned a = static_cast<unsigned>(arg);
+      if (a & O_DIRECT) return -EINVAL;
+      if (a & O_ASYNC) return -EOPNOTSUPP;
+      constexpr unsigned kSetflMask = O_APPEND | O_NONBLOCK | O_NOATIME;
+      sock->file_flags = (sock->file_flags & ~kSetflMask) | (a & kSetflMask);
       return 0;
+    }
     case F_DUPFD:
     case F_DUPFD_CLOEXEC:
       if (arg < 0 || arg > INT_MAX) return -EINVAL;

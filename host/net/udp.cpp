@@ -16,10 +16,14 @@ namespace sendoff {
 
 namespace {
 
-// Two sockets may share a port only when both asked for it.
+// udp_lib_lport_inuse: two sockets bound to different addresses (neither the wildcard)
+// never conflict on a port; others may share it only when both asked for it (found by
+// fuzz_syscalls: a broadcast bind was EADDRINUSE beside one to our own address).
 bool port_shareable(const std::vector<sock*>& owners, const sock* sk) {
-  for (const sock* o : owners)
+  for (const sock* o : owners) {
+    if (o->rcv_saddr && sk->rcv_saddr && o->rcv_saddr != sk->rcv_saddr) continue;
     if (!((o->reuseaddr && sk->reuseaddr) || (o->reuseport && sk->reuseport))) return false;
+  }
   return true;
 }
 

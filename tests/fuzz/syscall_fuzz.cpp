@@ -56,7 +56,7 @@ constexpr int kSoTimestampingOld = 37, kSoCookie = 57, kScmTxtime = 61;
 constexpr int kMsgProbe = 0x10;
 
 // ------------------------------------------------------------------ what a call was
-enum class Op { kSocket, kBind, kConnect, kSend, kRecv, kSetsockopt, kGetsockopt, kIoctl, kOther };
+enum class Op { kSocket, kBind, kConnect, kFcntl, kSend, kRecv, kSetsockopt, kGetsockopt, kIoctl, kOther };
 
 // What the allow-list looks at: the call, its socket and both results.
 struct Call {
@@ -154,9 +154,10 @@ const Allowed kAllowed[] = {
        return (c.op == Op::kSetsockopt || c.op == Op::kGetsockopt) && c.level == SOL_SOCKET &&
               sendoff_fails(s, ENOPROTOOPT);
      }},
-    {"`ioctl(FIOASYNC)` on (SIGIO)",
+    {"`ioctl(FIOASYNC)` or `fcntl(F_SETFL, O_ASYNC)` on (SIGIO)",
      [](const Call& c, const Result&, const Result& s) {
-       return c.op == Op::kIoctl && c.request == FIOASYNC && c.arg != 0 &&
+       return ((c.op == Op::kIoctl && c.request == FIOASYNC && c.arg != 0) ||
+               (c.op == Op::kFcntl && c.request == F_SETFL && (c.arg & O_ASYNC) != 0)) &&
               sendoff_fails(s, EOPNOTSUPP);
      }},
 };
@@ -610,8 +611,9 @@ void do_bind_connect(Gen& g, bool connect) {
   const bool local = g.addr(&ss, &alen);
   const sockaddr* a = g.addr_ptr(&ss);
   Call c;
-  c.text = fmt("%s(fd %d, family %d %s %s, alen %u)", connect ? "connect" : "bind", f.slot,
-               ss.ss_family, a ? "addr" : "null",
+  c.text = fmt("%s(fd %d, family %d port %u %s %s, alen %u)", connect ? "connect" : "bind",
+               f.slot, ss.ss_family, ntohs(reinterpret_cast<sockaddr_in*>(&ss)->sin_port),
+               a ? "addr" : "null",
                a == reinterpret_cast<const sockaddr*>(&ss)
                    ? inet_ntoa(reinterpret_cast<sockaddr_in*>(&ss)->sin_addr) : "-",
                alen);
@@ -802,9 +804,13 @@ void do_fd_op(Gen& g) {
     default: {
       static const int kCmds[] = {F_GETFL, F_SETFL, F_GETFD, F_SETFD, F_DUPFD, F_DUPFD_CLOEXEC,
                                   F_GETOWN, F_SETOWN, 9999};
-      static const long kArgs[] = {0, O_NONBLOCK, O_NONBLOCK | O_APPEND, FD_CLOEXEC, 1, -1};
+      static const long kArgs[] = {0, O_NONBLOCK, O_NONBLOCK | O_APPEND, FD_CLOEXEC, 1, -1,
+                                   O_ASYNC, O_DIRECT, O_NOATIME};
       const int cmd = g.pick(kCmds);
       long arg = g.pick(kArgs);
+      c.op = Op::kFcntl;
+      c.request = static_cast<unsigned long>(cmd);
+      c.arg = arg;
       c.text = fmt("fcntl(fd %d, %d, %ld)", f.slot, cmd, arg);
       const bool dupfd = cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC;
       if (dupfd && f.k == pipe_fds[1]) return;

@@ -543,6 +543,13 @@ TEST_P(SendErrno, BindErrors) {
   ASSERT_THAT(api().bind(a, sa, sizeof me), SyscallSucceeds());
   EXPECT_THAT(api().bind(a, sa, sizeof me), SyscallFailsWithErrno(EINVAL));
   EXPECT_THAT(api().bind(b, sa, sizeof me), SyscallFailsWithErrno(EADDRINUSE));
+  // Another address (the subnet's broadcast) on the same port is no conflict.
+  sockaddr_in bcast = test_env::subnet_broadcast(40000);
+  EXPECT_THAT(api().bind(udp(), reinterpret_cast<sockaddr*>(&bcast), sizeof bcast),
+              SyscallSucceeds());
+  bcast.sin_addr.s_addr = 0;  // but the wildcard is
+  EXPECT_THAT(api().bind(udp(), reinterpret_cast<sockaddr*>(&bcast), sizeof bcast),
+              SyscallFailsWithErrno(EADDRINUSE));
   me.sin_addr.s_addr = htonl(0xC6120063);  // 198.18.0.99: not ours
   EXPECT_THAT(api().bind(b, sa, sizeof me), SyscallFailsWithErrno(EADDRNOTAVAIL));
   me.sin_family = AF_INET6;

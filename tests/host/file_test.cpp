@@ -153,6 +153,18 @@ TEST_P(FileCalls, IoctlsAsLinuxAnswersThemOnAUdpSocket) {
 
 // A file that is no socket keeps its own ioctls (found by fuzz_syscalls: sendoff answered
 // ENOTSOCK): a pipe's FIONREAD counts its bytes, SIOCOUTQ (TIOCOUTQ) is ENOTTY.
+// F_SETFL keeps O_APPEND (read back by F_GETFL); O_DIRECT is EINVAL on a socket (found by
+// fuzz_syscalls: F_SETFL(-1) succeeded).
+TEST_P(FileCalls, SetflAsLinuxSetsItOnASocket) {
+  const int a = udp();
+  ASSERT_THAT(api().fcntl(a, F_SETFL, O_NONBLOCK | O_APPEND), SyscallSucceeds());
+  EXPECT_EQ(api().fcntl(a, F_GETFL, 0), O_RDWR | O_NONBLOCK | O_APPEND);
+  EXPECT_THAT(api().fcntl(a, F_SETFL, -1), SyscallFailsWithErrno(EINVAL));
+  EXPECT_THAT(api().fcntl(a, F_SETFL, O_DIRECT), SyscallFailsWithErrno(EINVAL));
+  ASSERT_THAT(api().fcntl(a, F_SETFL, 0), SyscallSucceeds());
+  EXPECT_EQ(api().fcntl(a, F_GETFL, 0), O_RDWR);
+}
+
 // dup3 checks its flags and oldfd == newfd before oldfd itself (found by fuzz_syscalls).
 TEST_P(FileCalls, Dup3ChecksItsArgumentsBeforeTheFd) {
   EXPECT_THAT(api().dup3(987654, 900, 1), SyscallFailsWithErrno(EINVAL));
