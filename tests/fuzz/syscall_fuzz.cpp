@@ -619,9 +619,9 @@ void do_bind_connect(Gen& g, bool connect) {
                alen);
   c.op = connect ? Op::kConnect : Op::kBind;
   c.local_dst = local && ss.ss_family != AF_UNSPEC && a != nullptr;
-  if (!connect) {
+  if (!connect) {  // a raw socket's bind reads the address whatever the family
     const uint32_t ip = ntohl(reinterpret_cast<sockaddr_in*>(&ss)->sin_addr.s_addr);
-    c.local_dst = c.local_dst && (ip >> 24) == 127;
+    c.local_dst = a != nullptr && (ip >> 24) == 127;
   }
   Result k = run([&] { return (connect ? K.connect : K.bind)(f.k, a, alen); });
   Result s = run([&] { return (connect ? S.connect : S.bind)(f.s, a, alen); });
