@@ -6,6 +6,7 @@
 #include <string>
 
 #include "net.hpp"
+#include "uaccess.hpp"
 
 namespace sendoff {
 
@@ -60,6 +61,15 @@ int raw_sendmsg(sock* sk, msghdr_k* msg, size_t len) {
   if (msg->controllen) {
     int err = ip_cmsg_send(sk, msg, &ipc);
     if (err) return ts.ret(err, "control message");
+  }
+  // raw_probe_proto_opt: an ICMP socket's first two payload bytes (type, code) go into the
+  // flow before the route is looked up, so a payload that cannot give them is EFAULT first
+  // (found by fuzz_syscalls: sendoff said EMSGSIZE for a NULL buffer).
+  if (sk->protocol == IPPROTO_ICMP && !sk->hdrincl) {
+    uint8_t type_code[2];
+    if (len < sizeof type_code ||
+        copy_from_user_iov(type_code, msg->iov, msg->iovlen, sizeof type_code) != 0)
+      return ts.ret(-EFAULT, "ICMP type and code");
   }
   dst_entry* dst;
   int err = ip_route_output_cached(sk, daddr, 0, msg->flags & MSG_DONTROUTE, &dst);

@@ -378,6 +378,17 @@ TEST_P(SendErrno, RawBindIgnoresTheFamily) {
               SyscallFailsWithErrno(EADDRNOTAVAIL));
 }
 
+// An ICMP raw socket reads the type and code (two bytes) before routing: a payload that
+// cannot give them is EFAULT, even off the subnet (found by fuzz_syscalls).
+TEST_P(SendErrno, IcmpRawSendReadsTypeAndCodeFirst) {
+  int fd = raw(IPPROTO_ICMP);
+  EXPECT_THAT(sendto(fd, nullptr, 10, 0, test_env::peer(0)), SyscallFailsWithErrno(EFAULT));
+  EXPECT_THAT(sendto(fd, buf_, 1, 0, test_env::peer(0)), SyscallFailsWithErrno(EFAULT));
+  EXPECT_THAT(sendto(fd, nullptr, 10, 0, test_env::unreachable(0)), SyscallFailsWithErrno(EFAULT));
+  EXPECT_THAT(sendto(fd, buf_, 8, 0, test_env::unreachable(0)), SyscallFailsWithErrno(ENETUNREACH));
+  EXPECT_THAT(sendto(fd, buf_, 8, 0, test_env::peer(0)), SyscallSucceedsWithValue(8));
+}
+
 TEST_P(SendErrno, SendmmsgStopsAtTheFirstError) {
   int fd = udp();
   sockaddr_in good = test_env::peer(9000), bad = test_env::peer(0);
