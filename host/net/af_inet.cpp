@@ -108,6 +108,9 @@ int inet_create(net* n, socket* sock, int protocol) {
   sock->sk.type = sock->type;
   sock->sk.protocol = protocol;
   if (sock->type == SOCK_RAW) {
+    // inetsw's raw entry carries INET_PROTOSW_REUSE: SO_REUSEADDR starts on (found by
+    // fuzz_syscalls: sendoff read back 0).
+    sock->sk.reuseaddr = true;
     sock->sk.num = static_cast<uint16_t>(protocol);
     if (protocol == IPPROTO_RAW) sock->sk.hdrincl = true;
     raw_hash_sk(&sock->sk);

@@ -366,6 +366,16 @@ TEST_P(SendErrno, RawGetsocknameReportsTheProtocolAsPort) {
   }
 }
 
+// A raw socket starts with SO_REUSEADDR on (inetsw's INET_PROTOSW_REUSE), a UDP one off.
+TEST_P(SendErrno, RawSocketsStartWithReuseaddr) {
+  int v = -1;
+  socklen_t len = sizeof v;
+  ASSERT_THAT(api().getsockopt(raw(), SOL_SOCKET, SO_REUSEADDR, &v, &len), SyscallSucceeds());
+  EXPECT_EQ(v, 1);
+  ASSERT_THAT(api().getsockopt(udp(), SOL_SOCKET, SO_REUSEADDR, &v, &len), SyscallSucceeds());
+  EXPECT_EQ(v, 0);
+}
+
 // raw_bind takes the address whatever sin_family says (found by fuzz_syscalls).
 TEST_P(SendErrno, RawBindIgnoresTheFamily) {
   int fd = raw();
