@@ -14,6 +14,14 @@ namespace {
 
 void raw_close(sock* sk) { sk->sk_net->raw_socks.erase(sk); }
 
+// raw_unhash_sk, which a disconnect (AF_UNSPEC) calls as for UDP: the socket leaves the
+// raw table, so it receives nothing more, and its local "port" reads 0 (found by
+// fuzz_syscalls: sendoff still reported the protocol).
+void raw_unhash_sk(sock* sk) {
+  sk->sk_net->raw_socks.erase(sk);
+  sk->num = 0;
+}
+
 int raw_get_port(sock*, uint16_t) { return 0; }
 
 // raw_bind: an address only; the "port" is the protocol. Like Linux's it never looks at
@@ -134,7 +142,7 @@ void raw_local_deliver(net* n, const sk_buff_rx& skb, const uint8_t* iph, size_t
 
 const proto raw_prot = {
     "RAW",        raw_close, ip4_datagram_connect, udp_disconnect, raw_bind,
-    raw_get_port, nullptr,   raw_setsockopt,       raw_getsockopt, raw_sendmsg,
+    raw_get_port, raw_unhash_sk, raw_setsockopt,   raw_getsockopt, raw_sendmsg,
     raw_recvmsg,
 };
 

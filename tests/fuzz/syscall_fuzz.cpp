@@ -825,7 +825,7 @@ void do_fd_op(Gen& g) {
       break;
     }
   }
-  compare(c, k, s);
+  if (!compare(c, k, s)) forget_socket(f.slot);
 }
 
 void do_ioctl(Gen& g) {
@@ -854,7 +854,7 @@ void do_ioctl(Gen& g) {
   Result s = run([&] { return S.ioctl(f.s, c.request, reinterpret_cast<unsigned long>(sp)); });
   if (k.ret == 0 && kp == kb) k.out = hex(kb, sizeof kb);
   if (s.ret == 0 && sp == sb) s.out = hex(sb, sizeof sb);
-  compare(c, k, s);
+  if (!compare(c, k, s)) forget_socket(f.slot);
 }
 
 void do_name(Gen& g) {

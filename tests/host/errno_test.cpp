@@ -366,6 +366,21 @@ TEST_P(SendErrno, RawGetsocknameReportsTheProtocolAsPort) {
   }
 }
 
+// A disconnect (AF_UNSPEC) unhashes a raw socket: its "port" reads 0 from then on.
+TEST_P(SendErrno, RawDisconnectClearsThePort) {
+  int fd = raw();
+  const sockaddr_in to = test_env::peer(0);
+  ASSERT_THAT(api().connect(fd, reinterpret_cast<const sockaddr*>(&to), sizeof to),
+              SyscallSucceeds());
+  sockaddr unspec{};
+  unspec.sa_family = AF_UNSPEC;
+  ASSERT_THAT(api().connect(fd, &unspec, sizeof unspec), SyscallSucceeds());
+  sockaddr_in me{};
+  socklen_t len = sizeof me;
+  ASSERT_THAT(api().getsockname(fd, reinterpret_cast<sockaddr*>(&me), &len), SyscallSucceeds());
+  EXPECT_EQ(me.sin_port, 0);
+}
+
 // A raw socket starts with SO_REUSEADDR on (inetsw's INET_PROTOSW_REUSE), a UDP one off.
 TEST_P(SendErrno, RawSocketsStartWithReuseaddr) {
   int v = -1;
