@@ -209,7 +209,6 @@ int packet_fd = -1;  // IPv4 frames arriving at the veth peer (the kernel's send
 struct Sock {
   int type = 0;
   bool hdrincl = false, cork = false;
-  bool connected_local = false;
 };
 
 constexpr int kSlots = 6;
@@ -534,7 +533,6 @@ void do_send(Gen& g, int which) {
   if (sock) {
     c.cork = sock->cork || (c.flags & MSG_MORE) != 0;
     c.hdrincl = sock->hdrincl;
-    c.local_dst = c.local_dst || (sock->connected_local && c.text.find("null") != std::string::npos);
   }
   flush();
   if (k.ret >= 0) k.out = "frames " + std::to_string(kernel_frames());
@@ -562,7 +560,6 @@ void do_sendmmsg(Gen& g) {
   if (f.slot >= 0 && slots[f.slot].sock) {
     c.cork = slots[f.slot].sock->cork || (c.flags & MSG_MORE) != 0;
     c.hdrincl = slots[f.slot].sock->hdrincl;
-    c.local_dst |= slots[f.slot].sock->connected_local;
   }
   const bool bad_vec = g.in.ConsumeIntegralInRange<int>(0, 15) == 0;
   mmsghdr* kp = bad_vec ? reinterpret_cast<mmsghdr*>(mem->hole()) : kv;
@@ -626,8 +623,6 @@ void do_bind_connect(Gen& g, bool connect) {
   }
   Result k = run([&] { return (connect ? K.connect : K.bind)(f.k, a, alen); });
   Result s = run([&] { return (connect ? S.connect : S.bind)(f.s, a, alen); });
-  if (connect && k.ret == 0 && s.ret == 0 && f.slot >= 0)
-    slots[f.slot].sock->connected_local = c.local_dst;
   if (!compare(c, k, s)) forget_socket(f.slot);
 }
 
