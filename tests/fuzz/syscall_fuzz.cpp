@@ -122,7 +122,12 @@ const Allowed kAllowed[] = {
     {"other `SOL_IP` and `SOL_UDP` options (`IP_MULTICAST_LOOP`, `IP_FREEBIND`, "
      "`IP_BIND_ADDRESS_NO_PORT`, `IP_MTU`, `IP_RECVTOS`, `IP_TRANSPARENT`, ...)",
      [](const Call& c, const Result&, const Result& s) {
-       return (c.op == Op::kSetsockopt || c.op == Op::kGetsockopt) &&
+       // The options sendoff implements are never "other".
+       const bool implemented = c.level == SOL_IP &&
+                                (c.optname == IP_TOS || c.optname == IP_TTL ||
+                                 c.optname == IP_MTU_DISCOVER || c.optname == IP_MULTICAST_TTL ||
+                                 c.optname == IP_HDRINCL || c.optname == IP_RECVERR);
+       return (c.op == Op::kSetsockopt || c.op == Op::kGetsockopt) && !implemented &&
               (c.level == SOL_IP || c.level == SOL_UDP) && sendoff_fails(s, ENOPROTOOPT);
      }},
     {"`IP_HDRINCL` raw sends",
@@ -151,6 +156,14 @@ const Allowed kAllowed[] = {
      "`SO_PEEK_OFF`, `SO_RXQ_OVFL`, `SO_BUSY_POLL`, `SO_ZEROCOPY`, `SO_TXTIME`, `SO_COOKIE`, "
      "`SO_MEMINFO`, `SO_INCOMING_CPU`, `SO_MAX_PACING_RATE`, ...)",
      [](const Call& c, const Result&, const Result& s) {
+       // The options sendoff implements are never "other".
+       static const int kImplemented[] = {
+           SO_BROADCAST, SO_REUSEADDR, SO_REUSEPORT, SO_PRIORITY, SO_SNDBUF,   SO_RCVBUF,
+           SO_RCVTIMEO,  SO_SNDTIMEO,  SO_DEBUG,     SO_DONTROUTE, SO_KEEPALIVE, SO_OOBINLINE,
+           SO_NO_CHECK,  SO_RCVLOWAT,  SO_SNDLOWAT,  SO_MARK,     SO_ACCEPTCONN, SO_LINGER,
+           SO_TYPE,      SO_PROTOCOL,  SO_DOMAIN,    SO_ERROR,    SO_PASSCRED};
+       for (int o : kImplemented)
+         if (c.optname == o) return false;
        return (c.op == Op::kSetsockopt || c.op == Op::kGetsockopt) && c.level == SOL_SOCKET &&
               sendoff_fails(s, ENOPROTOOPT);
      }},
