@@ -301,6 +301,10 @@ TEST_P(SendErrno, ShutdownOfAnUnconnectedSocketIsEnotconnButTakes) {
   int fd = udp();
   EXPECT_THAT(api().shutdown(fd, SHUT_WR), SyscallFailsWithErrno(ENOTCONN));
   EXPECT_THAT(sendto(fd, buf_, 10, 0, test_env::peer(9000)), SyscallFailsWithErrno(EPIPE));
+  // A raw socket's send never looks at the shutdown (found by fuzz_syscalls).
+  int r = raw();
+  EXPECT_THAT(api().shutdown(r, SHUT_RDWR), SyscallFailsWithErrno(ENOTCONN));
+  EXPECT_THAT(sendto(r, buf_, 10, 0, test_env::peer(0)), SyscallSucceedsWithValue(10));
   EXPECT_THAT(api().shutdown(fd, 3), SyscallFailsWithErrno(EINVAL));
 }
 
