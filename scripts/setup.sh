@@ -2,7 +2,8 @@
 # Installs every Debian package sendoff needs (Debian 12). Idempotent.
 set -euo pipefail
 pkgs=(cmake ninja-build g++ pkg-config googletest libgtest-dev libgmock-dev libcli11-dev
-      verilator libxrt-dev uuid-dev tshark iproute2 gnuplot yosys python3 make)
+      verilator libxrt-dev uuid-dev tshark iproute2 gnuplot yosys python3 make
+      clang-14 libclang-rt-14-dev)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

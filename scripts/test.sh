@@ -5,6 +5,7 @@
 #   3. a 1024-bit build (-DSENDOFF_DATA_WIDTH=1024) of the co-simulation, the benchmark and
 #      the HLS kernels only: one co-simulation seed, the short benchmark run, the HLS tests
 #   4. an ASan+UBSan build and the host, preload, device and e2e suites under it
+#   4b. a clang build with libFuzzer (-DSENDOFF_FUZZ=ON, no RTL): each fuzzer for 60 s
 #   5. a TSan build of the host tests and the many-thread tests under it
 #   6. a Release build and the whole suite again
 # Warnings are errors in every build. Prints each stage's time and the number of skipped
@@ -58,6 +59,15 @@ stage "build asan+ubsan" configure_and_build "${build}-asan" --targets "${saniti
   -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSENDOFF_SANITIZE=address,undefined
 stage "test asan+ubsan: host preload device e2e support" \
   ctest_run "${build}-asan" asan -L "$sanitize_labels"
+
+# Differential fuzzing (tests/fuzz): clang with libFuzzer, ASan and UBSan; no RTL model, so
+# the tree builds fast. Each harness runs 60 s over a copy of its seed corpus; fuzz_syscalls
+# needs root for its network namespace and fails without it (never skips).
+stage "build fuzz (clang, no RTL)" configure_and_build "${build}-fuzz" \
+  --targets fuzz_syscalls fuzz_csim_device -- \
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 \
+  -DSENDOFF_RTL=OFF -DSENDOFF_FUZZ=ON
+stage "test fuzz: 60 s each" ctest_run "${build}-fuzz" fuzz -L '^fuzz$'
 
 # ThreadSanitizer on the host's many-thread tests (threads sharing a socket and not, close and
 # fini while a send is in flight; the receive path's NIC worker, poll thread and a blocked

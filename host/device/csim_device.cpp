@@ -351,6 +351,9 @@ void CsimDevice::dma_sync_to_device(const DmaBuffer& buf, size_t off, size_t len
 
 void CsimDevice::wait_progress(uint32_t timeout_us) {
   std::unique_lock<std::mutex> lk(mu_);
+  // A posted doorbell the worker has not taken yet is work too: without taking it here a
+  // caller that rang and waits would find the NIC "idle" and spin (found by fuzz_csim_device).
+  take_doorbell();
   if (!in_flight_ && !work_pending() && !wb_force_) return;  // nothing will change on its own
   const uint64_t seen = progress_;
   progress_cv_.wait_for(lk, std::chrono::microseconds(timeout_us),

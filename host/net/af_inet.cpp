@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 #include "net.hpp"
@@ -28,10 +29,32 @@ struct inet_protosw {
 
 // TCP (SOCK_STREAM) is not built yet: creating one fails as on a kernel
 // without it, with ESOCKTNOSUPPORT.
+// ICMP echo ("ping") sockets have Linux's entry without a protocol behind it: Linux's
+// permission check answers first (ping_init_sock: EACCES outside ping_group_range), and a
+// caller it lets in gets EPROTONOSUPPORT (README: no ping sockets).
 const inet_protosw inetsw_array[] = {
     {SOCK_DGRAM, IPPROTO_UDP, &udp_prot, &inet_dgram_ops},
+    {SOCK_DGRAM, IPPROTO_ICMP, nullptr, nullptr},
     {SOCK_RAW, IPPROTO_IP, &raw_prot, &inet_sockraw_ops},
 };
+
+// ping_init_sock's check: the caller's group or one of its supplementary groups lies in
+// net.ipv4.ping_group_range ("1 0", nobody, unless configured).
+bool ping_group_permitted() {
+  FILE* f = std::fopen("/proc/sys/net/ipv4/ping_group_range", "r");
+  if (!f) return false;
+  unsigned long lo = 1, hi = 0;
+  const bool ok = std::fscanf(f, "%lu %lu", &lo, &hi) == 2;
+  std::fclose(f);
+  if (!ok || lo > hi) return false;
+  auto in_range = [&](gid_t g) { return g >= lo && g <= hi; };
+  if (in_range(getegid())) return true;
+  gid_t groups[256];
+  const int n = getgroups(256, groups);
+  for (int i = 0; i < n; ++i)
+    if (in_range(groups[i])) return true;
+  return false;
+}
 
 sockaddr_in* as_in(const sockaddr* a) {
   return reinterpret_cast<sockaddr_in*>(const_cast<sockaddr*>(a));
@@ -76,6 +99,7 @@ int inet_create(net* n, socket* sock, int protocol) {
   }
   if (!answer) return err ? err : -EPROTONOSUPPORT;
   if (sock->type == SOCK_RAW && !capable(CAP_NET_RAW)) return -EPERM;
+  if (answer->prot == nullptr) return ping_group_permitted() ? -EPROTONOSUPPORT : -EACCES;
 
   sock->ops = answer->ops;
   sock_init_data(n, &sock->sk);
@@ -84,6 +108,9 @@ int inet_create(net* n, socket* sock, int protocol) {
   sock->sk.type = sock->type;
   sock->sk.protocol = protocol;
   if (sock->type == SOCK_RAW) {
+    // inetsw's raw entry carries INET_PROTOSW_REUSE: SO_REUSEADDR starts on (found by
+    // fuzz_syscalls: sendoff read back 0).
+    sock->sk.reuseaddr = true;
     sock->sk.num = static_cast<uint16_t>(protocol);
     if (protocol == IPPROTO_RAW) sock->sk.hdrincl = true;
     raw_hash_sk(&sock->sk);
@@ -172,7 +199,8 @@ static int inet_getname(socket* sock, sockaddr* uaddr, int peer) {
     sin->sin_addr.s_addr = htonl(sk->daddr);
   } else {
     uint32_t addr = sk->rcv_saddr ? sk->rcv_saddr : sk->saddr;
-    sin->sin_port = sk->type == SOCK_RAW ? 0 : htons(sk->num);
+    // A raw socket's num is its protocol, and inet_create made that its source "port".
+    sin->sin_port = htons(sk->num);
     sin->sin_addr.s_addr = htonl(addr);
   }
   return sizeof(sockaddr_in);

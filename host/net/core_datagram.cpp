@@ -77,13 +77,15 @@ std::unique_ptr<sk_buff_rx> skb_recv_datagram(sock* sk, int flags, int* err) {
       sk->rmem_alloc.fetch_sub(static_cast<int>(skb->truesize), std::memory_order_relaxed);
       return skb;
     }
+    // A call that may not wait is EAGAIN even after SHUT_RD: Linux checks the shutdown only
+    // in __skb_wait_for_more_packets (found by fuzz_syscalls: sendoff returned 0).
+    if (nonblock) {
+      *err = -EAGAIN;
+      return nullptr;
+    }
     // __skb_wait_for_more_packets: shutdown ends the wait with no error.
     if (sk->shutdown & RCV_SHUTDOWN) {
       *err = 0;
-      return nullptr;
-    }
-    if (nonblock) {
-      *err = -EAGAIN;
       return nullptr;
     }
     if (sk->dead || n->dying.load(std::memory_order_acquire)) {

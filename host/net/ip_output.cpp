@@ -192,7 +192,17 @@ int ip_make_skb(sock* sk, dst_entry* dst, const ipcm_cookie& ipc, const msghdr_k
                                                   " B"));
   }
   bool nonblock = msg->flags & MSG_DONTWAIT;
-  int err = sock_wait_for_wmem(sk, nonblock);
+  // With a transport header (UDP) __ip_append_data allocates through sock_alloc_send_skb:
+  // sk_err, SEND_SHUTDOWN, waiting for space. Without one (raw) it takes plain memory up to
+  // twice SO_SNDBUF, ENOBUFS beyond, never waiting and blind to a shutdown (found by
+  // fuzz_syscalls: a raw send after shutdown(SHUT_RDWR) was EPIPE here).
+  int err;
+  if (l4_hdr) {
+    err = sock_wait_for_wmem(sk, nonblock);
+  } else {
+    n->nic.reclaim();
+    err = sk_wmem_alloc_get(sk) + 1 <= 2 * static_cast<size_t>(sk->sndbuf) ? 0 : -ENOBUFS;
+  }
   if (err) return static_cast<int>(ts.ret(err));
   skb->sk = sk;
   skb->dst = dst;

@@ -186,8 +186,26 @@ int ip_recv_error(sock* sk, msghdr_k* msg, size_t len, int* addr_len) {
   return static_cast<int>(copied);
 }
 
+// do_ip_setsockopt reads an int (or a byte) only for its integer options; any other
+// option is refused or handled before its value is looked at (found by fuzz_syscalls:
+// IP_MTU with a NULL value was EFAULT here, ENOPROTOOPT in Linux).
+static bool ip_int_option(int optname) {
+  switch (optname) {
+    case IP_PKTINFO: case IP_RECVTTL: case IP_RECVOPTS: case IP_RECVTOS: case IP_RETOPTS:
+    case IP_TOS: case IP_TTL: case IP_HDRINCL: case IP_MTU_DISCOVER: case IP_RECVERR:
+    case IP_ROUTER_ALERT: case IP_FREEBIND: case IP_PASSSEC: case IP_TRANSPARENT:
+    case IP_MINTTL: case IP_NODEFRAG: case IP_BIND_ADDRESS_NO_PORT: case IP_UNICAST_IF:
+    case IP_MULTICAST_TTL: case IP_MULTICAST_ALL: case IP_MULTICAST_LOOP:
+    case IP_RECVORIGDSTADDR: case IP_CHECKSUM: case IP_RECVFRAGSIZE:
+      return true;
+    default:
+      return false;
+  }
+}
+
 int ip_setsockopt(sock* sk, int level, int optname, const void* optval, unsigned optlen) {
   if (level != SOL_IP) return -ENOPROTOOPT;
+  if (!ip_int_option(optname)) return -ENOPROTOOPT;
   int val = 0;
   if (optlen >= sizeof(int)) {
     if (copy_from_user(&val, optval, sizeof val)) return -EFAULT;

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "net.hpp"
+#include "uaccess.hpp"
 
 namespace sendoff {
 
@@ -13,14 +14,22 @@ namespace {
 
 void raw_close(sock* sk) { sk->sk_net->raw_socks.erase(sk); }
 
+// raw_unhash_sk, which a disconnect (AF_UNSPEC) calls as for UDP: the socket leaves the
+// raw table, so it receives nothing more, and its local "port" reads 0 (found by
+// fuzz_syscalls: sendoff still reported the protocol).
+void raw_unhash_sk(sock* sk) {
+  sk->sk_net->raw_socks.erase(sk);
+  sk->num = 0;
+}
+
 int raw_get_port(sock*, uint16_t) { return 0; }
 
-// raw_bind: an address only; the "port" is the protocol.
+// raw_bind: an address only; the "port" is the protocol. Like Linux's it never looks at
+// sin_family (found by fuzz_syscalls: an AF_INET6-tagged address was EINVAL here).
 int raw_bind(sock* sk, const sockaddr* uaddr, int addr_len) {
   const sockaddr_in* addr = reinterpret_cast<const sockaddr_in*>(uaddr);
   if (sk->state != TCP_CLOSE || addr_len < static_cast<int>(sizeof(*addr))) return -EINVAL;
   uint32_t a = ntohl(addr->sin_addr.s_addr);
-  if (addr->sin_family != AF_INET) return -EINVAL;
   net* n = sk->sk_net;
   bool bcast = inet_addr_is_broadcast(n, a), mcast = IN_MULTICAST(a);
   if (a && !inet_addr_is_local(n, a) && !bcast && !mcast) return -EADDRNOTAVAIL;
@@ -61,6 +70,15 @@ int raw_sendmsg(sock* sk, msghdr_k* msg, size_t len) {
     int err = ip_cmsg_send(sk, msg, &ipc);
     if (err) return ts.ret(err, "control message");
   }
+  // raw_probe_proto_opt: an ICMP socket's first two payload bytes (type, code) go into the
+  // flow before the route is looked up, so a payload that cannot give them is EFAULT first
+  // (found by fuzz_syscalls: sendoff said EMSGSIZE for a NULL buffer).
+  if (sk->protocol == IPPROTO_ICMP && !sk->hdrincl) {
+    uint8_t type_code[2];
+    if (len < sizeof type_code ||
+        copy_from_user_iov(type_code, msg->iov, msg->iovlen, sizeof type_code) != 0)
+      return ts.ret(-EFAULT, "ICMP type and code");
+  }
   dst_entry* dst;
   int err = ip_route_output_cached(sk, daddr, 0, msg->flags & MSG_DONTROUTE, &dst);
   if (err) return ts.ret(err, "no route to " + format_ipv4(daddr));
@@ -70,6 +88,8 @@ int raw_sendmsg(sock* sk, msghdr_k* msg, size_t len) {
   if (sk->hdrincl) return ts.ret(-EOPNOTSUPP, "IP_HDRINCL is not offloaded");
   // raw_send: ip_append_data + ip_push_pending_frames → ip_send_skb; the
   // payload is the transport bytes (the flow carries the protocol).
+  // MSG_PROBE: ip_append_data takes nothing, so nothing is sent (as in udp_sendmsg).
+  if (msg->flags & kMsgProbe) return static_cast<int>(ts.ret(static_cast<long>(len), "MSG_PROBE"));
   sk_buff skb;
   skb.xmit_more = msg->more;
   err = ip_make_skb(sk, dst, ipc, msg, len, 0, &skb);
@@ -122,7 +142,7 @@ void raw_local_deliver(net* n, const sk_buff_rx& skb, const uint8_t* iph, size_t
 
 const proto raw_prot = {
     "RAW",        raw_close, ip4_datagram_connect, udp_disconnect, raw_bind,
-    raw_get_port, nullptr,   raw_setsockopt,       raw_getsockopt, raw_sendmsg,
+    raw_get_port, raw_unhash_sk, raw_setsockopt,   raw_getsockopt, raw_sendmsg,
     raw_recvmsg,
 };
 

@@ -66,9 +66,10 @@ int set_timeout(net* n, long* us_out, const void* optval, unsigned optlen) {
 int get_timeout(long us, void* optval, unsigned* optlen) {
   if (us < 0) us = 0;
   timeval tv{us / 1000000, us % 1000000};
-  if (*optlen < sizeof tv) return -EINVAL;
-  if (copy_to_user(optval, &tv, sizeof tv)) return -EFAULT;
-  *optlen = sizeof tv;
+  // sk_getsockopt: a shorter buffer gets the first bytes of the timeval, as any option.
+  const unsigned len = *optlen < sizeof tv ? *optlen : static_cast<unsigned>(sizeof tv);
+  if (copy_to_user(optval, &tv, len)) return -EFAULT;
+  *optlen = len;
   return 0;
 }
 
@@ -156,6 +157,9 @@ static void set_buf(sock* sk, bool snd, int val, bool force) {
 int sock_setsockopt(socket* sock, int /*level*/, int optname, const void* optval,
                     unsigned optlen) {
   struct sock* sk = &sock->sk;
+  // Linux takes SO_BINDTODEVICE (a name, any length) before the int every other option
+  // needs; here it is refused whatever its length (README: other SOL_SOCKET options).
+  if (optname == SO_BINDTODEVICE) return -ENOPROTOOPT;
   int val;
   int err = get_int_opt(optval, optlen, &val);
   if (err) return err;

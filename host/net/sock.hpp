@@ -29,6 +29,9 @@ struct sock;
 struct net;
 struct dst_entry;
 
+// Linux's MSG_PROBE ("do not send, only probe the path"): glibc names the bit MSG_PROXY.
+constexpr unsigned kMsgProbe = 0x10;
+
 // The kernel's struct msghdr after the syscall layer copied it in: the
 // address is a kernel copy, iovecs and control still point at user memory.
 struct msghdr_k {

@@ -142,10 +142,13 @@ long sys_bind(net* n, int fd, const sockaddr* umyaddr, int addrlen) {
 long sys_connect(net* n, int fd, const sockaddr* uservaddr, int addrlen) {
   int err;
   socket* sock = sockfd_lookup_light(n, fd, &err);
-  if (!sock) return err;
+  // __sys_connect looks up the file, copies the address, and only then asks for a socket:
+  // an open file that is no socket fails its address (EFAULT, EINVAL) before ENOTSOCK.
+  if (!sock && err != -ENOTSOCK) return err;
   sockaddr_storage address{};
-  err = move_addr_to_kernel(uservaddr, addrlen, &address);
-  if (err) return err;
+  const int aerr = move_addr_to_kernel(uservaddr, addrlen, &address);
+  if (aerr) return aerr;
+  if (!sock) return err;
   return sock->ops->connect(sock, reinterpret_cast<sockaddr*>(&address), addrlen,
                             static_cast<int>(sock->file_flags));
 }
@@ -154,12 +157,12 @@ static long getname(net* n, int fd, sockaddr* usockaddr, socklen_t* usockaddr_le
   int err;
   socket* sock = sockfd_lookup_light(n, fd, &err);
   if (!sock) return err;
+  sockaddr_storage address{};
+  int alen = sock->ops->getname(sock, reinterpret_cast<sockaddr*>(&address), peer);
+  if (alen < 0) return alen;  // before the user's length is read: ENOTCONN first
   int len = 0;
   if (copy_from_user(&len, usockaddr_len, sizeof len)) return -EFAULT;
   if (len < 0) return -EINVAL;
-  sockaddr_storage address{};
-  int alen = sock->ops->getname(sock, reinterpret_cast<sockaddr*>(&address), peer);
-  if (alen < 0) return alen;
   // move_addr_to_user: copies min(len, alen) and reports the full length.
   if (copy_to_user(usockaddr, &address, static_cast<size_t>(len < alen ? len : alen)))
     return -EFAULT;
@@ -254,11 +257,12 @@ long sys_dupfd(net* n, int oldfd, int minfd, bool cloexec) {
 }
 
 long sys_dup3(net* n, int oldfd, int newfd, int flags) {
+  // ksys_dup3 checks its arguments before it looks at oldfd.
+  if (flags & ~O_CLOEXEC) return -EINVAL;
+  if (oldfd == newfd) return -EINVAL;
   int err;
   socket* sock = sockfd_lookup_light(n, oldfd, &err);
   if (!sock) return err;
-  if (flags & ~O_CLOEXEC) return -EINVAL;
-  if (oldfd == newfd) return -EINVAL;
   socket* old = newfd >= 0 && newfd < kFdMax ? fdt[newfd].load(std::memory_order_acquire) : nullptr;
   // Before the kernel closes newfd's placeholder.
   if (old && old != sock) {
@@ -338,6 +342,10 @@ long sys_getsockopt(net* n, int fd, int level, int optname, void* optval, sockle
   int err;
   socket* sock = sockfd_lookup_light(n, fd, &err);
   if (!sock) return err;
+  // Linux's handlers read the length themselves, after the level: one that no handler of
+  // the socket takes is do_ip_getsockopt's EOPNOTSUPP whatever optlen points at.
+  const int own_level = sock->type == SOCK_RAW ? SOL_RAW : IPPROTO_UDP;  // SOL_UDP
+  if (level != SOL_SOCKET && level != SOL_IP && level != own_level) return -EOPNOTSUPP;
   int len = 0;
   if (copy_from_user(&len, optlen, sizeof len)) return -EFAULT;
   if (len < 0) return -EINVAL;
@@ -359,10 +367,17 @@ long sys_fcntl(net* n, int fd, int cmd, long arg) {
   switch (cmd) {
     case F_GETFL:
       return O_RDWR | static_cast<int>(sock->file_flags);
-    case F_SETFL:
-      // Only O_NONBLOCK (and O_APPEND/O_ASYNC/O_DIRECT, meaningless here) change.
-      sock->file_flags = (sock->file_flags & ~O_NONBLOCK) | (static_cast<unsigned>(arg) & O_NONBLOCK);
+    case F_SETFL: {
+      // setfl: a socket has no direct I/O (EINVAL), and sendoff sends no SIGIO (O_ASYNC,
+      // as FIOASYNC: README); O_APPEND and O_NOATIME are kept and read back, as Linux
+      // keeps them (found by fuzz_syscalls: F_SETFL(-1) succeeded here).
+      const unsigned a = static_cast<unsigned>(arg);
+      if (a & O_DIRECT) return -EINVAL;
+      if (a & O_ASYNC) return -EOPNOTSUPP;
+      constexpr unsigned kSetflMask = O_APPEND | O_NONBLOCK | O_NOATIME;
+      sock->file_flags = (sock->file_flags & ~kSetflMask) | (a & kSetflMask);
       return 0;
+    }
     case F_DUPFD:
     case F_DUPFD_CLOEXEC:
       if (arg < 0 || arg > INT_MAX) return -EINVAL;

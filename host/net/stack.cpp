@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <climits>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -585,6 +586,10 @@ int so_dup3(int oldfd, int newfd, int flags) {
 }
 
 int so_ioctl(int fd, unsigned long request, unsigned long arg) {
+  // Another file's ioctls are its own (a pipe's FIONREAD, ENOTTY for the rest): the kernel
+  // answers them, as it does fcntl and close on such an fd.
+  if (!so_is_socket(fd))
+    return static_cast<int>(syscall(SYS_ioctl, fd, request, arg));
   return static_cast<int>(syscall_wrap([&](net* n) { return sys_ioctl(n, fd, request, arg); }));
 }
 
@@ -668,6 +673,25 @@ ssize_t so_sendto(int fd, const void* buf, size_t len, int flags, const struct s
 
 ssize_t so_sendmsg(int fd, const struct msghdr* msg, int flags) {
   return syscall_wrap_send([&](net* n) { return sys_sendmsg(n, fd, msg, static_cast<unsigned>(flags)); });
+}
+
+ssize_t so_writev(int fd, const struct iovec* iov, int iovcnt) {
+  if (!so_is_socket(fd)) return syscall(SYS_writev, fd, iov, iovcnt);
+  constexpr int kUioMaxiov = 1024;
+  if (iovcnt < 0 || iovcnt > kUioMaxiov) return set_errno(-EINVAL);
+  iovec vec[kUioMaxiov];
+  const size_t bytes = static_cast<size_t>(iovcnt) * sizeof(iovec);
+  if (copy_from_user(vec, iov, bytes) != 0) return set_errno(-EFAULT);
+  size_t total = 0;
+  for (int i = 0; i < iovcnt; ++i) {
+    if (vec[i].iov_len > static_cast<size_t>(SSIZE_MAX) - total) return set_errno(-EINVAL);
+    total += vec[i].iov_len;
+  }
+  if (total == 0) return 0;  // vfs_writev: nothing to write reaches no socket
+  msghdr m{};
+  m.msg_iov = vec;
+  m.msg_iovlen = static_cast<size_t>(iovcnt);
+  return so_sendmsg(fd, &m, 0);
 }
 
 int so_sendmmsg(int fd, struct mmsghdr* msgvec, unsigned int vlen, int flags) {

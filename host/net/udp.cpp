@@ -16,10 +16,14 @@ namespace sendoff {
 
 namespace {
 
-// Two sockets may share a port only when both asked for it.
+// udp_lib_lport_inuse: two sockets bound to different addresses (neither the wildcard)
+// never conflict on a port; others may share it only when both asked for it (found by
+// fuzz_syscalls: a broadcast bind was EADDRINUSE beside one to our own address).
 bool port_shareable(const std::vector<sock*>& owners, const sock* sk) {
-  for (const sock* o : owners)
+  for (const sock* o : owners) {
+    if (o->rcv_saddr && sk->rcv_saddr && o->rcv_saddr != sk->rcv_saddr) continue;
     if (!((o->reuseaddr && sk->reuseaddr) || (o->reuseport && sk->reuseport))) return false;
+  }
   return true;
 }
 
@@ -110,6 +114,9 @@ int udp_sendmsg(sock* sk, msghdr_k* msg, size_t len) {
   if (dst->rt.broadcast && !sk->broadcast)
     return ts.ret(-EACCES, "broadcast without SO_BROADCAST");
 
+  // MSG_PROBE (path MTU probing): ip_make_skb returns no skb, so every check above is made
+  // and nothing is sent.
+  if (msg->flags & kMsgProbe) return static_cast<int>(ts.ret(static_cast<long>(len), "MSG_PROBE"));
   sk_buff skb;
   skb.xmit_more = msg->more;
   err = ip_make_skb(sk, dst, ipc, msg, len, sizeof(udphdr), &skb);

@@ -149,7 +149,7 @@ int select_by_poll(int nfds, fd_set* r, fd_set* w, fd_set* e, int timeout_ms) {
   return n;
 }
 
-// readv/writev's vector as a msghdr; false (EINVAL, as import_iovec) for a
+// readv's vector as a msghdr; false (EINVAL, as import_iovec) for a
 // negative count or one above IOV_MAX.
 bool iov_msg(const iovec* iov, int cnt, msghdr* m) {
   if (cnt < 0 || cnt > IOV_MAX) {
@@ -433,8 +433,8 @@ ssize_t recvmsg(int fd, msghdr* m, int f) {
   return sendoff_can_receive() ? so_recvmsg(fd, m, f) : no_receive();
 }
 
-// readv() and writev() on a socket are recvmsg() and sendmsg() with no
-// flags (sock_read_iter, sock_write_iter).
+// readv() on a socket is recvmsg() with no flags (sock_read_iter); writev() is
+// so_writev.
 ssize_t readv(int fd, const iovec* iov, int cnt) {
   LIBC(readv);
   if (!so_is_socket(fd)) return real(fd, iov, cnt);
@@ -462,10 +462,7 @@ ssize_t readv(int fd, const iovec* iov, int cnt) {
 
 ssize_t writev(int fd, const iovec* iov, int cnt) {
   LIBC(writev);
-  if (!so_is_socket(fd)) return real(fd, iov, cnt);
-  msghdr m{};
-  if (!iov_msg(iov, cnt, &m)) return -1;
-  return so_sendmsg(fd, &m, 0);
+  return so_is_socket(fd) ? so_writev(fd, iov, cnt) : real(fd, iov, cnt);
 }
 
 // Readiness: once the program has sendoff sockets, poll goes through

@@ -118,6 +118,13 @@ class Nic {
     ++head_;
     write(abi::REG_RING_HEAD, head_);
   }
+  // The same through Device::doorbell, the posted write the driver uses.
+  void post_with_doorbell(const abi::TxDesc& d) {
+    const size_t slot = head_ % ring_size_;
+    std::memcpy(ring_.host + slot * abi::TXD_BYTES, &d, abi::TXD_BYTES);
+    ++head_;
+    dev_->doorbell(head_);
+  }
   uint32_t head() const { return head_; }
   uint32_t tail() { return read(abi::REG_RING_TAIL); }
 
@@ -384,6 +391,20 @@ TEST(CsimDevice, WaitProgressReturnsAtOnceWhenIdle) {
   const auto t0 = std::chrono::steady_clock::now();
   nic.dev().wait_progress(5000000);
   EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(1));
+}
+
+// A doorbell is a posted write the worker takes later: a wait right after it must still
+// wait for that descriptor, not find the NIC idle and return at once.
+TEST(CsimDevice, WaitProgressWaitsForAPostedDoorbell) {
+  Nic nic(0, 16);
+  nic.set_flow(0, hello_flow());
+  nic.enable();
+  const uint64_t addr = nic.payload(hex(kHelloPayload));
+  for (uint32_t i = 1; i <= 20; ++i) {
+    nic.post_with_doorbell(Nic::udp(addr, 13, static_cast<uint16_t>(i)));
+    nic.dev().wait_progress(5000000);
+    ASSERT_EQ(nic.tail(), i) << "wait_progress returned before the posted descriptor ran";
+  }
 }
 
 TEST(CsimDevice, NoSinkStillCounts) {

@@ -115,6 +115,12 @@ TEST_P(SendErrno, EnotsockForAFileThatIsNoSocket) {
   ASSERT_EQ(pipe(fds), 0);
   sockaddr_in to = test_env::peer(9000);
   EXPECT_THAT(sendto(fds[1], buf_, 10, 0, to), SyscallFailsWithErrno(ENOTSOCK));
+  // connect copies the address before it asks for a socket (found by fuzz_syscalls).
+  const auto* sa = reinterpret_cast<const sockaddr*>(&to);
+  EXPECT_THAT(api().connect(fds[1], nullptr, sizeof to), SyscallFailsWithErrno(EFAULT));
+  EXPECT_THAT(api().connect(fds[1], sa, 129), SyscallFailsWithErrno(EINVAL));
+  EXPECT_THAT(api().connect(fds[1], sa, sizeof to), SyscallFailsWithErrno(ENOTSOCK));
+  EXPECT_THAT(api().connect(-1, nullptr, sizeof to), SyscallFailsWithErrno(EBADF));
   close(fds[0]);
   close(fds[1]);
 }
@@ -233,6 +239,23 @@ TEST_P(SendErrno, EmsgsizeForMoreThan1024Iovecs) {
   EXPECT_THAT(api().sendmsg(fd, &m, 0), SyscallSucceedsWithValue(1024));
 }
 
+// writev checks its vector as import_iovec does, and a vector of no bytes reaches no
+// socket: 0, even where a send would fail (found by fuzz_syscalls: sendoff's writev was
+// sendmsg, EDESTADDRREQ here).
+TEST_P(SendErrno, WritevOfNothingReturnsZero) {
+  int fd = udp();
+  iovec iov[2] = {{buf_, 0}, {nullptr, 0}};
+  EXPECT_THAT(api().writev(fd, iov, 2), SyscallSucceedsWithValue(0));
+  EXPECT_THAT(api().writev(fd, iov, 0), SyscallSucceedsWithValue(0));
+  iov[0].iov_len = 10;
+  EXPECT_THAT(api().writev(fd, iov, 2), SyscallFailsWithErrno(EDESTADDRREQ));
+  std::vector<iovec> many(1025, iovec{buf_, 0});
+  EXPECT_THAT(api().writev(fd, many.data(), 1025), SyscallFailsWithErrno(EINVAL));
+  EXPECT_THAT(api().writev(fd, many.data(), -1), SyscallFailsWithErrno(EINVAL));
+  EXPECT_THAT(api().writev(fd, nullptr, 1), SyscallFailsWithErrno(EFAULT));
+  EXPECT_THAT(api().writev(-1, iov, 1), SyscallFailsWithErrno(EBADF));
+}
+
 TEST_P(SendErrno, EopnotsuppForMsgOob) {
   int fd = udp();
   EXPECT_THAT(sendto(fd, buf_, 10, MSG_OOB, test_env::peer(9000)),
@@ -278,6 +301,10 @@ TEST_P(SendErrno, ShutdownOfAnUnconnectedSocketIsEnotconnButTakes) {
   int fd = udp();
   EXPECT_THAT(api().shutdown(fd, SHUT_WR), SyscallFailsWithErrno(ENOTCONN));
   EXPECT_THAT(sendto(fd, buf_, 10, 0, test_env::peer(9000)), SyscallFailsWithErrno(EPIPE));
+  // A raw socket's send never looks at the shutdown (found by fuzz_syscalls).
+  int r = raw();
+  EXPECT_THAT(api().shutdown(r, SHUT_RDWR), SyscallFailsWithErrno(ENOTCONN));
+  EXPECT_THAT(sendto(r, buf_, 10, 0, test_env::peer(0)), SyscallSucceedsWithValue(10));
   EXPECT_THAT(api().shutdown(fd, 3), SyscallFailsWithErrno(EINVAL));
 }
 
@@ -297,6 +324,23 @@ TEST_P(SendErrno, EinvalForMsgCmsgCompat) {
               SyscallFailsWithErrno(EINVAL));
 }
 
+// MSG_PROBE (0x10): every check is made, the length returned, nothing sent (found by
+// fuzz_syscalls: sendoff sent the datagram).
+TEST_P(SendErrno, MsgProbeChecksButSendsNothing) {
+  const int kMsgProbe = 0x10;
+  int fd = udp(), r = raw();
+  test_env::drain_frames();
+  EXPECT_THAT(sendto(fd, buf_, 10, kMsgProbe, test_env::peer(9000)), SyscallSucceedsWithValue(10));
+  EXPECT_THAT(sendto(r, buf_, 10, kMsgProbe, test_env::peer(9000)), SyscallSucceedsWithValue(10));
+  EXPECT_THAT(sendto(fd, buf_, 10, kMsgProbe, test_env::unreachable(9000)),
+              SyscallFailsWithErrno(ENETUNREACH));
+  EXPECT_THAT(sendto(fd, buf_, 10, kMsgProbe, test_env::subnet_broadcast(9000)),
+              SyscallFailsWithErrno(EACCES));
+  if (!api().is_kernel) {
+    EXPECT_TRUE(test_env::take_frames().empty());
+  }
+}
+
 TEST_P(SendErrno, UnknownFlagBitsAreIgnored) {
   int fd = udp();
   EXPECT_THAT(sendto(fd, buf_, 10, kUnknownFlag, test_env::peer(9000)),
@@ -311,6 +355,67 @@ TEST_P(SendErrno, AutobindHappensEvenWhenTheSendFails) {
   ASSERT_THAT(api().getsockname(fd, reinterpret_cast<sockaddr*>(&me), &len), SyscallSucceeds());
   EXPECT_GE(ntohs(me.sin_port), 32768);
   EXPECT_LE(ntohs(me.sin_port), 60999);
+}
+
+// A raw socket's local "port" is its protocol, as inet_create sets inet_sport (found by
+// fuzz_syscalls: sendoff reported 0).
+TEST_P(SendErrno, RawGetsocknameReportsTheProtocolAsPort) {
+  for (int protocol : {253, int{IPPROTO_UDP}, int{IPPROTO_RAW}}) {
+    int fd = raw(protocol);
+    sockaddr_in me{};
+    socklen_t len = sizeof me;
+    ASSERT_THAT(api().getsockname(fd, reinterpret_cast<sockaddr*>(&me), &len), SyscallSucceeds());
+    EXPECT_EQ(ntohs(me.sin_port), protocol);
+    EXPECT_EQ(me.sin_addr.s_addr, 0u);
+  }
+}
+
+// A disconnect (AF_UNSPEC) unhashes a raw socket: its "port" reads 0 from then on.
+TEST_P(SendErrno, RawDisconnectClearsThePort) {
+  int fd = raw();
+  const sockaddr_in to = test_env::peer(0);
+  ASSERT_THAT(api().connect(fd, reinterpret_cast<const sockaddr*>(&to), sizeof to),
+              SyscallSucceeds());
+  sockaddr unspec{};
+  unspec.sa_family = AF_UNSPEC;
+  ASSERT_THAT(api().connect(fd, &unspec, sizeof unspec), SyscallSucceeds());
+  sockaddr_in me{};
+  socklen_t len = sizeof me;
+  ASSERT_THAT(api().getsockname(fd, reinterpret_cast<sockaddr*>(&me), &len), SyscallSucceeds());
+  EXPECT_EQ(me.sin_port, 0);
+}
+
+// A raw socket starts with SO_REUSEADDR on (inetsw's INET_PROTOSW_REUSE), a UDP one off.
+TEST_P(SendErrno, RawSocketsStartWithReuseaddr) {
+  int v = -1;
+  socklen_t len = sizeof v;
+  ASSERT_THAT(api().getsockopt(raw(), SOL_SOCKET, SO_REUSEADDR, &v, &len), SyscallSucceeds());
+  EXPECT_EQ(v, 1);
+  ASSERT_THAT(api().getsockopt(udp(), SOL_SOCKET, SO_REUSEADDR, &v, &len), SyscallSucceeds());
+  EXPECT_EQ(v, 0);
+}
+
+// raw_bind takes the address whatever sin_family says (found by fuzz_syscalls).
+TEST_P(SendErrno, RawBindIgnoresTheFamily) {
+  int fd = raw();
+  sockaddr_in me = test_env::addr(test_env::kLocal, 0);
+  me.sin_family = AF_INET6;
+  EXPECT_THAT(api().bind(fd, reinterpret_cast<sockaddr*>(&me), sizeof me), SyscallSucceeds());
+  me.sin_family = AF_UNSPEC;
+  me.sin_addr.s_addr = htonl(0xC6120063);  // not ours
+  EXPECT_THAT(api().bind(fd, reinterpret_cast<sockaddr*>(&me), sizeof me),
+              SyscallFailsWithErrno(EADDRNOTAVAIL));
+}
+
+// An ICMP raw socket reads the type and code (two bytes) before routing: a payload that
+// cannot give them is EFAULT, even off the subnet (found by fuzz_syscalls).
+TEST_P(SendErrno, IcmpRawSendReadsTypeAndCodeFirst) {
+  int fd = raw(IPPROTO_ICMP);
+  EXPECT_THAT(sendto(fd, nullptr, 10, 0, test_env::peer(0)), SyscallFailsWithErrno(EFAULT));
+  EXPECT_THAT(sendto(fd, buf_, 1, 0, test_env::peer(0)), SyscallFailsWithErrno(EFAULT));
+  EXPECT_THAT(sendto(fd, nullptr, 10, 0, test_env::unreachable(0)), SyscallFailsWithErrno(EFAULT));
+  EXPECT_THAT(sendto(fd, buf_, 8, 0, test_env::unreachable(0)), SyscallFailsWithErrno(ENETUNREACH));
+  EXPECT_THAT(sendto(fd, buf_, 8, 0, test_env::peer(0)), SyscallSucceedsWithValue(8));
 }
 
 TEST_P(SendErrno, SendmmsgStopsAtTheFirstError) {
@@ -408,6 +513,9 @@ TEST_P(SendErrno, SocketCreationErrors) {
   EXPECT_THAT(api().socket(AF_INET, SOCK_DGRAM, 300), SyscallFailsWithErrno(EINVAL));
   EXPECT_THAT(api().socket(AF_INET, SOCK_DGRAM, IPPROTO_TCP), SyscallFailsWithErrno(EPROTONOSUPPORT));
   EXPECT_THAT(api().socket(AF_INET, SOCK_RAW, 0), SyscallFailsWithErrno(EPROTONOSUPPORT));
+  // A ping socket outside net.ipv4.ping_group_range ("1 0" in the test's namespace): Linux's
+  // permission check answers (found by fuzz_syscalls: sendoff said EPROTONOSUPPORT).
+  EXPECT_THAT(api().socket(AF_INET, SOCK_DGRAM, IPPROTO_ICMP), SyscallFailsWithErrno(EACCES));
   EXPECT_THAT(api().socket(AF_INET, 15, 0), SyscallFailsWithErrno(EINVAL));
   EXPECT_THAT(api().socket(-1, SOCK_DGRAM, 0), SyscallFailsWithErrno(EAFNOSUPPORT));
 }
@@ -433,6 +541,28 @@ TEST_P(SendErrno, SocketOptionsFollowLinux) {
   EXPECT_THAT(api().setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &v, 2), SyscallFailsWithErrno(EINVAL));
   EXPECT_THAT(api().setsockopt(fd, SOL_SOCKET, SO_BROADCAST, nullptr, sizeof v),
               SyscallFailsWithErrno(EFAULT));
+  // A short buffer for a timeout gets its first bytes (found by fuzz_syscalls: EINVAL).
+  timeval tv{7, 0};
+  ASSERT_THAT(api().setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv), SyscallSucceeds());
+  long short_tv = -1;
+  len = 4;
+  ASSERT_THAT(api().getsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &short_tv, &len), SyscallSucceeds());
+  EXPECT_EQ(len, 4u);
+  EXPECT_EQ(short_tv & 0xffffffff, 7);
+  len = sizeof v;
+  // SO_BINDTODEVICE is a name of any length, not an int: sendoff refuses it (README's
+  // "other SOL_SOCKET options") with ENOPROTOOPT, not EINVAL (found by fuzz_syscalls).
+  if (api().is_kernel) {
+    EXPECT_THAT(api().setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, "", 0), SyscallSucceeds());
+  } else {
+    EXPECT_THAT(api().setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, "", 0),
+                SyscallFailsWithErrno(ENOPROTOOPT));
+  }
+  // IP_MTU can only be read: refused before its value is looked at (found by fuzz_syscalls).
+  EXPECT_THAT(api().setsockopt(fd, SOL_IP, IP_MTU, nullptr, 1), SyscallFailsWithErrno(ENOPROTOOPT));
+  // A level no handler takes is EOPNOTSUPP before optlen is read (found by fuzz_syscalls).
+  EXPECT_THAT(api().getsockopt(fd, 9999, 1, nullptr, nullptr), SyscallFailsWithErrno(EOPNOTSUPP));
+  EXPECT_THAT(api().getsockopt(fd, SOL_IP, IP_TTL, nullptr, nullptr), SyscallFailsWithErrno(EFAULT));
   v = 9;
   ASSERT_THAT(api().setsockopt(fd, SOL_IP, IP_TTL, &v, sizeof v), SyscallSucceeds());
   v = -1;
@@ -455,6 +585,13 @@ TEST_P(SendErrno, BindErrors) {
   ASSERT_THAT(api().bind(a, sa, sizeof me), SyscallSucceeds());
   EXPECT_THAT(api().bind(a, sa, sizeof me), SyscallFailsWithErrno(EINVAL));
   EXPECT_THAT(api().bind(b, sa, sizeof me), SyscallFailsWithErrno(EADDRINUSE));
+  // Another address (the subnet's broadcast) on the same port is no conflict.
+  sockaddr_in bcast = test_env::subnet_broadcast(40000);
+  EXPECT_THAT(api().bind(udp(), reinterpret_cast<sockaddr*>(&bcast), sizeof bcast),
+              SyscallSucceeds());
+  bcast.sin_addr.s_addr = 0;  // but the wildcard is
+  EXPECT_THAT(api().bind(udp(), reinterpret_cast<sockaddr*>(&bcast), sizeof bcast),
+              SyscallFailsWithErrno(EADDRINUSE));
   me.sin_addr.s_addr = htonl(0xC6120063);  // 198.18.0.99: not ours
   EXPECT_THAT(api().bind(b, sa, sizeof me), SyscallFailsWithErrno(EADDRNOTAVAIL));
   me.sin_family = AF_INET6;

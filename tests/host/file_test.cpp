@@ -151,12 +151,48 @@ TEST_P(FileCalls, IoctlsAsLinuxAnswersThemOnAUdpSocket) {
               SyscallFailsWithErrno(EBADF));
 }
 
+// A file that is no socket keeps its own ioctls (found by fuzz_syscalls: sendoff answered
+// ENOTSOCK): a pipe's FIONREAD counts its bytes, SIOCOUTQ (TIOCOUTQ) is ENOTTY.
+// F_SETFL keeps O_APPEND (read back by F_GETFL); O_DIRECT is EINVAL on a socket (found by
+// fuzz_syscalls: F_SETFL(-1) succeeded).
+TEST_P(FileCalls, SetflAsLinuxSetsItOnASocket) {
+  const int a = udp();
+  ASSERT_THAT(api().fcntl(a, F_SETFL, O_NONBLOCK | O_APPEND), SyscallSucceeds());
+  EXPECT_EQ(api().fcntl(a, F_GETFL, 0), O_RDWR | O_NONBLOCK | O_APPEND);
+  EXPECT_THAT(api().fcntl(a, F_SETFL, -1), SyscallFailsWithErrno(EINVAL));
+  EXPECT_THAT(api().fcntl(a, F_SETFL, O_DIRECT), SyscallFailsWithErrno(EINVAL));
+  ASSERT_THAT(api().fcntl(a, F_SETFL, 0), SyscallSucceeds());
+  EXPECT_EQ(api().fcntl(a, F_GETFL, 0), O_RDWR);
+}
+
+// dup3 checks its flags and oldfd == newfd before oldfd itself (found by fuzz_syscalls).
+TEST_P(FileCalls, Dup3ChecksItsArgumentsBeforeTheFd) {
+  EXPECT_THAT(api().dup3(987654, 900, 1), SyscallFailsWithErrno(EINVAL));
+  EXPECT_THAT(api().dup3(-1, -1, 0), SyscallFailsWithErrno(EINVAL));
+  EXPECT_THAT(api().dup3(987654, 900, O_CLOEXEC), SyscallFailsWithErrno(EBADF));
+}
+
+TEST_P(FileCalls, IoctlOnAFileThatIsNoSocketIsThatFilesOwn) {
+  int p[2];
+  ASSERT_EQ(pipe(p), 0);
+  ASSERT_EQ(write(p[1], "abc", 3), 3);
+  int v = -1;
+  EXPECT_THAT(api().ioctl(p[0], FIONREAD, reinterpret_cast<unsigned long>(&v)), SyscallSucceeds());
+  EXPECT_EQ(v, 3);
+  EXPECT_THAT(api().ioctl(p[1], SIOCOUTQ, reinterpret_cast<unsigned long>(&v)),
+              SyscallFailsWithErrno(ENOTTY));
+  close(p[0]);
+  close(p[1]);
+}
+
 TEST_P(FileCalls, GetpeernameIsEnotconnUntilConnected) {
   const int a = udp();
   sockaddr_in got{};
   socklen_t l = sizeof got;
   EXPECT_THAT(api().getpeername(a, reinterpret_cast<sockaddr*>(&got), &l),
               SyscallFailsWithErrno(ENOTCONN));
+  // getname answers before the length is read (found by fuzz_syscalls: sendoff said EFAULT).
+  EXPECT_THAT(api().getpeername(a, nullptr, nullptr), SyscallFailsWithErrno(ENOTCONN));
   const sockaddr_in to = test_env::peer(9000);
   ASSERT_THAT(api().connect(a, reinterpret_cast<const sockaddr*>(&to), sizeof to),
               SyscallSucceeds());

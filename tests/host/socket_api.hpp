@@ -7,6 +7,7 @@
 
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 
 #include <string>
 
@@ -36,6 +37,7 @@ struct SocketApi {
   int (*dup2)(int, int);
   int (*dup3)(int, int, int);
   int (*ioctl)(int, unsigned long, unsigned long);
+  ssize_t (*writev)(int, const iovec*, int);
 };
 
 const SocketApi& kernel_api();

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "test_env.hpp"
 
-#include <gtest/gtest.h>
 #include <sched.h>
 
 #include <condition_variable>
@@ -49,6 +48,8 @@ void run(const char* cmd) {
   }
 }
 
+}  // namespace
+
 // A private network namespace for this process: the kernel's side of the
 // parity tests sends into a veth pair nobody else sees.
 void enter_netns() {
@@ -63,7 +64,7 @@ void enter_netns() {
       "ip neigh add 198.18.0.2 lladdr 02:00:00:00:00:02 dev so0 nud permanent");
 }
 
-sendoff::NetConfig config(const char* peer_mac) {
+static sendoff::NetConfig config(const char* peer_mac) {
   sendoff::NetConfig cfg;
   std::string err;
   if (!cfg.set_local("198.18.0.1/16", &err) || !cfg.set_mac("02:00:00:00:00:01", &err) ||
@@ -87,8 +88,6 @@ void open_stack() {
     exit(1);
   }
 }
-
-}  // namespace
 
 sockaddr_in addr(uint32_t ip, uint16_t port) {
   sockaddr_in a{};
@@ -120,14 +119,3 @@ void set_peer_mac(const uint8_t* m) {
 }
 
 }  // namespace test_env
-
-int main(int argc, char** argv) {
-  ::testing::InitGoogleTest(&argc, argv);
-  if (::testing::GTEST_FLAG(list_tests)) return RUN_ALL_TESTS();
-  test_env::enter_netns();
-  test_env::open_stack();
-  int r = RUN_ALL_TESTS();
-  test_env::pause_mac(false);
-  sendoff::stack_fini();
-  return r;
-}

@@ -27,6 +27,13 @@ inline sockaddr_in subnet_broadcast(uint16_t port) { return addr(0xC612FFFF, por
 inline sockaddr_in unreachable(uint16_t port) { return addr(0xC6130009, port); }
 inline sockaddr_in limited_broadcast(uint16_t port) { return addr(0xFFFFFFFF, port); }
 
+// Moves this process into a new network namespace with the veth pair and the
+// peer's permanent neighbour entry; exits with a message when it cannot (not root).
+void enter_netns();
+// Opens sendoff's stack (csim, or SENDOFF_TEST_BACKEND) with the same address,
+// MAC and neighbour, frames into memory; exits with a message on failure.
+void open_stack();
+
 using Frame = std::vector<uint8_t>;
 // Waits until the NIC sent everything posted, then takes its frames.
 std::vector<Frame> take_frames();

@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -56,6 +57,11 @@ ssize_t so_send(int fd, const void* buf, size_t len, int flags);
 ssize_t so_sendto(int fd, const void* buf, size_t len, int flags,
                   const struct sockaddr* dest_addr, socklen_t addrlen);
 ssize_t so_sendmsg(int fd, const struct msghdr* msg, int flags);
+/* writev(2) on a socket: the vector checked as import_iovec does (EINVAL for a
+ * negative count or one above 1024, EFAULT), a vector of no bytes returns 0 and
+ * sends nothing (vfs_writev), the rest is sendmsg with no flags
+ * (sock_write_iter). Another fd's writev is the kernel's. */
+ssize_t so_writev(int fd, const struct iovec* iov, int iovcnt);
 int so_sendmmsg(int fd, struct mmsghdr* msgvec, unsigned int vlen, int flags);
 ssize_t so_recv(int fd, void* buf, size_t len, int flags);
 ssize_t so_recvfrom(int fd, void* buf, size_t len, int flags, struct sockaddr* src_addr,
