@@ -21,6 +21,7 @@ module desc_fetch
   input  logic [31:0]            ring_head,
   output logic [31:0]            fetch_idx,   // next ring index to read
   output logic                   ring_usable, // the ring registers describe a ring to read
+  output logic                   active,      // a fetch is being worked out (not idle)
 
   // ---- AXI4 read master (descriptor ring)
   output logic [63:0]            m_axi_araddr,
@@ -207,6 +208,7 @@ module desc_fetch
 
   assign fetch_idx     = fetch_q;
   assign ring_usable   = ring_ok;
+  assign active        = st_q != StIdle;
   assign m_axi_araddr  = ar_addr_q;
   assign m_axi_arlen   = ar_len_q;
   assign m_axi_arsize  = 3'($clog2(Bytes));

@@ -88,6 +88,7 @@ package sendoff_pkg;
   localparam logic [11:0] RegStatDrops      /*verilator public*/ = 12'h110;
   localparam logic [11:0] RegStatDescErrors /*verilator public*/ = 12'h114;
   localparam logic [11:0] RegStatWbErrors   /*verilator public*/ = 12'h118;
+  localparam logic [11:0] RegStatTxFlushed  /*verilator public*/ = 12'h11C;
   localparam logic [11:0] RegStatRxFramesLo /*verilator public*/ = 12'h120;
   localparam logic [11:0] RegStatRxFramesHi /*verilator public*/ = 12'h124;
   localparam logic [11:0] RegStatRxBytesLo  /*verilator public*/ = 12'h128;
@@ -98,10 +99,11 @@ package sendoff_pkg;
   localparam int unsigned RegSpaceBytes     /*verilator public*/ = 32'h200;
 
   localparam logic [31:0] IdValue       /*verilator public*/ = 32'h534E4446;  // "SNDF"
-  localparam logic [31:0] VersionValue  /*verilator public*/ = 32'h00020001;
+  localparam logic [31:0] VersionValue  /*verilator public*/ = 32'h00020002;
   localparam logic [31:0] CtrlEnable    /*verilator public*/ = 32'h1;
   localparam logic [31:0] CtrlFcsAppend /*verilator public*/ = 32'h2;
   localparam logic [31:0] CtrlRxEnable  /*verilator public*/ = 32'h4;
+  localparam logic [31:0] CtrlReset     /*verilator public*/ = 32'h8;
   localparam logic [31:0] CapsRx        /*verilator public*/ = 32'h1;
   // What REG_CAPS reads (nic_abi.hpp's CAPS_*): the receive path is built.
   localparam logic [31:0] CapsValue     /*verilator public*/ = CapsRx;

@@ -89,7 +89,8 @@ module sendoff_regs
   endfunction
 
   // ------------------------------------------------------------------------- registers
-  logic [2:0]  ctrl_q;
+  // ctrl_q[3] is CTRL_RESET: set by a CTRL write, cleared by the reset's last step.
+  logic [3:0]  ctrl_q;
   logic [31:0] base_lo_q, base_hi_q, size_q, head_q, flow_index_q, wb_lo_q, wb_hi_q;
   logic [31:0] rx_buf_lo_q, rx_buf_hi_q, rx_cpl_lo_q, rx_cpl_hi_q, rx_ring_size_q;
   logic [31:0] rx_buf_size_q, rx_head_q;
@@ -97,7 +98,7 @@ module sendoff_regs
   logic [63:0] frames_q, bytes_q;
   // Reading a counter's LO word latches its HI word, so LO then HI is one coherent value.
   logic [31:0] frames_hi_q, bytes_hi_q;
-  logic [31:0] drops_q, errors_q, wb_errors_q;
+  logic [31:0] drops_q, errors_q, wb_errors_q, flushed_q;
   logic [63:0] rx_frames_q, rx_bytes_q;
   logic [31:0] rx_frames_hi_q, rx_bytes_hi_q;
   logic [31:0] rx_fcs_q, rx_nobuf_q, rx_len_q;
@@ -141,7 +142,14 @@ module sendoff_regs
   end
 
   logic [31:0] ctrl_wr;
-  assign ctrl_wr = apply_strb({29'd0, ctrl_q}, w_data_q, w_strb_q);
+  assign ctrl_wr = apply_strb({28'd0, ctrl_q}, w_data_q, w_strb_q);
+
+  // The ring may move only while nothing can be reading it (nic_abi.hpp): writes to
+  // RING_BASE and RING_SIZE are ignored otherwise. CTRL_RESET's last step (reset_done) comes
+  // once what was fetched is done: the descriptors posted and not read are discarded.
+  logic ring_cfg_ok, reset_done;
+  assign ring_cfg_ok = !ctrl_q[0] && !ctrl_q[3] && !busy;
+  assign reset_done  = ctrl_q[3] && !busy;
 
   logic flow_data_sel;
   assign flow_data_sel = do_write && (wword >= widx(RegFlowData)) &&
@@ -164,25 +172,41 @@ module sendoff_regs
       rx_ring_size_q <= '0;
       rx_buf_size_q  <= '0;
       rx_head_q      <= '0;
-    end else if (do_write) begin
-      if (wword == widx(RegCtrl))       ctrl_q       <= ctrl_wr[2:0];
-      if (wword == widx(RegRxBufBaseLo)) rx_buf_lo_q <= apply_strb(rx_buf_lo_q, w_data_q, w_strb_q);
-      if (wword == widx(RegRxBufBaseHi)) rx_buf_hi_q <= apply_strb(rx_buf_hi_q, w_data_q, w_strb_q);
-      if (wword == widx(RegRxCplBaseLo)) rx_cpl_lo_q <= apply_strb(rx_cpl_lo_q, w_data_q, w_strb_q);
-      if (wword == widx(RegRxCplBaseHi)) rx_cpl_hi_q <= apply_strb(rx_cpl_hi_q, w_data_q, w_strb_q);
-      if (wword == widx(RegRxRingSize))
-        rx_ring_size_q <= apply_strb(rx_ring_size_q, w_data_q, w_strb_q);
-      if (wword == widx(RegRxBufSize))
-        rx_buf_size_q <= apply_strb(rx_buf_size_q, w_data_q, w_strb_q);
-      if (wword == widx(RegRxHead))     rx_head_q    <= apply_strb(rx_head_q, w_data_q, w_strb_q);
-      if (wword == widx(RegRingBaseLo)) base_lo_q    <= apply_strb(base_lo_q, w_data_q, w_strb_q);
-      if (wword == widx(RegRingBaseHi)) base_hi_q    <= apply_strb(base_hi_q, w_data_q, w_strb_q);
-      if (wword == widx(RegRingSize))   size_q       <= apply_strb(size_q, w_data_q, w_strb_q);
-      if (wword == widx(RegRingHead))   head_q       <= apply_strb(head_q, w_data_q, w_strb_q);
-      if (wword == widx(RegFlowIndex))  flow_index_q <= apply_strb(flow_index_q, w_data_q,
-                                                                   w_strb_q);
-      if (wword == widx(RegWbBaseLo))   wb_lo_q      <= apply_strb(wb_lo_q, w_data_q, w_strb_q);
-      if (wword == widx(RegWbBaseHi))   wb_hi_q      <= apply_strb(wb_hi_q, w_data_q, w_strb_q);
+    end else begin
+      if (do_write) begin
+        // A CTRL write during a reset is ignored; one that sets CTRL_RESET clears CTRL_ENABLE.
+        if (wword == widx(RegCtrl) && !ctrl_q[3])
+          ctrl_q <= ctrl_wr[3] ? {1'b1, ctrl_wr[2:1], 1'b0} : {1'b0, ctrl_wr[2:0]};
+        if (wword == widx(RegRxBufBaseLo))
+          rx_buf_lo_q <= apply_strb(rx_buf_lo_q, w_data_q, w_strb_q);
+        if (wword == widx(RegRxBufBaseHi))
+          rx_buf_hi_q <= apply_strb(rx_buf_hi_q, w_data_q, w_strb_q);
+        if (wword == widx(RegRxCplBaseLo))
+          rx_cpl_lo_q <= apply_strb(rx_cpl_lo_q, w_data_q, w_strb_q);
+        if (wword == widx(RegRxCplBaseHi))
+          rx_cpl_hi_q <= apply_strb(rx_cpl_hi_q, w_data_q, w_strb_q);
+        if (wword == widx(RegRxRingSize))
+          rx_ring_size_q <= apply_strb(rx_ring_size_q, w_data_q, w_strb_q);
+        if (wword == widx(RegRxBufSize))
+          rx_buf_size_q <= apply_strb(rx_buf_size_q, w_data_q, w_strb_q);
+        if (wword == widx(RegRxHead))     rx_head_q    <= apply_strb(rx_head_q, w_data_q, w_strb_q);
+        if (wword == widx(RegRingBaseLo) && ring_cfg_ok)
+          base_lo_q <= apply_strb(base_lo_q, w_data_q, w_strb_q);
+        if (wword == widx(RegRingBaseHi) && ring_cfg_ok)
+          base_hi_q <= apply_strb(base_hi_q, w_data_q, w_strb_q);
+        if (wword == widx(RegRingSize) && ring_cfg_ok)
+          size_q <= apply_strb(size_q, w_data_q, w_strb_q);
+        if (wword == widx(RegRingHead))   head_q       <= apply_strb(head_q, w_data_q, w_strb_q);
+        if (wword == widx(RegFlowIndex))  flow_index_q <= apply_strb(flow_index_q, w_data_q,
+                                                                     w_strb_q);
+        if (wword == widx(RegWbBaseLo))   wb_lo_q      <= apply_strb(wb_lo_q, w_data_q, w_strb_q);
+        if (wword == widx(RegWbBaseHi))   wb_hi_q      <= apply_strb(wb_hi_q, w_data_q, w_strb_q);
+      end
+      // After the writes: a doorbell in the same cycle is one of the discarded descriptors.
+      if (reset_done) begin
+        ctrl_q[3] <= 1'b0;
+        head_q    <= ring_tail;
+      end
     end
   end
 
@@ -230,7 +254,9 @@ module sendoff_regs
       drops_q  <= '0;
       errors_q <= '0;
       wb_errors_q <= '0;
+      flushed_q <= '0;
     end else begin
+      if (reset_done)      flushed_q <= flushed_q + (head_q - ring_tail);
       if (stat_wb_error)   wb_errors_q <= wb_errors_q + 32'd1;
       if (stat_frame) begin
         frames_q <= frames_q + 64'd1;
@@ -278,7 +304,7 @@ module sendoff_regs
     unique case (rword)
       widx(RegId):             rdata_d = IdValue;
       widx(RegVersion):        rdata_d = VersionValue;
-      widx(RegCtrl):           rdata_d = {29'd0, ctrl_q};
+      widx(RegCtrl):           rdata_d = {28'd0, ctrl_q};
       widx(RegStatus):         rdata_d = {31'd0, busy};
       widx(RegRingBaseLo):     rdata_d = base_lo_q;
       widx(RegRingBaseHi):     rdata_d = base_hi_q;
@@ -295,6 +321,7 @@ module sendoff_regs
       widx(RegStatDrops):      rdata_d = drops_q;
       widx(RegStatDescErrors): rdata_d = errors_q;
       widx(RegStatWbErrors):   rdata_d = wb_errors_q;
+      widx(RegStatTxFlushed):  rdata_d = flushed_q;
       widx(RegCaps):           rdata_d = CapsValue;
       widx(RegRxBufBaseLo):    rdata_d = rx_buf_lo_q;
       widx(RegRxBufBaseHi):    rdata_d = rx_buf_hi_q;
@@ -358,6 +385,6 @@ module sendoff_regs
 
   logic unused;
   assign unused = ^{s_axil_awprot, s_axil_arprot, s_axil_araddr[1:0], aw_addr_q[1:0],
-                    ctrl_wr[31:3], flow_bytes[FlowBytes*8-1:FlowStoredBytes*8]};
+                    ctrl_wr[31:4], flow_bytes[FlowBytes*8-1:FlowStoredBytes*8]};
 
 endmodule

@@ -138,7 +138,7 @@ module sendoff_tx_top
   logic        ctrl_enable, ctrl_fcs_append;
   logic [63:0] ring_base;
   logic [31:0] ring_size, ring_head, ring_tail, fetch_idx;
-  logic        cpl_pending, ring_usable, busy;
+  logic        cpl_pending, ring_usable, fetch_active, busy;
   logic [63:0] wb_base;
   logic        wb_error, wb_busy;
   logic        flow_we, flow_re;
@@ -153,9 +153,10 @@ module sendoff_tx_top
   logic        rx_frame, rx_drop_fcs, rx_drop_len, rx_drop_nobuf, rx_drop_fifo, rx_busy;
   logic [15:0] rx_frame_len;
 
-  // Busy: descriptors fetched and not completed, or more to fetch from a usable ring, or a
-  // tail write-back due or in flight.
-  assign busy = cpl_pending || (ring_tail != fetch_idx) ||
+  // Busy: descriptors fetched and not completed, a fetch being worked out (it may still
+  // issue after CTRL_ENABLE fell), or more to fetch from a usable ring, or a tail write-back
+  // due or in flight. CTRL_RESET and ring writes wait for it to fall (sendoff_regs).
+  assign busy = cpl_pending || (ring_tail != fetch_idx) || fetch_active ||
                 (ctrl_enable && ring_usable && ring_head != fetch_idx) || wb_busy;
 
   sendoff_regs #(
@@ -369,6 +370,7 @@ module sendoff_tx_top
     .ring_head     (ring_head),
     .fetch_idx     (fetch_idx),
     .ring_usable   (ring_usable),
+    .active        (fetch_active),
     .m_axi_araddr  (m_axi_desc_araddr),
     .m_axi_arlen   (m_axi_desc_arlen),
     .m_axi_arsize  (m_axi_desc_arsize),

@@ -35,7 +35,7 @@ using RegRead = std::function<bool(uint32_t, uint32_t*, std::string*)>;
 bool print_registers(const RegRead& rd, std::string* err) {
   using namespace abi;
   uint32_t id, version, ctrl, status, base_lo, base_hi, size, head, tail;
-  uint32_t frames_lo, frames_hi, bytes_lo, bytes_hi, drops, desc_errors;
+  uint32_t frames_lo, frames_hi, bytes_lo, bytes_hi, drops, desc_errors, wb_errors, flushed;
   // *_LO before *_HI: reading LO latches HI.
   if (!rd(REG_ID, &id, err) || !rd(REG_VERSION, &version, err) || !rd(REG_CTRL, &ctrl, err) ||
       !rd(REG_STATUS, &status, err) || !rd(REG_RING_BASE_LO, &base_lo, err) ||
@@ -43,16 +43,19 @@ bool print_registers(const RegRead& rd, std::string* err) {
       !rd(REG_RING_HEAD, &head, err) || !rd(REG_RING_TAIL, &tail, err) ||
       !rd(REG_STAT_FRAMES_LO, &frames_lo, err) || !rd(REG_STAT_FRAMES_HI, &frames_hi, err) ||
       !rd(REG_STAT_BYTES_LO, &bytes_lo, err) || !rd(REG_STAT_BYTES_HI, &bytes_hi, err) ||
-      !rd(REG_STAT_DROPS, &drops, err) || !rd(REG_STAT_DESC_ERRORS, &desc_errors, err))
+      !rd(REG_STAT_DROPS, &drops, err) || !rd(REG_STAT_DESC_ERRORS, &desc_errors, err) ||
+      !rd(REG_STAT_WB_ERRORS, &wb_errors, err) || !rd(REG_STAT_TX_FLUSHED, &flushed, err))
     return false;
-  printf("registers ID 0x%08x%s VERSION 0x%08x CTRL 0x%08x%s%s STATUS 0x%08x%s\n", id,
+  printf("registers ID 0x%08x%s VERSION 0x%08x CTRL 0x%08x%s%s%s STATUS 0x%08x%s\n", id,
          id == ID_VALUE ? " (SNDF)" : " (not a sendoff NIC)", version, ctrl,
-         ctrl & CTRL_ENABLE ? " enable" : "", ctrl & CTRL_FCS_APPEND ? " fcs" : "", status,
-         status & STATUS_BUSY ? " busy" : "");
+         ctrl & CTRL_ENABLE ? " enable" : "", ctrl & CTRL_FCS_APPEND ? " fcs" : "",
+         ctrl & CTRL_RESET ? " reset" : "", status, status & STATUS_BUSY ? " busy" : "");
   printf("ring      base 0x%08x%08x size %u head %u tail %u\n", base_hi, base_lo, size, head, tail);
-  printf("counters  frames %" PRIu64 " bytes %" PRIu64 " drops %u desc_errors %u\n",
+  // desc_errors include descriptors whose ring entry or payload read failed (SLVERR).
+  printf("counters  frames %" PRIu64 " bytes %" PRIu64
+         " drops %u desc_errors %u wb_errors %u tx_flushed %u\n",
          (uint64_t{frames_hi} << 32) | frames_lo, (uint64_t{bytes_hi} << 32) | bytes_lo, drops,
-         desc_errors);
+         desc_errors, wb_errors, flushed);
   uint32_t caps;
   if (!rd(REG_CAPS, &caps, err)) return false;
   if (!(caps & CAPS_RX)) {

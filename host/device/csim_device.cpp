@@ -274,9 +274,13 @@ void CsimDevice::reg_write(uint32_t off, uint32_t val) {
   take_doorbell();  // an earlier posted doorbell lands first
   ++writes_;
   if (off == abi::REG_RING_HEAD) db_.set(val);
+  // A CTRL write during a TX ring reset is ignored whole, the RX bit too (as in the RTL).
+  if (off == abi::REG_CTRL && (regs_.ctrl & abi::CTRL_RESET) != 0) return;
   if (rx_reg_write(off, val)) return;
   const bool was_enabled = (regs_.ctrl & abi::CTRL_ENABLE) != 0;
-  HostRegisters::Write w = regs_.write(off, val);
+  HostRegisters::Write w = regs_.write(off, val, in_flight_ || work_pending() || wb_force_);
+  // A run in progress finishes first (the worker ends the reset after it).
+  if (!in_flight_) regs_.finish_reset();
   if (!was_enabled && (regs_.ctrl & abi::CTRL_ENABLE) != 0 && wb_base_valid(regs_.wb_base))
     wb_force_ = true;
   if (w == HostRegisters::Write::flow_data) return;
@@ -573,6 +577,7 @@ void CsimDevice::worker_main() {
       regs_.drops += drops.to_uint();
       regs_.desc_errors += desc_errors.to_uint();
     }
+    regs_.finish_reset();  // a CTRL_RESET that waited for this run
     if (wb_writes != 0) publish_wb(wb_base, abi::WB_TAIL_OFF);
     ++progress_;
     progress_cv_.notify_all();

@@ -10,8 +10,55 @@
 #endif
 
 namespace sendoff {
+namespace {
+
+// A back end whose dma_alloc stops after `limit` bytes (DeviceOptions::dma_limit); everything
+// else goes to the device it wraps.
+class DmaLimitDevice final : public Device {
+ public:
+  DmaLimitDevice(std::unique_ptr<Device> dev, size_t limit) : dev_(std::move(dev)), left_(limit) {}
+  std::string name() const override { return dev_->name(); }
+  uint32_t reg_read(uint32_t off) override { return dev_->reg_read(off); }
+  void reg_write(uint32_t off, uint32_t val) override { dev_->reg_write(off, val); }
+  DmaBuffer dma_alloc(size_t bytes) override {
+    std::lock_guard<std::mutex> g(mu_);
+    if (bytes > left_) return {};
+    DmaBuffer b = dev_->dma_alloc(bytes);
+    left_ -= b.size;
+    return b;
+  }
+  void dma_sync_to_device(const DmaBuffer& buf, size_t off, size_t len) override {
+    dev_->dma_sync_to_device(buf, off, len);
+  }
+  bool coherent() const override { return dev_->coherent(); }
+  bool tail_writeback() const override { return dev_->tail_writeback(); }
+  void doorbell(uint32_t head) override { dev_->doorbell(head); }
+  void set_busy_poll(uint32_t us) override { dev_->set_busy_poll(us); }
+  void wait_progress(uint32_t timeout_us) override { dev_->wait_progress(timeout_us); }
+  bool mac_rx(const uint8_t* frame, size_t len) override { return dev_->mac_rx(frame, len); }
+  void wait_rx(uint32_t timeout_us) override { dev_->wait_rx(timeout_us); }
+  std::string fault() const override { return dev_->fault(); }
+
+ private:
+  const std::unique_ptr<Device> dev_;
+  std::mutex mu_;
+  size_t left_;
+};
+
+std::unique_ptr<Device> make_backend(const DeviceOptions& opts, std::string* err);
+
+}  // namespace
 
 std::unique_ptr<Device> make_device(const DeviceOptions& opts, std::string* err) {
+  std::unique_ptr<Device> dev = make_backend(opts, err);
+  if (dev && opts.dma_limit != 0)
+    dev = std::make_unique<DmaLimitDevice>(std::move(dev), opts.dma_limit);
+  return dev;
+}
+
+namespace {
+
+std::unique_ptr<Device> make_backend(const DeviceOptions& opts, std::string* err) {
   if (opts.cosim && opts.backend != "verilator") {
     if (err != nullptr)
       *err = "--cosim compares the verilator back end with csim: use --backend verilator --cosim";
@@ -75,5 +122,6 @@ std::unique_ptr<Device> make_device(const DeviceOptions& opts, std::string* err)
   return nullptr;
 }
 
+}  // namespace
 }  // namespace sendoff
 

@@ -72,6 +72,9 @@ int sock_wait_for_wmem(sock* sk, bool nonblock) {
     if (sk_wmem_alloc_get(sk) < static_cast<size_t>(sk->sndbuf)) return ts.ret(0);
     if (nonblock) return ts.ret(-EAGAIN, "send buffer full");
     if (clock::now() >= deadline) return ts.ret(-EAGAIN, "SO_SNDTIMEO ran out");
+    // Nothing frees the buffer while the NIC is stopped: say so, as Linux does
+    // for a device that is down, instead of a wait with no end.
+    if (n->nic.stopped()) return ts.ret(-ENETDOWN, "NIC stopped (CTRL_ENABLE clear)");
     if (n->dying.load(std::memory_order_acquire)) return ts.ret(-ENETDOWN, "stack closing");
     if (!sigs) sigs.emplace();
     n->nic.wait_progress(kWaitSliceUs);
@@ -168,6 +171,8 @@ int dev_queue_xmit(net* n, sk_buff* skb) {
     }
     if (err != -EBUSY) return static_cast<int>(ts.ret(err));
     if (skb->nonblock) return static_cast<int>(ts.ret(-EAGAIN, "TX ring full"));
+    // A register read, only before a wait: nothing drains a stopped NIC's ring.
+    if (n->nic.stopped()) return static_cast<int>(ts.ret(-ENETDOWN, "NIC stopped"));
     if (n->dying.load(std::memory_order_acquire))
       return static_cast<int>(ts.ret(-ENETDOWN, "stack closing"));
     n->nic.xmit_flush();  // what xmit_more held back must go before we sleep

@@ -84,6 +84,8 @@ void nic_flush(net* n) {
   for (;;) {
     n->nic.reclaim();
     if (n->nic.idle()) return;
+    // A stopped NIC (CTRL_ENABLE clear) keeps its ring: nothing will drain it.
+    if (n->nic.stopped()) return;
     n->nic.wait_progress(10000);
   }
 }
@@ -121,7 +123,11 @@ void napi_main(net* n) {
 
 net* net_get() { return the_net.load(std::memory_order_acquire); }
 
-bool stack_init(const NetConfig& cfg, const DeviceOptions& opts, std::string* err) {
+bool stack_init(const NetConfig& cfg, const DeviceOptions& opts, std::string* err,
+                int* error) {
+  int ignored;
+  if (!error) error = &ignored;
+  *error = ENODEV;
   if (the_net) {
     *err = "the sendoff stack is already open";
     return false;
@@ -140,8 +146,15 @@ bool stack_init(const NetConfig& cfg, const DeviceOptions& opts, std::string* er
   if (!o.sink) o.sink = &drop;
   n->dev = make_device(o, err);
   if (!n->dev) return false;
-  if (n->nic.open(n->dev.get(), cfg.mac, err)) return false;
-  if (n->nic_rx.open(n->dev.get(), cfg.mtu, err)) return false;
+  // The driver's errno (ENOMEM: device memory exhausted) goes to the caller.
+  if (int e = n->nic.open(n->dev.get(), cfg.mac, err)) {
+    *error = -e;
+    return false;
+  }
+  if (int e = n->nic_rx.open(n->dev.get(), cfg.mtu, err)) {
+    *error = -e;
+    return false;
+  }
   if (opts.tap && !n->nic_rx.present()) {
     *err = "--tap: the " + n->dev->name() + " back end has no receive path (CAPS_RX clear)" +
            (n->dev->name() == "csim" ? "" : "; csim has one: --backend csim");
@@ -268,6 +281,20 @@ void stack_set_trace(TraceFn fn) {
   }
 }
 
+int stack_nic_reset(std::string* err) {
+  net* n = net_get();
+  if (!n) {
+    *err = "no sendoff stack is open";
+    return -ENODEV;
+  }
+  return n->nic.reset(err);
+}
+
+Device* stack_device() {
+  net* n = net_get();
+  return n ? n->dev.get() : nullptr;
+}
+
 std::string stack_device_fault() {
   net* n = net_get();
   if (!n) return {};
@@ -347,6 +374,9 @@ NicCounters stack_counters() {
   c.bytes = read64(abi::REG_STAT_BYTES_LO);
   c.drops = d->reg_read(abi::REG_STAT_DROPS);
   c.desc_errors = d->reg_read(abi::REG_STAT_DESC_ERRORS);
+  c.wb_errors = d->reg_read(abi::REG_STAT_WB_ERRORS);
+  c.tx_flushed = d->reg_read(abi::REG_STAT_TX_FLUSHED);
+  c.tx_dropped = n->nic.tx_dropped();
   if (d->reg_read(abi::REG_CAPS) & abi::CAPS_RX) {
     c.rx_frames = read64(abi::REG_STAT_RX_FRAMES_LO);
     c.rx_bytes = read64(abi::REG_STAT_RX_BYTES_LO);
@@ -501,9 +531,10 @@ int sendoff_init(const char* config, const char* backend, const char* pcap) {
     opts.sink = tee.get();
     opts.tap = tap.get();
   }
-  if (!stack_init(cfg, opts, &err)) {
+  int why = 0;
+  if (!stack_init(cfg, opts, &err, &why)) {
     init_error = err;
-    errno = ENODEV;
+    errno = why;
     return -1;
   }
   owned_sink = std::move(sink);

@@ -140,7 +140,10 @@ class HlsDevice final : public XrtDevice {
   void reg_write(uint32_t off, uint32_t val) override {
     std::lock_guard<std::mutex> g(mu_);
     stuck_ = false;  // a usable ring may be one write away
+    // A run takes its arguments when it starts: a reset ends at once, and the next run
+    // starts from the RING_HEAD it left.
     HostRegisters::Write w = regs_.write(off, val);
+    regs_.finish_reset();
     if (w == HostRegisters::Write::flow_data || w == HostRegisters::Write::ignored) return;
     if (w == HostRegisters::Write::flow_commit) {
       std::memcpy(flows_map_ + size_t{regs_.flow_index} * FLOW_ENTRY_BYTES, regs_.flow_data,

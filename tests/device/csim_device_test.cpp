@@ -167,11 +167,14 @@ TEST(CsimDevice, RegistersAfterReset) {
 
 TEST(CsimDevice, RegisterAccess) {
   Nic nic;
-  nic.write(abi::REG_CTRL, 0xFFFFFFFFu);
+  nic.write(abi::REG_CTRL, 0xFFFFFFFFu & ~abi::CTRL_RESET);
   // Defined bits only (csim has the receive path: CAPS_RX, CTRL_RX_ENABLE).
   EXPECT_EQ(nic.read(abi::REG_CAPS), abi::CAPS_RX);
   EXPECT_EQ(nic.read(abi::REG_CTRL),
             abi::CTRL_ENABLE | abi::CTRL_FCS_APPEND | abi::CTRL_RX_ENABLE);
+  // With CTRL_RESET: ENABLE cleared, and an idle NIC ends the reset at once.
+  nic.write(abi::REG_CTRL, 0xFFFFFFFFu);
+  EXPECT_EQ(nic.read(abi::REG_CTRL), abi::CTRL_FCS_APPEND | abi::CTRL_RX_ENABLE);
   nic.write(abi::REG_CTRL, 0);
   nic.write(abi::REG_RING_BASE_LO, 0x12345640u);
   nic.write(abi::REG_RING_BASE_HI, 0x9u);
@@ -381,7 +384,11 @@ TEST(CsimDevice, IdleUntilEnabledAndRingUsable) {
   nic.enable();
   nic.dev().wait_progress(20000);
   EXPECT_EQ(nic.tail(), 0u) << "consumed from an unusable ring";
+  nic.write(abi::REG_RING_SIZE, 16);  // enabled: the ring may not move (ABI 2.2)
+  EXPECT_EQ(nic.read(abi::REG_RING_SIZE), 3u);
+  nic.write(abi::REG_CTRL, 0);
   nic.write(abi::REG_RING_SIZE, 16);
+  nic.enable();
   ASSERT_TRUE(nic.wait_tail(1));
   EXPECT_EQ(nic.sink().size(), 1u);
 }

@@ -61,9 +61,12 @@ TEST(Pipeline, Registers) {
     s.reg_write(off, 0xA5000000u | off);
     EXPECT_EQ(s.reg_read(off), 0xA5000000u | off) << std::hex << off;
   }
-  s.reg_write(abi::REG_CTRL, 0xFFFFFFFFu);
+  s.reg_write(abi::REG_CTRL, 0xFFFFFFFFu & ~abi::CTRL_RESET);
   EXPECT_EQ(s.reg_read(abi::REG_CTRL),
             abi::CTRL_ENABLE | abi::CTRL_FCS_APPEND | abi::CTRL_RX_ENABLE);
+  // With CTRL_RESET: ENABLE cleared, and an idle NIC ends the reset at once.
+  s.reg_write(abi::REG_CTRL, 0xFFFFFFFFu);
+  EXPECT_EQ(s.reg_read(abi::REG_CTRL), abi::CTRL_FCS_APPEND | abi::CTRL_RX_ENABLE);
   s.reg_write(abi::REG_CTRL, 0);
   for (unsigned i = 0; i < abi::FLOW_WORDS; ++i) {
     s.reg_write(abi::REG_FLOW_DATA + 4 * i, i * 0x01010101u);

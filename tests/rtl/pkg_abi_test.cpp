@@ -79,6 +79,7 @@ TEST(PkgAbi, RegisterMap) {
   EXPECT_EQ(Pkg::RegStatDrops, abi::REG_STAT_DROPS);
   EXPECT_EQ(Pkg::RegStatDescErrors, abi::REG_STAT_DESC_ERRORS);
   EXPECT_EQ(Pkg::RegStatWbErrors, abi::REG_STAT_WB_ERRORS);
+  EXPECT_EQ(Pkg::RegStatTxFlushed, abi::REG_STAT_TX_FLUSHED);
   EXPECT_EQ(Pkg::RegCaps, abi::REG_CAPS);
   EXPECT_EQ(Pkg::RegRxBufBaseLo, abi::REG_RX_BUF_BASE_LO);
   EXPECT_EQ(Pkg::RegRxBufBaseHi, abi::REG_RX_BUF_BASE_HI);
@@ -123,6 +124,7 @@ TEST(PkgAbi, Limits) {
 
 TEST(PkgAbi, ReceiveRing) {
   EXPECT_EQ(Pkg::CtrlRxEnable, abi::CTRL_RX_ENABLE);
+  EXPECT_EQ(Pkg::CtrlReset, abi::CTRL_RESET);
   EXPECT_EQ(Pkg::CapsRx, abi::CAPS_RX);
   EXPECT_EQ(Pkg::WbRxTailOff, abi::WB_RX_TAIL_OFF);
   EXPECT_EQ(Pkg::RxRingSizeMax, abi::RX_RING_SIZE_MAX);

@@ -75,6 +75,7 @@ bool is_mapped(uint32_t off) {
                                           abi::REG_WB_BASE_LO,
                                           abi::REG_WB_BASE_HI,
                                           abi::REG_STAT_WB_ERRORS,
+                                          abi::REG_STAT_TX_FLUSHED,
                                           abi::REG_CAPS};
   return regs.count(off) || is_flow_data(off) || is_rx_rw(off) || is_rx_ro(off);
 }
@@ -103,7 +104,10 @@ struct RefRegs {
     return old;
   }
 
-  std::optional<Commit> write(uint32_t off, uint32_t v, uint8_t strb) {
+  // busy: the module's busy input while the write lands (held still while a write is in
+  // flight): ring writes are ignored while it or CTRL_ENABLE is set.
+  std::optional<Commit> write(uint32_t off, uint32_t v, uint8_t strb, bool busy) {
+    const bool ring_ok = !(ctrl & abi::CTRL_ENABLE) && !busy;
     if (is_flow_data(off)) {
       uint32_t& w = flow[(off - abi::REG_FLOW_DATA) / 4];
       w = merge(w, v, strb);
@@ -119,13 +123,13 @@ struct RefRegs {
                (abi::CTRL_ENABLE | abi::CTRL_FCS_APPEND | abi::CTRL_RX_ENABLE);
         break;
       case abi::REG_RING_BASE_LO:
-        base_lo = merge(base_lo, v, strb);
+        if (ring_ok) base_lo = merge(base_lo, v, strb);
         break;
       case abi::REG_RING_BASE_HI:
-        base_hi = merge(base_hi, v, strb);
+        if (ring_ok) base_hi = merge(base_hi, v, strb);
         break;
       case abi::REG_RING_SIZE:
-        size = merge(size, v, strb);
+        if (ring_ok) size = merge(size, v, strb);
         break;
       case abi::REG_RING_HEAD:
         head = merge(head, v, strb);
@@ -258,6 +262,8 @@ std::vector<Op> random_program(Rng& rng, unsigned n) {
       Op w{Op::kWrite, rng.chance(0.8) ? random_mapped(rng) : random_unmapped<C>(rng),
            uint32_t(rng()), 0xF};
       if (rng.chance(0.3)) w.strb = uint8_t(rng() % 16);
+      // CTRL_RESET moves RING_HEAD and waits for busy: tests/device/nic_fault_test.cpp.
+      if (w.addr == abi::REG_CTRL) w.data &= ~abi::CTRL_RESET;
       // "Any write" commits: one that writes no byte is left out of that claim.
       if (w.addr == abi::REG_FLOW_COMMIT && w.strb == 0) w.strb = 1;
       p.push_back(w);
@@ -350,7 +356,7 @@ void run_program(const std::vector<Op>& prog, const Timing& t, unsigned storm, u
         aw_q.push_back(next);
         w_q.push_back(next);
         b_q.push_back(next);
-        if (auto c = ref.write(o.addr, o.data, o.strb)) commits.push_back(*c);
+        if (auto c = ref.write(o.addr, o.data, o.strb, now.busy)) commits.push_back(*c);
       } else {
         if (!b_q.empty() || r_q.size() >= 3) break;
         ar_q.push_back(next);
@@ -378,7 +384,8 @@ void run_program(const std::vector<Op>& prog, const Timing& t, unsigned storm, u
 
     // Inputs: STATUS and RING_TAIL sources change now and then; counter events.
     const bool storming = next > storm_from;
-    if (rng.chance(0.05)) now.busy = rng() & 1;
+    // busy changes only with no write in flight: the reference knows it for each write.
+    if (b_q.empty() && rng.chance(0.05)) now.busy = rng() & 1;
     if (rng.chance(0.05)) now.tail = uint32_t(rng());
     m.busy = now.busy;
     m.ring_tail = now.tail;

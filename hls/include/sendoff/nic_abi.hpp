@@ -161,6 +161,22 @@ constexpr unsigned FLOW_TABLE_SIZE = 256;  // entries
 //    invalid. Writes answered with an error count in STAT_WB_ERRORS. The host
 //    reads the word with an acquire load: it never needs RING_TAIL on the
 //    send path.
+//  - faults (ABI 2.2). Clearing CTRL_ENABLE stops the fetch of descriptors:
+//    those the NIC already read finish whole (each frame leaves entire, or the
+//    descriptor counts as a drop or error), RING_TAIL passes them, and
+//    STATUS_BUSY falls once they are done; setting it again resumes at
+//    RING_TAIL, so no descriptor is sent twice and none is cut short.
+//    CTRL_RESET (write 1; reads 1 until done, then 0) is a TX ring reset: it
+//    clears CTRL_ENABLE (the ENABLE bit of that write is ignored), lets the
+//    descriptors already read finish as above, then discards those posted
+//    and not read: STAT_TX_FLUSHED += RING_HEAD - RING_TAIL and RING_HEAD :=
+//    RING_TAIL. None of a discarded descriptor's frames has left. RING_TAIL,
+//    the counters, the flow table and the other registers are kept, so the
+//    host learns from RING_TAIL which descriptors were sent. A CTRL write
+//    while CTRL_RESET reads 1 is ignored. RING_BASE_LO/HI and RING_SIZE
+//    writes take effect only while CTRL_ENABLE, CTRL_RESET and STATUS_BUSY
+//    are all clear; otherwise they are ignored (the register reads back its
+//    old value), so the ring never moves under descriptors in flight.
 constexpr uint32_t REG_ID = 0x000;            // RO  "SNDF"
 constexpr uint32_t REG_VERSION = 0x004;       // RO  ABI version
 constexpr uint32_t REG_CTRL = 0x008;          // RW  CTRL_* bits
@@ -191,6 +207,7 @@ constexpr uint32_t REG_STAT_BYTES_HI = 0x10C;
 constexpr uint32_t REG_STAT_DROPS = 0x110;      // RO  frames dropped (invalid flow)
 constexpr uint32_t REG_STAT_DESC_ERRORS = 0x114;  // RO descriptors rejected (bad flags/len)
 constexpr uint32_t REG_STAT_WB_ERRORS = 0x118;  // RO  write-back writes answered BRESP != OKAY
+constexpr uint32_t REG_STAT_TX_FLUSHED = 0x11C;  // RO  descriptors a CTRL_RESET discarded unread
 constexpr uint32_t REG_STAT_RX_FRAMES_LO = 0x120;  // RO  frames received into buffers
 constexpr uint32_t REG_STAT_RX_FRAMES_HI = 0x124;
 constexpr uint32_t REG_STAT_RX_BYTES_LO = 0x128;   // RO  their bytes (no FCS)
@@ -201,10 +218,11 @@ constexpr uint32_t REG_STAT_RX_DROP_LEN = 0x138;   // RO  frames dropped: runt o
 constexpr uint32_t REG_SPACE_BYTES = 0x200;
 
 constexpr uint32_t ID_VALUE = 0x534E4446;  // "SNDF"
-constexpr uint32_t VERSION_VALUE = 0x00020001;  // major.minor, 16 bits each
+constexpr uint32_t VERSION_VALUE = 0x00020002;  // major.minor, 16 bits each
 constexpr uint32_t CTRL_ENABLE = 1u << 0;      // process descriptors
 constexpr uint32_t CTRL_FCS_APPEND = 1u << 1;  // append CRC-32 FCS (off: the MAC adds it)
 constexpr uint32_t CTRL_RX_ENABLE = 1u << 2;   // receive frames into the RX ring
+constexpr uint32_t CTRL_RESET = 1u << 3;       // TX ring reset, self-clearing (ABI 2.2)
 constexpr uint32_t CAPS_RX = 1u << 0;          // the receive path is built
 constexpr uint32_t STATUS_BUSY = 1u << 0;
 constexpr uint32_t RING_SIZE_MAX = 4096;

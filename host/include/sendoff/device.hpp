@@ -114,6 +114,10 @@ struct DeviceOptions {
   // Device memory whose reads fail (read_fault.hpp): SLVERR in the RTL's memory model, the
   // same descriptors rejected by csim. Empty: none.
   ReadFaultRange read_fault;
+  // Device memory dma_alloc may hand out, in bytes (0: all of it): a smaller
+  // value makes the driver's and the stack's allocations fail (ENOMEM), as on
+  // a card whose memory other users took.
+  size_t dma_limit = 0;
   // verilator: the realistic memory (AxiReadConfig realistic_memory) with random ARREADY,
   // every choice drawn from mem_seed; off: a fixed-latency memory, always ready.
   bool mem_jitter = false;

@@ -27,6 +27,7 @@ struct HostRegisters {
   uint32_t drops = 0;
   uint32_t desc_errors = 0;
   uint32_t wb_errors = 0;
+  uint32_t tx_flushed = 0;
   uint32_t frames_hi_latch = 0;
   uint32_t bytes_hi_latch = 0;
 
@@ -61,24 +62,39 @@ struct HostRegisters {
       case abi::REG_STAT_DROPS: return drops;
       case abi::REG_STAT_DESC_ERRORS: return desc_errors;
       case abi::REG_STAT_WB_ERRORS: return wb_errors;
+      case abi::REG_STAT_TX_FLUSHED: return tx_flushed;
       default: return 0;  // FLOW_COMMIT is write-only; unmapped offsets read 0
     }
   }
 
   // CTRL keeps only its defined bits; a FLOW_COMMIT to an index past the
-  // table does nothing; read-only and unmapped offsets ignore writes.
-  Write write(uint32_t off, uint32_t val) {
+  // table does nothing; read-only and unmapped offsets ignore writes. busy:
+  // STATUS_BUSY now (the ring may not move under descriptors in flight).
+  // After a write that set CTRL_RESET the back end calls finish_reset() once
+  // nothing is in flight.
+  Write write(uint32_t off, uint32_t val, bool busy = false) {
     if (off >= abi::REG_FLOW_DATA && off < abi::REG_FLOW_DATA + 4 * abi::FLOW_WORDS) {
       if (off % 4 == 0) flow_data[(off - abi::REG_FLOW_DATA) / 4] = val;
       return Write::flow_data;
     }
     switch (off) {
-      case abi::REG_CTRL: ctrl = val & (abi::CTRL_ENABLE | abi::CTRL_FCS_APPEND); break;
-      case abi::REG_RING_BASE_LO: ring_base = (ring_base & ~uint64_t{0xFFFFFFFF}) | val; break;
+      case abi::REG_CTRL:
+        if (ctrl & abi::CTRL_RESET) return Write::ignored;
+        ctrl = (val & abi::CTRL_RESET) ? abi::CTRL_RESET | (val & abi::CTRL_FCS_APPEND)
+                                       : val & (abi::CTRL_ENABLE | abi::CTRL_FCS_APPEND);
+        break;
+      case abi::REG_RING_BASE_LO:
+        if (!ring_movable(busy)) return Write::ignored;
+        ring_base = (ring_base & ~uint64_t{0xFFFFFFFF}) | val;
+        break;
       case abi::REG_RING_BASE_HI:
+        if (!ring_movable(busy)) return Write::ignored;
         ring_base = (ring_base & 0xFFFFFFFF) | (uint64_t{val} << 32);
         break;
-      case abi::REG_RING_SIZE: ring_size = val; break;
+      case abi::REG_RING_SIZE:
+        if (!ring_movable(busy)) return Write::ignored;
+        ring_size = val;
+        break;
       case abi::REG_RING_HEAD: head = val; break;
       case abi::REG_FLOW_INDEX: flow_index = val; break;
       case abi::REG_WB_BASE_LO: wb_base = (wb_base & ~uint64_t{0xFFFFFFFF}) | val; break;
@@ -88,6 +104,20 @@ struct HostRegisters {
       default: return Write::ignored;
     }
     return Write::applied;
+  }
+
+  // CTRL_RESET's last step, once the descriptors already read are done: those
+  // posted and not read are discarded and counted.
+  void finish_reset() {
+    if ((ctrl & abi::CTRL_RESET) == 0) return;
+    tx_flushed += head - tail;
+    head = tail;
+    ctrl &= ~abi::CTRL_RESET;
+  }
+
+ private:
+  bool ring_movable(bool busy) const {
+    return (ctrl & (abi::CTRL_ENABLE | abi::CTRL_RESET)) == 0 && !busy;
   }
 };
 

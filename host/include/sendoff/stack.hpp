@@ -14,8 +14,11 @@
 namespace sendoff {
 
 // Opens the stack on a new device made from opts. Returns true, or false with
-// *err set to one line for a human. Fails if a stack is already open.
-bool stack_init(const NetConfig& cfg, const DeviceOptions& opts, std::string* err);
+// *err set to one line for a human and *error (when given) to an errno: the
+// driver's (ENOMEM when device memory is exhausted), else ENODEV. Fails if a
+// stack is already open.
+bool stack_init(const NetConfig& cfg, const DeviceOptions& opts, std::string* err,
+                int* error = nullptr);
 // Waits for the NIC to drain, then closes every socket and the device.
 void stack_fini();
 // Replaces the configuration of the open stack (routes, neighbours, MTU):
@@ -38,6 +41,9 @@ void stack_set_busy_poll(uint32_t us);
 struct NicCounters {
   uint64_t frames = 0, bytes = 0;
   uint32_t drops = 0, desc_errors = 0;
+  uint32_t wb_errors = 0, tx_flushed = 0;  // STAT_WB_ERRORS, STAT_TX_FLUSHED
+  // The driver's: datagrams posted, then discarded by a TX ring reset.
+  uint64_t tx_dropped = 0;
   // Receive (zero where the NIC has no receive path).
   uint64_t rx_frames = 0, rx_bytes = 0;
   uint32_t rx_drop_fcs = 0, rx_drop_nobuf = 0, rx_drop_len = 0;
@@ -82,6 +88,13 @@ int stack_resolve_neighbour(uint32_t daddr, std::string* detail);
 // poll and the stack. false when no stack is open or the NIC has no
 // receive path.
 bool stack_mac_rx(const uint8_t* frame, size_t len);
+// Resets the NIC's TX ring with whatever is in flight (SendoffNic::reset):
+// 0, or -errno with *err one line for a human (-EIO: the NIC did not finish
+// its reset; -ENODEV: no stack is open).
+int stack_nic_reset(std::string* err);
+// The open stack's device (null when none is open), for tools and tests that
+// act on the NIC behind the driver's back (fault injection).
+Device* stack_device();
 // The device's fault (Device::fault()): empty while it is healthy.
 std::string stack_device_fault();
 

@@ -2,8 +2,10 @@
 #include "sendoff_nic.hpp"
 
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <thread>
 
 #include "net.hpp"
 #include "skbuff.hpp"
@@ -53,6 +55,7 @@ int SendoffNic::open(Device* dev, const uint8_t mac[6], std::string* err) {
   uint32_t id = dev->reg_read(REG_ID);
   uint32_t version = dev->reg_read(REG_VERSION);
   l2_frames_ = version >= 0x00020001;  // TXD_L4_ETH came with ABI 2.1
+  tx_reset_ = version >= 0x00020002;   // CTRL_RESET came with ABI 2.2
   if (id != ID_VALUE || (version >> 16) != (VERSION_VALUE >> 16)) {
     char buf[160];
     snprintf(buf, sizeof buf, "%s: not a sendoff NIC (ID 0x%08x, version 0x%08x; want 0x%08x, 0x%08x)",
@@ -82,17 +85,18 @@ int SendoffNic::open(Device* dev, const uint8_t mac[6], std::string* err) {
   dev->reg_write(REG_RING_BASE_LO, static_cast<uint32_t>(ring_.dev_addr));
   dev->reg_write(REG_RING_BASE_HI, static_cast<uint32_t>(ring_.dev_addr >> 32));
   dev->reg_write(REG_RING_SIZE, kRingSize);
+  // Ring writes are ignored while the NIC is busy (nic_abi.hpp): one that did
+  // not take is a NIC still at work on another ring.
+  if (dev->reg_read(REG_RING_SIZE) != kRingSize ||
+      dev->reg_read(REG_RING_BASE_LO) != static_cast<uint32_t>(ring_.dev_addr) ||
+      dev->reg_read(REG_RING_BASE_HI) != static_cast<uint32_t>(ring_.dev_addr >> 32)) {
+    *err = dev->name() + ": the NIC is busy and keeps its TX ring; reset it first (CTRL_RESET)";
+    return -EBUSY;
+  }
   // The ring indices run free mod 2^32; start where the NIC stands.
   uint32_t start = dev->reg_read(REG_RING_TAIL);
   slots_.reset(new Slot[kRingSize]);
-  // No slot may look written for an index at or after start.
-  for (uint32_t i = 0; i < kRingSize; ++i) slots_[i].seq.store(start, std::memory_order_relaxed);
-  prod_.store(pack(start, 0));
-  head_.store(start);
-  rung_.store(start);
-  clean_.store(start);
-  pay_tail_.store(0);
-  dev->reg_write(REG_RING_HEAD, start);
+  ring_start(start);
   if (wb.size) {
     // The NIC writes its tail there on enable and whenever it moves.
     __atomic_store_n(reinterpret_cast<uint32_t*>(wb.host + WB_TAIL_OFF), start, __ATOMIC_RELEASE);
@@ -102,6 +106,83 @@ int SendoffNic::open(Device* dev, const uint8_t mac[6], std::string* err) {
   }
   dev->reg_write(REG_CTRL, CTRL_ENABLE);
   return 0;
+}
+
+// Empty ring from index start: no slot may look written for an index at or
+// after start; every payload byte is free.
+void SendoffNic::ring_start(uint32_t start) {
+  for (uint32_t i = 0; i < kRingSize; ++i) {
+    slots_[i].seq.store(start, std::memory_order_relaxed);
+    slots_[i].owner = nullptr;
+  }
+  const uint32_t pay = pay_tail_.load(std::memory_order_relaxed);
+  prod_.store(pack(start, pay));
+  head_.store(start);
+  rung_.store(start);
+  clean_.store(start);
+  dev_->reg_write(REG_RING_HEAD, start);
+}
+
+int SendoffNic::reset(std::string* err) {
+  // An older NIC drops the bit and would not discard what it did not read.
+  if (!tx_reset_) {
+    *err = dev_->name() + ": this NIC has no TX ring reset (CTRL_RESET came with ABI 2.2)";
+    return -EOPNOTSUPP;
+  }
+  if (down_.exchange(true, std::memory_order_acq_rel)) {
+    *err = dev_->name() + ": a TX ring reset is already under way";
+    return -EBUSY;
+  }
+  // Senders that took a slot before down_ publish it (their copy is short).
+  for (int spin = 0; static_cast<uint32_t>(prod_.load(std::memory_order_acquire)) !=
+                     head_.load(std::memory_order_acquire);
+       ++spin)
+    std::this_thread::yield();
+  const uint32_t ctrl = dev_->reg_read(REG_CTRL) & CTRL_FCS_APPEND;
+  dev_->reg_write(REG_CTRL, CTRL_RESET | ctrl);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (dev_->reg_read(REG_CTRL) & CTRL_RESET) {
+    if (std::chrono::steady_clock::now() >= deadline) {
+      *err = dev_->name() + ": the NIC did not finish its TX ring reset (CTRL_RESET still set "
+             "after 5 s); the ring stays down";
+      return -EIO;
+    }
+    dev_->wait_progress(1000);
+  }
+  // What RING_TAIL passed left whole; the rest never left and never will.
+  const uint32_t tail = dev_->reg_read(REG_RING_TAIL);
+  while (reclaiming_.test_and_set(std::memory_order_acquire)) std::this_thread::yield();
+  uint32_t c = clean_.load(std::memory_order_relaxed);
+  uint32_t pay_tail = pay_tail_.load(std::memory_order_relaxed);
+  const uint32_t head = head_.load(std::memory_order_acquire);
+  uint64_t dropped = 0;
+  for (; c != head; ++c) {
+    Slot& s = slots_[c & kRingMask];
+    if (static_cast<int32_t>(c - tail) >= 0) ++dropped;
+    if (s.owner) sock_wfree(s.owner, s.charge);
+    s.owner = nullptr;
+    pay_tail = s.pay_end;
+  }
+  pay_tail_.store(pay_tail, std::memory_order_release);
+  tx_dropped_.fetch_add(dropped, std::memory_order_relaxed);
+  if (wb_tail_)
+    __atomic_store_n(const_cast<uint32_t*>(wb_tail_), tail, __ATOMIC_RELEASE);
+  ring_start(tail);
+  reclaiming_.clear(std::memory_order_release);
+  dev_->reg_write(REG_CTRL, CTRL_ENABLE | ctrl);
+  down_.store(false, std::memory_order_release);
+  return 0;
+}
+
+// Why the ring cannot take a packet: full for now (-EBUSY: wait), or full with
+// a NIC that is not consuming (-ENETDOWN). A register read, on the slow path.
+// No register read here: a nonblocking send's EAGAIN stays free of syscalls.
+int SendoffNic::ring_full_errno() {
+  return down_.load(std::memory_order_acquire) ? -ENETDOWN : -EBUSY;
+}
+
+bool SendoffNic::stopped() {
+  return down_.load(std::memory_order_acquire) || !(dev_->reg_read(REG_CTRL) & CTRL_ENABLE);
 }
 
 void SendoffNic::close() {
@@ -277,8 +358,9 @@ int SendoffNic::xmit_frame(const uint8_t* frame, size_t len) {
   if (!l2_frames_) return -EOPNOTSUPP;
   if (!dev_->fault().empty()) return -EIO;
   if (len < ETH_HLEN || len > ETH_FRAME_MAX) return -EINVAL;
+  if (down_.load(std::memory_order_acquire)) return -ENETDOWN;
   uint32_t idx, start, pay_end;
-  if (!reserve(len, &idx, &start, &pay_end)) return -EBUSY;
+  if (!reserve(len, &idx, &start, &pay_end)) return ring_full_errno();
   memcpy(payload_.host + start, frame, len);
   if (!coherent_) dev_->dma_sync_to_device(payload_, start, len);
   uint8_t* d = ring_.host + size_t{idx & kRingMask} * TXD_BYTES;
@@ -299,6 +381,7 @@ int SendoffNic::xmit_frame(const uint8_t* frame, size_t len) {
 int SendoffNic::ndo_start_xmit(sk_buff* skb) {
   // A device that stopped being trustworthy (--cosim mismatch) takes no more work.
   if (!dev_->fault().empty()) return -EIO;
+  if (down_.load(std::memory_order_acquire)) return -ENETDOWN;
   const size_t len = skb->len;
   int flow = dst_flow(skb);
   if (flow < 0) return flow;
@@ -308,7 +391,7 @@ int SendoffNic::ndo_start_xmit(sk_buff* skb) {
   if (fault_in_iov_readable(skb->iov, skb->iovlen, len)) return -EFAULT;
 
   uint32_t idx, start, pay_end;
-  if (!reserve(len, &idx, &start, &pay_end)) return -EBUSY;
+  if (!reserve(len, &idx, &start, &pay_end)) return ring_full_errno();
   uint8_t* d = ring_.host + size_t{idx & kRingMask} * TXD_BYTES;
   int err = copy_from_user_iov(payload_.host + start, skb->iov, skb->iovlen, len);
   if (!coherent_) dev_->dma_sync_to_device(payload_, start, len);

@@ -55,7 +55,9 @@ class SendoffNic {
   // NIC has sent it. 0, or -EBUSY when the ring or payload buffer is full
   // right now (NETDEV_TX_BUSY), -EFAULT when the user memory is not readable,
   // -ENOBUFS when the flow table has no free entry, -EIO when the device
-  // stopped being trustworthy (--cosim mismatch).
+  // stopped being trustworthy (--cosim mismatch), -ENETDOWN while a reset
+  // runs or when the ring is full and the NIC's CTRL_ENABLE is clear (it was
+  // stopped behind the driver's back: nothing will drain the ring).
   int ndo_start_xmit(sk_buff* skb);
   // A whole Ethernet frame (no FCS) the stack built itself (ARP): one
   // TXD_L4_ETH descriptor, doorbell rung. 0, -EBUSY (ring full now),
@@ -66,6 +68,19 @@ class SendoffNic {
   void xmit_flush();
   // Frees what the NIC has finished (sock_wfree for each packet).
   void reclaim();
+  // The TX ring reset (CTRL_RESET, nic_abi.hpp), as a driver's tx-timeout
+  // handler does it: new sends get -ENETDOWN meanwhile; the NIC finishes
+  // what it read and discards the rest; descriptors RING_TAIL passed are
+  // freed as sent, the others as dropped (tx_dropped, never posted again);
+  // the ring restarts at RING_TAIL, enabled. 0, or -errno with *err set:
+  // -EIO when the NIC does not finish its reset in time (the ring stays
+  // down), -EOPNOTSUPP on a NIC before ABI 2.2, -EBUSY during another reset.
+  int reset(std::string* err);
+  // Whether the NIC consumes nothing: a reset is under way or CTRL_ENABLE is
+  // clear. A register read: for slow paths (ring or send buffer full).
+  bool stopped();
+  // Datagrams the driver dropped: posted, then discarded by a reset.
+  uint64_t tx_dropped() const { return tx_dropped_.load(std::memory_order_relaxed); }
   // Blocks until the NIC reports progress or timeout_us passes.
   void wait_progress(uint32_t timeout_us) { dev_->wait_progress(timeout_us); }
   bool idle() const {
@@ -84,6 +99,8 @@ class SendoffNic {
   int dst_flow(const sk_buff* skb);
   uint32_t nic_tail();
   void publish(uint32_t idx, bool more);
+  int ring_full_errno();
+  void ring_start(uint32_t start);
 
   struct alignas(64) Slot {
     std::atomic<uint32_t> seq{0};  // idx + 1 once descriptor idx is written
@@ -101,6 +118,7 @@ class SendoffNic {
   Device* dev_ = nullptr;
   bool coherent_ = false;
   bool l2_frames_ = false;  // the NIC takes TXD_L4_ETH descriptors
+  bool tx_reset_ = false;   // the NIC has CTRL_RESET
   DmaBuffer ring_, payload_;
   // The NIC's tail write-back block; null where the device has none to read
   // in place (then RING_TAIL is read instead).
@@ -116,6 +134,9 @@ class SendoffNic {
   alignas(64) std::atomic<uint32_t> clean_{0};
   std::atomic<uint32_t> pay_tail_{0};
   std::atomic_flag reclaiming_ = ATOMIC_FLAG_INIT;
+  // A reset is under way: senders back off with -ENETDOWN.
+  std::atomic<bool> down_{false};
+  std::atomic<uint64_t> tx_dropped_{0};
 
   std::mutex flow_lock_;  // the flow table: taken when a route first sends
   std::unique_ptr<FlowState[]> flows_;
