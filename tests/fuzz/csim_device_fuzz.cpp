@@ -126,6 +126,23 @@ struct Nic {
     setup_ring();
   }
   void setup_ring() {
+    // ABI 2.2: the ring registers take writes only while the NIC is stopped and idle, and
+    // CTRL writes are ignored while a CTRL_RESET runs: let a reset that a random CTRL write
+    // started finish, stop the NIC, then set the ring up and start it again.
+    ctrl &= ~a::CTRL_RESET;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    for (;;) {
+      if (!(dev->reg_read(a::REG_CTRL) & a::CTRL_RESET)) {
+        dev->reg_write(a::REG_CTRL, ctrl & ~a::CTRL_ENABLE);
+        if (!(dev->reg_read(a::REG_STATUS) & a::STATUS_BUSY)) break;
+      }
+      if (std::chrono::steady_clock::now() >= deadline) {
+        fprintf(stderr, "fuzz_csim_device: hang: the NIC did not stop within 5 s (CTRL %#x)\n",
+                dev->reg_read(a::REG_CTRL));
+        abort();
+      }
+      dev->wait_progress(1000);
+    }
     dev->reg_write(a::REG_RING_BASE_LO, static_cast<uint32_t>(ring.dev_addr));
     dev->reg_write(a::REG_RING_BASE_HI, static_cast<uint32_t>(ring.dev_addr >> 32));
     dev->reg_write(a::REG_RING_SIZE, kRingSize);
