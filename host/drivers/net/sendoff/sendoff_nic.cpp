@@ -133,11 +133,13 @@ int SendoffNic::reset(std::string* err) {
     *err = dev_->name() + ": a TX ring reset is already under way";
     return -EBUSY;
   }
-  // Senders that took a slot before down_ publish it (their copy is short).
-  for (int spin = 0; static_cast<uint32_t>(prod_.load(std::memory_order_acquire)) !=
-                     head_.load(std::memory_order_acquire);
-       ++spin)
-    std::this_thread::yield();
+  // Close the ring to new claims: from here reserve() finds no room (a claim
+  // half a ring-index space ahead of clean_), and down_ makes that -ENETDOWN.
+  // A sender that read down_ before it was set either claimed its slot before
+  // this exchange, and publishes it (its copy is short), or fails its claim.
+  const uint32_t claimed = static_cast<uint32_t>(prod_.exchange(
+      pack(clean_.load(std::memory_order_acquire) + 0x80000000u, 0), std::memory_order_acq_rel));
+  while (head_.load(std::memory_order_acquire) != claimed) std::this_thread::yield();
   const uint32_t ctrl = dev_->reg_read(REG_CTRL) & CTRL_FCS_APPEND;
   dev_->reg_write(REG_CTRL, CTRL_RESET | ctrl);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
