@@ -14,6 +14,7 @@
 
 #include "cosim_device.hpp"
 #include "csim_device.hpp"
+#include "device_flow.hpp"
 #include "sendoff/memory_sink.hpp"
 #include "sendoff/nic_abi.hpp"
 #include "sendoff/sim/verilator_device.hpp"
@@ -128,19 +129,7 @@ TEST(VerilatorSend, CosimStopsAtTheFirstDifferentFrame) {
   sendoff::DmaBuffer ring = dev->dma_alloc(16 * abi::TXD_BYTES);
   sendoff::DmaBuffer pay = dev->dma_alloc(64);
   ASSERT_EQ(pay.size, 64u);
-  abi::FlowEntry f{};
-  f.saddr = 0xC6120001;
-  f.daddr = 0xC6120002;
-  f.sport = 40000;
-  f.dport = 9000;
-  f.mtu = 1500;
-  f.protocol = abi::IPPROTO_UDP_NUM;
-  f.flags = abi::FLOW_F_VALID;
-  uint32_t w[abi::FLOW_WORDS];
-  std::memcpy(w, &f, sizeof w);
-  for (unsigned k = 0; k < abi::FLOW_WORDS; ++k) dev->reg_write(abi::REG_FLOW_DATA + 4 * k, w[k]);
-  dev->reg_write(abi::REG_FLOW_INDEX, 0);
-  dev->reg_write(abi::REG_FLOW_COMMIT, 1);
+  sendoff_test::commit_flow(*dev, 0, sendoff_test::udp_flow(40000));
   dev->reg_write(abi::REG_RING_BASE_LO, static_cast<uint32_t>(ring.dev_addr));
   dev->reg_write(abi::REG_RING_BASE_HI, 0);
   dev->reg_write(abi::REG_RING_SIZE, 16);

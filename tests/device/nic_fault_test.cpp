@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "device_flow.hpp"
 #include "sendoff/device.hpp"
 #include "sendoff/memory_sink.hpp"
 #include "sendoff/nic_abi.hpp"
@@ -49,20 +50,7 @@ class NicFault : public ::testing::TestWithParam<const char*> {
         std::this_thread::sleep_for(std::chrono::microseconds(slow_ ? 200 : 20));
       }
     });
-    abi::FlowEntry f{};
-    f.saddr = 0xC6120001;
-    f.daddr = 0xC6120002;
-    f.sport = 4000;
-    f.dport = 9000;
-    f.mtu = 1500;
-    f.protocol = abi::IPPROTO_UDP_NUM;
-    f.flags = abi::FLOW_F_VALID;
-    uint32_t w[abi::FLOW_WORDS];
-    std::memcpy(w, &f, sizeof w);
-    for (unsigned i = 0; i < abi::FLOW_WORDS; ++i)
-      dev_->reg_write(abi::REG_FLOW_DATA + 4 * i, w[i]);
-    dev_->reg_write(abi::REG_FLOW_INDEX, kFlow);
-    dev_->reg_write(abi::REG_FLOW_COMMIT, 1);
+    sendoff_test::commit_flow(*dev_, kFlow, sendoff_test::udp_flow(4000));
     ring_ = dev_->dma_alloc(kRing * abi::TXD_BYTES);
     pay_ = dev_->dma_alloc(kRing * 4096);
     ASSERT_NE(ring_.size, 0u);

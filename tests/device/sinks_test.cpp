@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "device_flow.hpp"
 #include "sendoff/device.hpp"
 #include "sendoff/memory_sink.hpp"
 #include "sendoff/nic_abi.hpp"
@@ -129,23 +130,11 @@ TEST(PcapSink, TsharkAcceptsDeviceFrames) {
     o.sink = sink.get();
     auto dev = sendoff::make_device(o, &err);
     ASSERT_NE(dev, nullptr) << err;
-    abi::FlowEntry f;
-    std::memset(&f, 0, sizeof f);
-    f.saddr = 0xC6120001;
-    f.daddr = 0xC6120002;
-    f.sport = 40000;
-    f.dport = 9000;
-    f.mtu = 1500;
-    f.protocol = 17;
-    f.flags = abi::FLOW_F_VALID;
+    abi::FlowEntry f = sendoff_test::udp_flow(40000);
     const uint8_t dmac[6] = {0x02, 0, 0, 0, 0, 0x02}, smac[6] = {0x02, 0, 0, 0, 0, 0x01};
     std::memcpy(f.dmac, dmac, 6);
     std::memcpy(f.smac, smac, 6);
-    uint32_t words[abi::FLOW_WORDS];
-    std::memcpy(words, &f, sizeof words);
-    for (unsigned k = 0; k < abi::FLOW_WORDS; ++k) dev->reg_write(abi::REG_FLOW_DATA + 4 * k, words[k]);
-    dev->reg_write(abi::REG_FLOW_INDEX, 0);
-    dev->reg_write(abi::REG_FLOW_COMMIT, 1);
+    sendoff_test::commit_flow(*dev, 0, f);
 
     sendoff::DmaBuffer ring = dev->dma_alloc(4 * abi::TXD_BYTES);
     const uint32_t lens[4] = {0, 13, 1472, 9000};

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <vector>
 
+#include "device_flow.hpp"
 #include "ref_frames.hpp"
 #include "sendoff/nic_abi.hpp"
 #include "sendoff/sim/verilator_device.hpp"
@@ -30,19 +31,8 @@ TEST(VerilatorDevice, SendsThroughTheDeviceInterface) {
   EXPECT_EQ(dev->name(), "verilator");
   EXPECT_EQ(dev->reg_read(abi::REG_ID), abi::ID_VALUE);
 
-  abi::FlowEntry f{};
-  f.saddr = 0xC6120001;
-  f.daddr = 0xC6120002;
-  f.sport = 1234;
-  f.dport = 9000;
-  f.mtu = 1500;
-  f.protocol = abi::IPPROTO_UDP_NUM;
-  f.flags = abi::FLOW_F_VALID;
-  uint32_t w[abi::FLOW_WORDS];
-  std::memcpy(w, &f, sizeof w);
-  for (unsigned i = 0; i < abi::FLOW_WORDS; ++i) dev->reg_write(abi::REG_FLOW_DATA + 4 * i, w[i]);
-  dev->reg_write(abi::REG_FLOW_INDEX, 17);
-  dev->reg_write(abi::REG_FLOW_COMMIT, 1);
+  const abi::FlowEntry f = sendoff_test::udp_flow(1234);
+  sendoff_test::commit_flow(*dev, 17, f);
 
   const unsigned ring_entries = 8;
   auto ring = dev->dma_alloc(ring_entries * abi::TXD_BYTES);
