@@ -19,6 +19,7 @@
 #include "sendoff/sendoff.h"
 #include "sendoff/stack.hpp"
 #include "syscall_matchers.hpp"
+#include "socket_fixture.hpp"
 #include "test_env.hpp"
 
 namespace {
@@ -28,18 +29,8 @@ using test_env::Frame;
 
 constexpr size_t kEthIpUdp = 14 + 20 + 8;
 
-class NicFault : public ::testing::Test {
+class NicFault : public test_env::SocketTest {
  protected:
-  void SetUp() override {
-    test_env::drain_frames();
-    fd_ = so_socket(AF_INET, SOCK_DGRAM, 0);
-    ASSERT_GE(fd_, 0);
-  }
-  void TearDown() override {
-    test_env::pause_mac(false);
-    so_close(fd_);
-    test_env::drain_frames();
-  }
   // Datagram i: 100 bytes, byte 0 its number, then a pattern of it.
   ssize_t send_numbered(uint8_t i, int flags = 0) {
     uint8_t buf[100];
@@ -60,7 +51,6 @@ class NicFault : public ::testing::Test {
     }
     return out;
   }
-  int fd_ = -1;
 };
 
 TEST_F(NicFault, ResetWithDatagramsInFlightSendsEachOnceOrDropsIt) {

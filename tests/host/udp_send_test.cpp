@@ -12,6 +12,7 @@
 #include "sendoff/sendoff.h"
 #include "sendoff/stack.hpp"
 #include "syscall_matchers.hpp"
+#include "socket_fixture.hpp"
 #include "test_env.hpp"
 
 namespace {
@@ -39,23 +40,12 @@ Ip ip_of(const Frame& f) {
   return ip;
 }
 
-class UdpSend : public ::testing::Test {
+class UdpSend : public test_env::SocketTest {
  protected:
-  void SetUp() override {
-    test_env::drain_frames();
-    fd_ = so_socket(AF_INET, SOCK_DGRAM, 0);
-    ASSERT_GE(fd_, 0);
-  }
-  void TearDown() override {
-    test_env::pause_mac(false);
-    so_close(fd_);
-    test_env::drain_frames();
-  }
   ssize_t send_to(size_t len, int flags = 0) {
     sockaddr_in to = test_env::peer(9000);
     return so_sendto(fd_, payload_, len, flags, reinterpret_cast<sockaddr*>(&to), sizeof to);
   }
-  int fd_ = -1;
   char payload_[65536] = {};
 };
 
