@@ -438,6 +438,25 @@ TEST_P(SendErrno, SendmmsgStopsAtTheFirstError) {
   EXPECT_THAT(api().sendmmsg(fd, v, 3, 0), SyscallSucceedsWithValue(3));
 }
 
+// MSG_PROBE copies no data, and sendmmsg stops after a datagram whose data was not all
+// taken: a batch probes one non-empty datagram, or every empty one (found by fuzz_syscalls).
+TEST_P(SendErrno, SendmmsgProbeStopsAfterANonEmptyDatagram) {
+  const int kMsgProbe = 0x10;
+  int fd = udp();
+  sockaddr_in to = test_env::peer(9000);
+  ASSERT_THAT(api().connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to), SyscallSucceeds());
+  iovec iov{buf_, 10};
+  mmsghdr v[3] = {};
+  for (mmsghdr& m : v) {
+    m.msg_hdr.msg_iov = &iov;
+    m.msg_hdr.msg_iovlen = 1;
+  }
+  EXPECT_THAT(api().sendmmsg(fd, v, 3, kMsgProbe), SyscallSucceedsWithValue(1));
+  EXPECT_EQ(v[0].msg_len, 10u);
+  for (mmsghdr& m : v) m.msg_hdr.msg_iovlen = 0;
+  EXPECT_THAT(api().sendmmsg(fd, v, 3, kMsgProbe), SyscallSucceedsWithValue(3));
+}
+
 TEST_P(SendErrno, ControlMessagesAreChecked) {
   int fd = udp();
   sockaddr_in to = test_env::peer(9000);
