@@ -201,7 +201,7 @@ module desc_check
   assign stat_desc_error = s2_valid_q && s2_err_q && s2_out_ok;
 
   logic unused;
-  assign unused = ^{d.seq, d.mss, d.cookie, d.flow[15:8], f.ack, f.window, f.flags[7:1],
+  assign unused = ^{d.seq, d.mss, d.cookie, d.flow[15:8], f.flags[7:1],
                     d.len[31:16], d.rsvd, d.flags[15:3]};
 
 endmodule

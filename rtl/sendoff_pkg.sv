@@ -28,10 +28,8 @@ package sendoff_pkg;
   localparam logic [1:0]  TxdL4Tcp   /*verilator public*/ = 2'd2;
   localparam logic [1:0]  TxdL4Eth   /*verilator public*/ = 2'd3;  // whole Ethernet frame
   localparam logic [15:0] TxdFDf     /*verilator public*/ = 16'h0004;
-  localparam logic [15:0] TxdFPsh    /*verilator public*/ = 16'h0008;
-  localparam logic [15:0] TxdFFin    /*verilator public*/ = 16'h0010;
-  localparam logic [15:0] TxdFKnown  /*verilator public*/ = TxdFL4Mask | TxdFDf | TxdFPsh |
-                                                             TxdFFin;
+  // Bits 3 and 4 (PSH, FIN before ABI 3.0) are unknown now: TCP flags live in the second slot.
+  localparam logic [15:0] TxdFKnown  /*verilator public*/ = TxdFL4Mask | TxdFDf;
 
   // ------------------------------------------------------------------------- flow table
   localparam int unsigned FlowBytes     /*verilator public*/ = 64;
@@ -45,14 +43,12 @@ package sendoff_pkg;
   localparam int unsigned FlowFlagsOff  /*verilator public*/ = 15;  // u8 FLOW_F_*
   localparam int unsigned FlowDmacOff   /*verilator public*/ = 16;  // u8[6] wire order
   localparam int unsigned FlowSmacOff   /*verilator public*/ = 22;  // u8[6] wire order
-  localparam int unsigned FlowAckOff    /*verilator public*/ = 28;  // u32 TCP ack
-  localparam int unsigned FlowWindowOff /*verilator public*/ = 32;  // u16 TCP window
-  localparam int unsigned FlowRsvdOff   /*verilator public*/ = 34;  // reserved to the end
+  localparam int unsigned FlowRsvdOff   /*verilator public*/ = 28;  // reserved to the end
 
   localparam logic [7:0]  FlowFValid    /*verilator public*/ = 8'h01;
   localparam int unsigned FlowTableSize /*verilator public*/ = 256;
 
-  // The table keeps bytes [0, FlowRsvdOff) of each entry: everything up to the TCP window.
+  // The table keeps bytes [0, FlowRsvdOff) of each entry: everything up to our MAC.
   // The reserved tail (IPv6 later) lives only in the FLOW_DATA staging registers.
   localparam int unsigned FlowStoredBytes = FlowRsvdOff;
 
@@ -99,13 +95,15 @@ package sendoff_pkg;
   localparam int unsigned RegSpaceBytes     /*verilator public*/ = 32'h200;
 
   localparam logic [31:0] IdValue       /*verilator public*/ = 32'h534E4446;  // "SNDF"
-  localparam logic [31:0] VersionValue  /*verilator public*/ = 32'h00020002;
+  localparam logic [31:0] VersionValue  /*verilator public*/ = 32'h00030000;
   localparam logic [31:0] CtrlEnable    /*verilator public*/ = 32'h1;
   localparam logic [31:0] CtrlFcsAppend /*verilator public*/ = 32'h2;
   localparam logic [31:0] CtrlRxEnable  /*verilator public*/ = 32'h4;
   localparam logic [31:0] CtrlReset     /*verilator public*/ = 32'h8;
   localparam logic [31:0] CapsRx        /*verilator public*/ = 32'h1;
-  // What REG_CAPS reads (nic_abi.hpp's CAPS_*): the receive path is built.
+  localparam logic [31:0] CapsTso       /*verilator public*/ = 32'h2;
+  // What REG_CAPS reads (nic_abi.hpp's CAPS_*): the receive path is built; TSO is not
+  // (tcp_tx is not wired into the top yet), so an L4 TCP descriptor is a one-slot error.
   localparam logic [31:0] CapsValue     /*verilator public*/ = CapsRx;
   localparam logic [31:0] StatusBusy    /*verilator public*/ = 32'h1;
   localparam int unsigned RingSizeMax   /*verilator public*/ = 4096;
@@ -189,8 +187,6 @@ package sendoff_pkg;
   } txd_t;
 
   typedef struct packed {
-    logic [15:0] window;
-    logic [31:0] ack;
     logic [47:0] smac;   // wire order, byte 0 in bits 7:0
     logic [47:0] dmac;   // wire order, byte 0 in bits 7:0
     logic [7:0]  flags;
@@ -299,8 +295,6 @@ package sendoff_pkg;
     f.flags  = raw[FlowFlagsOff*8  +: 8];
     f.dmac   = raw[FlowDmacOff*8   +: 48];
     f.smac   = raw[FlowSmacOff*8   +: 48];
-    f.ack    = raw[FlowAckOff*8    +: 32];
-    f.window = raw[FlowWindowOff*8 +: 16];
     flow_decode = f;
   endfunction
 

@@ -39,8 +39,14 @@ void fetch(const ap_uint<512>* mem, ap_uint<64> ring_base, ap_uint<32> ring_size
            ap_uint<32> ctrl, hls::stream<UdpTxMeta>& metas, hls::stream<axis_t>& payload,
            hls::stream<FetchCounts>& counts) {
   FetchCounts c = {tail, 0, 0};
-  desc_fetch(mem, ring_base, ring_size, head, &c.tail, table, ctrl, metas, payload, &c.drops,
-             &c.desc_errors, ReadFaultRange{});
+  // No tcp_tx kernel in this flavour's link yet: no TSO (CAPS_TSO clear), so desc_fetch
+  // routes nothing to the TCP streams and writes no route tokens (every descriptor is
+  // udp_tx's).
+  hls::stream<TxRoute> routes("routes");
+  hls::stream<TcpTxMeta> tcp_metas("tcp_metas");
+  hls::stream<axis_t> tcp_payload("tcp_payload");
+  desc_fetch(mem, ring_base, ring_size, head, &c.tail, table, ctrl, false, routes, metas,
+             payload, tcp_metas, tcp_payload, &c.drops, &c.desc_errors, ReadFaultRange{});
   UdpTxMeta end = {};
   end.len = RUN_END_LEN;
   metas.write(end);

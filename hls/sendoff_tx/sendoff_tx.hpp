@@ -3,23 +3,33 @@
 // descriptors tail..head-1 of the ring in device memory and sends each as
 // Ethernet frames on m_axis_tx:
 //
-//   desc_fetch -> udp_tx -> ip_tx -> eth_tx -> m_axis_tx
-//   (ring, flow table, payload)
+//   desc_fetch -+-> udp_tx -+-> tx_merge -> ip_tx -> eth_tx -> m_axis_tx
+//   (ring,      +-> tcp_tx -+   (ring order)
+//    flow table, payload)
 //
 // desc_fetch validates each descriptor against nic_abi.hpp and its flow:
-//  1. the descriptor alone: unknown flag bits, L4 kind TCP (not built yet),
+//  1. the descriptor alone: unknown flag bits, L4 kind TCP without TSO,
 //     reserved field non-zero, payload address not 64-byte aligned, UDP
-//     len > 65507, RAW len > 65515, ETH len outside ETH_HLEN..ETH_FRAME_MAX,
-//     payload outside device memory -> desc_errors++;
+//     len > 65507, RAW len > 65515, TCP len > 65535, ETH len outside
+//     ETH_HLEN..ETH_FRAME_MAX, payload outside device memory; for TCP also
+//     mss outside TSO_MSS_MIN..MAX_MTU, opt_len not a multiple of 4 or above
+//     TXD_TCP_OPT_MAX -> desc_errors++;
 //  2. the flow: index >= FLOW_TABLE_SIZE, FLOW_F_VALID clear, or MTU outside
 //     MIN_MTU..MAX_MTU -> drops++;
-//  3. DF set but the packet exceeds the flow's MTU -> desc_errors++.
+//  3. DF set (or TCP) but the packet (a TCP descriptor's first segment)
+//     exceeds the flow's MTU -> desc_errors++.
 // and, in the C model only, against a poisoned read range (read_fault.hpp):
-// a ring entry that overlaps it (checked first) or, for a descriptor that
+// a ring entry that overlaps it (checked first; a TCP descriptor whose
+// second slot does is an error of both slots) or, for a descriptor that
 // passed 1-3, a payload that overlaps it -> desc_errors++.
-// Such a descriptor sends nothing. PSH and FIN are TCP-only and ignored for
-// UDP and RAW. An ETH descriptor (a whole frame) skips 2 and 3: it has no
-// flow, and udp_tx and ip_tx pass it on without headers.
+// Such a descriptor sends nothing. An ETH descriptor (a whole frame) skips 2
+// and 3: it has no flow, and udp_tx and ip_tx pass it on without headers.
+// A TCP descriptor (with TSO) is two slots; with only its first posted the
+// run stops in front of it.
+//
+// `tso` says whether this NIC segments TCP (CAPS_TSO): the HLS kernel does;
+// a model run without it stands for a NIC that does not (the RTL until its
+// tcp_tx is wired), where an L4 TCP descriptor is a one-slot error.
 //
 // Each run returns its own counts; the register block accumulates them.
 //
@@ -41,6 +51,8 @@
 #include "sendoff/hls_beat.hpp"
 #include "sendoff/nic_abi.hpp"
 #include "sendoff/read_fault.hpp"
+#include "sendoff_tx/tx_merge.hpp"
+#include "tcp_tx/tcp_tx.hpp"
 #include "udp_tx/udp_tx.hpp"
 
 #ifndef SENDOFF_DEV_MEM_BYTES
@@ -67,15 +79,17 @@ inline bool wb_base_valid(uint64_t wb_base) {
 
 // Reads descriptors tail..head-1 (nothing unless ctrl has CTRL_ENABLE and the
 // ring is usable: size a power of two <= RING_SIZE_MAX, base 32-byte aligned,
-// ring inside device memory), and for each accepted one writes a UdpTxMeta
-// and the payload beats. Ends with an end marker; *tail becomes the index
-// after the last descriptor read. Descriptors whose reads touch `fault`
-// are rejected as descriptor errors (empty in hardware: RRESP tells there).
+// ring inside device memory), and for each accepted one writes its route,
+// then a UdpTxMeta or TcpTxMeta and the payload beats to that stage's
+// streams; *tail becomes the index after the last slot read. Descriptors
+// whose reads touch `fault` are rejected as descriptor errors (empty in
+// hardware: RRESP tells there).
 void desc_fetch(const mem_word_t* mem, ap_uint<64> ring_base, ap_uint<32> ring_size,
                 ap_uint<32> head, ap_uint<32>* tail, const ap_uint<32>* flow_table,
-                ap_uint<32> ctrl, hls::stream<UdpTxMeta>& meta_out,
-                hls::stream<axis_t>& payload_out, ap_uint<32>* drops,
-                ap_uint<32>* desc_errors, ReadFaultRange fault);
+                ap_uint<32> ctrl, bool tso, hls::stream<TxRoute>& route_out,
+                hls::stream<UdpTxMeta>& udp_meta_out, hls::stream<axis_t>& udp_payload_out,
+                hls::stream<TcpTxMeta>& tcp_meta_out, hls::stream<axis_t>& tcp_payload_out,
+                ap_uint<32>* drops, ap_uint<32>* desc_errors, ReadFaultRange fault);
 
 // Writes `tail` to the write-back block when `write`, ctrl has CTRL_ENABLE and wb_base is
 // valid. Returns 1 when it wrote; a write into `fault` writes nothing and adds 1 to
@@ -86,14 +100,15 @@ ap_uint<32> tail_writeback(ap_uint<512>* mem, ap_uint<64> wb_base, ap_uint<32> c
 
 // The C model of the whole pipeline: sendoff_tx's arguments, and the
 // device-memory range whose reads and writes fail (the extern "C" top passes
-// none). *stat_wb_writes: 1 when the run wrote the tail back.
+// none) and whether TCP descriptors are segmented (the top: yes).
+// *stat_wb_writes: 1 when the run wrote the tail back.
 void sendoff_tx_model(ap_uint<512>* mem, ap_uint<64> ring_base, ap_uint<32> ring_size,
                       ap_uint<32> head, ap_uint<32>* tail, const ap_uint<32>* flow_table,
                       ap_uint<32> ctrl, ap_uint<64>* stat_frames, ap_uint<64>* stat_bytes,
                       ap_uint<32>* stat_drops, ap_uint<32>* stat_desc_errors,
                       hls::stream<ap_axiu<SENDOFF_DATA_WIDTH, 0, 0, 0>>& m_axis_tx,
                       ap_uint<64> wb_base, ap_uint<32> wb_force, ap_uint<32>* stat_wb_writes,
-                      ap_uint<32>* stat_wb_errors, ReadFaultRange fault);
+                      ap_uint<32>* stat_wb_errors, ReadFaultRange fault, bool tso);
 
 }  // namespace sendoff
 

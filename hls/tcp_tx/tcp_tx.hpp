@@ -19,9 +19,8 @@
 // the MSS is at least TCP_MIN_MSS and a beat at most 128 bytes). Two
 // buffers (ping-pong) let one payload fill while the previous one drains.
 //
-// This stage is the C model the RTL will be checked against; the descriptor
-// that feeds it (and so TXD_L4_TCP) is not wired yet: desc_fetch still
-// rejects TCP descriptors.
+// desc_fetch feeds it a TXD_L4_TCP descriptor's two slots (ABI 3.0, with
+// TSO); tx_merge puts its segments in ring order with udp_tx's.
 //
 // Free-running: each call is one clock cycle. The fill side (meta_in,
 // payload_in) and the drain side (meta_out, l4_out) each move at most one

@@ -70,7 +70,7 @@ using beat_t = ap_axiu<SENDOFF_DATA_WIDTH, 0, 0, 0>;
 
 class CsimDevice final : public Device {
  public:
-  CsimDevice(FrameSink* sink, ReadFaultRange fault);
+  CsimDevice(FrameSink* sink, ReadFaultRange fault, bool tso);
   ~CsimDevice() override;
   CsimDevice(const CsimDevice&) = delete;
   CsimDevice& operator=(const CsimDevice&) = delete;
@@ -108,12 +108,15 @@ class CsimDevice final : public Device {
   };
   void apply_posted(const std::vector<Posted>& ops);  // worker thread
   void copy_to_nic(uint64_t addr, uint64_t len);      // worker thread: host side → NIC side
-  void fetch_coherent(uint64_t base, uint32_t size, uint32_t tail);  // worker thread
+  // worker thread: the descriptor at tail (both slots of a TCP one when head allows) and
+  // its payload; returns the slots it takes.
+  uint32_t fetch_coherent(uint64_t base, uint32_t size, uint32_t tail, uint32_t head);
   bool take_doorbell();  // mu_ held: applies a posted doorbell; true if it moved HEAD
   void publish_wb(uint64_t wb_base, unsigned off);     // worker thread: one u32 of the block
 
   FrameSink* const sink_;
   const ReadFaultRange fault_;
+  const bool tso_;
 
   // Device memory and flow table: the NIC's side, touched by the worker only.
   uint8_t* host_mem_ = nullptr;     // the host's side (mmap, zero until written)
@@ -158,8 +161,8 @@ void* map_anonymous(size_t bytes) {
   return p;
 }
 
-CsimDevice::CsimDevice(FrameSink* sink, ReadFaultRange fault)
-    : sink_(sink), fault_(fault), flow_table_(FLOW_TABLE_WORDS) {
+CsimDevice::CsimDevice(FrameSink* sink, ReadFaultRange fault, bool tso)
+    : sink_(sink), fault_(fault), tso_(tso), flow_table_(FLOW_TABLE_WORDS) {
   host_mem_ = static_cast<uint8_t*>(map_anonymous(DEV_MEM_BYTES));
   void* words = ::mmap(nullptr, DEV_MEM_WORDS * sizeof(mem_word_t), PROT_READ | PROT_WRITE,
                        MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -211,7 +214,7 @@ uint32_t CsimDevice::reg_read(uint32_t off) {
 
 bool CsimDevice::rx_reg_read(uint32_t off, uint32_t* val) {
   switch (off) {
-    case abi::REG_CAPS: *val = abi::CAPS_RX; return true;
+    case abi::REG_CAPS: *val = abi::CAPS_RX | (tso_ ? abi::CAPS_TSO : 0); return true;
     case abi::REG_CTRL: *val = regs_.ctrl | (rx_regs_.ctrl & abi::CTRL_RX_ENABLE); return true;
     case abi::REG_RX_BUF_BASE_LO: *val = static_cast<uint32_t>(rx_regs_.buf_base); return true;
     case abi::REG_RX_BUF_BASE_HI: *val = static_cast<uint32_t>(rx_regs_.buf_base >> 32); return true;
@@ -478,16 +481,25 @@ void CsimDevice::copy_to_nic(uint64_t addr, uint64_t len) {
 // The descriptor at tail and the payload it names, as the NIC is about to
 // read them (a bad address is the model's to reject: only what lies inside
 // device memory is copied).
-void CsimDevice::fetch_coherent(uint64_t base, uint32_t size, uint32_t tail) {
-  if (size == 0 || (size & (size - 1)) != 0) return;
-  const uint64_t at = base + uint64_t{tail & (size - 1)} * abi::TXD_BYTES;
-  if (at >= DEV_MEM_BYTES || DEV_MEM_BYTES - at < abi::TXD_BYTES) return;
+uint32_t CsimDevice::fetch_coherent(uint64_t base, uint32_t size, uint32_t tail,
+                                    uint32_t head) {
+  if (size == 0 || (size & (size - 1)) != 0) return 1;
+  auto slot = [&](uint32_t i) { return base + uint64_t{i & (size - 1)} * abi::TXD_BYTES; };
+  const uint64_t at = slot(tail);
+  if (at >= DEV_MEM_BYTES || DEV_MEM_BYTES - at < abi::TXD_BYTES) return 1;
   copy_to_nic(at, abi::TXD_BYTES);
   uint64_t addr;
   uint32_t len;
+  uint16_t flags;
   std::memcpy(&addr, host_mem_ + at + abi::TXD_ADDR_OFF, 8);
   std::memcpy(&len, host_mem_ + at + abi::TXD_LEN_OFF, 4);
+  std::memcpy(&flags, host_mem_ + at + abi::TXD_FLAGS_OFF, 2);
   if (len <= abi::MAX_PAYLOAD) copy_to_nic(addr, len);
+  if (!tso_ || (flags & abi::TXD_F_L4_MASK) != abi::TXD_L4_TCP) return 1;
+  // A TCP descriptor's second slot, once posted (else the run waits in front of it).
+  if (head - tail < 2) return 1;
+  copy_to_nic(slot(tail + 1), abi::TXD_BYTES);
+  return 2;
 }
 
 void CsimDevice::worker_main() {
@@ -529,7 +541,8 @@ void CsimDevice::worker_main() {
     const uint64_t writes = writes_;
     const uint64_t wb_base = regs_.wb_base;
     // No descriptor to run (head = tail) when only the enable edge's write-back is due.
-    const uint32_t head = work_pending() ? tail + 1 : tail;
+    const uint32_t posted_head = regs_.head;
+    const bool run = work_pending();
     const bool wb_force = wb_force_;
     wb_force_ = false;
     in_flight_ = true;
@@ -542,10 +555,12 @@ void CsimDevice::worker_main() {
     ap_uint<64> frames = 0, bytes = 0;
     ap_uint<32> drops = 0, desc_errors = 0, wb_writes = 0, wb_errors = 0;
     apply_posted(posted);
-    if (head != tail) fetch_coherent(base, size, tail);  // else the slot may be the host's still
+    // One descriptor a run (one or two slots); none when only the write-back is due (the
+    // slot may be the host's still).
+    const uint32_t head = run ? tail + fetch_coherent(base, size, tail, posted_head) : tail;
     sendoff_tx_model(dev_mem_, base, size, head, &new_tail, flow_table_.data(), ctrl, &frames,
                      &bytes, &drops, &desc_errors, out, wb_base, wb_force, &wb_writes,
-                     &wb_errors, fault_);
+                     &wb_errors, fault_, tso_);
 
     // The MAC side: beats to frames, delivered in order.
     std::vector<uint8_t> frame;
@@ -586,8 +601,8 @@ void CsimDevice::worker_main() {
 
 }  // namespace
 
-std::unique_ptr<Device> make_csim_device(FrameSink* sink, ReadFaultRange fault) {
-  return std::unique_ptr<Device>(new CsimDevice(sink, fault));
+std::unique_ptr<Device> make_csim_device(FrameSink* sink, ReadFaultRange fault, bool tso) {
+  return std::unique_ptr<Device>(new CsimDevice(sink, fault, tso));
 }
 
 }  // namespace sendoff

@@ -173,7 +173,7 @@ void run_cosim(const CosimRun& r) {
   cfg.data_port.fault = fault;
   cfg.wr_port.fault = fault;
   dut.dev = sendoff::make_verilator_device(&dut.sink, cfg);
-  ref.dev = sendoff::make_csim_device(&ref.sink, fault);
+  ref.dev = sendoff::make_csim_device(&ref.sink, fault, /*tso=*/false);  // as the RTL
   for (Side* s : {&dut, &ref}) {
     s->ring = s->dev->dma_alloc(size_t{kRingEntries} * abi::TXD_BYTES);
     s->pay = s->dev->dma_alloc(kPayloadArea);
@@ -445,7 +445,7 @@ TEST(CosimRx, RtlMatchesHlsModel) {
   sendoff::sim::TxTopSimConfig cfg;
   cfg.rx_port = sendoff::sim::realistic_write_memory(31, true);
   dut.dev = sendoff::make_verilator_device(&dut.sink, cfg);
-  ref.dev = sendoff::make_csim_device(&ref.sink);
+  ref.dev = sendoff::make_csim_device(&ref.sink, {}, /*tso=*/false);  // as the RTL
   uint32_t head = 20;
   for (RxSide* s : {&dut, &ref}) {
     s->cpl = s->dev->dma_alloc(kRing * abi::RXC_BYTES);

@@ -111,9 +111,11 @@ class Nic {
   }
 
   // Writes the descriptor at the head slot and rings the doorbell.
-  void post(const abi::TxDesc& d) {
+  void post(const abi::TxDesc& d) { post_slot(&d); }
+  // One ring slot (a descriptor, or a TCP descriptor's second slot); the doorbell after it.
+  void post_slot(const void* slot_bytes) {
     const size_t slot = head_ % ring_size_;
-    std::memcpy(ring_.host + slot * abi::TXD_BYTES, &d, abi::TXD_BYTES);
+    std::memcpy(ring_.host + slot * abi::TXD_BYTES, slot_bytes, abi::TXD_BYTES);
     dev_->dma_sync_to_device(ring_, slot * abi::TXD_BYTES, abi::TXD_BYTES);
     ++head_;
     write(abi::REG_RING_HEAD, head_);
@@ -169,7 +171,7 @@ TEST(CsimDevice, RegisterAccess) {
   Nic nic;
   nic.write(abi::REG_CTRL, 0xFFFFFFFFu & ~abi::CTRL_RESET);
   // Defined bits only (csim has the receive path: CAPS_RX, CTRL_RX_ENABLE).
-  EXPECT_EQ(nic.read(abi::REG_CAPS), abi::CAPS_RX);
+  EXPECT_EQ(nic.read(abi::REG_CAPS), abi::CAPS_RX | abi::CAPS_TSO);
   EXPECT_EQ(nic.read(abi::REG_CTRL),
             abi::CTRL_ENABLE | abi::CTRL_FCS_APPEND | abi::CTRL_RX_ENABLE);
   // With CTRL_RESET: ENABLE cleared, and an idle NIC ends the reset at once.
@@ -336,7 +338,7 @@ TEST(CsimDevice, ErrorAndDropCounters) {
   add([](abi::TxDesc& d) { d.flow = abi::FLOW_TABLE_SIZE + 1; });        // drop
   add([](abi::TxDesc& d) { d.flow = 1; });                               // drop
   add([](abi::TxDesc& d) { d.flags |= 0x8000; });                        // error
-  add([](abi::TxDesc& d) { d.flags = abi::TXD_L4_TCP; });                // error
+  add([](abi::TxDesc& d) { d.flags |= 1u << 3; });  // error: PSH before ABI 3.0, unknown now
   add([](abi::TxDesc& d) { d.rsvd = 0x100; });                           // error
   add([](abi::TxDesc& d) { d.addr += 8; });                              // error
   add([](abi::TxDesc& d) { d.len = 65508; });                            // error
@@ -352,6 +354,61 @@ TEST(CsimDevice, ErrorAndDropCounters) {
   const auto frames = nic.sink().take_all();
   ASSERT_EQ(frames.size(), 1u);
   EXPECT_EQ(be16(frames[0], 14 + 4), 0x600D);
+}
+
+// TSO (ABI 3.0): a TCP descriptor is two slots; with only the first posted the NIC
+// waits, then sends MSS-sized segments with valid checksums and counts them all.
+TEST(CsimDevice, TsoTakesATwoSlotTcpDescriptor) {
+  Nic nic;
+  abi::FlowEntry f = hello_flow();
+  f.protocol = 6;
+  nic.set_flow(0, f);
+  nic.enable();
+  Bytes payload(10000);
+  for (size_t i = 0; i < payload.size(); ++i) payload[i] = static_cast<uint8_t>(i * 13 + 1);
+  abi::TxDesc d = Nic::udp(nic.payload(payload), 10000, 0x100);
+  d.flags = abi::TXD_L4_TCP | abi::TXD_F_DF;
+  d.seq = 1000;
+  d.mss = 1448;
+  abi::TxDescTcp t{};
+  t.ack = 77;
+  t.window = 512;
+  t.tcp_flags = 0x18;  // PSH | ACK: PSH on the last segment only
+  t.opt_len = 12;
+  const uint8_t ts[12] = {1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2};
+  std::memcpy(t.opts, ts, sizeof ts);
+  nic.post(d);
+  // One slot of two: nothing leaves, the tail stays.
+  EXPECT_FALSE(nic.wait_tail(1, 200));
+  EXPECT_EQ(nic.tail(), 0u);
+  nic.post_slot(&t);
+  ASSERT_TRUE(nic.wait_tail(2));
+  const auto frames = nic.sink().take_all();
+  ASSERT_EQ(frames.size(), 7u);  // ceil(10000 / 1448)
+  Bytes got;
+  for (size_t k = 0; k < frames.size(); ++k) {
+    const Bytes& fr = frames[k];
+    const size_t ip = 14, tcp = ip + 20, hl = 32;
+    const size_t seg = be16(fr, ip + 2) - 20 - hl;
+    EXPECT_EQ(seg, k + 1 < frames.size() ? 1448u : 10000u - 6 * 1448);
+    EXPECT_EQ(be16(fr, ip + 4), 0x100 + k);
+    EXPECT_EQ(fr[ip + 9], 6);
+    const uint32_t seq = (uint32_t{fr[tcp + 4]} << 24) | (uint32_t{fr[tcp + 5]} << 16) |
+                         (uint32_t{fr[tcp + 6]} << 8) | fr[tcp + 7];
+    EXPECT_EQ(seq, 1000 + 1448 * k);
+    EXPECT_EQ(fr[tcp + 13], k + 1 < frames.size() ? 0x10 : 0x18);
+    // The TCP checksum over the pseudo-header, header and payload sums to 0xFFFF.
+    uint32_t s = 0;
+    for (size_t i = 0; i < hl + seg; ++i) s += (i % 2 == 0) ? uint32_t{fr[tcp + i]} << 8 : fr[tcp + i];
+    for (size_t i = 0; i < 8; i += 2) s += be16(fr, ip + 12 + i);
+    s += 6 + hl + seg;
+    while (s >> 16) s = (s & 0xFFFF) + (s >> 16);
+    EXPECT_EQ(s, 0xFFFFu) << "segment " << k;
+    got.insert(got.end(), fr.begin() + tcp + hl, fr.begin() + tcp + hl + seg);
+  }
+  EXPECT_EQ(got, payload);
+  EXPECT_EQ(nic.read(abi::REG_STAT_FRAMES_LO), 7u);
+  EXPECT_EQ(nic.read(abi::REG_STAT_DESC_ERRORS), 0u);
 }
 
 TEST(CsimDevice, LargeDatagramCountsEveryFragment) {

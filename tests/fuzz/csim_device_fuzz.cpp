@@ -7,6 +7,7 @@
 // computed here independently of hls/sendoff_tx (expect() below).
 #include <fuzzer/FuzzedDataProvider.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -29,9 +30,7 @@ constexpr uint64_t kWordBytes = 64;  // the NIC's memory word: payload alignment
 // Largest L4 payloads: an IPv4 datagram is at most 65535 bytes with its 20-byte header.
 constexpr uint32_t kRawMax = a::MAX_PAYLOAD - 20;
 constexpr uint32_t kUdpMax = kRawMax - 8;
-// TCP descriptors (L4 kind 2) are errors until the two-slot TCP descriptor lands; then
-// this becomes true and expect() grows the TCP frame count.
-constexpr bool kTcpDescriptorsValid = false;
+constexpr uint32_t kTcpMax = 65535;
 
 struct Flow {
   uint32_t words[a::FLOW_WORDS] = {};
@@ -55,15 +54,18 @@ uint64_t frame_bytes(uint64_t ip_bytes) {
   return f < a::ETH_ZLEN ? a::ETH_ZLEN : f;
 }
 
-// The validity oracle, from nic_abi.hpp's rules: what one descriptor does to the counters.
-Expect expect(const a::TxDesc& d, const Flow* flows, const ReadFault& fault) {
+// The validity oracle, from nic_abi.hpp's rules: what one descriptor (with its second
+// slot t when it is TCP: the csim NIC has CAPS_TSO) does to the counters.
+Expect expect(const a::TxDesc& d, const a::TxDescTcp& t, const Flow* flows,
+              const ReadFault& fault) {
   const uint32_t l4 = d.flags & a::TXD_F_L4_MASK;
-  const bool udp = l4 == a::TXD_L4_UDP, eth = l4 == a::TXD_L4_ETH;
+  const bool udp = l4 == a::TXD_L4_UDP, eth = l4 == a::TXD_L4_ETH, tcp = l4 == a::TXD_L4_TCP;
   const bool len_ok = eth ? d.len >= a::ETH_HLEN && d.len <= a::ETH_FRAME_MAX
-                          : d.len <= (udp ? kUdpMax : kRawMax);
-  if ((d.flags & ~a::TXD_F_KNOWN) != 0 || (l4 == a::TXD_L4_TCP && !kTcpDescriptorsValid) ||
-      d.rsvd != 0 || d.addr % kWordBytes != 0 || !len_ok || d.addr > kDevMem ||
-      d.len > kDevMem - d.addr)
+                          : d.len <= (tcp ? kTcpMax : udp ? kUdpMax : kRawMax);
+  const bool tcp_ok = !tcp || (d.mss >= a::TSO_MSS_MIN && d.mss <= a::MAX_MTU &&
+                               t.opt_len % 4 == 0 && t.opt_len <= a::TXD_TCP_OPT_MAX);
+  if ((d.flags & ~a::TXD_F_KNOWN) != 0 || !tcp_ok || d.rsvd != 0 ||
+      d.addr % kWordBytes != 0 || !len_ok || d.addr > kDevMem || d.len > kDevMem - d.addr)
     return {Verdict::kError};
   if (eth) {
     if (fault.overlaps(d.addr, d.len)) return {Verdict::kError};
@@ -73,6 +75,21 @@ Expect expect(const a::TxDesc& d, const Flow* flows, const ReadFault& fault) {
   const Flow& f = flows[d.flow];
   if ((f.flags() & a::FLOW_F_VALID) == 0 || f.mtu() < a::MIN_MTU || f.mtu() > a::MAX_MTU)
     return {Verdict::kDrop};
+  if (tcp) {
+    // TSO: MSS-sized segments, each 20 + 20 + options + its payload; never fragmented.
+    const uint32_t hdr = 20 + 20 + t.opt_len;
+    if (hdr + std::min<uint32_t>(d.len, d.mss) > f.mtu()) return {Verdict::kError};
+    if (fault.overlaps(d.addr, d.len)) return {Verdict::kError};
+    Expect e{Verdict::kSent};
+    uint32_t off = 0;
+    do {
+      const uint32_t seg = std::min<uint32_t>(d.mss, d.len - off);
+      ++e.frames;
+      e.bytes += frame_bytes(hdr + seg);
+      off += seg;
+    } while (off < d.len);
+    return e;
+  }
   const uint64_t l4_len = d.len + (udp ? 8 : 0);
   if ((d.flags & a::TXD_F_DF) != 0 && 20 + l4_len > f.mtu()) return {Verdict::kError};
   if (fault.overlaps(d.addr, d.len)) return {Verdict::kError};
@@ -239,13 +256,25 @@ void post_descriptor(FuzzedDataProvider& in) {
   d.ip_id = in.ConsumeIntegral<uint16_t>();
   d.ttl = in.ConsumeIntegral<uint8_t>();
   d.tos = in.ConsumeIntegral<uint8_t>();
-  d.mss = in.ConsumeIntegral<uint16_t>();
+  d.mss = in.ConsumeBool() ? in.ConsumeIntegralInRange<uint16_t>(a::TSO_MSS_MIN - 2, 9002)
+                           : in.ConsumeIntegral<uint16_t>();
   d.rsvd = in.ConsumeIntegralInRange<int>(0, 15) == 0 ? in.ConsumeIntegral<uint16_t>() : 0;
   d.cookie = in.ConsumeIntegral<uint32_t>();
+  // A TCP descriptor's second slot: mostly sensible option lengths, sometimes not.
+  a::TxDescTcp t{};
+  const bool tcp = (d.flags & a::TXD_F_L4_MASK) == a::TXD_L4_TCP;
+  if (tcp) {
+    t.ack = in.ConsumeIntegral<uint32_t>();
+    t.window = in.ConsumeIntegral<uint16_t>();
+    t.tcp_flags = in.ConsumeIntegral<uint8_t>();
+    t.opt_len = in.ConsumeBool() ? static_cast<uint8_t>(4 * in.ConsumeIntegralInRange<int>(0, 6))
+                                 : in.ConsumeIntegral<uint8_t>();
+    for (uint8_t& b : t.opts) b = in.ConsumeIntegral<uint8_t>();
+  }
 
   // The ring as the oracle assumes it (a register write may have broken it).
   nic->setup_ring();
-  const Expect e = expect(d, nic->flows, nic->fault);
+  const Expect e = expect(d, t, nic->flows, nic->fault);
   const uint64_t frames0 = nic->counter64(a::REG_STAT_FRAMES_LO);
   const uint64_t bytes0 = nic->counter64(a::REG_STAT_BYTES_LO);
   const uint32_t drops0 = nic->dev->reg_read(a::REG_STAT_DROPS);
@@ -255,6 +284,12 @@ void post_descriptor(FuzzedDataProvider& in) {
   memcpy(nic->ring.host + at, &d, sizeof d);
   nic->dev->dma_sync_to_device(nic->ring, at, sizeof d);
   nic->head += 1;
+  if (tcp) {  // the second slot, possibly the ring's first
+    const size_t at2 = (nic->head % kRingSize) * a::TXD_BYTES;
+    memcpy(nic->ring.host + at2, &t, sizeof t);
+    nic->dev->dma_sync_to_device(nic->ring, at2, sizeof t);
+    nic->head += 1;
+  }
   nic->dev->doorbell(nic->head);
   nic->wait_idle(d);
 

@@ -292,10 +292,16 @@ size_t sendoff_frames() {
   return n;
 }
 
+// libFuzzer's hang detector is a SIGALRM every few seconds (-timeout); a call it
+// interrupts (poll, even with timeout 0) fails with EINTR on whichever side it hit. Such
+// a call did nothing: it is made again, on either side alike (found by fuzz_syscalls).
 template <typename F>
 Result run(F&& f) {
-  errno = 0;
-  long r = f();
+  long r;
+  do {
+    errno = 0;
+    r = f();
+  } while (r == -1 && errno == EINTR);
   return Result{r, errno, ""};
 }
 

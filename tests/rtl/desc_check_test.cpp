@@ -131,9 +131,7 @@ abi::TxDesc random_desc(Rng& rng, const std::vector<abi::FlowEntry>& table, uint
                                         : abi::TXD_L4_TCP;
   d.flags = l4;
   if (rng.chance(0.4)) d.flags |= abi::TXD_F_DF;
-  if (rng.chance(0.1)) d.flags |= abi::TXD_F_PSH;
-  if (rng.chance(0.1)) d.flags |= abi::TXD_F_FIN;
-  if (rng.chance(0.04)) d.flags |= uint16_t(1u << rng.range(5, 15));
+  if (rng.chance(0.06)) d.flags |= uint16_t(1u << rng.range(3, 15));  // unknown since ABI 3.0
   if (rng.chance(0.04)) d.rsvd = uint16_t(rng.range(1, 0xFFFF));
   const bool udp = l4 == abi::TXD_L4_UDP;
   const uint32_t hdr = kIpHlen + (udp ? kUdpHlen : 0);

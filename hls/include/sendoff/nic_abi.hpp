@@ -16,17 +16,19 @@ namespace abi {
 
 // ---------------------------------------------------------------- TX descriptor
 // One 32-byte record in the descriptor ring (device memory). The host
-// produces at RING_HEAD, the NIC consumes and advances RING_TAIL.
+// produces at RING_HEAD, the NIC consumes and advances RING_TAIL. A TCP
+// descriptor (TXD_L4_TCP, on a NIC with CAPS_TSO) takes two consecutive
+// slots: this record, then a TxDescTcp (below).
 constexpr unsigned TXD_BYTES = 32;
 constexpr unsigned TXD_ADDR_OFF = 0;    // u64 payload address in device memory
 constexpr unsigned TXD_LEN_OFF = 8;     // u32 payload bytes (UDP payload, raw L4 bytes, TCP bytes, frame)
 constexpr unsigned TXD_FLOW_OFF = 12;   // u16 flow-table index
 constexpr unsigned TXD_FLAGS_OFF = 14;  // u16 TXD_F_* below
-constexpr unsigned TXD_SEQ_OFF = 16;    // u32 TCP sequence number of the first byte
+constexpr unsigned TXD_SEQ_OFF = 16;    // u32 TCP sequence number of the first payload byte
 constexpr unsigned TXD_IPID_OFF = 20;   // u16 IPv4 ID of the first datagram/segment
 constexpr unsigned TXD_TTL_OFF = 22;    // u8  IPv4 TTL
 constexpr unsigned TXD_TOS_OFF = 23;    // u8  IPv4 TOS
-constexpr unsigned TXD_MSS_OFF = 24;    // u16 TCP: payload bytes per segment (TSO)
+constexpr unsigned TXD_MSS_OFF = 24;    // u16 TCP: payload bytes per segment (TSO), options excluded
 constexpr unsigned TXD_RSVD_OFF = 26;   // u16 must be zero
 constexpr unsigned TXD_COOKIE_OFF = 28; // u32 host's tag, opaque to the NIC
 
@@ -34,7 +36,7 @@ constexpr unsigned TXD_COOKIE_OFF = 28; // u32 host's tag, opaque to the NIC
 constexpr uint16_t TXD_F_L4_MASK = 0x3;
 constexpr uint16_t TXD_L4_RAW = 0;  // payload is the transport bytes, protocol from the flow
 constexpr uint16_t TXD_L4_UDP = 1;  // NIC builds the UDP header and checksum
-constexpr uint16_t TXD_L4_TCP = 2;  // NIC segments by MSS (TSO)
+constexpr uint16_t TXD_L4_TCP = 2;  // NIC segments by MSS (TSO): needs CAPS_TSO, two slots
 // The payload is a whole Ethernet frame from the destination MAC on, without
 // FCS: sent as is, padded to ETH_ZLEN with zeros, FCS appended under
 // CTRL_FCS_APPEND as for any frame. The flow table is not read (flow ignored),
@@ -42,9 +44,9 @@ constexpr uint16_t TXD_L4_TCP = 2;  // NIC segments by MSS (TSO)
 // For what the stack sends without IPv4 (ARP).
 constexpr uint16_t TXD_L4_ETH = 3;
 constexpr uint16_t TXD_F_DF = 1u << 2;   // set DF in the IPv4 header (never on fragments)
-constexpr uint16_t TXD_F_PSH = 1u << 3;  // TCP: PSH on the last segment
-constexpr uint16_t TXD_F_FIN = 1u << 4;  // TCP: FIN on the last segment
-constexpr uint16_t TXD_F_KNOWN = TXD_F_L4_MASK | TXD_F_DF | TXD_F_PSH | TXD_F_FIN;
+// Bits 3 and 4 were PSH and FIN before ABI 3.0; the TCP flags now live in
+// TxDescTcp, and every bit not known here is a descriptor error.
+constexpr uint16_t TXD_F_KNOWN = TXD_F_L4_MASK | TXD_F_DF;
 
 struct TxDesc {
   uint64_t addr;
@@ -60,6 +62,33 @@ struct TxDesc {
   uint32_t cookie;
 };
 
+// The second slot of a TCP descriptor: what changes per send and is not in
+// the flow. Every segment gets this ACK, window and these options; the
+// flags go on every segment except PSH and FIN (last segment only) and CWR
+// (first only), as Linux's GSO does. Longer options (SACK blocks with
+// timestamps) go as a TXD_L4_RAW segment that the host builds.
+constexpr unsigned TXD_TCP_ACK_OFF = 0;      // u32 acknowledgment number
+constexpr unsigned TXD_TCP_WINDOW_OFF = 4;   // u16 window field, already scaled
+constexpr unsigned TXD_TCP_FLAGS_OFF = 6;    // u8  TCP header flags (FIN 0x01 .. CWR 0x80)
+constexpr unsigned TXD_TCP_OPTLEN_OFF = 7;   // u8  option bytes: a multiple of 4, <= TXD_TCP_OPT_MAX
+constexpr unsigned TXD_TCP_OPTS_OFF = 8;     // u8[24] options in wire order
+constexpr unsigned TXD_TCP_OPT_MAX = 24;
+
+struct TxDescTcp {
+  uint32_t ack;
+  uint16_t window;
+  uint8_t tcp_flags;
+  uint8_t opt_len;
+  uint8_t opts[TXD_TCP_OPT_MAX];
+};
+
+// A TCP descriptor is a desc error (both slots consumed) unless: mss in
+// TSO_MSS_MIN..MAX_MTU, opt_len a multiple of 4 up to TXD_TCP_OPT_MAX,
+// len <= MAX_PAYLOAD, and 20 + 20 + opt_len + min(len, mss) within the flow's
+// MTU (a segment is never fragmented). The NIC waits for both slots: with
+// RING_HEAD one past the first slot it consumes nothing until the next write.
+constexpr unsigned TSO_MSS_MIN = 88;  // Linux's TCP_MIN_MSS
+
 // ---------------------------------------------------------------- flow table
 // One 64-byte entry per flow, written by the host through FLOW_DATA words and
 // FLOW_COMMIT (see the register map). The NIC reads it per descriptor.
@@ -74,9 +103,7 @@ constexpr unsigned FLOW_PROTO_OFF = 14;    // u8  IP protocol number
 constexpr unsigned FLOW_FLAGS_OFF = 15;    // u8  FLOW_F_*
 constexpr unsigned FLOW_DMAC_OFF = 16;     // u8[6] neighbour (next hop) MAC
 constexpr unsigned FLOW_SMAC_OFF = 22;     // u8[6] our MAC
-constexpr unsigned FLOW_ACK_OFF = 28;      // u32 TCP acknowledgment number
-constexpr unsigned FLOW_WINDOW_OFF = 32;   // u16 TCP window field (already scaled)
-constexpr unsigned FLOW_RSVD_OFF = 34;     // 30 bytes reserved (IPv6 addresses later)
+constexpr unsigned FLOW_RSVD_OFF = 28;     // 36 bytes reserved (ACK and window moved to TxDescTcp in 3.0)
 
 constexpr uint8_t FLOW_F_VALID = 1u << 0;
 
@@ -90,9 +117,7 @@ struct FlowEntry {
   uint8_t flags;
   uint8_t dmac[6];
   uint8_t smac[6];
-  uint32_t ack;
-  uint16_t window;
-  uint8_t rsvd[30];
+  uint8_t rsvd[36];
 };
 
 constexpr unsigned FLOW_TABLE_SIZE = 256;  // entries
@@ -218,12 +243,14 @@ constexpr uint32_t REG_STAT_RX_DROP_LEN = 0x138;   // RO  frames dropped: runt o
 constexpr uint32_t REG_SPACE_BYTES = 0x200;
 
 constexpr uint32_t ID_VALUE = 0x534E4446;  // "SNDF"
-constexpr uint32_t VERSION_VALUE = 0x00020002;  // major.minor, 16 bits each
+constexpr uint32_t VERSION_VALUE = 0x00030000;  // major.minor, 16 bits each
 constexpr uint32_t CTRL_ENABLE = 1u << 0;      // process descriptors
 constexpr uint32_t CTRL_FCS_APPEND = 1u << 1;  // append CRC-32 FCS (off: the MAC adds it)
 constexpr uint32_t CTRL_RX_ENABLE = 1u << 2;   // receive frames into the RX ring
 constexpr uint32_t CTRL_RESET = 1u << 3;       // TX ring reset, self-clearing (ABI 2.2)
 constexpr uint32_t CAPS_RX = 1u << 0;          // the receive path is built
+// Without CAPS_TSO a TXD_L4_TCP descriptor is a one-slot descriptor error.
+constexpr uint32_t CAPS_TSO = 1u << 1;         // TCP descriptors are segmented (ABI 3.0)
 constexpr uint32_t STATUS_BUSY = 1u << 0;
 constexpr uint32_t RING_SIZE_MAX = 4096;
 
@@ -331,8 +358,13 @@ static_assert(offsetof(sendoff::abi::FlowEntry, protocol) == sendoff::abi::FLOW_
 static_assert(offsetof(sendoff::abi::FlowEntry, flags) == sendoff::abi::FLOW_FLAGS_OFF, "flags");
 static_assert(offsetof(sendoff::abi::FlowEntry, dmac) == sendoff::abi::FLOW_DMAC_OFF, "dmac");
 static_assert(offsetof(sendoff::abi::FlowEntry, smac) == sendoff::abi::FLOW_SMAC_OFF, "smac");
-static_assert(offsetof(sendoff::abi::FlowEntry, ack) == sendoff::abi::FLOW_ACK_OFF, "ack");
-static_assert(offsetof(sendoff::abi::FlowEntry, window) == sendoff::abi::FLOW_WINDOW_OFF, "window");
+static_assert(offsetof(sendoff::abi::FlowEntry, rsvd) == sendoff::abi::FLOW_RSVD_OFF, "rsvd");
+static_assert(sizeof(sendoff::abi::TxDescTcp) == sendoff::abi::TXD_BYTES, "TxDescTcp size");
+static_assert(offsetof(sendoff::abi::TxDescTcp, ack) == sendoff::abi::TXD_TCP_ACK_OFF, "ack");
+static_assert(offsetof(sendoff::abi::TxDescTcp, window) == sendoff::abi::TXD_TCP_WINDOW_OFF, "window");
+static_assert(offsetof(sendoff::abi::TxDescTcp, tcp_flags) == sendoff::abi::TXD_TCP_FLAGS_OFF, "tcp_flags");
+static_assert(offsetof(sendoff::abi::TxDescTcp, opt_len) == sendoff::abi::TXD_TCP_OPTLEN_OFF, "opt_len");
+static_assert(offsetof(sendoff::abi::TxDescTcp, opts) == sendoff::abi::TXD_TCP_OPTS_OFF, "opts");
 #endif
 
 #endif  // SENDOFF_NIC_ABI_HPP

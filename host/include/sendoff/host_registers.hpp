@@ -28,6 +28,7 @@ struct HostRegisters {
   uint32_t desc_errors = 0;
   uint32_t wb_errors = 0;
   uint32_t tx_flushed = 0;
+  uint32_t caps = 0;  // CAPS_*: what the back end's NIC implements
   uint32_t frames_hi_latch = 0;
   uint32_t bytes_hi_latch = 0;
 
@@ -63,6 +64,7 @@ struct HostRegisters {
       case abi::REG_STAT_DESC_ERRORS: return desc_errors;
       case abi::REG_STAT_WB_ERRORS: return wb_errors;
       case abi::REG_STAT_TX_FLUSHED: return tx_flushed;
+      case abi::REG_CAPS: return caps;
       default: return 0;  // FLOW_COMMIT is write-only; unmapped offsets read 0
     }
   }
