@@ -207,29 +207,40 @@ module tcp_tx
   );
 
   // Three masked beat sums over little-endian 16-bit words (the byte swap, where a segment
-  // starts on an even byte, comes once per segment in the stepper; RFC 1071 2.B). Stage 1
-  // adds pairs, stage 2 groups of eight words, stage 3 the rest.
+  // starts on an even byte, comes once per segment in the stepper; RFC 1071 2.B). Stage 0
+  // registers the beat and where its pieces end (the compares above stay apart from the
+  // masks), stage 1 adds pairs, stage 2 groups of eight words, stage 3 the rest.
   localparam int unsigned S1N = Words / 2;
   localparam int unsigned S2N = Words / 8;
+  logic [DataWidth-1:0] f0_data_q;
+  logic [LaneW:0]       f0_l1_q, f0_l2_q;
+  always_ff @(posedge clk) begin
+    if (wr) begin
+      f0_data_q <= s_data_tdata;
+      f0_l1_q   <= l1;
+      f0_l2_q   <= l2;
+    end
+  end
+
   logic [DataWidth-1:0] m1, m2;
   logic [DataWidth-1:0] piece [3];
   always_comb begin
-    m1 = ~({DataWidth{1'b1}} << {l1, 3'b000});
-    m2 = ~({DataWidth{1'b1}} << {l2, 3'b000});
-    piece[0] = s_data_tdata & m1;
-    piece[1] = s_data_tdata & ~m1 & m2;
-    piece[2] = s_data_tdata & ~m2;
+    m1 = ~({DataWidth{1'b1}} << {f0_l1_q, 3'b000});
+    m2 = ~({DataWidth{1'b1}} << {f0_l2_q, 3'b000});
+    piece[0] = f0_data_q & m1;
+    piece[1] = f0_data_q & ~m1 & m2;
+    piece[2] = f0_data_q & ~m2;
   end
 
   logic [S1N*17-1:0] s1_q [3];
   logic [S2N*19-1:0] s2_q [3];
   logic [23:0]       s3_q [3];
   // Per stage: valid, the three "a segment ends here", last beat.
-  logic [4:0] f1_q, f2_q, f3_q;
+  logic [4:0] f0_q, f1_q, f2_q, f3_q;
 
   always_ff @(posedge clk) begin
     for (int p = 0; p < 3; p++) begin
-      if (wr) begin
+      if (f0_q[0]) begin
         for (int i = 0; i < S1N; i++)
           s1_q[p][i*17 +: 17] <= 17'(piece[p][(2*i)*16 +: 16]) +
                                  17'(piece[p][(2*i+1)*16 +: 16]);
@@ -255,12 +266,14 @@ module tcp_tx
 
   always_ff @(posedge clk) begin
     if (!rst_n) begin
+      f0_q  <= '0;
       f1_q  <= '0;
       f2_q  <= '0;
       f3_q  <= '0;
       acc_q <= '0;
     end else begin
-      f1_q <= {s_data_tlast, done3, done2, done1, wr};
+      f0_q <= {s_data_tlast, done3, done2, done1, wr};
+      f1_q <= f0_q;
       f2_q <= f1_q;
       f3_q <= f2_q;
       if (f3_q[0]) begin
