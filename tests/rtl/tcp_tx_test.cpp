@@ -360,8 +360,9 @@ TEST(TcpTx, SmallPayloadsAtEveryLane) {
 TEST(TcpTx, BoundaryLengths) {
   std::mt19937_64 rng(3);
   std::vector<TcpJob> jobs;
-  for (uint16_t mss : {uint16_t{88}, uint16_t{89}, uint16_t{127}, uint16_t{129}, uint16_t{1448},
-                       uint16_t{8960}}) {
+  // Segment ends on beat ends (128, 1024), next to them, and several in a beat at 1024 bits.
+  for (uint16_t mss : {uint16_t{88}, uint16_t{89}, uint16_t{127}, uint16_t{128}, uint16_t{129},
+                       uint16_t{1024}, uint16_t{1448}, uint16_t{8960}}) {
     for (uint32_t len : {0u, 1u, B - 1, B, B + 1, mss - 1u, uint32_t(mss), mss + 1u,
                          2u * mss, 2u * mss + 1, 65535u}) {
       for (unsigned opt_len : {0u, 40u}) jobs.push_back(make_job(rng, len, mss, opt_len));
