@@ -390,6 +390,17 @@ TEST(TcpTx, RandomJobsUnderBackpressure) {
   check(jobs, 0.6, 0.95, 9);
 }
 
+// Thirty seeds, each with its own input and output rates, half of them with read errors.
+TEST(TcpTx, ManySeedsAndRates) {
+  for (uint64_t seed = 100; seed < 130; ++seed) {
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    std::mt19937_64 r(seed);
+    const double in_prob = 0.3 + 0.7 * double(r() % 100) / 100.0;
+    const double out_prob = 0.2 + 0.8 * double(r() % 100) / 100.0;
+    check(random_jobs(seed, 40, seed % 2 == 0), in_prob, out_prob, seed);
+  }
+}
+
 // Read errors among small and largest jobs: the dropped ones leave nothing, and the jobs after
 // them are bit-exact.
 TEST(TcpTx, ReadErrorDropsTheWholeJob) {
