@@ -258,6 +258,20 @@ package sendoff_pkg;
     logic [15:0] len;      // frame bytes without FCS
   } frame_info_t;
 
+  // TSO (tcp_tx)
+  // One TCP descriptor for tcp_tx: the job (len = payload bytes, ip_id = the first segment's;
+  // its udp, eth and frag are not used) and what hls/tcp_tx's TcpTxMeta adds to it.
+  typedef struct packed {
+    tx_job_t      job;
+    logic [15:0]  mss;        // payload bytes per segment, TCP_MIN_MSS (88) .. MaxMtu
+    logic [31:0]  seq;        // sequence number of the first payload byte
+    logic [31:0]  ack;
+    logic [15:0]  window;     // the header's field, already scaled
+    logic [7:0]   tcp_flags;  // PSH and FIN go on the last segment only, CWR on the first
+    logic [5:0]   opt_len;    // option bytes, a multiple of 4 up to 40
+    logic [319:0] opts;       // option bytes in wire order (byte 0 in bits 7:0)
+  } tcp_job_t;
+
   // ------------------------------------------------------------------------- helpers
   // A 16-bit host-order value as two wire-order bytes in a byte vector (byte 0 in bits 7:0).
   function automatic logic [15:0] be16(logic [15:0] v);
