@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "bad_memory.hpp"
+#include "sendoff/sendoff.h"
 #include "seccomp_kill.h"
 #include "socket_api.hpp"
 #include "syscall_matchers.hpp"
@@ -306,6 +307,28 @@ TEST_P(SendErrno, ShutdownOfAnUnconnectedSocketIsEnotconnButTakes) {
   EXPECT_THAT(api().shutdown(r, SHUT_RDWR), SyscallFailsWithErrno(ENOTCONN));
   EXPECT_THAT(sendto(r, buf_, 10, 0, test_env::peer(0)), SyscallSucceedsWithValue(10));
   EXPECT_THAT(api().shutdown(fd, 3), SyscallFailsWithErrno(EINVAL));
+}
+
+// A raw send takes memory fragment by fragment up to twice SO_SNDBUF: with SO_SNDBUF 0
+// (4608) four fragments at MTU 1500 fit, a fifth is ENOBUFS (found by fuzz_syscalls).
+TEST_P(SendErrno, RawSendWithASmallSndbufIsEnobufsFromItsFifthFragment) {
+  int r = raw();
+  // The kernel frees a sent datagram as the veth takes it; sendoff once its NIC has sent it.
+  auto settle = [&] {
+    if (!api().is_kernel) sendoff_flush();
+  };
+  const int zero = 0;
+  ASSERT_THAT(api().setsockopt(r, SOL_SOCKET, SO_SNDBUF, &zero, sizeof zero), SyscallSucceeds());
+  EXPECT_THAT(sendto(r, buf_, 5920, 0, test_env::peer(0)), SyscallSucceedsWithValue(5920));
+  settle();
+  EXPECT_THAT(sendto(r, buf_, 5921, 0, test_env::peer(0)), SyscallFailsWithErrno(ENOBUFS));
+  EXPECT_THAT(sendto(r, buf_, 65507, 0, test_env::peer(0)), SyscallFailsWithErrno(ENOBUFS));
+  const int four_k = 4096;  // 8192: eight fragments
+  ASSERT_THAT(api().setsockopt(r, SOL_SOCKET, SO_SNDBUF, &four_k, sizeof four_k),
+              SyscallSucceeds());
+  EXPECT_THAT(sendto(r, buf_, 11840, 0, test_env::peer(0)), SyscallSucceedsWithValue(11840));
+  settle();
+  EXPECT_THAT(sendto(r, buf_, 11841, 0, test_env::peer(0)), SyscallFailsWithErrno(ENOBUFS));
 }
 
 TEST_P(SendErrno, EinvalForMsgCmsgCompat) {
