@@ -334,6 +334,26 @@ TEST_F(TcpConn, AnUnackedSegmentIsRetransmittedByTheTimer) {
   EXPECT_EQ(std::string(again[0].data.begin(), again[0].data.end()), "hello");
 }
 
+TEST_F(TcpConn, EachTimeoutWaitsTwiceAsLongAsTheLast) {
+  peer_port_ = 9311;
+  establish();
+  using clock = std::chrono::steady_clock;
+  ASSERT_EQ(so_send(fd_, "hello", 5, 0), 5);
+  ASSERT_EQ(sent().size(), 1u);
+  std::vector<clock::time_point> at = {clock::now()};
+  for (int i = 0; i < 300 && at.size() < 3; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    for (const Seg& g : sent())
+      if (g.seq == isn_ + 1 && g.data.size() == 5) at.push_back(clock::now());
+  }
+  ASSERT_EQ(at.size(), 3u);
+  const double first = std::chrono::duration<double>(at[1] - at[0]).count();
+  const double second = std::chrono::duration<double>(at[2] - at[1]).count();
+  EXPECT_GE(first, 0.19);  // TCP_RTO_MIN
+  EXPECT_GT(second, 1.6 * first);
+  EXPECT_LT(second, 2.6 * first);
+}
+
 TEST_F(TcpConn, DataInOrderOutOfOrderAndTheFin) {
   peer_port_ = 9306;
   establish();
