@@ -201,7 +201,8 @@ static int inet_getname(socket* sock, sockaddr* uaddr, int peer) {
   memset(sin, 0, sizeof *sin);
   sin->sin_family = AF_INET;
   if (peer) {
-    if (!sk->dport) return -ENOTCONN;
+    // A connection still being made (or over) has no peer yet.
+    if (!sk->dport || sk->state == TCP_CLOSE || sk->state == TCP_SYN_SENT) return -ENOTCONN;
     sin->sin_port = htons(sk->dport);
     sin->sin_addr.s_addr = htonl(sk->daddr);
   } else {

@@ -289,10 +289,11 @@ int tcp_recvmsg(sock* sk, msghdr_k* msg, size_t len, int flags, int* addr_len) {
   if (flags & MSG_ERRQUEUE) return static_cast<int>(ts.ret(ip_recv_error(sk, msg, len, addr_len)));
   // tcp_recv_urg: no urgent data is ever held.
   if (flags & MSG_OOB) return static_cast<int>(ts.ret(-EINVAL, "MSG_OOB"));
-  std::unique_lock<std::mutex> g(n->lock);
-  tcp_sock* tp = sk->tp.get();
   msg->flags = 0;
   *addr_len = 0;
+  if (!len) return 0;  // tcp_recvmsg's loop runs while len > 0
+  std::unique_lock<std::mutex> g(n->lock);
+  tcp_sock* tp = sk->tp.get();
   const bool nonblock = (flags & MSG_DONTWAIT) || sk->rcvtimeo_us < 0;
   const auto deadline = deadline_of(sk->rcvtimeo_us);
   const size_t target = (flags & MSG_WAITALL) ? len : std::min<size_t>(len, 1);

@@ -128,8 +128,8 @@ void inject(uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack, uint8_t 
   th[12] = static_cast<uint8_t>((thl / 4) << 4);
   th[13] = flags;
   put16(th + 14, win);
-  std::memcpy(th + 20, opts.data(), opts.size());
-  std::memcpy(th + thl, data.data(), data.size());
+  std::copy(opts.begin(), opts.end(), th + 20);
+  std::copy(data.begin(), data.end(), th + thl);
   put16(th + 16, tcp_checksum(test_env::kPeer, kOurIp, th, tl));
   ASSERT_TRUE(sendoff::stack_receive_frame(f.data(), f.size(), false));
 }
@@ -421,6 +421,10 @@ TEST_F(TcpConn, ARstOutsideTheWindowIsIgnored) {
 TEST_F(TcpConn, ARstToTheSynIsConnectionRefused) {
   peer_port_ = 9310;
   start_connect();
+  sockaddr_in them{};
+  socklen_t len = sizeof them;
+  EXPECT_EQ(so_getpeername(fd_, reinterpret_cast<sockaddr*>(&them), &len), -1);
+  EXPECT_EQ(errno, ENOTCONN);  // inet_getname: no peer while in SYN_SENT
   EXPECT_EQ(connect_again(), -1);
   EXPECT_EQ(errno, EALREADY);
   inject(peer_port_, port_, 0, isn_ + 1, RST | ACK, 0);
