@@ -234,7 +234,9 @@ int tcp_sendmsg(sock* sk, msghdr_k* msg, size_t size) {
   const auto deadline = deadline_of(sk->sndtimeo_us);
   size_t copied = 0;
   int err = 0;
+  tp->cork_more = flags & MSG_MORE;
   for (;;) {
+    tp = sk->tp.get();  // a disconnect while we slept gives the socket a fresh one
     // sk_stream_wait_connect: an error first, then a handshake still running.
     if (sk->sk_err.load(std::memory_order_acquire)) {
       err = sock_error(sk);
@@ -274,8 +276,11 @@ int tcp_sendmsg(sock* sk, msghdr_k* msg, size_t size) {
     copied += chunk;
     tcp_write_xmit(sk, false);
   }
-  // tcp_push: what is queued goes now, within Nagle (MSG_MORE holds it too).
-  if (copied && !(flags & MSG_MORE)) tcp_write_xmit(sk, false);
+  // tcp_push: what is queued goes now, within Nagle; after MSG_MORE a short
+  // tail waits for the next send or ACK.
+  tcp_write_xmit(sk, false);
+  tp = sk->tp.get();
+  tp->cork_more = false;
   g.unlock();
   if (copied) return static_cast<int>(ts.ret(static_cast<long>(copied)));
   // sk_stream_error: EPIPE raises SIGPIPE unless MSG_NOSIGNAL.
@@ -300,6 +305,7 @@ int tcp_recvmsg(sock* sk, msghdr_k* msg, size_t len, int flags, int* addr_len) {
   size_t copied = 0;
   long ret = 0;
   for (;;) {
+    tp = sk->tp.get();
     const size_t avail = tp->recvq.size() - tp->recvq_head;
     if (avail && copied < len) {
       const size_t k = std::min(avail, len - copied);

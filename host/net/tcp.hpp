@@ -123,6 +123,7 @@ struct tcp_sock {
   uint16_t rx_mss = 0;      // what the peer's SYN said (mss_clamp)
   uint32_t mss_cache = TCP_MSS_DEFAULT;  // payload bytes per segment, options taken off
   bool nodelay = false;     // TCP_NODELAY: Nagle off
+  bool cork_more = false;   // a sendmsg with MSG_MORE is queueing: hold a short tail
   int syn_retries = 0;      // TCP_SYNCNT (0: net.ipv4.tcp_syn_retries)
   uint8_t retransmits = 0;  // icsk_retransmits: RTOs without progress
   uint64_t retrans_stamp = 0;

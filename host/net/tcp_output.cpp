@@ -276,6 +276,8 @@ void tcp_write_xmit(sock* sk, bool push_small) {
     if (len < mss && !push_small && !tp->nodelay && !tp->fin_queued &&
         after(tp->snd_sml, tp->snd_una))
       break;
+    // MSG_MORE (TCP_NAGLE_CORK for this push): more is coming, a short tail waits.
+    if (len < mss && tp->cork_more && !tp->fin_queued) break;
     const bool last = len == unsent;
     if (tcp_transmit_skb(sk, tp->snd_nxt, len,
                          static_cast<uint8_t>(TCPHDR_ACK | (last ? TCPHDR_PSH : 0))) != 0)

@@ -275,6 +275,15 @@ TEST_F(TcpConn, SegmentsAreMssSizedAndNagleHoldsASecondSmallOne) {
   s = sent();
   ASSERT_EQ(s.size(), 1u);
   EXPECT_EQ(s[0].data.size(), 10u);
+  // MSG_MORE: a short tail waits for the next send.
+  ack(isn_ + 1 + 3010);
+  ASSERT_EQ(so_send(fd_, data.data(), 100, MSG_MORE), 100);
+  EXPECT_TRUE(sent().empty());
+  ASSERT_EQ(so_send(fd_, data.data(), 100, 0), 100);
+  s = sent();
+  ASSERT_EQ(s.size(), 1u);
+  EXPECT_EQ(s[0].data.size(), 200u);
+  ack(isn_ + 1 + 3210);
   // TCP_NODELAY: small segments leave at once.
   const int one = 1;
   ASSERT_EQ(so_setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one), 0);
