@@ -308,6 +308,23 @@ TEST_F(TcpConn, ThePeersWindowAndTheInitialCwndBoundWhatLeaves) {
   EXPECT_EQ(s.size(), 10u);
 }
 
+TEST_F(TcpConn, AFullSendBufferIsEagainUntilAnAckMakesRoom) {
+  peer_port_ = 9312;
+  const int sndbuf = 4096;  // Linux doubles it: 8192
+  ASSERT_EQ(so_setsockopt(fd_, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf), 0);
+  establish();
+  std::vector<uint8_t> data(20000, 'd');
+  EXPECT_EQ(so_send(fd_, data.data(), data.size(), 0), 8192);
+  EXPECT_EQ(so_send(fd_, data.data(), data.size(), 0), -1);
+  EXPECT_EQ(errno, EAGAIN);
+  pollfd p{fd_, POLLOUT, 0};
+  EXPECT_EQ(so_poll(&p, 1, 0), 0);
+  ack(isn_ + 1 + 1448 * 4);
+  p.revents = 0;
+  EXPECT_EQ(so_poll(&p, 1, 0), 1);
+  EXPECT_EQ(so_send(fd_, data.data(), data.size(), 0), 1448 * 4);
+}
+
 TEST_F(TcpConn, ThreeDuplicateAcksRetransmitTheFirstSegment) {
   peer_port_ = 9304;
   establish();
