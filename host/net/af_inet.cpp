@@ -9,7 +9,14 @@
 #include <cstdio>
 #include <cstring>
 
+#include <fcntl.h>
+
+#include <algorithm>
+#include <chrono>
+
 #include "net.hpp"
+#include "rcu.hpp"
+#include "signal.hpp"
 #include "syscalls.hpp"
 
 namespace sendoff {
@@ -27,12 +34,11 @@ struct inet_protosw {
   const proto_ops* ops;
 };
 
-// TCP (SOCK_STREAM) is not built yet: creating one fails as on a kernel
-// without it, with ESOCKTNOSUPPORT.
 // ICMP echo ("ping") sockets have Linux's entry without a protocol behind it: Linux's
 // permission check answers first (ping_init_sock: EACCES outside ping_group_range), and a
 // caller it lets in gets EPROTONOSUPPORT (README: no ping sockets).
 const inet_protosw inetsw_array[] = {
+    {SOCK_STREAM, IPPROTO_TCP, &tcp_prot, &inet_stream_ops},
     {SOCK_DGRAM, IPPROTO_UDP, &udp_prot, &inet_dgram_ops},
     {SOCK_DGRAM, IPPROTO_ICMP, nullptr, nullptr},
     {SOCK_RAW, IPPROTO_IP, &raw_prot, &inet_sockraw_ops},
@@ -115,6 +121,7 @@ int inet_create(net* n, socket* sock, int protocol) {
     if (protocol == IPPROTO_RAW) sock->sk.hdrincl = true;
     raw_hash_sk(&sock->sk);
   }
+  if (sock->type == SOCK_STREAM) return tcp_init_sock(&sock->sk);
   return 0;
 }
 
@@ -194,7 +201,8 @@ static int inet_getname(socket* sock, sockaddr* uaddr, int peer) {
   memset(sin, 0, sizeof *sin);
   sin->sin_family = AF_INET;
   if (peer) {
-    if (!sk->dport) return -ENOTCONN;
+    // A connection still being made (or over) has no peer yet.
+    if (!sk->dport || sk->state == TCP_CLOSE || sk->state == TCP_SYN_SENT) return -ENOTCONN;
     sin->sin_port = htons(sk->dport);
     sin->sin_addr.s_addr = htonl(sk->daddr);
   } else {
@@ -213,9 +221,22 @@ static int inet_shutdown(socket* sock, int how) {
   // 0->1 (RCV), 1->2 (SEND), 2->3 (both).
   how++;
   if ((how & ~SHUTDOWN_MASK) || !how) return -EINVAL;
+  if (sock->state == SS_CONNECTING)
+    sock->state = (sk->state == TCP_SYN_SENT || sk->state == TCP_SYN_RECV ||
+                   sk->state == TCP_CLOSE)
+                      ? SS_DISCONNECTING
+                      : SS_CONNECTED;
   int err = 0;
-  // An unconnected datagram socket reports ENOTCONN but is shut down all
-  // the same (Linux does so to wake pollers).
+  if (sk->state == TCP_SYN_SENT) {
+    // A connection still being made is abandoned (Linux's "temporary
+    // solution" branch): disconnect, the socket may connect again.
+    err = sk->prot->disconnect(sk, O_NONBLOCK);
+    sock->state = err ? SS_DISCONNECTING : SS_UNCONNECTED;
+    sk_wake_receivers(sk);
+    return err;
+  }
+  // An unconnected socket reports ENOTCONN but is shut down all the same
+  // (Linux does so to wake pollers).
   if (sk->state == TCP_CLOSE) err = -ENOTCONN;
   {
     // Under the queue's lock: a receiver checks it there before it sleeps.
@@ -223,8 +244,75 @@ static int inet_shutdown(socket* sock, int how) {
     sk->shutdown |= static_cast<unsigned>(how);
     sk_ep_sync(sk, false);
   }
+  if (sk->prot->shutdown) sk->prot->shutdown(sk, how);
   sk_wake_receivers(sk);  // sk_state_change
   return err;
+}
+
+// __inet_stream_connect: the socket's state (SS_*) decides what a call
+// means; a nonblocking call starts the handshake (EINPROGRESS), a second one
+// while it runs gets EALREADY, one after it succeeded 0 and then EISCONN.
+// A blocking call waits for the handshake without the stack lock.
+static int inet_stream_connect(socket* sock, const sockaddr* uaddr, int addr_len, int flags) {
+  struct sock* sk = &sock->sk;
+  net* n = sk->sk_net;
+  TraceScope ts(n->trace, "inet_stream_connect");
+  if (addr_len < static_cast<int>(sizeof(uaddr->sa_family))) return ts.ret(-EINVAL);
+  if (uaddr->sa_family == AF_UNSPEC) {
+    int err = sk->prot->disconnect(sk, flags);
+    sock->state = err ? SS_DISCONNECTING : SS_UNCONNECTED;
+    return ts.ret(err);
+  }
+  int err;
+  switch (sock->state) {
+    case SS_CONNECTED:
+      return ts.ret(-EISCONN);
+    case SS_CONNECTING:
+      err = -EALREADY;
+      break;
+    case SS_UNCONNECTED:
+      if (sk->state != TCP_CLOSE) return ts.ret(-EISCONN);
+      err = sk->prot->connect(sk, uaddr, addr_len);
+      if (err < 0) return ts.ret(err);
+      sock->state = SS_CONNECTING;
+      err = -EINPROGRESS;
+      break;
+    default:
+      return ts.ret(-EINVAL);
+  }
+  if (sk->state == TCP_SYN_SENT || sk->state == TCP_SYN_RECV) {
+    // sock_sndtimeo: O_NONBLOCK never waits; SO_SNDTIMEO bounds the wait.
+    if ((flags & O_NONBLOCK) || sk->sndtimeo_us < 0) return ts.ret(err);
+    using clock = std::chrono::steady_clock;
+    const auto deadline = sk->sndtimeo_us > 0
+                              ? clock::now() + std::chrono::microseconds(sk->sndtimeo_us)
+                              : clock::time_point::max();
+    // inet_wait_for_connect: the stack lock goes while we sleep (release_sock);
+    // RCU keeps the socket alive should another thread close it meanwhile.
+    rcu_read_guard rcu;
+    while (sk->state == TCP_SYN_SENT || sk->state == TCP_SYN_RECV) {
+      const uint32_t seen = sk->sk_wq.prepare();
+      if (n->dying.load(std::memory_order_acquire)) return ts.ret(-ENETDOWN, "stack closing");
+      const auto now = clock::now();
+      if (now >= deadline) return ts.ret(err, "SO_SNDTIMEO ran out");
+      const timespec slice =
+          to_timespec(std::min<clock::duration>(deadline - now, std::chrono::milliseconds(100)));
+      n->lock.unlock();
+      const int w = sk->sk_wq.wait(seen, &slice);
+      n->lock.lock();
+      if (w == -EINTR) return ts.ret(-EINTR, "a signal handler ran");
+    }
+  }
+  // Closed by a RST, a timeout, or another thread disconnecting us.
+  if (sk->state == TCP_CLOSE) {
+    err = sock_error(sk);
+    if (!err) err = -ECONNABORTED;
+    sock->state = SS_UNCONNECTED;
+    if (sk->prot->disconnect(sk, flags)) sock->state = SS_DISCONNECTING;
+    return ts.ret(err);
+  }
+  sock->state = SS_CONNECTED;
+  return ts.ret(0);
 }
 
 int inet_sendmsg(socket* sock, msghdr_k* msg, size_t size) {
@@ -232,7 +320,7 @@ int inet_sendmsg(socket* sock, msghdr_k* msg, size_t size) {
   TraceScope ts(sk->sk_net->trace, "inet_sendmsg");
   // inet_send_prepare: a socket that sends before bind() gets a port now,
   // under the stack lock (the port table is the control path's).
-  if (!sk->num) {
+  if (!sk->num && !sk->prot->no_autobind) {
     std::lock_guard<std::mutex> g(sk->sk_net->lock);
     if (!sk->num && inet_autobind(sk)) return ts.ret(-EAGAIN);
   }
@@ -254,6 +342,22 @@ const proto_ops inet_dgram_ops = {
     inet_dgram_connect, inet_getname,      inet_shutdown,
     sock_common_setsockopt, sock_common_getsockopt, inet_sendmsg,
     inet_recvmsg,           sock_datagram_poll,
+};
+
+static unsigned inet_stream_poll(socket* sock) { return tcp_poll(&sock->sk); }
+
+const proto_ops inet_stream_ops = {
+    .family = AF_INET,
+    .release = inet_release,
+    .bind = inet_bind,
+    .connect = inet_stream_connect,
+    .getname = inet_getname,
+    .shutdown = inet_shutdown,
+    .setsockopt = sock_common_setsockopt,
+    .getsockopt = sock_common_getsockopt,
+    .sendmsg = inet_sendmsg,
+    .recvmsg = inet_recvmsg,
+    .poll = inet_stream_poll,
 };
 
 const proto_ops inet_sockraw_ops = {

@@ -63,6 +63,10 @@ int ip_local_deliver(net* n, std::unique_ptr<sk_buff_rx> skb, size_t ihl) {
     n->rx.ip_in_delivers.fetch_add(1, std::memory_order_relaxed);
     return udp_rcv(n, std::move(skb));
   }
+  if (skb->ip_proto == IPPROTO_TCP) {
+    n->rx.ip_in_delivers.fetch_add(1, std::memory_order_relaxed);
+    return tcp_v4_rcv(n, std::move(skb));
+  }
   if (skb->ip_proto == IPPROTO_ICMP) {
     // Echo replies and errors are not answered or reported to sockets yet.
     n->rx.ip_in_delivers.fetch_add(1, std::memory_order_relaxed);

@@ -87,6 +87,12 @@ struct net {
   SendoffNic nic;
   std::map<uint16_t, std::vector<sock*>> udp_ports;  // bound UDP sockets by port
   std::set<sock*> raw_socks;                          // raw_v4_hashinfo
+  // TCP: sockets bound to a port (bhash), connections by their socket
+  // (ehash; each holds a reference on its sock), and connections that are
+  // over, to be let go outside the code that ended them.
+  std::map<uint16_t, std::vector<sock*>> tcp_ports;
+  std::set<sock*> tcp_socks;
+  std::vector<sock*> tcp_reap;
   uint32_t ip_ident_seed = 0;
   std::unique_ptr<std::atomic<uint16_t>[]> ip_idents;  // __ip_select_ident buckets
   // rt_genid: bumped when the configuration changes; a cached route made
@@ -166,8 +172,21 @@ bool inet_addr_is_broadcast(net* n, uint32_t addr);
 // ---------------------------------------------------------------- layers
 extern const proto udp_prot;
 extern const proto raw_prot;
+extern const proto tcp_prot;
 extern const proto_ops inet_dgram_ops;
 extern const proto_ops inet_sockraw_ops;
+extern const proto_ops inet_stream_ops;
+// The route cache with the stack lock already held (the TCP paths).
+int __ip_route_output_cached(sock* sk, uint32_t daddr, uint16_t dport, bool onlink,
+                             dst_entry** out);
+// TCP's entry points (tcp.cpp, tcp_ipv4.cpp).
+int tcp_v4_rcv(net* n, std::unique_ptr<sk_buff_rx> skb);
+int tcp_init_sock(sock* sk);
+unsigned tcp_poll(sock* sk);
+// The connections that ended go (their route, their hold on the socket);
+// every connection at stack teardown.
+void tcp_reap_sockets(net* n);
+void tcp_destroy_all(net* n);
 
 int inet_create(net* n, socket* sock, int protocol);
 int inet_autobind(sock* sk);

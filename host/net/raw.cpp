@@ -143,7 +143,7 @@ void raw_local_deliver(net* n, const sk_buff_rx& skb, const uint8_t* iph, size_t
 const proto raw_prot = {
     "RAW",        raw_close, ip4_datagram_connect, udp_disconnect, raw_bind,
     raw_get_port, raw_unhash_sk, raw_setsockopt,   raw_getsockopt, raw_sendmsg,
-    raw_recvmsg,
+    raw_recvmsg, nullptr,          false,       nullptr,
 };
 
 }  // namespace sendoff

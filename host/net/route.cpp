@@ -126,6 +126,19 @@ int ip_route_output_cached(sock* sk, uint32_t daddr, uint16_t dport, bool onlink
   // A miss: look the route up and cache it (under the control lock, which
   // also serialises it against bind/connect changing the socket).
   std::lock_guard<std::mutex> g(n->lock);
+  return __ip_route_output_cached(sk, daddr, dport, onlink, out);
+}
+
+int __ip_route_output_cached(sock* sk, uint32_t daddr, uint16_t dport, bool onlink,
+                             dst_entry** out) {
+  net* n = sk->sk_net;
+  dst_entry* dst = sk->sk_dst_cache.load(std::memory_order_acquire);
+  if (dst && dst->key_daddr == daddr && dst->key_dport == dport && dst->key_saddr == sk->saddr &&
+      dst->key_sport == sk->num && dst->key_onlink == onlink &&
+      dst->genid == n->rt_genid.load(std::memory_order_acquire)) {
+    *out = dst;
+    return 0;
+  }
   auto* fresh = new dst_entry;
   fresh->genid = n->rt_genid.load(std::memory_order_acquire);
   int err = ip_route_output(n, daddr, sk->saddr, onlink, &fresh->rt);

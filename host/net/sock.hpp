@@ -28,6 +28,7 @@ struct socket;
 struct sock;
 struct net;
 struct dst_entry;
+struct tcp_sock;
 
 // Linux's MSG_PROBE ("do not send, only probe the path"): glibc names the bit MSG_PROXY.
 constexpr unsigned kMsgProbe = 0x10;
@@ -90,16 +91,35 @@ struct proto {
   int (*getsockopt)(sock* sk, int level, int optname, void* optval, unsigned* optlen);
   int (*sendmsg)(sock* sk, msghdr_k* msg, size_t len);
   int (*recvmsg)(sock* sk, msghdr_k* msg, size_t len, int flags, int* addr_len);
+  // TCP's: the send side's half of shutdown (null: none), and no port taken
+  // by a send before connect (no_autobind).
+  void (*shutdown)(sock* sk, int how);
+  bool no_autobind;
+  // SIOCINQ / SIOCOUTQ when the protocol counts them its own way (null: the
+  // datagram answers). 0 with *karg set, or -errno.
+  int (*ioctl)(sock* sk, int cmd, int* karg);
 };
 
-// sk_state values used by datagram sockets (include/net/tcp_states.h).
-enum { TCP_ESTABLISHED = 1, TCP_CLOSE = 7 };
+// sk_state values (include/net/tcp_states.h); datagram sockets use two.
+enum {
+  TCP_ESTABLISHED = 1,
+  TCP_SYN_SENT,
+  TCP_SYN_RECV,
+  TCP_FIN_WAIT1,
+  TCP_FIN_WAIT2,
+  TCP_TIME_WAIT,
+  TCP_CLOSE,
+  TCP_CLOSE_WAIT,
+  TCP_LAST_ACK,
+  TCP_LISTEN,
+  TCP_CLOSING,
+};
 // sk_shutdown bits.
 enum { RCV_SHUTDOWN = 1, SEND_SHUTDOWN = 2, SHUTDOWN_MASK = 3 };
 // sk_userlocks bits.
 enum { SOCK_SNDBUF_LOCK = 1, SOCK_BINDADDR_LOCK = 4, SOCK_BINDPORT_LOCK = 8 };
 // socket->state (include/uapi/linux/net.h).
-enum socket_state { SS_UNCONNECTED = 1, SS_CONNECTED = 3 };
+enum socket_state { SS_UNCONNECTED = 1, SS_CONNECTING = 2, SS_CONNECTED = 3, SS_DISCONNECTING = 4 };
 
 // struct sock with the inet_sock fields folded in.
 struct sock {
@@ -174,6 +194,8 @@ struct sock {
   std::atomic<bool> ep_watched{false};
   bool ep_readable = false;
   std::deque<sock_exterr_skb> error_queue;  // sk_error_queue, under rq_lock
+  // TCP's connection state (tcp_sk), null for the other protocols.
+  std::shared_ptr<tcp_sock> tp;
 };
 
 // sock_error: -sk_err, cleared, or 0.

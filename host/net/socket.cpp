@@ -301,19 +301,26 @@ long sys_ioctl(net* n, int fd, unsigned long cmd, unsigned long arg) {
     case FIOCLEX:
     case FIONCLEX:
       return syscall(SYS_ioctl, fd, cmd, 0) < 0 ? -errno : 0;
-    case SIOCINQ: {
-      int v = 0;
-      {
-        std::lock_guard<std::mutex> g(sock->sk.rq_lock);
-        if (!sock->sk.receive_queue.empty())
-          v = static_cast<int>(sock->sk.receive_queue.front()->len);
+    case SIOCINQ:
+    case SIOCOUTQ:
+      if (sock->sk.prot->ioctl) {
+        int v = 0;
+        err = sock->sk.prot->ioctl(&sock->sk, static_cast<int>(cmd), &v);
+        if (err) return err;
+        return copy_to_user(uarg, &v, sizeof v) ? -EFAULT : 0;
       }
-      return copy_to_user(uarg, &v, sizeof v) ? -EFAULT : 0;
-    }
-    case SIOCOUTQ: {
-      const int v = static_cast<int>(sk_wmem_alloc_get(&sock->sk));
-      return copy_to_user(uarg, &v, sizeof v) ? -EFAULT : 0;
-    }
+      if (cmd == SIOCOUTQ) {
+        const int v = static_cast<int>(sk_wmem_alloc_get(&sock->sk));
+        return copy_to_user(uarg, &v, sizeof v) ? -EFAULT : 0;
+      } else {
+        int v = 0;
+        {
+          std::lock_guard<std::mutex> g(sock->sk.rq_lock);
+          if (!sock->sk.receive_queue.empty())
+            v = static_cast<int>(sock->sk.receive_queue.front()->len);
+        }
+        return copy_to_user(uarg, &v, sizeof v) ? -EFAULT : 0;
+      }
     default:
       break;
   }
@@ -344,7 +351,9 @@ long sys_getsockopt(net* n, int fd, int level, int optname, void* optval, sockle
   if (!sock) return err;
   // Linux's handlers read the length themselves, after the level: one that no handler of
   // the socket takes is do_ip_getsockopt's EOPNOTSUPP whatever optlen points at.
-  const int own_level = sock->type == SOCK_RAW ? SOL_RAW : IPPROTO_UDP;  // SOL_UDP
+  const int own_level = sock->type == SOCK_RAW      ? SOL_RAW
+                        : sock->type == SOCK_STREAM ? IPPROTO_TCP  // SOL_TCP
+                                                    : IPPROTO_UDP;  // SOL_UDP
   if (level != SOL_SOCKET && level != SOL_IP && level != own_level) return -EOPNOTSUPP;
   int len = 0;
   if (copy_from_user(&len, optlen, sizeof len)) return -EFAULT;

@@ -26,6 +26,7 @@
 #include "sendoff/tee_sink.hpp"
 #include "sendoff/sendoff.h"
 #include "syscalls.hpp"
+#include "tcp.hpp"
 #include "uaccess.hpp"
 
 namespace sendoff {
@@ -110,6 +111,7 @@ void napi_main(net* n) {
         neigh_run_timers(n);
         timers_due = std::chrono::steady_clock::now() + std::chrono::milliseconds(10);
       }
+      tcp_run_timers(n);
       got = n->nic_rx.poll(kBudget, [n](const uint8_t* f, size_t len, bool csum) {
         napi_receive(n, f, len, csum);
       });
@@ -239,6 +241,17 @@ void stack_fini() {
   // Every send that could still see n has returned once this grace period
   // ends (blocked ones give up: n->dying); then the sockets are released.
   // Releasing a socket queues its route's release in turn: run until none is left.
+  while (rcu_callbacks_pending()) {
+    synchronize_rcu();
+    std::lock_guard<std::mutex> g(n->lock);
+    rcu_run_callbacks();
+  }
+  // TCP connections that outlived their sockets (FIN_WAIT, TIME_WAIT) end
+  // here; their routes go through RCU as well.
+  {
+    std::lock_guard<std::mutex> g(n->lock);
+    tcp_destroy_all(n);
+  }
   while (rcu_callbacks_pending()) {
     synchronize_rcu();
     std::lock_guard<std::mutex> g(n->lock);

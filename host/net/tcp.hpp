@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: MIT
 // struct tcp_sock and the TCP constants (include/net/tcp.h, include/linux/tcp.h):
-// the state the host keeps for a connection. The connection itself
-// (inet_stream_ops, tcp_prot) builds on this; what is here now is what does
-// not need the wire: congestion control behind tcp_congestion_ops
+// the state the host keeps for a connection, and the functions of Linux's
+// tcp*.c files that run it: congestion control behind tcp_congestion_ops
 // (tcp_cong.cpp: Reno and the registry; tcp_cubic.cpp: CUBIC, the default),
-// the RTT estimator and RTO (tcp_input.cpp, tcp_timer.cpp), and the options
-// as Linux writes them (tcp_output.cpp).
+// the RTT estimator, ACK and data processing (tcp_input.cpp), segments out
+// (tcp_output.cpp), timers (tcp_timer.cpp), connect and demultiplexing
+// (tcp_ipv4.cpp), and the socket calls (tcp.cpp).
+//
+// Every connection field is read and written under the stack lock (net::lock):
+// the socket calls take it, the receive path and the timers run under it.
 //
 // Times are microseconds of the stack's monotonic clock: tp->tcp_mstamp is
 // "now" for the event being handled, as in Linux.
@@ -16,6 +19,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
+#include <vector>
 
 namespace sendoff {
 
@@ -42,7 +47,28 @@ constexpr uint8_t TCPOLEN_SACK_PERM = TCPOLEN_SACK_PERMITTED;
 constexpr uint8_t TCPOLEN_SACK_BASE = 2;
 constexpr uint8_t TCPOLEN_SACK_PERBLOCK = 8;
 
+constexpr uint32_t TCP_DELACK_MAX_US = 200000;     // the delayed-ACK timer's bounds
+constexpr uint32_t TCP_DELACK_MIN_US = 40000;
+constexpr uint32_t TCP_TIMEWAIT_LEN_US = 60000000;  // TIME_WAIT: 60 s
+constexpr uint32_t TCP_FIN_TIMEOUT_US = 60000000;   // net.ipv4.tcp_fin_timeout (orphans)
+constexpr int TCP_RETRIES2 = 15;                    // net.ipv4.tcp_retries2
+constexpr int MAX_TCP_SYNCNT = 127;
+constexpr unsigned TCPOLEN_TSTAMP_ALIGNED = 12;
+// TCP_MSS_DEFAULT (536, RFC 1122 without an MSS option) is <netinet/tcp.h>'s.
+constexpr int TCP_FASTRETRANS_THRESH = 3;
+
+// Header flags (struct tcphdr's bits, as tcp_flag_byte reads them).
+constexpr uint8_t TCPHDR_FIN = 0x01, TCPHDR_SYN = 0x02, TCPHDR_RST = 0x04, TCPHDR_PSH = 0x08,
+                  TCPHDR_ACK = 0x10;
+
 struct tcp_sock;
+struct sock;
+struct net;
+struct msghdr_k;
+
+// Sequence-space comparisons modulo 2^32 (before / after).
+inline bool before(uint32_t seq1, uint32_t seq2) { return static_cast<int32_t>(seq1 - seq2) < 0; }
+inline bool after(uint32_t seq1, uint32_t seq2) { return before(seq2, seq1); }
 
 // struct tcp_congestion_ops: ssthresh, cong_avoid and undo_cwnd are required.
 struct tcp_congestion_ops {
@@ -78,7 +104,71 @@ struct tcp_sock {
   uint8_t ca_state = TCP_CA_Open;
   const tcp_congestion_ops* ca_ops = nullptr;
   alignas(8) unsigned char ca_priv[ICSK_CA_PRIV_SIZE] = {};
+
+  // ---- the connection (zero until tcp_v4_connect)
+  sock* sk = nullptr;
+  uint32_t snd_max = 0;     // the highest sequence sent + 1 (snd_nxt rewinds on an RTO)
+  uint32_t write_seq = 0;   // the end of the data queued by tcp_sendmsg
+  uint32_t snd_wnd = 0;     // the peer's window, scaled
+  uint32_t snd_wl1 = 0;     // seq of the segment that last updated it
+  uint32_t max_window = 0;
+  uint32_t rcv_nxt = 0;
+  uint32_t rcv_wup = 0;     // rcv_nxt when the last window was sent
+  uint32_t rcv_wnd = 0;     // the window sent last (bytes)
+  uint8_t snd_wscale = 0, rcv_wscale = 0;
+  bool wscale_ok = false, sack_ok = false, tstamp_ok = false;
+  uint32_t ts_recent = 0;   // the peer's last TSval, echoed
+  uint32_t tsoffset = 0;    // secure_tcp_ts_off
+  uint16_t advmss = 0;      // what our SYN said
+  uint16_t rx_mss = 0;      // what the peer's SYN said (mss_clamp)
+  uint32_t mss_cache = TCP_MSS_DEFAULT;  // payload bytes per segment, options taken off
+  bool nodelay = false;     // TCP_NODELAY: Nagle off
+  bool cork_more = false;   // a sendmsg with MSG_MORE is queueing: hold a short tail
+  int syn_retries = 0;      // TCP_SYNCNT (0: net.ipv4.tcp_syn_retries)
+  uint8_t retransmits = 0;  // icsk_retransmits: RTOs without progress
+  uint64_t retrans_stamp = 0;
+  // The send queue: bytes [snd_una_data, write_seq), in sendq from sendq_head.
+  std::vector<uint8_t> sendq;
+  size_t sendq_head = 0;
+  uint32_t sendq_seq = 0;   // sequence of sendq[sendq_head]
+  bool fin_queued = false;  // close/shutdown(SHUT_WR): FIN after write_seq
+  // The receive queue for recv, and segments that came ahead of rcv_nxt.
+  std::vector<uint8_t> recvq;
+  size_t recvq_head = 0;
+  std::map<uint32_t, std::vector<uint8_t>> ooo;  // out_of_order_queue by seq
+  size_t ooo_bytes = 0;
+  // ACK scheduling: full segments received since the last ACK, an ACK owed.
+  unsigned rcv_segs_unacked = 0;
+  bool ack_pending = false;
+  // Loss recovery: duplicate ACKs, NewReno's recovery point, an RTT sample.
+  int dup_acks = 0;
+  uint32_t high_seq = 0;
+  uint32_t rtt_timed_seq = 0;  // the end of the segment being timed
+  uint64_t rtt_stamp = 0;      // when it left; 0: none timed
+  uint64_t total_retrans = 0, fast_retrans = 0, rto_count = 0;
+  // Timers (absolute µs; 0: not armed): retransmit/probe, delayed ACK, the
+  // end of TIME_WAIT or of an orphaned FIN_WAIT2.
+  uint64_t rto_timeout = 0;
+  uint64_t delack_timeout = 0;
+  uint64_t tw_timeout = 0;
+  bool orphan = false;      // closed by the user: only the stack keeps it
+  bool sock_done = false;   // SOCK_DONE: the peer's FIN came
+  uint32_t window_clamp = 0;  // the most receive window we offer (bytes)
+  uint32_t snd_sml = 0;     // the end of the last small segment sent (Minshall's Nagle)
 };
+
+// Takes n bytes off the front of a byte queue kept as a vector and a head
+// index; the vector is cut back once the taken part is most of it.
+inline void tcp_queue_pull(std::vector<uint8_t>* q, size_t* head, size_t n) {
+  *head += n;
+  if (*head == q->size()) {
+    q->clear();
+    *head = 0;
+  } else if (*head >= 65536 && *head * 2 >= q->size()) {
+    q->erase(q->begin(), q->begin() + static_cast<long>(*head));
+    *head = 0;
+  }
+}
 
 // ---- tcp_cong.cpp
 // The registered algorithms: "cubic" (the default, as Linux's) and "reno".
@@ -111,10 +201,35 @@ void tcp_rtt_estimator(tcp_sock* tp, long mrtt_us);
 // icsk_rto = srtt + rttvar, at most TCP_RTO_MAX.
 void tcp_set_rto(tcp_sock* tp);
 
+// tcp_v4_rcv's work after the socket lookup: skb data at the TCP header, len
+// the segment's bytes (header included), checksum verified.
+void tcp_rcv_state_process(sock* sk, const uint8_t* th, size_t len);
+// tcp_reset: a RST took the connection down (ECONNREFUSED in SYN_SENT,
+// EPIPE in CLOSE_WAIT, ECONNRESET otherwise).
+void tcp_reset(sock* sk);
+// The connection's state moves (tcp_set_state) and sleepers are told.
+void tcp_set_state(sock* sk, int state);
+// tcp_done: the connection is over (CLOSE); its socket leaves the tables.
+void tcp_done(sock* sk);
+// The option bytes of a segment, parsed (tcp_parse_options).
+struct tcp_options_received {
+  uint16_t mss_clamp = 0;
+  int snd_wscale = -1;
+  bool sack_ok = false, saw_tstamp = false;
+  uint32_t rcv_tsval = 0, rcv_tsecr = 0;
+};
+void tcp_parse_options(const uint8_t* th, size_t doff, bool syn, tcp_options_received* opt);
+
 // ---- tcp_timer.cpp
 // The retransmission timer's next interval after `backoff` RTOs in a row:
 // rto << backoff, at most TCP_RTO_MAX (inet_csk_rto_backoff).
 uint32_t inet_csk_rto_backoff(const tcp_sock* tp);
+// The timers of every connection that are due (the poll thread, every pass).
+void tcp_run_timers(net* n);
+// Arms the retransmission timer for rto << backoff from now.
+void inet_csk_reset_xmit_timer(tcp_sock* tp);
+// The stack's monotonic clock, µs (tcp_clock_us).
+uint64_t tcp_clock_us();
 
 // ---- tcp_output.cpp
 // struct tcp_out_options: what tcp_options_write puts on a segment.
@@ -142,6 +257,26 @@ int tcp_select_wscale(uint32_t space);
 // The MSS to advertise for a route MTU (tcp_advertise_mss over ipv4's
 // advmss): mtu - 40, at most 65535 - 40.
 uint16_t tcp_advertise_mss(uint32_t mtu);
+// tcp_transmit_skb: one segment — header, options, `len` bytes of the send
+// queue from `seq` (FIN/SYN/RST by flags), checksum — to the NIC as one
+// descriptor. The one place that builds segments (TSO descriptors later).
+// 0 or -errno.
+int tcp_transmit_skb(sock* sk, uint32_t seq, uint32_t len, uint8_t flags);
+// tcp_write_xmit: new data (and a queued FIN) within the peer's window and
+// cwnd, MSS segments, Nagle unless TCP_NODELAY or `push_small`.
+void tcp_write_xmit(sock* sk, bool push_small);
+// tcp_send_ack: a bare ACK now (cancels a delayed one).
+void tcp_send_ack(sock* sk);
+// tcp_connect: the SYN, and the retransmission timer for it.
+int tcp_connect(sock* sk);
+// tcp_retransmit_skb: the segment at snd_una again (fast retransmit, RTO).
+void tcp_retransmit_skb(sock* sk);
+// tcp_send_active_reset: a RST for the connection (close with unread data).
+void tcp_send_active_reset(sock* sk);
+// The window to advertise, unscaled bytes (tcp_select_window).
+uint32_t tcp_receive_window(const tcp_sock* tp);
+// tcp_sync_mss: MSS from the peer's, ours and the options on every segment.
+void tcp_sync_mss(tcp_sock* tp);
 
 }  // namespace sendoff
 

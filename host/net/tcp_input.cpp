@@ -1,8 +1,16 @@
 // SPDX-License-Identifier: MIT
-// The receiving half of TCP (net/ipv4/tcp_input.c). For now: the RTT
-// estimator and the RTO it sets, which the ACK path feeds.
-#include <algorithm>
+// The receiving half of TCP (net/ipv4/tcp_input.c): the RTT estimator and
+// the RTO it sets; segments in by state (tcp_rcv_state_process): the
+// SYN-ACK, ACKs (tcp_ack: snd_una, the window, RTT samples, congestion
+// control, duplicate ACKs and NewReno fast recovery), data in order to the
+// receive queue, ahead of it to the out-of-order queue, FIN and RST.
+#include <netinet/in.h>
 
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include "net.hpp"
 #include "tcp.hpp"
 
 namespace sendoff {
@@ -46,6 +54,387 @@ void tcp_rtt_estimator(tcp_sock* tp, long mrtt_us) {
 void tcp_set_rto(tcp_sock* tp) {
   const uint64_t rto = uint64_t{tp->srtt_us >> 3} + tp->rttvar_us;
   tp->rto_us = static_cast<uint32_t>(std::min<uint64_t>(rto, TCP_RTO_MAX_US));
+}
+
+namespace {
+
+uint16_t get_be16(const uint8_t* p) { return static_cast<uint16_t>(p[0] << 8 | p[1]); }
+uint32_t get_be32(const uint8_t* p) {
+  return uint32_t{p[0]} << 24 | uint32_t{p[1]} << 16 | uint32_t{p[2]} << 8 | p[3];
+}
+
+// The data and state of one arriving segment (TCP_SKB_CB).
+struct tcp_skb_cb {
+  uint32_t seq, end_seq, ack_seq;
+  uint8_t flags;
+  uint16_t window;
+  const uint8_t* data;
+  uint32_t len;
+  tcp_options_received opt;
+};
+
+// tcp_ack_snd_check: every second full segment is ACKed at once, a lone one
+// after the delayed-ACK timer (TCP_DELACK_MIN), anything out of order at once.
+void tcp_ack_snd_check(sock* sk, bool now) {
+  tcp_sock* tp = sk->tp.get();
+  if (!tp->ack_pending) return;
+  if (now || tp->rcv_segs_unacked >= 2 || !tp->ooo.empty()) {
+    tcp_send_ack(sk);
+    return;
+  }
+  if (!tp->delack_timeout) tp->delack_timeout = tp->tcp_mstamp + TCP_DELACK_MIN_US;
+}
+
+void tcp_enter_recovery(sock* sk) {
+  tcp_sock* tp = sk->tp.get();
+  tp->high_seq = tp->snd_max;
+  tp->prior_cwnd = tp->snd_cwnd;
+  tp->snd_ssthresh = tp->ca_ops->ssthresh(tp);
+  tp->snd_cwnd = tp->snd_ssthresh + TCP_FASTRETRANS_THRESH;
+  tcp_set_ca_state(tp, TCP_CA_Recovery);
+  ++tp->fast_retrans;
+  tcp_retransmit_skb(sk);
+}
+
+// tcp_ack: false when the segment must be dropped (it ACKs what was never sent).
+bool tcp_ack(sock* sk, const tcp_skb_cb& cb) {
+  tcp_sock* tp = sk->tp.get();
+  const uint32_t ack = cb.ack_seq;
+  if (after(ack, tp->snd_max)) {
+    tcp_send_ack(sk);
+    return false;
+  }
+  if (before(ack, tp->snd_una)) return true;  // an old ACK: the data may still count
+  const uint32_t nwin = uint32_t{cb.window} << tp->snd_wscale;
+  bool win_changed = false;
+  // tcp_may_update_window.
+  if (after(ack, tp->snd_una) || after(cb.seq, tp->snd_wl1) ||
+      (cb.seq == tp->snd_wl1 && nwin > tp->snd_wnd)) {
+    win_changed = nwin != tp->snd_wnd;
+    tp->snd_wnd = nwin;
+    tp->snd_wl1 = cb.seq;
+    tp->max_window = std::max(tp->max_window, nwin);
+  }
+  const uint32_t acked = ack - tp->snd_una;
+  if (acked) {
+    // tcp_clean_rtx_queue: the ACKed bytes leave the send queue.
+    const uint32_t data_end = after(ack, tp->write_seq) ? tp->write_seq : ack;
+    if (after(data_end, tp->sendq_seq)) {
+      const uint32_t pop = data_end - tp->sendq_seq;
+      tcp_queue_pull(&tp->sendq, &tp->sendq_head, pop);
+      tp->sendq_seq = data_end;
+    }
+    tp->snd_una = ack;
+    if (before(tp->snd_nxt, ack)) tp->snd_nxt = ack;
+    long rtt_us = -1;
+    if (tp->rtt_stamp && !before(ack, tp->rtt_timed_seq)) {
+      rtt_us = static_cast<long>(tp->tcp_mstamp - tp->rtt_stamp);
+      tp->rtt_stamp = 0;
+      tcp_rtt_estimator(tp, rtt_us);
+      tcp_set_rto(tp);
+    }
+    tp->backoff = 0;
+    tp->retransmits = 0;
+    const uint32_t mss = tp->mss_cache;
+    const uint32_t acked_segs = std::max<uint32_t>(1, (acked + mss - 1) / mss);
+    if (tp->ca_ops->pkts_acked) tp->ca_ops->pkts_acked(tp, acked_segs, rtt_us);
+    if (tp->ca_state == TCP_CA_Recovery) {
+      if (!before(ack, tp->high_seq)) {
+        // The whole window that was in flight is ACKed: recovery is over.
+        tp->snd_cwnd = std::max<uint32_t>(tp->snd_ssthresh, 2);
+        tcp_set_ca_state(tp, TCP_CA_Open);
+        tp->dup_acks = 0;
+      } else {
+        // NewReno's partial ACK (RFC 6582 3.2): the next hole goes now.
+        tcp_retransmit_skb(sk);
+        tp->snd_cwnd = tp->snd_cwnd > acked_segs ? tp->snd_cwnd - acked_segs + 1 : 1;
+      }
+    } else {
+      if (tp->ca_state == TCP_CA_Loss && !before(ack, tp->high_seq))
+        tcp_set_ca_state(tp, TCP_CA_Open);
+      tp->ca_ops->cong_avoid(tp, ack, acked_segs);
+      tp->dup_acks = 0;
+    }
+    if (tp->snd_una == tp->snd_max)
+      tp->rto_timeout = 0;
+    else
+      inet_csk_reset_xmit_timer(tp);
+    sk_wake_receivers(sk);  // room in the send buffer (sk_stream_write_space)
+  } else if (!cb.len && !win_changed && !(cb.flags & (TCPHDR_SYN | TCPHDR_FIN)) &&
+             tp->snd_una != tp->snd_max) {
+    // A duplicate ACK (RFC 5681): the third starts fast retransmit.
+    ++tp->dup_acks;
+    if (tp->ca_state == TCP_CA_Recovery)
+      ++tp->snd_cwnd;  // each one means a segment left the network
+    else if (tp->dup_acks == TCP_FASTRETRANS_THRESH && tp->ca_state != TCP_CA_Loss)
+      tcp_enter_recovery(sk);
+  }
+  return true;
+}
+
+void tcp_time_wait(sock* sk) {
+  tcp_sock* tp = sk->tp.get();
+  tcp_set_state(sk, TCP_TIME_WAIT);
+  tp->rto_timeout = 0;
+  tp->delack_timeout = 0;
+  tp->tw_timeout = tp->tcp_mstamp + TCP_TIMEWAIT_LEN_US;
+}
+
+// tcp_fin: the peer has no more to send; recv() returns 0 once the queue is read.
+void tcp_fin(sock* sk) {
+  tcp_sock* tp = sk->tp.get();
+  {
+    std::lock_guard<std::mutex> g(sk->rq_lock);
+    sk->shutdown |= RCV_SHUTDOWN;
+  }
+  tp->sock_done = true;
+  switch (sk->state) {
+    case TCP_ESTABLISHED:
+      tcp_set_state(sk, TCP_CLOSE_WAIT);
+      break;
+    case TCP_FIN_WAIT1:
+      // Our FIN is not ACKed yet: simultaneous close.
+      tcp_set_state(sk, TCP_CLOSING);
+      break;
+    case TCP_FIN_WAIT2:
+      tcp_time_wait(sk);
+      break;
+    default:
+      break;
+  }
+  tp->ooo.clear();
+  tp->ooo_bytes = 0;
+  sk_wake_receivers(sk);
+}
+
+// tcp_data_queue: in-order data to the receive queue (then what the
+// out-of-order queue holds next), data ahead of rcv_nxt to that queue,
+// duplicates answered with an ACK at once.
+void tcp_data_queue(sock* sk, const tcp_skb_cb& cb) {
+  tcp_sock* tp = sk->tp.get();
+  const bool fin = cb.flags & TCPHDR_FIN;
+  if (!cb.len && !fin) return;
+  tp->ack_pending = true;
+  if (!after(cb.end_seq + (fin ? 1 : 0), tp->rcv_nxt)) {
+    tcp_send_ack(sk);  // all old: a retransmission (tcp_send_dupack)
+    return;
+  }
+  const uint32_t wnd = tcp_receive_window(tp);
+  if (!before(cb.seq, tp->rcv_nxt + wnd) && cb.len) {
+    tcp_send_ack(sk);  // beyond the window
+    return;
+  }
+  if (after(cb.seq, tp->rcv_nxt)) {
+    // tcp_data_queue_ofo: kept as it came (a FIN on it waits for its resend).
+    auto& slot = tp->ooo[cb.seq];
+    if (slot.size() < cb.len) {
+      tp->ooo_bytes += cb.len - slot.size();
+      slot.assign(cb.data, cb.data + cb.len);
+    }
+    tcp_send_ack(sk);  // a duplicate ACK, with SACK blocks
+    return;
+  }
+  const bool had_ooo = !tp->ooo.empty();
+  const uint32_t off = tp->rcv_nxt - cb.seq;
+  const uint32_t take = cb.len - off;
+  tp->recvq.insert(tp->recvq.end(), cb.data + off, cb.data + off + take);
+  tp->rcv_nxt += take;
+  if (cb.len >= tp->mss_cache) ++tp->rcv_segs_unacked;
+  // What the out-of-order queue holds from rcv_nxt on follows.
+  while (!tp->ooo.empty()) {
+    auto it = tp->ooo.begin();
+    // The map orders by raw value: find the entry at or before rcv_nxt.
+    for (auto j = tp->ooo.begin(); j != tp->ooo.end(); ++j)
+      if (!after(j->first, tp->rcv_nxt)) {
+        it = j;
+        break;
+      }
+    if (after(it->first, tp->rcv_nxt)) break;
+    const uint32_t end = it->first + static_cast<uint32_t>(it->second.size());
+    if (after(end, tp->rcv_nxt)) {
+      const size_t skip = tp->rcv_nxt - it->first;
+      tp->recvq.insert(tp->recvq.end(), it->second.begin() + static_cast<long>(skip),
+                       it->second.end());
+      tp->rcv_nxt = end;
+    }
+    tp->ooo_bytes -= it->second.size();
+    tp->ooo.erase(it);
+  }
+  bool now = had_ooo;
+  if (fin && cb.end_seq == tp->rcv_nxt) {
+    ++tp->rcv_nxt;
+    tcp_fin(sk);
+    now = true;
+  }
+  sk_wake_receivers(sk);
+  tcp_ack_snd_check(sk, now);
+}
+
+void tcp_rcv_synsent_state_process(sock* sk, const tcp_skb_cb& cb) {
+  tcp_sock* tp = sk->tp.get();
+  if (cb.flags & TCPHDR_ACK) {
+    // Only an ACK of our SYN is acceptable (RFC 793 p. 66).
+    if (cb.ack_seq != tp->snd_nxt) return;
+    if (cb.flags & TCPHDR_RST) {
+      tcp_reset(sk);
+      return;
+    }
+    if (!(cb.flags & TCPHDR_SYN)) return;
+    const tcp_options_received& opt = cb.opt;
+    tp->rcv_nxt = tp->rcv_wup = cb.seq + 1;
+    tp->snd_wl1 = cb.seq;
+    if (opt.snd_wscale >= 0) {
+      tp->wscale_ok = true;
+      tp->snd_wscale = static_cast<uint8_t>(std::min(opt.snd_wscale, TCP_MAX_WSCALE));
+    } else {
+      tp->rcv_wscale = 0;  // no scaling either way (RFC 7323 2.2)
+    }
+    tp->snd_wnd = tp->max_window = cb.window;  // a SYN's window is not scaled
+    tp->sack_ok = opt.sack_ok;
+    tp->tstamp_ok = opt.saw_tstamp;
+    if (opt.saw_tstamp) tp->ts_recent = opt.rcv_tsval;
+    tp->rx_mss = opt.mss_clamp;
+    tcp_sync_mss(tp);
+    tp->snd_una = cb.ack_seq;
+    if (tp->rtt_stamp) {
+      tcp_rtt_estimator(tp, static_cast<long>(tp->tcp_mstamp - tp->rtt_stamp));
+      tcp_set_rto(tp);
+      tp->rtt_stamp = 0;
+    }
+    tp->backoff = 0;
+    tp->retransmits = 0;
+    tp->rto_timeout = 0;
+    tcp_set_state(sk, TCP_ESTABLISHED);
+    tcp_send_ack(sk);
+    tcp_write_xmit(sk, false);
+    return;
+  }
+  // A RST without an ACK, or a SYN alone (simultaneous open, not done: README),
+  // is dropped.
+}
+
+}  // namespace
+
+void tcp_parse_options(const uint8_t* th, size_t doff, bool syn, tcp_options_received* opt) {
+  const uint8_t* p = th + 20;
+  size_t left = doff - 20;
+  while (left > 0) {
+    const uint8_t kind = *p;
+    if (kind == TCPOPT_EOL) return;
+    if (kind == TCPOPT_NOP) {
+      ++p;
+      --left;
+      continue;
+    }
+    if (left < 2) return;
+    const uint8_t len = p[1];
+    if (len < 2 || len > left) return;
+    if (kind == TCPOPT_MSS && len == TCPOLEN_MSS && syn) {
+      opt->mss_clamp = get_be16(p + 2);
+    } else if (kind == TCPOPT_WINDOW && len == TCPOLEN_WINDOW && syn) {
+      opt->snd_wscale = p[2];
+    } else if (kind == TCPOPT_SACK_PERM && len == TCPOLEN_SACK_PERM && syn) {
+      opt->sack_ok = true;
+    } else if (kind == TCPOPT_TIMESTAMP && len == TCPOLEN_TIMESTAMP) {
+      opt->saw_tstamp = true;
+      opt->rcv_tsval = get_be32(p + 2);
+      opt->rcv_tsecr = get_be32(p + 6);
+    }
+    p += len;
+    left -= len;
+  }
+}
+
+void tcp_reset(sock* sk) {
+  int err;
+  switch (sk->state) {
+    case TCP_SYN_SENT: err = ECONNREFUSED; break;
+    case TCP_CLOSE_WAIT: err = EPIPE; break;
+    case TCP_CLOSE: return;
+    case TCP_TIME_WAIT: err = 0; break;
+    default: err = ECONNRESET; break;
+  }
+  if (err) sk->sk_err.store(err, std::memory_order_release);
+  tcp_done(sk);
+}
+
+void tcp_rcv_state_process(sock* sk, const uint8_t* th, size_t len) {
+  tcp_sock* tp = sk->tp.get();
+  net* n = sk->sk_net;
+  TraceScope ts(n->trace, "tcp_rcv_state_process");
+  tp->tcp_mstamp = tcp_clock_us();
+  tcp_skb_cb cb;
+  const size_t doff = static_cast<size_t>(th[12] >> 4) * 4;
+  cb.seq = get_be32(th + 4);
+  cb.ack_seq = get_be32(th + 8);
+  cb.flags = th[13];
+  cb.window = get_be16(th + 14);
+  cb.data = th + doff;
+  cb.len = static_cast<uint32_t>(len - doff);
+  cb.end_seq = cb.seq + cb.len;
+  tcp_parse_options(th, doff, cb.flags & TCPHDR_SYN, &cb.opt);
+  if (sk->state == TCP_SYN_SENT) {
+    tcp_rcv_synsent_state_process(sk, cb);
+    ts.ret(0, "SYN_SENT");
+    return;
+  }
+  if (sk->state == TCP_CLOSE) return;
+  if (cb.flags & TCPHDR_RST) {
+    // RFC 5961 3.2: a RST exactly at rcv_nxt resets; elsewhere in the
+    // window it gets a challenge ACK; outside it nothing.
+    if (cb.seq == tp->rcv_nxt)
+      tcp_reset(sk);
+    else if (after(cb.seq, tp->rcv_nxt) && before(cb.seq, tp->rcv_nxt + tcp_receive_window(tp)))
+      tcp_send_ack(sk);
+    ts.ret(0, "RST");
+    return;
+  }
+  if (cb.flags & TCPHDR_SYN) {
+    tcp_send_ack(sk);  // a SYN on a synchronized connection: challenge ACK (RFC 5961 4)
+    return;
+  }
+  if (!(cb.flags & TCPHDR_ACK)) return;
+  // tcp_replace_ts_recent: the TSval of the segment that starts at the left edge.
+  if (tp->tstamp_ok && cb.opt.saw_tstamp && !after(cb.seq, tp->rcv_wup))
+    tp->ts_recent = cb.opt.rcv_tsval;
+  if (sk->state == TCP_TIME_WAIT) {
+    // A retransmitted FIN: ACK it again and start the wait over.
+    if (cb.flags & TCPHDR_FIN) {
+      tcp_send_ack(sk);
+      tp->tw_timeout = tp->tcp_mstamp + TCP_TIMEWAIT_LEN_US;
+    }
+    return;
+  }
+  if (!tcp_ack(sk, cb)) return;
+  const bool fin_acked = tp->fin_queued && after(tp->snd_una, tp->write_seq);
+  switch (sk->state) {
+    case TCP_FIN_WAIT1:
+      if (fin_acked) {
+        tcp_set_state(sk, TCP_FIN_WAIT2);
+        // An orphan does not wait for ever for the peer's FIN (tcp_fin_timeout).
+        if (tp->orphan) tp->tw_timeout = tp->tcp_mstamp + TCP_FIN_TIMEOUT_US;
+      }
+      break;
+    case TCP_CLOSING:
+      if (fin_acked) tcp_time_wait(sk);
+      break;
+    case TCP_LAST_ACK:
+      if (fin_acked) {
+        tcp_done(sk);
+        return;
+      }
+      break;
+    default:
+      break;
+  }
+  if (sk->state == TCP_ESTABLISHED || sk->state == TCP_FIN_WAIT1 ||
+      sk->state == TCP_FIN_WAIT2) {
+    tcp_data_queue(sk, cb);
+  } else if (cb.len || (cb.flags & TCPHDR_FIN)) {
+    tcp_send_ack(sk);  // after the peer's FIN nothing new can come: a retransmission
+  }
+  tcp_write_xmit(sk, false);
+  if (ts.on()) ts.ret(0, "ack " + std::to_string(cb.ack_seq) + " len " + std::to_string(cb.len));
 }
 
 }  // namespace sendoff

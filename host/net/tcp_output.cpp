@@ -1,8 +1,17 @@
 // SPDX-License-Identifier: MIT
-// The sending half of TCP (net/ipv4/tcp_output.c). For now: the options as
-// Linux lays them out, and the SYN's MSS and window scale.
-#include <algorithm>
+// The sending half of TCP (net/ipv4/tcp_output.c): the options as Linux lays
+// them out, the SYN's MSS and window scale, and segments out: tcp_transmit_skb
+// builds every segment (header, options, payload from the send queue,
+// checksum) and posts it as one TXD_L4_RAW descriptor, whose payload the NIC
+// sends as the transport bytes of an IPv4 packet of the flow's protocol (6).
+#include <netinet/in.h>
 
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+#include "net.hpp"
+#include "sendoff/inet_csum.hpp"
 #include "tcp.hpp"
 
 namespace sendoff {
@@ -95,6 +104,257 @@ uint16_t tcp_advertise_mss(uint32_t mtu) {
   const uint32_t headers = 20 + 20;  // IPv4 and TCP without options
   const uint32_t mss = mtu > headers ? mtu - headers : 0;
   return static_cast<uint16_t>(std::min<uint32_t>(mss, 65535 - headers));
+}
+
+namespace {
+
+void put16(uint8_t* p, uint16_t v) {
+  p[0] = static_cast<uint8_t>(v >> 8);
+  p[1] = static_cast<uint8_t>(v);
+}
+
+// tcp_time_stamp_ts: TSval in milliseconds, offset per address pair.
+uint32_t tcp_time_stamp(const tcp_sock* tp) {
+  return static_cast<uint32_t>(tp->tcp_mstamp / 1000) + tp->tsoffset;
+}
+
+bool tcp_sending_state(int state) {
+  return state == TCP_ESTABLISHED || state == TCP_CLOSE_WAIT || state == TCP_FIN_WAIT1 ||
+         state == TCP_CLOSING || state == TCP_LAST_ACK;
+}
+
+// The out-of-order queue as SACK blocks, the most recent first as RFC 2018
+// asks (here: the lowest, a simplification), adjacent segments merged.
+unsigned tcp_sack_blocks(const tcp_sock* tp, tcp_sack_block* out, unsigned max) {
+  unsigned k = 0;
+  for (const auto& [seq, data] : tp->ooo) {
+    const uint32_t end = seq + static_cast<uint32_t>(data.size());
+    if (k && !after(seq, out[k - 1].end_seq)) {
+      if (after(end, out[k - 1].end_seq)) out[k - 1].end_seq = end;
+      continue;
+    }
+    if (k == max) break;
+    out[k++] = {seq, end};
+  }
+  return k;
+}
+
+}  // namespace
+
+uint32_t tcp_receive_window(const tcp_sock* tp) {
+  const size_t queued = tp->recvq.size() - tp->recvq_head + tp->ooo_bytes;
+  uint32_t space = queued >= tp->window_clamp ? 0 : tp->window_clamp - static_cast<uint32_t>(queued);
+  // Never shrink what was offered (RFC 7323 2.4): the right edge stays.
+  const uint32_t used = tp->rcv_nxt - tp->rcv_wup;
+  const uint32_t cur = tp->rcv_wnd > used ? tp->rcv_wnd - used : 0;
+  space = std::max(space, cur);
+  space = std::min<uint32_t>(space, uint32_t{65535} << tp->rcv_wscale);
+  // A scaled window is sent in units of 1 << rcv_wscale: round up, so the
+  // edge never moves left.
+  const uint32_t unit = 1u << tp->rcv_wscale;
+  return (space + unit - 1) & ~(unit - 1);
+}
+
+void tcp_sync_mss(tcp_sock* tp) {
+  uint32_t mss = tp->rx_mss ? tp->rx_mss : TCP_MSS_DEFAULT;
+  mss = std::min<uint32_t>(mss, tp->advmss);
+  if (tp->tstamp_ok) mss -= TCPOLEN_TSTAMP_ALIGNED;
+  tp->mss_cache = std::max<uint32_t>(mss, 48);
+}
+
+int tcp_transmit_skb(sock* sk, uint32_t seq, uint32_t len, uint8_t flags) {
+  net* n = sk->sk_net;
+  tcp_sock* tp = sk->tp.get();
+  TraceScope ts(n->trace, "tcp_transmit_skb");
+  tp->tcp_mstamp = tcp_clock_us();
+  tcp_out_options o;
+  const bool syn = flags & TCPHDR_SYN;
+  if (syn) {
+    // tcp_syn_options: MSS, SACK-permitted, timestamps, window scale.
+    o.mss = tp->advmss;
+    o.sack_ok = true;
+    o.ts = true;
+    o.tsval = tcp_time_stamp(tp);
+    o.tsecr = 0;
+    o.ws = tp->rcv_wscale;
+  } else {
+    if (tp->tstamp_ok) {
+      o.ts = true;
+      o.tsval = tcp_time_stamp(tp);
+      o.tsecr = tp->ts_recent;
+    }
+    if (tp->sack_ok && !tp->ooo.empty() && !(flags & TCPHDR_RST))
+      o.num_sack_blocks = tcp_sack_blocks(tp, o.sack, TCP_NUM_SACKS);
+  }
+  const unsigned hlen = 20 + tcp_options_size(o);
+  std::vector<uint8_t> seg(hlen + len);
+  uint8_t* th = seg.data();
+  put16(th, sk->num);
+  put16(th + 2, sk->dport);
+  put32(th + 4, seq);
+  put32(th + 8, (flags & TCPHDR_ACK) ? tp->rcv_nxt : 0);
+  th[12] = static_cast<uint8_t>((hlen / 4) << 4);
+  th[13] = flags;
+  uint32_t window;
+  if (syn) {
+    // The SYN's window is never scaled (RFC 7323 2.2): 65535 rounded to the MSS.
+    window = std::min<uint32_t>(tp->window_clamp, 65535u / tp->advmss * tp->advmss);
+    put16(th + 14, static_cast<uint16_t>(window));
+  } else {
+    window = tcp_receive_window(tp);
+    put16(th + 14, static_cast<uint16_t>(window >> tp->rcv_wscale));
+  }
+  tcp_options_write(th + 20, o);
+  if (len) {
+    const size_t at = tp->sendq_head + (seq - tp->sendq_seq);
+    std::memcpy(th + hlen, tp->sendq.data() + at, len);
+  }
+  const uint32_t total = hlen + len;
+  put16(th + 16, csum_finish(csum_partial(th, total,
+                                          csum_pseudo_ipv4(sk->saddr, sk->daddr, IPPROTO_TCP,
+                                                           total))));
+  dst_entry* dst;
+  int err = __ip_route_output_cached(sk, sk->daddr, sk->dport, sk->localroute, &dst);
+  if (err) return static_cast<int>(ts.ret(err, "no route"));
+  iovec iov{seg.data(), total};
+  sk_buff skb;
+  skb.sk = sk;
+  skb.dst = dst;
+  skb.iov = &iov;
+  skb.iovlen = 1;
+  skb.len = total;
+  skb.l4_kind = abi::TXD_L4_RAW;
+  skb.protocol = IPPROTO_TCP;
+  skb.sport = sk->num;
+  skb.dport = sk->dport;
+  // ip_queue_xmit: DF (PMTU discovery), the socket's own IP ID counter.
+  skb.tx_flags = abi::TXD_L4_RAW | abi::TXD_F_DF;
+  skb.ip_id = static_cast<uint16_t>(sk->inet_id.fetch_add(1, std::memory_order_relaxed));
+  skb.ttl = static_cast<uint8_t>(sk->uc_ttl >= 0 ? sk->uc_ttl : n->sysctl.ip_default_ttl);
+  skb.tos = sk->tos;
+  err = ip_send_skb(n, &skb);
+  if (err) return static_cast<int>(ts.ret(err));
+  if (flags & TCPHDR_ACK) {
+    // tcp_event_ack_sent: what this segment acknowledged and offered.
+    tp->ack_pending = false;
+    tp->rcv_segs_unacked = 0;
+    tp->delack_timeout = 0;
+    tp->rcv_wup = tp->rcv_nxt;
+    tp->rcv_wnd = window;
+  }
+  if (!ts.on()) return 0;
+  return static_cast<int>(ts.ret(0, "seq " + std::to_string(seq) + " len " + std::to_string(len) +
+                                        " flags " + std::to_string(flags)));
+}
+
+void tcp_write_xmit(sock* sk, bool push_small) {
+  tcp_sock* tp = sk->tp.get();
+  if (!tcp_sending_state(sk->state)) return;
+  const uint32_t mss = tp->mss_cache;
+  for (;;) {
+    const uint32_t unsent = after(tp->write_seq, tp->snd_nxt) ? tp->write_seq - tp->snd_nxt : 0;
+    if (!unsent) break;
+    uint32_t len = std::min(unsent, mss);
+    const uint32_t in_flight = tp->snd_nxt - tp->snd_una;
+    // tcp_cwnd_test: segments in flight against cwnd.
+    if ((in_flight + mss - 1) / mss >= tp->snd_cwnd) {
+      tp->is_cwnd_limited = true;
+      break;
+    }
+    // tcp_snd_wnd_test: the whole segment inside the peer's window.
+    if (after(tp->snd_nxt + len, tp->snd_una + tp->snd_wnd)) {
+      const uint32_t room = after(tp->snd_una + tp->snd_wnd, tp->snd_nxt)
+                                ? tp->snd_una + tp->snd_wnd - tp->snd_nxt
+                                : 0;
+      // What is left of the window goes only when no segment fits in it at all
+      // and nothing is in flight to open it (else the probe timer does).
+      if (room == 0 || room < std::min(len, tp->max_window / 2)) break;
+      len = room;
+    }
+    // tcp_nagle_test (Minshall's variant): a short segment waits while an
+    // earlier short one is unacknowledged, unless TCP_NODELAY or a push.
+    if (len < mss && !push_small && !tp->nodelay && !tp->fin_queued &&
+        after(tp->snd_sml, tp->snd_una))
+      break;
+    // MSG_MORE (TCP_NAGLE_CORK for this push): more is coming, a short tail waits.
+    if (len < mss && tp->cork_more && !tp->fin_queued) break;
+    const bool last = len == unsent;
+    if (tcp_transmit_skb(sk, tp->snd_nxt, len,
+                         static_cast<uint8_t>(TCPHDR_ACK | (last ? TCPHDR_PSH : 0))) != 0)
+      break;
+    if (!tp->rtt_stamp && !after(tp->snd_max, tp->snd_nxt)) {
+      tp->rtt_timed_seq = tp->snd_nxt + len;
+      tp->rtt_stamp = tp->tcp_mstamp;
+    }
+    if (len < mss) tp->snd_sml = tp->snd_nxt + len;
+    tp->snd_nxt += len;
+    if (after(tp->snd_nxt, tp->snd_max)) tp->snd_max = tp->snd_nxt;
+    if (!tp->rto_timeout) inet_csk_reset_xmit_timer(tp);
+  }
+  // tcp_cwnd_validate: an application that leaves cwnd unused does not grow it.
+  if (!after(tp->write_seq, tp->snd_nxt))
+    tp->is_cwnd_limited = (tp->snd_nxt - tp->snd_una + mss - 1) / mss >= tp->snd_cwnd / 2;
+  // tcp_send_fin: after the last byte, once.
+  if (tp->fin_queued && tp->snd_nxt == tp->write_seq) {
+    if (tcp_transmit_skb(sk, tp->write_seq, 0, TCPHDR_FIN | TCPHDR_ACK) == 0) {
+      tp->snd_nxt = tp->write_seq + 1;
+      if (after(tp->snd_nxt, tp->snd_max)) tp->snd_max = tp->snd_nxt;
+      if (!tp->rto_timeout) inet_csk_reset_xmit_timer(tp);
+    }
+  }
+  // Nothing in flight and data the peer's window refuses: the probe timer
+  // (the retransmission timer stands in for tcp_probe_timer).
+  if (tp->snd_una == tp->snd_nxt && after(tp->write_seq, tp->snd_nxt) && !tp->rto_timeout)
+    inet_csk_reset_xmit_timer(tp);
+}
+
+void tcp_send_ack(sock* sk) {
+  tcp_sock* tp = sk->tp.get();
+  tcp_transmit_skb(sk, tp->snd_nxt, 0, TCPHDR_ACK);
+}
+
+int tcp_connect(sock* sk) {
+  tcp_sock* tp = sk->tp.get();
+  if (tp->ca_ops->init) tp->ca_ops->init(tp);
+  tp->rcv_wscale = static_cast<uint8_t>(tcp_select_wscale(tp->window_clamp));
+  const uint32_t isn = tp->snd_nxt;
+  tp->write_seq = tp->sendq_seq = isn + 1;
+  tp->sendq.clear();
+  tp->sendq_head = 0;
+  tp->snd_sml = isn;
+  int err = tcp_transmit_skb(sk, isn, 0, TCPHDR_SYN);
+  if (err) return err;
+  tp->snd_nxt = tp->snd_max = isn + 1;
+  tp->rtt_timed_seq = isn + 1;
+  tp->rtt_stamp = tp->retrans_stamp = tp->tcp_mstamp;
+  tp->rto_us = TCP_TIMEOUT_INIT_US;
+  inet_csk_reset_xmit_timer(tp);
+  return 0;
+}
+
+void tcp_retransmit_skb(sock* sk) {
+  tcp_sock* tp = sk->tp.get();
+  tp->rtt_stamp = 0;  // Karn: no RTT sample from a retransmitted segment
+  ++tp->total_retrans;
+  if (sk->state == TCP_SYN_SENT) {
+    tcp_transmit_skb(sk, tp->snd_una, 0, TCPHDR_SYN);
+    return;
+  }
+  if (before(tp->snd_una, tp->write_seq)) {
+    const uint32_t len = std::min(tp->write_seq - tp->snd_una, tp->mss_cache);
+    tcp_transmit_skb(sk, tp->snd_una, len, TCPHDR_ACK | TCPHDR_PSH);
+    if (after(tp->snd_una + len, tp->snd_nxt)) tp->snd_nxt = tp->snd_una + len;
+    return;
+  }
+  if (tp->fin_queued && after(tp->snd_max, tp->write_seq)) {
+    tcp_transmit_skb(sk, tp->write_seq, 0, TCPHDR_FIN | TCPHDR_ACK);
+    tp->snd_nxt = tp->write_seq + 1;
+  }
+}
+
+void tcp_send_active_reset(sock* sk) {
+  tcp_sock* tp = sk->tp.get();
+  tcp_transmit_skb(sk, tp->snd_nxt, 0, TCPHDR_RST | TCPHDR_ACK);
 }
 
 }  // namespace sendoff

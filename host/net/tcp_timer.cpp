@@ -1,15 +1,112 @@
 // SPDX-License-Identifier: MIT
-// TCP's timers (net/ipv4/tcp_timer.c). For now: the retransmission timer's
-// exponential backoff (RFC 6298 5.5).
+// TCP's timers (net/ipv4/tcp_timer.c): retransmission with exponential
+// backoff (RFC 6298 5.5), SYN retries (TCP_SYNCNT), the delayed ACK, and the
+// end of TIME_WAIT. They run in the poll thread (Linux's timer softirq),
+// under the stack lock, at each pass (every 2 ms at the least).
 #include <algorithm>
+#include <chrono>
+#include <vector>
 
+#include "net.hpp"
 #include "tcp.hpp"
 
 namespace sendoff {
 
+namespace {
+
+// tcp_write_err: the connection gave up (ETIMEDOUT).
+void tcp_write_err(sock* sk) {
+  sk->sk_err.store(ETIMEDOUT, std::memory_order_release);
+  tcp_done(sk);
+}
+
+// tcp_retransmit_timer: the segment at snd_una again, cwnd to one segment
+// (the congestion module's ssthresh), the next timeout twice as far.
+void tcp_retransmit_timer(sock* sk) {
+  tcp_sock* tp = sk->tp.get();
+  tp->rto_timeout = 0;
+  if (sk->state == TCP_SYN_SENT) {
+    // tcp_write_timeout: SYN retries, TCP_SYNCNT or net.ipv4.tcp_syn_retries.
+    if (tp->retransmits >= tp->syn_retries) {
+      tcp_write_err(sk);
+      return;
+    }
+  } else if (tp->retransmits >= TCP_RETRIES2) {
+    tcp_write_err(sk);
+    return;
+  }
+  if (tp->snd_una == tp->snd_max) {
+    // Nothing in flight: the peer's window held data back (probe timer).
+    if (after(tp->write_seq, tp->snd_nxt) && tp->snd_wnd == 0) {
+      // A window probe: one byte beyond the window.
+      tcp_transmit_skb(sk, tp->snd_nxt, 1, TCPHDR_ACK);
+      tp->snd_nxt += 1;
+      tp->snd_max = tp->snd_nxt;
+      ++tp->backoff;
+      inet_csk_reset_xmit_timer(tp);
+    } else {
+      tcp_write_xmit(sk, false);
+    }
+    return;
+  }
+  if (sk->state != TCP_SYN_SENT) {
+    // tcp_enter_loss: everything in flight counts as lost; go back to snd_una.
+    if (tp->ca_state != TCP_CA_Loss) {
+      tp->prior_cwnd = tp->snd_cwnd;
+      tp->snd_ssthresh = tp->ca_ops->ssthresh(tp);
+    }
+    tp->snd_cwnd = 1;
+    tp->snd_cwnd_cnt = 0;
+    tp->high_seq = tp->snd_max;
+    tp->dup_acks = 0;
+    tcp_set_ca_state(tp, TCP_CA_Loss);
+    tp->snd_nxt = tp->snd_una;
+  }
+  ++tp->rto_count;
+  tcp_retransmit_skb(sk);
+  ++tp->retransmits;
+  ++tp->backoff;
+  inet_csk_reset_xmit_timer(tp);
+}
+
+}  // namespace
+
+uint64_t tcp_clock_us() {
+  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                   std::chrono::steady_clock::now().time_since_epoch())
+                                   .count());
+}
+
 uint32_t inet_csk_rto_backoff(const tcp_sock* tp) {
   const uint64_t when = uint64_t{tp->rto_us} << std::min<unsigned>(tp->backoff, 32);
   return static_cast<uint32_t>(std::min<uint64_t>(when, TCP_RTO_MAX_US));
+}
+
+void inet_csk_reset_xmit_timer(tcp_sock* tp) {
+  tp->rto_timeout = tcp_clock_us() + inet_csk_rto_backoff(tp);
+}
+
+void tcp_run_timers(net* n) {
+  if (n->tcp_socks.empty()) return;
+  const uint64_t now = tcp_clock_us();
+  // A timer may end its connection (tcp_done): walk a copy.
+  const std::vector<sock*> socks(n->tcp_socks.begin(), n->tcp_socks.end());
+  for (sock* sk : socks) {
+    if (!n->tcp_socks.count(sk)) continue;
+    tcp_sock* tp = sk->tp.get();
+    tp->tcp_mstamp = now;
+    if (tp->tw_timeout && now >= tp->tw_timeout) {
+      // The end of TIME_WAIT, or of an orphan's FIN_WAIT2.
+      tcp_done(sk);
+      continue;
+    }
+    if (tp->delack_timeout && now >= tp->delack_timeout) {
+      tp->delack_timeout = 0;
+      if (tp->ack_pending) tcp_send_ack(sk);
+    }
+    if (tp->rto_timeout && now >= tp->rto_timeout) tcp_retransmit_timer(sk);
+  }
+  tcp_reap_sockets(n);
 }
 
 }  // namespace sendoff

@@ -270,7 +270,7 @@ int udp_disconnect(sock* sk, int /*flags*/) {
 const proto udp_prot = {
     "UDP",          udp_close,       ip4_datagram_connect, udp_disconnect, nullptr,
     udp_v4_get_port, udp_unhash,     udp_setsockopt,       udp_getsockopt, udp_sendmsg,
-    udp_recvmsg,
+    udp_recvmsg, nullptr,          false,       nullptr,
 };
 
 }  // namespace sendoff

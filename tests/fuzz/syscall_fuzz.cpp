@@ -134,11 +134,6 @@ const Allowed kAllowed[] = {
      [](const Call& c, const Result&, const Result& s) {
        return c.op == Op::kSend && c.hdrincl && sendoff_fails(s, EOPNOTSUPP);
      }},
-    {"`SOCK_STREAM`",
-     [](const Call& c, const Result&, const Result& s) {
-       return c.op == Op::kSocket && (c.type & 0xf) == SOCK_STREAM && c.domain == AF_INET &&
-              sendoff_fails(s, ESOCKTNOSUPPORT);
-     }},
     {"ICMP echo sockets (`SOCK_DGRAM`, `IPPROTO_ICMP`)",
      [](const Call& c, const Result& k, const Result& s) {
        return c.op == Op::kSocket && c.protocol == IPPROTO_ICMP && k.ret >= 0 &&
@@ -604,7 +599,11 @@ void do_sendmmsg(Gen& g) {
 
 void do_socket(Gen& g) {
   static const int kDomains[] = {AF_INET, AF_INET, AF_INET, AF_INET6, AF_UNIX, -1};
-  static const int kTypes[] = {SOCK_DGRAM, SOCK_DGRAM, SOCK_RAW, SOCK_STREAM,
+  // No SOCK_STREAM (its slot became a third SOCK_DGRAM, so that the corpus
+  // keeps its meaning): a TCP socket's calls need a connected peer, which this
+  // harness (one call at a time against the kernel) cannot give; the TCP
+  // tests (tests/e2e/tcp_test.cpp) compare them with Linux instead.
+  static const int kTypes[] = {SOCK_DGRAM, SOCK_DGRAM, SOCK_RAW, SOCK_DGRAM,
                                SOCK_DGRAM | SOCK_NONBLOCK, SOCK_DGRAM | SOCK_CLOEXEC,
                                SOCK_DGRAM | 0x100, 15};
   static const int kProtos[] = {0, 0, IPPROTO_UDP, IPPROTO_TCP, 253, IPPROTO_RAW, IPPROTO_ICMP,

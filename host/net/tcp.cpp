@@ -1,0 +1,527 @@
+// SPDX-License-Identifier: MIT
+// TCP's socket calls, after net/ipv4/tcp.c: tcp_init_sock, tcp_sendmsg (the
+// send queue and its buffer limit), tcp_recvmsg, tcp_poll, shutdown and
+// close (FIN_WAIT/TIME_WAIT go on without the caller), disconnect, the
+// SOL_TCP options, and the states (tcp_set_state, tcp_done).
+//
+// Every function here takes the stack lock (or runs under it: close,
+// shutdown, setsockopt come from the control path). A caller that must wait
+// (room in the send buffer, data, the handshake) sleeps on sk_wq without it.
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <fstream>
+#include <memory>
+#include <mutex>
+
+#include "net.hpp"
+#include "tcp.hpp"
+#include "uaccess.hpp"
+
+namespace sendoff {
+
+void tcp_unhash_port(sock* sk);
+
+namespace {
+
+// net.ipv4.tcp_wmem / tcp_rmem: min, default, max.
+struct tcp_mem_sysctl {
+  int wmem[3] = {4096, 16384, 4194304};
+  int rmem[3] = {4096, 131072, 6291456};
+};
+
+const tcp_mem_sysctl& tcp_mem() {
+  static const tcp_mem_sysctl v = [] {
+    tcp_mem_sysctl s;
+    std::ifstream w("/proc/sys/net/ipv4/tcp_wmem");
+    int a, b, c;
+    if (w >> a >> b >> c) s.wmem[0] = a, s.wmem[1] = b, s.wmem[2] = c;
+    std::ifstream r("/proc/sys/net/ipv4/tcp_rmem");
+    if (r >> a >> b >> c) s.rmem[0] = a, s.rmem[1] = b, s.rmem[2] = c;
+    return s;
+  }();
+  return v;
+}
+
+// The send queue's limit in payload bytes: SO_SNDBUF when the user set it;
+// else tcp_wmem's maximum, where Linux's autotuning would take a busy
+// connection.
+size_t tcp_sndbuf(const sock* sk) {
+  if (sk->userlocks & SOCK_SNDBUF_LOCK) return static_cast<size_t>(sk->sndbuf);
+  return static_cast<size_t>(std::max(sk->sndbuf, tcp_mem().wmem[2]));
+}
+
+size_t tcp_queued(const tcp_sock* tp) { return tp->sendq.size() - tp->sendq_head; }
+
+bool sk_stream_memory_free(const sock* sk) { return tcp_queued(sk->tp.get()) < tcp_sndbuf(sk); }
+
+// sk_stream_is_writeable: free space at least a third of the buffer's.
+bool sk_stream_is_writeable(const sock* sk) {
+  const size_t q = tcp_queued(sk->tp.get()), b = tcp_sndbuf(sk);
+  return q < b && b - q >= q / 2;
+}
+
+using clock_type = std::chrono::steady_clock;
+
+clock_type::time_point deadline_of(long timeo_us) {
+  return timeo_us > 0 ? clock_type::now() + std::chrono::microseconds(timeo_us)
+                      : clock_type::time_point::max();
+}
+
+// sk_wait_event: sleeps on sk_wq without the stack lock (held by `g`) until
+// a wake-up, the deadline, or a signal handler. 0, -EAGAIN (the deadline
+// passed), -EINTR, -ENETDOWN (the stack is closing).
+int sk_wait_event(sock* sk, std::unique_lock<std::mutex>& g, clock_type::time_point deadline) {
+  net* n = sk->sk_net;
+  const uint32_t seen = sk->sk_wq.prepare();
+  if (n->dying.load(std::memory_order_acquire)) return -ENETDOWN;
+  const auto now = clock_type::now();
+  if (now >= deadline) return -EAGAIN;
+  const timespec slice = to_timespec(
+      std::min<clock_type::duration>(deadline - now, std::chrono::milliseconds(100)));
+  g.unlock();
+  const int w = sk->sk_wq.wait(seen, &slice);
+  g.lock();
+  return w == -EINTR ? -EINTR : 0;
+}
+
+// Walks len bytes of the user's iovecs from offset `skip`, one piece of an
+// iovec at a time: copy(user address, offset into the bytes, length) returns
+// nonzero for a fault. 0 or -EFAULT.
+template <typename Copy>
+int iov_walk(const msghdr_k* msg, size_t skip, size_t len, Copy copy) {
+  size_t done = 0;
+  for (size_t i = 0; i < msg->iovlen && done < len; ++i) {
+    const iovec& v = msg->iov[i];
+    if (skip >= v.iov_len) {
+      skip -= v.iov_len;
+      continue;
+    }
+    const size_t n = std::min(v.iov_len - skip, len - done);
+    if (copy(static_cast<uint8_t*>(v.iov_base) + skip, done, n)) return -EFAULT;
+    done += n;
+    skip = 0;
+  }
+  return 0;
+}
+
+int copy_from_iov_at(uint8_t* dst, const msghdr_k* msg, size_t skip, size_t len) {
+  return iov_walk(msg, skip, len,
+                  [dst](uint8_t* u, size_t off, size_t n) { return copy_from_user(dst + off, u, n); });
+}
+
+int copy_to_iov_at(msghdr_k* msg, size_t skip, const uint8_t* src, size_t len) {
+  return iov_walk(msg, skip, len,
+                  [src](uint8_t* u, size_t off, size_t n) { return copy_to_user(u, src + off, n); });
+}
+
+// tcp_close_state: the state after our FIN, and whether to send one.
+bool tcp_close_state(sock* sk) {
+  switch (sk->state) {
+    case TCP_ESTABLISHED:
+      tcp_set_state(sk, TCP_FIN_WAIT1);
+      return true;
+    case TCP_CLOSE_WAIT:
+      tcp_set_state(sk, TCP_LAST_ACK);
+      return true;
+    case TCP_SYN_SENT:
+    case TCP_SYN_RECV:
+      tcp_set_state(sk, TCP_CLOSE);
+      return false;
+    default:
+      return false;
+  }
+}
+
+void tcp_send_fin(sock* sk) {
+  sk->tp->fin_queued = true;
+  tcp_write_xmit(sk, true);
+}
+
+// tcp_cleanup_rbuf: after a read, an ACK when the window it opens is at
+// least twice what the peer still sees.
+void tcp_cleanup_rbuf(sock* sk) {
+  tcp_sock* tp = sk->tp.get();
+  if (sk->state != TCP_ESTABLISHED && sk->state != TCP_FIN_WAIT1 &&
+      sk->state != TCP_FIN_WAIT2)
+    return;
+  const uint32_t used = tp->rcv_nxt - tp->rcv_wup;
+  const uint32_t now_wnd = tp->rcv_wnd > used ? tp->rcv_wnd - used : 0;
+  if (tcp_receive_window(tp) >= 2 * now_wnd + 2 * tp->mss_cache) tcp_send_ack(sk);
+}
+
+// A fresh connection state that keeps what the user set (TCP_NODELAY,
+// TCP_SYNCNT, TCP_CONGESTION).
+void tcp_sock_reinit(sock* sk) {
+  auto fresh = std::make_shared<tcp_sock>();
+  const tcp_sock* old = sk->tp.get();
+  fresh->sk = sk;
+  fresh->nodelay = old->nodelay;
+  fresh->syn_retries = old->syn_retries;
+  fresh->ca_ops = old->ca_ops;
+  fresh->window_clamp = old->window_clamp;
+  sk->tp = std::move(fresh);
+}
+
+}  // namespace
+
+int tcp_init_sock(sock* sk) {
+  const tcp_mem_sysctl& m = tcp_mem();
+  sk->sndbuf = m.wmem[1];
+  sk->rcvbuf = m.rmem[1];
+  sk->tp = std::make_shared<tcp_sock>();
+  sk->tp->sk = sk;
+  tcp_init_congestion_control(sk->tp.get());
+  // tcp_select_initial_window: the scale that covers tcp_rmem's maximum.
+  sk->tp->window_clamp =
+      static_cast<uint32_t>(std::max(m.rmem[2], sk->sk_net->sysctl.rmem_max));
+  return 0;
+}
+
+void tcp_set_state(sock* sk, int state) {
+  const int old = sk->state;
+  sk->state = state;
+  // inet_put_port: a connection that is over gives its port back unless bind() chose it.
+  if (state == TCP_CLOSE && old != TCP_CLOSE && !(sk->userlocks & SOCK_BINDPORT_LOCK))
+    tcp_unhash_port(sk);
+  sk_wake_receivers(sk);
+}
+
+void tcp_done(sock* sk) {
+  tcp_sock* tp = sk->tp.get();
+  tcp_set_state(sk, TCP_CLOSE);
+  tp->rto_timeout = tp->delack_timeout = tp->tw_timeout = 0;
+  {
+    std::lock_guard<std::mutex> g(sk->rq_lock);
+    sk->shutdown = SHUTDOWN_MASK;
+  }
+  net* n = sk->sk_net;
+  if (n->tcp_socks.erase(sk)) n->tcp_reap.push_back(sk);
+  sk_wake_receivers(sk);
+}
+
+void tcp_reap_sockets(net* n) {
+  std::vector<sock*> reap;
+  reap.swap(n->tcp_reap);
+  for (sock* sk : reap) {
+    sk_dst_reset(sk);
+    sk_free(sk);  // sock_put: the connection's hold
+  }
+}
+
+void tcp_destroy_all(net* n) {
+  const std::vector<sock*> socks(n->tcp_socks.begin(), n->tcp_socks.end());
+  for (sock* sk : socks) tcp_done(sk);
+  tcp_reap_sockets(n);
+}
+
+int tcp_sendmsg(sock* sk, msghdr_k* msg, size_t size) {
+  net* n = sk->sk_net;
+  TraceScope ts(n->trace, "tcp_sendmsg");
+  const unsigned flags = msg->flags;
+  // Urgent data is not sent (README).
+  if (flags & MSG_OOB) return static_cast<int>(ts.ret(-EOPNOTSUPP, "MSG_OOB"));
+  std::unique_lock<std::mutex> g(n->lock);
+  tcp_sock* tp = sk->tp.get();
+  const bool nonblock = (flags & MSG_DONTWAIT) || sk->sndtimeo_us < 0;
+  const auto deadline = deadline_of(sk->sndtimeo_us);
+  size_t copied = 0;
+  int err = 0;
+  tp->cork_more = flags & MSG_MORE;
+  for (;;) {
+    tp = sk->tp.get();  // a disconnect while we slept gives the socket a fresh one
+    // sk_stream_wait_connect: an error first, then a handshake still running.
+    if (sk->sk_err.load(std::memory_order_acquire)) {
+      err = sock_error(sk);
+      break;
+    }
+    if (sk->shutdown & SEND_SHUTDOWN) {
+      err = -EPIPE;
+      break;
+    }
+    const bool connecting = sk->state == TCP_SYN_SENT || sk->state == TCP_SYN_RECV;
+    if (!connecting && sk->state != TCP_ESTABLISHED && sk->state != TCP_CLOSE_WAIT) {
+      err = -EPIPE;
+      break;
+    }
+    if (!connecting && copied == size) break;
+    // Wait for the handshake (sk_stream_wait_connect) or for room
+    // (sk_stream_wait_memory).
+    if (connecting || !sk_stream_memory_free(sk)) {
+      if (!connecting) tcp_write_xmit(sk, false);
+      if (nonblock) {
+        err = -EAGAIN;
+        break;
+      }
+      err = sk_wait_event(sk, g, deadline);
+      if (err) break;
+      continue;
+    }
+    const size_t chunk = std::min(tcp_sndbuf(sk) - tcp_queued(tp), size - copied);
+    const size_t at = tp->sendq.size();
+    tp->sendq.resize(at + chunk);
+    if (copy_from_iov_at(tp->sendq.data() + at, msg, copied, chunk)) {
+      tp->sendq.resize(at);
+      err = -EFAULT;
+      break;
+    }
+    tp->write_seq += static_cast<uint32_t>(chunk);
+    copied += chunk;
+    tcp_write_xmit(sk, false);
+  }
+  // tcp_push: what is queued goes now, within Nagle; after MSG_MORE a short
+  // tail waits for the next send or ACK.
+  tcp_write_xmit(sk, false);
+  tp = sk->tp.get();
+  tp->cork_more = false;
+  g.unlock();
+  if (copied) return static_cast<int>(ts.ret(static_cast<long>(copied)));
+  // sk_stream_error: EPIPE raises SIGPIPE unless MSG_NOSIGNAL.
+  if (err == -EPIPE && !(flags & MSG_NOSIGNAL)) pthread_kill(pthread_self(), SIGPIPE);
+  return static_cast<int>(ts.ret(err));
+}
+
+int tcp_recvmsg(sock* sk, msghdr_k* msg, size_t len, int flags, int* addr_len) {
+  net* n = sk->sk_net;
+  TraceScope ts(n->trace, "tcp_recvmsg");
+  if (flags & MSG_ERRQUEUE) return static_cast<int>(ts.ret(ip_recv_error(sk, msg, len, addr_len)));
+  // tcp_recv_urg: no urgent data is ever held.
+  if (flags & MSG_OOB) return static_cast<int>(ts.ret(-EINVAL, "MSG_OOB"));
+  msg->flags = 0;
+  *addr_len = 0;
+  if (!len) return 0;  // tcp_recvmsg's loop runs while len > 0
+  std::unique_lock<std::mutex> g(n->lock);
+  tcp_sock* tp = sk->tp.get();
+  const bool nonblock = (flags & MSG_DONTWAIT) || sk->rcvtimeo_us < 0;
+  const auto deadline = deadline_of(sk->rcvtimeo_us);
+  const size_t target = (flags & MSG_WAITALL) ? len : std::min<size_t>(len, 1);
+  size_t copied = 0;
+  long ret = 0;
+  for (;;) {
+    tp = sk->tp.get();
+    const size_t avail = tp->recvq.size() - tp->recvq_head;
+    if (avail && copied < len) {
+      const size_t k = std::min(avail, len - copied);
+      if (copy_to_iov_at(msg, copied, tp->recvq.data() + tp->recvq_head, k)) {
+        if (!copied) ret = -EFAULT;
+        break;
+      }
+      copied += k;
+      if (flags & MSG_PEEK) break;
+      tcp_queue_pull(&tp->recvq, &tp->recvq_head, k);
+      tcp_cleanup_rbuf(sk);
+      if (copied >= target) break;
+      continue;
+    }
+    if (copied >= target && copied) break;
+    if (copied) {
+      if (sk->sk_err.load(std::memory_order_relaxed) || sk->state == TCP_CLOSE ||
+          (sk->shutdown & RCV_SHUTDOWN) || nonblock)
+        break;
+    } else {
+      if (tp->sock_done) break;
+      if (sk->sk_err.load(std::memory_order_relaxed)) {
+        ret = sock_error(sk);
+        break;
+      }
+      if (sk->shutdown & RCV_SHUTDOWN) break;
+      if (sk->state == TCP_CLOSE) {
+        ret = -ENOTCONN;
+        break;
+      }
+      if (nonblock) {
+        ret = -EAGAIN;
+        break;
+      }
+    }
+    const int w = sk_wait_event(sk, g, deadline);
+    if (w) {
+      if (!copied) ret = w;
+      break;
+    }
+  }
+  if (copied) ret = static_cast<long>(copied);
+  return static_cast<int>(ts.ret(ret));
+}
+
+unsigned tcp_poll(sock* sk) {
+  std::lock_guard<std::mutex> g(sk->sk_net->lock);
+  const tcp_sock* tp = sk->tp.get();
+  unsigned mask = 0;
+  const int state = sk->state;
+  if (sk->shutdown == SHUTDOWN_MASK || state == TCP_CLOSE) mask |= POLLHUP;
+  if (sk->shutdown & RCV_SHUTDOWN) mask |= POLLIN | POLLRDNORM | POLLRDHUP;
+  if (state != TCP_SYN_SENT && state != TCP_SYN_RECV) {
+    if (tp->recvq.size() > tp->recvq_head) mask |= POLLIN | POLLRDNORM;
+    if (!(sk->shutdown & SEND_SHUTDOWN)) {
+      if (sk_stream_is_writeable(sk)) mask |= POLLOUT | POLLWRNORM;
+    } else {
+      mask |= POLLOUT | POLLWRNORM;
+    }
+  }
+  if (sk->sk_err.load(std::memory_order_relaxed)) mask |= POLLERR;
+  return mask;
+}
+
+void tcp_shutdown(sock* sk, int how) {
+  if (!(how & SEND_SHUTDOWN)) return;
+  if (sk->state == TCP_ESTABLISHED || sk->state == TCP_SYN_RECV ||
+      sk->state == TCP_CLOSE_WAIT) {
+    if (tcp_close_state(sk)) tcp_send_fin(sk);
+  }
+}
+
+// tcp_disconnect: connect(AF_UNSPEC), or an abandoned handshake. A running
+// connection is reset; the socket may connect again.
+int tcp_v4_disconnect(sock* sk, int /*flags*/) {
+  net* n = sk->sk_net;
+  const int old = sk->state;
+  if (old != TCP_CLOSE) {
+    if (old != TCP_SYN_SENT && old != TCP_TIME_WAIT && old != TCP_LISTEN) {
+      tcp_send_active_reset(sk);
+      sk->sk_err.store(ECONNRESET, std::memory_order_release);
+    }
+    tcp_done(sk);
+    tcp_reap_sockets(n);
+  }
+  if (!(sk->userlocks & SOCK_BINDPORT_LOCK)) tcp_unhash_port(sk);
+  if (!(sk->userlocks & SOCK_BINDADDR_LOCK)) sk->saddr = sk->rcv_saddr = 0;
+  sk->daddr = 0;
+  sk->dport = 0;
+  {
+    std::lock_guard<std::mutex> g(sk->rq_lock);
+    sk->shutdown = 0;
+  }
+  tcp_sock_reinit(sk);
+  sk_dst_reset(sk);
+  return 0;
+}
+
+// tcp_close: unread data resets the connection (RFC 2525 2.17); SO_LINGER
+// with a zero time too; else our FIN follows the queued data and the
+// connection finishes on its own, without the caller.
+void tcp_close(sock* sk) {
+  net* n = sk->sk_net;
+  TraceScope ts(n->trace, "tcp_close");
+  tcp_sock* tp = sk->tp.get();
+  {
+    std::lock_guard<std::mutex> g(sk->rq_lock);
+    sk->shutdown = SHUTDOWN_MASK;
+  }
+  tp->orphan = true;
+  if (sk->state == TCP_CLOSE) {
+    tcp_unhash_port(sk);
+    ts.ret(0, "not connected");
+    return;
+  }
+  const bool unread = tp->recvq.size() > tp->recvq_head;
+  if (unread || (sk->linger && sk->lingertime_j == 0)) {
+    if (sk->state != TCP_SYN_SENT) tcp_send_active_reset(sk);
+    tcp_done(sk);
+    tcp_reap_sockets(n);
+    ts.ret(0, unread ? "RST: unread data" : "RST: SO_LINGER 0");
+    return;
+  }
+  if (tcp_close_state(sk)) {
+    tcp_send_fin(sk);
+  } else if (sk->state == TCP_CLOSE) {
+    tcp_done(sk);
+    tcp_reap_sockets(n);
+  } else if (sk->state == TCP_FIN_WAIT2) {
+    tp->tw_timeout = tcp_clock_us() + TCP_FIN_TIMEOUT_US;
+  }
+  ts.ret(0, "state " + std::to_string(sk->state));
+}
+
+// tcp_ioctl: SIOCINQ the bytes recv() can take now, SIOCOUTQ the bytes not
+// yet ACKed (write_seq - snd_una).
+int tcp_ioctl(sock* sk, int cmd, int* karg) {
+  const tcp_sock* tp = sk->tp.get();
+  if (cmd == SIOCINQ) {
+    *karg = static_cast<int>(tp->recvq.size() - tp->recvq_head);
+    return 0;
+  }
+  if (cmd == SIOCOUTQ) {
+    *karg = static_cast<int>(tp->write_seq - tp->snd_una);
+    return 0;
+  }
+  return -ENOTTY;
+}
+
+int tcp_setsockopt(sock* sk, int level, int optname, const void* optval, unsigned optlen) {
+  if (level != SOL_TCP) return ip_setsockopt(sk, level, optname, optval, optlen);
+  tcp_sock* tp = sk->tp.get();
+  if (optname == TCP_CONGESTION) {
+    char name[TCP_CA_NAME_MAX] = {};
+    if (static_cast<int>(optlen) < 1) return -EINVAL;
+    const size_t k = std::min<size_t>(optlen, sizeof name - 1);
+    if (copy_from_user(name, optval, k)) return -EFAULT;
+    return tcp_set_congestion_control(tp, name);
+  }
+  if (optlen < sizeof(int)) return -EINVAL;
+  int val;
+  if (copy_from_user(&val, optval, sizeof val)) return -EFAULT;
+  switch (optname) {
+    case TCP_NODELAY:
+      tp->nodelay = val != 0;
+      // TCP_NODELAY set: what Nagle held goes now (tcp_push_pending_frames).
+      if (tp->nodelay) tcp_write_xmit(sk, true);
+      return 0;
+    case TCP_SYNCNT:
+      if (val < 1 || val > MAX_TCP_SYNCNT) return -EINVAL;
+      tp->syn_retries = val;
+      return 0;
+    default:
+      // The other SOL_TCP options are not implemented yet (README).
+      return -ENOPROTOOPT;
+  }
+}
+
+int tcp_getsockopt(sock* sk, int level, int optname, void* optval, unsigned* optlen) {
+  if (level != SOL_TCP) return ip_getsockopt(sk, level, optname, optval, optlen);
+  const tcp_sock* tp = sk->tp.get();
+  // *optlen is the kernel's copy (sys_getsockopt reads and writes the user's).
+  unsigned len = *optlen;
+  if (optname == TCP_CONGESTION) {
+    const char* name = tp->ca_ops->name;
+    len = std::min<unsigned>(len, TCP_CA_NAME_MAX);
+    char buf[TCP_CA_NAME_MAX] = {};
+    std::memcpy(buf, name, std::min(std::strlen(name), sizeof buf - 1));
+    if (copy_to_user(optval, buf, len)) return -EFAULT;
+    *optlen = len;
+    return 0;
+  }
+  int val;
+  switch (optname) {
+    case TCP_NODELAY: val = tp->nodelay ? 1 : 0; break;
+    case TCP_SYNCNT: {
+      static const int dflt = [] {
+        std::ifstream f("/proc/sys/net/ipv4/tcp_syn_retries");
+        int r = 6;
+        if (!(f >> r)) r = 6;
+        return r;
+      }();
+      val = tp->syn_retries ? tp->syn_retries : dflt;
+      break;
+    }
+    case TCP_MAXSEG:
+      val = sk->state == TCP_CLOSE ? static_cast<int>(TCP_MSS_DEFAULT)
+                                   : static_cast<int>(tp->mss_cache);
+      break;
+    default:
+      return -ENOPROTOOPT;
+  }
+  len = std::min<unsigned>(len, sizeof(int));
+  if (copy_to_user(optval, &val, len)) return -EFAULT;
+  *optlen = len;
+  return 0;
+}
+
+}  // namespace sendoff

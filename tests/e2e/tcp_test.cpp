@@ -1,0 +1,315 @@
+// SPDX-License-Identifier: MIT
+// TCP against a real Linux peer: sendoff's SOCK_STREAM socket (through the C
+// API, in this process) connects through its TAP port to kernel sockets in
+// the test's namespace. Every segment sendoff sends is its own, checksum
+// and all; the kernel is the judge of the stream, the handshake and the
+// errors (ECONNREFUSED from its RST, ETIMEDOUT when nobody answers, EOF
+// and ECONNRESET when it closes).
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "sendoff/device.hpp"
+#include "sendoff/netconf.hpp"
+#include "sendoff/port_impairment.hpp"
+#include "sendoff/sendoff.h"
+#include "sendoff/stack.hpp"
+#include "sendoff/tap_port.hpp"
+#include "tap_fixture.hpp"
+
+namespace sendoff {
+namespace e2e {
+namespace {
+
+constexpr uint32_t kPeer = 0xC6120002;    // 198.18.0.2: the kernel, behind the TAP
+constexpr uint32_t kNobody = 0xC6120003;  // 198.18.0.3: a neighbour that never answers
+
+sockaddr_in addr(uint32_t a, uint16_t port) {
+  sockaddr_in s{};
+  s.sin_family = AF_INET;
+  s.sin_addr.s_addr = htonl(a);
+  s.sin_port = htons(port);
+  return s;
+}
+
+class Tcp : public Tap {
+ protected:
+  void SetUp() override {
+    Tap::SetUp();
+    if (HasFatalFailure() || IsSkipped()) return;
+    open_stack({});
+  }
+  // sendoff's stack on the csim NIC, its port the namespace's TAP, with
+  // impairments on that port (both ways) when asked for.
+  void open_stack(const ImpairmentConfig& impair) {
+    std::string err;
+    NetConfig cfg;
+    ASSERT_TRUE(cfg.set_local("198.18.0.1/15", &err) && cfg.set_mac("02:00:00:00:00:01", &err) &&
+                cfg.add_neigh("198.18.0.2=02:00:00:00:00:02", &err) &&
+                cfg.add_neigh("198.18.0.3=02:00:00:00:00:03", &err))
+        << err;
+    {
+      // The TAP is opened inside the namespace; the stack's threads keep it.
+      sys::NetnsScope scope(ns_->name(), &err);
+      ASSERT_TRUE(scope.ok()) << err;
+      tap_ = TapPort::open(kTap, &err);
+      ASSERT_TRUE(tap_) << err;
+    }
+    tap_->set_impairments(impair);
+    DeviceOptions dev;
+    dev.backend = "csim";
+    dev.sink = tap_.get();
+    dev.tap = tap_.get();
+    ASSERT_TRUE(stack_init(cfg, dev, &err)) << err;
+    started_ = true;
+  }
+  void TearDown() override {
+    if (started_) stack_fini();
+    started_ = false;
+    tap_.reset();
+  }
+
+  // A kernel TCP socket listening on 198.18.0.2:port.
+ public:
+  int kernel_listener(uint16_t port) const {
+    std::string err;
+    const int fd = sys::socket_in_netns(ns_->name(), AF_INET, SOCK_STREAM, 0, &err);
+    EXPECT_GE(fd, 0) << err;
+    const int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    const sockaddr_in a = addr(kPeer, port);
+    EXPECT_EQ(bind(fd, reinterpret_cast<const sockaddr*>(&a), sizeof a), 0) << strerror(errno);
+    EXPECT_EQ(listen(fd, 4), 0) << strerror(errno);
+    return fd;
+  }
+
+  static int connect_to(int fd, uint32_t a, uint16_t port) {
+    const sockaddr_in s = addr(a, port);
+    return so_connect(fd, reinterpret_cast<const sockaddr*>(&s), sizeof s);
+  }
+
+  bool started_ = false;
+  std::unique_ptr<TapPort> tap_;
+};
+
+std::vector<uint8_t> random_bytes(size_t n, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::vector<uint8_t> v(n);
+  for (auto& b : v) b = static_cast<uint8_t>(rng());
+  return v;
+}
+
+// Reads fd to EOF (or a 60 s silence) into out.
+void read_to_eof(int fd, std::vector<uint8_t>* out, std::atomic<bool>* eof) {
+  timeval tv{60, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  uint8_t buf[65536];
+  for (;;) {
+    const ssize_t r = read(fd, buf, sizeof buf);
+    if (r == 0) {
+      eof->store(true);
+      return;
+    }
+    if (r < 0) return;
+    out->insert(out->end(), buf, buf + r);
+  }
+}
+
+// Sends `bytes` through a sendoff socket to a kernel server on `port`,
+// closes, and checks that the server read exactly that, then EOF. Returns
+// the seconds from connect to the server's EOF.
+double send_stream(Tcp* t, uint16_t port, size_t bytes) {
+  const std::vector<uint8_t> data = random_bytes(bytes, 20261129);
+  const int ls = t->kernel_listener(port);
+  EXPECT_GE(ls, 0);
+  std::vector<uint8_t> got;
+  std::atomic<bool> eof{false};
+  std::thread server([&] {
+    const int c = accept(ls, nullptr, nullptr);
+    if (c < 0) return;
+    read_to_eof(c, &got, &eof);
+    close(c);
+  });
+  const int fd = so_socket(AF_INET, SOCK_STREAM, 0);
+  EXPECT_GE(fd, 0) << strerror(errno);
+  const auto t0 = std::chrono::steady_clock::now();
+  EXPECT_EQ(Tcp::connect_to(fd, kPeer, port), 0) << strerror(errno);
+  sockaddr_in me{};
+  socklen_t len = sizeof me;
+  EXPECT_EQ(so_getsockname(fd, reinterpret_cast<sockaddr*>(&me), &len), 0);
+  EXPECT_EQ(ntohl(me.sin_addr.s_addr), 0xC6120001u);
+  size_t sent = 0;
+  // Sends of uneven sizes, so that segments straddle the calls.
+  std::mt19937 rng(7);
+  while (sent < data.size()) {
+    const size_t want = std::min<size_t>(data.size() - sent, 1 + rng() % 100000);
+    const ssize_t r = so_send(fd, data.data() + sent, want, MSG_NOSIGNAL);
+    if (r <= 0) {
+      ADD_FAILURE() << "so_send after " << sent << " B: " << strerror(errno);
+      break;
+    }
+    sent += static_cast<size_t>(r);
+  }
+  EXPECT_EQ(so_close(fd), 0);
+  server.join();
+  const double secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  close(ls);
+  EXPECT_TRUE(eof.load()) << "the server saw no FIN";
+  EXPECT_EQ(got.size(), data.size());
+  EXPECT_TRUE(got == data) << "the stream differs from what was sent";
+  std::printf("[ tcp ] %zu B in %.3f s: %.1f Mb/s\n", data.size(), secs,
+              static_cast<double>(data.size()) * 8 / secs / 1e6);
+  return secs;
+}
+
+TEST_F(Tcp, SendoffSendsSeveralMiBToALinuxServerThatSeesEveryByteAndEof) {
+  send_stream(this, 9100, 4u << 20);
+}
+
+// Loss, reordering and duplicates on sendoff's port, both ways (data and the
+// kernel's ACKs): retransmissions repair the stream.
+class TcpImpaired : public Tcp {
+ protected:
+  void SetUp() override {
+    Tap::SetUp();
+    if (HasFatalFailure() || IsSkipped()) return;
+    ImpairmentConfig c;
+    c.loss = 0.01;
+    c.reorder = 0.01;
+    c.duplicate = 0.001;
+    c.seed = 11;
+    open_stack(c);
+  }
+};
+
+TEST_F(TcpImpaired, WithLossOnThePortTheStreamStillArrivesWhole) {
+  send_stream(this, 9103, 2u << 20);
+  const ImpairmentCounters tx = tap_->tx_impairments(), rx = tap_->rx_impairments();
+  EXPECT_GT(tx.lost + rx.lost, 0u);
+  std::printf("[ tcp ] lost %llu sent, %llu received frames\n",
+              static_cast<unsigned long long>(tx.lost), static_cast<unsigned long long>(rx.lost));
+}
+
+TEST_F(Tcp, ReceivesWhatTheServerSendsThenEofWhenItCloses) {
+  constexpr uint16_t kPort = 9101;
+  const std::vector<uint8_t> data = random_bytes(300000, 99);
+  const int ls = kernel_listener(kPort);
+  ASSERT_GE(ls, 0);
+  std::thread server([&] {
+    const int c = accept(ls, nullptr, nullptr);
+    if (c < 0) return;
+    size_t off = 0;
+    while (off < data.size()) {
+      const ssize_t r = write(c, data.data() + off, data.size() - off);
+      if (r <= 0) break;
+      off += static_cast<size_t>(r);
+    }
+    close(c);
+  });
+  const int fd = so_socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(connect_to(fd, kPeer, kPort), 0) << strerror(errno);
+  std::vector<uint8_t> got;
+  uint8_t buf[40000];
+  ssize_t r;
+  while ((r = so_recv(fd, buf, sizeof buf, 0)) > 0) got.insert(got.end(), buf, buf + r);
+  EXPECT_EQ(r, 0) << strerror(errno);
+  EXPECT_TRUE(got == data) << got.size() << " B of " << data.size();
+  EXPECT_EQ(so_recv(fd, buf, sizeof buf, 0), 0);  // EOF stays EOF
+  server.join();
+  // After the peer's FIN our side may still send; then close.
+  EXPECT_EQ(so_send(fd, "x", 1, MSG_NOSIGNAL), 1);
+  EXPECT_EQ(so_close(fd), 0);
+  close(ls);
+}
+
+TEST_F(Tcp, ConnectToAClosedPortIsRefused) {
+  const int fd = so_socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  EXPECT_EQ(connect_to(fd, kPeer, 9199), -1);
+  EXPECT_EQ(errno, ECONNREFUSED);
+  // The socket is unconnected again: a send is EPIPE (no SIGPIPE asked for).
+  EXPECT_EQ(so_send(fd, "x", 1, MSG_NOSIGNAL), -1);
+  EXPECT_EQ(errno, EPIPE);
+  EXPECT_EQ(so_close(fd), 0);
+}
+
+TEST_F(Tcp, NonblockingConnectIsInProgressThenAlreadyThenConnected) {
+  constexpr uint16_t kPort = 9102;
+  const int ls = kernel_listener(kPort);
+  ASSERT_GE(ls, 0);
+  const int fd = so_socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(connect_to(fd, kPeer, kPort), -1);
+  EXPECT_EQ(errno, EINPROGRESS);
+  const int r = connect_to(fd, kPeer, kPort);
+  if (r == -1) {
+    EXPECT_EQ(errno, EALREADY);
+  }
+  pollfd p{fd, POLLOUT, 0};
+  ASSERT_EQ(so_poll(&p, 1, 5000), 1);
+  EXPECT_TRUE(p.revents & POLLOUT);
+  int soerr = -1;
+  socklen_t len = sizeof soerr;
+  ASSERT_EQ(so_getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len), 0);
+  EXPECT_EQ(soerr, 0);
+  if (r == -1) {
+    EXPECT_EQ(connect_to(fd, kPeer, kPort), 0) << strerror(errno);
+  }
+  EXPECT_EQ(connect_to(fd, kPeer, kPort), -1);
+  EXPECT_EQ(errno, EISCONN);
+  const int c = accept(ls, nullptr, nullptr);
+  ASSERT_GE(c, 0);
+  // Nothing to read yet: EAGAIN.
+  char b;
+  EXPECT_EQ(so_recv(fd, &b, 1, 0), -1);
+  EXPECT_EQ(errno, EAGAIN);
+  // The kernel resets the connection (SO_LINGER 0): ECONNRESET, once.
+  linger lg{1, 0};
+  ASSERT_EQ(setsockopt(c, SOL_SOCKET, SO_LINGER, &lg, sizeof lg), 0);
+  close(c);
+  p = {fd, POLLIN, 0};
+  ASSERT_EQ(so_poll(&p, 1, 5000), 1);
+  EXPECT_EQ(so_recv(fd, &b, 1, 0), -1);
+  EXPECT_EQ(errno, ECONNRESET);
+  EXPECT_EQ(so_recv(fd, &b, 1, 0), 0);
+  EXPECT_EQ(so_close(fd), 0);
+  close(ls);
+}
+
+TEST_F(Tcp, ASynNobodyAnswersTimesOutAfterTcpSyncntRetries) {
+  const int fd = so_socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  const int one = 1;
+  ASSERT_EQ(so_setsockopt(fd, IPPROTO_TCP, TCP_SYNCNT, &one, sizeof one), 0);
+  int v = 0;
+  socklen_t len = sizeof v;
+  ASSERT_EQ(so_getsockopt(fd, IPPROTO_TCP, TCP_SYNCNT, &v, &len), 0);
+  EXPECT_EQ(v, 1);
+  const auto t0 = std::chrono::steady_clock::now();
+  EXPECT_EQ(connect_to(fd, kNobody, 9), -1);
+  EXPECT_EQ(errno, ETIMEDOUT);
+  const double secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  // The SYN, one retry after 1 s, the end 2 s later (Linux's figures).
+  EXPECT_GT(secs, 2.5);
+  EXPECT_LT(secs, 6.0);
+  EXPECT_EQ(so_close(fd), 0);
+}
+
+}  // namespace
+}  // namespace e2e
+}  // namespace sendoff

@@ -1,0 +1,517 @@
+// SPDX-License-Identifier: MIT
+// TCP's connection machinery without a real peer: the test plays the peer.
+// It reads the segments sendoff's NIC sent (the test NIC's memory sink),
+// checks them against RFC 793/7323/5681 and Linux's choices (option order,
+// the SYN's window, Nagle, duplicate-ACK recovery), and answers with
+// segments of its own through the receive path (stack_receive_frame).
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <linux/sockios.h>
+#include <signal.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <thread>
+#include <vector>
+
+#include "sendoff/sendoff.h"
+#include "sendoff/stack.hpp"
+#include "test_env.hpp"
+
+namespace {
+
+using test_env::Frame;
+
+constexpr uint8_t kOurMac[6] = {0x02, 0, 0, 0, 0, 0x01};
+constexpr uint32_t kOurIp = 0xC6120001;
+constexpr uint8_t FIN = 0x01, SYN = 0x02, RST = 0x04, PSH = 0x08, ACK = 0x10;
+
+uint16_t be16(const uint8_t* p) { return static_cast<uint16_t>(p[0] << 8 | p[1]); }
+uint32_t be32(const uint8_t* p) {
+  return uint32_t{p[0]} << 24 | uint32_t{p[1]} << 16 | uint32_t{p[2]} << 8 | p[3];
+}
+void put16(uint8_t* p, uint16_t v) {
+  p[0] = static_cast<uint8_t>(v >> 8);
+  p[1] = static_cast<uint8_t>(v);
+}
+void put32(uint8_t* p, uint32_t v) {
+  put16(p, static_cast<uint16_t>(v >> 16));
+  put16(p + 2, static_cast<uint16_t>(v));
+}
+
+// RFC 1071, written out here rather than taken from the code under test.
+uint16_t rfc1071(const std::vector<uint8_t>& pseudo_and_segment) {
+  uint64_t sum = 0;
+  const auto& b = pseudo_and_segment;
+  for (size_t i = 0; i < b.size(); i += 2)
+    sum += uint32_t{b[i]} << 8 | (i + 1 < b.size() ? b[i + 1] : 0);
+  while (sum >> 16) sum = (sum & 0xFFFF) + (sum >> 16);
+  return static_cast<uint16_t>(~sum);
+}
+
+uint16_t tcp_checksum(uint32_t saddr, uint32_t daddr, const uint8_t* seg, size_t len) {
+  std::vector<uint8_t> v(12 + len);
+  put32(v.data(), saddr);
+  put32(v.data() + 4, daddr);
+  v[9] = IPPROTO_TCP;
+  put16(v.data() + 10, static_cast<uint16_t>(len));
+  std::memcpy(v.data() + 12, seg, len);
+  return rfc1071(v);
+}
+
+struct Seg {
+  uint16_t sport = 0, dport = 0;
+  uint32_t seq = 0, ack = 0;
+  uint8_t flags = 0;
+  uint16_t win = 0;
+  std::vector<uint8_t> opts, data;
+  bool csum_ok = false, df = false;
+};
+
+// The TCP segments among the frames, from our port `sport` (0: any).
+std::vector<Seg> segments(const std::vector<Frame>& frames, uint16_t sport) {
+  std::vector<Seg> out;
+  for (const Frame& f : frames) {
+    if (f.size() < 14 + 20 + 20 || be16(&f[12]) != 0x0800) continue;
+    const uint8_t* ip = &f[14];
+    if (ip[9] != IPPROTO_TCP) continue;
+    const size_t ihl = size_t(ip[0] & 0xF) * 4, tot = be16(ip + 2);
+    const uint8_t* th = ip + ihl;
+    const size_t len = tot - ihl, doff = size_t(th[12] >> 4) * 4;
+    Seg s;
+    s.sport = be16(th);
+    s.dport = be16(th + 2);
+    if (sport && s.sport != sport) continue;
+    s.seq = be32(th + 4);
+    s.ack = be32(th + 8);
+    s.flags = th[13];
+    s.win = be16(th + 14);
+    s.opts.assign(th + 20, th + doff);
+    s.data.assign(th + doff, th + len);
+    s.csum_ok = tcp_checksum(be32(ip + 12), be32(ip + 16), th, len) == 0;
+    s.df = ip[6] & 0x40;
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+// A segment from the peer (198.18.0.2) to us, through the receive path.
+void inject(uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack, uint8_t flags,
+            uint16_t win, const std::vector<uint8_t>& opts = {},
+            const std::vector<uint8_t>& data = {}) {
+  const size_t thl = 20 + opts.size(), tl = thl + data.size();
+  Frame f(14 + 20 + tl);
+  std::memcpy(&f[0], kOurMac, 6);
+  std::memcpy(&f[6], test_env::kPeerMac, 6);
+  put16(&f[12], 0x0800);
+  uint8_t* ip = &f[14];
+  ip[0] = 0x45;
+  put16(ip + 2, static_cast<uint16_t>(20 + tl));
+  ip[6] = 0x40;
+  ip[8] = 64;
+  ip[9] = IPPROTO_TCP;
+  put32(ip + 12, test_env::kPeer);
+  put32(ip + 16, kOurIp);
+  std::vector<uint8_t> iph(ip, ip + 20);
+  put16(ip + 10, rfc1071(iph));
+  uint8_t* th = ip + 20;
+  put16(th, sport);
+  put16(th + 2, dport);
+  put32(th + 4, seq);
+  put32(th + 8, ack);
+  th[12] = static_cast<uint8_t>((thl / 4) << 4);
+  th[13] = flags;
+  put16(th + 14, win);
+  std::copy(opts.begin(), opts.end(), th + 20);
+  std::copy(data.begin(), data.end(), th + thl);
+  put16(th + 16, tcp_checksum(test_env::kPeer, kOurIp, th, tl));
+  ASSERT_TRUE(sendoff::stack_receive_frame(f.data(), f.size(), false));
+}
+
+// The peer's SYN-ACK options: MSS 1460, SACK permitted, timestamps, wscale 7.
+std::vector<uint8_t> synack_opts(uint32_t tsecr) {
+  std::vector<uint8_t> o = {2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 1, 3, 3, 7};
+  put32(&o[12], tsecr);
+  return o;
+}
+
+std::vector<uint8_t> ts_opts(uint32_t tsval, uint32_t tsecr) {
+  std::vector<uint8_t> o = {1, 1, 8, 10, 0, 0, 0, 0, 0, 0, 0, 0};
+  put32(&o[4], tsval);
+  put32(&o[8], tsecr);
+  return o;
+}
+
+uint32_t tsval_of(const Seg& s) {
+  for (size_t i = 0; i + 10 <= s.opts.size();) {
+    if (s.opts[i] == 1) {
+      ++i;
+      continue;
+    }
+    if (s.opts[i] == 8) return be32(&s.opts[i + 2]);
+    i += s.opts[i + 1] ? s.opts[i + 1] : 1;
+  }
+  return 0;
+}
+
+// A connection the test is the peer of, established through the handshake.
+class TcpConn : public ::testing::Test {
+ protected:
+  static constexpr uint32_t kPeerIsn = 1000000;
+  void SetUp() override {
+    test_env::drain_frames();
+    fd_ = so_socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    ASSERT_GE(fd_, 0) << strerror(errno);
+  }
+  void TearDown() override {
+    // SO_LINGER 0: the connection ends with a RST at once and leaves nothing running.
+    linger lg{1, 0};
+    so_setsockopt(fd_, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+    so_close(fd_);
+    test_env::drain_frames();
+  }
+  std::vector<Seg> sent() { return segments(test_env::take_frames(), port_); }
+
+  int connect_again() {
+    const sockaddr_in to = test_env::peer(peer_port_);
+    return so_connect(fd_, reinterpret_cast<const sockaddr*>(&to), sizeof to);
+  }
+  // A nonblocking connect: EINPROGRESS, our port, the SYN it sent.
+  void start_connect() {
+    ASSERT_EQ(connect_again(), -1);
+    ASSERT_EQ(errno, EINPROGRESS);
+    sockaddr_in me{};
+    socklen_t len = sizeof me;
+    ASSERT_EQ(so_getsockname(fd_, reinterpret_cast<sockaddr*>(&me), &len), 0);
+    port_ = ntohs(me.sin_port);
+    auto s = sent();
+    ASSERT_EQ(s.size(), 1u);
+    syn_ = s[0];
+    isn_ = syn_.seq;
+  }
+  // The SYN checked, the SYN-ACK answered.
+  void establish(uint16_t win = 65535, bool with_opts = true) {
+    start_connect();
+    if (HasFatalFailure()) return;
+    inject(peer_port_, port_, kPeerIsn, isn_ + 1, SYN | ACK, win,
+           with_opts ? synack_opts(tsval_of(syn_)) : std::vector<uint8_t>{});
+    ASSERT_EQ(connect_again(), 0) << strerror(errno);
+    const auto s = sent();
+    ASSERT_EQ(s.size(), 1u);
+    EXPECT_EQ(s[0].flags, ACK);
+    EXPECT_EQ(s[0].ack, kPeerIsn + 1);
+    rcv_nxt_ = kPeerIsn + 1;
+    snd_una_ = isn_ + 1;
+  }
+  // The peer ACKs up to `ack`.
+  void ack(uint32_t ack_seq, uint16_t win = 65535) {
+    inject(peer_port_, port_, rcv_nxt_, ack_seq, ACK, win, ts_opts(2, 0));
+  }
+  int fd_ = -1;
+  uint16_t port_ = 0, peer_port_ = 9300;
+  uint32_t isn_ = 0, rcv_nxt_ = 0, snd_una_ = 0;
+  Seg syn_;
+};
+
+TEST_F(TcpConn, TheSynCarriesLinuxsOptionsInLinuxsOrder) {
+  peer_port_ = 9301;
+  establish();
+  EXPECT_EQ(syn_.flags, SYN);
+  EXPECT_TRUE(syn_.csum_ok);
+  EXPECT_TRUE(syn_.df);
+  EXPECT_EQ(syn_.ack, 0u);
+  // 64240: 65535 rounded down to the MSS, unscaled (RFC 7323 2.2).
+  EXPECT_EQ(syn_.win, 64240);
+  ASSERT_EQ(syn_.opts.size(), 20u);
+  const std::vector<uint8_t> head = {2, 4, 0x05, 0xb4, 4, 2, 8, 10};
+  EXPECT_EQ(std::vector<uint8_t>(syn_.opts.begin(), syn_.opts.begin() + 8), head);
+  EXPECT_EQ(be32(&syn_.opts[12]), 0u);  // TSecr
+  // The shift that covers the largest receive buffer this machine allows
+  // (tcp_select_initial_window: max of tcp_rmem[2] and rmem_max).
+  long rmem2 = 6291456, rmem_max = 212992, a, b;
+  if (FILE* f = fopen("/proc/sys/net/ipv4/tcp_rmem", "r")) {
+    if (fscanf(f, "%ld %ld %ld", &a, &b, &rmem2) != 3) rmem2 = 6291456;
+    fclose(f);
+  }
+  if (FILE* f = fopen("/proc/sys/net/core/rmem_max", "r")) {
+    if (fscanf(f, "%ld", &rmem_max) != 1) rmem_max = 212992;
+    fclose(f);
+  }
+  int log2 = -1;
+  for (unsigned long v = static_cast<unsigned long>(std::max(rmem2, rmem_max)); v; v >>= 1) ++log2;
+  const uint8_t wscale = static_cast<uint8_t>(std::min(std::max(log2 - 15, 0), 14));
+  const std::vector<uint8_t> tail = {1, 3, 3, wscale};
+  EXPECT_EQ(std::vector<uint8_t>(syn_.opts.begin() + 16, syn_.opts.end()), tail);
+  EXPECT_GE(port_, 1024);
+}
+
+TEST_F(TcpConn, SegmentsAreMssSizedAndNagleHoldsASecondSmallOne) {
+  peer_port_ = 9302;
+  establish();
+  std::vector<uint8_t> data(3000, 'a');
+  ASSERT_EQ(so_send(fd_, data.data(), data.size(), 0), 3000);
+  auto s = sent();
+  ASSERT_EQ(s.size(), 3u);
+  int outq = -1;  // not yet ACKed
+  ASSERT_EQ(so_ioctl(fd_, SIOCOUTQ, reinterpret_cast<unsigned long>(&outq)), 0);
+  EXPECT_EQ(outq, 3000);
+  // 1460 less the 12 bytes of timestamps on every segment.
+  EXPECT_EQ(s[0].data.size(), 1448u);
+  EXPECT_EQ(s[1].data.size(), 1448u);
+  EXPECT_EQ(s[2].data.size(), 104u);
+  EXPECT_EQ(s[0].seq, isn_ + 1);
+  EXPECT_EQ(s[2].flags, ACK | PSH);
+  for (const Seg& g : s) EXPECT_TRUE(g.csum_ok);
+  // A short segment is unacknowledged: the next short one waits (Nagle).
+  ASSERT_EQ(so_send(fd_, data.data(), 10, 0), 10);
+  EXPECT_TRUE(sent().empty());
+  ack(isn_ + 1 + 3000);
+  s = sent();
+  ASSERT_EQ(s.size(), 1u);
+  EXPECT_EQ(s[0].data.size(), 10u);
+  // MSG_MORE: a short tail waits for the next send.
+  ack(isn_ + 1 + 3010);
+  ASSERT_EQ(so_send(fd_, data.data(), 100, MSG_MORE), 100);
+  EXPECT_TRUE(sent().empty());
+  ASSERT_EQ(so_send(fd_, data.data(), 100, 0), 100);
+  s = sent();
+  ASSERT_EQ(s.size(), 1u);
+  EXPECT_EQ(s[0].data.size(), 200u);
+  ack(isn_ + 1 + 3210);
+  // TCP_NODELAY: small segments leave at once.
+  const int one = 1;
+  ASSERT_EQ(so_setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one), 0);
+  ASSERT_EQ(so_send(fd_, data.data(), 5, 0), 5);
+  s = sent();
+  ASSERT_EQ(s.size(), 1u);
+  EXPECT_EQ(s[0].data.size(), 5u);
+}
+
+TEST_F(TcpConn, ThePeersWindowAndTheInitialCwndBoundWhatLeaves) {
+  peer_port_ = 9303;
+  establish(/*win=*/8);  // 8 << 7 = 1024 bytes: not one full segment
+  std::vector<uint8_t> data(100000, 'b');
+  ASSERT_EQ(so_send(fd_, data.data(), data.size(), 0), 100000);
+  auto s = sent();
+  size_t bytes = 0;
+  for (const Seg& g : s) bytes += g.data.size();
+  EXPECT_LE(bytes, 1024u);
+  // A large window: ten segments (the initial cwnd, RFC 6928), no more.
+  ack(isn_ + 1 + static_cast<uint32_t>(bytes), 65535);
+  s = sent();
+  EXPECT_EQ(s.size(), 10u);
+}
+
+TEST_F(TcpConn, AFullSendBufferIsEagainUntilAnAckMakesRoom) {
+  peer_port_ = 9312;
+  const int sndbuf = 4096;  // Linux doubles it: 8192
+  ASSERT_EQ(so_setsockopt(fd_, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf), 0);
+  establish();
+  std::vector<uint8_t> data(20000, 'd');
+  EXPECT_EQ(so_send(fd_, data.data(), data.size(), 0), 8192);
+  EXPECT_EQ(so_send(fd_, data.data(), data.size(), 0), -1);
+  EXPECT_EQ(errno, EAGAIN);
+  pollfd p{fd_, POLLOUT, 0};
+  EXPECT_EQ(so_poll(&p, 1, 0), 0);
+  ack(isn_ + 1 + 1448 * 4);
+  p.revents = 0;
+  EXPECT_EQ(so_poll(&p, 1, 0), 1);
+  EXPECT_EQ(so_send(fd_, data.data(), data.size(), 0), 1448 * 4);
+}
+
+TEST_F(TcpConn, ThreeDuplicateAcksRetransmitTheFirstSegment) {
+  peer_port_ = 9304;
+  establish();
+  std::vector<uint8_t> data(10 * 1448, 'c');
+  ASSERT_EQ(so_send(fd_, data.data(), data.size(), 0), static_cast<ssize_t>(data.size()));
+  auto s = sent();
+  ASSERT_EQ(s.size(), 10u);
+  ack(isn_ + 1);  // a window update would not count; these are the same ACK
+  ack(isn_ + 1);
+  EXPECT_TRUE(sent().empty());
+  ack(isn_ + 1);
+  ack(isn_ + 1);
+  s = sent();
+  ASSERT_GE(s.size(), 1u);
+  EXPECT_EQ(s[0].seq, isn_ + 1);
+  EXPECT_EQ(s[0].data.size(), 1448u);
+}
+
+TEST_F(TcpConn, AnUnackedSegmentIsRetransmittedByTheTimer) {
+  peer_port_ = 9305;
+  establish();
+  ASSERT_EQ(so_send(fd_, "hello", 5, 0), 5);
+  auto s = sent();
+  ASSERT_EQ(s.size(), 1u);
+  // The RTO is 200 ms at least (one sample of a fast handshake): well within 1.5 s.
+  std::vector<Seg> again;
+  for (int i = 0; i < 150 && again.empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    again = sent();
+  }
+  ASSERT_FALSE(again.empty());
+  EXPECT_EQ(again[0].seq, isn_ + 1);
+  EXPECT_EQ(std::string(again[0].data.begin(), again[0].data.end()), "hello");
+}
+
+TEST_F(TcpConn, EachTimeoutWaitsTwiceAsLongAsTheLast) {
+  peer_port_ = 9311;
+  establish();
+  using clock = std::chrono::steady_clock;
+  ASSERT_EQ(so_send(fd_, "hello", 5, 0), 5);
+  ASSERT_EQ(sent().size(), 1u);
+  std::vector<clock::time_point> at = {clock::now()};
+  for (int i = 0; i < 300 && at.size() < 3; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    for (const Seg& g : sent())
+      if (g.seq == isn_ + 1 && g.data.size() == 5) at.push_back(clock::now());
+  }
+  ASSERT_EQ(at.size(), 3u);
+  const double first = std::chrono::duration<double>(at[1] - at[0]).count();
+  const double second = std::chrono::duration<double>(at[2] - at[1]).count();
+  EXPECT_GE(first, 0.19);  // TCP_RTO_MIN
+  EXPECT_GT(second, 1.6 * first);
+  EXPECT_LT(second, 2.6 * first);
+}
+
+TEST_F(TcpConn, DataInOrderOutOfOrderAndTheFin) {
+  peer_port_ = 9306;
+  establish();
+  const std::vector<uint8_t> a(1000, 'x'), b(1000, 'y');
+  // The second block first: queued, and a duplicate ACK with its SACK block at once.
+  inject(peer_port_, port_, rcv_nxt_ + 1000, isn_ + 1, ACK, 65535, ts_opts(3, 0), b);
+  auto s = sent();
+  ASSERT_EQ(s.size(), 1u);
+  EXPECT_EQ(s[0].ack, rcv_nxt_);
+  char buf[4000];
+  EXPECT_EQ(so_recv(fd_, buf, sizeof buf, 0), -1);
+  EXPECT_EQ(errno, EAGAIN);
+  // The hole filled: both blocks, ACKed at once.
+  inject(peer_port_, port_, rcv_nxt_, isn_ + 1, ACK, 65535, ts_opts(4, 0), a);
+  s = sent();
+  ASSERT_EQ(s.size(), 1u);
+  EXPECT_EQ(s[0].ack, rcv_nxt_ + 2000);
+  int inq = -1;
+  ASSERT_EQ(so_ioctl(fd_, SIOCINQ, reinterpret_cast<unsigned long>(&inq)), 0);
+  EXPECT_EQ(inq, 2000);
+  ASSERT_EQ(so_recv(fd_, buf, sizeof buf, 0), 2000);
+  EXPECT_EQ(buf[0], 'x');
+  EXPECT_EQ(buf[1999], 'y');
+  // The FIN: ACKed, and recv gives 0.
+  inject(peer_port_, port_, rcv_nxt_ + 2000, isn_ + 1, FIN | ACK, 65535, ts_opts(5, 0));
+  s = sent();
+  ASSERT_EQ(s.size(), 1u);
+  EXPECT_EQ(s[0].ack, rcv_nxt_ + 2001);
+  EXPECT_EQ(so_recv(fd_, buf, sizeof buf, 0), 0);
+  // Our close then sends our FIN (LAST_ACK); the test's TearDown ends it.
+}
+
+TEST_F(TcpConn, ShutdownWriteSendsAFinAndLaterSendsAreEpipe) {
+  peer_port_ = 9307;
+  establish();
+  ASSERT_EQ(so_shutdown(fd_, SHUT_WR), 0);
+  auto s = sent();
+  ASSERT_EQ(s.size(), 1u);
+  EXPECT_EQ(s[0].flags, FIN | ACK);
+  EXPECT_EQ(s[0].seq, isn_ + 1);
+  EXPECT_EQ(so_send(fd_, "x", 1, MSG_NOSIGNAL), -1);
+  EXPECT_EQ(errno, EPIPE);
+}
+
+TEST_F(TcpConn, ARstAtRcvNxtResetsTheConnection) {
+  peer_port_ = 9308;
+  establish();
+  inject(peer_port_, port_, rcv_nxt_, 0, RST, 0);
+  char b;
+  EXPECT_EQ(so_recv(fd_, &b, 1, 0), -1);
+  EXPECT_EQ(errno, ECONNRESET);
+  EXPECT_EQ(so_send(fd_, "x", 1, MSG_NOSIGNAL), -1);
+  EXPECT_EQ(errno, EPIPE);
+}
+
+TEST_F(TcpConn, ARstOutsideTheWindowIsIgnored) {
+  peer_port_ = 9309;
+  establish();
+  inject(peer_port_, port_, rcv_nxt_ + 100000000, 0, RST, 0);
+  char b;
+  EXPECT_EQ(so_recv(fd_, &b, 1, 0), -1);
+  EXPECT_EQ(errno, EAGAIN);
+}
+
+TEST_F(TcpConn, ARstToTheSynIsConnectionRefused) {
+  peer_port_ = 9310;
+  start_connect();
+  sockaddr_in them{};
+  socklen_t len = sizeof them;
+  EXPECT_EQ(so_getpeername(fd_, reinterpret_cast<sockaddr*>(&them), &len), -1);
+  EXPECT_EQ(errno, ENOTCONN);  // inet_getname: no peer while in SYN_SENT
+  EXPECT_EQ(connect_again(), -1);
+  EXPECT_EQ(errno, EALREADY);
+  inject(peer_port_, port_, 0, isn_ + 1, RST | ACK, 0);
+  EXPECT_EQ(connect_again(), -1);
+  EXPECT_EQ(errno, ECONNREFUSED);
+}
+
+// Rows checked against the kernel: an unconnected TCP socket.
+TEST(TcpSocket, SendOnAnUnconnectedSocketIsEpipeWithSigpipeUnlessMsgNosignal) {
+  for (bool kernel : {true, false}) {
+    SCOPED_TRACE(kernel ? "kernel" : "sendoff");
+    const int fd = kernel ? socket(AF_INET, SOCK_STREAM, 0) : so_socket(AF_INET, SOCK_STREAM, 0);
+    ASSERT_GE(fd, 0);
+    sigset_t set, old;
+    sigemptyset(&set);
+    sigaddset(&set, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &set, &old);
+    auto send_ = [&](int flags) {
+      return kernel ? send(fd, "x", 1, flags) : so_send(fd, "x", 1, flags);
+    };
+    EXPECT_EQ(send_(MSG_NOSIGNAL), -1);
+    EXPECT_EQ(errno, EPIPE);
+    sigset_t pending;
+    sigpending(&pending);
+    EXPECT_FALSE(sigismember(&pending, SIGPIPE));
+    EXPECT_EQ(send_(0), -1);
+    EXPECT_EQ(errno, EPIPE);
+    sigpending(&pending);
+    EXPECT_TRUE(sigismember(&pending, SIGPIPE));
+    const timespec zero{0, 0};
+    sigtimedwait(&set, nullptr, &zero);
+    pthread_sigmask(SIG_SETMASK, &old, nullptr);
+    char b;
+    EXPECT_EQ(kernel ? recv(fd, &b, 1, 0) : so_recv(fd, &b, 1, 0), -1);
+    EXPECT_EQ(errno, ENOTCONN);
+    pollfd p{fd, POLLIN | POLLOUT, 0};
+    EXPECT_EQ(kernel ? poll(&p, 1, 0) : so_poll(&p, 1, 0), 1);
+    EXPECT_EQ(p.revents, POLLOUT | POLLHUP);
+    int v = -1;
+    socklen_t len = sizeof v;
+    EXPECT_EQ(kernel ? getsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &v, &len)
+                     : so_getsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &v, &len),
+              0);
+    EXPECT_EQ(v, 0);
+    const int zero_cnt = 0;
+    EXPECT_EQ(kernel ? setsockopt(fd, IPPROTO_TCP, TCP_SYNCNT, &zero_cnt, sizeof zero_cnt)
+                     : so_setsockopt(fd, IPPROTO_TCP, TCP_SYNCNT, &zero_cnt, sizeof zero_cnt),
+              -1);
+    EXPECT_EQ(errno, EINVAL);
+    // TCP_CONGESTION reads back a name (the kernel's default may be one sendoff
+    // lacks, such as bbr: sendoff's is CUBIC, README).
+    char name[16] = {};
+    len = sizeof name;
+    EXPECT_EQ(kernel ? getsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, name, &len)
+                     : so_getsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, name, &len),
+              0);
+    if (!kernel) {
+      EXPECT_STREQ(name, "cubic");
+    }
+    EXPECT_EQ(kernel ? close(fd) : so_close(fd), 0);
+  }
+}
+
+}  // namespace
