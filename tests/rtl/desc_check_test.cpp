@@ -56,29 +56,8 @@ struct Expect {
   uint32_t seq = 0;
 };
 
-// A TCP descriptor (first slot read cleanly): t is its second slot, read_err2 that slot's.
-Expect reference_tcp(const abi::TxDesc& d, const abi::TxDescTcp& t, bool read_err2,
-                     const std::vector<abi::FlowEntry>& table, uint64_t dev_mem) {
-  Expect e{Verdict::kError, Job{}, d.addr, true, t, d.mss, d.seq};
-  const bool outside = dev_mem != 0 && (d.addr > dev_mem || d.len > dev_mem - d.addr);
-  if (read_err2 || (d.flags & ~abi::TXD_F_KNOWN) != 0 || d.rsvd != 0 || d.addr % 64 != 0 ||
-      d.len > abi::MAX_PAYLOAD || d.mss < abi::TSO_MSS_MIN || d.mss > abi::MAX_MTU ||
-      t.opt_len % 4 != 0 || t.opt_len > abi::TXD_TCP_OPT_MAX || outside) {
-    return e;
-  }
-  if (d.flow >= abi::FLOW_TABLE_SIZE) {
-    e.verdict = Verdict::kDrop;
-    return e;
-  }
-  const abi::FlowEntry& f = table[d.flow];
-  if (!(f.flags & abi::FLOW_F_VALID) || f.mtu < abi::MIN_MTU || f.mtu > abi::MAX_MTU) {
-    e.verdict = Verdict::kDrop;
-    return e;
-  }
-  if (2 * kIpHlen + t.opt_len + std::min<uint32_t>(d.len, d.mss) > f.mtu) return e;
-  e.verdict = Verdict::kSend;
-  Job& j = e.job;
-  j.tcp = true;
+// The flow's part of a job, and the descriptor's IPv4 fields.
+void fill_job(Job& j, const abi::TxDesc& d, const abi::FlowEntry& f) {
   j.len = uint16_t(d.len);
   j.df = d.flags & abi::TXD_F_DF;
   j.fsz = uint16_t((f.mtu - kIpHlen) / 8 * 8);
@@ -92,6 +71,37 @@ Expect reference_tcp(const abi::TxDesc& d, const abi::TxDescTcp& t, bool read_er
   j.dport = f.dport;
   std::memcpy(j.dmac, f.dmac, 6);
   std::memcpy(j.smac, f.smac, 6);
+}
+
+// The descriptor's flow, or nullptr where it is a drop (index, FLOW_F_VALID, MTU range).
+const abi::FlowEntry* usable_flow(const abi::TxDesc& d, const std::vector<abi::FlowEntry>& table) {
+  if (d.flow >= abi::FLOW_TABLE_SIZE) return nullptr;
+  const abi::FlowEntry& f = table[d.flow];
+  if (!(f.flags & abi::FLOW_F_VALID) || f.mtu < abi::MIN_MTU || f.mtu > abi::MAX_MTU) {
+    return nullptr;
+  }
+  return &f;
+}
+
+// A TCP descriptor (first slot read cleanly): t is its second slot, read_err2 that slot's.
+Expect reference_tcp(const abi::TxDesc& d, const abi::TxDescTcp& t, bool read_err2,
+                     const std::vector<abi::FlowEntry>& table, uint64_t dev_mem) {
+  Expect e{Verdict::kError, Job{}, d.addr, true, t, d.mss, d.seq};
+  const bool outside = dev_mem != 0 && (d.addr > dev_mem || d.len > dev_mem - d.addr);
+  if (read_err2 || (d.flags & ~abi::TXD_F_KNOWN) != 0 || d.rsvd != 0 || d.addr % 64 != 0 ||
+      d.len > abi::MAX_PAYLOAD || d.mss < abi::TSO_MSS_MIN || d.mss > abi::MAX_MTU ||
+      t.opt_len % 4 != 0 || t.opt_len > abi::TXD_TCP_OPT_MAX || outside) {
+    return e;
+  }
+  const abi::FlowEntry* f = usable_flow(d, table);
+  if (f == nullptr) {
+    e.verdict = Verdict::kDrop;
+    return e;
+  }
+  if (2 * kIpHlen + t.opt_len + std::min<uint32_t>(d.len, d.mss) > f->mtu) return e;
+  e.verdict = Verdict::kSend;
+  fill_job(e.job, d, *f);
+  e.job.tcp = true;
   return e;
 }
 
@@ -115,35 +125,19 @@ Expect reference(const abi::TxDesc& d, bool read_err, const std::vector<abi::Flo
     e.job.eth = true;
     return e;
   }
-  if (d.flow >= abi::FLOW_TABLE_SIZE) {
-    e.verdict = Verdict::kDrop;
-    return e;
-  }
-  const abi::FlowEntry& f = table[d.flow];
-  if (!(f.flags & abi::FLOW_F_VALID) || f.mtu < abi::MIN_MTU || f.mtu > abi::MAX_MTU) {
+  const abi::FlowEntry* f = usable_flow(d, table);
+  if (f == nullptr) {
     e.verdict = Verdict::kDrop;
     return e;
   }
   const bool df = d.flags & abi::TXD_F_DF;
   const uint32_t ip_len = kIpHlen + d.len + (udp ? kUdpHlen : 0);
-  if (df && ip_len > f.mtu) return e;
+  if (df && ip_len > f->mtu) return e;
   e.verdict = Verdict::kSend;
-  Job& j = e.job;
-  j.len = uint16_t(d.len);
-  j.udp = udp;
-  j.df = df;
-  j.frag = ip_len > f.mtu;
-  j.fsz = uint16_t((f.mtu - kIpHlen) / 8 * 8);
-  j.ip_id = d.ip_id;
-  j.ttl = d.ttl;
-  j.tos = d.tos;
-  j.proto = udp ? abi::IPPROTO_UDP_NUM : f.protocol;
-  j.saddr = f.saddr;
-  j.daddr = f.daddr;
-  j.sport = f.sport;
-  j.dport = f.dport;
-  std::memcpy(j.dmac, f.dmac, 6);
-  std::memcpy(j.smac, f.smac, 6);
+  fill_job(e.job, d, *f);
+  e.job.udp = udp;
+  e.job.frag = ip_len > f->mtu;
+  if (udp) e.job.proto = abi::IPPROTO_UDP_NUM;
   return e;
 }
 

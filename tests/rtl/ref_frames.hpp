@@ -34,6 +34,35 @@ inline void finish_frame(std::vector<uint8_t>& f, bool fcs) {
   }
 }
 
+// One IPv4 frame: Ethernet header from the flow, IPv4 header (TOS, TTL from the descriptor;
+// id and the flags/offset word given), then `n` L4 bytes at l4, padded (and FCS) as sent.
+inline std::vector<uint8_t> ipv4_frame(const sendoff::abi::FlowEntry& flow,
+                                       const sendoff::abi::TxDesc& d, uint16_t id,
+                                       uint16_t frag_word, uint8_t proto, const uint8_t* l4,
+                                       size_t n, bool fcs) {
+  std::vector<uint8_t> f(flow.dmac, flow.dmac + 6);
+  f.insert(f.end(), flow.smac, flow.smac + 6);
+  put16(f, sendoff::abi::ETH_P_IP);
+  std::vector<uint8_t> ip;
+  ip.push_back(0x45);
+  ip.push_back(d.tos);
+  put16(ip, uint16_t(20 + n));
+  put16(ip, id);
+  put16(ip, frag_word);
+  ip.push_back(d.ttl);
+  ip.push_back(proto);
+  put16(ip, 0);
+  put32(ip, flow.saddr);
+  put32(ip, flow.daddr);
+  const uint16_t ic = uint16_t(~sum16(ip.data(), ip.size()));
+  ip[10] = uint8_t(ic >> 8);
+  ip[11] = uint8_t(ic);
+  f.insert(f.end(), ip.begin(), ip.end());
+  f.insert(f.end(), l4, l4 + n);
+  finish_frame(f, fcs);
+  return f;
+}
+
 // Checks in the order the HLS model documents: the descriptor alone (error), the flow
 // (drop), DF against the MTU (error); a whole frame (TXD_L4_ETH) has only the first.
 // flow == nullptr: the index is outside the table. Payloads must lie in [0, dev_mem).
@@ -92,27 +121,9 @@ inline Verdict ref_frames(const sendoff::abi::FlowEntry* flow, const sendoff::ab
   do {
     const size_t n = std::min(fsz, l4.size() - pos);
     const bool last = pos + n == l4.size();
-    std::vector<uint8_t> f(flow->dmac, flow->dmac + 6);
-    f.insert(f.end(), flow->smac, flow->smac + 6);
-    put16(f, abi::ETH_P_IP);
-    std::vector<uint8_t> ip;
-    ip.push_back(0x45);
-    ip.push_back(d.tos);
-    put16(ip, uint16_t(20 + n));
-    put16(ip, d.ip_id);
-    put16(ip, uint16_t((!frag && df ? 0x4000 : 0) | (frag && !last ? 0x2000 : 0) | (pos / 8)));
-    ip.push_back(d.ttl);
-    ip.push_back(proto);
-    put16(ip, 0);
-    put32(ip, flow->saddr);
-    put32(ip, flow->daddr);
-    const uint16_t ic = uint16_t(~sum16(ip.data(), ip.size()));
-    ip[10] = uint8_t(ic >> 8);
-    ip[11] = uint8_t(ic);
-    f.insert(f.end(), ip.begin(), ip.end());
-    f.insert(f.end(), l4.begin() + long(pos), l4.begin() + long(pos + n));
-    finish_frame(f, fcs);
-    out->push_back(std::move(f));
+    const uint16_t frag_word =
+        uint16_t((!frag && df ? 0x4000 : 0) | (frag && !last ? 0x2000 : 0) | (pos / 8));
+    out->push_back(ipv4_frame(*flow, d, d.ip_id, frag_word, proto, l4.data() + pos, n, fcs));
     pos += n;
   } while (pos < l4.size());
   return Verdict::kSend;
@@ -169,27 +180,8 @@ inline Verdict ref_frames_tcp(const sendoff::abi::FlowEntry* flow, const sendoff
     const uint16_t c = uint16_t(~sum16(tcp.data(), tcp.size(), sum16(ph.data(), ph.size())));
     tcp[16] = uint8_t(c >> 8);
     tcp[17] = uint8_t(c);
-    std::vector<uint8_t> f(flow->dmac, flow->dmac + 6);
-    f.insert(f.end(), flow->smac, flow->smac + 6);
-    put16(f, abi::ETH_P_IP);
-    std::vector<uint8_t> ip;
-    ip.push_back(0x45);
-    ip.push_back(d.tos);
-    put16(ip, uint16_t(20 + tcp.size()));
-    put16(ip, uint16_t(d.ip_id + k));
-    put16(ip, uint16_t(df ? 0x4000 : 0));
-    ip.push_back(d.ttl);
-    ip.push_back(abi::IPPROTO_TCP_NUM);
-    put16(ip, 0);
-    put32(ip, flow->saddr);
-    put32(ip, flow->daddr);
-    const uint16_t ic = uint16_t(~sum16(ip.data(), ip.size()));
-    ip[10] = uint8_t(ic >> 8);
-    ip[11] = uint8_t(ic);
-    f.insert(f.end(), ip.begin(), ip.end());
-    f.insert(f.end(), tcp.begin(), tcp.end());
-    finish_frame(f, fcs);
-    out->push_back(std::move(f));
+    out->push_back(ipv4_frame(*flow, d, uint16_t(d.ip_id + k), uint16_t(df ? 0x4000 : 0),
+                              abi::IPPROTO_TCP_NUM, tcp.data(), tcp.size(), fcs));
     pos += n;
     ++k;
   } while (pos < d.len);
