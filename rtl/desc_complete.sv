@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // Completion: advances RING_TAIL in ring order, past a descriptor once all of its frames
 // have left the output port (or at once when it sent none: dropped or rejected), or once
-// udp_tx dropped its datagram (payload read error). udp_tx reports every sent descriptor's
-// datagram in ring order, so a drop there is matched to its own descriptor, never to an
-// older one whose frames are still on their way to the port.
+// its datagram was dropped (payload read error). tx_merge reports every sent descriptor's
+// fate in ring order, so a drop there is matched to its own descriptor, never to an older
+// one whose frames are still on their way to the port. A TCP descriptor moves it by two.
 module desc_complete #(
   parameter int unsigned Depth = 512  // descriptors between the checks and the output port
 ) (
@@ -12,6 +12,7 @@ module desc_complete #(
 
   // ---- one record per descriptor, ring order: sent = wait for its last frame
   input  logic        s_cpl_sent,
+  input  logic        s_cpl_two,     // two ring slots (TCP)
   input  logic        s_cpl_valid,
   output logic        s_cpl_ready,
 
@@ -28,7 +29,7 @@ module desc_complete #(
 
   localparam int unsigned CntW = $clog2(Depth) + 1;
 
-  logic            head_sent, head_valid, pop;
+  logic            head_sent, head_two, head_valid, pop;
   logic            fate_dropped, fate_valid, fate_pop;
   logic [CntW-1:0] done_q;   // last frames seen whose record is not yet at the head
   logic [CntW-1:0] done_up_q, done_dn_q;   // done_q + 1 and done_q - 1, kept in step
@@ -39,16 +40,16 @@ module desc_complete #(
   logic [$clog2(Depth):0] fifo_count;
   // Both FIFOs with registered outputs: pop below starts at flip-flops.
   sync_fifo #(
-    .Width  (1),
+    .Width  (2),
     .Depth  (Depth),
     .OutReg (1)
   ) u_fifo (
     .clk     (clk),
     .rst_n   (rst_n),
-    .s_data  (s_cpl_sent),
+    .s_data  ({s_cpl_two, s_cpl_sent}),
     .s_valid (s_cpl_valid),
     .s_ready (s_cpl_ready),
-    .m_data  (head_sent),
+    .m_data  ({head_two, head_sent}),
     .m_valid (head_valid),
     .m_ready (pop),
     .count   (fifo_count)
@@ -99,7 +100,7 @@ module desc_complete #(
       end
       if (done_inc && !done_dec) done_nz_q <= 1'b1;
       else if (done_dec && !done_inc) done_nz_q <= (done_q != CntW'(1));
-      if (pop) tail_q <= tail_q + 32'd1;
+      if (pop) tail_q <= tail_q + (head_two ? 32'd2 : 32'd1);
     end
   end
 

@@ -20,6 +20,9 @@ module desc_fetch
   input  logic [31:0]            ring_size,
   input  logic [31:0]            ring_head,
   output logic [31:0]            fetch_idx,   // next ring index to read
+  // Step back over the last slot handed out (a TCP first slot given back while idle and
+  // disabled, desc_check's release_hold), so that it is read again.
+  input  logic                   unfetch,
   output logic                   ring_usable, // the ring registers describe a ring to read
   output logic                   active,      // a fetch is being worked out (not idle)
 
@@ -149,6 +152,7 @@ module desc_fetch
       used_q        <= '0;
     end else begin
       if (m_axi_arvalid && m_axi_arready) ar_valid_q <= 1'b0;
+      if (unfetch && st_q == StIdle) fetch_q <= fetch_q - 32'd1;
       unique case (st_q)
         StIdle:  if (enable && ring_ok && fetch_q != ring_head && !ar_valid_q) st_q <= StCalc;
         StCalc:  st_q <= StRoom;

@@ -205,7 +205,8 @@ module ip_tx
       c_q.eth       <= b_q.job.eth;
       c_q.n         <= b_q.n;
       c_q.off       <= b_q.off;
-      c_q.desc_last <= b_q.last;
+      // A TCP segment with more after it is not its descriptor's last frame.
+      c_q.desc_last <= b_q.last && !b_q.job.more;
     end
   end
 

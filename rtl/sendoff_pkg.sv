@@ -31,6 +31,15 @@ package sendoff_pkg;
   // Bits 3 and 4 (PSH, FIN before ABI 3.0) are unknown now: TCP flags live in the second slot.
   localparam logic [15:0] TxdFKnown  /*verilator public*/ = TxdFL4Mask | TxdFDf;
 
+  // Second slot of a TCP descriptor (TxDescTcp).
+  localparam int unsigned TxdTcpAckOff    /*verilator public*/ = 0;   // u32
+  localparam int unsigned TxdTcpWindowOff /*verilator public*/ = 4;   // u16
+  localparam int unsigned TxdTcpFlagsOff  /*verilator public*/ = 6;   // u8
+  localparam int unsigned TxdTcpOptlenOff /*verilator public*/ = 7;   // u8
+  localparam int unsigned TxdTcpOptsOff   /*verilator public*/ = 8;   // u8[24]
+  localparam int unsigned TxdTcpOptMax    /*verilator public*/ = 24;
+  localparam int unsigned TsoMssMin       /*verilator public*/ = 88;
+
   // ------------------------------------------------------------------------- flow table
   localparam int unsigned FlowBytes     /*verilator public*/ = 64;
   localparam int unsigned FlowWords     /*verilator public*/ = FlowBytes / 4;
@@ -102,9 +111,8 @@ package sendoff_pkg;
   localparam logic [31:0] CtrlReset     /*verilator public*/ = 32'h8;
   localparam logic [31:0] CapsRx        /*verilator public*/ = 32'h1;
   localparam logic [31:0] CapsTso       /*verilator public*/ = 32'h2;
-  // What REG_CAPS reads (nic_abi.hpp's CAPS_*): the receive path is built; TSO is not
-  // (tcp_tx is not wired into the top yet), so an L4 TCP descriptor is a one-slot error.
-  localparam logic [31:0] CapsValue     /*verilator public*/ = CapsRx;
+  // What REG_CAPS reads (nic_abi.hpp's CAPS_*): the receive path and TSO (tcp_tx) are built.
+  localparam logic [31:0] CapsValue     /*verilator public*/ = CapsRx | CapsTso;
   localparam logic [31:0] StatusBusy    /*verilator public*/ = 32'h1;
   localparam int unsigned RingSizeMax   /*verilator public*/ = 4096;
 
@@ -199,7 +207,10 @@ package sendoff_pkg;
   } flow_t;
 
   // One descriptor that passed every check, with what the later stages need of its flow.
+  // tcp and more lead the struct, so that the other fields keep their bit positions.
   typedef struct packed {
+    logic        tcp;     // a TCP descriptor's job: payload_read's output goes to tcp_tx
+    logic        more;    // a segment with more of its descriptor's segments after it (tcp_tx)
     logic [15:0] len;     // payload bytes (UDP payload, raw L4 bytes or a whole frame)
     logic        udp;     // build a UDP header; else the payload is the L4 bytes
     logic        eth;     // the payload is a whole Ethernet frame: no headers (TxdL4Eth)
@@ -271,6 +282,17 @@ package sendoff_pkg;
     logic [5:0]   opt_len;    // option bytes, a multiple of 4 up to 40
     logic [319:0] opts;       // option bytes in wire order (byte 0 in bits 7:0)
   } tcp_job_t;
+
+  // What a TCP job adds to its tx_job_t: tcp_job_t's tail, from the descriptor's two slots.
+  typedef struct packed {
+    logic [15:0]  mss;
+    logic [31:0]  seq;
+    logic [31:0]  ack;
+    logic [15:0]  window;
+    logic [7:0]   tcp_flags;
+    logic [5:0]   opt_len;
+    logic [319:0] opts;
+  } tcp_ext_t;
 
   // ------------------------------------------------------------------------- helpers
   // A 16-bit host-order value as two wire-order bytes in a byte vector (byte 0 in bits 7:0).

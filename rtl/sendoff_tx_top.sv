@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-// sendoff TX path: descriptor ring -> checks -> payload read -> udp_tx -> ip_tx -> eth_tx
-// -> FCS -> MAC (AXI4-Stream), with AXI4-Lite control registers and the flow table.
+// sendoff TX path: descriptor ring -> checks -> payload read -> udp_tx or tcp_tx (TSO) ->
+// tx_merge (ring order) -> ip_tx -> eth_tx -> FCS -> MAC (AXI4-Stream), with AXI4-Lite
+// control registers and the flow table.
 //
 // The descriptor ring and the payloads have one AXI4 read master each, so descriptor reads
 // never take payload bandwidth; both may point at the same memory. One AXI4 write master
@@ -145,7 +146,9 @@ module sendoff_tx_top
   logic [7:0]  flow_waddr, flow_raddr;
   logic [FlowStoredBytes*8-1:0] flow_wdata, flow_ram_rdata, flow_rdata;
   logic        stat_frame, stat_drop, stat_desc_error, frame_done;
-  logic        dgram_done, dgram_dropped;
+  logic        dgram_done, dgram_dropped, read_error;
+  logic        desc_holding, release_hold, lone_wait;
+  logic        udp_done, udp_dropped, tcp_done, tcp_dropped;
   logic [15:0] stat_frame_len;
   logic        ctrl_rx_enable;
   logic [63:0] rx_buf_base, rx_cpl_base;
@@ -156,8 +159,15 @@ module sendoff_tx_top
   // Busy: descriptors fetched and not completed, a fetch being worked out (it may still
   // issue after CTRL_ENABLE fell), or more to fetch from a usable ring, or a tail write-back
   // due or in flight. CTRL_RESET and ring writes wait for it to fall (sendoff_regs).
-  assign busy = cpl_pending || (ring_tail != fetch_idx) || fetch_active ||
-                (ctrl_enable && ring_usable && ring_head != fetch_idx) || wb_busy;
+  // A TCP first slot alone (RING_HEAD one past it) waits in desc_check without making the
+  // NIC busy, as in the C model, which consumes nothing then. With CTRL_ENABLE low it is
+  // given back (desc_fetch steps back over it), so a CTRL_RESET or a new ring finds the NIC
+  // with nothing read.
+  assign lone_wait    = desc_holding && (fetch_idx == ring_tail + 32'd1);
+  assign release_hold = lone_wait && !ctrl_enable && !fetch_active;
+  assign busy = cpl_pending || ((ring_tail != fetch_idx) && !(lone_wait && ctrl_enable)) ||
+                fetch_active || (ctrl_enable && ring_usable && ring_head != fetch_idx) ||
+                wb_busy;
 
   sendoff_regs #(
     .AddrWidth (AxilAddrWidth)
@@ -205,7 +215,7 @@ module sendoff_tx_top
     .stat_frame_len  (stat_frame_len),
     .stat_drop       (stat_drop),
     .stat_desc_error (stat_desc_error),
-    .stat_read_error (dgram_dropped),
+    .stat_read_error (read_error),
     .stat_wb_error   (wb_error),
     .stat_rx_frame      (rx_frame),
     .stat_rx_len        (rx_frame_len),
@@ -369,6 +379,7 @@ module sendoff_tx_top
     .ring_size     (ring_size),
     .ring_head     (ring_head),
     .fetch_idx     (fetch_idx),
+    .unfetch       (release_hold),
     .ring_usable   (ring_usable),
     .active        (fetch_active),
     .m_axi_araddr  (m_axi_desc_araddr),
@@ -411,7 +422,8 @@ module sendoff_tx_top
 
   logic [63:0] chk_addr;
   tx_job_t     chk_job;
-  logic        chk_valid, chk_ready, cpl_sent, cpl_valid, cpl_ready;
+  tcp_ext_t    chk_ext;
+  logic        chk_valid, chk_ready, cpl_sent, cpl_two, cpl_valid, cpl_ready;
 
   desc_check #(
     .DevMemBytes (DevMemBytes)
@@ -422,14 +434,18 @@ module sendoff_tx_top
     .s_desc_err      (desc_err),
     .s_desc_valid    (desc_valid),
     .s_desc_ready    (desc_ready),
+    .holding         (desc_holding),
+    .release_hold    (release_hold),
     .flow_re         (flow_re),
     .flow_raddr      (flow_raddr),
     .flow_rdata      (flow_rdata),
     .m_job_addr      (chk_addr),
     .m_job           (chk_job),
+    .m_job_ext       (chk_ext),
     .m_job_valid     (chk_valid),
     .m_job_ready     (chk_ready),
     .m_cpl_sent      (cpl_sent),
+    .m_cpl_two       (cpl_two),
     .m_cpl_valid     (cpl_valid),
     .m_cpl_ready     (cpl_ready),
     .stat_drop       (stat_drop),
@@ -442,6 +458,7 @@ module sendoff_tx_top
     .clk           (clk),
     .rst_n         (rst_n),
     .s_cpl_sent    (cpl_sent),
+    .s_cpl_two     (cpl_two),
     .s_cpl_valid   (cpl_valid),
     .s_cpl_ready   (cpl_ready),
     .dgram_done    (dgram_done),
@@ -526,7 +543,14 @@ module sendoff_tx_top
   tx_job_t     job;
   logic        job_valid, job_ready;
 
+  // A sent job enters three queues at once: the job FIFO to payload_read, its route (UDP or
+  // TCP) for tx_merge, and for TCP what tcp_tx needs beyond the job (the descriptor's second
+  // slot, MSS and sequence number), which waits at payload_read's output for its job.
+  logic               jf_ready, ext_ready, route_ready, chk_take;
   logic [$clog2(2):0] job_fifo_count;
+  assign chk_ready = jf_ready && ext_ready && route_ready;
+  assign chk_take  = chk_valid && chk_ready;
+
   sync_fifo #(
     .Width (64 + $bits(tx_job_t)),
     .Depth (2),
@@ -535,8 +559,8 @@ module sendoff_tx_top
     .clk     (clk),
     .rst_n   (rst_n),
     .s_data  ({chk_addr, chk_job}),
-    .s_valid (chk_valid),
-    .s_ready (chk_ready),
+    .s_valid (chk_valid && ext_ready && route_ready),
+    .s_ready (jf_ready),
     .m_data  ({job_addr, job}),
     .m_valid (job_valid),
     .m_ready (job_ready),
@@ -590,8 +614,65 @@ module sendoff_tx_top
     .m_data_tready (pr_tready)
   );
 
+  // ------------------------------------------------------------------------- routing
+  // Headers by the job's tcp bit; beats by the order of the headers with beats (tlast per
+  // non-empty job), so that each job's payload follows its header to the same stage.
+  tcp_ext_t             pr_ext;
+  logic                 pr_ext_valid, pr_ext_pop;
+  logic [$clog2(16):0]  ext_count;
+  sync_fifo #(
+    .Width  ($bits(tcp_ext_t)),
+    .Depth  (16),
+    .OutReg (1)
+  ) u_ext_fifo (
+    .clk     (clk),
+    .rst_n   (rst_n),
+    .s_data  (chk_ext),
+    .s_valid (chk_take && chk_job.tcp),
+    .s_ready (ext_ready),
+    .m_data  (pr_ext),
+    .m_valid (pr_ext_valid),
+    .m_ready (pr_ext_pop),
+    .count   (ext_count)
+  );
+
+  logic udp_in_hdr_valid, udp_in_hdr_ready, tcp_in_hdr_valid, tcp_in_hdr_ready;
+  logic udp_in_tvalid, udp_in_tready, tcp_in_tvalid, tcp_in_tready;
+  logic dr_tcp, dr_valid, dr_ready, dr_pop, pr_hdr_go;
+  logic [$clog2(256):0] dr_count;
+  tcp_job_t tcp_in_job;
+
+  assign pr_hdr_go        = pr_hdr_valid && dr_ready && (!pr_job.tcp || pr_ext_valid);
+  assign udp_in_hdr_valid = pr_hdr_go && !pr_job.tcp;
+  assign tcp_in_hdr_valid = pr_hdr_go && pr_job.tcp;
+  assign pr_hdr_ready     = pr_hdr_go && (pr_job.tcp ? tcp_in_hdr_ready : udp_in_hdr_ready);
+  assign pr_ext_pop       = tcp_in_hdr_valid && tcp_in_hdr_ready;
+  // tcp_job_t is tx_job_t followed by tcp_ext_t's fields, in the same order.
+  assign tcp_in_job       = {pr_job, pr_ext};
+
+  sync_fifo #(
+    .Width  (1),
+    .Depth  (256),
+    .OutReg (1)
+  ) u_data_route (
+    .clk     (clk),
+    .rst_n   (rst_n),
+    .s_data  (pr_job.tcp),
+    .s_valid (pr_hdr_valid && pr_hdr_ready && pr_job.len != 16'd0),
+    .s_ready (dr_ready),
+    .m_data  (dr_tcp),
+    .m_valid (dr_valid),
+    .m_ready (dr_pop),
+    .count   (dr_count)
+  );
+
+  assign udp_in_tvalid = pr_tvalid && dr_valid && !dr_tcp;
+  assign tcp_in_tvalid = pr_tvalid && dr_valid && dr_tcp;
+  assign pr_tready     = dr_valid && (dr_tcp ? tcp_in_tready : udp_in_tready);
+  assign dr_pop        = pr_tvalid && pr_tready && pr_tlast;
+
   // ------------------------------------------------------------------------- udp_tx
-  dgram_t               udp_hdr, dg_hdr;
+  dgram_t               udp_hdr, dg_hdr, mg_hdr;
   logic                 udp_hdr_valid, udp_hdr_ready, dg_hdr_valid, dg_hdr_ready;
   logic [DataWidth-1:0] udp_tdata;
   logic [Bytes-1:0]     udp_tkeep;
@@ -606,14 +687,14 @@ module sendoff_tx_top
     .rst_n         (rst_n),
     .s_hdr_job     (pr_job),
     .s_hdr_off     (pr_off),
-    .s_hdr_valid   (pr_hdr_valid),
-    .s_hdr_ready   (pr_hdr_ready),
+    .s_hdr_valid   (udp_in_hdr_valid),
+    .s_hdr_ready   (udp_in_hdr_ready),
     .s_data_tdata  (pr_tdata),
     .s_data_tkeep  (pr_tkeep),
     .s_data_tlast  (pr_tlast),
     .s_data_tuser  (pr_tuser),
-    .s_data_tvalid (pr_tvalid),
-    .s_data_tready (pr_tready),
+    .s_data_tvalid (udp_in_tvalid),
+    .s_data_tready (udp_in_tready),
     .m_hdr         (udp_hdr),
     .m_hdr_valid   (udp_hdr_valid),
     .m_hdr_ready   (udp_hdr_ready),
@@ -622,9 +703,91 @@ module sendoff_tx_top
     .m_data_tlast  (udp_tlast),
     .m_data_tvalid (udp_tvalid),
     .m_data_tready (udp_tready),
-    .dgram_done    (dgram_done),
-    .dgram_dropped (dgram_dropped)
+    .dgram_done    (udp_done),
+    .dgram_dropped (udp_dropped)
   );
+
+  // ------------------------------------------------------------------------- tcp_tx
+  dgram_t               tcp_hdr;
+  logic                 tcp_hdr_valid, tcp_hdr_ready;
+  logic [DataWidth-1:0] tcp_tdata;
+  logic [Bytes-1:0]     tcp_tkeep;
+  logic                 tcp_tlast, tcp_tvalid, tcp_tready;
+
+  tcp_tx #(
+    .DataWidth (DataWidth)
+  ) u_tcp_tx (
+    .clk           (clk),
+    .rst_n         (rst_n),
+    .s_hdr_job     (tcp_in_job),
+    .s_hdr_off     (pr_off),
+    .s_hdr_valid   (tcp_in_hdr_valid),
+    .s_hdr_ready   (tcp_in_hdr_ready),
+    .s_data_tdata  (pr_tdata),
+    .s_data_tkeep  (pr_tkeep),
+    .s_data_tlast  (pr_tlast),
+    .s_data_tuser  (pr_tuser),
+    .s_data_tvalid (tcp_in_tvalid),
+    .s_data_tready (tcp_in_tready),
+    .m_hdr         (tcp_hdr),
+    .m_hdr_valid   (tcp_hdr_valid),
+    .m_hdr_ready   (tcp_hdr_ready),
+    .m_data_tdata  (tcp_tdata),
+    .m_data_tkeep  (tcp_tkeep),
+    .m_data_tlast  (tcp_tlast),
+    .m_data_tvalid (tcp_tvalid),
+    .m_data_tready (tcp_tready),
+    .job_done      (tcp_done),
+    .job_dropped   (tcp_dropped)
+  );
+
+  // ------------------------------------------------------------------------- tx_merge
+  logic                 mg_hdr_valid, mg_hdr_ready, mg_tlast, mg_tvalid, mg_tready;
+  logic [DataWidth-1:0] mg_tdata;
+  logic [Bytes-1:0]     mg_tkeep;
+
+  tx_merge #(
+    .DataWidth (DataWidth),
+    .Depth     (CplDepth)
+  ) u_tx_merge (
+    .clk             (clk),
+    .rst_n           (rst_n),
+    .s_route_tcp     (chk_job.tcp),
+    .s_route_valid   (chk_valid && jf_ready && ext_ready),
+    .s_route_ready   (route_ready),
+    .udp_done        (udp_done),
+    .udp_dropped     (udp_dropped),
+    .tcp_done        (tcp_done),
+    .tcp_dropped     (tcp_dropped),
+    .s_udp_hdr       (udp_hdr),
+    .s_udp_hdr_valid (udp_hdr_valid),
+    .s_udp_hdr_ready (udp_hdr_ready),
+    .s_udp_tdata     (udp_tdata),
+    .s_udp_tkeep     (udp_tkeep),
+    .s_udp_tlast     (udp_tlast),
+    .s_udp_tvalid    (udp_tvalid),
+    .s_udp_tready    (udp_tready),
+    .s_tcp_hdr       (tcp_hdr),
+    .s_tcp_hdr_valid (tcp_hdr_valid),
+    .s_tcp_hdr_ready (tcp_hdr_ready),
+    .s_tcp_tdata     (tcp_tdata),
+    .s_tcp_tkeep     (tcp_tkeep),
+    .s_tcp_tlast     (tcp_tlast),
+    .s_tcp_tvalid    (tcp_tvalid),
+    .s_tcp_tready    (tcp_tready),
+    .m_hdr           (mg_hdr),
+    .m_hdr_valid     (mg_hdr_valid),
+    .m_hdr_ready     (mg_hdr_ready),
+    .m_data_tdata    (mg_tdata),
+    .m_data_tkeep    (mg_tkeep),
+    .m_data_tlast    (mg_tlast),
+    .m_data_tvalid   (mg_tvalid),
+    .m_data_tready   (mg_tready),
+    .dgram_done      (dgram_done),
+    .dgram_dropped   (dgram_dropped)
+  );
+  // Every payload read error is one descriptor error, counted as its job is passed over.
+  assign read_error = dgram_done && dgram_dropped;
 
   logic [$clog2(2):0] dgram_fifo_count;
   sync_fifo #(
@@ -634,9 +797,9 @@ module sendoff_tx_top
   ) u_dgram_fifo (
     .clk     (clk),
     .rst_n   (rst_n),
-    .s_data  (udp_hdr),
-    .s_valid (udp_hdr_valid),
-    .s_ready (udp_hdr_ready),
+    .s_data  (mg_hdr),
+    .s_valid (mg_hdr_valid),
+    .s_ready (mg_hdr_ready),
     .m_data  (dg_hdr),
     .m_valid (dg_hdr_valid),
     .m_ready (dg_hdr_ready),
@@ -658,11 +821,11 @@ module sendoff_tx_top
     .s_hdr         (dg_hdr),
     .s_hdr_valid   (dg_hdr_valid),
     .s_hdr_ready   (dg_hdr_ready),
-    .s_data_tdata  (udp_tdata),
-    .s_data_tkeep  (udp_tkeep),
-    .s_data_tlast  (udp_tlast),
-    .s_data_tvalid (udp_tvalid),
-    .s_data_tready (udp_tready),
+    .s_data_tdata  (mg_tdata),
+    .s_data_tkeep  (mg_tkeep),
+    .s_data_tlast  (mg_tlast),
+    .s_data_tvalid (mg_tvalid),
+    .s_data_tready (mg_tready),
     .m_hdr         (ip_hdr),
     .m_hdr_valid   (ip_hdr_valid),
     .m_hdr_ready   (ip_hdr_ready),
@@ -809,6 +972,7 @@ module sendoff_tx_top
   assign unused_fifo = ^{job_fifo_count, dgram_fifo_count, frame_fifo_count, desc_fifo_count,
                         ip_data_fifo_count, eth_fifo_count, mac_slice_count,
                         desc_slice_count, data_rready, wbr_id, wb_idle, wr_awid,
+                        ext_count, dr_count,
                         rxp_keep, rx_busy};
 
 `ifndef SYNTHESIS

@@ -504,6 +504,8 @@ module tcp_tx
     if (en) begin
       if (step) begin
         a_job_q   <= cur_job_q;
+        // The descriptor's last frame is its last segment (ip_tx's desc_last).
+        a_job_q.job.more <= !cur_last;
         a_hlen_q  <= cur_hlen_q;
         a_flags_q <= cur_flags;
         a_l4len_q <= 16'(cur_hlen_q) + cur_seg;

@@ -5,9 +5,10 @@
 // the cycles from the doorbell to the first frame's end (latency), and the simulation speed.
 // Frame sizes count the FCS, as Ethernet does. --rx measures the receive path instead: frames
 // back to back from the MAC into memory (measure_rx_stream); latency is then the first beat in
-// to the first buffer write.
+// to the first buffer write. --tso measures TSO instead: each size is an MSS, and the frames
+// are the segments of back-to-back ~64 KiB TCP descriptors (measure_tso_stream).
 //
-//   rtl_bench [--rx] [--fcs] [--latency N] [--csv] [size ...]
+//   rtl_bench [--rx | --tso] [--fcs] [--latency N] [--csv] [size ...]
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -24,7 +25,7 @@ constexpr double kLineBps = 100e9;
 }  // namespace
 
 int main(int argc, char** argv) {
-  bool fcs = false, csv = false, rx = false;
+  bool fcs = false, csv = false, rx = false, tso = false;
   unsigned latency = 32;
   std::vector<unsigned> sizes;
   for (int i = 1; i < argc; ++i) {
@@ -33,6 +34,8 @@ int main(int argc, char** argv) {
       fcs = true;
     } else if (a == "--rx") {
       rx = true;
+    } else if (a == "--tso") {
+      tso = true;
     } else if (a == "--csv") {
       csv = true;
     } else if (a == "--latency" && i + 1 < argc) {
@@ -41,19 +44,21 @@ int main(int argc, char** argv) {
       const int s = std::atoi(a.c_str());
       if (s < 64 || s > 9018) {
         std::fprintf(stderr,
-                     "usage: rtl_bench [--rx] [--fcs] [--latency N] [--csv] [size 64..9018 ...]\n");
+                     "usage: rtl_bench [--rx | --tso] [--fcs] [--latency N] [--csv] "
+                     "[size 64..9018 | MSS 88..8960 ...]\n");
         return 2;
       }
       sizes.push_back(unsigned(s));
     }
   }
+  if (sizes.empty() && tso) sizes = {536, 1460, 2048, 4096, 8960};
   if (sizes.empty()) sizes = {64, 65, 128, 256, 512, 1024, 1518, 4096, 9018};
   if (csv) {
     std::printf("size,fcs_appended,frames,cycles_per_frame,ideal_beats,mpps,gbps_wire,"
                 "line_rate_pct,first_frame_cycles,sim_cycles_per_s\n");
   } else {
     std::printf("%s, FCS %s, memory latency %u cycles, clock %.6f MHz, %u-bit stream\n",
-                rx ? "receive" : "transmit",
+                rx ? "receive" : tso ? "transmit, TSO (size: segment frame, MSS + 58)" : "transmit",
                 rx || fcs ? "on the stream" : "left to the MAC", latency, kClockHz / 1e6,
                 sendoff::sim::TxTopSim::kDataBits);
     std::printf("%6s %7s %10s %6s %9s %10s %10s %8s %11s\n", "size", "frames", "cyc/frame",
@@ -61,8 +66,10 @@ int main(int argc, char** argv) {
   }
   int rc = 0;
   for (unsigned s : sizes) {
-    const auto r = rx ? sendoff::sim::measure_rx_stream(s, latency, 4096)
-                      : sendoff::sim::measure_udp_stream(s, fcs, latency);
+    const auto r = rx    ? sendoff::sim::measure_rx_stream(s, latency, 4096)
+                   : tso ? sendoff::sim::measure_tso_stream(s, fcs, latency)
+                         : sendoff::sim::measure_udp_stream(s, fcs, latency);
+    if (tso) s = r.frame_size;
     if (!r.error.empty()) {
       std::fprintf(stderr, "size %u: %s\n", s, r.error.c_str());
       rc = 1;

@@ -22,6 +22,49 @@ double thread_cpu_seconds() {
   return double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9;
 }
 
+// The memory the transmit measurements run against: a fixed latency, or realistic_memory().
+TxTopSimConfig stream_config(unsigned mem_latency, bool realistic) {
+  TxTopSimConfig cfg;
+  cfg.desc_port.latency = mem_latency;
+  cfg.data_port.latency = mem_latency;
+  cfg.data_port.max_bursts = 256;
+  if (realistic) {
+    cfg.desc_port = realistic_memory(cfg.seed * 2 + 1);
+    cfg.data_port = realistic_memory(cfg.seed * 2 + 2);
+  }
+  return cfg;
+}
+
+// Rings the doorbell at `head` and runs until n frames have left: their timing into r, and
+// an error for any frame that is not r->bus_bytes long.
+void time_frames(TxTopSim& sim, uint32_t head, unsigned n, ThroughputResult* r) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const double cpu0 = thread_cpu_seconds();
+  const uint64_t c0 = sim.cycle();
+  sim.reg_write(sendoff::abi::REG_RING_HEAD, head);
+  auto& frames = sim.sink().frames();
+  if (!sim.run_until([&] { return frames.size() >= n; }, 100000000)) {
+    r->error = "only " + std::to_string(frames.size()) + " of " + std::to_string(n) + " frames";
+    return;
+  }
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double cpu_secs = thread_cpu_seconds() - cpu0;
+  for (const auto& e : sim.errors()) r->error += e + "; ";
+  for (const auto& fr : frames) {
+    if (fr.bytes.size() != r->bus_bytes) {
+      r->error += "a frame of " + std::to_string(fr.bytes.size()) + " bytes; ";
+      break;
+    }
+  }
+  r->frames = n;
+  r->first_frame_cycles = frames[0].last_cycle - c0;
+  r->first_beat_cycles = frames[0].first_cycle - c0;
+  r->sim_cycles = sim.cycle() - c0;
+  r->cycles_per_frame = double(frames[n - 1].last_cycle - frames[0].last_cycle) / double(n - 1);
+  r->sim_cycles_per_s = double(sim.cycle() - c0) / secs;
+  r->sim_cycles_per_cpu_s = double(sim.cycle() - c0) / cpu_secs;
+}
+
 }  // namespace
 
 ThroughputResult measure_udp_stream(unsigned frame_size, bool fcs_append, unsigned mem_latency,
@@ -39,14 +82,7 @@ ThroughputResult measure_udp_stream(unsigned frame_size, bool fcs_append, unsign
     return r;
   }
 
-  TxTopSimConfig cfg;
-  cfg.desc_port.latency = mem_latency;
-  cfg.data_port.latency = mem_latency;
-  cfg.data_port.max_bursts = 256;
-  if (realistic) {
-    cfg.desc_port = realistic_memory(cfg.seed * 2 + 1);
-    cfg.data_port = realistic_memory(cfg.seed * 2 + 2);
-  }
+  TxTopSimConfig cfg = stream_config(mem_latency, realistic);
   cfg.fst_path = fst_path;
   TxTopSim sim(cfg);
   sim.reset();
@@ -56,31 +92,56 @@ ThroughputResult measure_udp_stream(unsigned frame_size, bool fcs_append, unsign
   load_udp_stream(sim, abi::MAX_MTU, frame_size - abi::ETH_FCS_LEN - kHdr, n);
   sim.reg_write(abi::REG_CTRL, abi::CTRL_ENABLE | (fcs_append ? abi::CTRL_FCS_APPEND : 0));
 
-  const auto t0 = std::chrono::steady_clock::now();
-  const double cpu0 = thread_cpu_seconds();
-  const uint64_t c0 = sim.cycle();
-  sim.reg_write(abi::REG_RING_HEAD, n);
-  auto& frames = sim.sink().frames();
-  if (!sim.run_until([&] { return frames.size() >= n; }, 100000000)) {
-    r.error = "only " + std::to_string(frames.size()) + " of " + std::to_string(n) + " frames";
+  time_frames(sim, n, n, &r);
+  return r;
+}
+
+ThroughputResult measure_tso_stream(unsigned mss, bool fcs_append, unsigned mem_latency,
+                                    unsigned descriptors, bool realistic) {
+  namespace abi = sendoff::abi;
+  constexpr unsigned kHdr = abi::ETH_HLEN + 20 + 20;
+  ThroughputResult r;
+  r.frame_size = kHdr + mss + abi::ETH_FCS_LEN;
+  r.bus_bytes = fcs_append ? r.frame_size : r.frame_size - abi::ETH_FCS_LEN;
+  constexpr unsigned kBeatBytes = TxTopSim::kDataBits / 8;
+  r.ideal_beats = (r.bus_bytes + kBeatBytes - 1) / kBeatBytes;
+  if (mss < abi::TSO_MSS_MIN || mss > abi::MAX_MTU - 40 || descriptors < 1 ||
+      2 * descriptors > abi::RING_SIZE_MAX) {
+    r.error = "MSS outside 88..8960, or descriptors outside 1..2048";
     return r;
   }
-  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  const double cpu_secs = thread_cpu_seconds() - cpu0;
-  for (const auto& e : sim.errors()) r.error += e + "; ";
-  for (const auto& fr : frames) {
-    if (fr.bytes.size() != r.bus_bytes) {
-      r.error += "a frame of " + std::to_string(fr.bytes.size()) + " bytes; ";
-      break;
-    }
+  const uint32_t len = abi::MAX_PAYLOAD / mss * mss;
+  const unsigned segs = len / mss, n = descriptors * segs;
+
+  TxTopSim sim(stream_config(mem_latency, realistic));
+  sim.reset();
+  // The UDP set-up's flow and ring registers, then the ring rewritten with TCP descriptors.
+  load_udp_stream(sim, abi::MAX_MTU, 0, 0);
+  const uint64_t ring_addr = sim.memory().base() + 4096;
+  const uint64_t payload = ring_addr + (1u << 20);
+  uint8_t* p = sim.memory().at(payload, len);
+  for (uint32_t i = 0; i < len; ++i) p[i] = uint8_t(i * 7);
+  for (unsigned i = 0; i < descriptors; ++i) {
+    abi::TxDesc d{};
+    d.addr = payload;
+    d.len = len;
+    d.flags = abi::TXD_L4_TCP;
+    d.seq = i * len;
+    d.ip_id = uint16_t(i * segs);
+    d.ttl = 64;
+    d.mss = uint16_t(mss);
+    abi::TxDescTcp t{};
+    t.ack = 1;
+    t.window = 65535;
+    t.tcp_flags = 0x18;  // ACK, PSH
+    std::memcpy(sim.memory().at(ring_addr + uint64_t(2 * i) * abi::TXD_BYTES, sizeof d), &d,
+                sizeof d);
+    std::memcpy(sim.memory().at(ring_addr + uint64_t(2 * i + 1) * abi::TXD_BYTES, sizeof t), &t,
+                sizeof t);
   }
-  r.frames = n;
-  r.first_frame_cycles = frames[0].last_cycle - c0;
-  r.first_beat_cycles = frames[0].first_cycle - c0;
-  r.sim_cycles = sim.cycle() - c0;
-  r.cycles_per_frame = double(frames[n - 1].last_cycle - frames[0].last_cycle) / double(n - 1);
-  r.sim_cycles_per_s = double(sim.cycle() - c0) / secs;
-  r.sim_cycles_per_cpu_s = double(sim.cycle() - c0) / cpu_secs;
+  sim.reg_write(abi::REG_CTRL, abi::CTRL_ENABLE | (fcs_append ? abi::CTRL_FCS_APPEND : 0));
+
+  time_frames(sim, 2 * descriptors, n, &r);
   return r;
 }
 

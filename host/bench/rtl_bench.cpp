@@ -28,6 +28,10 @@ constexpr unsigned kWireOverhead = 20;    // preamble + SFD (8) and the minimum 
 
 const char* memory_name(const RtlBenchRow& r) { return r.realistic_memory ? "realistic" : "ideal"; }
 const char* direction_name(const RtlBenchRow& r) { return r.rx ? "rx" : "tx"; }
+const char* proto_name(const RtlBenchRow& r) { return r.tcp ? "tcp" : "udp"; }
+
+// TSO rows: MSS from the classic IPv4 default to a 9000-byte MTU's.
+constexpr unsigned kTsoMss[] = {536, 1460, 2048, 4096, 8960};
 
 bool write_csv(const std::string& path, const std::vector<RtlBenchRow>& rows) {
   FILE* f = fopen(path.c_str(), "w");
@@ -43,13 +47,14 @@ bool write_csv(const std::string& path, const std::vector<RtlBenchRow>& rows) {
     const RtlRate w = rtl_rate_400g(r.size, r.cycles_per_frame, kWideHz);
     fprintf(f,
             "%u,%u,%.4f,%.3f,%.3f,%.4f,%llu,%.0f,%.3f,%.3f,%.4f,%u,%llu,%.0f,%s,%u,%.3f,%.3f,"
-            "%.4f,%.4f,%s,udp\n",
+            "%.4f,%.4f,%s,%s\n",
             r.size, r.frames, r.cycles_per_frame, a.gbps, a.mpps, a.line_rate_fraction,
             static_cast<unsigned long long>(r.latency_cycles), r.sim_cycles_per_s, b.gbps,
             b.mpps, b.line_rate_fraction, r.bus_bytes,
             static_cast<unsigned long long>(r.sim_cycles), r.sim_cycles_per_cpu_s,
             memory_name(r), r.data_width, w.gbps, w.mpps, w.line_rate_fraction,
-            beat_bound_fraction_400g(r.size, r.bus_bytes, r.data_width), direction_name(r));
+            beat_bound_fraction_400g(r.size, r.bus_bytes, r.data_width), direction_name(r),
+            proto_name(r));
   }
   return fclose(f) == 0;
 }
@@ -66,7 +71,7 @@ bool write_plot(const std::string& png, const std::vector<RtlBenchRow>& rows, st
   FILE* f = fdopen(fd, "w");
   fprintf(f, "$d << EOD\n");
   for (const auto& r : rows) {
-    if (r.rx) continue;  // the curve is the transmit pipeline's
+    if (r.rx || r.tcp) continue;  // the curve is the UDP transmit pipeline's
     fprintf(f, "%u %.4f %.4f %.4f\n", r.size, rtl_rate(r.size, r.cycles_per_frame, kCmacHz).gbps,
             rtl_rate(r.size, r.cycles_per_frame, kSlowHz).gbps,
             kLineBps / 1e9 * r.size / (r.size + kWireOverhead));
@@ -123,7 +128,7 @@ void report_400g(const std::vector<RtlBenchRow>& rows) {
          "bound");
   std::string short_sizes;
   for (const auto& r : rows) {
-    if (r.rx) continue;  // the 400G question is the transmit pipeline's
+    if (r.rx || r.tcp) continue;  // the 400G question is the UDP transmit pipeline's
     const RtlRate w = rtl_rate_400g(r.size, r.cycles_per_frame, kWideHz);
     const double bound = beat_bound_fraction_400g(r.size, r.bus_bytes, r.data_width);
     printf("%6u %9s %9.2f %9.2f %7.3f %7.3f\n", r.size, memory_name(r), w.gbps, w.mpps,
@@ -217,6 +222,17 @@ bool run_rtl_bench(const RtlBenchOptions& o, std::vector<RtlBenchRow>* out, std:
     }
     out->push_back(bench_row(t, size, realistic, true));
   }
+  // TSO: each MSS's segments of back-to-back ~64 KiB TCP descriptors.
+  for (unsigned mss : kTsoMss) for (bool realistic : {false, true}) {
+    const auto t = sim::measure_tso_stream(mss, !o.fcs_to_mac, o.mem_latency, 24, realistic);
+    if (!t.error.empty()) {
+      *err = "TSO, MSS " + std::to_string(mss) + ", " + (realistic ? "realistic" : "ideal") +
+             " memory: " + t.error;
+      return false;
+    }
+    out->push_back(bench_row(t, t.frame_size, realistic, false));
+    out->back().tcp = true;
+  }
   return true;
 #else
   (void)o;
@@ -232,15 +248,15 @@ bool report_rtl_bench(const RtlBenchOptions& o, const std::vector<RtlBenchRow>& 
          "(latency %u cycles)\nor realistic (32..160 cycles per burst, 64 bursts, 5%% R gaps); "
          "FCS %s;\nsizes count the 4-byte FCS; line rate counts 20 B preamble+IFG\n",
          o.mem_latency, o.fcs_to_mac ? "left to the MAC" : "appended by the NIC");
-  printf("%3s %6s %9s %6s %9s %9s %9s %7s %9s %9s %7s %8s %11s %11s\n", "dir", "size", "memory",
-         "frames",
+  printf("%3s %5s %6s %9s %6s %9s %9s %9s %7s %9s %9s %7s %8s %11s %11s\n", "dir", "proto",
+         "size", "memory", "frames",
          "cyc/frame", "Gb/s@322", "Mpps@322", "x line", "Gb/s@250", "Mpps@250", "x line",
          "latency", "sim cyc/s", "per CPU s");
   for (const auto& r : rows) {
     const RtlRate a = rtl_rate(r.size, r.cycles_per_frame, kCmacHz);
     const RtlRate b = rtl_rate(r.size, r.cycles_per_frame, kSlowHz);
-    printf("%3s %6u %9s %6u %9.4f %9.2f %9.2f %7.3f %9.2f %9.2f %7.3f %8llu %11.0f %11.0f\n",
-           direction_name(r), r.size, memory_name(r), r.frames, r.cycles_per_frame, a.gbps, a.mpps, a.line_rate_fraction, b.gbps, b.mpps,
+    printf("%3s %5s %6u %9s %6u %9.4f %9.2f %9.2f %7.3f %9.2f %9.2f %7.3f %8llu %11.0f %11.0f\n",
+           direction_name(r), proto_name(r), r.size, memory_name(r), r.frames, r.cycles_per_frame, a.gbps, a.mpps, a.line_rate_fraction, b.gbps, b.mpps,
            b.line_rate_fraction, static_cast<unsigned long long>(r.latency_cycles),
            r.sim_cycles_per_s, r.sim_cycles_per_cpu_s);
   }

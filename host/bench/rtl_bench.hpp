@@ -39,6 +39,7 @@ struct RtlBenchRow {
   bool realistic_memory = false;    // the realistic memory profile, else the fixed latency
   unsigned data_width = 0;          // the model's stream bits (SENDOFF_DATA_WIDTH)
   bool rx = false;                  // the receive path (MAC to memory), else transmit
+  bool tcp = false;                 // TSO: segments of ~64 KiB TCP descriptors (size = 58 + MSS)
 };
 
 // Rates derived from cycles per frame at clock_hz. The fraction compares packets per second

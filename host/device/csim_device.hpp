@@ -14,9 +14,8 @@ namespace sendoff {
 // sink may be null: frames are then counted and dropped. Descriptors whose
 // ring entry or payload overlaps `fault` are rejected as descriptor errors,
 // as the RTL rejects reads that answer SLVERR there (read_fault.hpp).
-// tso: the NIC segments TCP descriptors (CAPS_TSO), as the HLS kernel does;
-// off, it stands for a NIC without TSO (the reference for the RTL, whose
-// tcp_tx is not wired yet).
+// tso: the NIC segments TCP descriptors (CAPS_TSO), as the HLS kernel and the
+// RTL do; off, it stands for a NIC without TSO (the Vitis HLS flavour's link).
 std::unique_ptr<Device> make_csim_device(FrameSink* sink, ReadFaultRange fault = {},
                                          bool tso = true);
 

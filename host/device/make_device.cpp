@@ -103,8 +103,8 @@ std::unique_ptr<Device> make_backend(const DeviceOptions& opts, std::string* err
     if (opts.cosim)
       return make_cosim_device([cfg](FrameSink* s) { return make_verilator_device(s, cfg); },
                                [fault = opts.read_fault](FrameSink* s) {
-                                 // The RTL has no TSO yet: its reference has none either.
-                                 return make_csim_device(s, fault, /*tso=*/false);
+                                 // The RTL has TSO: so has its reference.
+                                 return make_csim_device(s, fault, /*tso=*/true);
                                },
                                opts.sink, err);
     return make_verilator_device(opts.sink, cfg);

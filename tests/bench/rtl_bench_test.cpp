@@ -64,7 +64,7 @@ TEST_F(BenchRtl, CsvIsWellFormedAndPlausible) {
   // The columns of the 1024-bit datapath come after `memory`, which names the memory: each
   // size with the fixed-latency one, then the realistic one. Last, what a row measures:
   // `direction` (tx: the transmit pipeline, every size; then rx: the receive path) and
-  // `proto`.
+  // `proto` (udp; then the TSO rows: tx, tcp, one per MSS and memory).
   const std::vector<std::string> tail = {"memory",
                                          "data_width",
                                          "gbps_400mhz",
@@ -79,9 +79,21 @@ TEST_F(BenchRtl, CsvIsWellFormedAndPlausible) {
                proto_col = col["proto"];
   std::vector<std::vector<double>> rows;
   std::vector<std::string> memory;
+  unsigned tcp_rows = 0;
   while (std::getline(in, line)) {
     const auto cells = split(line);
     ASSERT_EQ(cells.size(), header.size()) << line;
+    if (cells[proto_col] == "tcp") {
+      // After every UDP row: segments of 58 + MSS bytes, MSS 536..8960, near line rate.
+      EXPECT_EQ(rows.size(), 4 * sizes.size()) << line;
+      EXPECT_EQ(cells[direction_col], "tx") << line;
+      const double size = std::strtod(cells[col["size_bytes"]].c_str(), nullptr);
+      EXPECT_GE(size, 58 + 536) << line;
+      EXPECT_LE(size, 58 + 8960) << line;
+      EXPECT_GT(std::strtod(cells[col["line_rate_fraction"]].c_str(), nullptr), 0.5) << line;
+      ++tcp_rows;
+      continue;
+    }
     memory.push_back(cells[memory_col]);
     EXPECT_EQ(cells[direction_col], rows.size() < 2 * sizes.size() ? "tx" : "rx") << line;
     EXPECT_EQ(cells[proto_col], "udp") << line;
@@ -99,6 +111,7 @@ TEST_F(BenchRtl, CsvIsWellFormedAndPlausible) {
   }
   const double beat_bytes = SENDOFF_BENCH_DATA_WIDTH / 8.0;
   ASSERT_EQ(rows.size(), 4 * sizes.size());
+  EXPECT_EQ(tcp_rows, 10u);
   for (size_t i = 0; i < rows.size(); ++i) {
     const auto& v = rows[i];
     const double size = v[col["size_bytes"]];

@@ -124,7 +124,7 @@ TEST(VerilatorSend, CosimStopsAtTheFirstDifferentFrame) {
         rtl = d.get();
         return d;
       },
-      [](sendoff::FrameSink* s) { return sendoff::make_csim_device(s, {}, false); }, &sink, &err);
+      [](sendoff::FrameSink* s) { return sendoff::make_csim_device(s, {}, true); }, &sink, &err);
   ASSERT_NE(dev, nullptr) << err;
   sendoff::DmaBuffer ring = dev->dma_alloc(16 * abi::TXD_BYTES);
   sendoff::DmaBuffer pay = dev->dma_alloc(64);
@@ -165,7 +165,7 @@ TEST(VerilatorSend, CosimComparesTheCounters) {
   fault.hi = 1ull << 20;
   auto dev = sendoff::make_cosim_device(
       [](sendoff::FrameSink* s) { return sendoff::make_verilator_device(s); },
-      [fault](sendoff::FrameSink* s) { return sendoff::make_csim_device(s, fault, false); }, nullptr,
+      [fault](sendoff::FrameSink* s) { return sendoff::make_csim_device(s, fault, true); }, nullptr,
       &err);
   ASSERT_NE(dev, nullptr) << err;
   sendoff::DmaBuffer ring = dev->dma_alloc(16 * abi::TXD_BYTES);
@@ -200,7 +200,7 @@ void writeback_run(bool rtl_elsewhere, std::string* fault, uint32_t* dut_word) {
         rtl = d.get();
         return d;
       },
-      [](sendoff::FrameSink* s) { return sendoff::make_csim_device(s, {}, false); }, nullptr, &err);
+      [](sendoff::FrameSink* s) { return sendoff::make_csim_device(s, {}, true); }, nullptr, &err);
   ASSERT_NE(dev, nullptr) << err;
   sendoff::DmaBuffer ring = dev->dma_alloc(16 * abi::TXD_BYTES);
   sendoff::DmaBuffer wb = dev->dma_alloc(abi::WB_BYTES);

@@ -270,7 +270,7 @@ TEST(SendoffTxTso, BadTcpDescriptorsAreOneErrorOfTwoSlots) {
   EXPECT_EQ(nic.drops, 1u);
 }
 
-// A NIC without CAPS_TSO (the model run as the RTL is today): an L4 TCP
+// A NIC without CAPS_TSO (the model run as the Vitis HLS flavour is): an L4 TCP
 // descriptor is a one-slot error, as before ABI 3.0.
 TEST(SendoffTxTso, WithoutTsoATcpDescriptorIsAOneSlotError) {
   TsoNic nic;

@@ -3,12 +3,16 @@
 // here from the ABI: descriptor errors (flags, L4 kind, reserved field, alignment, length
 // limits, device-memory window), then flow drops (index, FLOW_F_VALID, MTU range), then DF
 // over the MTU, the last two not for a whole frame (TXD_L4_ETH); a descriptor read with an error (s_desc_err) is a descriptor error whatever
-// its contents. Each descriptor gives one completion record in order (sent or not) and at
+// its contents. A TCP descriptor is two slots (ABI 3.0): MSS, option length and payload length
+// rules, 40 + options + min(len, MSS) within the MTU whatever DF says; its job carries the
+// second slot's fields (m_job_ext), its completion two slots; a second slot read with an
+// error makes both one error; a first slot read with an error is one slot. Each descriptor gives one completion record in order (sent or not) and at
 // most one counter event with it; each sent one gives one job carrying its flow's fields.
 // Random input gaps and independent backpressure on the job and completion outputs, whose
 // valid must hold until taken. Built without and with a device-memory window.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <deque>
 #include <vector>
@@ -46,7 +50,60 @@ struct Expect {
   Verdict verdict;
   Job job;
   uint64_t addr;
+  bool two = false;       // a TCP descriptor: two slots
+  abi::TxDescTcp t = {};  // its second slot
+  uint16_t mss = 0;
+  uint32_t seq = 0;
 };
+
+// The flow's part of a job, and the descriptor's IPv4 fields.
+void fill_job(Job& j, const abi::TxDesc& d, const abi::FlowEntry& f) {
+  j.len = uint16_t(d.len);
+  j.df = d.flags & abi::TXD_F_DF;
+  j.fsz = uint16_t((f.mtu - kIpHlen) / 8 * 8);
+  j.ip_id = d.ip_id;
+  j.ttl = d.ttl;
+  j.tos = d.tos;
+  j.proto = f.protocol;
+  j.saddr = f.saddr;
+  j.daddr = f.daddr;
+  j.sport = f.sport;
+  j.dport = f.dport;
+  std::memcpy(j.dmac, f.dmac, 6);
+  std::memcpy(j.smac, f.smac, 6);
+}
+
+// The descriptor's flow, or nullptr where it is a drop (index, FLOW_F_VALID, MTU range).
+const abi::FlowEntry* usable_flow(const abi::TxDesc& d, const std::vector<abi::FlowEntry>& table) {
+  if (d.flow >= abi::FLOW_TABLE_SIZE) return nullptr;
+  const abi::FlowEntry& f = table[d.flow];
+  if (!(f.flags & abi::FLOW_F_VALID) || f.mtu < abi::MIN_MTU || f.mtu > abi::MAX_MTU) {
+    return nullptr;
+  }
+  return &f;
+}
+
+// A TCP descriptor (first slot read cleanly): t is its second slot, read_err2 that slot's.
+Expect reference_tcp(const abi::TxDesc& d, const abi::TxDescTcp& t, bool read_err2,
+                     const std::vector<abi::FlowEntry>& table, uint64_t dev_mem) {
+  Expect e{Verdict::kError, Job{}, d.addr, true, t, d.mss, d.seq};
+  const bool outside = dev_mem != 0 && (d.addr > dev_mem || d.len > dev_mem - d.addr);
+  if (read_err2 || (d.flags & ~abi::TXD_F_KNOWN) != 0 || d.rsvd != 0 || d.addr % 64 != 0 ||
+      d.len > abi::MAX_PAYLOAD || d.mss < abi::TSO_MSS_MIN || d.mss > abi::MAX_MTU ||
+      t.opt_len % 4 != 0 || t.opt_len > abi::TXD_TCP_OPT_MAX || outside) {
+    return e;
+  }
+  const abi::FlowEntry* f = usable_flow(d, table);
+  if (f == nullptr) {
+    e.verdict = Verdict::kDrop;
+    return e;
+  }
+  if (2 * kIpHlen + t.opt_len + std::min<uint32_t>(d.len, d.mss) > f->mtu) return e;
+  e.verdict = Verdict::kSend;
+  fill_job(e.job, d, *f);
+  e.job.tcp = true;
+  return e;
+}
 
 Expect reference(const abi::TxDesc& d, bool read_err, const std::vector<abi::FlowEntry>& table,
                  uint64_t dev_mem) {
@@ -68,41 +125,26 @@ Expect reference(const abi::TxDesc& d, bool read_err, const std::vector<abi::Flo
     e.job.eth = true;
     return e;
   }
-  if (d.flow >= abi::FLOW_TABLE_SIZE) {
-    e.verdict = Verdict::kDrop;
-    return e;
-  }
-  const abi::FlowEntry& f = table[d.flow];
-  if (!(f.flags & abi::FLOW_F_VALID) || f.mtu < abi::MIN_MTU || f.mtu > abi::MAX_MTU) {
+  const abi::FlowEntry* f = usable_flow(d, table);
+  if (f == nullptr) {
     e.verdict = Verdict::kDrop;
     return e;
   }
   const bool df = d.flags & abi::TXD_F_DF;
   const uint32_t ip_len = kIpHlen + d.len + (udp ? kUdpHlen : 0);
-  if (df && ip_len > f.mtu) return e;
+  if (df && ip_len > f->mtu) return e;
   e.verdict = Verdict::kSend;
-  Job& j = e.job;
-  j.len = uint16_t(d.len);
-  j.udp = udp;
-  j.df = df;
-  j.frag = ip_len > f.mtu;
-  j.fsz = uint16_t((f.mtu - kIpHlen) / 8 * 8);
-  j.ip_id = d.ip_id;
-  j.ttl = d.ttl;
-  j.tos = d.tos;
-  j.proto = udp ? abi::IPPROTO_UDP_NUM : f.protocol;
-  j.saddr = f.saddr;
-  j.daddr = f.daddr;
-  j.sport = f.sport;
-  j.dport = f.dport;
-  std::memcpy(j.dmac, f.dmac, 6);
-  std::memcpy(j.smac, f.smac, 6);
+  fill_job(e.job, d, *f);
+  e.job.udp = udp;
+  e.job.frag = ip_len > f->mtu;
+  if (udp) e.job.proto = abi::IPPROTO_UDP_NUM;
   return e;
 }
 
 // A whole frame's job carries only its length and kind: the flow fields the RTL reads
 // along are unused downstream, so not compared.
 bool same_job(const Job& got, const Job& want) {
+  if (got.tcp != want.tcp || got.more) return false;
   if (!want.eth) return got == want;
   return got.len == want.len && got.eth && !got.udp && !got.df && !got.frag;
 }
@@ -126,8 +168,8 @@ abi::TxDesc random_desc(Rng& rng, const std::vector<abi::FlowEntry>& table, uint
   abi::TxDesc d{};
   d.flow = uint16_t(rng.chance(0.92) ? rng() % abi::FLOW_TABLE_SIZE
                                      : rng.range(abi::FLOW_TABLE_SIZE, 0xFFFF));
-  const uint16_t l4 = rng.chance(0.85)   ? (rng.chance(0.5) ? abi::TXD_L4_UDP : abi::TXD_L4_RAW)
-                      : rng.chance(0.7) ? abi::TXD_L4_ETH
+  const uint16_t l4 = rng.chance(0.75)   ? (rng.chance(0.5) ? abi::TXD_L4_UDP : abi::TXD_L4_RAW)
+                      : rng.chance(0.4) ? abi::TXD_L4_ETH
                                         : abi::TXD_L4_TCP;
   d.flags = l4;
   if (rng.chance(0.4)) d.flags |= abi::TXD_F_DF;
@@ -170,8 +212,24 @@ abi::TxDesc random_desc(Rng& rng, const std::vector<abi::FlowEntry>& table, uint
   d.ttl = uint8_t(rng());
   d.tos = uint8_t(rng());
   d.mss = uint16_t(rng());
+  if (l4 == abi::TXD_L4_TCP && rng.chance(0.8)) {
+    // Mostly in TSO_MSS_MIN..MAX_MTU, often on its edges or near the MTU's room.
+    const uint16_t edges[] = {abi::TSO_MSS_MIN - 1, abi::TSO_MSS_MIN, abi::MAX_MTU,
+                              abi::MAX_MTU + 1, uint16_t(mtu > 40 ? mtu - 40 : 0),
+                              uint16_t(mtu > 64 ? mtu - 64 : 0)};
+    d.mss = rng.chance(0.3) ? edges[rng() % 6]
+                            : uint16_t(rng.range(abi::TSO_MSS_MIN, abi::MAX_MTU));
+    if (rng.chance(0.3)) d.len = uint32_t(rng.range(0, 3 * d.mss));
+  }
   d.cookie = uint32_t(rng());
   return d;
+}
+
+abi::TxDescTcp random_tcp(Rng& rng) {
+  abi::TxDescTcp t{};
+  for (size_t i = 0; i < sizeof t; ++i) reinterpret_cast<uint8_t*>(&t)[i] = uint8_t(rng());
+  t.opt_len = uint8_t(rng.chance(0.9) ? 4 * rng.range(0, 6) : rng() % 64);
+  return t;
 }
 
 struct Load {
@@ -188,15 +246,31 @@ void run_load(const Load& load, uint64_t seed, unsigned max_cycles) {
   rtltest::Errors err;
   typename C::Model m(&ctx);
   const auto table = random_table(rng);
-  std::vector<abi::TxDesc> descs;
+  // Ring slots as offered: a descriptor's, or a TCP descriptor's two.
+  std::vector<std::vector<uint8_t>> slots;
   std::vector<bool> read_err;
   std::vector<Expect> expect;
   std::deque<size_t> sends;  // indices of descriptors that must give a job, in order
-  unsigned counts[3] = {};
+  unsigned counts[3] = {}, tcp_sent = 0;
+  auto slot_of = [](const void* p) {
+    const uint8_t* b = static_cast<const uint8_t*>(p);
+    return std::vector<uint8_t>(b, b + abi::TXD_BYTES);
+  };
   for (unsigned i = 0; i < load.count; ++i) {
-    descs.push_back(random_desc(rng, table, C::kDevMem));
-    read_err.push_back(rng.chance(load.read_err));
-    expect.push_back(reference(descs.back(), read_err.back(), table, C::kDevMem));
+    const abi::TxDesc d = random_desc(rng, table, C::kDevMem);
+    const bool err0 = rng.chance(load.read_err);
+    slots.push_back(slot_of(&d));
+    read_err.push_back(err0);
+    if (!err0 && (d.flags & abi::TXD_F_L4_MASK) == abi::TXD_L4_TCP) {
+      const abi::TxDescTcp t = random_tcp(rng);
+      const bool err1 = rng.chance(load.read_err);
+      slots.push_back(slot_of(&t));
+      read_err.push_back(err1);
+      expect.push_back(reference_tcp(d, t, err1, table, C::kDevMem));
+      if (expect.back().verdict == Verdict::kSend) ++tcp_sent;
+    } else {
+      expect.push_back(reference(d, err0, table, C::kDevMem));
+    }
     if (expect.back().verdict == Verdict::kSend) sends.push_back(i);
     ++counts[int(expect.back().verdict)];
   }
@@ -204,9 +278,12 @@ void run_load(const Load& load, uint64_t seed, unsigned max_cycles) {
   ASSERT_GT(counts[int(Verdict::kSend)], load.count / 4);
   ASSERT_GT(counts[int(Verdict::kDrop)], load.count / 50);
   ASSERT_GT(counts[int(Verdict::kError)], load.count / 20);
+  ASSERT_GT(tcp_sent, load.count / 100);
+  if (max_cycles == 0) max_cycles = unsigned(slots.size()) + 8;  // one slot a cycle
 
   m.s_desc_valid = 0;
   m.s_desc_err = 0;
+  m.release_hold = 0;
   m.m_job_ready = 0;
   m.m_cpl_ready = 0;
   rtltest::reset(m);
@@ -218,10 +295,10 @@ void run_load(const Load& load, uint64_t seed, unsigned max_cycles) {
   rtltest::HoldCheck hold_job("job"), hold_cpl("completion");
   uint64_t cyc = 0;
   for (; cyc < max_cycles && (cpls < load.count || !sends.empty()); ++cyc) {
-    if (!offering && offered < load.count && rng.chance(load.in)) offering = true;
+    if (!offering && offered < slots.size() && rng.chance(load.in)) offering = true;
     m.s_desc_valid = offering;
     m.s_desc_err = offering && read_err[offered];
-    if (offering) std::memcpy(rtltest::bytes_of(m.s_desc_data), &descs[offered], abi::TXD_BYTES);
+    if (offering) std::memcpy(rtltest::bytes_of(m.s_desc_data), slots[offered].data(), abi::TXD_BYTES);
     std::memcpy(rtltest::bytes_of(m.flow_rdata), flow_q, sizeof flow_q);
     m.m_job_ready = rng.chance(load.job_ready);
     m.m_cpl_ready = rng.chance(load.cpl_ready);
@@ -229,7 +306,8 @@ void run_load(const Load& load, uint64_t seed, unsigned max_cycles) {
 
     hold_job.cycle(cyc, m.m_job_valid, m.m_job_ready,
                    {rtltest::span_of(m.m_job_addr), rtltest::span_of(m.m_job)}, err);
-    hold_cpl.cycle(cyc, m.m_cpl_valid, m.m_cpl_ready, {rtltest::span_of(m.m_cpl_sent)}, err);
+    hold_cpl.cycle(cyc, m.m_cpl_valid, m.m_cpl_ready,
+                   {rtltest::span_of(m.m_cpl_sent), rtltest::span_of(m.m_cpl_two)}, err);
     if (m.m_job_valid && m.m_job_ready) {
       if (sends.empty()) {
         err.add(cyc, "a job no descriptor asked for");
@@ -239,6 +317,18 @@ void run_load(const Load& load, uint64_t seed, unsigned max_cycles) {
         if (!same_job(rtltest::get_job(r), e.job) || m.m_job_addr != e.addr) {
           err.add(cyc, "job of descriptor " + std::to_string(sends.front()) + " is wrong");
         }
+        if (e.two) {
+          // tcp_ext_t, LSB first: opts (320), opt_len (6), flags, window, ack, seq, mss.
+          rtltest::BitReader x(m.m_job_ext.data());
+          const auto opts = x.get_bytes(40);
+          bool ok = std::equal(e.t.opts, e.t.opts + abi::TXD_TCP_OPT_MAX, opts.begin()) &&
+                    std::all_of(opts.begin() + abi::TXD_TCP_OPT_MAX, opts.end(),
+                                [](uint8_t b) { return b == 0; });
+          ok = ok && x.get(6) == e.t.opt_len && x.get(8) == e.t.tcp_flags &&
+               x.get(16) == e.t.window && x.get(32) == e.t.ack && x.get(32) == e.seq &&
+               x.get(16) == e.mss;
+          if (!ok) err.add(cyc, "TCP fields of descriptor " + std::to_string(sends.front()));
+        }
         sends.pop_front();
       }
     }
@@ -247,6 +337,9 @@ void run_load(const Load& load, uint64_t seed, unsigned max_cycles) {
       const Verdict v = expect[cpls].verdict;
       if (bool(m.m_cpl_sent) != (v == Verdict::kSend)) {
         err.add(cyc, "completion of descriptor " + std::to_string(cpls) + " has the wrong 'sent'");
+      }
+      if (bool(m.m_cpl_two) != expect[cpls].two) {
+        err.add(cyc, "completion of descriptor " + std::to_string(cpls) + " has the wrong slots");
       }
       counted_drop = v == Verdict::kDrop;
       counted_error = v == Verdict::kError;
@@ -283,10 +376,10 @@ void heavy_backpressure() {
   run_load<C>({1.0, 0.2, 0.3, 10000}, 2, 1000000);
 }
 
-// The module takes one descriptor per cycle when nothing stalls.
+// The module takes one slot per cycle when nothing stalls (a TCP descriptor two cycles).
 template <class C>
 void one_per_cycle() {
-  run_load<C>({1.0, 1.0, 1.0, 10000}, 3, 10000 + 8);
+  run_load<C>({1.0, 1.0, 1.0, 10000}, 3, 0);
 }
 
 // Descriptors read with an error, whatever they hold, are descriptor errors in their place.

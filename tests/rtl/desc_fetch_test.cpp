@@ -80,6 +80,7 @@ void run_ring(uint64_t base, uint32_t size, const Load& load, uint64_t seed) {
   }
 
   m.enable = 0;
+  m.unfetch = 0;
   m.ring_base = base;
   m.ring_size = size;
   m.ring_head = 0;
@@ -254,6 +255,7 @@ void unusable_rings_are_not_read() {
     const bool ok = ring_usable(base, size, C::kDevMem);
     ok ? ++usable : ++unusable;
     m.enable = 1;
+    m.unfetch = 0;
     m.ring_base = base;
     m.ring_size = size;
     m.ring_head = 0;

@@ -195,7 +195,6 @@ TEST(Pipeline, DropsAndDescriptorErrors) {
       {desc(a, 100, 2, udp, 2, 64, 0), "flow not valid", 1},
       {desc(a, 100, 300, udp, 3, 64, 0), "flow index past the table", 1},
       {desc(a, 100, 1, udp | 0x20, 4, 64, 0), "unknown flag bit", 2},
-      {desc(a, 100, 1, abi::TXD_L4_TCP, 5, 64, 0), "TCP not built", 2},
       {desc(a, 13, 1, abi::TXD_L4_ETH, 6, 64, 0), "whole frame of 13 bytes", 2},
       {desc(a, 9015, 1, abi::TXD_L4_ETH, 6, 64, 0), "whole frame of 9015 bytes", 2},
       {desc(a, 42, 300, abi::TXD_L4_ETH | abi::TXD_F_DF, 6, 64, 0), "whole frame, no flow", 0},
@@ -274,6 +273,142 @@ TEST(Pipeline, LargestDatagrams) {
   expect_clean(fx);
 }
 
+abi::TxDescTcp tcp_slot(uint32_t ack, uint16_t window, uint8_t flags, uint8_t opt_len) {
+  abi::TxDescTcp t{};
+  t.ack = ack;
+  t.window = window;
+  t.tcp_flags = flags;
+  t.opt_len = opt_len;
+  for (unsigned i = 0; i < abi::TXD_TCP_OPT_MAX; ++i) t.opts[i] = uint8_t(0x11 * (i + 1));
+  return t;
+}
+
+abi::TxDesc tcp_desc(uint64_t addr, uint32_t len, uint16_t flow, uint16_t mss, uint32_t seq,
+                     uint16_t id, uint16_t extra_flags = 0) {
+  abi::TxDesc d = desc(addr, len, flow, uint16_t(abi::TXD_L4_TCP | extra_flags), id, 64, 0);
+  d.mss = mss;
+  d.seq = seq;
+  return d;
+}
+
+// TSO: segments by MSS at both ends of its range, options, flags by place, a 0-byte payload,
+// UDP descriptors between TCP ones (ring order kept across udp_tx and tcp_tx), and each TCP
+// rule broken once (two slots consumed: RING_TAIL ends at the head).
+TEST(Pipeline, TcpSegmentsAndErrors) {
+  TxFixture fx;
+  const abi::FlowEntry f1500 = make_flow(1500), f9000 = make_flow(9000, 7, 8);
+  auto invalid = make_flow(1500);
+  invalid.flags = 0;
+  fx.set_flow(1, f1500);
+  fx.set_flow(2, f9000);
+  fx.set_flow(3, invalid);
+  fx.setup_ring(16);
+  std::mt19937_64 rng(7);
+  std::vector<uint8_t> p(65536 + 64);
+  for (auto& x : p) x = uint8_t(rng());
+  const uint64_t a = fx.put_payload(p, 4096);
+  struct Case {
+    abi::TxDesc d;
+    abi::TxDescTcp t;
+    bool tcp;
+    const char* what;
+    int kind;  // 0 sent, 1 drop, 2 error
+  };
+  const uint8_t ack_psh_fin_cwr = 0x10 | 0x08 | 0x01 | 0x80;
+  const std::vector<Case> cases = {
+      {tcp_desc(a, 4000, 1, 1460, 1000, 1), tcp_slot(7, 512, ack_psh_fin_cwr, 0), true,
+       "3 segments of 1460", 0},
+      {desc(a, 100, 1, abi::TXD_L4_UDP, 2, 64, 0), {}, false, "UDP between", 0},
+      {tcp_desc(a, 65535, 2, 8948, 0xFFFFF000u, 3, abi::TXD_F_DF),
+       tcp_slot(9, 65535, 0x18, 12), true, "64 KiB at MSS 8948 + 12 option bytes, DF", 0},
+      {tcp_desc(a, 65535, 2, 8960, 0x7FFFF000u, 3), tcp_slot(9, 65535, 0x18, 0), true,
+       "64 KiB at MSS 8960", 0},
+      {tcp_desc(a, 65535, 2, 8960, 0, 3), tcp_slot(9, 65535, 0x18, 4), true,
+       "MSS 8960 and options over MTU 9000", 2},
+      {tcp_desc(a, 0, 1, 536, 5, 4), tcp_slot(1, 2, 0x11, 24), true, "0 bytes: one segment", 0},
+      {tcp_desc(a, 1000, 1, 88, 77, 5), tcp_slot(3, 4, 0x10, 4), true, "MSS 88", 0},
+      {tcp_desc(a, 1000, 1, 87, 0, 6), tcp_slot(0, 0, 0x10, 0), true, "MSS 87", 2},
+      {tcp_desc(a, 1000, 2, 9001, 0, 7), tcp_slot(0, 0, 0x10, 0), true, "MSS 9001", 2},
+      {tcp_desc(a, 1000, 1, 536, 0, 8), tcp_slot(0, 0, 0x10, 3), true, "options 3", 2},
+      {tcp_desc(a, 1000, 1, 536, 0, 9), tcp_slot(0, 0, 0x10, 28), true, "options 28", 2},
+      {tcp_desc(a, 65536, 2, 8960, 0, 10), tcp_slot(0, 0, 0x10, 0), true, "65536 bytes", 2},
+      {tcp_desc(a, 2000, 1, 1461, 0, 11), tcp_slot(0, 0, 0x10, 0), true, "segment over MTU", 2},
+      {tcp_desc(a, 3000, 1, 1460, 0, 12), tcp_slot(0, 0, 0x10, 0), true, "fits 1500 exactly",
+       0},
+      {tcp_desc(a, 1000, 3, 536, 0, 13), tcp_slot(0, 0, 0x10, 0), true, "flow not valid", 1},
+      {tcp_desc(a, 1000, 300, 536, 0, 14), tcp_slot(0, 0, 0x10, 0), true, "flow past table", 1},
+      {tcp_desc(a + 8, 1000, 1, 536, 0, 15), tcp_slot(0, 0, 0x10, 0), true, "not aligned", 2},
+      {desc(a, 60, 2, abi::TXD_L4_RAW, 16, 64, 0), {}, false, "raw after", 0},
+  };
+  std::vector<std::vector<uint8_t>> expect;
+  unsigned drops = 0, errors = 0;
+  for (const auto& c : cases) {
+    const abi::FlowEntry* flow = c.d.flow == 1   ? &f1500
+                                 : c.d.flow == 2 ? &f9000
+                                 : c.d.flow == 3 ? &invalid
+                                                 : nullptr;
+    const auto v = c.tcp ? rtltest::ref_frames_tcp(flow, c.d, c.t, p.data(), false, &expect,
+                                                   sendoff::sim::kDevMemBytes)
+                         : rtltest::ref_frames(flow, c.d, p.data(), false, &expect,
+                                               sendoff::sim::kDevMemBytes);
+    EXPECT_EQ(int(v), c.kind) << c.what;
+    drops += c.kind == 1;
+    errors += c.kind == 2;
+    if (c.tcp) fx.post_tcp(c.d, c.t);
+    else fx.post(c.d);
+    fx.doorbell();
+  }
+  ASSERT_TRUE(fx.wait_idle(4000000));
+  const auto frames = take_frames(fx);
+  ASSERT_EQ(frames.size(), expect.size());
+  for (size_t i = 0; i < frames.size(); ++i) ASSERT_EQ(frames[i], expect[i]) << "frame " << i;
+  EXPECT_EQ(fx.sim().reg_read(abi::REG_STAT_DROPS), drops);
+  EXPECT_EQ(fx.sim().reg_read(abi::REG_STAT_DESC_ERRORS), errors);
+  EXPECT_EQ(fx.sim().reg_read(abi::REG_RING_TAIL), fx.head());
+  expect_clean(fx);
+}
+
+// A TCP descriptor's first slot alone (RING_HEAD one past it) waits without making the NIC
+// busy and without moving RING_TAIL; its second slot then sends it. Alone again, a CTRL_RESET
+// discards it (STAT_TX_FLUSHED 1), and once re-posted whole it is sent from the start.
+TEST(Pipeline, TcpFirstSlotAloneWaits) {
+  TxFixture fx;
+  const abi::FlowEntry f = make_flow(1500);
+  fx.set_flow(1, f);
+  fx.setup_ring(8);
+  std::vector<uint8_t> p(3000, 0x3C);
+  const uint64_t a = fx.put_payload(p);
+  const abi::TxDesc d = tcp_desc(a, 3000, 1, 1400, 42, 9);
+  const abi::TxDescTcp t = tcp_slot(1, 100, 0x18, 8);
+  std::vector<std::vector<uint8_t>> expect;
+  ASSERT_EQ(rtltest::ref_frames_tcp(&f, d, t, p.data(), false, &expect), rtltest::Verdict::kSend);
+  for (int round = 0; round < 2; ++round) {
+    const uint32_t tail = fx.sim().reg_read(abi::REG_RING_TAIL);
+    fx.post_slot(&d);
+    fx.doorbell();
+    fx.sim().step(3000);
+    EXPECT_EQ(fx.sim().reg_read(abi::REG_RING_TAIL), tail);
+    EXPECT_EQ(fx.sim().reg_read(abi::REG_STATUS) & abi::STATUS_BUSY, 0u);
+    EXPECT_TRUE(take_frames(fx).empty());
+    if (round == 1) {
+      fx.sim().reg_write(abi::REG_CTRL, abi::CTRL_RESET);
+      fx.sim().step(200);
+      EXPECT_EQ(fx.sim().reg_read(abi::REG_CTRL) & abi::CTRL_RESET, 0u);
+      EXPECT_EQ(fx.sim().reg_read(abi::REG_STAT_TX_FLUSHED), 1u);
+      EXPECT_EQ(fx.sim().reg_read(abi::REG_RING_HEAD), tail);
+      fx.resync_head();
+      fx.sim().reg_write(abi::REG_CTRL, abi::CTRL_ENABLE);
+      fx.post_slot(&d);
+    }
+    fx.post_slot(&t);
+    fx.doorbell();
+    ASSERT_TRUE(fx.wait_idle());
+    EXPECT_EQ(take_frames(fx), expect);
+  }
+  EXPECT_EQ(fx.sim().reg_read(abi::REG_STAT_DESC_ERRORS), 0u);
+  expect_clean(fx);
+}
+
 // Random descriptors over several flows, the ring wrapping many times, random AXI latency,
 // gaps and MAC backpressure; every frame compared with the reference, counters too.
 TEST(Pipeline, RandomTrafficBackpressure) {
@@ -312,13 +447,32 @@ TEST(Pipeline, RandomTrafficBackpressure) {
       if (rng() % 8 == 0) flags |= abi::TXD_F_DF;
       if (rng() % 40 == 0) flags |= uint16_t(1u << (5 + rng() % 11));  // unknown flag
       const bool no_flow = rng() % 40 == 0;
+      const bool tcp = rng() % 7 == 0;
+      if (tcp) {
+        flags = uint16_t(abi::TXD_L4_TCP | (flags & ~abi::TXD_F_L4_MASK));
+        len = uint32_t(rng() % 30000);
+      }
       const uint64_t at = a + 64 * (rng() % 100);
-      const abi::TxDesc d = desc(at, len, uint16_t(no_flow ? 7 : fl), flags, uint16_t(rng()),
-                                 uint8_t(rng()), uint8_t(rng()));
-      fx.post(d);
-      const auto v = rtltest::ref_frames(no_flow ? nullptr : &flows[fl], d,
-                                         fx.sim().memory().at(at, len), false, &expect,
-                                         sendoff::sim::kDevMemBytes);
+      abi::TxDesc d = desc(at, len, uint16_t(no_flow ? 7 : fl), flags, uint16_t(rng()),
+                           uint8_t(rng()), uint8_t(rng()));
+      rtltest::Verdict v;
+      if (tcp) {
+        // MSS mostly within the flow's MTU, sometimes past it or outside 88..9000.
+        const uint32_t room = flows[fl].mtu > 140 ? flows[fl].mtu - 64u : 88u;
+        d.mss = uint16_t(rng() % 8 == 0 ? rng() % 10000 : 88 + rng() % (room - 87));
+        d.seq = uint32_t(rng());
+        abi::TxDescTcp t = tcp_slot(uint32_t(rng()), uint16_t(rng()), uint8_t(rng()),
+                                    uint8_t(rng() % 12 == 0 ? rng() % 32 : 4 * (rng() % 7)));
+        fx.post_tcp(d, t);
+        v = rtltest::ref_frames_tcp(no_flow ? nullptr : &flows[fl], d, t,
+                                    fx.sim().memory().at(at, len), false, &expect,
+                                    sendoff::sim::kDevMemBytes);
+      } else {
+        fx.post(d);
+        v = rtltest::ref_frames(no_flow ? nullptr : &flows[fl], d,
+                                fx.sim().memory().at(at, len), false, &expect,
+                                sendoff::sim::kDevMemBytes);
+      }
       errors += v == rtltest::Verdict::kError;
       drops += v == rtltest::Verdict::kDrop;
     }

@@ -154,8 +154,15 @@ TEST(PkgAbi, ReceiveRing) {
   EXPECT_EQ(Pkg::EthFrameMax, abi::ETH_FRAME_MAX);
   // The receive path is built (rx_parse, rx_dma): REG_CAPS says so.
   EXPECT_EQ(Pkg::CapsValue & abi::CAPS_RX, abi::CAPS_RX);
-  // tcp_tx is not in the top yet: no TSO, and an L4 TCP descriptor is a one-slot error.
-  EXPECT_EQ(Pkg::CapsValue & abi::CAPS_TSO, 0u);
+  // TSO is built (tcp_tx behind tx_merge): a TCP descriptor is two slots.
+  EXPECT_EQ(Pkg::CapsValue & abi::CAPS_TSO, abi::CAPS_TSO);
+  EXPECT_EQ(Pkg::TxdTcpAckOff, abi::TXD_TCP_ACK_OFF);
+  EXPECT_EQ(Pkg::TxdTcpWindowOff, abi::TXD_TCP_WINDOW_OFF);
+  EXPECT_EQ(Pkg::TxdTcpFlagsOff, abi::TXD_TCP_FLAGS_OFF);
+  EXPECT_EQ(Pkg::TxdTcpOptlenOff, abi::TXD_TCP_OPTLEN_OFF);
+  EXPECT_EQ(Pkg::TxdTcpOptsOff, abi::TXD_TCP_OPTS_OFF);
+  EXPECT_EQ(Pkg::TxdTcpOptMax, abi::TXD_TCP_OPT_MAX);
+  EXPECT_EQ(Pkg::TsoMssMin, abi::TSO_MSS_MIN);
 }
 
 

@@ -83,14 +83,15 @@ struct Job {
   uint32_t saddr = 0, daddr = 0;
   uint16_t sport = 0, dport = 0;
   uint8_t dmac[6] = {}, smac[6] = {};
+  bool more = false, tcp = false;  // tcp_tx's marks, not compared by ==
 };
-constexpr unsigned kJobBits = 266;
+constexpr unsigned kJobBits = 268;
 
 inline void put_job(BitWriter& w, const Job& j) {
   w.put_bytes(j.smac, 6).put_bytes(j.dmac, 6).put(j.dport, 16).put(j.sport, 16);
   w.put(j.daddr, 32).put(j.saddr, 32).put(j.proto, 8).put(j.tos, 8).put(j.ttl, 8);
   w.put(j.ip_id, 16).put(j.fsz, 14).put(j.frag, 1).put(j.df, 1).put(j.eth, 1).put(j.udp, 1);
-  w.put(j.len, 16);
+  w.put(j.len, 16).put(j.more, 1).put(j.tcp, 1);
 }
 
 inline Job get_job(BitReader& r) {
@@ -112,6 +113,8 @@ inline Job get_job(BitReader& r) {
   j.eth = r.get(1);
   j.udp = r.get(1);
   j.len = uint16_t(r.get(16));
+  j.more = r.get(1);
+  j.tcp = r.get(1);
   return j;
 }
 

@@ -160,8 +160,8 @@ struct RefRegs {
     if (is_flow_data(off)) return {Src::kStored, flow[(off - abi::REG_FLOW_DATA) / 4]};
     if (is_rx_rw(off)) return {Src::kStored, rx.count(off) ? rx.at(off) : 0};
     switch (off) {
-      case abi::REG_CAPS:
-        return {Src::kStored, abi::CAPS_RX};
+      case abi::REG_CAPS:  // the receive path and TSO are built
+        return {Src::kStored, abi::CAPS_RX | abi::CAPS_TSO};
       case abi::REG_ID:
         return {Src::kStored, abi::ID_VALUE};
       case abi::REG_VERSION:

@@ -65,7 +65,13 @@ class TxFixture {
 
   // Writes the descriptor into the next ring slot; ring the doorbell separately. A full
   // ring is first made room in: doorbell, then wait for the tail to move.
-  void post(const abi::TxDesc& d) {
+  void post(const abi::TxDesc& d) { post_slot(&d); }
+  // A TCP descriptor's two slots (a full ring may see the doorbell between them).
+  void post_tcp(const abi::TxDesc& d, const abi::TxDescTcp& t) {
+    post_slot(&d);
+    post_slot(&t);
+  }
+  void post_slot(const void* rec) {
     if (head_ - sim_->reg_read(abi::REG_RING_TAIL) >= ring_size_) {
       doorbell();
       if (!sim_->run_until([&] { return head_ - sim_->reg_read(abi::REG_RING_TAIL) < ring_size_; },
@@ -74,10 +80,12 @@ class TxFixture {
       }
     }
     const uint64_t slot = ring_ + uint64_t(head_ % ring_size_) * abi::TXD_BYTES;
-    std::memcpy(sim_->memory().at(slot, sizeof d), &d, sizeof d);
+    std::memcpy(sim_->memory().at(slot, abi::TXD_BYTES), rec, abi::TXD_BYTES);
     ++head_;
   }
   void doorbell() { sim_->reg_write(abi::REG_RING_HEAD, head_); }
+  // After a CTRL_RESET moved RING_HEAD: post from there.
+  void resync_head() { head_ = sim_->reg_read(abi::REG_RING_HEAD); }
   uint32_t head() const { return head_; }
 
   // Runs until RING_TAIL reaches the head and the output is between frames.

@@ -37,6 +37,13 @@ ThroughputResult measure_udp_stream(unsigned frame_size, bool fcs_append, unsign
 ThroughputResult measure_rx_stream(unsigned frame_size, unsigned mem_latency, unsigned frames,
                                    bool realistic = false);
 
+// TSO: back-to-back TCP descriptors (two ring slots each, no options) of the largest multiple
+// of mss up to 65535 bytes (about 64 KiB), through one flow of MTU 9000, so that every
+// segment is a frame of 58 + mss bytes with its FCS (frame_size). cycles_per_frame: steady
+// state over all segments of all descriptors, end of the first to end of the last.
+ThroughputResult measure_tso_stream(unsigned mss, bool fcs_append, unsigned mem_latency,
+                                    unsigned descriptors = 24, bool realistic = false);
+
 // Back-to-back UDP datagrams of one payload length through a flow of the given MTU, so that
 // each leaves as fragments when 28 + payload > MTU: the line rate of fragmenting traffic and
 // of the largest datagrams (whose 1024 beats fill half of udp_tx's buffer each).
