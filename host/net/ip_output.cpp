@@ -8,6 +8,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -16,6 +17,7 @@
 
 #include "net.hpp"
 #include "signal.hpp"
+#include "uaccess.hpp"
 
 namespace sendoff {
 
@@ -222,9 +224,24 @@ int ip_make_skb(sock* sk, dst_entry* dst, const ipcm_cookie& ipc, const msghdr_k
     const size_t frag_data = (mtu - kFragHeaderLen) & ~size_t{7};
     const size_t frags =
         length + kFragHeaderLen <= mtu ? 1 : (length + frag_data - 1) / frag_data;
-    // The last fragment's check counts every fragment before it.
-    const size_t held = sk_wmem_alloc_get(sk) + 1 + (frags - 1) * raw_frag_truesize(mtu);
-    err = held <= 2 * static_cast<size_t>(sk->sndbuf) ? 0 : -ENOBUFS;
+    // Fragment i's allocation is checked with the i fragments before it held, then its
+    // bytes are copied: the first fragment refused is ENOBUFS unless a fragment before it
+    // read from bad memory (EFAULT, which the copy below reports).
+    const size_t limit = 2 * static_cast<size_t>(sk->sndbuf);
+    const size_t base = sk_wmem_alloc_get(sk) + 1;
+    const size_t per = raw_frag_truesize(mtu);
+    size_t refused = frags;
+    for (size_t i = 0; i < frags; ++i) {
+      if (base + i * per > limit) {
+        refused = i;
+        break;
+      }
+    }
+    if (refused < frags &&
+        fault_in_iov_readable(msg->iov, msg->iovlen, std::min(len, refused * frag_data)) == 0)
+      err = -ENOBUFS;
+    else
+      err = 0;
   }
   if (err) return static_cast<int>(ts.ret(err));
   skb->sk = sk;

@@ -323,6 +323,8 @@ TEST_P(SendErrno, RawSendWithASmallSndbufIsEnobufsFromItsFifthFragment) {
   settle();
   EXPECT_THAT(sendto(r, buf_, 5921, 0, test_env::peer(0)), SyscallFailsWithErrno(ENOBUFS));
   EXPECT_THAT(sendto(r, buf_, 65507, 0, test_env::peer(0)), SyscallFailsWithErrno(ENOBUFS));
+  // The fragments before the refused one are copied first: a bad buffer is EFAULT.
+  EXPECT_THAT(sendto(r, nullptr, 65507, 0, test_env::peer(0)), SyscallFailsWithErrno(EFAULT));
   const int four_k = 4096;  // 8192: eight fragments
   ASSERT_THAT(api().setsockopt(r, SOL_SOCKET, SO_SNDBUF, &four_k, sizeof four_k),
               SyscallSucceeds());
