@@ -210,39 +210,36 @@ int ip_make_skb(sock* sk, dst_entry* dst, const ipcm_cookie& ipc, const msghdr_k
                                                   " B"));
   }
   bool nonblock = msg->flags & MSG_DONTWAIT;
-  // With a transport header (UDP) __ip_append_data allocates through sock_alloc_send_skb:
-  // sk_err, SEND_SHUTDOWN, waiting for space. Without one (raw) it takes plain memory for
-  // each fragment while what it holds stays within twice SO_SNDBUF, ENOBUFS beyond, never
-  // waiting and blind to a shutdown (found by fuzz_syscalls: a raw send after
-  // shutdown(SHUT_RDWR) was EPIPE here; a 64 KiB one with SO_SNDBUF 0 was sent).
-  int err;
-  if (l4_hdr) {
-    err = sock_wait_for_wmem(sk, nonblock);
-  } else {
-    n->nic.reclaim();
-    const size_t mtu = dst->rt.mtu;
-    const size_t frag_data = (mtu - kFragHeaderLen) & ~size_t{7};
-    const size_t frags =
-        length + kFragHeaderLen <= mtu ? 1 : (length + frag_data - 1) / frag_data;
-    // Fragment i's allocation is checked with the i fragments before it held, then its
-    // bytes are copied: the first fragment refused is ENOBUFS unless a fragment before it
-    // read from bad memory (EFAULT, which the copy below reports).
-    const size_t limit = 2 * static_cast<size_t>(sk->sndbuf);
-    const size_t base = sk_wmem_alloc_get(sk) + 1;
-    const size_t per = raw_frag_truesize(mtu);
-    size_t refused = frags;
-    for (size_t i = 0; i < frags; ++i) {
-      if (base + i * per > limit) {
-        refused = i;
-        break;
-      }
+  // __ip_append_data allocates fragment by fragment. The first of a UDP datagram comes
+  // from sock_alloc_send_skb (sk_err, SEND_SHUTDOWN, waiting for space); every other one,
+  // and all of a raw packet's, from plain memory while what the socket holds stays within
+  // twice SO_SNDBUF, ENOBUFS beyond, never waiting and blind to a shutdown. Each fragment's
+  // bytes are copied after its allocation: a refused fragment is ENOBUFS unless one before
+  // it read bad memory (EFAULT, which the copy reports). Found by fuzz_syscalls: a raw send
+  // after shutdown(SHUT_RDWR) was EPIPE here; 64 KiB with SO_SNDBUF 0 was sent.
+  int err = 0;
+  if (l4_hdr) err = sock_wait_for_wmem(sk, nonblock);
+  if (err) return static_cast<int>(ts.ret(err));
+  const size_t mtu = dst->rt.mtu;
+  const size_t frag_data = (mtu - kFragHeaderLen) & ~size_t{7};
+  const size_t frags = length + kFragHeaderLen <= mtu ? 1 : (length + frag_data - 1) / frag_data;
+  // Linux frees a sent skb as the device takes it; sendoff's charge lasts until reclaim.
+  if (!l4_hdr || frags > 1) n->nic.reclaim();
+  const size_t limit = 2 * static_cast<size_t>(sk->sndbuf);
+  // Fragment i is checked with the i before it held (the first's charge included).
+  const size_t base = sk_wmem_alloc_get(sk) + 1;
+  const size_t per = raw_frag_truesize(mtu);
+  size_t refused = frags;
+  for (size_t i = l4_hdr ? 1 : 0; i < frags; ++i) {
+    if (base + i * per > limit) {
+      refused = i;
+      break;
     }
-    if (refused < frags &&
-        fault_in_iov_readable(msg->iov, msg->iovlen, std::min(len, refused * frag_data)) == 0)
-      err = -ENOBUFS;
-    else
-      err = 0;
   }
+  // The bytes of the fragments before the refused one (a UDP datagram's first carries
+  // the header in place of payload).
+  const size_t copied = std::min(len, refused * frag_data - (refused ? l4_hdr : 0));
+  if (refused < frags && fault_in_iov_readable(msg->iov, msg->iovlen, copied) == 0) err = -ENOBUFS;
   if (err) return static_cast<int>(ts.ret(err));
   skb->sk = sk;
   skb->dst = dst;

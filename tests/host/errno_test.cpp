@@ -309,9 +309,9 @@ TEST_P(SendErrno, ShutdownOfAnUnconnectedSocketIsEnotconnButTakes) {
   EXPECT_THAT(api().shutdown(fd, 3), SyscallFailsWithErrno(EINVAL));
 }
 
-// A raw send takes memory fragment by fragment up to twice SO_SNDBUF: with SO_SNDBUF 0
-// (4608) four fragments at MTU 1500 fit, a fifth is ENOBUFS (found by fuzz_syscalls).
-TEST_P(SendErrno, RawSendWithASmallSndbufIsEnobufsFromItsFifthFragment) {
+// A raw or UDP send takes memory fragment by fragment up to twice SO_SNDBUF: with SO_SNDBUF
+// 0 (4608) four fragments at MTU 1500 fit, a fifth is ENOBUFS (found by fuzz_syscalls).
+TEST_P(SendErrno, ASendWithASmallSndbufIsEnobufsFromItsFifthFragment) {
   int r = raw();
   // The kernel frees a sent datagram as the veth takes it; sendoff once its NIC has sent it.
   auto settle = [&] {
@@ -330,6 +330,14 @@ TEST_P(SendErrno, RawSendWithASmallSndbufIsEnobufsFromItsFifthFragment) {
               SyscallSucceeds());
   EXPECT_THAT(sendto(r, buf_, 11840, 0, test_env::peer(0)), SyscallSucceedsWithValue(11840));
   settle();
+  // A UDP datagram's first fragment waits for space instead; the others follow the same
+  // rule (the 8-byte header takes payload room: 5912 bytes make four fragments).
+  int fd = udp();
+  ASSERT_THAT(api().setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &zero, sizeof zero), SyscallSucceeds());
+  EXPECT_THAT(sendto(fd, buf_, 5912, 0, test_env::peer(9000)), SyscallSucceedsWithValue(5912));
+  settle();
+  EXPECT_THAT(sendto(fd, buf_, 5913, 0, test_env::peer(9000)), SyscallFailsWithErrno(ENOBUFS));
+  EXPECT_THAT(sendto(fd, nullptr, 65507, 0, test_env::peer(9000)), SyscallFailsWithErrno(EFAULT));
   EXPECT_THAT(sendto(r, buf_, 11841, 0, test_env::peer(0)), SyscallFailsWithErrno(ENOBUFS));
 }
 
