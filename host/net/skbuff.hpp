@@ -34,6 +34,17 @@ struct sk_buff {
   uint8_t tos = 0;
   bool nonblock = false;     // MSG_DONTWAIT: EAGAIN instead of sleeping for ring space
   bool xmit_more = false;    // more packets follow at once: the doorbell may wait
+  // A TCP GSO packet (l4_kind TXD_L4_TCP, skb_shinfo's gso_size and the TCP
+  // header the NIC repeats per segment): the payload is len bytes of stream
+  // from seq; the NIC cuts it into gso_size segments (TSO).
+  struct tcp_gso {
+    uint32_t seq = 0, ack = 0;
+    uint16_t gso_size = 0;   // MSS of each segment, options excluded
+    uint16_t window = 0;     // the window field, already scaled
+    uint8_t flags = 0;       // TCPHDR_*: PSH/FIN go on the last segment only
+    uint8_t opt_len = 0;
+    uint8_t opts[24] = {};   // abi::TXD_TCP_OPT_MAX
+  } tcp;
 };
 
 // The receive side of struct sk_buff: a frame copied out of the NIC's receive

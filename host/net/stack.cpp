@@ -400,6 +400,28 @@ NicCounters stack_counters() {
   return c;
 }
 
+int stack_tcp_stats(int fd, TcpStats* out) {
+  net* n = net_get();
+  if (!n) return -ENETDOWN;
+  std::lock_guard<std::mutex> g(n->lock);
+  int err = 0;
+  socket* so = sockfd_lookup_light(n, fd, &err);
+  if (!so) return err;
+  const tcp_sock* tp = so->sk.tp.get();
+  if (!tp) return -EOPNOTSUPP;
+  out->bytes_acked = tp->bytes_acked;
+  out->data_descs = tp->data_descs;
+  out->data_segs = tp->data_segs;
+  out->retrans = tp->total_retrans;
+  out->fast_retrans = tp->fast_retrans;
+  out->rtos = tp->rto_count;
+  out->srtt_us = tp->srtt_us >> 3;
+  out->rttvar_us = tp->mdev_us >> 2;
+  out->mss = tp->mss_cache;
+  out->cwnd = tp->snd_cwnd;
+  return 0;
+}
+
 }  // namespace sendoff
 
 using namespace sendoff;

@@ -146,6 +146,10 @@ struct tcp_sock {
   uint32_t rtt_timed_seq = 0;  // the end of the segment being timed
   uint64_t rtt_stamp = 0;      // when it left; 0: none timed
   uint64_t total_retrans = 0, fast_retrans = 0, rto_count = 0;
+  // Descriptors that carried data, and the segments the NIC made of them
+  // (more than one each where TSO cuts a packet).
+  uint64_t data_descs = 0, data_segs = 0;
+  uint64_t bytes_acked = 0;  // data bytes the peer acknowledged (tcpi_bytes_acked)
   // Timers (absolute µs; 0: not armed): retransmit/probe, delayed ACK, the
   // end of TIME_WAIT or of an orphaned FIN_WAIT2.
   uint64_t rto_timeout = 0;
@@ -257,13 +261,15 @@ int tcp_select_wscale(uint32_t space);
 // The MSS to advertise for a route MTU (tcp_advertise_mss over ipv4's
 // advmss): mtu - 40, at most 65535 - 40.
 uint16_t tcp_advertise_mss(uint32_t mtu);
-// tcp_transmit_skb: one segment — header, options, `len` bytes of the send
-// queue from `seq` (FIN/SYN/RST by flags), checksum — to the NIC as one
-// descriptor. The one place that builds segments (TSO descriptors later).
-// 0 or -errno.
+// tcp_transmit_skb: `len` bytes of the send queue from `seq` with header and
+// options (FIN/SYN/RST by flags) to the NIC as one descriptor: a TSO
+// descriptor that the NIC cuts into MSS segments where it can (data, options
+// within 24 bytes), else one segment built here, checksum and all. The one
+// place that makes segments. 0 or -errno.
 int tcp_transmit_skb(sock* sk, uint32_t seq, uint32_t len, uint8_t flags);
 // tcp_write_xmit: new data (and a queued FIN) within the peer's window and
-// cwnd, MSS segments, Nagle unless TCP_NODELAY or `push_small`.
+// cwnd, up to a descriptor's 64 KiB of whole segments per packet with TSO
+// (one segment without), Nagle unless TCP_NODELAY or `push_small`.
 void tcp_write_xmit(sock* sk, bool push_small);
 // tcp_send_ack: a bare ACK now (cancels a delayed one).
 void tcp_send_ack(sock* sk);

@@ -123,6 +123,7 @@ bool tcp_ack(sock* sk, const tcp_skb_cb& cb) {
       const uint32_t pop = data_end - tp->sendq_seq;
       tcp_queue_pull(&tp->sendq, &tp->sendq_head, pop);
       tp->sendq_seq = data_end;
+      tp->bytes_acked += pop;
     }
     tp->snd_una = ack;
     if (before(tp->snd_nxt, ack)) tp->snd_nxt = ack;

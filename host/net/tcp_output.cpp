@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 // The sending half of TCP (net/ipv4/tcp_output.c): the options as Linux lays
-// them out, the SYN's MSS and window scale, and segments out: tcp_transmit_skb
-// builds every segment (header, options, payload from the send queue,
-// checksum) and posts it as one TXD_L4_RAW descriptor, whose payload the NIC
-// sends as the transport bytes of an IPv4 packet of the flow's protocol (6).
+// them out, the SYN's MSS and window scale, and segments out: tcp_write_xmit
+// sizes packets (up to 64 KiB of whole segments for the NIC's TSO) and
+// tcp_transmit_skb posts each as one descriptor: a TXD_L4_TCP descriptor whose
+// payload the NIC cuts into segments and heads, or, for SYN, RST, bare ACKs,
+// FINs and long options, a TXD_L4_RAW segment built here, checksum and all.
 #include <netinet/in.h>
 
 #include <algorithm>
@@ -186,54 +187,89 @@ int tcp_transmit_skb(sock* sk, uint32_t seq, uint32_t len, uint8_t flags) {
     if (tp->sack_ok && !tp->ooo.empty() && !(flags & TCPHDR_RST))
       o.num_sack_blocks = tcp_sack_blocks(tp, o.sack, TCP_NUM_SACKS);
   }
-  const unsigned hlen = 20 + tcp_options_size(o);
-  std::vector<uint8_t> seg(hlen + len);
-  uint8_t* th = seg.data();
-  put16(th, sk->num);
-  put16(th + 2, sk->dport);
-  put32(th + 4, seq);
-  put32(th + 8, (flags & TCPHDR_ACK) ? tp->rcv_nxt : 0);
-  th[12] = static_cast<uint8_t>((hlen / 4) << 4);
-  th[13] = flags;
+  const unsigned optlen = tcp_options_size(o);
   uint32_t window;
+  uint16_t window_field;
   if (syn) {
     // The SYN's window is never scaled (RFC 7323 2.2): 65535 rounded to the MSS.
     window = std::min<uint32_t>(tp->window_clamp, 65535u / tp->advmss * tp->advmss);
-    put16(th + 14, static_cast<uint16_t>(window));
+    window_field = static_cast<uint16_t>(window);
   } else {
     window = tcp_receive_window(tp);
-    put16(th + 14, static_cast<uint16_t>(window >> tp->rcv_wscale));
+    window_field = static_cast<uint16_t>(window >> tp->rcv_wscale);
   }
-  tcp_options_write(th + 20, o);
-  if (len) {
-    const size_t at = tp->sendq_head + (seq - tp->sendq_seq);
-    std::memcpy(th + hlen, tp->sendq.data() + at, len);
-  }
-  const uint32_t total = hlen + len;
-  put16(th + 16, csum_finish(csum_partial(th, total,
-                                          csum_pseudo_ipv4(sk->saddr, sk->daddr, IPPROTO_TCP,
-                                                           total))));
+  const uint32_t ack = (flags & TCPHDR_ACK) ? tp->rcv_nxt : 0;
   dst_entry* dst;
   int err = __ip_route_output_cached(sk, sk->daddr, sk->dport, sk->localroute, &dst);
   if (err) return static_cast<int>(ts.ret(err, "no route"));
-  iovec iov{seg.data(), total};
   sk_buff skb;
   skb.sk = sk;
   skb.dst = dst;
-  skb.iov = &iov;
-  skb.iovlen = 1;
-  skb.len = total;
-  skb.l4_kind = abi::TXD_L4_RAW;
   skb.protocol = IPPROTO_TCP;
   skb.sport = sk->num;
   skb.dport = sk->dport;
-  // ip_queue_xmit: DF (PMTU discovery), the socket's own IP ID counter.
-  skb.tx_flags = abi::TXD_L4_RAW | abi::TXD_F_DF;
-  skb.ip_id = static_cast<uint16_t>(sk->inet_id.fetch_add(1, std::memory_order_relaxed));
   skb.ttl = static_cast<uint8_t>(sk->uc_ttl >= 0 ? sk->uc_ttl : n->sysctl.ip_default_ttl);
   skb.tos = sk->tos;
+  // The MSS of this packet's segments (tcp_current_mss): what the route's
+  // MTU leaves after the headers and these options, at most mss_cache.
+  const uint32_t room = dst->rt.mtu > 40 + optlen ? dst->rt.mtu - 40 - optlen : 0;
+  const uint32_t gso_size = std::min(tp->mss_cache, room);
+  // NETIF_F_TSO: data goes as one TCP descriptor that the NIC cuts into
+  // gso_size segments, each with this header and these options; the payload
+  // comes straight from the send queue. SYN, RST, segments without data and
+  // options beyond the descriptor's 24 bytes stay segments built here.
+  const bool tso = len && !(flags & (TCPHDR_SYN | TCPHDR_RST)) && n->nic.can_tso() &&
+                   optlen <= abi::TXD_TCP_OPT_MAX && gso_size >= abi::TSO_MSS_MIN;
+  const uint32_t segs = tso ? (len + gso_size - 1) / gso_size : 1;
+  std::vector<uint8_t> seg;
+  iovec iov;
+  if (tso) {
+    skb.l4_kind = abi::TXD_L4_TCP;
+    skb.tcp.seq = seq;
+    skb.tcp.ack = ack;
+    skb.tcp.gso_size = static_cast<uint16_t>(gso_size);
+    skb.tcp.window = window_field;
+    skb.tcp.flags = flags;
+    skb.tcp.opt_len = static_cast<uint8_t>(optlen);
+    tcp_options_write(skb.tcp.opts, o);
+    iov = {tp->sendq.data() + tp->sendq_head + (seq - tp->sendq_seq), len};
+    skb.len = len;
+  } else {
+    const unsigned hlen = 20 + optlen;
+    seg.resize(hlen + len);
+    uint8_t* th = seg.data();
+    put16(th, sk->num);
+    put16(th + 2, sk->dport);
+    put32(th + 4, seq);
+    put32(th + 8, ack);
+    th[12] = static_cast<uint8_t>((hlen / 4) << 4);
+    th[13] = flags;
+    put16(th + 14, window_field);
+    tcp_options_write(th + 20, o);
+    if (len) {
+      const size_t at = tp->sendq_head + (seq - tp->sendq_seq);
+      std::memcpy(th + hlen, tp->sendq.data() + at, len);
+    }
+    const uint32_t total = hlen + len;
+    put16(th + 16, csum_finish(csum_partial(th, total,
+                                            csum_pseudo_ipv4(sk->saddr, sk->daddr, IPPROTO_TCP,
+                                                             total))));
+    skb.l4_kind = abi::TXD_L4_RAW;
+    iov = {seg.data(), total};
+    skb.len = total;
+  }
+  skb.iov = &iov;
+  skb.iovlen = 1;
+  // ip_queue_xmit: DF (PMTU discovery); ip_select_ident_segs: the socket's
+  // own IP ID counter, one ID per segment (the NIC counts up from this one).
+  skb.tx_flags = skb.l4_kind | abi::TXD_F_DF;
+  skb.ip_id = static_cast<uint16_t>(sk->inet_id.fetch_add(segs, std::memory_order_relaxed));
   err = ip_send_skb(n, &skb);
   if (err) return static_cast<int>(ts.ret(err));
+  if (len) {
+    ++tp->data_descs;
+    tp->data_segs += segs;
+  }
   if (flags & TCPHDR_ACK) {
     // tcp_event_ack_sent: what this segment acknowledged and offered.
     tp->ack_pending = false;
@@ -243,41 +279,75 @@ int tcp_transmit_skb(sock* sk, uint32_t seq, uint32_t len, uint8_t flags) {
     tp->rcv_wnd = window;
   }
   if (!ts.on()) return 0;
-  return static_cast<int>(ts.ret(0, "seq " + std::to_string(seq) + " len " + std::to_string(len) +
-                                        " flags " + std::to_string(flags)));
+  return static_cast<int>(ts.ret(0, std::string(tso ? "TSO " : "") + "seq " + std::to_string(seq) +
+                                        " len " + std::to_string(len) + " flags " +
+                                        std::to_string(flags)));
 }
+
+namespace {
+
+// tcp_tso_should_defer (tcp_tso_win_divisor 3): with segments in flight whose
+// ACKs will open the windows further, a packet that cwnd or the peer's window
+// cuts short waits until it can carry a third of cwnd, so the NIC gets long
+// descriptors instead of one or two segments per ACK. Never in loss recovery.
+bool tcp_tso_should_defer(const tcp_sock* tp, uint32_t unsent, uint32_t limit, uint32_t max_len,
+                          uint32_t mss) {
+  if (tp->ca_state != TCP_CA_Open || tp->snd_nxt == tp->snd_una) return false;
+  if (limit >= unsent || limit >= max_len) return false;
+  return limit < static_cast<uint64_t>(tp->snd_cwnd) * mss / 3;
+}
+
+}  // namespace
 
 void tcp_write_xmit(sock* sk, bool push_small) {
   tcp_sock* tp = sk->tp.get();
   if (!tcp_sending_state(sk->state)) return;
   const uint32_t mss = tp->mss_cache;
+  // tcp_tso_autosize: with the NIC's TSO a packet carries as many whole
+  // segments as one descriptor holds (65535 bytes); without, one segment.
+  const uint32_t max_segs = sk->sk_net->nic.can_tso() ? std::max(1u, abi::MAX_PAYLOAD / mss) : 1;
   for (;;) {
     const uint32_t unsent = after(tp->write_seq, tp->snd_nxt) ? tp->write_seq - tp->snd_nxt : 0;
     if (!unsent) break;
-    uint32_t len = std::min(unsent, mss);
     const uint32_t in_flight = tp->snd_nxt - tp->snd_una;
     // tcp_cwnd_test: segments in flight against cwnd.
-    if ((in_flight + mss - 1) / mss >= tp->snd_cwnd) {
+    const uint32_t in_flight_segs = (in_flight + mss - 1) / mss;
+    if (in_flight_segs >= tp->snd_cwnd) {
       tp->is_cwnd_limited = true;
       break;
     }
-    // tcp_snd_wnd_test: the whole segment inside the peer's window.
-    if (after(tp->snd_nxt + len, tp->snd_una + tp->snd_wnd)) {
-      const uint32_t room = after(tp->snd_una + tp->snd_wnd, tp->snd_nxt)
-                                ? tp->snd_una + tp->snd_wnd - tp->snd_nxt
-                                : 0;
-      // What is left of the window goes only when no segment fits in it at all
-      // and nothing is in flight to open it (else the probe timer does).
-      if (room == 0 || room < std::min(len, tp->max_window / 2)) break;
-      len = room;
+    const uint32_t cong_win = (tp->snd_cwnd - in_flight_segs) * mss;
+    // tcp_snd_wnd_test: the peer's window from snd_nxt.
+    const uint32_t wnd_end = tp->snd_una + tp->snd_wnd;
+    const uint32_t send_win = after(wnd_end, tp->snd_nxt) ? wnd_end - tp->snd_nxt : 0;
+    uint32_t len = std::min({unsent, max_segs * mss, cong_win});
+    if (len > send_win) {
+      if (send_win >= mss) {
+        len = send_win / mss * mss;  // tcp_mss_split_point: whole segments in the window
+      } else {
+        // What is left of the window goes only when no segment fits in it at
+        // all and nothing is in flight to open it (else the probe timer does).
+        const uint32_t first = std::min(unsent, mss);
+        if (send_win == 0 || send_win < std::min(first, tp->max_window / 2)) break;
+        len = send_win;
+      }
     }
-    // tcp_nagle_test (Minshall's variant): a short segment waits while an
-    // earlier short one is unacknowledged, unless TCP_NODELAY or a push.
-    if (len < mss && !push_small && !tp->nodelay && !tp->fin_queued &&
-        after(tp->snd_sml, tp->snd_una))
+    if (len >= mss &&
+        tcp_tso_should_defer(tp, unsent, std::min(send_win, cong_win), max_segs * mss, mss))
       break;
-    // MSG_MORE (TCP_NAGLE_CORK for this push): more is coming, a short tail waits.
-    if (len < mss && tp->cork_more && !tp->fin_queued) break;
+    const bool nagle_on = !push_small && !tp->nodelay && !tp->fin_queued;
+    if (len < mss) {
+      // tcp_nagle_test (Minshall's variant): a short segment waits while an
+      // earlier short one is unacknowledged, unless TCP_NODELAY or a push.
+      if (nagle_on && after(tp->snd_sml, tp->snd_una)) break;
+      // MSG_MORE (TCP_NAGLE_CORK for this push): more is coming, a short tail waits.
+      if (tp->cork_more && !tp->fin_queued) break;
+    } else if (len == unsent && len % mss) {
+      // tcp_mss_split_point: the short tail of a packet waits where Nagle or
+      // MSG_MORE would hold it as a segment of its own; the full ones go.
+      if ((nagle_on && after(tp->snd_sml, tp->snd_una)) || (tp->cork_more && !tp->fin_queued))
+        len -= len % mss;
+    }
     const bool last = len == unsent;
     if (tcp_transmit_skb(sk, tp->snd_nxt, len,
                          static_cast<uint8_t>(TCPHDR_ACK | (last ? TCPHDR_PSH : 0))) != 0)
@@ -286,7 +356,7 @@ void tcp_write_xmit(sock* sk, bool push_small) {
       tp->rtt_timed_seq = tp->snd_nxt + len;
       tp->rtt_stamp = tp->tcp_mstamp;
     }
-    if (len < mss) tp->snd_sml = tp->snd_nxt + len;
+    if (len % mss) tp->snd_sml = tp->snd_nxt + len;  // tcp_minshall_update
     tp->snd_nxt += len;
     if (after(tp->snd_nxt, tp->snd_max)) tp->snd_max = tp->snd_nxt;
     if (!tp->rto_timeout) inet_csk_reset_xmit_timer(tp);

@@ -130,7 +130,7 @@ void read_to_eof(int fd, std::vector<uint8_t>* out, std::atomic<bool>* eof) {
 // Sends `bytes` through a sendoff socket to a kernel server on `port`,
 // closes, and checks that the server read exactly that, then EOF. Returns
 // the seconds from connect to the server's EOF.
-double send_stream(Tcp* t, uint16_t port, size_t bytes) {
+double send_stream(Tcp* t, uint16_t port, size_t bytes, TcpStats* stats = nullptr) {
   const std::vector<uint8_t> data = random_bytes(bytes, 20261129);
   const int ls = t->kernel_listener(port);
   EXPECT_GE(ls, 0);
@@ -162,6 +162,28 @@ double send_stream(Tcp* t, uint16_t port, size_t bytes) {
     }
     sent += static_cast<size_t>(r);
   }
+  // Everything acknowledged before close, so the counters cover the stream.
+  TcpStats st;
+  for (int i = 0; i < 5000; ++i) {
+    EXPECT_EQ(stack_tcp_stats(fd, &st), 0);
+    if (st.bytes_acked == data.size()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  EXPECT_EQ(st.bytes_acked, data.size());
+  std::printf("[ tcp ] %llu descriptors, %llu segments (%.1f per descriptor), %llu retransmitted, "
+              "%llu fast retransmits, %llu RTOs, srtt %u us\n",
+              static_cast<unsigned long long>(st.data_descs),
+              static_cast<unsigned long long>(st.data_segs),
+              st.data_descs ? static_cast<double>(st.data_segs) / st.data_descs : 0.0,
+              static_cast<unsigned long long>(st.retrans),
+              static_cast<unsigned long long>(st.fast_retrans),
+              static_cast<unsigned long long>(st.rtos), st.srtt_us);
+  const NicCounters nic = stack_counters();
+  EXPECT_EQ(nic.desc_errors, 0u);
+  EXPECT_EQ(nic.drops, 0u);
+  std::printf("[ tcp ] NIC: %llu frames, %u desc errors, %u drops\n",
+              static_cast<unsigned long long>(nic.frames), nic.desc_errors, nic.drops);
+  if (stats) *stats = st;
   EXPECT_EQ(so_close(fd), 0);
   server.join();
   const double secs =

@@ -50,6 +50,23 @@ struct NicCounters {
 };
 NicCounters stack_counters();
 
+// One TCP connection's counters (what `sendoff send --proto tcp` reports):
+// tcp_info's figures, Linux's per-connection MIB counts, and how the NIC
+// carried the stream.
+struct TcpStats {
+  uint64_t bytes_acked = 0;    // tcpi_bytes_acked
+  uint64_t data_descs = 0;     // descriptors that carried data
+  uint64_t data_segs = 0;      // the segments they became on the wire (TSO: several each)
+  uint64_t retrans = 0;        // segments sent again (tcpi_total_retrans)
+  uint64_t fast_retrans = 0;   // recoveries entered on duplicate ACKs (TCPFastRetrans)
+  uint64_t rtos = 0;           // retransmission timeouts (TCPTimeouts)
+  uint32_t srtt_us = 0, rttvar_us = 0;  // tcpi_rtt, tcpi_rttvar
+  uint32_t mss = 0, cwnd = 0;  // tcpi_snd_mss, tcpi_snd_cwnd
+};
+// 0, -EBADF/-ENOTSOCK for an fd that is no sendoff socket, -EOPNOTSUPP for
+// one that is not TCP.
+int stack_tcp_stats(int fd, TcpStats* out);
+
 // A received frame (Ethernet header on, no FCS), handed to the stack as the
 // driver's RX poll hands it: netif_receive_skb → ip_rcv → udp_rcv → the
 // socket. csum_verified: the NIC checked the L4 checksum (CHECKSUM_UNNECESSARY).

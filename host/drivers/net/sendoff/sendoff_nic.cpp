@@ -80,6 +80,7 @@ int SendoffNic::open(Device* dev, const uint8_t mac[6], std::string* err) {
     }
     memset(wb.host, 0, WB_BYTES);
   }
+  tso_ = (dev->reg_read(REG_CAPS) & CAPS_TSO) != 0;
   flows_.reset(new FlowState[FLOW_TABLE_SIZE]);
   dev->reg_write(REG_CTRL, 0);
   dev->reg_write(REG_RING_BASE_LO, static_cast<uint32_t>(ring_.dev_addr));
@@ -114,6 +115,7 @@ void SendoffNic::ring_start(uint32_t start) {
   for (uint32_t i = 0; i < kRingSize; ++i) {
     slots_[i].seq.store(start, std::memory_order_relaxed);
     slots_[i].owner = nullptr;
+    slots_[i].second = false;
   }
   const uint32_t pay = pay_tail_.load(std::memory_order_relaxed);
   prod_.store(pack(start, pay));
@@ -160,7 +162,7 @@ int SendoffNic::reset(std::string* err) {
   uint64_t dropped = 0;
   for (; c != head; ++c) {
     Slot& s = slots_[c & kRingMask];
-    if (static_cast<int32_t>(c - tail) >= 0) ++dropped;
+    if (static_cast<int32_t>(c - tail) >= 0 && !s.second) ++dropped;
     if (s.owner) sock_wfree(s.owner, s.charge);
     s.owner = nullptr;
     pay_tail = s.pay_end;
@@ -311,6 +313,14 @@ void SendoffNic::publish(uint32_t idx, bool more) {
   if (!more) xmit_flush();
 }
 
+// A TCP descriptor's two slots become visible together: the second is marked
+// written first, so the producer index, which stops at the first unwritten
+// slot, never passes the first without the second.
+void SendoffNic::publish_pair(uint32_t idx, bool more) {
+  slots_[(idx + 1) & kRingMask].seq.store(idx + 2, std::memory_order_seq_cst);
+  publish(idx, more);
+}
+
 void SendoffNic::xmit_flush() {
   uint32_t h = head_.load(std::memory_order_acquire);
   uint32_t r = rung_.load(std::memory_order_relaxed);
@@ -325,7 +335,8 @@ void SendoffNic::xmit_flush() {
 
 // Reserves a slot and the payload bytes in one step, so that both leave the
 // ring in the same order. False when either is full even after a reclaim.
-bool SendoffNic::reserve(size_t len, uint32_t* idx_out, uint32_t* start_out, uint32_t* end_out) {
+bool SendoffNic::reserve(size_t len, uint32_t nslots, uint32_t* idx_out, uint32_t* start_out,
+                         uint32_t* end_out) {
   const uint32_t need = align64(len ? len : 1);
   uint64_t cur = prod_.load(std::memory_order_acquire);
   uint32_t idx, start, pay_end;
@@ -337,7 +348,7 @@ bool SendoffNic::reserve(size_t len, uint32_t* idx_out, uint32_t* start_out, uin
     const uint32_t skip = off + need > kPayloadBytes ? kPayloadBytes - off : 0;
     pay_end = ph + skip + need;
     start = (off + skip) & kPayloadMask;
-    bool room = idx - clean_.load(std::memory_order_acquire) < kRingSize &&
+    bool room = idx + nslots - clean_.load(std::memory_order_acquire) <= kRingSize &&
                 pay_end - pay_tail_.load(std::memory_order_acquire) <= kPayloadBytes;
     if (!room) {
       if (reclaimed) return false;
@@ -346,7 +357,7 @@ bool SendoffNic::reserve(size_t len, uint32_t* idx_out, uint32_t* start_out, uin
       cur = prod_.load(std::memory_order_acquire);
       continue;
     }
-    if (prod_.compare_exchange_weak(cur, pack(idx + 1, pay_end), std::memory_order_acq_rel,
+    if (prod_.compare_exchange_weak(cur, pack(idx + nslots, pay_end), std::memory_order_acq_rel,
                                     std::memory_order_acquire))
       break;
   }
@@ -362,7 +373,7 @@ int SendoffNic::xmit_frame(const uint8_t* frame, size_t len) {
   if (len < ETH_HLEN || len > ETH_FRAME_MAX) return -EINVAL;
   if (down_.load(std::memory_order_acquire)) return -ENETDOWN;
   uint32_t idx, start, pay_end;
-  if (!reserve(len, &idx, &start, &pay_end)) return ring_full_errno();
+  if (!reserve(len, 1, &idx, &start, &pay_end)) return ring_full_errno();
   memcpy(payload_.host + start, frame, len);
   if (!coherent_) dev_->dma_sync_to_device(payload_, start, len);
   uint8_t* d = ring_.host + size_t{idx & kRingMask} * TXD_BYTES;
@@ -376,6 +387,7 @@ int SendoffNic::xmit_frame(const uint8_t* frame, size_t len) {
   s.owner = nullptr;
   s.charge = 0;
   s.pay_end = pay_end;
+  s.second = false;
   publish(idx, false);
   return 0;
 }
@@ -384,6 +396,8 @@ int SendoffNic::ndo_start_xmit(sk_buff* skb) {
   // A device that stopped being trustworthy (--cosim mismatch) takes no more work.
   if (!dev_->fault().empty()) return -EIO;
   if (down_.load(std::memory_order_acquire)) return -ENETDOWN;
+  const bool tcp = skb->l4_kind == TXD_L4_TCP;
+  if (tcp && !tso_) return -EOPNOTSUPP;
   const size_t len = skb->len;
   int flow = dst_flow(skb);
   if (flow < 0) return flow;
@@ -392,8 +406,9 @@ int SendoffNic::ndo_start_xmit(sk_buff* skb) {
   // nanoseconds still faults in the copy below.)
   if (fault_in_iov_readable(skb->iov, skb->iovlen, len)) return -EFAULT;
 
+  const uint32_t nslots = tcp ? 2 : 1;
   uint32_t idx, start, pay_end;
-  if (!reserve(len, &idx, &start, &pay_end)) return ring_full_errno();
+  if (!reserve(len, nslots, &idx, &start, &pay_end)) return ring_full_errno();
   uint8_t* d = ring_.host + size_t{idx & kRingMask} * TXD_BYTES;
   int err = copy_from_user_iov(payload_.host + start, skb->iov, skb->iovlen, len);
   if (!coherent_) dev_->dma_sync_to_device(payload_, start, len);
@@ -407,14 +422,37 @@ int SendoffNic::ndo_start_xmit(sk_buff* skb) {
   d[TXD_TOS_OFF] = skb->tos;
   if (err) put16(d + TXD_RSVD_OFF, kPoisonRsvd);
   put32(d + TXD_COOKIE_OFF, idx);
+  if (tcp) {
+    put32(d + TXD_SEQ_OFF, skb->tcp.seq);
+    put16(d + TXD_MSS_OFF, skb->tcp.gso_size);
+    // The second slot, which may be the ring's first after a wrap.
+    uint8_t* t = ring_.host + size_t{(idx + 1) & kRingMask} * TXD_BYTES;
+    memset(t, 0, TXD_BYTES);
+    put32(t + TXD_TCP_ACK_OFF, skb->tcp.ack);
+    put16(t + TXD_TCP_WINDOW_OFF, skb->tcp.window);
+    t[TXD_TCP_FLAGS_OFF] = skb->tcp.flags;
+    t[TXD_TCP_OPTLEN_OFF] = skb->tcp.opt_len;
+    memcpy(t + TXD_TCP_OPTS_OFF, skb->tcp.opts, skb->tcp.opt_len);
+    if (!coherent_)
+      dev_->dma_sync_to_device(ring_, size_t{(idx + 1) & kRingMask} * TXD_BYTES, TXD_BYTES);
+    Slot& s2 = slots_[(idx + 1) & kRingMask];
+    s2.owner = nullptr;
+    s2.charge = 0;
+    s2.pay_end = pay_end;
+    s2.second = true;
+  }
   if (!coherent_) dev_->dma_sync_to_device(ring_, size_t{idx & kRingMask} * TXD_BYTES, TXD_BYTES);
 
   Slot& s = slots_[idx & kRingMask];
   s.owner = err ? nullptr : skb->sk;
   s.charge = static_cast<uint32_t>(truesize(len));
   s.pay_end = pay_end;
+  s.second = false;
   if (s.owner) s.owner->wmem_alloc.fetch_add(s.charge, std::memory_order_relaxed);
-  publish(idx, skb->xmit_more && !err);
+  if (tcp)
+    publish_pair(idx, skb->xmit_more && !err);
+  else
+    publish(idx, skb->xmit_more && !err);
   return err;
 }
 

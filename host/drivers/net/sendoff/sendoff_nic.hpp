@@ -6,7 +6,7 @@
 // DMA memory), so every back end (csim, verilator, xrt) runs this code.
 //
 // The TX ring takes several producers without a lock: a sender reserves its
-// descriptor slot and its payload bytes together with one compare-and-swap
+// descriptor slot (two for a TCP descriptor) and its payload bytes together with one compare-and-swap
 // on a packed (slot, payload offset) word, copies and writes the descriptor
 // in its own slot, and publishes it by advancing the producer index over
 // every slot that is complete, in order. Reclaim is done by whichever sender
@@ -64,6 +64,9 @@ class SendoffNic {
   // -EINVAL (length), -EOPNOTSUPP (a NIC before ABI 2.1), -EIO.
   int xmit_frame(const uint8_t* frame, size_t len);
   bool can_xmit_frames() const { return l2_frames_; }
+  // NETIF_F_TSO: the NIC segments TXD_L4_TCP descriptors (CAPS_TSO). Without
+  // it a TCP skb is -EOPNOTSUPP and the stack builds each segment itself.
+  bool can_tso() const { return tso_; }
   // Rings the doorbell for whatever was posted with xmit_more.
   void xmit_flush();
   // Frees what the NIC has finished (sock_wfree for each packet).
@@ -95,10 +98,11 @@ class SendoffNic {
 
  private:
   int flow_get(const FlowKey& key);
-  bool reserve(size_t len, uint32_t* idx, uint32_t* start, uint32_t* pay_end);
+  bool reserve(size_t len, uint32_t nslots, uint32_t* idx, uint32_t* start, uint32_t* pay_end);
   int dst_flow(const sk_buff* skb);
   uint32_t nic_tail();
   void publish(uint32_t idx, bool more);
+  void publish_pair(uint32_t idx, bool more);
   int ring_full_errno();
   void ring_start(uint32_t start);
 
@@ -107,6 +111,7 @@ class SendoffNic {
     sock* owner = nullptr;
     uint32_t charge = 0;
     uint32_t pay_end = 0;  // payload byte counter after this packet
+    bool second = false;   // the second slot of a TCP descriptor: no packet of its own
   };
   struct FlowState {
     FlowKey key;
@@ -119,6 +124,7 @@ class SendoffNic {
   bool coherent_ = false;
   bool l2_frames_ = false;  // the NIC takes TXD_L4_ETH descriptors
   bool tx_reset_ = false;   // the NIC has CTRL_RESET
+  bool tso_ = false;        // the NIC has CAPS_TSO
   DmaBuffer ring_, payload_;
   // The NIC's tail write-back block; null where the device has none to read
   // in place (then RING_TAIL is read instead).
