@@ -48,6 +48,7 @@ void add_recv_options(CLI::App* cmd, RecvOptions* o) {
 }
 
 int run_recv(const RecvOptions& o) {
+  if (o.proto != "udp") throw UsageError("--proto: recv takes udp only");
   NetConfig cfg;
   std::string err;
   if (!o.config.empty() && !cfg.load_file(o.config, &err)) throw UsageError("--config: " + err);

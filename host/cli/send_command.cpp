@@ -18,6 +18,7 @@
 #include "sendoff/stack.hpp"
 #include "sendoff/tap_port.hpp"
 #include "sendoff/tee_sink.hpp"
+#include "tcp_send.hpp"
 #include "trace_sink.hpp"
 #include "usage_error.hpp"
 
@@ -88,6 +89,11 @@ int run_send(const SendOptions& o) {
   if (o.size_max && o.size_max < o.size)
     throw UsageError("--size-max: " + std::to_string(o.size_max) + " is below --size " +
                      std::to_string(o.size));
+  const bool tcp = o.proto == "tcp";
+  if (tcp && o.tap.empty())
+    throw UsageError("--proto: tcp needs --tap IF (a peer there must answer the handshake)");
+  if (tcp && o.size_max)
+    throw UsageError("--size-max: only with --proto udp");
   SendPlan plan = make_send_plan(o);
 
   std::string err;
@@ -156,6 +162,7 @@ int run_send(const SendOptions& o) {
       return kExitFailure;
     }
   }
+  if (tcp) return run_send_tcp(o, plan.dst, payload.get(), counting);
   int fd = so_socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
   if (fd < 0) return fail("socket");
   if (o.src_port != 0) {

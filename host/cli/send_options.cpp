@@ -16,7 +16,7 @@ void add_interface_options(CLI::App* cmd, std::string* backend, std::string* pro
       ->check(one_of({"csim", "verilator", "xrt"}))
       ->capture_default_str();
   cmd->add_option("--proto", *proto, "Transport protocol")
-      ->check(one_of({"udp"}))
+      ->check(one_of({"udp", "tcp"}))
       ->capture_default_str();
   cmd->add_option("--local", *local, "Our address and prefix length")
       ->check(ipv4_cidr())
@@ -29,7 +29,7 @@ void add_impairment_options(CLI::App* cmd, ImpairmentConfig* c, CLI::Option* tap
       ->check(chance())
       ->needs(tap_opt);
   cmd->add_option("--reorder", c->reorder,
-                  std::string("Chance a frame is held back and sent after the next one") + each)
+                  std::string("Chance a frame is held back and sent after the next one (1 ms later at most)") + each)
       ->check(chance())
       ->needs(tap_opt);
   cmd->add_option("--duplicate", c->duplicate, std::string("Chance a frame is sent twice") + each)
@@ -64,13 +64,13 @@ void add_send_options(CLI::App* cmd, SendOptions* o) {
   cmd->add_option("--mtu", o->mtu, "IP MTU")
       ->check(whole_number(abi::MIN_MTU, abi::MAX_MTU))
       ->default_str("1500");
-  cmd->add_option("--size", o->size, "Payload bytes per datagram")
+  cmd->add_option("--size", o->size, "Payload bytes per datagram (--proto tcp: per send() call)")
       ->check(whole_number(0, kMaxUdpPayload))
       ->capture_default_str();
   cmd->add_option("--size-max", o->size_max,
                   "Vary each datagram's payload over --size..SIZE_MAX bytes (a fixed sequence)")
       ->check(whole_number(1, kMaxUdpPayload));
-  auto* count = cmd->add_option("--count", o->count, "Datagrams to send")
+  auto* count = cmd->add_option("--count", o->count, "Datagrams to send (--proto tcp: send() calls)")
                     ->check(whole_number(1, 1000000000000ull))
                     ->capture_default_str();
   cmd->add_option("--input", o->input,

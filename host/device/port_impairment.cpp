@@ -34,6 +34,7 @@ void PortImpairment::pass(const uint8_t* frame, size_t len, const Emit& emit) {
     if (!holding_ && chance(cfg_.reorder)) {
       held_.assign(out, out + len);
       holding_ = true;
+      held_at_ = std::chrono::steady_clock::now();
       ++c_.reordered;
       continue;
     }
@@ -48,6 +49,13 @@ void PortImpairment::pass(const uint8_t* frame, size_t len, const Emit& emit) {
 void PortImpairment::flush(const Emit& emit) {
   std::lock_guard<std::mutex> g(mu_);
   if (!holding_) return;
+  holding_ = false;
+  emit(held_.data(), held_.size());
+}
+
+void PortImpairment::flush_stale(const Emit& emit) {
+  std::lock_guard<std::mutex> g(mu_);
+  if (!holding_ || std::chrono::steady_clock::now() - held_at_ < kMaxHold) return;
   holding_ = false;
   emit(held_.data(), held_.size());
 }

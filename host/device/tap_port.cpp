@@ -91,8 +91,13 @@ void TapPort::stop_rx() {
 void TapPort::rx_main() {
   std::vector<uint8_t> buf(65536 + kFcsLen);
   while (!stop_.load(std::memory_order_acquire)) {
+    // A frame held back for reordering waits 1 ms at most, in either
+    // direction: an impaired port looks every millisecond.
+    const bool impaired = tx_imp_ || rx_imp_;
+    if (tx_imp_) tx_imp_->flush_stale(to_kernel_);
+    if (rx_imp_) rx_imp_->flush_stale(to_nic_);
     pollfd p{fd_, POLLIN, 0};
-    if (::poll(&p, 1, 50) <= 0) {
+    if (::poll(&p, 1, impaired ? 1 : 50) <= 0) {
       // Idle: a frame held back for reordering goes now, either way.
       if (tx_imp_) tx_imp_->flush(to_kernel_);
       if (rx_imp_) rx_imp_->flush(to_nic_);

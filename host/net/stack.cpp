@@ -419,6 +419,7 @@ int stack_tcp_stats(int fd, TcpStats* out) {
   out->rttvar_us = tp->mdev_us >> 2;
   out->mss = tp->mss_cache;
   out->cwnd = tp->snd_cwnd;
+  out->state = so->sk.state;
   return 0;
 }
 

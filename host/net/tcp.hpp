@@ -150,6 +150,7 @@ struct tcp_sock {
   // (more than one each where TSO cuts a packet).
   uint64_t data_descs = 0, data_segs = 0;
   uint64_t bytes_acked = 0;  // data bytes the peer acknowledged (tcpi_bytes_acked)
+  bool tsq_throttled = false;  // TSQ_THROTTLED: waits for the NIC to send what it holds
   // Timers (absolute µs; 0: not armed): retransmit/probe, delayed ACK, the
   // end of TIME_WAIT or of an orphaned FIN_WAIT2.
   uint64_t rto_timeout = 0;
@@ -271,6 +272,14 @@ int tcp_transmit_skb(sock* sk, uint32_t seq, uint32_t len, uint8_t flags);
 // cwnd, up to a descriptor's 64 KiB of whole segments per packet with TSO
 // (one segment without), Nagle unless TCP_NODELAY or `push_small`.
 void tcp_write_xmit(sock* sk, bool push_small);
+// tcp_small_queue_check (TCP Small Queues): true, and the socket marked
+// throttled, when what the connection has on the NIC's ring is above about
+// 1 ms at its pacing rate (at least two packets of next_len bytes): the rest
+// waits in the send queue, where an ACK or a retransmission is not behind it.
+bool tcp_small_queue_check(sock* sk, uint32_t next_len);
+// tcp_tsq_handler: a throttled connection sends again once the NIC has
+// drained its share (checked by the timers at every pass).
+void tcp_tsq_handler(sock* sk);
 // tcp_send_ack: a bare ACK now (cancels a delayed one).
 void tcp_send_ack(sock* sk);
 // tcp_connect: the SYN, and the retransmission timer for it.

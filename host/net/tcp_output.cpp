@@ -299,6 +299,26 @@ bool tcp_tso_should_defer(const tcp_sock* tp, uint32_t unsent, uint32_t limit, u
 
 }  // namespace
 
+bool tcp_small_queue_check(sock* sk, uint32_t next_len) {
+  tcp_sock* tp = sk->tp.get();
+  // sk_pacing_rate as tcp_update_pacing_rate sets it: cwnd per srtt, 200 %
+  // in slow start, 120 % after; 1 ms of it (sk_pacing_shift 10), at least
+  // two packets of this size, at most tcp_limit_output_bytes (1 MiB).
+  uint64_t rate = 0;
+  if (tp->srtt_us) {
+    rate = uint64_t{tp->snd_cwnd} * tp->mss_cache * 8000000 / tp->srtt_us;  // srtt_us is 8 x srtt
+    rate = rate * (tcp_in_slow_start(tp) ? 200 : 120) / 100;
+  }
+  const uint64_t limit = std::min<uint64_t>(
+      std::max<uint64_t>(2 * SendoffNic::truesize(next_len), rate >> 10), 1u << 20);
+  if (sk_wmem_alloc_get(sk) <= limit) return false;
+  // What the NIC has sent since the last look no longer counts.
+  sk->sk_net->nic.reclaim();
+  if (sk_wmem_alloc_get(sk) <= limit) return false;
+  tp->tsq_throttled = true;
+  return true;
+}
+
 void tcp_write_xmit(sock* sk, bool push_small) {
   tcp_sock* tp = sk->tp.get();
   if (!tcp_sending_state(sk->state)) return;
@@ -348,6 +368,8 @@ void tcp_write_xmit(sock* sk, bool push_small) {
       if ((nagle_on && after(tp->snd_sml, tp->snd_una)) || (tp->cork_more && !tp->fin_queued))
         len -= len % mss;
     }
+    // TCP Small Queues: the NIC's ring is not this connection's buffer.
+    if (tcp_small_queue_check(sk, len)) break;
     const bool last = len == unsent;
     if (tcp_transmit_skb(sk, tp->snd_nxt, len,
                          static_cast<uint8_t>(TCPHDR_ACK | (last ? TCPHDR_PSH : 0))) != 0)
@@ -376,6 +398,13 @@ void tcp_write_xmit(sock* sk, bool push_small) {
   // (the retransmission timer stands in for tcp_probe_timer).
   if (tp->snd_una == tp->snd_nxt && after(tp->write_seq, tp->snd_nxt) && !tp->rto_timeout)
     inet_csk_reset_xmit_timer(tp);
+}
+
+void tcp_tsq_handler(sock* sk) {
+  tcp_sock* tp = sk->tp.get();
+  if (!tp->tsq_throttled) return;
+  tp->tsq_throttled = false;
+  tcp_write_xmit(sk, false);
 }
 
 void tcp_send_ack(sock* sk) {

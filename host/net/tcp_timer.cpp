@@ -105,6 +105,7 @@ void tcp_run_timers(net* n) {
       if (tp->ack_pending) tcp_send_ack(sk);
     }
     if (tp->rto_timeout && now >= tp->rto_timeout) tcp_retransmit_timer(sk);
+    if (tp->tsq_throttled) tcp_tsq_handler(sk);
   }
   tcp_reap_sockets(n);
 }

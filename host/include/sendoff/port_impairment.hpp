@@ -7,6 +7,7 @@
 #define SENDOFF_PORT_IMPAIRMENT_HPP
 
 #include <cstdint>
+#include <chrono>
 #include <functional>
 #include <mutex>
 #include <random>
@@ -38,6 +39,11 @@ class PortImpairment {
   void pass(const uint8_t* frame, size_t len, const Emit& emit);
   // Sends a held-back frame, if any (the port went idle).
   void flush(const Emit& emit);
+  // Sends a held-back frame that has waited kMaxHold already: reordering
+  // delays a frame past its successor, as netem's does, never by a whole
+  // idle period (which a sender would see as a loss: a timeout).
+  void flush_stale(const Emit& emit);
+  static constexpr std::chrono::microseconds kMaxHold{1000};
   ImpairmentCounters counters() const;
 
  private:
@@ -48,6 +54,7 @@ class PortImpairment {
   std::mt19937_64 rng_;
   std::vector<uint8_t> held_;
   bool holding_ = false;
+  std::chrono::steady_clock::time_point held_at_;
   ImpairmentCounters c_;
 };
 

@@ -62,6 +62,7 @@ struct TcpStats {
   uint64_t rtos = 0;           // retransmission timeouts (TCPTimeouts)
   uint32_t srtt_us = 0, rttvar_us = 0;  // tcpi_rtt, tcpi_rttvar
   uint32_t mss = 0, cwnd = 0;  // tcpi_snd_mss, tcpi_snd_cwnd
+  int state = 0;               // tcpi_state: TCP_ESTABLISHED, TCP_FIN_WAIT2, ...
 };
 // 0, -EBADF/-ENOTSOCK for an fd that is no sendoff socket, -EOPNOTSUPP for
 // one that is not TCP.
