@@ -158,7 +158,7 @@ void tcp_cleanup_rbuf(sock* sk) {
 }
 
 // A fresh connection state that keeps what the user set (TCP_NODELAY,
-// TCP_SYNCNT, TCP_CONGESTION).
+// TCP_SYNCNT, TCP_CONGESTION, TCP_USER_TIMEOUT).
 void tcp_sock_reinit(sock* sk) {
   auto fresh = std::make_shared<tcp_sock>();
   const tcp_sock* old = sk->tp.get();
@@ -167,6 +167,7 @@ void tcp_sock_reinit(sock* sk) {
   fresh->syn_retries = old->syn_retries;
   fresh->ca_ops = old->ca_ops;
   fresh->window_clamp = old->window_clamp;
+  fresh->user_timeout_ms = old->user_timeout_ms;
   sk->tp = std::move(fresh);
 }
 
@@ -478,6 +479,10 @@ int tcp_setsockopt(sock* sk, int level, int optname, const void* optval, unsigne
       if (val < 1 || val > MAX_TCP_SYNCNT) return -EINVAL;
       tp->syn_retries = val;
       return 0;
+    case TCP_USER_TIMEOUT:
+      if (val < 0) return -EINVAL;
+      tp->user_timeout_ms = static_cast<uint32_t>(val);
+      return 0;
     default:
       // The other SOL_TCP options are not implemented yet (README).
       return -ENOPROTOOPT;
@@ -511,6 +516,7 @@ int tcp_getsockopt(sock* sk, int level, int optname, void* optval, unsigned* opt
       val = tp->syn_retries ? tp->syn_retries : dflt;
       break;
     }
+    case TCP_USER_TIMEOUT: val = static_cast<int>(tp->user_timeout_ms); break;
     case TCP_MAXSEG:
       val = sk->state == TCP_CLOSE ? static_cast<int>(TCP_MSS_DEFAULT)
                                    : static_cast<int>(tp->mss_cache);

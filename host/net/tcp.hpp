@@ -155,6 +155,12 @@ struct tcp_sock {
   bool sock_done = false;   // SOCK_DONE: the peer's FIN came
   uint32_t window_clamp = 0;  // the most receive window we offer (bytes)
   uint32_t snd_sml = 0;     // the end of the last small segment sent (Minshall's Nagle)
+
+  // ---- TCP_USER_TIMEOUT (tcp_write_timeout): how long data may stay
+  // unacknowledged (icsk_user_timeout, ms; 0: tcp_retries2 decides). It is
+  // measured from retrans_stamp: the SYN's departure in SYN_SENT, the first
+  // RTO's retransmission after that.
+  uint32_t user_timeout_ms = 0;
 };
 
 // Takes n bytes off the front of a byte queue kept as a vector and a head
