@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // TCP's socket calls, after net/ipv4/tcp.c: tcp_init_sock, tcp_sendmsg (the
-// send queue and its buffer limit), tcp_recvmsg, tcp_poll, shutdown and
+// send queue and its buffer limit, urgent data), tcp_recvmsg, tcp_poll, shutdown and
 // close (FIN_WAIT/TIME_WAIT go on without the caller), disconnect, the
 // SOL_TCP options, and the states (tcp_set_state, tcp_done).
 //
@@ -227,8 +227,6 @@ int tcp_sendmsg(sock* sk, msghdr_k* msg, size_t size) {
   net* n = sk->sk_net;
   TraceScope ts(n->trace, "tcp_sendmsg");
   const unsigned flags = msg->flags;
-  // Urgent data is not sent (README).
-  if (flags & MSG_OOB) return static_cast<int>(ts.ret(-EOPNOTSUPP, "MSG_OOB"));
   std::unique_lock<std::mutex> g(n->lock);
   tcp_sock* tp = sk->tp.get();
   const bool nonblock = (flags & MSG_DONTWAIT) || sk->sndtimeo_us < 0;
@@ -275,11 +273,13 @@ int tcp_sendmsg(sock* sk, msghdr_k* msg, size_t size) {
     }
     tp->write_seq += static_cast<uint32_t>(chunk);
     copied += chunk;
-    tcp_write_xmit(sk, false);
+    // tcp_mark_urg: MSG_OOB makes the last byte queued urgent.
+    if (flags & MSG_OOB) tp->snd_up = tp->write_seq;
+    tcp_write_xmit(sk, (flags & MSG_OOB) != 0);
   }
-  // tcp_push: what is queued goes now, within Nagle; after MSG_MORE a short
-  // tail waits for the next send or ACK.
-  tcp_write_xmit(sk, false);
+  // tcp_push: what is queued goes now, within Nagle unless urgent; after
+  // MSG_MORE a short tail waits for the next send or ACK.
+  tcp_write_xmit(sk, (flags & MSG_OOB) != 0);
   tp = sk->tp.get();
   tp->cork_more = false;
   g.unlock();

@@ -59,7 +59,7 @@ constexpr int TCP_FASTRETRANS_THRESH = 3;
 
 // Header flags (struct tcphdr's bits, as tcp_flag_byte reads them).
 constexpr uint8_t TCPHDR_FIN = 0x01, TCPHDR_SYN = 0x02, TCPHDR_RST = 0x04, TCPHDR_PSH = 0x08,
-                  TCPHDR_ACK = 0x10;
+                  TCPHDR_ACK = 0x10, TCPHDR_URG = 0x20;
 
 struct tcp_sock;
 struct sock;
@@ -161,6 +161,11 @@ struct tcp_sock {
   // measured from retrans_stamp: the SYN's departure in SYN_SENT, the first
   // RTO's retransmission after that.
   uint32_t user_timeout_ms = 0;
+
+  // ---- Urgent data (MSG_OOB sends): snd_up is the sequence after the last
+  // urgent byte; while it is after snd_una (tcp_urg_mode) segments below it
+  // carry URG and the pointer, and Nagle does not hold them.
+  uint32_t snd_up = 0;
 };
 
 // Takes n bytes off the front of a byte queue kept as a vector and a head

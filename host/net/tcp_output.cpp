@@ -186,6 +186,20 @@ int tcp_transmit_skb(sock* sk, uint32_t seq, uint32_t len, uint8_t flags) {
     if (tp->sack_ok && !tp->ooo.empty() && !(flags & TCPHDR_RST))
       o.num_sack_blocks = tcp_sack_blocks(tp, o.sack, TCP_NUM_SACKS);
   }
+  // tcp_urg_mode: urgent data not yet ACKed. snd_up is pulled up to snd_una
+  // once passed (as tcp_clean_rtx_queue does), so the test survives wrap.
+  // The TSO descriptor has no urgent pointer: such segments stay RAW.
+  if (!after(tp->snd_up, tp->snd_una)) tp->snd_up = tp->snd_una;
+  uint16_t urg_ptr = 0;
+  if (after(tp->snd_up, tp->snd_una) && before(seq, tp->snd_up)) {
+    if (before(tp->snd_up, seq + 0x10000)) {
+      urg_ptr = static_cast<uint16_t>(tp->snd_up - seq);
+      flags |= TCPHDR_URG;
+    } else if (after(seq + 0xFFFF, tp->snd_nxt)) {
+      urg_ptr = 0xFFFF;
+      flags |= TCPHDR_URG;
+    }
+  }
   const unsigned hlen = 20 + tcp_options_size(o);
   std::vector<uint8_t> seg(hlen + len);
   uint8_t* th = seg.data();
@@ -204,6 +218,7 @@ int tcp_transmit_skb(sock* sk, uint32_t seq, uint32_t len, uint8_t flags) {
     window = tcp_receive_window(tp);
     put16(th + 14, static_cast<uint16_t>(window >> tp->rcv_wscale));
   }
+  put16(th + 18, urg_ptr);
   tcp_options_write(th + 20, o);
   if (len) {
     const size_t at = tp->sendq_head + (seq - tp->sendq_seq);
@@ -272,12 +287,14 @@ void tcp_write_xmit(sock* sk, bool push_small) {
       len = room;
     }
     // tcp_nagle_test (Minshall's variant): a short segment waits while an
-    // earlier short one is unacknowledged, unless TCP_NODELAY or a push.
-    if (len < mss && !push_small && !tp->nodelay && !tp->fin_queued &&
+    // earlier short one is unacknowledged, unless TCP_NODELAY, a push, or
+    // urgent data unacknowledged (tcp_urg_mode).
+    const bool urg_mode = after(tp->snd_up, tp->snd_una);
+    if (len < mss && !push_small && !tp->nodelay && !tp->fin_queued && !urg_mode &&
         after(tp->snd_sml, tp->snd_una))
       break;
     // MSG_MORE (TCP_NAGLE_CORK for this push): more is coming, a short tail waits.
-    if (len < mss && tp->cork_more && !tp->fin_queued) break;
+    if (len < mss && tp->cork_more && !tp->fin_queued && !urg_mode) break;
     const bool last = len == unsent;
     if (tcp_transmit_skb(sk, tp->snd_nxt, len,
                          static_cast<uint8_t>(TCPHDR_ACK | (last ? TCPHDR_PSH : 0))) != 0)
@@ -321,7 +338,7 @@ int tcp_connect(sock* sk) {
   tp->write_seq = tp->sendq_seq = isn + 1;
   tp->sendq.clear();
   tp->sendq_head = 0;
-  tp->snd_sml = isn;
+  tp->snd_sml = tp->snd_up = isn;
   int err = tcp_transmit_skb(sk, isn, 0, TCPHDR_SYN);
   if (err) return err;
   tp->snd_nxt = tp->snd_max = isn + 1;

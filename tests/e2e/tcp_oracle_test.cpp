@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Linux as the oracle for TCP: a kernel client and a sendoff client make the
 // same socket calls (socket, options, connect to a kernel server at
-// 198.18.0.2, one send) and their SYN, handshake ACK and first data segments
+// 198.18.0.2, one send, urgent or not) and their SYN, handshake ACK and first data segments
 // must agree field by field: Ethernet, every IPv4 header field, every TCP
 // header field and the option bytes, except kAllowedDifferences.
 //
@@ -64,7 +64,8 @@ const char* const kServer = "198.18.0.2";
 struct TcpSetup {
   const char* name;
   bool nodelay;
-  int tos;  // -1: not set
+  int tos;         // -1: not set
+  int send_flags;  // MSG_OOB: urgent data (URG and the urgent pointer)
 };
 
 // One TCP segment as the wire shows it.
@@ -204,7 +205,7 @@ void run_client(const Calls& c, int fd, const TcpSetup& s, std::string* err) {
     return;
   }
   const auto p = payload();
-  if (c.send(fd, p.data(), p.size(), 0) != static_cast<ssize_t>(p.size()))
+  if (c.send(fd, p.data(), p.size(), s.send_flags) != static_cast<ssize_t>(p.size()))
     *err = std::string("send: ") + strerror(errno);
 }
 
@@ -365,12 +366,21 @@ TEST_P(TcpOracle, TheSynAndTheFirstDataSegmentsMatchLinuxFieldByField) {
     SCOPED_TRACE("segment " + std::to_string(i));
     compare(k[i], s[i], k[0], s[0], k[1].ack, s[1].ack);
   }
+  if (GetParam().send_flags & MSG_OOB) {
+    // Every data segment is urgent, its pointer at the byte after the send's last.
+    for (const Segment& g : k)
+      if (!g.data.empty()) {
+        EXPECT_TRUE(g.flags & TH_URG) << "the kernel's segment at " << g.seq - k[0].seq;
+        EXPECT_EQ(g.seq + g.urg, k[0].seq + 1 + kSendBytes);
+      }
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(SocketOptions, TcpOracle,
-                         ::testing::Values(TcpSetup{"defaults", false, -1},
-                                           TcpSetup{"nodelay", true, -1},
-                                           TcpSetup{"tos_0x10", false, 0x10}),
+                         ::testing::Values(TcpSetup{"defaults", false, -1, 0},
+                                           TcpSetup{"nodelay", true, -1, 0},
+                                           TcpSetup{"tos_0x10", false, 0x10, 0},
+                                           TcpSetup{"msg_oob", false, -1, MSG_OOB}),
                          [](const ::testing::TestParamInfo<TcpSetup>& i) {
                            return std::string(i.param.name);
                          });

@@ -892,6 +892,32 @@ TEST_P(TcpErrno, SendtoIgnoresTheAddressOfAConnectedSocket) {
   EXPECT_EQ(stream, "abcabcabcabc");
 }
 
+// tcp_sendmsg with MSG_OOB: the data is sent with URG and the urgent pointer
+// after its last byte, past Nagle while urgent data is unacknowledged
+// (tcp_nagle_test). No urgent data came in: recv(MSG_OOB) is EINVAL.
+TEST_P(TcpErrno, MsgOobSendsUrgentDataPastNagle) {
+  Conn c;
+  establish(&c, 9507);
+  if (HasFatalFailure()) return;
+  EXPECT_THAT(api().send(c.fd, "ab", 2, MSG_OOB), SyscallSucceedsWithValue(2));
+  EXPECT_THAT(api().send(c.fd, "c", 1, 0), SyscallSucceedsWithValue(1));
+  EXPECT_THAT(api().send(c.fd, "d", 1, MSG_OOB), SyscallSucceedsWithValue(1));
+  std::vector<tcp_peer::Seg> segs;
+  for (int i = 0; i < 50 && segs.size() < 3; ++i)
+    for (auto& s : wire_->take_segments(c.port, 20)) segs.push_back(std::move(s));
+  ASSERT_EQ(segs.size(), 3u);
+  // "c" lies past the urgent pointer: no URG, but it leaves at once.
+  const std::string want[] = {"ab", "c", "d"};
+  const uint16_t urg_ptr[] = {2, 0, 1};
+  for (size_t i = 0; i < 3; ++i) {
+    SCOPED_TRACE("segment " + std::to_string(i));
+    EXPECT_EQ(std::string(segs[i].data.begin(), segs[i].data.end()), want[i]);
+    EXPECT_EQ(segs[i].flags & tcp_peer::URG, urg_ptr[i] ? tcp_peer::URG : 0);
+    EXPECT_EQ(segs[i].urg_ptr, urg_ptr[i]);
+  }
+  EXPECT_THAT(api().recv(c.fd, buf_, 1, MSG_OOB | MSG_DONTWAIT), SyscallFailsWithErrno(EINVAL));
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, TcpErrno, ::testing::Values(&kernel_api(), &sendoff_api()),
                          [](const auto& info) { return info.param->name; });
 
