@@ -158,7 +158,7 @@ void tcp_cleanup_rbuf(sock* sk) {
 }
 
 // A fresh connection state that keeps what the user set (TCP_NODELAY,
-// TCP_SYNCNT, TCP_CONGESTION, TCP_USER_TIMEOUT).
+// TCP_SYNCNT, TCP_CONGESTION, TCP_USER_TIMEOUT, TCP_MAXSEG).
 void tcp_sock_reinit(sock* sk) {
   auto fresh = std::make_shared<tcp_sock>();
   const tcp_sock* old = sk->tp.get();
@@ -168,6 +168,7 @@ void tcp_sock_reinit(sock* sk) {
   fresh->ca_ops = old->ca_ops;
   fresh->window_clamp = old->window_clamp;
   fresh->user_timeout_ms = old->user_timeout_ms;
+  fresh->user_mss = old->user_mss;
   sk->tp = std::move(fresh);
 }
 
@@ -479,6 +480,10 @@ int tcp_setsockopt(sock* sk, int level, int optname, const void* optval, unsigne
       if (val < 1 || val > MAX_TCP_SYNCNT) return -EINVAL;
       tp->syn_retries = val;
       return 0;
+    case TCP_MAXSEG:
+      if (val && (val < TCP_MIN_MSS || val > MAX_TCP_WINDOW)) return -EINVAL;
+      tp->user_mss = static_cast<uint16_t>(val);
+      return 0;
     case TCP_USER_TIMEOUT:
       if (val < 0) return -EINVAL;
       tp->user_timeout_ms = static_cast<uint32_t>(val);
@@ -518,8 +523,11 @@ int tcp_getsockopt(sock* sk, int level, int optname, void* optval, unsigned* opt
     }
     case TCP_USER_TIMEOUT: val = static_cast<int>(tp->user_timeout_ms); break;
     case TCP_MAXSEG:
-      val = sk->state == TCP_CLOSE ? static_cast<int>(TCP_MSS_DEFAULT)
-                                   : static_cast<int>(tp->mss_cache);
+      // Unconnected: the user's value if set, else the RFC 1122 default.
+      if (sk->state == TCP_CLOSE)
+        val = tp->user_mss ? tp->user_mss : static_cast<int>(TCP_MSS_DEFAULT);
+      else
+        val = static_cast<int>(tp->mss_cache);
       break;
     default:
       return -ENOPROTOOPT;

@@ -56,6 +56,8 @@ constexpr int MAX_TCP_SYNCNT = 127;
 constexpr unsigned TCPOLEN_TSTAMP_ALIGNED = 12;
 // TCP_MSS_DEFAULT (536, RFC 1122 without an MSS option) is <netinet/tcp.h>'s.
 constexpr int TCP_FASTRETRANS_THRESH = 3;
+constexpr int TCP_MIN_MSS = 88;          // the smallest TCP_MAXSEG
+constexpr int MAX_TCP_WINDOW = 32767;    // the largest TCP_MAXSEG
 
 // Header flags (struct tcphdr's bits, as tcp_flag_byte reads them).
 constexpr uint8_t TCPHDR_FIN = 0x01, TCPHDR_SYN = 0x02, TCPHDR_RST = 0x04, TCPHDR_PSH = 0x08,
@@ -166,6 +168,10 @@ struct tcp_sock {
   // urgent byte; while it is after snd_una (tcp_urg_mode) segments below it
   // carry URG and the pointer, and Nagle does not hold them.
   uint32_t snd_up = 0;
+
+  // ---- TCP_MAXSEG set by the user (rx_opt.user_mss; 0: none): it caps the
+  // MSS we advertise and so the segments we send.
+  uint16_t user_mss = 0;
 };
 
 // Takes n bytes off the front of a byte queue kept as a vector and a head

@@ -800,6 +800,29 @@ TEST_P(TcpErrno, TcpUserTimeoutIsAnIntOfMillisecondsAndNeverNegative) {
   EXPECT_EQ(half, 1234);
 }
 
+// TCP_MAXSEG: 0 (none) or TCP_MIN_MSS..MAX_TCP_WINDOW; an unconnected
+// socket reads back the user's value, else 536.
+TEST_P(TcpErrno, TcpMaxsegTakesZeroOr88To32767) {
+  const int fd = tcp();
+  auto maxseg = [&] {
+    int v = -1;
+    socklen_t len = sizeof v;
+    EXPECT_THAT(api().getsockopt(fd, SOL_TCP, TCP_MAXSEG, &v, &len), SyscallSucceeds());
+    return v;
+  };
+  EXPECT_EQ(maxseg(), 536);
+  for (int bad : {87, 32768, -1}) {
+    EXPECT_THAT(api().setsockopt(fd, SOL_TCP, TCP_MAXSEG, &bad, sizeof bad),
+                SyscallFailsWithErrno(EINVAL));
+  }
+  for (int good : {88, 1000, 32767}) {
+    set_int(fd, SOL_TCP, TCP_MAXSEG, good);
+    EXPECT_EQ(maxseg(), good);
+  }
+  set_int(fd, SOL_TCP, TCP_MAXSEG, 0);
+  EXPECT_EQ(maxseg(), 536);
+}
+
 // Data the peer never ACKs: ETIMEDOUT once TCP_USER_TIMEOUT has passed since
 // the first RTO (the kernel's comes later than sendoff's: its first
 // retransmission is a tail loss probe, about 200 ms in, and the RTO after it
