@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // TCP's socket calls, after net/ipv4/tcp.c: tcp_init_sock, tcp_sendmsg (the
-// send queue and its buffer limit), tcp_recvmsg, tcp_poll, shutdown and
+// send queue and its buffer limit, urgent data), tcp_recvmsg, tcp_poll, shutdown and
 // close (FIN_WAIT/TIME_WAIT go on without the caller), disconnect, the
 // SOL_TCP options, and the states (tcp_set_state, tcp_done).
 //
@@ -158,7 +158,7 @@ void tcp_cleanup_rbuf(sock* sk) {
 }
 
 // A fresh connection state that keeps what the user set (TCP_NODELAY,
-// TCP_SYNCNT, TCP_CONGESTION).
+// TCP_SYNCNT, TCP_CONGESTION, TCP_USER_TIMEOUT, TCP_MAXSEG).
 void tcp_sock_reinit(sock* sk) {
   auto fresh = std::make_shared<tcp_sock>();
   const tcp_sock* old = sk->tp.get();
@@ -167,6 +167,8 @@ void tcp_sock_reinit(sock* sk) {
   fresh->syn_retries = old->syn_retries;
   fresh->ca_ops = old->ca_ops;
   fresh->window_clamp = old->window_clamp;
+  fresh->user_timeout_ms = old->user_timeout_ms;
+  fresh->user_mss = old->user_mss;
   sk->tp = std::move(fresh);
 }
 
@@ -226,8 +228,6 @@ int tcp_sendmsg(sock* sk, msghdr_k* msg, size_t size) {
   net* n = sk->sk_net;
   TraceScope ts(n->trace, "tcp_sendmsg");
   const unsigned flags = msg->flags;
-  // Urgent data is not sent (README).
-  if (flags & MSG_OOB) return static_cast<int>(ts.ret(-EOPNOTSUPP, "MSG_OOB"));
   std::unique_lock<std::mutex> g(n->lock);
   tcp_sock* tp = sk->tp.get();
   const bool nonblock = (flags & MSG_DONTWAIT) || sk->sndtimeo_us < 0;
@@ -274,11 +274,13 @@ int tcp_sendmsg(sock* sk, msghdr_k* msg, size_t size) {
     }
     tp->write_seq += static_cast<uint32_t>(chunk);
     copied += chunk;
-    tcp_write_xmit(sk, false);
+    // tcp_mark_urg: MSG_OOB makes the last byte queued urgent.
+    if (flags & MSG_OOB) tp->snd_up = tp->write_seq;
+    tcp_write_xmit(sk, (flags & MSG_OOB) != 0);
   }
-  // tcp_push: what is queued goes now, within Nagle; after MSG_MORE a short
-  // tail waits for the next send or ACK.
-  tcp_write_xmit(sk, false);
+  // tcp_push: what is queued goes now, within Nagle unless urgent; after
+  // MSG_MORE a short tail waits for the next send or ACK.
+  tcp_write_xmit(sk, (flags & MSG_OOB) != 0);
   tp = sk->tp.get();
   tp->cork_more = false;
   g.unlock();
@@ -478,6 +480,14 @@ int tcp_setsockopt(sock* sk, int level, int optname, const void* optval, unsigne
       if (val < 1 || val > MAX_TCP_SYNCNT) return -EINVAL;
       tp->syn_retries = val;
       return 0;
+    case TCP_MAXSEG:
+      if (val && (val < TCP_MIN_MSS || val > MAX_TCP_WINDOW)) return -EINVAL;
+      tp->user_mss = static_cast<uint16_t>(val);
+      return 0;
+    case TCP_USER_TIMEOUT:
+      if (val < 0) return -EINVAL;
+      tp->user_timeout_ms = static_cast<uint32_t>(val);
+      return 0;
     default:
       // The other SOL_TCP options are not implemented yet (README).
       return -ENOPROTOOPT;
@@ -511,9 +521,13 @@ int tcp_getsockopt(sock* sk, int level, int optname, void* optval, unsigned* opt
       val = tp->syn_retries ? tp->syn_retries : dflt;
       break;
     }
+    case TCP_USER_TIMEOUT: val = static_cast<int>(tp->user_timeout_ms); break;
     case TCP_MAXSEG:
-      val = sk->state == TCP_CLOSE ? static_cast<int>(TCP_MSS_DEFAULT)
-                                   : static_cast<int>(tp->mss_cache);
+      // Unconnected: the user's value if set, else the RFC 1122 default.
+      if (sk->state == TCP_CLOSE)
+        val = tp->user_mss ? tp->user_mss : static_cast<int>(TCP_MSS_DEFAULT);
+      else
+        val = static_cast<int>(tp->mss_cache);
       break;
     default:
       return -ENOPROTOOPT;

@@ -56,10 +56,12 @@ constexpr int MAX_TCP_SYNCNT = 127;
 constexpr unsigned TCPOLEN_TSTAMP_ALIGNED = 12;
 // TCP_MSS_DEFAULT (536, RFC 1122 without an MSS option) is <netinet/tcp.h>'s.
 constexpr int TCP_FASTRETRANS_THRESH = 3;
+constexpr int TCP_MIN_MSS = 88;          // the smallest TCP_MAXSEG
+constexpr int MAX_TCP_WINDOW = 32767;    // the largest TCP_MAXSEG
 
 // Header flags (struct tcphdr's bits, as tcp_flag_byte reads them).
 constexpr uint8_t TCPHDR_FIN = 0x01, TCPHDR_SYN = 0x02, TCPHDR_RST = 0x04, TCPHDR_PSH = 0x08,
-                  TCPHDR_ACK = 0x10;
+                  TCPHDR_ACK = 0x10, TCPHDR_URG = 0x20;
 
 struct tcp_sock;
 struct sock;
@@ -160,6 +162,21 @@ struct tcp_sock {
   bool sock_done = false;   // SOCK_DONE: the peer's FIN came
   uint32_t window_clamp = 0;  // the most receive window we offer (bytes)
   uint32_t snd_sml = 0;     // the end of the last small segment sent (Minshall's Nagle)
+
+  // ---- TCP_USER_TIMEOUT (tcp_write_timeout): how long data may stay
+  // unacknowledged (icsk_user_timeout, ms; 0: tcp_retries2 decides). It is
+  // measured from retrans_stamp: the SYN's departure in SYN_SENT, the first
+  // RTO's retransmission after that.
+  uint32_t user_timeout_ms = 0;
+
+  // ---- Urgent data (MSG_OOB sends): snd_up is the sequence after the last
+  // urgent byte; while it is after snd_una (tcp_urg_mode) segments below it
+  // carry URG and the pointer, and Nagle does not hold them.
+  uint32_t snd_up = 0;
+
+  // ---- TCP_MAXSEG set by the user (rx_opt.user_mss; 0: none): it caps the
+  // MSS we advertise and so the segments we send.
+  uint16_t user_mss = 0;
 };
 
 // Takes n bytes off the front of a byte queue kept as a vector and a head

@@ -4,6 +4,7 @@
 // port and connection tables, and tcp_v4_rcv (checksum, socket lookup).
 #include <netinet/in.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -143,6 +144,7 @@ int tcp_v4_connect(sock* sk, const sockaddr* uaddr, int addr_len) {
   }
   sk_dst_reset(sk);
   tp->advmss = tcp_advertise_mss(rt.mtu);
+  if (tp->user_mss) tp->advmss = std::min(tp->advmss, tp->user_mss);  // tcp_mss_clamp
   tp->snd_una = tp->snd_nxt = tp->snd_max =
       secure_tcp_seq(sk->saddr, sk->daddr, sk->num, sk->dport);
   tp->tsoffset = secure_tcp_ts_off(sk->saddr, sk->daddr);

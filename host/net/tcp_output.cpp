@@ -187,6 +187,20 @@ int tcp_transmit_skb(sock* sk, uint32_t seq, uint32_t len, uint8_t flags) {
     if (tp->sack_ok && !tp->ooo.empty() && !(flags & TCPHDR_RST))
       o.num_sack_blocks = tcp_sack_blocks(tp, o.sack, TCP_NUM_SACKS);
   }
+  // tcp_urg_mode: urgent data not yet ACKed. snd_up is pulled up to snd_una
+  // once passed (as tcp_clean_rtx_queue does), so the test survives wrap.
+  // The TSO descriptor has no urgent pointer: such segments stay RAW.
+  if (!after(tp->snd_up, tp->snd_una)) tp->snd_up = tp->snd_una;
+  uint16_t urg_ptr = 0;
+  if (after(tp->snd_up, tp->snd_una) && before(seq, tp->snd_up)) {
+    if (before(tp->snd_up, seq + 0x10000)) {
+      urg_ptr = static_cast<uint16_t>(tp->snd_up - seq);
+      flags |= TCPHDR_URG;
+    } else if (after(seq + 0xFFFF, tp->snd_nxt)) {
+      urg_ptr = 0xFFFF;
+      flags |= TCPHDR_URG;
+    }
+  }
   const unsigned optlen = tcp_options_size(o);
   uint32_t window;
   uint16_t window_field;
@@ -218,7 +232,7 @@ int tcp_transmit_skb(sock* sk, uint32_t seq, uint32_t len, uint8_t flags) {
   // gso_size segments, each with this header and these options; the payload
   // comes straight from the send queue. SYN, RST, segments without data and
   // options beyond the descriptor's 24 bytes stay segments built here.
-  const bool tso = len && !(flags & (TCPHDR_SYN | TCPHDR_RST)) && n->nic.can_tso() &&
+  const bool tso = len && !(flags & (TCPHDR_SYN | TCPHDR_RST | TCPHDR_URG)) && n->nic.can_tso() &&
                    optlen <= abi::TXD_TCP_OPT_MAX && gso_size >= abi::TSO_MSS_MIN;
   const uint32_t segs = tso ? (len + gso_size - 1) / gso_size : 1;
   std::vector<uint8_t> seg;
@@ -245,6 +259,7 @@ int tcp_transmit_skb(sock* sk, uint32_t seq, uint32_t len, uint8_t flags) {
     th[12] = static_cast<uint8_t>((hlen / 4) << 4);
     th[13] = flags;
     put16(th + 14, window_field);
+    put16(th + 18, urg_ptr);
     tcp_options_write(th + 20, o);
     if (len) {
       const size_t at = tp->sendq_head + (seq - tp->sendq_seq);
@@ -352,21 +367,25 @@ void tcp_write_xmit(sock* sk, bool push_small) {
         len = send_win;
       }
     }
+    // Nagle and MSG_MORE hold nothing while urgent data is unacknowledged
+    // (tcp_urg_mode); its segments are host-built, one MSS each.
+    const bool urg_mode = after(tp->snd_up, tp->snd_una);
+    if (urg_mode) len = std::min(len, mss);
     if (len >= mss &&
         tcp_tso_should_defer(tp, unsent, std::min(send_win, cong_win), max_segs * mss, mss))
       break;
-    const bool nagle_on = !push_small && !tp->nodelay && !tp->fin_queued;
+    const bool nagle_on = !push_small && !tp->nodelay && !tp->fin_queued && !urg_mode;
+    const bool corked = tp->cork_more && !tp->fin_queued && !urg_mode;
     if (len < mss) {
       // tcp_nagle_test (Minshall's variant): a short segment waits while an
       // earlier short one is unacknowledged, unless TCP_NODELAY or a push.
       if (nagle_on && after(tp->snd_sml, tp->snd_una)) break;
       // MSG_MORE (TCP_NAGLE_CORK for this push): more is coming, a short tail waits.
-      if (tp->cork_more && !tp->fin_queued) break;
+      if (corked) break;
     } else if (len == unsent && len % mss) {
       // tcp_mss_split_point: the short tail of a packet waits where Nagle or
       // MSG_MORE would hold it as a segment of its own; the full ones go.
-      if ((nagle_on && after(tp->snd_sml, tp->snd_una)) || (tp->cork_more && !tp->fin_queued))
-        len -= len % mss;
+      if ((nagle_on && after(tp->snd_sml, tp->snd_una)) || corked) len -= len % mss;
     }
     // TCP Small Queues: the NIC's ring is not this connection's buffer.
     if (tcp_small_queue_check(sk, len)) break;
@@ -420,7 +439,7 @@ int tcp_connect(sock* sk) {
   tp->write_seq = tp->sendq_seq = isn + 1;
   tp->sendq.clear();
   tp->sendq_head = 0;
-  tp->snd_sml = isn;
+  tp->snd_sml = tp->snd_up = isn;
   int err = tcp_transmit_skb(sk, isn, 0, TCPHDR_SYN);
   if (err) return err;
   tp->snd_nxt = tp->snd_max = isn + 1;

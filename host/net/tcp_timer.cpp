@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 // TCP's timers (net/ipv4/tcp_timer.c): retransmission with exponential
-// backoff (RFC 6298 5.5), SYN retries (TCP_SYNCNT), the delayed ACK, and the
-// end of TIME_WAIT. They run in the poll thread (Linux's timer softirq),
-// under the stack lock, at each pass (every 2 ms at the least).
+// backoff (RFC 6298 5.5), SYN retries (TCP_SYNCNT), TCP_USER_TIMEOUT, the
+// delayed ACK, and the end of TIME_WAIT. They run in the poll thread
+// (Linux's timer softirq), under the stack lock, at each pass (every 2 ms at
+// the least).
 #include <algorithm>
 #include <chrono>
 #include <vector>
@@ -20,18 +21,42 @@ void tcp_write_err(sock* sk) {
   tcp_done(sk);
 }
 
+// retransmits_timed_out with TCP_USER_TIMEOUT: an RTO has run and
+// retrans_stamp is that long ago.
+bool tcp_user_timeout_passed(const tcp_sock* tp) {
+  return tp->user_timeout_ms && tp->retransmits &&
+         tp->tcp_mstamp - tp->retrans_stamp >= uint64_t{tp->user_timeout_ms} * 1000;
+}
+
+// tcp_write_timeout: whether the connection gives up. In SYN_SENT after
+// TCP_SYNCNT retries or the user timeout; else after the user timeout if
+// set, tcp_retries2 RTOs if not.
+bool tcp_write_timeout(const sock* sk) {
+  const tcp_sock* tp = sk->tp.get();
+  if (sk->state == TCP_SYN_SENT)
+    return tp->retransmits >= tp->syn_retries || tcp_user_timeout_passed(tp);
+  if (tp->user_timeout_ms) return tcp_user_timeout_passed(tp);
+  return tp->retransmits >= TCP_RETRIES2;
+}
+
+// inet_csk_reset_xmit_timer with tcp_clamp_rto_to_user_timeout: the next RTO
+// comes no later than the user timeout's end, so the abort is on time.
+void tcp_reset_xmit_timer_clamped(tcp_sock* tp) {
+  uint64_t when = inet_csk_rto_backoff(tp);
+  if (tp->user_timeout_ms) {
+    const uint64_t elapsed = tp->tcp_mstamp - tp->retrans_stamp,
+                   limit = uint64_t{tp->user_timeout_ms} * 1000;
+    when = elapsed >= limit ? 1 : std::min(when, limit - elapsed);
+  }
+  tp->rto_timeout = tp->tcp_mstamp + when;
+}
+
 // tcp_retransmit_timer: the segment at snd_una again, cwnd to one segment
 // (the congestion module's ssthresh), the next timeout twice as far.
 void tcp_retransmit_timer(sock* sk) {
   tcp_sock* tp = sk->tp.get();
   tp->rto_timeout = 0;
-  if (sk->state == TCP_SYN_SENT) {
-    // tcp_write_timeout: SYN retries, TCP_SYNCNT or net.ipv4.tcp_syn_retries.
-    if (tp->retransmits >= tp->syn_retries) {
-      tcp_write_err(sk);
-      return;
-    }
-  } else if (tp->retransmits >= TCP_RETRIES2) {
+  if (tcp_write_timeout(sk)) {
     tcp_write_err(sk);
     return;
   }
@@ -64,9 +89,13 @@ void tcp_retransmit_timer(sock* sk) {
   }
   ++tp->rto_count;
   tcp_retransmit_skb(sk);
+  // The SYN's clock started at tcp_connect; data's at its first RTO (Linux
+  // stamps the retransmitted skb: a 6.18 kernel with TCP_USER_TIMEOUT 1000
+  // gave up 1.0 s after its first RTO, not after the original send).
+  if (!tp->retransmits && sk->state != TCP_SYN_SENT) tp->retrans_stamp = tp->tcp_mstamp;
   ++tp->retransmits;
   ++tp->backoff;
-  inet_csk_reset_xmit_timer(tp);
+  tcp_reset_xmit_timer_clamped(tp);
 }
 
 }  // namespace

@@ -18,6 +18,7 @@
 #include <mutex>
 #include <sstream>
 
+#include "frame_compare.hpp"
 #include "netns_fixture.hpp"
 #include "packet_capture.hpp"
 #include "sendoff/frame_sink.hpp"
@@ -166,12 +167,6 @@ PerSend sendoff_frames(const SocketSetup& s, std::string* err) {
   return out;
 }
 
-std::string mac_text(const std::vector<uint8_t>& m) {
-  char b[18];
-  snprintf(b, sizeof b, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
-  return b;
-}
-
 // The UDP datagram rebuilt from its fragments (by offset), for its checksum.
 std::vector<uint8_t> reassemble(const std::vector<WireFrame>& frags) {
   std::vector<uint8_t> udp;
@@ -196,10 +191,7 @@ void compare_datagram(const std::vector<Frame>& k_raw, const std::vector<Frame>&
   for (size_t i = 0; i < k.size(); ++i) {
     SCOPED_TRACE("frame " + std::to_string(i));
     const WireFrame &a = k[i], &b = s[i];
-    EXPECT_EQ(mac_text(b.eth_dst), mac_text(a.eth_dst)) << "Ethernet destination";
-    EXPECT_EQ(mac_text(b.eth_src), mac_text(a.eth_src)) << "Ethernet source";
-    EXPECT_EQ(b.ethertype, a.ethertype) << "EtherType";
-
+    expect_same_eth_and_ipv4(a, b);
     // Allowed difference 2: padding.
     EXPECT_TRUE(a.trailer.empty())
         << "the kernel's capture carries " << a.trailer.size() << " bytes after the IP packet";
@@ -209,20 +201,6 @@ void compare_datagram(const std::vector<Frame>& k_raw, const std::vector<Frame>&
     EXPECT_TRUE(std::all_of(b.trailer.begin(), b.trailer.end(), [](uint8_t x) { return x == 0; }))
         << "padding bytes must be zero";
 
-    EXPECT_EQ(int{b.version}, int{a.version}) << "IPv4 version";
-    EXPECT_EQ(int{b.ihl}, int{a.ihl}) << "IPv4 IHL";
-    EXPECT_EQ(int{b.tos}, int{a.tos}) << "IPv4 TOS";
-    EXPECT_EQ(b.total_length, a.total_length) << "IPv4 total length";
-    EXPECT_EQ(b.flag_reserved, a.flag_reserved) << "IPv4 reserved flag";
-    EXPECT_EQ(b.df, a.df) << "IPv4 DF";
-    EXPECT_EQ(b.mf, a.mf) << "IPv4 MF";
-    EXPECT_EQ(b.frag_offset, a.frag_offset) << "IPv4 fragment offset";
-    EXPECT_EQ(int{b.ttl}, int{a.ttl}) << "IPv4 TTL";
-    EXPECT_EQ(int{b.protocol}, int{a.protocol}) << "IPv4 protocol";
-    EXPECT_EQ(b.saddr, a.saddr) << "IPv4 source";
-    EXPECT_EQ(b.daddr, a.daddr) << "IPv4 destination";
-    EXPECT_TRUE(ipv4_header_checksum_ok(a)) << "kernel IPv4 header checksum";
-    EXPECT_TRUE(ipv4_header_checksum_ok(b)) << "sendoff IPv4 header checksum";
     if (a.is_fragment() || a.id != 0) {
       // Allowed difference 1: the ID; one ID per datagram on each side.
       EXPECT_EQ(a.id, k[0].id) << "kernel fragments disagree on the ID";

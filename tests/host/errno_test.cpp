@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: MIT
 // errno parity: every bad input of the UDP and raw send path, run against
 // the kernel's sockets and sendoff's in the same network namespace; both must
-// fail with Linux's errno, in Linux's order of checks.
+// fail with Linux's errno, in Linux's order of checks. The TCP rows script the
+// peer (tcp_peer.hpp) on both sides' wires alike.
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <netinet/udp.h>
 #include <signal.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstring>
 #include <thread>
 #include <vector>
@@ -18,6 +21,7 @@
 #include "seccomp_kill.h"
 #include "socket_api.hpp"
 #include "syscall_matchers.hpp"
+#include "tcp_peer.hpp"
 #include "test_env.hpp"
 
 namespace {
@@ -651,6 +655,293 @@ TEST_P(SendErrno, BindErrors) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, SendErrno, ::testing::Values(&kernel_api(), &sendoff_api()),
+                         [](const auto& info) { return info.param->name; });
+
+// TCP rows. The test is the peer 198.18.0.2 on both sides' wires (the
+// kernel's veth, sendoff's NIC): it answers a SYN, stays silent, or resets,
+// with the same segments for both.
+class TcpErrno : public ::testing::TestWithParam<const SocketApi*> {
+ protected:
+  const SocketApi& api() const { return *GetParam(); }
+  void SetUp() override {
+    wire_ = api().is_kernel ? tcp_peer::kernel_wire() : tcp_peer::sendoff_wire();
+    ASSERT_TRUE(wire_) << "AF_PACKET on so1: " << strerror(errno);
+    wire_->take();
+  }
+  void TearDown() override {
+    // SO_LINGER 0: a RST at once, nothing left running.
+    const linger lg{1, 0};
+    for (int fd : fds_) {
+      api().setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+      api().close(fd);
+    }
+    test_env::drain_frames();
+  }
+  int tcp(int flags = 0) {
+    const int fd = api().socket(AF_INET, SOCK_STREAM | flags, 0);
+    EXPECT_GE(fd, 0) << strerror(errno);
+    fds_.push_back(fd);
+    return fd;
+  }
+  int connect(int fd, uint16_t peer_port) {
+    const sockaddr_in to = test_env::peer(peer_port);
+    return api().connect(fd, reinterpret_cast<const sockaddr*>(&to), sizeof to);
+  }
+  uint16_t local_port(int fd) {
+    sockaddr_in me{};
+    socklen_t len = sizeof me;
+    EXPECT_THAT(api().getsockname(fd, reinterpret_cast<sockaddr*>(&me), &len), SyscallSucceeds());
+    return ntohs(me.sin_port);
+  }
+  void set_blocking(int fd) { EXPECT_THAT(api().fcntl(fd, F_SETFL, 0), SyscallSucceeds()); }
+  void set_int(int fd, int level, int name, int v) {
+    EXPECT_THAT(api().setsockopt(fd, level, name, &v, sizeof v), SyscallSucceeds());
+  }
+  void set_timeout(int fd, int name, long usec) {
+    const timeval tv{usec / 1000000, usec % 1000000};
+    EXPECT_THAT(api().setsockopt(fd, SOL_SOCKET, name, &tv, sizeof tv), SyscallSucceeds());
+  }
+
+  // Our connection's ends as the peer sees them.
+  struct Conn {
+    int fd = -1;
+    uint16_t port = 0, peer_port = 0;
+    uint32_t snd_nxt = 0, rcv_nxt = 0;  // ours: the next sequence we send, the peer's next
+  };
+  static constexpr uint32_t kPeerIsn = 7000000;
+
+  // The SYN of a connect already made, answered with a SYN-ACK.
+  void answer_syn(Conn* c) {
+    c->port = local_port(c->fd);
+    const auto s = wire_->take_segments(c->port, 2000);
+    ASSERT_EQ(s.size(), 1u);
+    ASSERT_EQ(s[0].flags, tcp_peer::SYN);
+    c->snd_nxt = s[0].seq + 1;
+    c->rcv_nxt = kPeerIsn + 1;
+    ASSERT_TRUE(wire_->put(tcp_peer::peer_frame(c->peer_port, c->port, kPeerIsn, c->snd_nxt,
+                                                tcp_peer::SYN | tcp_peer::ACK, 65535,
+                                                tcp_peer::synack_opts(tcp_peer::tsval_of(s[0])))));
+  }
+  // A nonblocking connect the peer accepts; the connection is up when it returns.
+  void establish(Conn* c, uint16_t peer_port) {
+    c->fd = tcp(SOCK_NONBLOCK);
+    c->peer_port = peer_port;
+    ASSERT_THAT(connect(c->fd, peer_port), SyscallFailsWithErrno(EINPROGRESS));
+    answer_syn(c);
+    if (HasFatalFailure()) return;
+    pollfd p{c->fd, POLLOUT, 0};
+    ASSERT_THAT(api().poll(&p, 1, 2000), SyscallSucceedsWithValue(1));
+    // The connect still pending reports its success once, then the socket is connected.
+    ASSERT_THAT(connect(c->fd, peer_port), SyscallSucceeds());
+    ASSERT_THAT(connect(c->fd, peer_port), SyscallFailsWithErrno(EISCONN));
+    wire_->take();  // our ACK of the SYN-ACK
+  }
+  // The peer resets the connection (a RST at exactly rcv_nxt); it has arrived when this returns.
+  void reset(const Conn& c) {
+    ASSERT_TRUE(wire_->put(tcp_peer::peer_frame(c.peer_port, c.port, c.rcv_nxt, 0, tcp_peer::RST, 0)));
+    pollfd p{c.fd, POLLIN, 0};
+    ASSERT_THAT(api().poll(&p, 1, 2000), SyscallSucceedsWithValue(1));
+  }
+
+  std::unique_ptr<tcp_peer::Wire> wire_;
+  std::vector<int> fds_;
+  char buf_[256] = {};
+};
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// sk_stream_wait_connect: a send before the handshake is over is EAGAIN without
+// waiting, and waits for the connection when blocking (up to SO_SNDTIMEO).
+TEST_P(TcpErrno, SendInSynSentIsEagainNonblockingAndWaitsForTheHandshakeBlocking) {
+  Conn c;
+  c.fd = tcp(SOCK_NONBLOCK);
+  c.peer_port = 9501;
+  ASSERT_THAT(connect(c.fd, c.peer_port), SyscallFailsWithErrno(EINPROGRESS));
+  EXPECT_THAT(api().send(c.fd, buf_, 10, 0), SyscallFailsWithErrno(EAGAIN));
+  set_blocking(c.fd);
+  EXPECT_THAT(api().send(c.fd, buf_, 10, MSG_DONTWAIT), SyscallFailsWithErrno(EAGAIN));
+  EXPECT_THAT(api().recv(c.fd, buf_, 10, MSG_DONTWAIT), SyscallFailsWithErrno(EAGAIN));
+  set_timeout(c.fd, SO_SNDTIMEO, 300000);
+  auto t0 = std::chrono::steady_clock::now();
+  EXPECT_THAT(api().send(c.fd, buf_, 10, 0), SyscallFailsWithErrno(EAGAIN));
+  EXPECT_GE(seconds_since(t0), 0.25);
+  // A blocking send sleeping in SYN_SENT goes on once the peer's SYN-ACK comes.
+  set_timeout(c.fd, SO_SNDTIMEO, 5000000);
+  ssize_t sent = -2;
+  std::thread sender([&] { sent = api().send(c.fd, buf_, 10, 0); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  answer_syn(&c);
+  sender.join();
+  EXPECT_EQ(sent, 10) << strerror(errno);
+}
+
+TEST_P(TcpErrno, TcpUserTimeoutIsAnIntOfMillisecondsAndNeverNegative) {
+  const int fd = tcp();
+  int v = -1;
+  socklen_t len = sizeof v;
+  ASSERT_THAT(api().getsockopt(fd, SOL_TCP, TCP_USER_TIMEOUT, &v, &len), SyscallSucceeds());
+  EXPECT_EQ(v, 0);
+  v = -5;
+  EXPECT_THAT(api().setsockopt(fd, SOL_TCP, TCP_USER_TIMEOUT, &v, sizeof v),
+              SyscallFailsWithErrno(EINVAL));
+  v = 1234;
+  EXPECT_THAT(api().setsockopt(fd, SOL_TCP, TCP_USER_TIMEOUT, &v, 2), SyscallFailsWithErrno(EINVAL));
+  ASSERT_THAT(api().setsockopt(fd, SOL_TCP, TCP_USER_TIMEOUT, &v, sizeof v), SyscallSucceeds());
+  v = 0;
+  ASSERT_THAT(api().getsockopt(fd, SOL_TCP, TCP_USER_TIMEOUT, &v, &len), SyscallSucceeds());
+  EXPECT_EQ(v, 1234);
+  EXPECT_EQ(len, sizeof v);
+  uint16_t half = 0;
+  len = sizeof half;
+  ASSERT_THAT(api().getsockopt(fd, SOL_TCP, TCP_USER_TIMEOUT, &half, &len), SyscallSucceeds());
+  EXPECT_EQ(len, 2u);
+  EXPECT_EQ(half, 1234);
+}
+
+// TCP_MAXSEG: 0 (none) or TCP_MIN_MSS..MAX_TCP_WINDOW; an unconnected
+// socket reads back the user's value, else 536.
+TEST_P(TcpErrno, TcpMaxsegTakesZeroOr88To32767) {
+  const int fd = tcp();
+  auto maxseg = [&] {
+    int v = -1;
+    socklen_t len = sizeof v;
+    EXPECT_THAT(api().getsockopt(fd, SOL_TCP, TCP_MAXSEG, &v, &len), SyscallSucceeds());
+    return v;
+  };
+  EXPECT_EQ(maxseg(), 536);
+  for (int bad : {87, 32768, -1}) {
+    EXPECT_THAT(api().setsockopt(fd, SOL_TCP, TCP_MAXSEG, &bad, sizeof bad),
+                SyscallFailsWithErrno(EINVAL));
+  }
+  for (int good : {88, 1000, 32767}) {
+    set_int(fd, SOL_TCP, TCP_MAXSEG, good);
+    EXPECT_EQ(maxseg(), good);
+  }
+  set_int(fd, SOL_TCP, TCP_MAXSEG, 0);
+  EXPECT_EQ(maxseg(), 536);
+}
+
+// Data the peer never ACKs: ETIMEDOUT once TCP_USER_TIMEOUT has passed since
+// the first RTO (the kernel's comes later than sendoff's: its first
+// retransmission is a tail loss probe, about 200 ms in, and the RTO after it
+// starts the clock; sendoff has no TLP), then EOF, then EPIPE.
+TEST_P(TcpErrno, DataUnackedPastTcpUserTimeoutIsEtimedout) {
+  Conn c;
+  establish(&c, 9502);
+  if (HasFatalFailure()) return;
+  set_int(c.fd, SOL_TCP, TCP_USER_TIMEOUT, 1000);
+  set_blocking(c.fd);
+  set_timeout(c.fd, SO_RCVTIMEO, 5000000);
+  const auto t0 = std::chrono::steady_clock::now();
+  ASSERT_THAT(api().send(c.fd, "hello", 5, 0), SyscallSucceedsWithValue(5));
+  EXPECT_THAT(api().recv(c.fd, buf_, 10, 0), SyscallFailsWithErrno(ETIMEDOUT));
+  const double secs = seconds_since(t0);
+  EXPECT_GE(secs, 1.0);
+  EXPECT_LE(secs, 2.0);
+  unsigned copies = 0;
+  for (const auto& s : tcp_peer::segments(wire_->take(), c.port))
+    if (s.seq == c.snd_nxt && s.data.size() == 5) ++copies;
+  EXPECT_GE(copies, 3u);  // sent, and retransmitted at least twice
+  EXPECT_THAT(api().recv(c.fd, buf_, 10, 0), SyscallSucceedsWithValue(0));
+  EXPECT_THAT(api().send(c.fd, buf_, 10, MSG_NOSIGNAL), SyscallFailsWithErrno(EPIPE));
+}
+
+// In SYN_SENT the clock runs from the SYN: the retransmission after 1 s finds
+// the time up, and connect fails at once.
+TEST_P(TcpErrno, ConnectPastTcpUserTimeoutIsEtimedout) {
+  const int fd = tcp();
+  set_int(fd, SOL_TCP, TCP_USER_TIMEOUT, 1000);
+  const auto t0 = std::chrono::steady_clock::now();
+  EXPECT_THAT(connect(fd, 9506), SyscallFailsWithErrno(ETIMEDOUT));
+  const double secs = seconds_since(t0);
+  EXPECT_GE(secs, 0.95);
+  EXPECT_LE(secs, 1.5);
+  unsigned syns = 0;
+  for (const auto& s : tcp_peer::segments(wire_->take(), local_port(fd)))
+    if (s.flags == tcp_peer::SYN) ++syns;
+  EXPECT_EQ(syns, 2u);
+}
+
+// tcp_reset: the first call after the peer's RST reports ECONNRESET, whichever
+// it is; then recv sees EOF and send EPIPE.
+TEST_P(TcpErrno, ThePeersRstIsEconnresetOnceThenEofAndEpipe) {
+  Conn c;
+  establish(&c, 9503);
+  if (HasFatalFailure()) return;
+  reset(c);
+  EXPECT_THAT(api().recv(c.fd, buf_, 10, 0), SyscallFailsWithErrno(ECONNRESET));
+  EXPECT_THAT(api().recv(c.fd, buf_, 10, 0), SyscallSucceedsWithValue(0));
+  EXPECT_THAT(api().send(c.fd, buf_, 10, MSG_NOSIGNAL), SyscallFailsWithErrno(EPIPE));
+  Conn d;
+  establish(&d, 9504);
+  if (HasFatalFailure()) return;
+  reset(d);
+  EXPECT_THAT(api().send(d.fd, buf_, 10, MSG_NOSIGNAL), SyscallFailsWithErrno(ECONNRESET));
+  EXPECT_THAT(api().send(d.fd, buf_, 10, MSG_NOSIGNAL), SyscallFailsWithErrno(EPIPE));
+  EXPECT_THAT(api().recv(d.fd, buf_, 10, MSG_DONTWAIT), SyscallSucceedsWithValue(0));
+}
+
+// tcp_sendmsg never reads msg_name: on a connected socket sendto's address,
+// whatever its family or length, is copied (move_addr_to_kernel's checks) and
+// ignored; on an unconnected one the send is EPIPE, not a connect.
+TEST_P(TcpErrno, SendtoIgnoresTheAddressOfAConnectedSocket) {
+  const sockaddr_in other = test_env::addr(0xC612004D, 9999);  // 198.18.0.77
+  const auto* sa = reinterpret_cast<const sockaddr*>(&other);
+  const int u = tcp();
+  EXPECT_THAT(api().sendto(u, "abc", 3, MSG_NOSIGNAL, sa, sizeof other),
+              SyscallFailsWithErrno(EPIPE));
+  Conn c;
+  establish(&c, 9505);
+  if (HasFatalFailure()) return;
+  set_int(c.fd, SOL_TCP, TCP_NODELAY, 1);
+  sockaddr_in6 six{};
+  six.sin6_family = AF_INET6;
+  EXPECT_THAT(api().sendto(c.fd, "abc", 3, 0, sa, sizeof other), SyscallSucceedsWithValue(3));
+  EXPECT_THAT(api().sendto(c.fd, "abc", 3, 0, reinterpret_cast<const sockaddr*>(&six), sizeof six),
+              SyscallSucceedsWithValue(3));
+  EXPECT_THAT(api().sendto(c.fd, "abc", 3, 0, sa, 3), SyscallSucceedsWithValue(3));
+  EXPECT_THAT(api().sendto(c.fd, "abc", 3, 0, sa, 0), SyscallSucceedsWithValue(3));
+  EXPECT_THAT(api().sendto(c.fd, "abc", 3, 0, sa, 200), SyscallFailsWithErrno(EINVAL));
+  EXPECT_THAT(api().sendto(c.fd, "abc", 3, 0, reinterpret_cast<const sockaddr*>(8), 16),
+              SyscallFailsWithErrno(EFAULT));
+  std::string stream;
+  for (int i = 0; i < 50 && stream.size() < 12; ++i)
+    for (const auto& s : wire_->take_segments(c.port, 20)) {
+      EXPECT_EQ(s.dport, c.peer_port);
+      stream.append(s.data.begin(), s.data.end());
+    }
+  EXPECT_EQ(stream, "abcabcabcabc");
+}
+
+// tcp_sendmsg with MSG_OOB: the data is sent with URG and the urgent pointer
+// after its last byte, past Nagle while urgent data is unacknowledged
+// (tcp_nagle_test). No urgent data came in: recv(MSG_OOB) is EINVAL.
+TEST_P(TcpErrno, MsgOobSendsUrgentDataPastNagle) {
+  Conn c;
+  establish(&c, 9507);
+  if (HasFatalFailure()) return;
+  EXPECT_THAT(api().send(c.fd, "ab", 2, MSG_OOB), SyscallSucceedsWithValue(2));
+  EXPECT_THAT(api().send(c.fd, "c", 1, 0), SyscallSucceedsWithValue(1));
+  EXPECT_THAT(api().send(c.fd, "d", 1, MSG_OOB), SyscallSucceedsWithValue(1));
+  std::vector<tcp_peer::Seg> segs;
+  for (int i = 0; i < 50 && segs.size() < 3; ++i)
+    for (auto& s : wire_->take_segments(c.port, 20)) segs.push_back(std::move(s));
+  ASSERT_EQ(segs.size(), 3u);
+  // "c" lies past the urgent pointer: no URG, but it leaves at once.
+  const std::string want[] = {"ab", "c", "d"};
+  const uint16_t urg_ptr[] = {2, 0, 1};
+  for (size_t i = 0; i < 3; ++i) {
+    SCOPED_TRACE("segment " + std::to_string(i));
+    EXPECT_EQ(std::string(segs[i].data.begin(), segs[i].data.end()), want[i]);
+    EXPECT_EQ(segs[i].flags & tcp_peer::URG, urg_ptr[i] ? tcp_peer::URG : 0);
+    EXPECT_EQ(segs[i].urg_ptr, urg_ptr[i]);
+  }
+  EXPECT_THAT(api().recv(c.fd, buf_, 1, MSG_OOB | MSG_DONTWAIT), SyscallFailsWithErrno(EINVAL));
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, TcpErrno, ::testing::Values(&kernel_api(), &sendoff_api()),
                          [](const auto& info) { return info.param->name; });
 
 }  // namespace

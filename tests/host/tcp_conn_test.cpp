@@ -22,142 +22,19 @@
 
 #include "sendoff/sendoff.h"
 #include "sendoff/stack.hpp"
+#include "tcp_peer.hpp"
 #include "test_env.hpp"
 
 namespace {
 
-using test_env::Frame;
+using namespace tcp_peer;
 
-constexpr uint8_t kOurMac[6] = {0x02, 0, 0, 0, 0, 0x01};
-constexpr uint32_t kOurIp = 0xC6120001;
-constexpr uint8_t FIN = 0x01, SYN = 0x02, RST = 0x04, PSH = 0x08, ACK = 0x10;
-
-uint16_t be16(const uint8_t* p) { return static_cast<uint16_t>(p[0] << 8 | p[1]); }
-uint32_t be32(const uint8_t* p) {
-  return uint32_t{p[0]} << 24 | uint32_t{p[1]} << 16 | uint32_t{p[2]} << 8 | p[3];
-}
-void put16(uint8_t* p, uint16_t v) {
-  p[0] = static_cast<uint8_t>(v >> 8);
-  p[1] = static_cast<uint8_t>(v);
-}
-void put32(uint8_t* p, uint32_t v) {
-  put16(p, static_cast<uint16_t>(v >> 16));
-  put16(p + 2, static_cast<uint16_t>(v));
-}
-
-// RFC 1071, written out here rather than taken from the code under test.
-uint16_t rfc1071(const std::vector<uint8_t>& pseudo_and_segment) {
-  uint64_t sum = 0;
-  const auto& b = pseudo_and_segment;
-  for (size_t i = 0; i < b.size(); i += 2)
-    sum += uint32_t{b[i]} << 8 | (i + 1 < b.size() ? b[i + 1] : 0);
-  while (sum >> 16) sum = (sum & 0xFFFF) + (sum >> 16);
-  return static_cast<uint16_t>(~sum);
-}
-
-uint16_t tcp_checksum(uint32_t saddr, uint32_t daddr, const uint8_t* seg, size_t len) {
-  std::vector<uint8_t> v(12 + len);
-  put32(v.data(), saddr);
-  put32(v.data() + 4, daddr);
-  v[9] = IPPROTO_TCP;
-  put16(v.data() + 10, static_cast<uint16_t>(len));
-  std::memcpy(v.data() + 12, seg, len);
-  return rfc1071(v);
-}
-
-struct Seg {
-  uint16_t sport = 0, dport = 0;
-  uint32_t seq = 0, ack = 0;
-  uint8_t flags = 0;
-  uint16_t win = 0;
-  std::vector<uint8_t> opts, data;
-  bool csum_ok = false, df = false;
-};
-
-// The TCP segments among the frames, from our port `sport` (0: any).
-std::vector<Seg> segments(const std::vector<Frame>& frames, uint16_t sport) {
-  std::vector<Seg> out;
-  for (const Frame& f : frames) {
-    if (f.size() < 14 + 20 + 20 || be16(&f[12]) != 0x0800) continue;
-    const uint8_t* ip = &f[14];
-    if (ip[9] != IPPROTO_TCP) continue;
-    const size_t ihl = size_t(ip[0] & 0xF) * 4, tot = be16(ip + 2);
-    const uint8_t* th = ip + ihl;
-    const size_t len = tot - ihl, doff = size_t(th[12] >> 4) * 4;
-    Seg s;
-    s.sport = be16(th);
-    s.dport = be16(th + 2);
-    if (sport && s.sport != sport) continue;
-    s.seq = be32(th + 4);
-    s.ack = be32(th + 8);
-    s.flags = th[13];
-    s.win = be16(th + 14);
-    s.opts.assign(th + 20, th + doff);
-    s.data.assign(th + doff, th + len);
-    s.csum_ok = tcp_checksum(be32(ip + 12), be32(ip + 16), th, len) == 0;
-    s.df = ip[6] & 0x40;
-    out.push_back(std::move(s));
-  }
-  return out;
-}
-
-// A segment from the peer (198.18.0.2) to us, through the receive path.
+// A segment from the peer to us, through the receive path.
 void inject(uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack, uint8_t flags,
             uint16_t win, const std::vector<uint8_t>& opts = {},
             const std::vector<uint8_t>& data = {}) {
-  const size_t thl = 20 + opts.size(), tl = thl + data.size();
-  Frame f(14 + 20 + tl);
-  std::memcpy(&f[0], kOurMac, 6);
-  std::memcpy(&f[6], test_env::kPeerMac, 6);
-  put16(&f[12], 0x0800);
-  uint8_t* ip = &f[14];
-  ip[0] = 0x45;
-  put16(ip + 2, static_cast<uint16_t>(20 + tl));
-  ip[6] = 0x40;
-  ip[8] = 64;
-  ip[9] = IPPROTO_TCP;
-  put32(ip + 12, test_env::kPeer);
-  put32(ip + 16, kOurIp);
-  std::vector<uint8_t> iph(ip, ip + 20);
-  put16(ip + 10, rfc1071(iph));
-  uint8_t* th = ip + 20;
-  put16(th, sport);
-  put16(th + 2, dport);
-  put32(th + 4, seq);
-  put32(th + 8, ack);
-  th[12] = static_cast<uint8_t>((thl / 4) << 4);
-  th[13] = flags;
-  put16(th + 14, win);
-  std::copy(opts.begin(), opts.end(), th + 20);
-  std::copy(data.begin(), data.end(), th + thl);
-  put16(th + 16, tcp_checksum(test_env::kPeer, kOurIp, th, tl));
+  const Frame f = peer_frame(sport, dport, seq, ack, flags, win, opts, data);
   ASSERT_TRUE(sendoff::stack_receive_frame(f.data(), f.size(), false));
-}
-
-// The peer's SYN-ACK options: MSS 1460, SACK permitted, timestamps, wscale 7.
-std::vector<uint8_t> synack_opts(uint32_t tsecr) {
-  std::vector<uint8_t> o = {2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 1, 3, 3, 7};
-  put32(&o[12], tsecr);
-  return o;
-}
-
-std::vector<uint8_t> ts_opts(uint32_t tsval, uint32_t tsecr) {
-  std::vector<uint8_t> o = {1, 1, 8, 10, 0, 0, 0, 0, 0, 0, 0, 0};
-  put32(&o[4], tsval);
-  put32(&o[8], tsecr);
-  return o;
-}
-
-uint32_t tsval_of(const Seg& s) {
-  for (size_t i = 0; i + 10 <= s.opts.size();) {
-    if (s.opts[i] == 1) {
-      ++i;
-      continue;
-    }
-    if (s.opts[i] == 8) return be32(&s.opts[i + 2]);
-    i += s.opts[i + 1] ? s.opts[i + 1] : 1;
-  }
-  return 0;
 }
 
 // A connection the test is the peer of, established through the handshake.
