@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // TCP's timers (net/ipv4/tcp_timer.c): retransmission with exponential
-// backoff (RFC 6298 5.5), SYN retries (TCP_SYNCNT), the delayed ACK, and the
-// end of TIME_WAIT. They run in the poll thread (Linux's timer softirq),
-// under the stack lock, at each pass (every 2 ms at the least).
+// backoff (RFC 6298 5.5), SYN retries (TCP_SYNCNT) and SYN-ACK retries, the
+// delayed ACK, and the end of TIME_WAIT. They run in the poll thread (Linux's
+// timer softirq), under the stack lock, at each pass (every 2 ms at the least).
 #include <algorithm>
 #include <chrono>
 #include <vector>
@@ -31,6 +31,13 @@ void tcp_retransmit_timer(sock* sk) {
       tcp_write_err(sk);
       return;
     }
+  } else if (sk->state == TCP_SYN_RECV) {
+    // A request whose SYN-ACK went unanswered tcp_synack_retries times is
+    // dropped (reqsk_timer_handler); nobody holds it to be told.
+    if (tp->retransmits >= TCP_SYNACK_RETRIES) {
+      tcp_done(sk);
+      return;
+    }
   } else if (tp->retransmits >= TCP_RETRIES2) {
     tcp_write_err(sk);
     return;
@@ -49,7 +56,7 @@ void tcp_retransmit_timer(sock* sk) {
     }
     return;
   }
-  if (sk->state != TCP_SYN_SENT) {
+  if (sk->state != TCP_SYN_SENT && sk->state != TCP_SYN_RECV) {
     // tcp_enter_loss: everything in flight counts as lost; go back to snd_una.
     if (tp->ca_state != TCP_CA_Loss) {
       tp->prior_cwnd = tp->snd_cwnd;
