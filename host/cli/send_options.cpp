@@ -11,12 +11,13 @@ namespace sendoff {
 namespace cli {
 
 void add_interface_options(CLI::App* cmd, std::string* backend, std::string* proto,
-                           std::string* local, const std::string& backend_help) {
+                           std::string* local, const std::string& backend_help,
+                           std::vector<std::string> protos) {
   cmd->add_option("--backend", *backend, backend_help)
       ->check(one_of({"csim", "verilator", "xrt"}))
       ->capture_default_str();
   cmd->add_option("--proto", *proto, "Transport protocol")
-      ->check(one_of({"udp"}))
+      ->check(one_of(std::move(protos)))
       ->capture_default_str();
   cmd->add_option("--local", *local, "Our address and prefix length")
       ->check(ipv4_cidr())
