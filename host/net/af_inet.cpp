@@ -230,7 +230,13 @@ static int inet_shutdown(socket* sock, int how) {
                       ? SS_DISCONNECTING
                       : SS_CONNECTED;
   int err = 0;
-  if (sk->state == TCP_SYN_SENT) {
+  // A listener shut for reading stops listening, which also wakes a thread
+  // blocked in accept (EINVAL); for writing, nothing happens.
+  if (sk->state == TCP_LISTEN && !(how & RCV_SHUTDOWN)) {
+    sk_wake_receivers(sk);
+    return 0;
+  }
+  if (sk->state == TCP_SYN_SENT || sk->state == TCP_LISTEN) {
     // A connection still being made is abandoned (Linux's "temporary
     // solution" branch): disconnect, the socket may connect again.
     err = sk->prot->disconnect(sk, O_NONBLOCK);

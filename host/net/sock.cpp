@@ -254,7 +254,7 @@ int sock_getsockopt(socket* sock, int /*level*/, int optname, void* optval, unsi
     case SO_RCVLOWAT: v = sk->rcvlowat; break;
     case SO_SNDLOWAT: v = 1; break;
     case SO_MARK: v = static_cast<int>(sk->mark); break;
-    case SO_ACCEPTCONN: v = 0; break;
+    case SO_ACCEPTCONN: v = sk->state == TCP_LISTEN ? 1 : 0; break;
     case SO_LINGER: {
       // As Linux: the jiffies back to seconds, cut to an int.
       linger l{sk->linger ? 1 : 0,

@@ -736,6 +736,19 @@ TEST(TcpListenRows, ListenAndAcceptErrnosAsLinux) {
     EXPECT_EQ(errno, EAGAIN);
     pollfd p{nb, POLLIN | POLLOUT, 0};
     EXPECT_EQ(kernel ? poll(&p, 1, 0) : so_poll(&p, 1, 0), 0);
+    int acceptconn = -1;
+    socklen_t optlen = sizeof acceptconn;
+    EXPECT_EQ(kernel ? getsockopt(nb, SOL_SOCKET, SO_ACCEPTCONN, &acceptconn, &optlen)
+                     : so_getsockopt(nb, SOL_SOCKET, SO_ACCEPTCONN, &acceptconn, &optlen),
+              0);
+    EXPECT_EQ(acceptconn, 1);
+    // shutdown: SHUT_WR leaves a listener be; SHUT_RD ends the listening.
+    EXPECT_EQ(kernel ? shutdown(nb, SHUT_WR) : so_shutdown(nb, SHUT_WR), 0);
+    EXPECT_EQ(accept4_(nb, 0), -1);
+    EXPECT_EQ(errno, EAGAIN);
+    EXPECT_EQ(kernel ? shutdown(nb, SHUT_RD) : so_shutdown(nb, SHUT_RD), 0);
+    EXPECT_EQ(accept4_(nb, 0), -1);
+    EXPECT_EQ(errno, EINVAL);
     close_(nb);
     // Two sockets on one port with SO_REUSEADDR: one may listen, not both.
     const int one = 1;
