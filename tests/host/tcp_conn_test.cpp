@@ -592,6 +592,9 @@ TEST_F(TcpListen, TheThirdAckMakesAcceptReturnTheConnectionWithThePeersAddress) 
   ASSERT_EQ(so_getpeername(fd, reinterpret_cast<sockaddr*>(&them), &len), 0);
   EXPECT_EQ(ntohl(them.sin_addr.s_addr), test_env::kPeer);
   EXPECT_EQ(ntohs(them.sin_port), peer_port_);
+  // A connected socket does not listen (inet_listen: SS_CONNECTED).
+  EXPECT_EQ(so_listen(fd, 1), -1);
+  EXPECT_EQ(errno, EINVAL);
   // The queue is empty again.
   p.revents = 0;
   EXPECT_EQ(so_poll(&p, 1, 0), 0);
@@ -628,6 +631,28 @@ TEST_F(TcpListen, DataOnTheThirdAckThenMoreAndTheFinReachTheAcceptedSocket) {
   EXPECT_EQ(buf[5], 'z');
   EXPECT_EQ(buf[1004], 'z');
   EXPECT_EQ(so_recv(fd, buf, sizeof buf, 0), 0);
+}
+
+TEST_F(TcpListen, AFullAcceptQueueDropsTheNextSynUntilAcceptMakesRoom) {
+  port_ = 9407;
+  peer_port_ = 9508;
+  const sockaddr_in me = test_env::addr(INADDR_ANY, port_);
+  ASSERT_EQ(so_bind(lfd_, reinterpret_cast<const sockaddr*>(&me), sizeof me), 0);
+  // Backlog 0: the queue holds one connection (sk_acceptq_is_full: more than the backlog).
+  ASSERT_EQ(so_listen(lfd_, 0), 0);
+  handshake();
+  ASSERT_TRUE(sent().empty());
+  // Another peer's SYN finds the queue full: dropped, no SYN-ACK (no syncookies).
+  peer_port_ = 9509;
+  inject(peer_port_, port_, kPeerIsn, 0, SYN, 64240, linux_syn_opts());
+  EXPECT_TRUE(sent().empty());
+  peer_port_ = 9508;
+  ASSERT_GE(accept_one(), 0) << strerror(errno);
+  // Its SYN again, now that there is room.
+  peer_port_ = 9509;
+  const Seg s = syn();
+  EXPECT_EQ(s.flags, SYN | ACK);
+  EXPECT_EQ(s.dport, 9509);
 }
 
 TEST_F(TcpListen, ABlockingAcceptWaitsForTheHandshake) {
