@@ -338,20 +338,20 @@ void write_file(const std::string& path, const std::vector<uint8_t>& data) {
       .write(reinterpret_cast<const char*>(data.data()), static_cast<std::streamsize>(data.size()));
 }
 
-// The other way round: sendoff listens (so_listen), the kernel connects and
-// sends; sendoff's accepted socket reads the stream to the kernel's FIN.
-TEST_F(Tcp, ALinuxClientSendsSeveralMiBToSendoffsListenerThatAcceptsIt) {
-  constexpr uint16_t kPort = 9110;
-  const std::vector<uint8_t> data = random_bytes(4u << 20, 4242);
+// The other way round: sendoff listens (so_listen) on `port`, a kernel
+// client connects and sends `bytes`; sendoff's accepted socket reads the
+// stream to the kernel's FIN, and it must be what the kernel sent.
+void receive_stream(const std::string& ns, const TempDir& dir, uint16_t port, size_t bytes) {
+  const std::vector<uint8_t> data = random_bytes(bytes, 4242);
   const int ls = so_socket(AF_INET, SOCK_STREAM, 0);
   ASSERT_GE(ls, 0) << strerror(errno);
-  const sockaddr_in me = addr(0xC6120001, kPort);
+  const sockaddr_in me = addr(0xC6120001, port);
   ASSERT_EQ(so_bind(ls, reinterpret_cast<const sockaddr*>(&me), sizeof me), 0) << strerror(errno);
   ASSERT_EQ(so_listen(ls, 4), 0) << strerror(errno);
   const timeval tv{60, 0};
   ASSERT_EQ(so_setsockopt(ls, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv), 0);
   int client_err = -1;
-  std::thread client([&] { client_err = kernel_client_sends(ns_->name(), kPort, data); });
+  std::thread client([&] { client_err = kernel_client_sends(ns, port, data); });
   sockaddr_in from{};
   socklen_t len = sizeof from;
   const auto t0 = std::chrono::steady_clock::now();
@@ -374,11 +374,23 @@ TEST_F(Tcp, ALinuxClientSendsSeveralMiBToSendoffsListenerThatAcceptsIt) {
   EXPECT_EQ(client_err, 0) << strerror(client_err);
   EXPECT_EQ(got.size(), data.size());
   EXPECT_TRUE(got == data) << "the stream differs from what the kernel sent";
-  write_file(dir_.file("sent.bin"), data);
-  write_file(dir_.file("got.bin"), got);
-  EXPECT_EQ(sha256_of(dir_.file("got.bin")), sha256_of(dir_.file("sent.bin")));
-  std::printf("[ tcp ] %zu B in %.3f s: %.1f Mb/s\n", got.size(), secs,
+  const std::string sent_path = dir.file("sent" + std::to_string(port) + ".bin"),
+                    got_path = dir.file("got" + std::to_string(port) + ".bin");
+  write_file(sent_path, data);
+  write_file(got_path, got);
+  EXPECT_EQ(sha256_of(got_path), sha256_of(sent_path));
+  std::printf("[ tcp ] %zu B received in %.3f s: %.1f Mb/s\n", got.size(), secs,
               static_cast<double>(got.size()) * 8 / secs / 1e6);
+}
+
+TEST_F(Tcp, ALinuxClientSendsSeveralMiBToSendoffsListenerThatAcceptsIt) {
+  receive_stream(ns_->name(), dir_, 9110, 4u << 20);
+}
+
+TEST_F(TcpImpaired, WithLossOnThePortALinuxClientsStreamStillArrivesWhole) {
+  receive_stream(ns_->name(), dir_, 9112, 2u << 20);
+  const ImpairmentCounters tx = tap_->tx_impairments(), rx = tap_->rx_impairments();
+  EXPECT_GT(tx.lost + rx.lost, 0u);
 }
 
 // `sendoff recv --proto tcp` (the binary, its NIC's port on the TAP) accepts
