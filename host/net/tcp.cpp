@@ -392,6 +392,7 @@ int tcp_recvmsg(sock* sk, msghdr_k* msg, size_t len, int flags, int* addr_len) {
   *addr_len = 0;
   if (!len) return 0;  // tcp_recvmsg's loop runs while len > 0
   std::unique_lock<std::mutex> g(n->lock);
+  if (sk->state == TCP_LISTEN) return static_cast<int>(ts.ret(-ENOTCONN, "listening"));
   tcp_sock* tp = sk->tp.get();
   const bool nonblock = (flags & MSG_DONTWAIT) || sk->rcvtimeo_us < 0;
   const auto deadline = deadline_of(sk->rcvtimeo_us);

@@ -767,6 +767,12 @@ TEST(TcpListenRows, ListenAndAcceptErrnosAsLinux) {
                      : so_getsockopt(nb, SOL_SOCKET, SO_ACCEPTCONN, &acceptconn, &optlen),
               0);
     EXPECT_EQ(acceptconn, 1);
+    // A listener has no stream: recv is ENOTCONN, send EPIPE.
+    char byte;
+    EXPECT_EQ(kernel ? recv(nb, &byte, 1, 0) : so_recv(nb, &byte, 1, 0), -1);
+    EXPECT_EQ(errno, ENOTCONN);
+    EXPECT_EQ(kernel ? send(nb, "x", 1, MSG_NOSIGNAL) : so_send(nb, "x", 1, MSG_NOSIGNAL), -1);
+    EXPECT_EQ(errno, EPIPE);
     // shutdown: SHUT_WR leaves a listener be; SHUT_RD ends the listening.
     EXPECT_EQ(kernel ? shutdown(nb, SHUT_WR) : so_shutdown(nb, SHUT_WR), 0);
     EXPECT_EQ(accept4_(nb, 0), -1);
