@@ -544,9 +544,10 @@ void tcp_close(sock* sk) {
 }
 
 // tcp_ioctl: SIOCINQ the bytes recv() can take now, SIOCOUTQ the bytes not
-// yet ACKed (write_seq - snd_una).
+// yet ACKed (write_seq - snd_una); neither on a listener (EINVAL).
 int tcp_ioctl(sock* sk, int cmd, int* karg) {
   const tcp_sock* tp = sk->tp.get();
+  if ((cmd == SIOCINQ || cmd == SIOCOUTQ) && sk->state == TCP_LISTEN) return -EINVAL;
   if (cmd == SIOCINQ) {
     *karg = static_cast<int>(tp->recvq.size() - tp->recvq_head);
     return 0;

@@ -773,6 +773,11 @@ TEST(TcpListenRows, ListenAndAcceptErrnosAsLinux) {
     EXPECT_EQ(errno, ENOTCONN);
     EXPECT_EQ(kernel ? send(nb, "x", 1, MSG_NOSIGNAL) : so_send(nb, "x", 1, MSG_NOSIGNAL), -1);
     EXPECT_EQ(errno, EPIPE);
+    int q = -1;
+    EXPECT_EQ(kernel ? ioctl(nb, SIOCINQ, &q)
+                     : so_ioctl(nb, SIOCINQ, reinterpret_cast<unsigned long>(&q)),
+              -1);
+    EXPECT_EQ(errno, EINVAL);
     // shutdown: SHUT_WR leaves a listener be; SHUT_RD ends the listening.
     EXPECT_EQ(kernel ? shutdown(nb, SHUT_WR) : so_shutdown(nb, SHUT_WR), 0);
     EXPECT_EQ(accept4_(nb, 0), -1);
