@@ -24,6 +24,7 @@
 
 #include "sendoff/sendoff.h"
 #include "sendoff/stack.hpp"
+#include "signal_in.hpp"
 #include "test_env.hpp"
 
 namespace {
@@ -811,6 +812,23 @@ TEST(TcpListenRows, ListenAndAcceptErrnosAsLinux) {
     EXPECT_EQ(accept4_(u, 0), -1);
     EXPECT_EQ(errno, EOPNOTSUPP);
     close_(u);
+  }
+}
+
+TEST(TcpListenRows, ASignalHandlerEndsABlockedAcceptWithEintr) {
+  for (bool kernel : {true, false}) {
+    SCOPED_TRACE(kernel ? "kernel" : "sendoff");
+    const int fd = kernel ? socket(AF_INET, SOCK_STREAM, 0) : so_socket(AF_INET, SOCK_STREAM, 0);
+    ASSERT_GE(fd, 0);
+    ASSERT_EQ(kernel ? listen(fd, 1) : so_listen(fd, 1), 0);
+    const int runs = test_env::usr1_runs.load();
+    {
+      test_env::SignalIn sig(0, std::chrono::milliseconds(50));
+      EXPECT_EQ(kernel ? accept(fd, nullptr, nullptr) : so_accept(fd, nullptr, nullptr), -1);
+      EXPECT_EQ(errno, EINTR);
+    }
+    EXPECT_EQ(test_env::usr1_runs.load(), runs + 1);
+    EXPECT_EQ(kernel ? close(fd) : so_close(fd), 0);
   }
 }
 
