@@ -11,12 +11,13 @@ namespace sendoff {
 namespace cli {
 
 void add_interface_options(CLI::App* cmd, std::string* backend, std::string* proto,
-                           std::string* local, const std::string& backend_help) {
+                           std::string* local, const std::string& backend_help,
+                           std::vector<std::string> protos) {
   cmd->add_option("--backend", *backend, backend_help)
       ->check(one_of({"csim", "verilator", "xrt"}))
       ->capture_default_str();
   cmd->add_option("--proto", *proto, "Transport protocol")
-      ->check(one_of({"udp", "tcp"}))
+      ->check(one_of(std::move(protos)))
       ->capture_default_str();
   cmd->add_option("--local", *local, "Our address and prefix length")
       ->check(ipv4_cidr())
@@ -44,7 +45,7 @@ void add_impairment_options(CLI::App* cmd, ImpairmentConfig* c, CLI::Option* tap
 }
 
 void add_send_options(CLI::App* cmd, SendOptions* o) {
-  add_interface_options(cmd, &o->backend, &o->proto, &o->local, "Device back end");
+  add_interface_options(cmd, &o->backend, &o->proto, &o->local, "Device back end", {"udp", "tcp"});
   cmd->add_option("--dst", o->dst, "Destination address and port")
       ->check(ipv4_endpoint())
       ->capture_default_str();

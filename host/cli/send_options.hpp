@@ -55,9 +55,10 @@ void add_send_options(CLI::App* cmd, SendOptions* o);
 // --loss, --reorder, --duplicate, --corrupt and --seed: impairments of the
 // TAP port (tap_opt), which they need.
 void add_impairment_options(CLI::App* cmd, ImpairmentConfig* c, CLI::Option* tap_opt);
-// --backend, --proto and --local, as send and recv take them.
+// --backend, --proto (one of `protos`) and --local, as send and recv take them.
 void add_interface_options(CLI::App* cmd, std::string* backend, std::string* proto,
-                           std::string* local, const std::string& backend_help);
+                           std::string* local, const std::string& backend_help,
+                           std::vector<std::string> protos = {"udp"});
 
 struct SendPlan {
   NetConfig cfg;

@@ -18,6 +18,7 @@
 #include "rcu.hpp"
 #include "signal.hpp"
 #include "syscalls.hpp"
+#include "tcp.hpp"
 
 namespace sendoff {
 
@@ -201,8 +202,10 @@ static int inet_getname(socket* sock, sockaddr* uaddr, int peer) {
   memset(sin, 0, sizeof *sin);
   sin->sin_family = AF_INET;
   if (peer) {
-    // A connection still being made (or over) has no peer yet.
-    if (!sk->dport || sk->state == TCP_CLOSE || sk->state == TCP_SYN_SENT) return -ENOTCONN;
+    // A connection still being made (or over) has no peer yet; accept
+    // (peer 2) asks for it whatever the state.
+    if (!sk->dport || (peer == 1 && (sk->state == TCP_CLOSE || sk->state == TCP_SYN_SENT)))
+      return -ENOTCONN;
     sin->sin_port = htons(sk->dport);
     sin->sin_addr.s_addr = htonl(sk->daddr);
   } else {
@@ -227,7 +230,13 @@ static int inet_shutdown(socket* sock, int how) {
                       ? SS_DISCONNECTING
                       : SS_CONNECTED;
   int err = 0;
-  if (sk->state == TCP_SYN_SENT) {
+  // A listener shut for reading stops listening, which also wakes a thread
+  // blocked in accept (EINVAL); for writing, nothing happens.
+  if (sk->state == TCP_LISTEN && !(how & RCV_SHUTDOWN)) {
+    sk_wake_receivers(sk);
+    return 0;
+  }
+  if (sk->state == TCP_SYN_SENT || sk->state == TCP_LISTEN) {
     // A connection still being made is abandoned (Linux's "temporary
     // solution" branch): disconnect, the socket may connect again.
     err = sk->prot->disconnect(sk, O_NONBLOCK);
@@ -338,13 +347,45 @@ static int sock_common_getsockopt(socket* sock, int level, int optname, void* op
 }
 
 const proto_ops inet_dgram_ops = {
-    AF_INET,       inet_release,           inet_bind,
-    inet_dgram_connect, inet_getname,      inet_shutdown,
-    sock_common_setsockopt, sock_common_getsockopt, inet_sendmsg,
-    inet_recvmsg,           sock_datagram_poll,
+    .family = AF_INET,
+    .release = inet_release,
+    .bind = inet_bind,
+    .connect = inet_dgram_connect,
+    .getname = inet_getname,
+    .shutdown = inet_shutdown,
+    .setsockopt = sock_common_setsockopt,
+    .getsockopt = sock_common_getsockopt,
+    .sendmsg = inet_sendmsg,
+    .recvmsg = inet_recvmsg,
+    .poll = sock_datagram_poll,
+    .listen = nullptr,  // sock_no_listen
+    .accept = nullptr,  // sock_no_accept
 };
 
 static unsigned inet_stream_poll(socket* sock) { return tcp_poll(&sock->sk); }
+
+// inet_listen: only an unconnected stream socket, closed or listening,
+// listens; a second call changes only the backlog.
+static int inet_listen(socket* sock, int backlog) {
+  struct sock* sk = &sock->sk;
+  TraceScope ts(sk->sk_net->trace, "inet_listen");
+  if (sock->state != SS_UNCONNECTED || sock->type != SOCK_STREAM) return ts.ret(-EINVAL);
+  const int old_state = sk->state;
+  if (old_state != TCP_CLOSE && old_state != TCP_LISTEN) return ts.ret(-EINVAL);
+  sk->tp->max_ack_backlog = backlog;
+  if (old_state != TCP_LISTEN) return ts.ret(inet_csk_listen_start(sk));
+  return ts.ret(0, "backlog " + std::to_string(backlog));
+}
+
+// inet_accept: the child from the accept queue, grafted onto its socket.
+static int inet_accept(socket* sock, socket** newsock, int flags) {
+  int err = 0;
+  struct sock* sk2 = inet_csk_accept(&sock->sk, flags, &err);
+  if (!sk2) return err;
+  sk2->sk_socket->state = SS_CONNECTED;
+  *newsock = sk2->sk_socket;
+  return 0;
+}
 
 const proto_ops inet_stream_ops = {
     .family = AF_INET,
@@ -358,13 +399,24 @@ const proto_ops inet_stream_ops = {
     .sendmsg = inet_sendmsg,
     .recvmsg = inet_recvmsg,
     .poll = inet_stream_poll,
+    .listen = inet_listen,
+    .accept = inet_accept,
 };
 
 const proto_ops inet_sockraw_ops = {
-    AF_INET,       inet_release,           inet_bind,
-    inet_dgram_connect, inet_getname,      inet_shutdown,
-    sock_common_setsockopt, sock_common_getsockopt, inet_sendmsg,
-    inet_recvmsg,           sock_datagram_poll,
+    .family = AF_INET,
+    .release = inet_release,
+    .bind = inet_bind,
+    .connect = inet_dgram_connect,
+    .getname = inet_getname,
+    .shutdown = inet_shutdown,
+    .setsockopt = sock_common_setsockopt,
+    .getsockopt = sock_common_getsockopt,
+    .sendmsg = inet_sendmsg,
+    .recvmsg = inet_recvmsg,
+    .poll = sock_datagram_poll,
+    .listen = nullptr,  // sock_no_listen
+    .accept = nullptr,  // sock_no_accept
 };
 
 }  // namespace sendoff

@@ -44,6 +44,7 @@ struct Sysctls {
   int rmem_max = 212992;      // net.core.rmem_max
   int ip_default_ttl = 64;    // net.ipv4.ip_default_ttl
   int port_lo = 32768, port_hi = 60999;  // net.ipv4.ip_local_port_range
+  int somaxconn = 4096;       // net.core.somaxconn: listen's backlog at most
   // One jiffy (1/HZ s) in µs: socket timeouts are kept in jiffies, so a
   // timeout reads back rounded up to one. Probed on a kernel socket.
   long jiffy_us = 4000;
@@ -183,6 +184,18 @@ int __ip_route_output_cached(sock* sk, uint32_t daddr, uint16_t dport, bool onli
 int tcp_v4_rcv(net* n, std::unique_ptr<sk_buff_rx> skb);
 int tcp_init_sock(sock* sk);
 unsigned tcp_poll(sock* sk);
+// Passive open (tcp.cpp, after inet_connection_sock.c). inet_csk_listen_start:
+// TCP_LISTEN, the port checked as a listener's (an unbound socket gets an
+// ephemeral one). inet_csk_listen_stop: the requests and the children nobody
+// accepted end. inet_csk_accept (with the stack lock held; it sleeps without
+// it): the oldest child of the accept queue, else nullptr with *err -EAGAIN
+// (O_NONBLOCK in flags, or SO_RCVTIMEO ran out), -EINVAL (not listening),
+// -EINTR, -ENETDOWN. inet_csk_reqsk_queue_drop: a request that ended leaves
+// its listener's SYN queue.
+int inet_csk_listen_start(sock* sk);
+void inet_csk_listen_stop(sock* sk);
+sock* inet_csk_accept(sock* sk, int flags, int* err);
+void inet_csk_reqsk_queue_drop(sock* sk);
 // The connections that ended go (their route, their hold on the socket);
 // every connection at stack teardown.
 void tcp_reap_sockets(net* n);

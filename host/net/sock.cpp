@@ -96,6 +96,7 @@ void Sysctls::load() {
   }
   read_sysctl("/proc/sys/net/ipv4/ip_default_ttl", &ip_default_ttl);
   read_sysctl("/proc/sys/net/ipv4/ip_local_port_range", &port_lo, &port_hi);
+  read_sysctl("/proc/sys/net/core/somaxconn", &somaxconn);
 }
 
 // sk_free / __sk_free (net/core/sock.c): the socket's memory stays while the
@@ -253,7 +254,7 @@ int sock_getsockopt(socket* sock, int /*level*/, int optname, void* optval, unsi
     case SO_RCVLOWAT: v = sk->rcvlowat; break;
     case SO_SNDLOWAT: v = 1; break;
     case SO_MARK: v = static_cast<int>(sk->mark); break;
-    case SO_ACCEPTCONN: v = 0; break;
+    case SO_ACCEPTCONN: v = sk->state == TCP_LISTEN ? 1 : 0; break;
     case SO_LINGER: {
       // As Linux: the jiffies back to seconds, cut to an int.
       linger l{sk->linger ? 1 : 0,

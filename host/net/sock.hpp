@@ -76,6 +76,10 @@ struct proto_ops {
   int (*recvmsg)(socket* sock, msghdr_k* msg, size_t len, int flags);
   // The POLL* events the socket has now (udp_poll, datagram_poll).
   unsigned (*poll)(socket* sock);
+  // Null for datagram sockets: sock_no_listen / sock_no_accept (EOPNOTSUPP).
+  int (*listen)(socket* sock, int backlog);
+  // The next connection's socket in *newsock; flags holds the file's O_NONBLOCK.
+  int (*accept)(socket* sock, socket** newsock, int flags);
 };
 
 // struct proto: the transport protocol behind a socket.

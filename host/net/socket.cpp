@@ -90,6 +90,9 @@ std::vector<int> sock_open_fds() {
   return fds;
 }
 
+static int move_addr_to_user(const sockaddr_storage* kaddr, int klen, void* uaddr,
+                             socklen_t* ulen);
+
 // move_addr_to_kernel: the address is copied into kernel memory first.
 static int move_addr_to_kernel(const void* uaddr, int ulen, sockaddr_storage* kaddr) {
   if (ulen < 0 || ulen > static_cast<int>(sizeof(sockaddr_storage))) return -EINVAL;
@@ -151,6 +154,65 @@ long sys_connect(net* n, int fd, const sockaddr* uservaddr, int addrlen) {
   if (!sock) return err;
   return sock->ops->connect(sock, reinterpret_cast<sockaddr*>(&address), addrlen,
                             static_cast<int>(sock->file_flags));
+}
+
+// __sys_listen: the backlog at most net.core.somaxconn (a negative one too,
+// as an unsigned comparison makes it).
+long sys_listen(net* n, int fd, int backlog) {
+  int err;
+  socket* sock = sockfd_lookup_light(n, fd, &err);
+  if (!sock) return err;
+  const int somaxconn = n->sysctl.somaxconn;
+  if (static_cast<unsigned>(backlog) > static_cast<unsigned>(somaxconn)) backlog = somaxconn;
+  if (!sock->ops->listen) return -EOPNOTSUPP;
+  return sock->ops->listen(sock, backlog);
+}
+
+// sock_release: the protocol lets the socket go (inet_release), then its
+// route and its own reference; accept's calls it for a socket no fd names yet.
+static void sock_release(socket* sock) {
+  sock->ops->release(sock);
+  sk_dst_reset(&sock->sk);
+  sk_free(&sock->sk);
+}
+
+// __sys_accept4 / do_accept: the flags, the fd reserved before the wait (so
+// EMFILE comes first), the protocol's accept, the peer's address (the new
+// connection closes should that copy fail), then the fd is installed.
+long sys_accept4(net* n, int fd, sockaddr* upeer_sockaddr, socklen_t* upeer_addrlen, int flags) {
+  TraceScope ts(n->trace, "sys_accept4");
+  if (flags & ~(SOCK_CLOEXEC | SOCK_NONBLOCK)) return ts.ret(-EINVAL);
+  int err;
+  socket* sock = sockfd_lookup_light(n, fd, &err);
+  if (!sock) return ts.ret(err);
+  const int newfd = reserve_fd(flags & SOCK_CLOEXEC);
+  if (newfd < 0 || newfd >= kFdMax) {
+    err = newfd < 0 ? -errno : -EMFILE;
+    if (newfd >= 0) kernel_close(newfd);
+    return ts.ret(err);
+  }
+  socket* newsock = nullptr;
+  err = sock->ops->accept ? sock->ops->accept(sock, &newsock, static_cast<int>(sock->file_flags))
+                          : -EOPNOTSUPP;
+  if (err) {
+    kernel_close(newfd);
+    return ts.ret(err);
+  }
+  if (upeer_sockaddr) {
+    sockaddr_storage address{};
+    const int len = newsock->ops->getname(newsock, reinterpret_cast<sockaddr*>(&address), 2);
+    err = len < 0 ? -ECONNABORTED : move_addr_to_user(&address, len, upeer_sockaddr, upeer_addrlen);
+    if (err) {
+      kernel_close(newfd);
+      sock_release(newsock);
+      return ts.ret(err);
+    }
+  }
+  newsock->fd = newfd;
+  newsock->sk.ep_fd = newfd;
+  if (flags & SOCK_NONBLOCK) newsock->file_flags |= O_NONBLOCK;
+  fdt[newfd].store(newsock, std::memory_order_release);
+  return ts.ret(newfd);
 }
 
 static long getname(net* n, int fd, sockaddr* usockaddr, socklen_t* usockaddr_len, int peer) {
@@ -222,9 +284,7 @@ static void fd_put(int fd, socket* sock, bool close_kernel_fd) {
   if (close_kernel_fd) kernel_close(fd);
   call_rcu([sock] {
     if (sock->ep_own >= 0) kernel_close(sock->ep_own);
-    sock->ops->release(sock);
-    sk_dst_reset(&sock->sk);
-    sk_free(&sock->sk);
+    sock_release(sock);
   });
 }
 

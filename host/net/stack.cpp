@@ -626,6 +626,19 @@ int so_connect(int fd, const struct sockaddr* addr, socklen_t addrlen) {
       syscall_wrap([&](net* n) { return sys_connect(n, fd, addr, static_cast<int>(addrlen)); }));
 }
 
+int so_listen(int fd, int backlog) {
+  return static_cast<int>(syscall_wrap([&](net* n) { return sys_listen(n, fd, backlog); }));
+}
+
+int so_accept(int fd, struct sockaddr* addr, socklen_t* addrlen) {
+  return so_accept4(fd, addr, addrlen, 0);
+}
+
+int so_accept4(int fd, struct sockaddr* addr, socklen_t* addrlen, int flags) {
+  return static_cast<int>(
+      syscall_wrap([&](net* n) { return sys_accept4(n, fd, addr, addrlen, flags); }));
+}
+
 int so_getsockname(int fd, struct sockaddr* addr, socklen_t* addrlen) {
   return static_cast<int>(syscall_wrap([&](net* n) { return sys_getsockname(n, fd, addr, addrlen); }));
 }

@@ -27,6 +27,10 @@ long sock_sendmsg(socket* sock, msghdr_k* msg, size_t len);
 long sys_socket(net* n, int family, int type, int protocol);
 long sys_bind(net* n, int fd, const sockaddr* umyaddr, int addrlen);
 long sys_connect(net* n, int fd, const sockaddr* uservaddr, int addrlen);
+long sys_listen(net* n, int fd, int backlog);
+// accept4 (accept: flags 0): a new fd for the next connection, its peer's
+// address into upeer_sockaddr when given.
+long sys_accept4(net* n, int fd, sockaddr* upeer_sockaddr, socklen_t* upeer_addrlen, int flags);
 long sys_getsockname(net* n, int fd, sockaddr* usockaddr, socklen_t* usockaddr_len);
 long sys_getpeername(net* n, int fd, sockaddr* usockaddr, socklen_t* usockaddr_len);
 long sys_shutdown(net* n, int fd, int how);

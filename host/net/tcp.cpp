@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: MIT
 // TCP's socket calls, after net/ipv4/tcp.c: tcp_init_sock, tcp_sendmsg (the
-// send queue and its buffer limit, urgent data), tcp_recvmsg, tcp_poll, shutdown and
+// send queue and its buffer limit, urgent data), tcp_recvmsg, tcp_poll, listen and accept
+// (inet_connection_sock.c's queues), shutdown and
 // close (FIN_WAIT/TIME_WAIT go on without the caller), disconnect, the
 // SOL_TCP options, and the states (tcp_set_state, tcp_done).
 //
 // Every function here takes the stack lock (or runs under it: close,
 // shutdown, setsockopt come from the control path). A caller that must wait
 // (room in the send buffer, data, the handshake) sleeps on sk_wq without it.
+#include <fcntl.h>
 #include <linux/sockios.h>
 #include <sys/ioctl.h>
 #include <netinet/in.h>
@@ -22,6 +24,7 @@
 #include <mutex>
 
 #include "net.hpp"
+#include "rcu.hpp"
 #include "tcp.hpp"
 #include "uaccess.hpp"
 
@@ -205,8 +208,99 @@ void tcp_done(sock* sk) {
     sk->shutdown = SHUTDOWN_MASK;
   }
   net* n = sk->sk_net;
-  if (n->tcp_socks.erase(sk)) n->tcp_reap.push_back(sk);
+  // inet_csk_destroy_sock: a socket nobody holds gives its port back, even one bind() chose.
+  if (tp->orphan) tcp_unhash_port(sk);
+  if (n->tcp_socks.erase(sk)) {
+    n->tcp_reap.push_back(sk);
+    inet_csk_reqsk_queue_drop(sk);
+  }
   sk_wake_receivers(sk);
+}
+
+void inet_csk_reqsk_queue_drop(sock* sk) {
+  tcp_sock* tp = sk->tp.get();
+  if (!tp->parent) return;
+  std::vector<sock*>& q = tp->parent->tp->syn_queue;
+  const auto it = std::find(q.begin(), q.end(), sk);
+  if (it == q.end()) return;  // on the accept queue: accept still returns it, as Linux's does
+  q.erase(it);
+  tp->parent = nullptr;
+  // Nobody will accept it: the socket's own reference goes with the connection's.
+  tcp_unhash_port(sk);
+  sk->sk_net->tcp_reap.push_back(sk);
+}
+
+int inet_csk_listen_start(sock* sk) {
+  net* n = sk->sk_net;
+  TraceScope ts(n->trace, "inet_csk_listen_start");
+  // The state first: get_port checks the port as a listener's (no sharing
+  // with another listener), and an unbound socket gets an ephemeral port.
+  sk->state = TCP_LISTEN;
+  const int err = sk->prot->get_port(sk, sk->num);
+  if (err) {
+    sk->state = TCP_CLOSE;
+    return ts.ret(-EADDRINUSE);
+  }
+  sk_dst_reset(sk);
+  sk_wake_receivers(sk);
+  return ts.ret(0, "port " + std::to_string(sk->num));
+}
+
+void inet_csk_listen_stop(sock* sk) {
+  tcp_sock* tp = sk->tp.get();
+  // Requests end without a word; children nobody accepted are reset
+  // (inet_child_forget disconnects them) and their sockets go.
+  const std::vector<sock*> reqs = tp->syn_queue;
+  for (sock* req : reqs) tcp_done(req);
+  while (!tp->accept_queue.empty()) {
+    sock* child = tp->accept_queue.front();
+    tp->accept_queue.pop_front();
+    child->tp->parent = nullptr;
+    child->prot->disconnect(child, O_NONBLOCK);
+    tcp_unhash_port(child);
+    sk_dst_reset(child);
+    sk_free(child);
+  }
+}
+
+sock* inet_csk_accept(sock* sk, int flags, int* err) {
+  net* n = sk->sk_net;
+  TraceScope ts(n->trace, "inet_csk_accept");
+  // The caller holds the stack lock (the control path); the wait lets it go
+  // (release_sock) and RCU keeps the listener alive should it close meanwhile.
+  std::unique_lock<std::mutex> g(n->lock, std::adopt_lock);
+  rcu_read_guard rcu;
+  const bool nonblock = (flags & O_NONBLOCK) || sk->rcvtimeo_us < 0;
+  const auto deadline = deadline_of(sk->rcvtimeo_us);
+  sock* child = nullptr;
+  int e = 0;
+  for (;;) {
+    if (sk->state != TCP_LISTEN) {
+      e = -EINVAL;
+      break;
+    }
+    tcp_sock* tp = sk->tp.get();
+    if (!tp->accept_queue.empty()) {
+      child = tp->accept_queue.front();
+      tp->accept_queue.pop_front();
+      child->tp->parent = nullptr;
+      break;
+    }
+    if (nonblock) {
+      e = -EAGAIN;
+      break;
+    }
+    e = sk_wait_event(sk, g, deadline);  // inet_csk_wait_for_connect
+    if (e) break;
+  }
+  g.release();
+  *err = e;
+  if (!child) {
+    ts.ret(e);
+    return nullptr;
+  }
+  if (ts.on()) ts.ret(0, format_ipv4(child->daddr) + ":" + std::to_string(child->dport));
+  return child;
 }
 
 void tcp_reap_sockets(net* n) {
@@ -300,6 +394,7 @@ int tcp_recvmsg(sock* sk, msghdr_k* msg, size_t len, int flags, int* addr_len) {
   *addr_len = 0;
   if (!len) return 0;  // tcp_recvmsg's loop runs while len > 0
   std::unique_lock<std::mutex> g(n->lock);
+  if (sk->state == TCP_LISTEN) return static_cast<int>(ts.ret(-ENOTCONN, "listening"));
   tcp_sock* tp = sk->tp.get();
   const bool nonblock = (flags & MSG_DONTWAIT) || sk->rcvtimeo_us < 0;
   const auto deadline = deadline_of(sk->rcvtimeo_us);
@@ -358,6 +453,8 @@ unsigned tcp_poll(sock* sk) {
   const tcp_sock* tp = sk->tp.get();
   unsigned mask = 0;
   const int state = sk->state;
+  // inet_csk_listen_poll: readable while a connection waits for accept.
+  if (state == TCP_LISTEN) return tp->accept_queue.empty() ? 0u : unsigned{POLLIN | POLLRDNORM};
   if (sk->shutdown == SHUTDOWN_MASK || state == TCP_CLOSE) mask |= POLLHUP;
   if (sk->shutdown & RCV_SHUTDOWN) mask |= POLLIN | POLLRDNORM | POLLRDHUP;
   if (state != TCP_SYN_SENT && state != TCP_SYN_RECV) {
@@ -385,6 +482,7 @@ void tcp_shutdown(sock* sk, int how) {
 int tcp_v4_disconnect(sock* sk, int /*flags*/) {
   net* n = sk->sk_net;
   const int old = sk->state;
+  if (old == TCP_LISTEN) inet_csk_listen_stop(sk);
   if (old != TCP_CLOSE) {
     if (old != TCP_SYN_SENT && old != TCP_TIME_WAIT && old != TCP_LISTEN) {
       tcp_send_active_reset(sk);
@@ -418,6 +516,11 @@ void tcp_close(sock* sk) {
     sk->shutdown = SHUTDOWN_MASK;
   }
   tp->orphan = true;
+  if (sk->state == TCP_LISTEN) {
+    tcp_set_state(sk, TCP_CLOSE);
+    inet_csk_listen_stop(sk);
+    tcp_reap_sockets(n);
+  }
   if (sk->state == TCP_CLOSE) {
     tcp_unhash_port(sk);
     ts.ret(0, "not connected");
@@ -443,9 +546,10 @@ void tcp_close(sock* sk) {
 }
 
 // tcp_ioctl: SIOCINQ the bytes recv() can take now, SIOCOUTQ the bytes not
-// yet ACKed (write_seq - snd_una).
+// yet ACKed (write_seq - snd_una); neither on a listener (EINVAL).
 int tcp_ioctl(sock* sk, int cmd, int* karg) {
   const tcp_sock* tp = sk->tp.get();
+  if ((cmd == SIOCINQ || cmd == SIOCOUTQ) && sk->state == TCP_LISTEN) return -EINVAL;
   if (cmd == SIOCINQ) {
     *karg = static_cast<int>(tp->recvq.size() - tp->recvq_head);
     return 0;

@@ -19,6 +19,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <vector>
 
@@ -53,6 +54,7 @@ constexpr uint32_t TCP_TIMEWAIT_LEN_US = 60000000;  // TIME_WAIT: 60 s
 constexpr uint32_t TCP_FIN_TIMEOUT_US = 60000000;   // net.ipv4.tcp_fin_timeout (orphans)
 constexpr int TCP_RETRIES2 = 15;                    // net.ipv4.tcp_retries2
 constexpr int MAX_TCP_SYNCNT = 127;
+constexpr int TCP_SYNACK_RETRIES = 5;               // net.ipv4.tcp_synack_retries
 constexpr unsigned TCPOLEN_TSTAMP_ALIGNED = 12;
 // TCP_MSS_DEFAULT (536, RFC 1122 without an MSS option) is <netinet/tcp.h>'s.
 constexpr int TCP_FASTRETRANS_THRESH = 3;
@@ -177,7 +179,22 @@ struct tcp_sock {
   // ---- TCP_MAXSEG set by the user (rx_opt.user_mss; 0: none): it caps the
   // MSS we advertise and so the segments we send.
   uint16_t user_mss = 0;
+
+  // ---- passive open (listen/accept), under the stack lock like the rest.
+  // A listener (TCP_LISTEN): its requests, children still in SYN_RECV
+  // (the SYN queue); the children whose handshake completed, oldest first,
+  // for accept (icsk_accept_queue); listen's backlog (sk_max_ack_backlog).
+  std::vector<sock*> syn_queue;
+  std::deque<sock*> accept_queue;
+  int max_ack_backlog = 0;
+  // A child: the listener whose queues hold it, until accept takes it.
+  sock* parent = nullptr;
 };
+
+// sk_acceptq_is_full: a listener's accept queue holds up to backlog + 1, as Linux's.
+inline bool sk_acceptq_is_full(const tcp_sock* ltp) {
+  return ltp->accept_queue.size() > static_cast<size_t>(ltp->max_ack_backlog);
+}
 
 // Takes n bytes off the front of a byte queue kept as a vector and a head
 // index; the vector is cut back once the taken part is most of it.
@@ -241,6 +258,11 @@ struct tcp_options_received {
   uint32_t rcv_tsval = 0, rcv_tsecr = 0;
 };
 void tcp_parse_options(const uint8_t* th, size_t doff, bool syn, tcp_options_received* opt);
+// The peer's SYN or SYN-ACK taken for the connection (both ends do so alike):
+// rcv_nxt after its sequence number, its window (unscaled), window scale,
+// SACK-permitted, timestamps and MSS, then the MSS to send with (advmss set).
+void tcp_syn_options_take(tcp_sock* tp, uint32_t seq, uint16_t window,
+                          const tcp_options_received& opt);
 
 // ---- tcp_timer.cpp
 // The retransmission timer's next interval after `backoff` RTOs in a row:
@@ -301,6 +323,9 @@ void tcp_tsq_handler(sock* sk);
 void tcp_send_ack(sock* sk);
 // tcp_connect: the SYN, and the retransmission timer for it.
 int tcp_connect(sock* sk);
+// tcp_v4_send_synack: a child's SYN-ACK (tcp_synack_options: only what the
+// peer's SYN offered), and the retransmission timer for it.
+int tcp_v4_send_synack(sock* sk);
 // tcp_retransmit_skb: the segment at snd_una again (fast retransmit, RTO).
 void tcp_retransmit_skb(sock* sk);
 // tcp_send_active_reset: a RST for the connection (close with unread data).

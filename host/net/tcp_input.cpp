@@ -271,6 +271,22 @@ void tcp_data_queue(sock* sk, const tcp_skb_cb& cb) {
   tcp_ack_snd_check(sk, now);
 }
 
+// Either end's handshake, once our SYN is ACKed: snd_una, the RTT of the
+// SYN (Karn: none if it was sent again), the SYN's timer off, ESTABLISHED.
+void tcp_handshake_done(sock* sk, uint32_t ack_seq) {
+  tcp_sock* tp = sk->tp.get();
+  tp->snd_una = ack_seq;
+  if (tp->rtt_stamp) {
+    tcp_rtt_estimator(tp, static_cast<long>(tp->tcp_mstamp - tp->rtt_stamp));
+    tcp_set_rto(tp);
+    tp->rtt_stamp = 0;
+  }
+  tp->backoff = 0;
+  tp->retransmits = 0;
+  tp->rto_timeout = 0;
+  tcp_set_state(sk, TCP_ESTABLISHED);
+}
+
 void tcp_rcv_synsent_state_process(sock* sk, const tcp_skb_cb& cb) {
   tcp_sock* tp = sk->tp.get();
   if (cb.flags & TCPHDR_ACK) {
@@ -281,31 +297,8 @@ void tcp_rcv_synsent_state_process(sock* sk, const tcp_skb_cb& cb) {
       return;
     }
     if (!(cb.flags & TCPHDR_SYN)) return;
-    const tcp_options_received& opt = cb.opt;
-    tp->rcv_nxt = tp->rcv_wup = cb.seq + 1;
-    tp->snd_wl1 = cb.seq;
-    if (opt.snd_wscale >= 0) {
-      tp->wscale_ok = true;
-      tp->snd_wscale = static_cast<uint8_t>(std::min(opt.snd_wscale, TCP_MAX_WSCALE));
-    } else {
-      tp->rcv_wscale = 0;  // no scaling either way (RFC 7323 2.2)
-    }
-    tp->snd_wnd = tp->max_window = cb.window;  // a SYN's window is not scaled
-    tp->sack_ok = opt.sack_ok;
-    tp->tstamp_ok = opt.saw_tstamp;
-    if (opt.saw_tstamp) tp->ts_recent = opt.rcv_tsval;
-    tp->rx_mss = opt.mss_clamp;
-    tcp_sync_mss(tp);
-    tp->snd_una = cb.ack_seq;
-    if (tp->rtt_stamp) {
-      tcp_rtt_estimator(tp, static_cast<long>(tp->tcp_mstamp - tp->rtt_stamp));
-      tcp_set_rto(tp);
-      tp->rtt_stamp = 0;
-    }
-    tp->backoff = 0;
-    tp->retransmits = 0;
-    tp->rto_timeout = 0;
-    tcp_set_state(sk, TCP_ESTABLISHED);
+    tcp_syn_options_take(tp, cb.seq, cb.window, cb.opt);
+    tcp_handshake_done(sk, cb.ack_seq);
     tcp_send_ack(sk);
     tcp_write_xmit(sk, false);
     return;
@@ -314,7 +307,69 @@ void tcp_rcv_synsent_state_process(sock* sk, const tcp_skb_cb& cb) {
   // is dropped.
 }
 
+// tcp_check_req (tcp_minisocks.c): a segment for a child in SYN_RECV. A
+// retransmitted SYN gets the SYN-ACK again; a RST at rcv_nxt ends the
+// request; the ACK of our SYN-ACK completes the handshake: the child goes
+// ESTABLISHED and onto its listener's accept queue (inet_csk_complete_hashdance),
+// and the segment goes on through the established path, since a third ACK
+// may carry data. false: the segment was consumed here.
+bool tcp_check_req(sock* sk, const tcp_skb_cb& cb) {
+  tcp_sock* tp = sk->tp.get();
+  const uint8_t f = cb.flags;
+  if ((f & TCPHDR_SYN) && !(f & (TCPHDR_ACK | TCPHDR_RST))) {
+    if (cb.seq == tp->rcv_nxt - 1) tcp_retransmit_skb(sk);  // inet_rtx_syn_ack
+    return false;
+  }
+  if (f & TCPHDR_RST) {
+    if (cb.seq == tp->rcv_nxt) tcp_done(sk);
+    return false;
+  }
+  // An ACK of anything but our SYN-ACK is dropped (Linux answers it with a
+  // RST; no RST is sent for it here: README).
+  if (!(f & TCPHDR_ACK) || (f & TCPHDR_SYN) || cb.ack_seq != tp->snd_nxt) return false;
+  if (before(cb.end_seq, tp->rcv_nxt) || after(cb.seq, tp->rcv_nxt + tp->rcv_wnd)) {
+    tcp_send_ack(sk);  // outside the window we offered: an ACK says where we are
+    return false;
+  }
+  sock* parent = tp->parent;
+  if (!parent) {
+    tcp_done(sk);
+    return false;
+  }
+  // Listen overflow: the ACK is dropped and the request kept; the peer's
+  // next segment may find room (tcp_abort_on_overflow 0).
+  if (sk_acceptq_is_full(parent->tp.get())) return false;
+  tp->snd_wnd = uint32_t{cb.window} << tp->snd_wscale;
+  tp->snd_wl1 = cb.seq;
+  tp->max_window = std::max(tp->max_window, tp->snd_wnd);
+  tcp_handshake_done(sk, cb.ack_seq);
+  tcp_sock* ltp = parent->tp.get();
+  const auto req = std::find(ltp->syn_queue.begin(), ltp->syn_queue.end(), sk);
+  if (req != ltp->syn_queue.end()) ltp->syn_queue.erase(req);
+  ltp->accept_queue.push_back(sk);
+  sk_wake_receivers(parent);  // sk_data_ready: accept and poll
+  return true;
+}
+
 }  // namespace
+
+void tcp_syn_options_take(tcp_sock* tp, uint32_t seq, uint16_t window,
+                          const tcp_options_received& opt) {
+  tp->rcv_nxt = tp->rcv_wup = seq + 1;
+  tp->snd_wl1 = seq;
+  if (opt.snd_wscale >= 0) {
+    tp->wscale_ok = true;
+    tp->snd_wscale = static_cast<uint8_t>(std::min(opt.snd_wscale, TCP_MAX_WSCALE));
+  } else {
+    tp->rcv_wscale = 0;  // no scaling either way (RFC 7323 2.2)
+  }
+  tp->snd_wnd = tp->max_window = window;  // a SYN's window is not scaled
+  tp->sack_ok = opt.sack_ok;
+  tp->tstamp_ok = opt.saw_tstamp;
+  if (opt.saw_tstamp) tp->ts_recent = opt.rcv_tsval;
+  tp->rx_mss = opt.mss_clamp;
+  tcp_sync_mss(tp);
+}
 
 void tcp_parse_options(const uint8_t* th, size_t doff, bool syn, tcp_options_received* opt) {
   const uint8_t* p = th + 20;
@@ -380,6 +435,10 @@ void tcp_rcv_state_process(sock* sk, const uint8_t* th, size_t len) {
     return;
   }
   if (sk->state == TCP_CLOSE) return;
+  if (sk->state == TCP_SYN_RECV && !tcp_check_req(sk, cb)) {
+    ts.ret(0, "SYN_RECV");
+    return;
+  }
   if (cb.flags & TCPHDR_RST) {
     // RFC 5961 3.2: a RST exactly at rcv_nxt resets; elsewhere in the
     // window it gets a challenge ACK; outside it nothing.

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // TCP over IPv4, after net/ipv4/tcp_ipv4.c and net/ipv4/inet_hashtables.c:
 // connect (route, source port as __inet_hash_connect picks it, ISN), the
-// port and connection tables, and tcp_v4_rcv (checksum, socket lookup).
+// port and connection tables, tcp_v4_rcv (checksum, socket lookup: the
+// connection, else a listener) and a listener's SYN (tcp_v4_conn_request).
 #include <netinet/in.h>
 
 #include <algorithm>
@@ -73,19 +74,25 @@ int inet_hash_connect(sock* sk) {
   return -EADDRNOTAVAIL;
 }
 
-// The bind side (inet_csk_get_port): a port may be shared only when every
-// owner and the newcomer set SO_REUSEADDR and none listens (nothing listens
-// here yet); port 0 takes a free odd port first, from a random point.
+// inet_csk_get_port, for bind and for listen (which passes the port the
+// socket already holds): a port is shared only when the newcomer and every
+// owner set SO_REUSEADDR and no owner listens (inet_bind_conflict); port 0
+// takes a free odd port first, from a random point.
 int tcp_v4_get_port(sock* sk, uint16_t snum) {
   net* n = sk->sk_net;
   if (snum) {
+    bool hashed = false;
     auto it = n->tcp_ports.find(snum);
     if (it != n->tcp_ports.end())
       for (sock* o : it->second) {
+        if (o == sk) {
+          hashed = true;
+          continue;
+        }
         if (o->rcv_saddr && sk->rcv_saddr && o->rcv_saddr != sk->rcv_saddr) continue;
-        if (!(o->reuseaddr && sk->reuseaddr)) return -EADDRINUSE;
+        if (!(o->reuseaddr && sk->reuseaddr) || o->state == TCP_LISTEN) return -EADDRINUSE;
       }
-    tcp_bind_hash(sk, snum);
+    if (!hashed) tcp_bind_hash(sk, snum);
     return 0;
   }
   static thread_local std::mt19937 rng{std::random_device{}()};
@@ -173,6 +180,122 @@ sock* tcp_lookup(net* n, uint32_t saddr, uint16_t sport, uint32_t daddr, uint16_
   return nullptr;
 }
 
+// __inet_lookup_listener: a listener on the port, one bound to the
+// segment's destination address before a wildcard one (compute_score).
+sock* inet_lookup_listener(net* n, uint32_t daddr, uint16_t dport) {
+  auto it = n->tcp_ports.find(dport);
+  if (it == n->tcp_ports.end()) return nullptr;
+  sock* wildcard = nullptr;
+  for (sock* sk : it->second) {
+    if (sk->state != TCP_LISTEN) continue;
+    if (sk->rcv_saddr == daddr) return sk;
+    if (!sk->rcv_saddr && !wildcard) wildcard = sk;
+  }
+  return wildcard;
+}
+
+// tcp_v4_syn_recv_sock, run at the SYN rather than at the third ACK: the
+// child, a socket as socket() makes one with what sk_clone_lock copies of the
+// listener's settings, addressed from the SYN, on the listener's port
+// (inet_inherit_port), in the connection table, in SYN_RECV. Linux keeps a
+// small request sock until the handshake completes; a full socket from the
+// start lets the SYN-ACK and its retransmissions go through tcp_transmit_skb
+// and the retransmission timer like any other segment's.
+sock* tcp_v4_syn_recv_sock(sock* lsk, uint32_t laddr, uint32_t raddr, uint16_t rport) {
+  net* n = lsk->sk_net;
+  auto* csock = new socket;
+  csock->type = SOCK_STREAM;
+  if (inet_create(n, csock, IPPROTO_TCP)) {
+    delete csock;
+    return nullptr;
+  }
+  sock* sk = &csock->sk;
+  sk->reuseaddr = lsk->reuseaddr;
+  sk->reuseport = lsk->reuseport;
+  sk->sndbuf = lsk->sndbuf;
+  sk->rcvbuf = lsk->rcvbuf;
+  sk->userlocks = lsk->userlocks;
+  sk->priority = lsk->priority;
+  sk->dbg = lsk->dbg;
+  sk->localroute = lsk->localroute;
+  sk->keepopen = lsk->keepopen;
+  sk->urginline = lsk->urginline;
+  sk->linger = lsk->linger;
+  sk->lingertime_j = lsk->lingertime_j;
+  sk->rcvlowat = lsk->rcvlowat;
+  sk->mark = lsk->mark;
+  sk->sndtimeo_us = lsk->sndtimeo_us;
+  sk->rcvtimeo_us = lsk->rcvtimeo_us;
+  sk->uc_ttl = lsk->uc_ttl;
+  sk->mc_ttl = lsk->mc_ttl;
+  sk->tos = lsk->tos;
+  sk->pmtudisc = lsk->pmtudisc;
+  sk->recverr = lsk->recverr;
+  const tcp_sock* ltp = lsk->tp.get();
+  tcp_sock* tp = sk->tp.get();
+  tp->nodelay = ltp->nodelay;
+  tp->syn_retries = ltp->syn_retries;
+  tp->ca_ops = ltp->ca_ops;
+  tp->window_clamp = ltp->window_clamp;
+  sk->saddr = sk->rcv_saddr = laddr;
+  sk->daddr = raddr;
+  sk->dport = rport;
+  tcp_bind_hash(sk, lsk->num);
+  // The connection holds its socket (sock_hold) until tcp_done lets go.
+  sk->wmem_alloc.fetch_add(1, std::memory_order_relaxed);
+  n->tcp_socks.insert(sk);
+  sk->state = TCP_SYN_RECV;
+  return sk;
+}
+
+// tcp_v4_conn_request (tcp_conn_request): a SYN for a listener. Without
+// syncookies a full SYN queue or accept queue drops it (the peer's SYN
+// retransmission tries again). The child takes the SYN's options as the
+// active side takes the SYN-ACK's, an ISN from secure_tcp_seq, and answers
+// with the SYN-ACK.
+void tcp_v4_conn_request(sock* lsk, const sk_buff_rx& skb, const uint8_t* th) {
+  net* n = lsk->sk_net;
+  TraceScope ts(n->trace, "tcp_v4_conn_request");
+  tcp_sock* ltp = lsk->tp.get();
+  if (ltp->syn_queue.size() > static_cast<size_t>(ltp->max_ack_backlog) ||
+      sk_acceptq_is_full(ltp)) {
+    ts.ret(-1, "listen queue full");
+    return;
+  }
+  rtable rt;
+  if (ip_route_output(n, skb.saddr, skb.daddr, false, &rt) != 0) {
+    ts.ret(-1, "no route to " + format_ipv4(skb.saddr));
+    return;
+  }
+  const size_t doff = static_cast<size_t>(th[12] >> 4) * 4;
+  tcp_options_received opt;
+  tcp_parse_options(th, doff, true, &opt);
+  const uint32_t seq = uint32_t{th[4]} << 24 | uint32_t{th[5]} << 16 | uint32_t{th[6]} << 8 | th[7];
+  sock* sk = tcp_v4_syn_recv_sock(lsk, skb.daddr, skb.saddr, get_be16(th));
+  if (!sk) {
+    ts.ret(-1, "no memory for the child");
+    return;
+  }
+  tcp_sock* tp = sk->tp.get();
+  tp->tcp_mstamp = tcp_clock_us();
+  tp->advmss = tcp_advertise_mss(rt.mtu);
+  tcp_syn_options_take(tp, seq, get_be16(th + 14), opt);
+  tp->snd_una = tp->snd_nxt = tp->snd_max =
+      secure_tcp_seq(sk->saddr, sk->daddr, sk->num, sk->dport);
+  tp->tsoffset = secure_tcp_ts_off(sk->saddr, sk->daddr);
+  tp->parent = lsk;
+  ltp->syn_queue.push_back(sk);
+  const int err = tcp_v4_send_synack(sk);
+  if (err) {
+    tcp_done(sk);
+    ts.ret(err);
+    return;
+  }
+  if (ts.on())
+    ts.ret(0, format_ipv4(sk->daddr) + ":" + std::to_string(sk->dport) + " -> port " +
+                  std::to_string(sk->num));
+}
+
 }  // namespace
 
 void tcp_unhash_port(sock* sk) {
@@ -206,7 +329,18 @@ int tcp_v4_rcv(net* n, std::unique_ptr<sk_buff_rx> skb) {
     return ts.ret(-1, "checksum");
   const uint16_t sport = get_be16(th), dport = get_be16(th + 2);
   sock* sk = tcp_lookup(n, skb->saddr, sport, skb->daddr, dport);
-  if (!sk) return ts.ret(-1, "no connection for port " + std::to_string(dport));
+  if (!sk) {
+    // __inet_lookup: a listener when no connection has the 4-tuple. Only a
+    // SYN (without ACK, RST or FIN) opens a request (tcp_rcv_state_process's
+    // TCP_LISTEN case).
+    sock* lsk = inet_lookup_listener(n, skb->daddr, dport);
+    if (!lsk) return ts.ret(-1, "no connection for port " + std::to_string(dport));
+    if ((th[13] & (TCPHDR_SYN | TCPHDR_ACK | TCPHDR_RST | TCPHDR_FIN)) != TCPHDR_SYN)
+      return ts.ret(-1, "not a SYN for listening port " + std::to_string(dport));
+    tcp_v4_conn_request(lsk, *skb, th);
+    tcp_reap_sockets(n);
+    return ts.ret(0);
+  }
   tcp_rcv_state_process(sk, th, skb->len);
   tcp_reap_sockets(n);
   return ts.ret(0);

@@ -171,13 +171,15 @@ int tcp_transmit_skb(sock* sk, uint32_t seq, uint32_t len, uint8_t flags) {
   tcp_out_options o;
   const bool syn = flags & TCPHDR_SYN;
   if (syn) {
-    // tcp_syn_options: MSS, SACK-permitted, timestamps, window scale.
+    // tcp_syn_options: MSS, SACK-permitted, timestamps, window scale; a
+    // SYN-ACK (tcp_synack_options) the MSS and only what the peer's SYN offered.
+    const bool synack = flags & TCPHDR_ACK;
     o.mss = tp->advmss;
-    o.sack_ok = true;
-    o.ts = true;
+    o.sack_ok = !synack || tp->sack_ok;
+    o.ts = !synack || tp->tstamp_ok;
     o.tsval = tcp_time_stamp(tp);
-    o.tsecr = 0;
-    o.ws = tp->rcv_wscale;
+    o.tsecr = synack ? tp->ts_recent : 0;
+    o.ws = !synack || tp->wscale_ok ? tp->rcv_wscale : -1;
   } else {
     if (tp->tstamp_ok) {
       o.ts = true;
@@ -431,16 +433,24 @@ void tcp_send_ack(sock* sk) {
   tcp_transmit_skb(sk, tp->snd_nxt, 0, TCPHDR_ACK);
 }
 
-int tcp_connect(sock* sk) {
+namespace {
+
+// The SYN (tcp_connect) or SYN-ACK (tcp_v4_send_synack) from the ISN in
+// snd_nxt, and the retransmission timer for it. Without the peer's window
+// scale option a SYN-ACK offers none either (RFC 7323 1.3).
+int tcp_send_syn(sock* sk, uint8_t flags) {
   tcp_sock* tp = sk->tp.get();
   if (tp->ca_ops->init) tp->ca_ops->init(tp);
-  tp->rcv_wscale = static_cast<uint8_t>(tcp_select_wscale(tp->window_clamp));
+  const bool synack = flags & TCPHDR_ACK;
+  tp->rcv_wscale = synack && !tp->wscale_ok
+                       ? 0
+                       : static_cast<uint8_t>(tcp_select_wscale(tp->window_clamp));
   const uint32_t isn = tp->snd_nxt;
   tp->write_seq = tp->sendq_seq = isn + 1;
   tp->sendq.clear();
   tp->sendq_head = 0;
   tp->snd_sml = tp->snd_up = isn;
-  int err = tcp_transmit_skb(sk, isn, 0, TCPHDR_SYN);
+  int err = tcp_transmit_skb(sk, isn, 0, flags);
   if (err) return err;
   tp->snd_nxt = tp->snd_max = isn + 1;
   tp->rtt_timed_seq = isn + 1;
@@ -450,12 +460,19 @@ int tcp_connect(sock* sk) {
   return 0;
 }
 
+}  // namespace
+
+int tcp_connect(sock* sk) { return tcp_send_syn(sk, TCPHDR_SYN); }
+
+int tcp_v4_send_synack(sock* sk) { return tcp_send_syn(sk, TCPHDR_SYN | TCPHDR_ACK); }
+
 void tcp_retransmit_skb(sock* sk) {
   tcp_sock* tp = sk->tp.get();
   tp->rtt_stamp = 0;  // Karn: no RTT sample from a retransmitted segment
   ++tp->total_retrans;
-  if (sk->state == TCP_SYN_SENT) {
-    tcp_transmit_skb(sk, tp->snd_una, 0, TCPHDR_SYN);
+  if (sk->state == TCP_SYN_SENT || sk->state == TCP_SYN_RECV) {
+    const uint8_t ack = sk->state == TCP_SYN_RECV ? TCPHDR_ACK : 0;
+    tcp_transmit_skb(sk, tp->snd_una, 0, static_cast<uint8_t>(TCPHDR_SYN | ack));
     return;
   }
   if (before(tp->snd_una, tp->write_seq)) {

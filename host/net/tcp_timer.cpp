@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // TCP's timers (net/ipv4/tcp_timer.c): retransmission with exponential
-// backoff (RFC 6298 5.5), SYN retries (TCP_SYNCNT), TCP_USER_TIMEOUT, the
-// delayed ACK, and the end of TIME_WAIT. They run in the poll thread
-// (Linux's timer softirq), under the stack lock, at each pass (every 2 ms at
-// the least).
+// backoff (RFC 6298 5.5), SYN retries (TCP_SYNCNT) and SYN-ACK retries,
+// TCP_USER_TIMEOUT, the delayed ACK, and the end of TIME_WAIT. They run in the
+// poll thread (Linux's timer softirq), under the stack lock, at each pass (every
+// 2 ms at the least).
 #include <algorithm>
 #include <chrono>
 #include <vector>
@@ -56,7 +56,14 @@ void tcp_reset_xmit_timer_clamped(tcp_sock* tp) {
 void tcp_retransmit_timer(sock* sk) {
   tcp_sock* tp = sk->tp.get();
   tp->rto_timeout = 0;
-  if (tcp_write_timeout(sk)) {
+  if (sk->state == TCP_SYN_RECV) {
+    // A request whose SYN-ACK went unanswered tcp_synack_retries times is
+    // dropped (reqsk_timer_handler); nobody holds it to be told.
+    if (tp->retransmits >= TCP_SYNACK_RETRIES) {
+      tcp_done(sk);
+      return;
+    }
+  } else if (tcp_write_timeout(sk)) {
     tcp_write_err(sk);
     return;
   }
@@ -74,7 +81,7 @@ void tcp_retransmit_timer(sock* sk) {
     }
     return;
   }
-  if (sk->state != TCP_SYN_SENT) {
+  if (sk->state != TCP_SYN_SENT && sk->state != TCP_SYN_RECV) {
     // tcp_enter_loss: everything in flight counts as lost; go back to snd_una.
     if (tp->ca_state != TCP_CA_Loss) {
       tp->prior_cwnd = tp->snd_cwnd;

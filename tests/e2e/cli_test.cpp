@@ -274,6 +274,8 @@ const BadCase kBad[] = {
     {{"send", "--gateway", "198.18.0"}, "--gateway"},
     {{"send", "--backend", "fpga"}, "--backend"},
     {{"send", "--proto", "sctp"}, "--proto"},
+    {{"send", "--proto", "tcp"}, "--proto"},  // recv's alone
+    {{"recv", "--proto", "tcp", "--tap", "sndf9", "--bind", "9000", "--count", "3"}, "--count"},
     {{"send", "--src-port", "65536"}, "--src-port"},
     {{"send", "--input", "/nonexistent/file"}, "--input"},
     {{"send", "--config", "/nonexistent/file"}, "--config"},

@@ -84,6 +84,12 @@ class Background {
   pid_t pid_ = -1;
 };
 
+// The file's SHA-256 in hex, by coreutils' sha256sum (OpenSSL may be absent).
+inline std::string sha256_of(const std::string& path) {
+  auto r = sys::run_process({"sha256sum", path});
+  return r.exit_code == 0 ? r.out.substr(0, 64) : "sha256sum failed: " + r.err;
+}
+
 inline std::string slurp(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream s;
@@ -157,12 +163,13 @@ class Tap : public ::testing::Test {
 
   // True once `sendoff recv` (output in log) has its socket bound on the
   // TAP's far side: datagrams sent earlier find no socket and are dropped.
-  bool wait_receiving(const std::string& log) const {
+  // --proto tcp says "listening on port" instead.
+  bool wait_receiving(const std::string& log, const char* says = "receiving on port") const {
     // Up to 30 s: on a loaded machine (ctest -j2 beside Verilator builds) starting the
     // device can take seconds.
-    for (int i = 0; i < 1500 && slurp(log).find("receiving on port") == std::string::npos; ++i)
+    for (int i = 0; i < 1500 && slurp(log).find(says) == std::string::npos; ++i)
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    return slurp(log).find("receiving on port") != std::string::npos && tap_attached();
+    return slurp(log).find(says) != std::string::npos && tap_attached();
   }
   // data in datagrams of dgram bytes (the last shorter) from a kernel socket
   // to sendoff's 198.18.0.1:9000, paced as a real sender would be: `burst`

@@ -25,11 +25,6 @@ std::string four_mib() {
   return input;
 }
 
-std::string sha256_of(const std::string& path) {
-  auto r = sys::run_process({"sha256sum", path});
-  return r.exit_code == 0 ? r.out.substr(0, 64) : "sha256sum failed: " + r.err;
-}
-
 
 TEST_F(Tap, KernelSendsAFileToSendoffRecv) {
   const std::string input = four_mib();

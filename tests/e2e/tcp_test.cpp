@@ -4,7 +4,9 @@
 // the test's namespace. Every segment sendoff sends is its own, checksum
 // and all; the kernel is the judge of the stream, the handshake and the
 // errors (ECONNREFUSED from its RST, ETIMEDOUT when nobody answers, EOF
-// and ECONNRESET when it closes).
+// and ECONNRESET when it closes). The other way round, a kernel client
+// connects to sendoff's listener, in this process and as `sendoff recv
+// --proto tcp`.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -15,6 +17,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <random>
 #include <string>
@@ -330,6 +333,108 @@ TEST_F(Tcp, ASynNobodyAnswersTimesOutAfterTcpSyncntRetries) {
   EXPECT_GT(secs, 2.5);
   EXPECT_LT(secs, 6.0);
   EXPECT_EQ(so_close(fd), 0);
+}
+
+// A kernel TCP socket in the test's namespace, connected to sendoff's
+// 198.18.0.1:port, writes `data` and closes. Returns 0 or the errno.
+int kernel_client_sends(const std::string& ns, uint16_t port, const std::vector<uint8_t>& data) {
+  std::string err;
+  const int c = sys::socket_in_netns(ns, AF_INET, SOCK_STREAM, 0, &err);
+  if (c < 0) return EBADF;
+  const timeval tv{60, 0};
+  setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+  const sockaddr_in to = addr(0xC6120001, port);
+  int e = 0;
+  if (connect(c, reinterpret_cast<const sockaddr*>(&to), sizeof to) != 0) e = errno;
+  for (size_t off = 0; !e && off < data.size();) {
+    const ssize_t r = write(c, data.data() + off, data.size() - off);
+    if (r <= 0) e = r < 0 ? errno : EIO;
+    else off += static_cast<size_t>(r);
+  }
+  close(c);
+  return e;
+}
+
+void write_file(const std::string& path, const std::vector<uint8_t>& data) {
+  std::ofstream(path, std::ios::binary)
+      .write(reinterpret_cast<const char*>(data.data()), static_cast<std::streamsize>(data.size()));
+}
+
+// The other way round: sendoff listens (so_listen) on `port`, a kernel
+// client connects and sends `bytes`; sendoff's accepted socket reads the
+// stream to the kernel's FIN, and it must be what the kernel sent.
+void receive_stream(const std::string& ns, const TempDir& dir, uint16_t port, size_t bytes) {
+  const std::vector<uint8_t> data = random_bytes(bytes, 4242);
+  const int ls = so_socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(ls, 0) << strerror(errno);
+  const sockaddr_in me = addr(0xC6120001, port);
+  ASSERT_EQ(so_bind(ls, reinterpret_cast<const sockaddr*>(&me), sizeof me), 0) << strerror(errno);
+  ASSERT_EQ(so_listen(ls, 4), 0) << strerror(errno);
+  const timeval tv{60, 0};
+  ASSERT_EQ(so_setsockopt(ls, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv), 0);
+  int client_err = -1;
+  std::thread client([&] { client_err = kernel_client_sends(ns, port, data); });
+  sockaddr_in from{};
+  socklen_t len = sizeof from;
+  const auto t0 = std::chrono::steady_clock::now();
+  const int fd = so_accept(ls, reinterpret_cast<sockaddr*>(&from), &len);
+  std::vector<uint8_t> got;
+  if (fd >= 0) {
+    EXPECT_EQ(ntohl(from.sin_addr.s_addr), kPeer);
+    EXPECT_NE(ntohs(from.sin_port), 0);
+    std::vector<uint8_t> buf(1 << 16);
+    ssize_t r;
+    while ((r = so_recv(fd, buf.data(), buf.size(), 0)) > 0) got.insert(got.end(), buf.data(), buf.data() + r);
+    EXPECT_EQ(r, 0) << strerror(errno);
+    EXPECT_EQ(so_close(fd), 0);
+  } else {
+    ADD_FAILURE() << "so_accept: " << strerror(errno);
+  }
+  client.join();
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  EXPECT_EQ(so_close(ls), 0);
+  EXPECT_EQ(client_err, 0) << strerror(client_err);
+  EXPECT_EQ(got.size(), data.size());
+  EXPECT_TRUE(got == data) << "the stream differs from what the kernel sent";
+  const std::string sent_path = dir.file("sent" + std::to_string(port) + ".bin"),
+                    got_path = dir.file("got" + std::to_string(port) + ".bin");
+  write_file(sent_path, data);
+  write_file(got_path, got);
+  EXPECT_EQ(sha256_of(got_path), sha256_of(sent_path));
+  std::printf("[ tcp ] %zu B received in %.3f s: %.1f Mb/s\n", got.size(), secs,
+              static_cast<double>(got.size()) * 8 / secs / 1e6);
+}
+
+TEST_F(Tcp, ALinuxClientSendsSeveralMiBToSendoffsListenerThatAcceptsIt) {
+  receive_stream(ns_->name(), dir_, 9110, 4u << 20);
+}
+
+TEST_F(TcpImpaired, WithLossOnThePortALinuxClientsStreamStillArrivesWhole) {
+  receive_stream(ns_->name(), dir_, 9112, 2u << 20);
+  const ImpairmentCounters tx = tap_->tx_impairments(), rx = tap_->rx_impairments();
+  EXPECT_GT(tx.lost + rx.lost, 0u);
+}
+
+// `sendoff recv --proto tcp` (the binary, its NIC's port on the TAP) accepts
+// one connection from a kernel client and writes the file it sends.
+TEST_F(Tap, KernelSendsAFileToSendoffRecvProtoTcp) {
+  constexpr uint16_t kPort = 9111;
+  const std::vector<uint8_t> data = random_bytes(4u << 20, 777);
+  const std::string in_path = dir_.file("in.bin"), out = dir_.file("out.bin"),
+                    log = dir_.file("recv.log");
+  write_file(in_path, data);
+  Background recv(in_ns({"recv", "--proto", "tcp", "--tap", kTap, "--local", "198.18.0.1/15",
+                         "--bind", std::to_string(kPort), "--output", out, "--timeout", "60"}),
+                  log);
+  ASSERT_TRUE(wait_receiving(log, "listening on port")) << slurp(log);
+  EXPECT_EQ(kernel_client_sends(ns_->name(), kPort, data), 0);
+  ASSERT_EQ(recv.wait(std::chrono::seconds(120)), 0) << slurp(log);
+  const std::string summary = slurp(log);
+  EXPECT_NE(summary.find("received " + std::to_string(data.size()) + " bytes from 198.18.0.2:"),
+            std::string::npos)
+      << summary;
+  EXPECT_EQ(sha256_of(out), sha256_of(in_path)) << "the received file differs from the sent one\n"
+                                                << summary;
 }
 
 }  // namespace

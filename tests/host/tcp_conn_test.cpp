@@ -4,6 +4,7 @@
 // checks them against RFC 793/7323/5681 and Linux's choices (option order,
 // the SYN's window, Nagle, duplicate-ACK recovery), and answers with
 // segments of its own through the receive path (stack_receive_frame).
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -17,11 +18,13 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <string>
 #include <thread>
 #include <vector>
 
 #include "sendoff/sendoff.h"
 #include "sendoff/stack.hpp"
+#include "signal_in.hpp"
 #include "tcp_peer.hpp"
 #include "test_env.hpp"
 
@@ -35,6 +38,24 @@ void inject(uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack, uint8_t 
             const std::vector<uint8_t>& data = {}) {
   const Frame f = peer_frame(sport, dport, seq, ack, flags, win, opts, data);
   ASSERT_TRUE(sendoff::stack_receive_frame(f.data(), f.size(), false));
+}
+
+// The window scale our SYN or SYN-ACK offers: the shift that covers the
+// largest receive buffer this machine allows (tcp_select_initial_window: max
+// of tcp_rmem[2] and rmem_max).
+uint8_t expected_wscale() {
+  long rmem2 = 6291456, rmem_max = 212992, a, b;
+  if (FILE* f = fopen("/proc/sys/net/ipv4/tcp_rmem", "r")) {
+    if (fscanf(f, "%ld %ld %ld", &a, &b, &rmem2) != 3) rmem2 = 6291456;
+    fclose(f);
+  }
+  if (FILE* f = fopen("/proc/sys/net/core/rmem_max", "r")) {
+    if (fscanf(f, "%ld", &rmem_max) != 1) rmem_max = 212992;
+    fclose(f);
+  }
+  int log2 = -1;
+  for (unsigned long v = static_cast<unsigned long>(std::max(rmem2, rmem_max)); v; v >>= 1) ++log2;
+  return static_cast<uint8_t>(std::min(std::max(log2 - 15, 0), 14));
 }
 
 // A connection the test is the peer of, established through the handshake.
@@ -109,21 +130,7 @@ TEST_F(TcpConn, TheSynCarriesLinuxsOptionsInLinuxsOrder) {
   const std::vector<uint8_t> head = {2, 4, 0x05, 0xb4, 4, 2, 8, 10};
   EXPECT_EQ(std::vector<uint8_t>(syn_.opts.begin(), syn_.opts.begin() + 8), head);
   EXPECT_EQ(be32(&syn_.opts[12]), 0u);  // TSecr
-  // The shift that covers the largest receive buffer this machine allows
-  // (tcp_select_initial_window: max of tcp_rmem[2] and rmem_max).
-  long rmem2 = 6291456, rmem_max = 212992, a, b;
-  if (FILE* f = fopen("/proc/sys/net/ipv4/tcp_rmem", "r")) {
-    if (fscanf(f, "%ld %ld %ld", &a, &b, &rmem2) != 3) rmem2 = 6291456;
-    fclose(f);
-  }
-  if (FILE* f = fopen("/proc/sys/net/core/rmem_max", "r")) {
-    if (fscanf(f, "%ld", &rmem_max) != 1) rmem_max = 212992;
-    fclose(f);
-  }
-  int log2 = -1;
-  for (unsigned long v = static_cast<unsigned long>(std::max(rmem2, rmem_max)); v; v >>= 1) ++log2;
-  const uint8_t wscale = static_cast<uint8_t>(std::min(std::max(log2 - 15, 0), 14));
-  const std::vector<uint8_t> tail = {1, 3, 3, wscale};
+  const std::vector<uint8_t> tail = {1, 3, 3, expected_wscale()};
   EXPECT_EQ(std::vector<uint8_t>(syn_.opts.begin() + 16, syn_.opts.end()), tail);
   EXPECT_GE(port_, 1024);
 }
@@ -333,6 +340,373 @@ TEST_F(TcpConn, ARstToTheSynIsConnectionRefused) {
   inject(peer_port_, port_, 0, isn_ + 1, RST | ACK, 0);
   EXPECT_EQ(connect_again(), -1);
   EXPECT_EQ(errno, ECONNREFUSED);
+}
+
+// A listener the test connects to as the peer: the SYN it sends is Linux's
+// (MSS 1460, SACK-permitted, timestamps, window scale 7).
+class TcpListen : public ::testing::Test {
+ protected:
+  static constexpr uint32_t kPeerIsn = 3000000;
+  void SetUp() override {
+    test_env::drain_frames();
+    lfd_ = so_socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    ASSERT_GE(lfd_, 0) << strerror(errno);
+  }
+  void TearDown() override {
+    linger lg{1, 0};
+    for (int fd : accepted_) {
+      so_setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+      so_close(fd);
+    }
+    so_close(lfd_);
+    test_env::drain_frames();
+  }
+  void listen_on(uint16_t port, uint16_t peer_port) {
+    port_ = port;
+    peer_port_ = peer_port;
+    const sockaddr_in me = test_env::addr(INADDR_ANY, port);
+    ASSERT_EQ(so_bind(lfd_, reinterpret_cast<const sockaddr*>(&me), sizeof me), 0) << strerror(errno);
+    ASSERT_EQ(so_listen(lfd_, 8), 0) << strerror(errno);
+  }
+  std::vector<Seg> sent() { return segments(test_env::take_frames(), port_); }
+  static std::vector<uint8_t> linux_syn_opts() {
+    std::vector<uint8_t> o = {2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0, 0, 0, 0, 0, 0, 1, 3, 3, 7};
+    put32(&o[8], kPeerTsval);
+    return o;
+  }
+  // The peer's SYN; our SYN-ACK, the one segment it brings.
+  Seg syn(const std::vector<uint8_t>& opts = linux_syn_opts()) {
+    inject(peer_port_, port_, kPeerIsn, 0, SYN, 64240, opts);
+    auto s = sent();
+    EXPECT_EQ(s.size(), 1u);
+    return s.empty() ? Seg{} : s[0];
+  }
+  // The SYN, our SYN-ACK, and the third ACK (with `data`, if any).
+  void handshake(const std::vector<uint8_t>& data = {}) {
+    synack_ = syn();
+    inject(peer_port_, port_, kPeerIsn + 1, synack_.seq + 1, ACK, 502,
+           ts_opts(kPeerTsval + 1, tsval_of(synack_)), data);
+  }
+  int accept_one(int flags = SOCK_NONBLOCK) {
+    sockaddr_in from{};
+    socklen_t len = sizeof from;
+    const int fd = so_accept4(lfd_, reinterpret_cast<sockaddr*>(&from), &len, flags);
+    if (fd >= 0) {
+      accepted_.push_back(fd);
+      EXPECT_EQ(len, sizeof from);
+      EXPECT_EQ(ntohl(from.sin_addr.s_addr), test_env::kPeer);
+      EXPECT_EQ(ntohs(from.sin_port), peer_port_);
+    }
+    return fd;
+  }
+  static constexpr uint32_t kPeerTsval = 777;
+  int lfd_ = -1;
+  uint16_t port_ = 0, peer_port_ = 0;
+  Seg synack_;
+  std::vector<int> accepted_;
+};
+
+TEST_F(TcpListen, ASynGetsASynAckWithTheOfferedOptionsInLinuxsOrder) {
+  listen_on(9400, 9500);
+  const Seg s = syn();
+  EXPECT_EQ(s.flags, SYN | ACK);
+  EXPECT_EQ(s.dport, peer_port_);
+  EXPECT_EQ(s.ack, kPeerIsn + 1);
+  EXPECT_TRUE(s.csum_ok);
+  EXPECT_TRUE(s.df);
+  EXPECT_TRUE(s.data.empty());
+  EXPECT_EQ(s.win, 64240);  // 65535 rounded down to the MSS, unscaled
+  // tcp_synack_options written by tcp_options_write: MSS, SACK-permitted in
+  // the timestamps' first NOPs, timestamps echoing the SYN's, NOP, window scale.
+  ASSERT_EQ(s.opts.size(), 20u);
+  const std::vector<uint8_t> head = {2, 4, 0x05, 0xb4, 4, 2, 8, 10};
+  EXPECT_EQ(std::vector<uint8_t>(s.opts.begin(), s.opts.begin() + 8), head);
+  EXPECT_EQ(be32(&s.opts[12]), kPeerTsval);
+  const std::vector<uint8_t> tail = {1, 3, 3, expected_wscale()};
+  EXPECT_EQ(std::vector<uint8_t>(s.opts.begin() + 16, s.opts.end()), tail);
+  // Nothing to accept before the third ACK.
+  EXPECT_EQ(so_accept(lfd_, nullptr, nullptr), -1);
+  EXPECT_EQ(errno, EAGAIN);
+}
+
+TEST_F(TcpListen, ASynAckCarriesOnlyTheOptionsTheSynOffered) {
+  listen_on(9401, 9501);
+  // MSS alone: the SYN-ACK has the MSS alone.
+  Seg s = syn({2, 4, 0x05, 0x00});
+  EXPECT_EQ(s.flags, SYN | ACK);
+  EXPECT_EQ(s.opts, (std::vector<uint8_t>{2, 4, 0x05, 0xb4}));
+  // Another peer port: SACK-permitted and window scale without timestamps
+  // (NOP, NOP, SACK-permitted; NOP, window scale).
+  peer_port_ = 9502;
+  s = syn({2, 4, 0x05, 0xb4, 1, 1, 4, 2, 1, 3, 3, 2});
+  EXPECT_EQ(s.opts,
+            (std::vector<uint8_t>{2, 4, 0x05, 0xb4, 1, 1, 4, 2, 1, 3, 3, expected_wscale()}));
+}
+
+TEST_F(TcpListen, TheThirdAckMakesAcceptReturnTheConnectionWithThePeersAddress) {
+  listen_on(9402, 9503);
+  pollfd p{lfd_, POLLIN, 0};
+  synack_ = syn();
+  EXPECT_EQ(so_poll(&p, 1, 0), 0);
+  // An ACK of anything but the SYN-ACK does not complete the handshake.
+  inject(peer_port_, port_, kPeerIsn + 1, synack_.seq + 7, ACK, 502);
+  EXPECT_EQ(so_poll(&p, 1, 0), 0);
+  inject(peer_port_, port_, kPeerIsn + 1, synack_.seq + 1, ACK, 502,
+         ts_opts(kPeerTsval + 1, tsval_of(synack_)));
+  EXPECT_TRUE(sent().empty());  // the third ACK is not answered
+  EXPECT_EQ(so_poll(&p, 1, 0), 1);
+  EXPECT_EQ(p.revents, POLLIN);
+  const int fd = accept_one(SOCK_NONBLOCK | SOCK_CLOEXEC);
+  ASSERT_GE(fd, 0) << strerror(errno);
+  EXPECT_NE(fd, lfd_);
+  EXPECT_TRUE(so_fcntl(fd, F_GETFL, 0) & O_NONBLOCK);
+  EXPECT_TRUE(so_fcntl(fd, F_GETFD, 0) & FD_CLOEXEC);
+  sockaddr_in me{}, them{};
+  socklen_t len = sizeof me;
+  ASSERT_EQ(so_getsockname(fd, reinterpret_cast<sockaddr*>(&me), &len), 0);
+  EXPECT_EQ(ntohl(me.sin_addr.s_addr), test_env::kLocal);
+  EXPECT_EQ(ntohs(me.sin_port), port_);
+  len = sizeof them;
+  ASSERT_EQ(so_getpeername(fd, reinterpret_cast<sockaddr*>(&them), &len), 0);
+  EXPECT_EQ(ntohl(them.sin_addr.s_addr), test_env::kPeer);
+  EXPECT_EQ(ntohs(them.sin_port), peer_port_);
+  // A connected socket does not listen (inet_listen: SS_CONNECTED).
+  EXPECT_EQ(so_listen(fd, 1), -1);
+  EXPECT_EQ(errno, EINVAL);
+  // The queue is empty again.
+  p.revents = 0;
+  EXPECT_EQ(so_poll(&p, 1, 0), 0);
+  EXPECT_EQ(so_accept(lfd_, nullptr, nullptr), -1);
+  EXPECT_EQ(errno, EAGAIN);
+  // The connection sends with the SYN's options: timestamps echo the peer's.
+  ASSERT_EQ(so_send(fd, "hi", 2, 0), 2);
+  const auto s = sent();
+  ASSERT_EQ(s.size(), 1u);
+  EXPECT_EQ(s[0].seq, synack_.seq + 1);
+  EXPECT_EQ(s[0].ack, kPeerIsn + 1);
+  EXPECT_EQ(s[0].dport, peer_port_);
+  EXPECT_EQ(be32(&s[0].opts[8]), kPeerTsval + 1);
+}
+
+TEST_F(TcpListen, DataOnTheThirdAckThenMoreAndTheFinReachTheAcceptedSocket) {
+  listen_on(9403, 9504);
+  const std::vector<uint8_t> a = {'h', 'e', 'l', 'l', 'o'}, b(1000, 'z');
+  handshake(a);
+  auto s = sent();
+  ASSERT_LE(s.size(), 1u);  // the data's ACK may wait for the delayed-ACK timer
+  const int fd = accept_one();
+  ASSERT_GE(fd, 0) << strerror(errno);
+  inject(peer_port_, port_, kPeerIsn + 1 + 5, synack_.seq + 1, ACK | PSH, 502,
+         ts_opts(kPeerTsval + 2, 0), b);
+  inject(peer_port_, port_, kPeerIsn + 1 + 1005, synack_.seq + 1, FIN | ACK, 502,
+         ts_opts(kPeerTsval + 3, 0));
+  s = sent();
+  ASSERT_FALSE(s.empty());
+  EXPECT_EQ(s.back().ack, kPeerIsn + 1 + 1005 + 1);  // the FIN's ACK
+  char buf[2000];
+  ASSERT_EQ(so_recv(fd, buf, sizeof buf, MSG_WAITALL), 1005);
+  EXPECT_EQ(std::string(buf, 5), "hello");
+  EXPECT_EQ(buf[5], 'z');
+  EXPECT_EQ(buf[1004], 'z');
+  EXPECT_EQ(so_recv(fd, buf, sizeof buf, 0), 0);
+}
+
+TEST_F(TcpListen, AFullAcceptQueueDropsTheNextSynUntilAcceptMakesRoom) {
+  port_ = 9407;
+  peer_port_ = 9508;
+  const sockaddr_in me = test_env::addr(INADDR_ANY, port_);
+  ASSERT_EQ(so_bind(lfd_, reinterpret_cast<const sockaddr*>(&me), sizeof me), 0);
+  // Backlog 0: the queue holds one connection (sk_acceptq_is_full: more than the backlog).
+  ASSERT_EQ(so_listen(lfd_, 0), 0);
+  handshake();
+  ASSERT_TRUE(sent().empty());
+  // Another peer's SYN finds the queue full: dropped, no SYN-ACK (no syncookies).
+  peer_port_ = 9509;
+  inject(peer_port_, port_, kPeerIsn, 0, SYN, 64240, linux_syn_opts());
+  EXPECT_TRUE(sent().empty());
+  peer_port_ = 9508;
+  ASSERT_GE(accept_one(), 0) << strerror(errno);
+  // Its SYN again, now that there is room.
+  peer_port_ = 9509;
+  const Seg s = syn();
+  EXPECT_EQ(s.flags, SYN | ACK);
+  EXPECT_EQ(s.dport, 9509);
+}
+
+TEST_F(TcpListen, ABlockingAcceptWaitsForTheHandshake) {
+  listen_on(9404, 9505);
+  synack_ = syn();
+  ASSERT_EQ(so_fcntl(lfd_, F_SETFL, 0), 0);  // blocking
+  std::thread peer([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    inject(peer_port_, port_, kPeerIsn + 1, synack_.seq + 1, ACK, 502,
+           ts_opts(kPeerTsval + 1, tsval_of(synack_)));
+  });
+  const auto t0 = std::chrono::steady_clock::now();
+  const int fd = accept_one(0);
+  const double waited =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  peer.join();
+  ASSERT_GE(fd, 0) << strerror(errno);
+  EXPECT_GE(waited, 0.09);
+  EXPECT_FALSE(so_fcntl(fd, F_GETFL, 0) & O_NONBLOCK);
+}
+
+TEST_F(TcpListen, AnUnansweredSynAckIsSentAgainByTheTimer) {
+  listen_on(9405, 9506);
+  synack_ = syn();
+  std::vector<Seg> again;
+  // TCP_TIMEOUT_INIT: 1 s.
+  for (int i = 0; i < 200 && again.empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    again = sent();
+  }
+  ASSERT_FALSE(again.empty());
+  EXPECT_EQ(again[0].flags, SYN | ACK);
+  EXPECT_EQ(again[0].seq, synack_.seq);
+  EXPECT_EQ(again[0].ack, kPeerIsn + 1);
+  // A retransmitted SYN gets it at once too (inet_rtx_syn_ack).
+  inject(peer_port_, port_, kPeerIsn, 0, SYN, 64240, linux_syn_opts());
+  const auto s = sent();
+  ASSERT_EQ(s.size(), 1u);
+  EXPECT_EQ(s[0].flags, SYN | ACK);
+  EXPECT_EQ(s[0].seq, synack_.seq);
+}
+
+TEST_F(TcpListen, ClosingTheListenerResetsConnectionsNobodyAccepted) {
+  listen_on(9406, 9507);
+  handshake();
+  ASSERT_TRUE(sent().empty());
+  so_close(lfd_);
+  lfd_ = -1;
+  const auto s = sent();
+  ASSERT_EQ(s.size(), 1u);
+  EXPECT_EQ(s[0].flags, RST | ACK);
+  EXPECT_EQ(s[0].seq, synack_.seq + 1);
+  // The port is free again.
+  lfd_ = so_socket(AF_INET, SOCK_STREAM, 0);
+  const sockaddr_in me = test_env::addr(INADDR_ANY, port_);
+  EXPECT_EQ(so_bind(lfd_, reinterpret_cast<const sockaddr*>(&me), sizeof me), 0) << strerror(errno);
+}
+
+// listen and accept rows checked against the kernel.
+TEST(TcpListenRows, ListenAndAcceptErrnosAsLinux) {
+  for (bool kernel : {true, false}) {
+    SCOPED_TRACE(kernel ? "kernel" : "sendoff");
+    auto socket_ = [&](int type) { return kernel ? socket(AF_INET, type, 0) : so_socket(AF_INET, type, 0); };
+    auto listen_ = [&](int fd, int backlog) { return kernel ? listen(fd, backlog) : so_listen(fd, backlog); };
+    auto accept4_ = [&](int fd, int flags) {
+      return kernel ? accept4(fd, nullptr, nullptr, flags) : so_accept4(fd, nullptr, nullptr, flags);
+    };
+    auto name = [&](int fd) {
+      sockaddr_in a{};
+      socklen_t len = sizeof a;
+      EXPECT_EQ(kernel ? getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len)
+                       : so_getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len),
+                0);
+      return a;
+    };
+    auto close_ = [&](int fd) { return kernel ? close(fd) : so_close(fd); };
+    auto setopt = [&](int fd, int level, int opt, const void* v, socklen_t len) {
+      return kernel ? setsockopt(fd, level, opt, v, len) : so_setsockopt(fd, level, opt, v, len);
+    };
+    // Accept on a socket that does not listen: EINVAL; a bad flag first: EINVAL too.
+    const int a = socket_(SOCK_STREAM);
+    ASSERT_GE(a, 0);
+    EXPECT_EQ(accept4_(a, 0), -1);
+    EXPECT_EQ(errno, EINVAL);
+    // Listen on an unbound socket picks an ephemeral port.
+    ASSERT_EQ(listen_(a, -1), 0);
+    const uint16_t port = ntohs(name(a).sin_port);
+    EXPECT_GE(port, 1024);
+    EXPECT_EQ(accept4_(a, O_APPEND), -1);
+    EXPECT_EQ(errno, EINVAL);
+    // A second listen changes only the backlog.
+    EXPECT_EQ(listen_(a, 5), 0);
+    EXPECT_EQ(ntohs(name(a).sin_port), port);
+    // Blocking and empty: SO_RCVTIMEO bounds the wait (EAGAIN).
+    const timeval tv{0, 50000};
+    ASSERT_EQ(setopt(a, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv), 0);
+    const auto t0 = std::chrono::steady_clock::now();
+    EXPECT_EQ(accept4_(a, SOCK_NONBLOCK), -1);  // SOCK_NONBLOCK is the new fd's, not the wait's
+    EXPECT_EQ(errno, EAGAIN);
+    EXPECT_GE(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(45));
+    close_(a);
+    // Nonblocking and empty: EAGAIN at once.
+    const int nb = socket_(SOCK_STREAM | SOCK_NONBLOCK);
+    ASSERT_EQ(listen_(nb, 1), 0);
+    EXPECT_EQ(accept4_(nb, 0), -1);
+    EXPECT_EQ(errno, EAGAIN);
+    pollfd p{nb, POLLIN | POLLOUT, 0};
+    EXPECT_EQ(kernel ? poll(&p, 1, 0) : so_poll(&p, 1, 0), 0);
+    int acceptconn = -1;
+    socklen_t optlen = sizeof acceptconn;
+    EXPECT_EQ(kernel ? getsockopt(nb, SOL_SOCKET, SO_ACCEPTCONN, &acceptconn, &optlen)
+                     : so_getsockopt(nb, SOL_SOCKET, SO_ACCEPTCONN, &acceptconn, &optlen),
+              0);
+    EXPECT_EQ(acceptconn, 1);
+    // A listener has no stream: recv is ENOTCONN, send EPIPE.
+    char byte;
+    EXPECT_EQ(kernel ? recv(nb, &byte, 1, 0) : so_recv(nb, &byte, 1, 0), -1);
+    EXPECT_EQ(errno, ENOTCONN);
+    EXPECT_EQ(kernel ? send(nb, "x", 1, MSG_NOSIGNAL) : so_send(nb, "x", 1, MSG_NOSIGNAL), -1);
+    EXPECT_EQ(errno, EPIPE);
+    int q = -1;
+    EXPECT_EQ(kernel ? ioctl(nb, SIOCINQ, &q)
+                     : so_ioctl(nb, SIOCINQ, reinterpret_cast<unsigned long>(&q)),
+              -1);
+    EXPECT_EQ(errno, EINVAL);
+    // shutdown: SHUT_WR leaves a listener be; SHUT_RD ends the listening.
+    EXPECT_EQ(kernel ? shutdown(nb, SHUT_WR) : so_shutdown(nb, SHUT_WR), 0);
+    EXPECT_EQ(accept4_(nb, 0), -1);
+    EXPECT_EQ(errno, EAGAIN);
+    EXPECT_EQ(kernel ? shutdown(nb, SHUT_RD) : so_shutdown(nb, SHUT_RD), 0);
+    EXPECT_EQ(accept4_(nb, 0), -1);
+    EXPECT_EQ(errno, EINVAL);
+    close_(nb);
+    // Two sockets on one port with SO_REUSEADDR: one may listen, not both.
+    const int one = 1;
+    const int b = socket_(SOCK_STREAM), c = socket_(SOCK_STREAM);
+    ASSERT_EQ(setopt(b, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one), 0);
+    ASSERT_EQ(setopt(c, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one), 0);
+    sockaddr_in any = test_env::addr(INADDR_ANY, 0);
+    ASSERT_EQ(kernel ? bind(b, reinterpret_cast<sockaddr*>(&any), sizeof any)
+                     : so_bind(b, reinterpret_cast<sockaddr*>(&any), sizeof any),
+              0);
+    any.sin_port = name(b).sin_port;
+    ASSERT_EQ(kernel ? bind(c, reinterpret_cast<sockaddr*>(&any), sizeof any)
+                     : so_bind(c, reinterpret_cast<sockaddr*>(&any), sizeof any),
+              0);
+    EXPECT_EQ(listen_(b, 1), 0);
+    EXPECT_EQ(listen_(c, 1), -1);
+    EXPECT_EQ(errno, EADDRINUSE);
+    close_(b);
+    close_(c);
+    // UDP: no listen, no accept.
+    const int u = socket_(SOCK_DGRAM);
+    EXPECT_EQ(listen_(u, 1), -1);
+    EXPECT_EQ(errno, EOPNOTSUPP);
+    EXPECT_EQ(accept4_(u, 0), -1);
+    EXPECT_EQ(errno, EOPNOTSUPP);
+    close_(u);
+  }
+}
+
+TEST(TcpListenRows, ASignalHandlerEndsABlockedAcceptWithEintr) {
+  for (bool kernel : {true, false}) {
+    SCOPED_TRACE(kernel ? "kernel" : "sendoff");
+    const int fd = kernel ? socket(AF_INET, SOCK_STREAM, 0) : so_socket(AF_INET, SOCK_STREAM, 0);
+    ASSERT_GE(fd, 0);
+    ASSERT_EQ(kernel ? listen(fd, 1) : so_listen(fd, 1), 0);
+    const int runs = test_env::usr1_runs.load();
+    {
+      test_env::SignalIn sig(0, std::chrono::milliseconds(50));
+      EXPECT_EQ(kernel ? accept(fd, nullptr, nullptr) : so_accept(fd, nullptr, nullptr), -1);
+      EXPECT_EQ(errno, EINTR);
+    }
+    EXPECT_EQ(test_env::usr1_runs.load(), runs + 1);
+    EXPECT_EQ(kernel ? close(fd) : so_close(fd), 0);
+  }
 }
 
 // Rows checked against the kernel: an unconnected TCP socket.

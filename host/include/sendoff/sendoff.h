@@ -34,6 +34,17 @@ const char* sendoff_strerror(void);
 int so_socket(int domain, int type, int protocol);
 int so_bind(int fd, const struct sockaddr* addr, socklen_t addrlen);
 int so_connect(int fd, const struct sockaddr* addr, socklen_t addrlen);
+/* listen(2) on a TCP socket: EINVAL once connected, EOPNOTSUPP for UDP and
+ * raw; an unbound socket gets an ephemeral port; the backlog is clamped to
+ * net.core.somaxconn. */
+int so_listen(int fd, int backlog);
+/* accept(2) / accept4(2) (flags SOCK_NONBLOCK, SOCK_CLOEXEC, else EINVAL): a
+ * new fd for the oldest completed connection and its peer's address; EINVAL
+ * when not listening, EAGAIN when nonblocking (or SO_RCVTIMEO ran out) with
+ * none waiting; otherwise waits, -1 with EINTR when a signal handler runs.
+ * so_poll reports POLLIN on a listener while a connection waits. */
+int so_accept(int fd, struct sockaddr* addr, socklen_t* addrlen);
+int so_accept4(int fd, struct sockaddr* addr, socklen_t* addrlen, int flags);
 int so_getsockname(int fd, struct sockaddr* addr, socklen_t* addrlen);
 int so_shutdown(int fd, int how);
 int so_close(int fd);
