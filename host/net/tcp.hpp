@@ -58,6 +58,7 @@ constexpr int TCP_SYNACK_RETRIES = 5;               // net.ipv4.tcp_synack_retri
 constexpr unsigned TCPOLEN_TSTAMP_ALIGNED = 12;
 // TCP_MSS_DEFAULT (536, RFC 1122 without an MSS option) is <netinet/tcp.h>'s.
 constexpr int TCP_FASTRETRANS_THRESH = 3;
+constexpr uint32_t TCP_MAX_REORDERING = 300;  // net.ipv4.tcp_max_reordering
 constexpr int TCP_MIN_MSS = 88;          // the smallest TCP_MAXSEG
 constexpr int MAX_TCP_WINDOW = 32767;    // the largest TCP_MAXSEG
 
@@ -155,6 +156,17 @@ struct tcp_sock {
   uint64_t data_descs = 0, data_segs = 0;
   uint64_t bytes_acked = 0;  // data bytes the peer acknowledged (tcpi_bytes_acked)
   bool tsq_throttled = false;  // TSQ_THROTTLED: waits for the NIC to send what it holds
+  // The SACK scoreboard (tcp_sacktag_write_queue's marks, kept as ranges):
+  // data above snd_una that the peer holds, start -> end, merged; and the
+  // end of what this recovery retransmitted (RFC 6675's HighRxt).
+  struct sack_range {
+    uint32_t start, end;
+  };
+  std::vector<sack_range> sacked;  // in sequence order, all after snd_una
+  uint32_t high_rxt = 0;
+  // tp->reordering: how many segments may overtake one before it counts as
+  // lost (net.ipv4.tcp_reordering, 3), raised when a hole fills by itself.
+  uint32_t reordering = TCP_FASTRETRANS_THRESH;
   // Timers (absolute µs; 0: not armed): retransmit/probe, delayed ACK, the
   // end of TIME_WAIT or of an orphaned FIN_WAIT2.
   uint64_t rto_timeout = 0;
@@ -256,8 +268,18 @@ struct tcp_options_received {
   int snd_wscale = -1;
   bool sack_ok = false, saw_tstamp = false;
   uint32_t rcv_tsval = 0, rcv_tsecr = 0;
+  unsigned num_sacks = 0;  // SACK blocks on this segment (RFC 2018)
+  struct {
+    uint32_t start_seq, end_seq;
+  } sack[TCP_NUM_SACKS] = {};
 };
 void tcp_parse_options(const uint8_t* th, size_t doff, bool syn, tcp_options_received* opt);
+// The SACK scoreboard: bytes after seq that the peer has SACKed, and the
+// end of the SACKed range that holds seq (seq itself when none does).
+uint32_t tcp_sacked_after(const tcp_sock* tp, uint32_t seq);
+uint32_t tcp_sacked_skip(const tcp_sock* tp, uint32_t seq);
+// The first SACKed byte after seq, or `limit` when none comes before it.
+uint32_t tcp_next_sacked(const tcp_sock* tp, uint32_t seq, uint32_t limit);
 // The peer's SYN or SYN-ACK taken for the connection (both ends do so alike):
 // rcv_nxt after its sequence number, its window (unscaled), window scale,
 // SACK-permitted, timestamps and MSS, then the MSS to send with (advmss set).
@@ -328,6 +350,8 @@ int tcp_connect(sock* sk);
 int tcp_v4_send_synack(sock* sk);
 // tcp_retransmit_skb: the segment at snd_una again (fast retransmit, RTO).
 void tcp_retransmit_skb(sock* sk);
+// __tcp_retransmit_skb for one hole: len bytes (at most one MSS) from seq again.
+void tcp_retransmit_seq(sock* sk, uint32_t seq, uint32_t len);
 // tcp_send_active_reset: a RST for the connection (close with unread data).
 void tcp_send_active_reset(sock* sk);
 // The window to advertise, unscaled bytes (tcp_select_window).

@@ -85,15 +85,98 @@ void tcp_ack_snd_check(sock* sk, bool now) {
   if (!tp->delack_timeout) tp->delack_timeout = tp->tcp_mstamp + TCP_DELACK_MIN_US;
 }
 
+// tcp_sacktag_write_queue: the peer's SACK blocks into the scoreboard,
+// merged with what it said before. Blocks at or below snd_una (D-SACK) or
+// beyond what was sent are not marks.
+void tcp_sacktag_write_queue(tcp_sock* tp, const tcp_options_received& opt) {
+  auto& v = tp->sacked;
+  const uint32_t base = tp->snd_una;
+  auto off = [base](uint32_t seq) { return seq - base; };
+  // What snd_una passed is no longer the scoreboard's.
+  size_t keep = 0;
+  while (keep < v.size() && !after(v[keep].end, base)) ++keep;
+  v.erase(v.begin(), v.begin() + static_cast<long>(keep));
+  if (!v.empty() && before(v[0].start, base)) v[0].start = base;
+  for (unsigned k = 0; k < opt.num_sacks; ++k) {
+    uint32_t start = opt.sack[k].start_seq, end = opt.sack[k].end_seq;
+    if (!after(end, start) || !after(end, base) || after(end, tp->snd_max)) continue;
+    if (before(start, base)) start = base;
+    size_t i = 0;
+    while (i < v.size() && off(v[i].end) < off(start)) ++i;
+    size_t j = i;
+    while (j < v.size() && off(v[j].start) <= off(end)) {
+      if (off(v[j].start) < off(start)) start = v[j].start;
+      if (off(v[j].end) > off(end)) end = v[j].end;
+      ++j;
+    }
+    v.erase(v.begin() + static_cast<long>(i), v.begin() + static_cast<long>(j));
+    v.insert(v.begin() + static_cast<long>(i), {start, end});
+  }
+}
+
+// RFC 6675 IsLost: a byte is lost once more than (DupThresh - 1) segments'
+// worth of data above it has been SACKed.
+bool tcp_sack_is_lost(const tcp_sock* tp, uint32_t seq) {
+  return tcp_sacked_after(tp, seq) > (tp->reordering - 1) * tp->mss_cache;
+}
+
+// tcp_check_sack_reordering: the ACK filled the hole at snd_una that was
+// never retransmitted while the peer SACKed data above it: that data
+// overtook it. Loss is then declared only after more than that distance.
+void tcp_check_sack_reordering(tcp_sock* tp, uint32_t ack) {
+  // Only outside recovery: there a hole may have been filled by a resend.
+  if (tp->ca_state >= TCP_CA_CWR || tp->sacked.empty() || after(tp->high_rxt, tp->snd_una))
+    return;
+  const uint32_t first = tp->sacked.front().start;
+  if (!after(first, tp->snd_una) || before(ack, first)) return;
+  const uint32_t segs = tcp_sacked_after(tp, tp->snd_una) / tp->mss_cache + 1;
+  tp->reordering = std::min(std::max(tp->reordering, segs), TCP_MAX_REORDERING);
+}
+
+// tcp_xmit_retransmit_queue (RFC 6675 NextSeg, rule 1): the holes that count
+// as lost, from where this recovery's retransmissions reached, up to
+// `budget` segments (each ACK that arrives lets about that many leave).
+void tcp_xmit_retransmit_queue(sock* sk, int budget) {
+  tcp_sock* tp = sk->tp.get();
+  uint32_t seq = after(tp->high_rxt, tp->snd_una) ? tp->high_rxt : tp->snd_una;
+  while (budget > 0) {
+    seq = tcp_sacked_skip(tp, seq);
+    const uint32_t hole_end = tcp_next_sacked(tp, seq, seq);
+    // No SACKed data above: nothing there counts as lost.
+    if (hole_end == seq || !tcp_sack_is_lost(tp, seq)) break;
+    const uint32_t len = std::min(hole_end - seq, tp->mss_cache);
+    tcp_retransmit_seq(sk, seq, len);
+    seq += len;
+    tp->high_rxt = seq;
+    --budget;
+  }
+}
+
+// tcp_time_to_recover: `reordering` duplicate ACKs, or the scoreboard shows
+// snd_una lost (RFC 6675 5), or, with too little in flight for that many
+// duplicates, all but snd_una's segment SACKed (early retransmit, RFC 5827).
+bool tcp_time_to_recover(const tcp_sock* tp) {
+  if (tp->dup_acks >= static_cast<int>(tp->reordering)) return true;
+  if (!tp->sack_ok || tp->sacked.empty()) return false;
+  if (tcp_sack_is_lost(tp, tp->snd_una)) return true;
+  const uint32_t mss = tp->mss_cache;
+  const uint32_t out_segs = (tp->snd_max - tp->snd_una + mss - 1) / mss;
+  const uint32_t sacked_segs = (tcp_sacked_after(tp, tp->snd_una) + mss - 1) / mss;
+  if (out_segs > tp->reordering || after(tp->write_seq, tp->snd_max)) return false;
+  return sacked_segs + 1 >= out_segs;
+}
+
 void tcp_enter_recovery(sock* sk) {
   tcp_sock* tp = sk->tp.get();
   tp->high_seq = tp->snd_max;
+  tp->high_rxt = tp->snd_una + std::min(tp->mss_cache, tp->write_seq - tp->snd_una);
   tp->prior_cwnd = tp->snd_cwnd;
   tp->snd_ssthresh = tp->ca_ops->ssthresh(tp);
   tp->snd_cwnd = tp->snd_ssthresh + TCP_FASTRETRANS_THRESH;
   tcp_set_ca_state(tp, TCP_CA_Recovery);
   ++tp->fast_retrans;
   tcp_retransmit_skb(sk);
+  tcp_xmit_retransmit_queue(sk, 1);
 }
 
 // tcp_ack: false when the segment must be dropped (it ACKs what was never sent).
@@ -125,8 +208,10 @@ bool tcp_ack(sock* sk, const tcp_skb_cb& cb) {
       tp->sendq_seq = data_end;
       tp->bytes_acked += pop;
     }
+    if (tp->sack_ok) tcp_check_sack_reordering(tp, ack);
     tp->snd_una = ack;
     if (before(tp->snd_nxt, ack)) tp->snd_nxt = ack;
+    if (tp->sack_ok) tcp_sacktag_write_queue(tp, cb.opt);
     long rtt_us = -1;
     if (tp->rtt_stamp && !before(ack, tp->rtt_timed_seq)) {
       rtt_us = static_cast<long>(tp->tcp_mstamp - tp->rtt_stamp);
@@ -146,8 +231,14 @@ bool tcp_ack(sock* sk, const tcp_skb_cb& cb) {
         tcp_set_ca_state(tp, TCP_CA_Open);
         tp->dup_acks = 0;
       } else {
-        // NewReno's partial ACK (RFC 6582 3.2): the next hole goes now.
-        tcp_retransmit_skb(sk);
+        // NewReno's partial ACK (RFC 6582 3.2): the next hole goes now,
+        // unless this recovery sent it already (the peer's SACKs led there),
+        // then the holes the SACK blocks show lost.
+        if (!after(tp->high_rxt, tp->snd_una)) {
+          tp->high_rxt = tp->snd_una + std::min(tp->mss_cache, tp->write_seq - tp->snd_una);
+          tcp_retransmit_skb(sk);
+        }
+        tcp_xmit_retransmit_queue(sk, 2);
         tp->snd_cwnd = tp->snd_cwnd > acked_segs ? tp->snd_cwnd - acked_segs + 1 : 1;
       }
     } else {
@@ -161,15 +252,24 @@ bool tcp_ack(sock* sk, const tcp_skb_cb& cb) {
     else
       inet_csk_reset_xmit_timer(tp);
     sk_wake_receivers(sk);  // room in the send buffer (sk_stream_write_space)
-  } else if (!cb.len && !win_changed && !(cb.flags & (TCPHDR_SYN | TCPHDR_FIN)) &&
-             tp->snd_una != tp->snd_max) {
-    // A duplicate ACK (RFC 5681): the third starts fast retransmit.
-    ++tp->dup_acks;
-    if (tp->ca_state == TCP_CA_Recovery)
-      ++tp->snd_cwnd;  // each one means a segment left the network
-    else if (tp->dup_acks == TCP_FASTRETRANS_THRESH && tp->ca_state != TCP_CA_Loss)
-      tcp_enter_recovery(sk);
+  } else if (!(cb.flags & (TCPHDR_SYN | TCPHDR_FIN)) && tp->snd_una != tp->snd_max) {
+    // A duplicate ACK (RFC 5681): no data, no window change; with SACK, any
+    // ACK that SACKs more (RFC 6675 2: a receiver's window may grow on each).
+    const uint32_t sacked_before = tcp_sacked_after(tp, tp->snd_una);
+    if (tp->sack_ok) tcp_sacktag_write_queue(tp, cb.opt);
+    if ((!cb.len && !win_changed) || tcp_sacked_after(tp, tp->snd_una) > sacked_before) {
+      ++tp->dup_acks;
+      if (tp->ca_state == TCP_CA_Recovery) {
+        ++tp->snd_cwnd;  // each one means a segment left the network
+        tcp_xmit_retransmit_queue(sk, 2);
+      } else if (tp->ca_state != TCP_CA_Loss && tcp_time_to_recover(tp)) {
+        tcp_enter_recovery(sk);
+      }
+    }
   }
+  // The ACK moved snd_una to a hole the SACK blocks show lost.
+  if (acked && tp->ca_state == TCP_CA_Open && tp->sack_ok && tcp_time_to_recover(tp))
+    tcp_enter_recovery(sk);
   return true;
 }
 
@@ -391,6 +491,14 @@ void tcp_parse_options(const uint8_t* th, size_t doff, bool syn, tcp_options_rec
       opt->snd_wscale = p[2];
     } else if (kind == TCPOPT_SACK_PERM && len == TCPOLEN_SACK_PERM && syn) {
       opt->sack_ok = true;
+    } else if (kind == TCPOPT_SACK && len >= TCPOLEN_SACK_BASE + TCPOLEN_SACK_PERBLOCK &&
+               (len - TCPOLEN_SACK_BASE) % TCPOLEN_SACK_PERBLOCK == 0 && !syn) {
+      const unsigned n = (len - TCPOLEN_SACK_BASE) / TCPOLEN_SACK_PERBLOCK;
+      for (unsigned i = 0; i < n && opt->num_sacks < TCP_NUM_SACKS; ++i) {
+        opt->sack[opt->num_sacks].start_seq = get_be32(p + 2 + 8 * i);
+        opt->sack[opt->num_sacks].end_seq = get_be32(p + 6 + 8 * i);
+        ++opt->num_sacks;
+      }
     } else if (kind == TCPOPT_TIMESTAMP && len == TCPOLEN_TIMESTAMP) {
       opt->saw_tstamp = true;
       opt->rcv_tsval = get_be32(p + 2);
@@ -399,6 +507,25 @@ void tcp_parse_options(const uint8_t* th, size_t doff, bool syn, tcp_options_rec
     p += len;
     left -= len;
   }
+}
+
+uint32_t tcp_sacked_after(const tcp_sock* tp, uint32_t seq) {
+  uint32_t n = 0;
+  for (const auto& r : tp->sacked)
+    if (after(r.end, seq)) n += r.end - (after(r.start, seq) ? r.start : seq);
+  return n;
+}
+
+uint32_t tcp_sacked_skip(const tcp_sock* tp, uint32_t seq) {
+  for (const auto& r : tp->sacked)
+    if (!before(seq, r.start) && before(seq, r.end)) return r.end;
+  return seq;
+}
+
+uint32_t tcp_next_sacked(const tcp_sock* tp, uint32_t seq, uint32_t limit) {
+  for (const auto& r : tp->sacked)
+    if (after(r.start, seq)) return r.start;
+  return limit;
 }
 
 void tcp_reset(sock* sk) {

@@ -309,7 +309,11 @@ namespace {
 // descriptors instead of one or two segments per ACK. Never in loss recovery.
 bool tcp_tso_should_defer(const tcp_sock* tp, uint32_t unsent, uint32_t limit, uint32_t max_len,
                           uint32_t mss) {
-  if (tp->ca_state != TCP_CA_Open || tp->snd_nxt == tp->snd_una) return false;
+  // Duplicate ACKs or SACKs: a loss may be under way and the ACK clock
+  // weak; what may go goes (Linux's RACK and tail loss probes cover this).
+  if (tp->ca_state != TCP_CA_Open || tp->snd_nxt == tp->snd_una || tp->dup_acks ||
+      !tp->sacked.empty())
+    return false;
   if (limit >= unsent || limit >= max_len) return false;
   return limit < static_cast<uint64_t>(tp->snd_cwnd) * mss / 3;
 }
@@ -344,16 +348,33 @@ void tcp_write_xmit(sock* sk, bool push_small) {
   // segments as one descriptor holds (65535 bytes); without, one segment.
   const uint32_t max_segs = sk->sk_net->nic.can_tso() ? std::max(1u, abi::MAX_PAYLOAD / mss) : 1;
   for (;;) {
-    const uint32_t unsent = after(tp->write_seq, tp->snd_nxt) ? tp->write_seq - tp->snd_nxt : 0;
+    // Going back after an RTO: what the peer holds by its SACKs is not sent
+    // again, and a packet ends where such data starts.
+    uint32_t sacked_at = tp->write_seq;
+    if (before(tp->snd_nxt, tp->snd_max) && !tp->sacked.empty()) {
+      tp->snd_nxt = tcp_sacked_skip(tp, tp->snd_nxt);
+      sacked_at = tcp_next_sacked(tp, tp->snd_nxt, tp->write_seq);
+      if (after(sacked_at, tp->write_seq)) sacked_at = tp->write_seq;
+    }
+    const uint32_t unsent = after(sacked_at, tp->snd_nxt) ? sacked_at - tp->snd_nxt : 0;
     if (!unsent) break;
-    const uint32_t in_flight = tp->snd_nxt - tp->snd_una;
+    uint32_t in_flight = tp->snd_nxt - tp->snd_una;
+    // After an RTO, data the peer SACKed is not in flight (tcp_packets_in_flight
+    // leaves sacked_out out; in Recovery NewReno's cwnd inflation stands for it).
+    if (tp->ca_state == TCP_CA_Loss && !tp->sacked.empty())
+      in_flight -= tcp_sacked_after(tp, tp->snd_una) - tcp_sacked_after(tp, tp->snd_nxt);
     // tcp_cwnd_test: segments in flight against cwnd.
     const uint32_t in_flight_segs = (in_flight + mss - 1) / mss;
-    if (in_flight_segs >= tp->snd_cwnd) {
+    // Limited transmit (RFC 3042): the first two duplicate ACKs each let a
+    // new segment go, so that a small window still draws enough of them.
+    const uint32_t cwnd = tp->snd_cwnd + (tp->ca_state == TCP_CA_Open
+                                              ? static_cast<uint32_t>(std::min(tp->dup_acks, 2))
+                                              : 0);
+    if (in_flight_segs >= cwnd) {
       tp->is_cwnd_limited = true;
       break;
     }
-    const uint32_t cong_win = (tp->snd_cwnd - in_flight_segs) * mss;
+    const uint32_t cong_win = (cwnd - in_flight_segs) * mss;
     // tcp_snd_wnd_test: the peer's window from snd_nxt.
     const uint32_t wnd_end = tp->snd_una + tp->snd_wnd;
     const uint32_t send_win = after(wnd_end, tp->snd_nxt) ? wnd_end - tp->snd_nxt : 0;
@@ -468,23 +489,33 @@ int tcp_v4_send_synack(sock* sk) { return tcp_send_syn(sk, TCPHDR_SYN | TCPHDR_A
 
 void tcp_retransmit_skb(sock* sk) {
   tcp_sock* tp = sk->tp.get();
-  tp->rtt_stamp = 0;  // Karn: no RTT sample from a retransmitted segment
-  ++tp->total_retrans;
-  if (sk->state == TCP_SYN_SENT || sk->state == TCP_SYN_RECV) {
-    const uint8_t ack = sk->state == TCP_SYN_RECV ? TCPHDR_ACK : 0;
-    tcp_transmit_skb(sk, tp->snd_una, 0, static_cast<uint8_t>(TCPHDR_SYN | ack));
+  const bool syn = sk->state == TCP_SYN_SENT || sk->state == TCP_SYN_RECV;
+  if (!syn && before(tp->snd_una, tp->write_seq)) {
+    tcp_retransmit_seq(sk, tp->snd_una, tp->mss_cache);
     return;
   }
-  if (before(tp->snd_una, tp->write_seq)) {
-    const uint32_t len = std::min(tp->write_seq - tp->snd_una, tp->mss_cache);
-    tcp_transmit_skb(sk, tp->snd_una, len, TCPHDR_ACK | TCPHDR_PSH);
-    if (after(tp->snd_una + len, tp->snd_nxt)) tp->snd_nxt = tp->snd_una + len;
+  tp->rtt_stamp = 0;  // Karn: no RTT sample from a retransmitted segment
+  ++tp->total_retrans;
+  if (syn) {
+    const uint8_t ack = sk->state == TCP_SYN_RECV ? TCPHDR_ACK : 0;
+    tcp_transmit_skb(sk, tp->snd_una, 0, static_cast<uint8_t>(TCPHDR_SYN | ack));
     return;
   }
   if (tp->fin_queued && after(tp->snd_max, tp->write_seq)) {
     tcp_transmit_skb(sk, tp->write_seq, 0, TCPHDR_FIN | TCPHDR_ACK);
     tp->snd_nxt = tp->write_seq + 1;
   }
+}
+
+void tcp_retransmit_seq(sock* sk, uint32_t seq, uint32_t len) {
+  tcp_sock* tp = sk->tp.get();
+  if (!before(seq, tp->write_seq)) return;
+  tp->rtt_stamp = 0;  // Karn: no RTT sample from a retransmitted segment
+  ++tp->total_retrans;
+  len = std::min({len, tp->write_seq - seq, tp->mss_cache});
+  tcp_transmit_skb(sk, seq, len, TCPHDR_ACK | TCPHDR_PSH);
+  if (after(seq + len, tp->high_rxt)) tp->high_rxt = seq + len;
+  if (after(seq + len, tp->snd_nxt)) tp->snd_nxt = seq + len;
 }
 
 void tcp_send_active_reset(sock* sk) {

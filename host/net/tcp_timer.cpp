@@ -93,6 +93,7 @@ void tcp_retransmit_timer(sock* sk) {
     tp->dup_acks = 0;
     tcp_set_ca_state(tp, TCP_CA_Loss);
     tp->snd_nxt = tp->snd_una;
+    tp->high_rxt = tp->snd_una;
   }
   ++tp->rto_count;
   tcp_retransmit_skb(sk);

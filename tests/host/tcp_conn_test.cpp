@@ -227,6 +227,57 @@ TEST_F(TcpConn, ThreeDuplicateAcksRetransmitTheFirstSegment) {
   EXPECT_EQ(s[0].data.size(), 1448u);
 }
 
+// The peer's SACK blocks drive recovery (RFC 6675): ACKs whose window grows
+// each time are no duplicates by RFC 5681, but each SACKs more; once more
+// than two segments above snd_una are SACKed, snd_una's segment is lost and
+// goes again, and so does every other hole with enough SACKed above it.
+TEST_F(TcpConn, SackBlocksStartRecoveryAndEachLostHoleGoesOnce) {
+  peer_port_ = 9311;
+  establish();
+  std::vector<uint8_t> data(10 * 1448, 's');
+  ASSERT_EQ(so_send(fd_, data.data(), data.size(), 0), static_cast<ssize_t>(data.size()));
+  ASSERT_EQ(sent().size(), 10u);
+  const uint32_t d = isn_ + 1;
+  auto seg = [d](int i) { return d + 1448u * static_cast<uint32_t>(i); };
+  // Segments 0 and 5 lost; 1..4 and 6..9 arrive, each ACK with a new window.
+  auto sack_ack = [&](uint16_t win, std::vector<std::pair<uint32_t, uint32_t>> blocks) {
+    std::vector<uint8_t> o = ts_opts(2, 0);
+    o.insert(o.end(), {1, 1, 5, static_cast<uint8_t>(2 + 8 * blocks.size())});
+    for (const auto& [a, b] : blocks) {
+      uint8_t w[8];
+      put32(w, a);
+      put32(w + 4, b);
+      o.insert(o.end(), w, w + 8);
+    }
+    inject(peer_port_, port_, rcv_nxt_, d, ACK, win, o);
+  };
+  sack_ack(1000, {{seg(1), seg(2)}});
+  sack_ack(1001, {{seg(1), seg(3)}});
+  EXPECT_TRUE(sent().empty()) << "two segments SACKed above: not yet lost";
+  sack_ack(1002, {{seg(1), seg(4)}});
+  auto s = sent();
+  ASSERT_GE(s.size(), 1u);
+  EXPECT_EQ(s[0].seq, seg(0));
+  EXPECT_EQ(s[0].data.size(), 1448u);
+  sack_ack(1003, {{seg(1), seg(5)}});
+  sack_ack(1004, {{seg(6), seg(7)}, {seg(1), seg(5)}});
+  sack_ack(1005, {{seg(6), seg(8)}, {seg(1), seg(5)}});
+  EXPECT_TRUE(sent().empty()) << "segment 5 has two SACKed above it: not yet lost";
+  sack_ack(1006, {{seg(6), seg(9)}, {seg(1), seg(5)}});
+  s = sent();
+  ASSERT_EQ(s.size(), 1u);
+  EXPECT_EQ(s[0].seq, seg(5));
+  // The retransmitted segment 0 arrives: the ACK jumps to the next hole,
+  // which this recovery has sent again already: nothing goes twice.
+  sack_ack(1007, {{seg(6), seg(10)}});
+  inject(peer_port_, port_, rcv_nxt_, seg(5), ACK, 1007, ts_opts(2, 0));
+  for (const Seg& g : sent()) EXPECT_NE(g.seq, seg(5)) << "segment 5 sent a third time";
+  sendoff::TcpStats st;
+  ASSERT_EQ(sendoff::stack_tcp_stats(fd_, &st), 0);
+  EXPECT_EQ(st.fast_retrans, 1u);
+  EXPECT_EQ(st.retrans, 2u);
+}
+
 TEST_F(TcpConn, AnUnackedSegmentIsRetransmittedByTheTimer) {
   peer_port_ = 9305;
   establish();
