@@ -79,10 +79,11 @@ class TcpCli : public Tap {
   // Sends `path` with `sendoff send --proto tcp` (plus `more`) and checks that
   // the server got exactly its bytes, then EOF. Returns the summary.
   std::string send_file(const std::string& path, uint16_t port,
-                        const std::vector<std::string>& more) {
+                        const std::vector<std::string>& more,
+                        const std::string& backend = "csim") {
     const std::string out = dir_.file("got" + std::to_string(port) + ".bin");
     serve(port, out);
-    std::vector<std::string> argv = {"send", "--proto", "tcp", "--backend", "csim", "--tap", kTap,
+    std::vector<std::string> argv = {"send", "--proto", "tcp", "--backend", backend, "--tap", kTap,
                                      "--local", "198.18.0.1/15", "--dst",
                                      "198.18.0.2:" + std::to_string(port), "--neigh",
                                      "198.18.0.2=02:00:00:00:00:02", "--input", path, "--size",
@@ -142,6 +143,17 @@ TEST_F(TcpCli, SendsAFileToALinuxServerCleanlyThenThroughAnImpairedPort) {
   std::printf("[ tcp ] impaired goodput / clean goodput = %.2f\n", ratio);
   EXPECT_GE(ratio, 0.5) << impaired;
 }
+
+#if SENDOFF_E2E_HAVE_RTL
+// The same stream through the RTL (rtl/tcp_tx.sv behind rtl/tx_merge.sv
+// segments it; rtl/rx_parse.sv and rtl/rx_dma.sv take the kernel's ACKs in).
+TEST_F(TcpCli, SendsAFileToALinuxServerThroughTheRtl) {
+  const std::string path = random_file(2u << 20, 4);
+  const std::string out = send_file(path, 9202, {}, "verilator");
+  EXPECT_GT(real_field(out, "segments per descriptor"), 8.0) << out;
+  EXPECT_EQ(field(out, "errors"), 0) << out;
+}
+#endif
 
 TEST_F(TcpCli, NothingListeningIsConnectionRefusedInOneLine) {
   const std::string path = random_file(1000, 2);
