@@ -161,12 +161,13 @@ void tcp_cleanup_rbuf(sock* sk) {
 }
 
 // A fresh connection state that keeps what the user set (TCP_NODELAY,
-// TCP_SYNCNT, TCP_CONGESTION, TCP_USER_TIMEOUT, TCP_MAXSEG).
+// TCP_CORK, TCP_SYNCNT, TCP_CONGESTION, TCP_USER_TIMEOUT, TCP_MAXSEG).
 void tcp_sock_reinit(sock* sk) {
   auto fresh = std::make_shared<tcp_sock>();
   const tcp_sock* old = sk->tp.get();
   fresh->sk = sk;
   fresh->nodelay = old->nodelay;
+  fresh->corked = old->corked;
   fresh->syn_retries = old->syn_retries;
   fresh->ca_ops = old->ca_ops;
   fresh->window_clamp = old->window_clamp;
@@ -580,6 +581,11 @@ int tcp_setsockopt(sock* sk, int level, int optname, const void* optval, unsigne
       // TCP_NODELAY set: what Nagle held goes now (tcp_push_pending_frames).
       if (tp->nodelay) tcp_write_xmit(sk, true);
       return 0;
+    case TCP_CORK:
+      tp->corked = val != 0;
+      // Uncorked: what it held goes now, within Nagle (tcp_push_pending_frames).
+      if (!tp->corked) tcp_write_xmit(sk, false);
+      return 0;
     case TCP_SYNCNT:
       if (val < 1 || val > MAX_TCP_SYNCNT) return -EINVAL;
       tp->syn_retries = val;
@@ -615,6 +621,7 @@ int tcp_getsockopt(sock* sk, int level, int optname, void* optval, unsigned* opt
   int val;
   switch (optname) {
     case TCP_NODELAY: val = tp->nodelay ? 1 : 0; break;
+    case TCP_CORK: val = tp->corked ? 1 : 0; break;
     case TCP_SYNCNT: {
       static const int dflt = [] {
         std::ifstream f("/proc/sys/net/ipv4/tcp_syn_retries");

@@ -129,6 +129,7 @@ struct tcp_sock {
   uint32_t mss_cache = TCP_MSS_DEFAULT;  // payload bytes per segment, options taken off
   bool nodelay = false;     // TCP_NODELAY: Nagle off
   bool cork_more = false;   // a sendmsg with MSG_MORE is queueing: hold a short tail
+  bool corked = false;      // TCP_CORK (TCP_NAGLE_CORK): hold short segments until cleared
   int syn_retries = 0;      // TCP_SYNCNT (0: net.ipv4.tcp_syn_retries)
   uint8_t retransmits = 0;  // icsk_retransmits: RTOs without progress
   uint64_t retrans_stamp = 0;

@@ -398,12 +398,13 @@ void tcp_write_xmit(sock* sk, bool push_small) {
         tcp_tso_should_defer(tp, unsent, std::min(send_win, cong_win), max_segs * mss, mss))
       break;
     const bool nagle_on = !push_small && !tp->nodelay && !tp->fin_queued && !urg_mode;
-    const bool corked = tp->cork_more && !tp->fin_queued && !urg_mode;
+    const bool corked = (tp->cork_more || tp->corked) && !tp->fin_queued && !urg_mode;
     if (len < mss) {
       // tcp_nagle_test (Minshall's variant): a short segment waits while an
       // earlier short one is unacknowledged, unless TCP_NODELAY or a push.
       if (nagle_on && after(tp->snd_sml, tp->snd_una)) break;
-      // MSG_MORE (TCP_NAGLE_CORK for this push): more is coming, a short tail waits.
+      // TCP_CORK, or MSG_MORE (TCP_NAGLE_CORK for this push): more is coming,
+      // a short tail waits, TCP_NODELAY or not.
       if (corked) break;
     } else if (len == unsent && len % mss) {
       // tcp_mss_split_point: the short tail of a packet waits where Nagle or
@@ -436,8 +437,9 @@ void tcp_write_xmit(sock* sk, bool push_small) {
       if (!tp->rto_timeout) inet_csk_reset_xmit_timer(tp);
     }
   }
-  // Nothing in flight and data the peer's window refuses: the probe timer
-  // (the retransmission timer stands in for tcp_probe_timer).
+  // Nothing in flight and data the peer's window refuses, or that Nagle or
+  // TCP_CORK holds: the probe timer (the retransmission timer stands in for
+  // tcp_probe_timer).
   if (tp->snd_una == tp->snd_nxt && after(tp->write_seq, tp->snd_nxt) && !tp->rto_timeout)
     inet_csk_reset_xmit_timer(tp);
 }

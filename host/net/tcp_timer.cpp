@@ -77,7 +77,13 @@ void tcp_retransmit_timer(sock* sk) {
       ++tp->backoff;
       inet_csk_reset_xmit_timer(tp);
     } else {
-      tcp_write_xmit(sk, false);
+      // tcp_write_wakeup: the head of the queue goes whatever Nagle, MSG_MORE
+      // or TCP_CORK said (the 200 ms ceiling tcp(7) gives corking).
+      const bool corked = tp->corked, more = tp->cork_more;
+      tp->corked = tp->cork_more = false;
+      tcp_write_xmit(sk, true);
+      tp->corked = corked;
+      tp->cork_more = more;
     }
     return;
   }

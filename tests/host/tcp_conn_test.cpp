@@ -278,6 +278,49 @@ TEST_F(TcpConn, SackBlocksStartRecoveryAndEachLostHoleGoesOnce) {
   EXPECT_EQ(st.retrans, 2u);
 }
 
+// TCP_CORK (measured on 6.18: 100 corked bytes reached a veth peer 0.207 s
+// later; getsockopt reads 1 after setting 7): short segments wait while it
+// is set, full ones go, clearing it pushes the rest, and a corked tail with
+// nothing in flight goes by itself when the probe timer fires.
+TEST_F(TcpConn, TcpCorkHoldsShortSegmentsUntilClearedOrTheProbeTimer) {
+  peer_port_ = 9312;
+  establish();
+  const int seven = 7;
+  ASSERT_EQ(so_setsockopt(fd_, SOL_TCP, TCP_CORK, &seven, sizeof seven), 0);
+  int v = 0;
+  socklen_t vl = sizeof v;
+  ASSERT_EQ(so_getsockopt(fd_, SOL_TCP, TCP_CORK, &v, &vl), 0);
+  EXPECT_EQ(v, 1);
+  std::vector<uint8_t> data(3000, 'k');
+  ASSERT_EQ(so_send(fd_, data.data(), 1000, 0), 1000);
+  EXPECT_TRUE(sent().empty()) << "a corked short segment left";
+  ASSERT_EQ(so_send(fd_, data.data(), 2000, 0), 2000);
+  auto s = sent();
+  size_t full = 0;
+  for (const Seg& g : s) full += g.data.size();
+  EXPECT_EQ(full, 2u * 1448u) << "the full segments go, the short tail waits";
+  ack(isn_ + 1 + 2 * 1448);
+  EXPECT_TRUE(sent().empty());
+  const int zero = 0;
+  ASSERT_EQ(so_setsockopt(fd_, SOL_TCP, TCP_CORK, &zero, sizeof zero), 0);
+  s = sent();
+  ASSERT_EQ(s.size(), 1u);
+  EXPECT_EQ(s[0].seq, isn_ + 1 + 2 * 1448);
+  EXPECT_EQ(s[0].data.size(), 3000u - 2 * 1448u);
+  ack(isn_ + 1 + 3000);
+  // Corked again, a short write, nothing in flight: out at the probe timer.
+  ASSERT_EQ(so_setsockopt(fd_, SOL_TCP, TCP_CORK, &seven, sizeof seven), 0);
+  ASSERT_EQ(so_send(fd_, data.data(), 100, 0), 100);
+  EXPECT_TRUE(sent().empty());
+  std::vector<Seg> late;
+  for (int i = 0; i < 300 && late.empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    late = sent();
+  }
+  ASSERT_EQ(late.size(), 1u) << "the corked tail never left";
+  EXPECT_EQ(late[0].data.size(), 100u);
+}
+
 TEST_F(TcpConn, AnUnackedSegmentIsRetransmittedByTheTimer) {
   peer_port_ = 9305;
   establish();
