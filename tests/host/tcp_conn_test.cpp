@@ -22,6 +22,7 @@
 #include <thread>
 #include <vector>
 
+#include "sendoff/nic_abi.hpp"
 #include "sendoff/sendoff.h"
 #include "sendoff/stack.hpp"
 #include "signal_in.hpp"
@@ -319,6 +320,48 @@ TEST_F(TcpConn, TcpCorkHoldsShortSegmentsUntilClearedOrTheProbeTimer) {
   }
   ASSERT_EQ(late.size(), 1u) << "the corked tail never left";
   EXPECT_EQ(late[0].data.size(), 100u);
+}
+
+// A TCP descriptor's two slots may straddle the ring's end (slot 1023, then
+// slot 0): the driver publishes both together and the NIC reads the second
+// after the wrap. One-slot UDP datagrams bring the ring to its last slot.
+TEST_F(TcpConn, ATsoDescriptorStraddlingTheRingEndIsSegmentedWhole) {
+  peer_port_ = 9313;
+  establish();
+  const int one = 1;
+  ASSERT_EQ(so_setsockopt(fd_, SOL_TCP, TCP_NODELAY, &one, sizeof one), 0);
+  const int udp = so_socket(AF_INET, SOCK_DGRAM, 0);
+  ASSERT_GE(udp, 0);
+  const sockaddr_in to = test_env::peer(9399);
+  sendoff::Device* dev = sendoff::stack_device();
+  ASSERT_NE(dev, nullptr);
+  constexpr uint32_t kRing = 1024;  // SendoffNic::kRingSize
+  for (int i = 0; i < 2 * static_cast<int>(kRing); ++i) {
+    sendoff::stack_flush();
+    if (dev->reg_read(sendoff::abi::REG_RING_TAIL) % kRing == kRing - 1) break;
+    ASSERT_EQ(so_sendto(udp, "x", 1, 0, reinterpret_cast<const sockaddr*>(&to), sizeof to), 1);
+  }
+  ASSERT_EQ(dev->reg_read(sendoff::abi::REG_RING_TAIL) % kRing, kRing - 1);
+  so_close(udp);
+  test_env::drain_frames();
+  std::vector<uint8_t> data(5000);
+  for (size_t i = 0; i < data.size(); ++i) data[i] = static_cast<uint8_t>(i * 7 + 3);
+  ASSERT_EQ(so_send(fd_, data.data(), data.size(), 0), static_cast<ssize_t>(data.size()));
+  sendoff::stack_flush();
+  const auto s = sent();
+  ASSERT_EQ(s.size(), 4u);  // 1448 x 3 + 656
+  std::vector<uint8_t> got;
+  for (size_t k = 0; k < s.size(); ++k) {
+    EXPECT_TRUE(s[k].csum_ok);
+    EXPECT_EQ(s[k].seq, isn_ + 1 + static_cast<uint32_t>(got.size()));
+    got.insert(got.end(), s[k].data.begin(), s[k].data.end());
+  }
+  EXPECT_EQ(got, data);
+  EXPECT_EQ(s.back().flags & PSH, PSH);
+  sendoff::TcpStats st;
+  ASSERT_EQ(sendoff::stack_tcp_stats(fd_, &st), 0);
+  EXPECT_EQ(st.data_descs, 1u);
+  EXPECT_EQ(st.data_segs, 4u);
 }
 
 TEST_F(TcpConn, AnUnackedSegmentIsRetransmittedByTheTimer) {
