@@ -103,6 +103,9 @@ bool parse_stream(const std::string& out, HostPathRow* row) {
                       static_cast<double>(elapsed_ns);
   long sender_tid = -1;
   sscanf(out.c_str(), "tid %ld", &sender_tid);
+  const size_t cc = out.find("cycle_counter ");
+  if (cc != std::string::npos)
+    row->cycle_counter = out.substr(cc + 14, out.find('\n', cc) - (cc + 14));
   // Threads of one name and role are summed: a row says where the work went.
   std::map<std::pair<std::string, std::string>, std::pair<double, double>> by_name;  // cpu, user
   std::istringstream in(out);

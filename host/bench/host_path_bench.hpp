@@ -48,6 +48,7 @@ struct HostPathRow {
   double nic_cpu_ns_per_send = 0;
   double tsc_per_ns = 0;                     // TSC cycles per ns, measured over the stream
   double goodput_mbps = 0;
+  std::string cycle_counter;  // perf_event_open's CPU cycles: "available" or why not
   std::vector<ThreadCpu> thread_cpu;
   double host_cpu_ns_per_send() const { return sender_cpu_ns_per_send + stack_cpu_ns_per_send; }
 };

@@ -121,12 +121,15 @@ int run_tcp(const BenchOptions& o, bench::HostPathOptions h) {
   printf(
       "median/p99 ns and cycles: one send() call (TSC). sender/stack ns: CPU time of the\n"
       "sending thread / of sendoff's NAPI thread (ACKs, timers) over the stream until the\n"
-      "server had read every byte, per send; host cycles: their sum at the TSC's rate (no\n"
-      "hardware cycle counter is open here); ns/B: the same per byte. NIC ns: the simulated\n"
-      "NIC and its TAP port, the hardware's work, not counted as host. kernel/x: the\n"
-      "kernel's host CPU per send over this path's. The peer kernel receives in softirq on\n"
-      "the thread that put the frame on the wire: the kernel's sender (counted), sendoff's\n"
-      "NIC thread (not). Syscalls per send counted with ptrace on the sending thread.\n");
+      "server had read every byte, per send; host cycles: their sum at the TSC's rate;\n"
+      "ns/B: the same per byte. NIC ns: the simulated NIC and its TAP port, the hardware's\n"
+      "work, not counted as host. kernel/x: the kernel's host CPU per send over this path's.\n"
+      "The peer kernel receives in softirq on the thread that put the frame on the wire:\n"
+      "the kernel's sender (counted), sendoff's NIC thread (not). Syscalls per send\n"
+      "counted with ptrace on the sending thread.\n");
+  if (!rows.empty())
+    printf("cycles: the TSC's (perf_event_open, CPU cycles: %s)\n",
+           rows.front().cycle_counter.c_str());
   return write_csv(o, rows);
 }
 

@@ -45,6 +45,9 @@ TEST_F(BenchHostPathTcp, CsvIsWellFormedAndEveryStreamDelivered) {
                                    "--size", "4096", "--csv", csv});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("where the CPU went"), std::string::npos) << r.out;
+  // Whether a cycle counter could be opened is probed, and said, not assumed.
+  EXPECT_NE(r.out.find("cycles: the TSC's (perf_event_open, CPU cycles: "), std::string::npos)
+      << r.out;
 
   std::ifstream in(csv);
   std::string line;
