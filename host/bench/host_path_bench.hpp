@@ -69,7 +69,8 @@ bool run_host_path_bench(const HostPathOptions& o, std::vector<HostPathRow>* row
 // CSV: path,size_bytes,threads,ns_median,ns_p99,syscalls_per_send; for tcp
 // also sends,bytes_sent,bytes_delivered,cycles_median,cycles_p99,sender_cpu_ns_per_send,
 // stack_cpu_ns_per_send,nic_cpu_ns_per_send,host_cpu_cycles_per_send,
-// host_cpu_ns_per_byte,cycles_source,goodput_mbps (README: "The send fast path").
+// host_cpu_ns_per_byte,cycles_source,goodput_mbps,sender_cpu_cycles_per_send
+// (README: "The send fast path").
 bool write_host_path_csv(const std::string& file, const std::vector<HostPathRow>& rows,
                          const std::string& proto = "udp");
 
