@@ -1,12 +1,22 @@
 // SPDX-License-Identifier: MIT
 // The sending side of `sendoff bench --host-path`: an ordinary C program
-// that sends UDP datagrams and times each call. Built twice from this file:
+// that sends UDP datagrams (or, in `stream` mode, a TCP stream) and times
+// each call. Built twice from this file:
 // plain (the kernel's sendto(), or sendoff's through LD_PRELOAD, the program
 // unmodified) and with -DSENDOFF_API (sendoff's C API, so_sendto and
 // so_sendmmsg). The bench runs it and reads its output:
 //   tid <n>                       one line per sending thread
 //   result ns_median=<x> ns_p99=<y> sustained_per_s=<z> sends=<n>
-// Usage: host_path_sender sendto|sendmmsg SIZE COUNT THREADS IP PORT
+// Usage: host_path_sender sendto|sendmmsg|stream SIZE COUNT THREADS IP PORT
+//
+// stream (--proto tcp; one thread): connect, COUNT blocking send()s of SIZE
+// bytes after a warm-up, shutdown(SHUT_WR), then read until the server's
+// EOF, which it sends only after reading every byte: the stream was
+// delivered. Output: "tid", "cycle_counter <why not, or available>" (the
+// figures use the TSC either way), one "thread" line per thread of this process
+// with its CPU time from the first timed send to that EOF, and
+//   stream ns_median=<x> ns_p99=<y> ticks_median=<a> ticks_p99=<b>
+//          tsc_per_ns=<c> sends=<n> bytes=<total> elapsed_ns=<e>
 //
 // Sockets are nonblocking: when the ring (or the kernel's send buffer) is
 // full a call returns EAGAIN; the program then pauses (nanosleep, the one
@@ -14,7 +24,9 @@
 // call is dropped: a NIC at line rate would have kept up.
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
+#include <linux/perf_event.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -35,11 +47,19 @@
 #define SENDTO so_sendto
 #define SENDMMSG so_sendmmsg
 #define CLOSE so_close
+#define CONNECT so_connect
+#define SEND so_send
+#define RECV so_recv
+#define SHUTDOWN so_shutdown
 #else
 #define SOCKET socket
 #define SENDTO sendto
 #define SENDMMSG sendmmsg
 #define CLOSE close
+#define CONNECT connect
+#define SEND send
+#define RECV recv
+#define SHUTDOWN shutdown
 #endif
 
 enum { kBatch = 32, kWarm = 2000 };
@@ -133,9 +153,150 @@ static int cmp(const void* a, const void* b) {
   return x < y ? -1 : x > y;
 }
 
+// CPU time of every thread of this process, from the kernel's scheduler
+// (schedstat: ns on a CPU) with the user/system split of stat (clock ticks).
+enum { kMaxTasks = 64 };
+struct task_cpu {
+  long tid;
+  char name[32];
+  unsigned long long cpu_ns, utime, stime;
+};
+
+static int read_task(long tid, struct task_cpu* t) {
+  char path[64], buf[1024];
+  t->tid = tid;
+  snprintf(path, sizeof path, "/proc/self/task/%ld/schedstat", tid);
+  FILE* f = fopen(path, "r");
+  if (!f) return -1;
+  int ok = fscanf(f, "%llu", &t->cpu_ns) == 1;
+  fclose(f);
+  snprintf(path, sizeof path, "/proc/self/task/%ld/stat", tid);
+  f = fopen(path, "r");
+  if (!f) return -1;
+  size_t n = fread(buf, 1, sizeof buf - 1, f);
+  fclose(f);
+  buf[n] = 0;
+  // The name may hold spaces and parentheses: it ends at the last ')'.
+  char *open = strchr(buf, '('), *close = strrchr(buf, ')');
+  if (!ok || !open || !close || close < open) return -1;
+  snprintf(t->name, sizeof t->name, "%.*s", (int)(close - open - 1), open + 1);
+  return sscanf(close + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &t->utime,
+                &t->stime) == 2
+             ? 0
+             : -1;
+}
+
+static int read_tasks(struct task_cpu* t) {
+  DIR* d = opendir("/proc/self/task");
+  int n = 0;
+  struct dirent* e;
+  while (d && (e = readdir(d)) && n < kMaxTasks)
+    if (e->d_name[0] != '.' && read_task(strtol(e->d_name, NULL, 10), &t[n]) == 0) ++n;
+  if (d) closedir(d);
+  return n;
+}
+
+// One blocking send() of every byte of buf; the calls it took in *calls.
+static int send_all(int fd, const char* buf, size_t len, unsigned* calls) {
+  size_t off = 0;
+  while (off < len) {
+    ssize_t r = SEND(fd, buf + off, len - off, MSG_NOSIGNAL);
+    ++*calls;
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) return -1;
+    off += (size_t)r;
+  }
+  return 0;
+}
+
+// Whether this thread may count its CPU cycles (perf_event_open): a VM guest
+// often may not, and the bench says so next to its TSC figures.
+static const char* cycle_counter(void) {
+  struct perf_event_attr a;
+  memset(&a, 0, sizeof a);
+  a.type = PERF_TYPE_HARDWARE;
+  a.size = sizeof a;
+  a.config = PERF_COUNT_HW_CPU_CYCLES;
+  a.disabled = 1;
+  a.exclude_hv = 1;
+  int fd = (int)syscall(SYS_perf_event_open, &a, 0, -1, -1, 0);
+  if (fd < 0) return strerror(errno);
+  close(fd);
+  return "available";
+}
+
+static int stream_main(void) {
+  enum { kStreamWarm = 64 };  // sends before timing: handshake, slow start
+  printf("tid %ld\ncycle_counter %s\n", (long)syscall(SYS_gettid), cycle_counter());
+  fflush(stdout);
+  int fd = SOCKET(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0 || CONNECT(fd, (struct sockaddr*)&dst, sizeof dst) != 0) {
+    fprintf(stderr, "connect: %s\n", strerror(errno));
+    return 1;
+  }
+  char* buf = malloc(size);
+  memset(buf, 0xA5, size);
+  uint64_t* ticks_of = malloc(sizeof(uint64_t) * count);
+  double* sorted = malloc(sizeof(double) * count);
+  unsigned calls = 0;
+  for (unsigned i = 0; i < kStreamWarm; ++i)
+    if (send_all(fd, buf, size, &calls) != 0) {
+      fprintf(stderr, "send: %s\n", strerror(errno));
+      return 1;
+    }
+  static struct task_cpu before[kMaxTasks], after[kMaxTasks];
+  int nb = read_tasks(before);
+  uint64_t c0 = ticks(), n0 = now_ns();
+  for (unsigned long long i = 0; i < count; ++i) {
+    uint64_t t0 = ticks();
+    int r = send_all(fd, buf, size, &calls);
+    ticks_of[i] = ticks() - t0;
+    if (r != 0) {
+      fprintf(stderr, "send: %s\n", strerror(errno));
+      return 1;
+    }
+  }
+  // Delivered: the server closes only after reading every byte.
+  if (SHUTDOWN(fd, SHUT_WR) != 0) {
+    fprintf(stderr, "shutdown: %s\n", strerror(errno));
+    return 1;
+  }
+  ssize_t r;
+  while ((r = RECV(fd, buf, size, 0)) > 0 || (r < 0 && errno == EINTR)) {
+  }
+  if (r < 0) {
+    fprintf(stderr, "recv: %s\n", strerror(errno));
+    return 1;
+  }
+  uint64_t c1 = ticks(), n1 = now_ns();
+  int na = read_tasks(after);
+  double tsc_per_ns = (double)(c1 - c0) / (double)(n1 - n0 ? n1 - n0 : 1);
+  for (int i = 0; i < na; ++i) {
+    struct task_cpu b = {0};
+    for (int j = 0; j < nb; ++j)
+      if (before[j].tid == after[i].tid) b = before[j];
+    printf("thread tid=%ld cpu_ns=%llu utime_ticks=%llu stime_ticks=%llu name=%s\n", after[i].tid,
+           after[i].cpu_ns - b.cpu_ns, after[i].utime - b.utime, after[i].stime - b.stime,
+           after[i].name);
+  }
+  for (unsigned long long i = 0; i < count; ++i) sorted[i] = (double)ticks_of[i];
+  qsort(sorted, count, sizeof *sorted, cmp);
+  double median = sorted[count / 2], p99 = sorted[(count * 99) / 100];
+  CLOSE(fd);
+#ifdef SENDOFF_API
+  sendoff_fini();
+#endif
+  printf("stream ns_median=%.1f ns_p99=%.1f ticks_median=%.0f ticks_p99=%.0f tsc_per_ns=%.4f "
+         "sends=%llu calls=%u bytes=%llu elapsed_ns=%llu clk_tck=%ld\n",
+         median / tsc_per_ns, p99 / tsc_per_ns, median, p99, tsc_per_ns, count, calls,
+         (unsigned long long)size * (count + kStreamWarm), (unsigned long long)(n1 - n0),
+         sysconf(_SC_CLK_TCK));
+  return 0;
+}
+
 int main(int argc, char** argv) {
   if (argc != 7) {
-    fprintf(stderr, "usage: %s sendto|sendmmsg SIZE COUNT THREADS IP PORT\n", argv[0]);
+    fprintf(stderr, "usage: %s sendto|sendmmsg|stream SIZE COUNT THREADS IP PORT\n", argv[0]);
     return 2;
   }
   mode_mmsg = strcmp(argv[1], "sendmmsg") == 0;
@@ -147,6 +308,13 @@ int main(int argc, char** argv) {
   if (threads < 1 || threads > 64 || inet_pton(AF_INET, argv[5], &dst.sin_addr) != 1) {
     fprintf(stderr, "bad arguments\n");
     return 2;
+  }
+  if (strcmp(argv[1], "stream") == 0) {
+    if (threads != 1 || size == 0 || count == 0) {
+      fprintf(stderr, "stream: one thread, SIZE and COUNT above 0\n");
+      return 2;
+    }
+    return stream_main();
   }
   struct worker* w = calloc((size_t)threads, sizeof *w);
   for (int i = 0; i < threads; ++i) w[i].ns = malloc(sizeof(double) * (count + kBatch));

@@ -14,7 +14,10 @@ namespace cli {
 struct BenchOptions {
   bool host_path = false;
   std::string backend = "csim";
+  std::string proto = "udp";  // host path: udp datagrams or a tcp stream
   uint64_t count = 200000;
+  const CLI::Option* count_opt = nullptr;  // given? tcp's default count is its own
+  std::vector<unsigned> send_sizes;        // host path --size; empty: the mode's default
   unsigned threads = 1;
   std::string csv;
   // RTL pipeline benchmark (--backend verilator without --host-path).

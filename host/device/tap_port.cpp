@@ -5,6 +5,7 @@
 #include <linux/if.h>
 #include <linux/if_tun.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -89,6 +90,7 @@ void TapPort::stop_rx() {
 }
 
 void TapPort::rx_main() {
+  pthread_setname_np(pthread_self(), "sendoff-tap-rx");  // see csim_device.cpp's worker
   std::vector<uint8_t> buf(65536 + kFcsLen);
   while (!stop_.load(std::memory_order_acquire)) {
     // A frame held back for reordering waits 1 ms at most, in either

@@ -101,6 +101,7 @@ void wait_for_neighbours(net* n) {
 // lock, and sleeps on the NIC's receive interrupt when there were none.
 // It also runs the neighbour timers (Linux's timer softirq), every 10 ms.
 void napi_main(net* n) {
+  pthread_setname_np(pthread_self(), "sendoff-napi");  // see csim_device.cpp's worker
   constexpr int kBudget = 64;  // NAPI_POLL_WEIGHT
   auto timers_due = std::chrono::steady_clock::now();
   while (!n->napi_stop.load(std::memory_order_acquire)) {

@@ -14,19 +14,12 @@
 #include <string>
 #include <vector>
 
+#include "csv_row.hpp"
 #include "fst_header.hpp"
 #include "subprocess.hpp"
 
 namespace sendoff {
 namespace {
-
-std::vector<std::string> split(const std::string& line) {
-  std::vector<std::string> out;
-  std::stringstream ss(line);
-  std::string cell;
-  while (std::getline(ss, cell, ',')) out.push_back(cell);
-  return out;
-}
 
 class BenchRtl : public ::testing::Test {
  protected:
@@ -53,7 +46,7 @@ TEST_F(BenchRtl, CsvIsWellFormedAndPlausible) {
   std::ifstream in(csv);
   std::string line;
   ASSERT_TRUE(std::getline(in, line));
-  const auto header = split(line);
+  const auto header = test::csv_cells(line);
   std::map<std::string, size_t> col;
   for (size_t i = 0; i < header.size(); ++i) col[header[i]] = i;
   for (const char* name : {"size_bytes", "frames", "cycles", "gbps_322mhz", "mpps_322mhz",
@@ -81,7 +74,7 @@ TEST_F(BenchRtl, CsvIsWellFormedAndPlausible) {
   std::vector<std::string> memory;
   unsigned tcp_rows = 0;
   while (std::getline(in, line)) {
-    const auto cells = split(line);
+    const auto cells = test::csv_cells(line);
     ASSERT_EQ(cells.size(), header.size()) << line;
     if (cells[proto_col] == "tcp") {
       // After every UDP row: segments of 58 + MSS bytes, MSS 536..8960, near line rate.

@@ -285,6 +285,11 @@ const BadCase kBad[] = {
     {{"send", "--input", "/dev/null", "--count", "2"}, "--count"},
     {{"bench"}, "--host-path"},
     {{"bench", "--host-path", "--count", "0"}, "--count"},
+    {{"bench", "--host-path", "--proto", "sctp"}, "--proto"},
+    {{"bench", "--host-path", "--proto", "tcp", "--threads", "2"}, "--threads"},
+    {{"bench", "--host-path", "--size", "70000"}, "--size"},  // more than a UDP datagram
+    {{"bench", "--host-path", "--proto", "tcp", "--size", "0"}, "--size"},
+    {{"bench", "--proto", "tcp"}, "--host-path"},
     {{}, "subcommand"},
 };
 
