@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sys/epoll.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -117,6 +118,7 @@ void napi_main(net* n) {
       });
       if (got && n->trace.on()) n->trace.flush();
     }
+    sock_ep_refresh_all(n);  // what this pass changed, for epoll (outside the lock)
     if (got == 0) n->dev->wait_rx(2000);
   }
 }
@@ -493,6 +495,13 @@ long syscall_wrap_send(F&& f) {
   return set_errno(r);
 }
 
+// After a call that may change a stream socket's readiness: epoll's view of
+// it follows (sock_ep_refresh_fd keeps errno).
+long ep_after(int fd, long r) {
+  sock_ep_refresh_fd(fd);
+  return r;
+}
+
 }  // namespace
 
 extern "C" {
@@ -599,8 +608,8 @@ int so_bind(int fd, const struct sockaddr* addr, socklen_t addrlen) {
 }
 
 int so_connect(int fd, const struct sockaddr* addr, socklen_t addrlen) {
-  return static_cast<int>(
-      syscall_wrap([&](net* n) { return sys_connect(n, fd, addr, static_cast<int>(addrlen)); }));
+  return static_cast<int>(ep_after(
+      fd, syscall_wrap([&](net* n) { return sys_connect(n, fd, addr, static_cast<int>(addrlen)); })));
 }
 
 int so_getsockname(int fd, struct sockaddr* addr, socklen_t* addrlen) {
@@ -638,7 +647,8 @@ int so_ioctl(int fd, unsigned long request, unsigned long arg) {
 }
 
 int so_shutdown(int fd, int how) {
-  return static_cast<int>(syscall_wrap([&](net* n) { return sys_shutdown(n, fd, how); }));
+  return static_cast<int>(
+      ep_after(fd, syscall_wrap([&](net* n) { return sys_shutdown(n, fd, how); })));
 }
 
 int so_close(int fd) {
@@ -651,9 +661,9 @@ int so_close(int fd) {
 }
 
 int so_setsockopt(int fd, int level, int optname, const void* optval, socklen_t optlen) {
-  return static_cast<int>(syscall_wrap([&](net* n) {
+  return static_cast<int>(ep_after(fd, syscall_wrap([&](net* n) {
     return sys_setsockopt(n, fd, level, optname, optval, static_cast<int>(optlen));
-  }));
+  })));
 }
 
 int so_getsockopt(int fd, int level, int optname, void* optval, socklen_t* optlen) {
@@ -679,44 +689,46 @@ int so_poll(struct pollfd* fds, nfds_t nfds, int timeout) {
 }
 
 ssize_t so_recv(int fd, void* buf, size_t len, int flags) {
-  return syscall_wrap_send(
-      [&](net* n) { return sys_recv(n, fd, buf, len, static_cast<unsigned>(flags)); });
+  return ep_after(fd, syscall_wrap_send(
+      [&](net* n) { return sys_recv(n, fd, buf, len, static_cast<unsigned>(flags)); }));
 }
 
 ssize_t so_recvfrom(int fd, void* buf, size_t len, int flags, struct sockaddr* src_addr,
                     socklen_t* addrlen) {
-  return syscall_wrap_send([&](net* n) {
+  return ep_after(fd, syscall_wrap_send([&](net* n) {
     return sys_recvfrom(n, fd, buf, len, static_cast<unsigned>(flags), src_addr, addrlen);
-  });
+  }));
 }
 
 ssize_t so_recvmsg(int fd, struct msghdr* msg, int flags) {
-  return syscall_wrap_send(
-      [&](net* n) { return sys_recvmsg(n, fd, msg, static_cast<unsigned>(flags)); });
+  return ep_after(fd, syscall_wrap_send(
+      [&](net* n) { return sys_recvmsg(n, fd, msg, static_cast<unsigned>(flags)); }));
 }
 
 int so_recvmmsg(int fd, struct mmsghdr* msgvec, unsigned int vlen, int flags,
                 struct timespec* timeout) {
-  return static_cast<int>(syscall_wrap_send([&](net* n) {
+  return static_cast<int>(ep_after(fd, syscall_wrap_send([&](net* n) {
     return sys_recvmmsg(n, fd, msgvec, vlen, static_cast<unsigned>(flags), timeout);
-  }));
+  })));
 }
 
 ssize_t so_send(int fd, const void* buf, size_t len, int flags) {
-  return syscall_wrap_send(
-      [&](net* n) { return sys_send(n, fd, buf, len, static_cast<unsigned>(flags)); });
+  return ep_after(fd, syscall_wrap_send(
+      [&](net* n) { return sys_send(n, fd, buf, len, static_cast<unsigned>(flags)); }));
 }
 
 ssize_t so_sendto(int fd, const void* buf, size_t len, int flags, const struct sockaddr* dest_addr,
                   socklen_t addrlen) {
-  return syscall_wrap_send([&](net* n) {
+  return ep_after(fd, syscall_wrap_send([&](net* n) {
     return sys_sendto(n, fd, buf, len, static_cast<unsigned>(flags), dest_addr,
                       static_cast<int>(addrlen));
-  });
+  }));
 }
 
 ssize_t so_sendmsg(int fd, const struct msghdr* msg, int flags) {
-  return syscall_wrap_send([&](net* n) { return sys_sendmsg(n, fd, msg, static_cast<unsigned>(flags)); });
+  return ep_after(fd, syscall_wrap_send([&](net* n) {
+                    return sys_sendmsg(n, fd, msg, static_cast<unsigned>(flags));
+                  }));
 }
 
 ssize_t so_writev(int fd, const struct iovec* iov, int iovcnt) {
@@ -739,23 +751,18 @@ ssize_t so_writev(int fd, const struct iovec* iov, int iovcnt) {
 }
 
 int so_sendmmsg(int fd, struct mmsghdr* msgvec, unsigned int vlen, int flags) {
-  return static_cast<int>(syscall_wrap_send(
-      [&](net* n) { return sys_sendmmsg(n, fd, msgvec, vlen, static_cast<unsigned>(flags)); }));
+  return static_cast<int>(ep_after(fd, syscall_wrap_send(
+      [&](net* n) { return sys_sendmmsg(n, fd, msgvec, vlen, static_cast<unsigned>(flags)); })));
 }
 
 int so_is_socket(int fd) { return sock_fd_is_ours(fd) ? 1 : 0; }
 
-int so_epoll_watch(int fd) {
-  return static_cast<int>(syscall_wrap_send([&](net* n) -> long {
-    int err;
-    sendoff::socket* sock = sockfd_lookup_light(n, fd, &err);
-    if (!sock) return err;
-    sock->sk.ep_watched.store(true, std::memory_order_release);
-    std::lock_guard<std::mutex> g(sock->sk.rq_lock);
-    sk_ep_sync(&sock->sk, false);
-    return 0;
-  }));
+int so_epoll_watch_events(int fd, unsigned events) {
+  return static_cast<int>(
+      syscall_wrap_send([&](net* n) -> long { return sock_ep_watch(n, fd, events); }));
 }
+
+int so_epoll_watch(int fd) { return so_epoll_watch_events(fd, EPOLLIN | EPOLLOUT); }
 
 int so_sigaction(int sig, const struct sigaction* act, struct sigaction* oldact) {
   int r = uaccess_sigaction(sig, act, oldact);
