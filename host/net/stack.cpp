@@ -220,6 +220,50 @@ NeighCounters stack_neigh_counters() {
   return c;
 }
 
+// A process's exit closes its sockets, and Linux keeps their TCP connections
+// (tcp_close's orphans) until the peer has what they hold and their FIN. The
+// stack lives in the process, so its exit waits for that here: every socket
+// closed, then the poll thread left to run while a connection still has data
+// or a FIN unacknowledged, until none has or no ACK has come for `idle`.
+void stack_linger(std::chrono::milliseconds idle) {
+  using clock = std::chrono::steady_clock;
+  std::shared_lock<std::shared_mutex> users(stack_users);  // fini waits for us
+  net* n = net_get();
+  if (!n || !n->napi.joinable()) return;  // no poll thread: no ACK can come
+  {
+    std::lock_guard<std::mutex> g(n->lock);
+    for (int fd : sock_open_fds()) sys_close(n, fd);
+  }
+  uint64_t seen = 0;
+  auto progress = clock::now();
+  for (;;) {
+    bool waiting;
+    uint64_t acked = 0;
+    {
+      std::lock_guard<std::mutex> g(n->lock);
+      // A closed socket is released (tcp_close: the FIN queued) once no call in
+      // flight can see it; a call that never returns is what `idle` ends.
+      rcu_run_callbacks();
+      waiting = rcu_callbacks_pending();
+      for (sock* sk : n->tcp_socks) {
+        const int st = sk->state;
+        waiting |= st == TCP_ESTABLISHED || st == TCP_CLOSE_WAIT || st == TCP_FIN_WAIT1 ||
+                   st == TCP_CLOSING || st == TCP_LAST_ACK;
+        acked += sk->tp->snd_una;
+      }
+    }
+    if (!waiting) return;
+    const auto now = clock::now();
+    if (acked != seen) {
+      seen = acked;
+      progress = now;
+    } else if (now - progress >= idle) {
+      return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+}
+
 // Safe while other threads are in calls: new calls find no stack (ENETDOWN
 // or EBADF), calls in flight give up their waits (n->dying) and are waited
 // for before anything is freed.
@@ -571,6 +615,12 @@ int sendoff_init(const char* config, const char* backend, const char* pcap) {
 int sendoff_fini(void) {
   if (forked_child.load(std::memory_order_relaxed)) return 0;  // the parent's to close
   stack_fini();
+  return 0;
+}
+
+int sendoff_linger(int idle_ms) {
+  if (forked_child.load(std::memory_order_relaxed)) return 0;  // the parent's connections
+  stack_linger(std::chrono::milliseconds(idle_ms < 0 ? 0 : idle_ms));
   return 0;
 }
 

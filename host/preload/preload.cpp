@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: MIT
 // LD_PRELOAD interposer: unmodified programs send through sendoff.
 // socket(AF_INET, SOCK_DGRAM or SOCK_RAW, or SOCK_STREAM with protocol 0 or
-// IPPROTO_TCP) makes a sendoff socket (or, when the
-// stack cannot start or this is a fork() child, a kernel socket after one line
-// on stderr; SENDOFF_STRICT=1 refuses with ENETDOWN instead); every other
-// socket and every other fd goes to libc untouched. The stack opens on the
-// first sendoff socket from SENDOFF_CONFIG / SENDOFF_BACKEND / SENDOFF_PCAP
-// and drains to the NIC at exit. Reads (read, readv, recv*) take datagrams
+// IPPROTO_TCP) makes a sendoff socket (or, when the stack cannot start or this
+// is a fork() child, a kernel socket after one line on stderr;
+// SENDOFF_STRICT=1 refuses with ENETDOWN instead); every other socket and
+// every other fd goes to libc untouched. The stack opens on the first sendoff
+// socket from SENDOFF_CONFIG / SENDOFF_BACKEND / SENDOFF_PCAP and drains to
+// the NIC at exit, after TCP connections deliver what they hold. Reads (read,
+// readv, recv*) take datagrams or stream bytes
 // from sendoff's receive path, and poll/select see its sockets' readiness;
 // where the NIC has no receive path a read fails with EOPNOTSUPP rather than
 // wait for ever; epoll watches an eventfd that mirrors a socket's readiness.
@@ -58,7 +59,14 @@ F next(const char* name) {
 std::atomic<bool> stack_ready{false};
 std::mutex stack_start;
 
-void at_exit_fini() { sendoff_fini(); }
+// The exit closes the program's sockets: their TCP connections deliver what
+// they hold first, while the peer keeps acknowledging.
+constexpr int kExitLingerIdleMs = 5000;
+
+void at_exit_fini() {
+  sendoff_linger(kExitLingerIdleMs);
+  sendoff_fini();
+}
 
 constexpr unsigned kMaxSendoffFd = 1u << 16;  // fds above are never sendoff's (socket.cpp)
 constexpr unsigned kMaxStackFd = 1u << 20;    // nor the stack's own (fs.nr_open's default)

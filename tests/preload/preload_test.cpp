@@ -392,6 +392,27 @@ TEST_F(PreloadTcp, Python3SendsAFileToALinuxServer) {
   EXPECT_NE(out.find("sha256 " + sha256_of(file_)), std::string::npos) << out;
 }
 
+// A program that exits as soon as its last send returns, its socket still open: the
+// stack's exit closes the socket and lets the connection deliver what it holds and its FIN,
+// as Linux keeps a connection after its process.
+TEST_F(PreloadTcp, Python3ExitsRightAfterItsLastSendAndEveryByteArrives) {
+  setenv("ASAN_OPTIONS", "detect_leaks=0", 1);
+  go_ = true;
+  start_server();
+  std::string out;
+  const std::string port = std::to_string(kPort);
+  const int code = run(
+      {SENDOFF_PYTHON3, SENDOFF_PYTHON_TCP, file_.c_str(), "198.18.0.2", port.c_str(), "exit"},
+      &out);
+  unsetenv("ASAN_OPTIONS");
+  server_.join();
+  EXPECT_EQ(code, 0) << out;
+  EXPECT_TRUE(eof_) << out;
+  EXPECT_EQ(received_, 4 << 20) << out;
+  EXPECT_EQ(sha256_of(path("received.bin")), sha256_of(file_));
+  EXPECT_EQ(peer_, "198.18.0.1");
+}
+
 // A C client on a nonblocking socket: epoll for the connect, writev and write until the
 // send queue is full, where poll and epoll must not report POLLOUT while the server reads
 // nothing, then EPOLLOUT once it reads; EPOLLIN and read/readv for the reply.

@@ -1,11 +1,12 @@
 # SPDX-License-Identifier: MIT
 # python3's socket module on a TCP socket (run under the preload library by
-# preload_test.cpp): usage python_tcp.py FILE ADDR PORT. create_connection
+# preload_test.cpp): usage python_tcp.py FILE ADDR PORT [exit]. create_connection
 # with a timeout (a nonblocking connect that python awaits with poll), the
 # first half of the file with sendall, the rest with socket.sendfile
 # (os.sendfile, awaited with poll), shutdown(SHUT_WR), then the server's reply
 # read to EOF. Prints the socket's own address, the file's SHA-256 and the
-# reply; exits 1 unless the reply names the same digest.
+# reply; exits 1 unless the reply names the same digest. With "exit": exits
+# as soon as the file is sent, without closing its socket (the exit does).
 import hashlib
 import socket
 import sys
@@ -22,6 +23,8 @@ print("local", s.getsockname()[0])
 s.sendall(data[:half])
 with open(path, "rb") as f:
     assert s.sendfile(f, offset=half) == len(data) - half
+if sys.argv[4:] == ["exit"]:
+    sys.exit(0)
 s.shutdown(socket.SHUT_WR)
 reply = b""
 while True:

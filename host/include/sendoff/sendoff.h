@@ -27,6 +27,12 @@ extern "C" {
 int sendoff_init(const char* config, const char* backend, const char* pcap);
 /* Waits until the NIC has sent everything posted, then closes the stack. */
 int sendoff_fini(void);
+/* What a process's exit does to its sockets, for a program about to call
+ * sendoff_fini() at its exit (the LD_PRELOAD library does): closes every
+ * sendoff socket, then waits while a TCP connection still has data or its FIN
+ * unacknowledged (Linux keeps such connections after the process), until none
+ * has or no ACK has come for idle_ms. Returns 0. */
+int sendoff_linger(int idle_ms);
 /* Waits until the NIC has sent everything posted so far. */
 int sendoff_flush(void);
 /* One line describing the last sendoff_init() failure. */
