@@ -277,7 +277,7 @@ class PreloadTcp : public ::testing::Test {
   // The kernel's server on 198.18.0.2:kPort, with a small receive buffer (the client's
   // sends then fill sendoff's send queue while it reads nothing): accepts one connection,
   // reads nothing until go_, then everything to EOF into received.bin, answers
-  // "sha256 <digest> bytes <count>" and closes.
+  // "sha256 <digest> bytes <count>" and closes; with reset_, resets it at once.
   void start_server() {
     listener_ = socket(AF_INET, SOCK_STREAM, 0);
     ASSERT_GE(listener_, 0);
@@ -299,6 +299,12 @@ class PreloadTcp : public ::testing::Test {
       char peer[INET_ADDRSTRLEN];
       inet_ntop(AF_INET, &from.sin_addr, peer, sizeof peer);
       peer_ = peer;
+      if (reset_) {
+        const linger now{1, 0};  // close sends a RST
+        setsockopt(c, SOL_SOCKET, SO_LINGER, &now, sizeof now);
+        close(c);
+        return;
+      }
       for (int i = 0; i < 6000 && !go_; ++i) usleep(10000);
       const timeval tv{60, 0};
       setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
@@ -369,6 +375,7 @@ class PreloadTcp : public ::testing::Test {
   int listener_ = -1;
   std::thread server_;
   std::atomic<bool> go_{false};
+  bool reset_ = false;  // the server resets the connection it accepts
   std::string peer_;
   long long received_ = 0;
   bool eof_ = false;
@@ -429,6 +436,21 @@ TEST_F(PreloadTcp, ACClientWaitsForRoomWithEpollAndPoll) {
   EXPECT_EQ(code, 0) << out;
   EXPECT_NE(out.find("blocked "), std::string::npos) << out;
   expect_file_arrived(out);
+}
+
+// A reset from the server: the epoll waiter for EPOLLIN wakes, poll says POLLERR and
+// POLLHUP, read fails with ECONNRESET.
+TEST_F(PreloadTcp, AResetWakesEpollAndPollSaysErrAndHup) {
+  reset_ = true;
+  start_server();
+  std::string out;
+  const std::string port = std::to_string(kPort);
+  const int code =
+      run({SENDOFF_TCP_CLIENT, file_.c_str(), "198.18.0.2", port.c_str(), "reset"}, &out);
+  server_.join();
+  EXPECT_EQ(code, 0) << out;
+  EXPECT_NE(out.find("reset seen"), std::string::npos) << out;
+  EXPECT_EQ(peer_, "198.18.0.1");
 }
 
 }  // namespace

@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: MIT
  * An unmodified TCP client (run under the preload library by
- * preload_test.cpp): usage tcp_client FILE ADDR PORT. A nonblocking connect
+ * preload_test.cpp): usage tcp_client FILE ADDR PORT [reset]. A nonblocking connect
  * awaited with epoll (EPOLLOUT, then SO_ERROR); TCP_NODELAY set and read
  * back; the file written with writev and write until EAGAIN, at which point
  * the socket must be neither writable for poll nor for epoll ("blocked N" on
  * stdout tells the test's server to start reading), then each EAGAIN awaited
  * with EPOLLOUT; shutdown(SHUT_WR); the server's reply read with read and
- * readv, each awaited with EPOLLIN, to EOF and printed ("reply ..."). Exits
- * 0 when every call did what Linux does, else prints what failed and exits 1.
+ * readv, each awaited with EPOLLIN, to EOF and printed ("reply ..."), after
+ * which poll reports POLLIN and POLLHUP. With "reset" (the server resets the
+ * connection at once): EPOLLIN wakes, poll reports POLLERR and POLLHUP, read
+ * fails with ECONNRESET. Exits 0 when every call did what Linux does, else
+ * prints what failed and exits 1.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -59,7 +62,7 @@ static char* slurp(const char* path, size_t* len) {
 }
 
 int main(int argc, char** argv) {
-  if (argc != 4) return 2;
+  if (argc != 4 && argc != 5) return 2;
   size_t len;
   char* data = slurp(argv[1], &len);
   struct sockaddr_in peer = {.sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(argv[3]))};
@@ -92,6 +95,19 @@ int main(int argc, char** argv) {
   char local[INET_ADDRSTRLEN];
   inet_ntop(AF_INET, &a.sin_addr, local, sizeof local);
   printf("local %s\n", local);
+
+  if (argc == 5 && strcmp(argv[4], "reset") == 0) {
+    ev.events = EPOLLIN;
+    CHECK(epoll_ctl(ep, EPOLL_CTL_MOD, fd, &ev) == 0);
+    CHECK(wait_for(ep, 30000) & EPOLLIN);
+    struct pollfd p = {fd, POLLIN | POLLOUT, 0};
+    CHECK(poll(&p, 1, 0) == 1);
+    CHECK((p.revents & (POLLERR | POLLHUP)) == (POLLERR | POLLHUP));
+    char b[16];
+    CHECK(read(fd, b, sizeof b) == -1 && errno == ECONNRESET);
+    printf("reset seen\n");
+    return 0;
+  }
 
   size_t sent = 0;
   int blocked = 0, waits = 0;
@@ -152,6 +168,10 @@ int main(int argc, char** argv) {
   }
   reply[got] = '\0';
   printf("reply %s", reply);
+  /* Both ways shut: readable (EOF) and hung up. */
+  struct pollfd p = {fd, POLLIN, 0};
+  CHECK(poll(&p, 1, 0) == 1);
+  CHECK((p.revents & (POLLIN | POLLHUP)) == (POLLIN | POLLHUP));
   CHECK(close(fd) == 0);
   close(ep);
   free(data);
