@@ -49,11 +49,15 @@ long kernel_ppoll(pollfd* fds, size_t n, const timespec* rel) {
   return r < 0 ? -errno : r;
 }
 
-// The fds of stream sockets whose eventfd mirrors their poll; one that no
-// longer names such a socket leaves at the next refresh. The lock also
-// orders refreshers, so the later poll's answer is the one left written.
+// The stream sockets whose eventfd mirrors their poll, each by an fd that
+// names it (the pointer is only compared: the socket may be gone). The lock
+// also orders refreshers, so the later poll's answer is the one left written.
+struct ep_entry {
+  int fd;
+  const socket* sock;
+};
 std::mutex ep_mirror_lock;
-std::vector<int> ep_mirror_fds;
+std::vector<ep_entry> ep_mirrors;
 std::atomic<bool> ep_mirror_any{false};
 
 // eventfd_poll: a counter above 0 is EPOLLIN, one below this is EPOLLOUT.
@@ -126,8 +130,9 @@ int sock_ep_watch(net* n, int fd, unsigned events) {
     sk->ep_events = events;
     sk->ep_watched.store(true, std::memory_order_release);
   }
-  if (std::find(ep_mirror_fds.begin(), ep_mirror_fds.end(), fd) == ep_mirror_fds.end())
-    ep_mirror_fds.push_back(fd);
+  if (std::none_of(ep_mirrors.begin(), ep_mirrors.end(),
+                   [sock](const ep_entry& e) { return e.sock == sock; }))
+    ep_mirrors.push_back({fd, sock});
   ep_mirror_any.store(true, std::memory_order_release);
   ep_refresh(sock);
   return 0;
@@ -149,22 +154,37 @@ void sock_ep_refresh_fd(int fd) {
   errno = saved;
 }
 
+// The socket an entry's fd names if it is still the entry's, else another
+// fd's (a dup that outlived the closed one, which becomes the entry's), else
+// nullptr: the socket is gone. Under RCU.
+static socket* ep_lookup(net* n, ep_entry* e) {
+  int err;
+  socket* s = sock_fd_is_ours(e->fd) ? sockfd_lookup_light(n, e->fd, &err) : nullptr;
+  if (s == e->sock) return s;
+  for (int fd : sock_open_fds()) {
+    s = sockfd_lookup_light(n, fd, &err);
+    if (s == e->sock) {
+      e->fd = fd;
+      return s;
+    }
+  }
+  return nullptr;
+}
+
 void sock_ep_refresh_all(net* n) {
   if (!ep_mirror_any.load(std::memory_order_acquire)) return;
   std::lock_guard<std::mutex> l(ep_mirror_lock);
   rcu_read_guard rcu;
-  for (size_t i = 0; i < ep_mirror_fds.size();) {
-    const int fd = ep_mirror_fds[i];
-    int err;
-    socket* sock = sock_fd_is_ours(fd) ? sockfd_lookup_light(n, fd, &err) : nullptr;
+  for (size_t i = 0; i < ep_mirrors.size();) {
+    socket* sock = ep_lookup(n, &ep_mirrors[i]);
     if (sock && ep_refresh(sock)) {
       ++i;
     } else {
-      ep_mirror_fds[i] = ep_mirror_fds.back();
-      ep_mirror_fds.pop_back();
+      ep_mirrors[i] = ep_mirrors.back();
+      ep_mirrors.pop_back();
     }
   }
-  ep_mirror_any.store(!ep_mirror_fds.empty(), std::memory_order_release);
+  ep_mirror_any.store(!ep_mirrors.empty(), std::memory_order_release);
 }
 
 wait_queue_head& poll_wait_queue() {

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT
  * An unmodified TCP client (run under the preload library by
  * preload_test.cpp): usage tcp_client FILE ADDR PORT [reset]. A nonblocking connect
- * awaited with epoll (EPOLLOUT, then SO_ERROR); TCP_NODELAY set and read
+ * awaited with epoll (EPOLLOUT on a dup of the fd, then SO_ERROR; the dup is
+ * closed after it, the set keeps watching); TCP_NODELAY set and read
  * back; the file written with writev and write until EAGAIN, at which point
  * the socket must be neither writable for poll nor for epoll ("blocked N" on
  * stdout tells the test's server to start reading), then each EAGAIN awaited
@@ -79,12 +80,15 @@ int main(int argc, char** argv) {
   CHECK(fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) == 0);
   CHECK(fcntl(fd, F_GETFL) & O_NONBLOCK);
 
-  int ep = epoll_create1(0);
-  CHECK(ep >= 0);
+  /* The set watches a dup of the fd, closed once connected: it goes on
+   * watching the socket, whose file the fd keeps open, as on Linux. */
+  int ep = epoll_create1(0), d = dup(fd);
+  CHECK(ep >= 0 && d >= 0);
   struct epoll_event ev = {.events = EPOLLOUT, .data.fd = fd};
-  CHECK(epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) == 0);
+  CHECK(epoll_ctl(ep, EPOLL_CTL_ADD, d, &ev) == 0);
   CHECK(connect(fd, (struct sockaddr*)&peer, sizeof peer) == -1 && errno == EINPROGRESS);
   CHECK(wait_for(ep, 10000) & EPOLLOUT);
+  CHECK(close(d) == 0);
   CHECK(getsockopt(fd, SOL_SOCKET, SO_ERROR, &v, &vl) == 0 && v == 0);
   struct sockaddr_in a;
   socklen_t al = sizeof a;
@@ -96,10 +100,14 @@ int main(int argc, char** argv) {
   inet_ntop(AF_INET, &a.sin_addr, local, sizeof local);
   printf("local %s\n", local);
 
+  /* A second set for the receives. */
+  int ep_in = epoll_create1(0);
+  CHECK(ep_in >= 0);
+  ev.events = EPOLLIN;
+
   if (argc == 5 && strcmp(argv[4], "reset") == 0) {
-    ev.events = EPOLLIN;
-    CHECK(epoll_ctl(ep, EPOLL_CTL_MOD, fd, &ev) == 0);
-    CHECK(wait_for(ep, 30000) & EPOLLIN);
+    CHECK(epoll_ctl(ep_in, EPOLL_CTL_ADD, fd, &ev) == 0);
+    CHECK(wait_for(ep_in, 30000) & EPOLLIN);
     struct pollfd p = {fd, POLLIN | POLLOUT, 0};
     CHECK(poll(&p, 1, 0) == 1);
     CHECK((p.revents & (POLLERR | POLLHUP)) == (POLLERR | POLLHUP));
@@ -143,8 +151,8 @@ int main(int argc, char** argv) {
   CHECK(shutdown(fd, SHUT_WR) == 0);
   printf("sent %zu after %d waits\n", sent, waits);
 
-  ev.events = EPOLLIN;
-  CHECK(epoll_ctl(ep, EPOLL_CTL_MOD, fd, &ev) == 0);
+  CHECK(close(ep) == 0);
+  CHECK(epoll_ctl(ep_in, EPOLL_CTL_ADD, fd, &ev) == 0);
   char reply[256];
   size_t got = 0;
   for (;;) {
@@ -164,7 +172,7 @@ int main(int argc, char** argv) {
       continue;
     }
     CHECK(errno == EAGAIN);
-    CHECK(wait_for(ep, 30000) & EPOLLIN);
+    CHECK(wait_for(ep_in, 30000) & EPOLLIN);
   }
   reply[got] = '\0';
   printf("reply %s", reply);
@@ -173,7 +181,7 @@ int main(int argc, char** argv) {
   CHECK(poll(&p, 1, 0) == 1);
   CHECK((p.revents & (POLLIN | POLLHUP)) == (POLLIN | POLLHUP));
   CHECK(close(fd) == 0);
-  close(ep);
+  close(ep_in);
   free(data);
   return 0;
 }
