@@ -128,6 +128,16 @@ void read_to_eof(int fd, std::vector<uint8_t>* out, std::atomic<bool>* eof) {
   }
 }
 
+// A kernel server on the listener ls: accepts one connection, reads it to EOF.
+std::thread serve_to_eof(int ls, std::vector<uint8_t>* got, std::atomic<bool>* eof) {
+  return std::thread([ls, got, eof] {
+    const int c = accept(ls, nullptr, nullptr);
+    if (c < 0) return;
+    read_to_eof(c, got, eof);
+    close(c);
+  });
+}
+
 // Sends `bytes` through a sendoff socket to a kernel server on `port`,
 // closes, and checks that the server read exactly that, then EOF. Returns
 // the seconds from connect to the server's EOF.
@@ -137,12 +147,7 @@ double send_stream(Tcp* t, uint16_t port, size_t bytes) {
   EXPECT_GE(ls, 0);
   std::vector<uint8_t> got;
   std::atomic<bool> eof{false};
-  std::thread server([&] {
-    const int c = accept(ls, nullptr, nullptr);
-    if (c < 0) return;
-    read_to_eof(c, &got, &eof);
-    close(c);
-  });
+  std::thread server = serve_to_eof(ls, &got, &eof);
   const int fd = so_socket(AF_INET, SOCK_STREAM, 0);
   EXPECT_GE(fd, 0) << strerror(errno);
   const auto t0 = std::chrono::steady_clock::now();
@@ -353,6 +358,31 @@ TEST_F(Tcp, EpollOnAStreamSocketFollowsItsSendRoomAndData) {
   close(ep);
   EXPECT_EQ(so_close(fd), 0);
   close(ls);
+}
+
+// What a process's exit does under the preload library: sendoff_linger, then
+// the stack closes. A socket left open with 2 MiB queued still delivers all
+// of it and its FIN.
+TEST_F(Tcp, LingerBeforeTheStackClosesDeliversWhatTheSocketsHold) {
+  constexpr uint16_t kPort = 9105;
+  const std::vector<uint8_t> data = random_bytes(2u << 20, 3);
+  const int ls = kernel_listener(kPort);
+  ASSERT_GE(ls, 0);
+  std::vector<uint8_t> got;
+  std::atomic<bool> eof{false};
+  std::thread server = serve_to_eof(ls, &got, &eof);
+  const int fd = so_socket(AF_INET, SOCK_STREAM, 0);
+  EXPECT_GE(fd, 0);
+  EXPECT_EQ(connect_to(fd, kPeer, kPort), 0) << strerror(errno);
+  EXPECT_EQ(so_send(fd, data.data(), data.size(), 0), static_cast<ssize_t>(data.size()));
+  EXPECT_EQ(sendoff_linger(5000), 0);
+  stack_fini();
+  started_ = false;
+  server.join();
+  close(ls);
+  EXPECT_TRUE(eof.load()) << "the server saw no FIN";
+  EXPECT_EQ(got.size(), data.size());
+  EXPECT_TRUE(got == data);
 }
 
 TEST_F(Tcp, ASynNobodyAnswersTimesOutAfterTcpSyncntRetries) {
