@@ -114,6 +114,7 @@ int main(int argc, char** argv) {
     char b[16];
     CHECK(read(fd, b, sizeof b) == -1 && errno == ECONNRESET);
     printf("reset seen\n");
+    free(data);
     return 0;
   }
 
