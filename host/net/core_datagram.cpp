@@ -33,7 +33,7 @@ bool sock_queue_rcv_skb(sock* sk, std::unique_ptr<sk_buff_rx> skb) {
 }
 
 void sk_ep_sync(sock* sk, bool arrival) {
-  if (!sk->ep_watched.load(std::memory_order_acquire)) return;
+  if (!sk->ep_watched.load(std::memory_order_acquire) || sk->ep_mirror) return;
   const bool readable = !sk->receive_queue.empty() || (sk->shutdown & RCV_SHUTDOWN) ||
                         !sk->error_queue.empty() || sk->sk_err.load(std::memory_order_relaxed);
   // Raw syscalls: under LD_PRELOAD, read and write on this fd are sendoff's.

@@ -282,6 +282,15 @@ unsigned datagram_poll(sock* sk);
 // EFAULT, EINVAL). timeout_ms < 0 waits without a limit. Takes its own
 // RCU sections (none while it sleeps), so it needs no open stack.
 long sys_poll(pollfd* ufds, unsigned long nfds, int timeout_ms);
+// epoll_ctl's part (so_epoll_watch): readies fd's eventfd for epoll sets that
+// ask for `events`. A datagram socket's follows sk_ep_sync; a stream socket's
+// mirrors its proto_ops poll, brought in line outside the stack lock by the
+// call that changed the socket (sock_ep_refresh_fd) and by the poll thread
+// after each pass (sock_ep_refresh_all). 0 or -errno; sock_ep_watch in an
+// RCU section, the others take their own (errno kept).
+int sock_ep_watch(net* n, int fd, unsigned events);
+void sock_ep_refresh_fd(int fd);
+void sock_ep_refresh_all(net* n);
 int inet_recvmsg(socket* sock, msghdr_k* msg, size_t size, int flags);
 void raw_hash_sk(sock* sk);
 

@@ -197,6 +197,14 @@ struct sock {
   int ep_fd = -1;
   std::atomic<bool> ep_watched{false};
   bool ep_readable = false;
+  // A stream socket's eventfd mirrors its proto_ops poll instead (its state
+  // changes under the stack lock, where that poll cannot run: select.cpp's
+  // sock_ep_refresh); the events its epoll sets asked for, the wake-ups seen
+  // and the counter written. Under rq_lock.
+  bool ep_mirror = false;
+  unsigned ep_events = 0;
+  uint32_t ep_wakes = 0;
+  uint64_t ep_count = 0;
   std::deque<sock_exterr_skb> error_queue;  // sk_error_queue, under rq_lock
   // TCP's connection state (tcp_sk), null for the other protocols.
   std::shared_ptr<tcp_sock> tp;

@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sys/epoll.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -118,6 +119,7 @@ void napi_main(net* n) {
       });
       if (got && n->trace.on()) n->trace.flush();
     }
+    sock_ep_refresh_all(n);  // what this pass changed, for epoll (outside the lock)
     if (got == 0) n->dev->wait_rx(2000);
   }
 }
@@ -217,6 +219,50 @@ NeighCounters stack_neigh_counters() {
   c.unres_discards = t.stats.unres_discards.load();
   c.failed_drops = t.stats.failed_drops.load();
   return c;
+}
+
+// A process's exit closes its sockets, and Linux keeps their TCP connections
+// (tcp_close's orphans) until the peer has what they hold and their FIN. The
+// stack lives in the process, so its exit waits for that here: every socket
+// closed, then the poll thread left to run while a connection still has data
+// or a FIN unacknowledged, until none has or no ACK has come for `idle`.
+void stack_linger(std::chrono::milliseconds idle) {
+  using clock = std::chrono::steady_clock;
+  std::shared_lock<std::shared_mutex> users(stack_users);  // fini waits for us
+  net* n = net_get();
+  if (!n || !n->napi.joinable()) return;  // no poll thread: no ACK can come
+  {
+    std::lock_guard<std::mutex> g(n->lock);
+    for (int fd : sock_open_fds()) sys_close(n, fd);
+  }
+  uint64_t seen = 0;
+  auto progress = clock::now();
+  for (;;) {
+    bool waiting;
+    uint64_t acked = 0;
+    {
+      std::lock_guard<std::mutex> g(n->lock);
+      // A closed socket is released (tcp_close: the FIN queued) once no call in
+      // flight can see it; a call that never returns is what `idle` ends.
+      rcu_run_callbacks();
+      waiting = rcu_callbacks_pending();
+      for (sock* sk : n->tcp_socks) {
+        const int st = sk->state;
+        waiting |= st == TCP_ESTABLISHED || st == TCP_CLOSE_WAIT || st == TCP_FIN_WAIT1 ||
+                   st == TCP_CLOSING || st == TCP_LAST_ACK;
+        acked += sk->tp->snd_una;
+      }
+    }
+    if (!waiting) return;
+    const auto now = clock::now();
+    if (acked != seen) {
+      seen = acked;
+      progress = now;
+    } else if (now - progress >= idle) {
+      return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
 }
 
 // Safe while other threads are in calls: new calls find no stack (ENETDOWN
@@ -517,6 +563,13 @@ long syscall_wrap_send(F&& f) {
   return set_errno(r);
 }
 
+// After a call that may change a stream socket's readiness: epoll's view of
+// it follows (sock_ep_refresh_fd keeps errno).
+long ep_after(int fd, long r) {
+  sock_ep_refresh_fd(fd);
+  return r;
+}
+
 }  // namespace
 
 extern "C" {
@@ -589,6 +642,12 @@ int sendoff_fini(void) {
   return 0;
 }
 
+int sendoff_linger(int idle_ms) {
+  if (forked_child.load(std::memory_order_relaxed)) return 0;  // the parent's connections
+  stack_linger(std::chrono::milliseconds(idle_ms < 0 ? 0 : idle_ms));
+  return 0;
+}
+
 int sendoff_flush(void) {
   if (forked_child.load(std::memory_order_relaxed)) return 0;
   stack_flush();
@@ -623,8 +682,8 @@ int so_bind(int fd, const struct sockaddr* addr, socklen_t addrlen) {
 }
 
 int so_connect(int fd, const struct sockaddr* addr, socklen_t addrlen) {
-  return static_cast<int>(
-      syscall_wrap([&](net* n) { return sys_connect(n, fd, addr, static_cast<int>(addrlen)); }));
+  return static_cast<int>(ep_after(
+      fd, syscall_wrap([&](net* n) { return sys_connect(n, fd, addr, static_cast<int>(addrlen)); })));
 }
 
 int so_listen(int fd, int backlog) {
@@ -675,7 +734,8 @@ int so_ioctl(int fd, unsigned long request, unsigned long arg) {
 }
 
 int so_shutdown(int fd, int how) {
-  return static_cast<int>(syscall_wrap([&](net* n) { return sys_shutdown(n, fd, how); }));
+  return static_cast<int>(
+      ep_after(fd, syscall_wrap([&](net* n) { return sys_shutdown(n, fd, how); })));
 }
 
 int so_close(int fd) {
@@ -688,9 +748,9 @@ int so_close(int fd) {
 }
 
 int so_setsockopt(int fd, int level, int optname, const void* optval, socklen_t optlen) {
-  return static_cast<int>(syscall_wrap([&](net* n) {
+  return static_cast<int>(ep_after(fd, syscall_wrap([&](net* n) {
     return sys_setsockopt(n, fd, level, optname, optval, static_cast<int>(optlen));
-  }));
+  })));
 }
 
 int so_getsockopt(int fd, int level, int optname, void* optval, socklen_t* optlen) {
@@ -716,44 +776,46 @@ int so_poll(struct pollfd* fds, nfds_t nfds, int timeout) {
 }
 
 ssize_t so_recv(int fd, void* buf, size_t len, int flags) {
-  return syscall_wrap_send(
-      [&](net* n) { return sys_recv(n, fd, buf, len, static_cast<unsigned>(flags)); });
+  return ep_after(fd, syscall_wrap_send(
+      [&](net* n) { return sys_recv(n, fd, buf, len, static_cast<unsigned>(flags)); }));
 }
 
 ssize_t so_recvfrom(int fd, void* buf, size_t len, int flags, struct sockaddr* src_addr,
                     socklen_t* addrlen) {
-  return syscall_wrap_send([&](net* n) {
+  return ep_after(fd, syscall_wrap_send([&](net* n) {
     return sys_recvfrom(n, fd, buf, len, static_cast<unsigned>(flags), src_addr, addrlen);
-  });
+  }));
 }
 
 ssize_t so_recvmsg(int fd, struct msghdr* msg, int flags) {
-  return syscall_wrap_send(
-      [&](net* n) { return sys_recvmsg(n, fd, msg, static_cast<unsigned>(flags)); });
+  return ep_after(fd, syscall_wrap_send(
+      [&](net* n) { return sys_recvmsg(n, fd, msg, static_cast<unsigned>(flags)); }));
 }
 
 int so_recvmmsg(int fd, struct mmsghdr* msgvec, unsigned int vlen, int flags,
                 struct timespec* timeout) {
-  return static_cast<int>(syscall_wrap_send([&](net* n) {
+  return static_cast<int>(ep_after(fd, syscall_wrap_send([&](net* n) {
     return sys_recvmmsg(n, fd, msgvec, vlen, static_cast<unsigned>(flags), timeout);
-  }));
+  })));
 }
 
 ssize_t so_send(int fd, const void* buf, size_t len, int flags) {
-  return syscall_wrap_send(
-      [&](net* n) { return sys_send(n, fd, buf, len, static_cast<unsigned>(flags)); });
+  return ep_after(fd, syscall_wrap_send(
+      [&](net* n) { return sys_send(n, fd, buf, len, static_cast<unsigned>(flags)); }));
 }
 
 ssize_t so_sendto(int fd, const void* buf, size_t len, int flags, const struct sockaddr* dest_addr,
                   socklen_t addrlen) {
-  return syscall_wrap_send([&](net* n) {
+  return ep_after(fd, syscall_wrap_send([&](net* n) {
     return sys_sendto(n, fd, buf, len, static_cast<unsigned>(flags), dest_addr,
                       static_cast<int>(addrlen));
-  });
+  }));
 }
 
 ssize_t so_sendmsg(int fd, const struct msghdr* msg, int flags) {
-  return syscall_wrap_send([&](net* n) { return sys_sendmsg(n, fd, msg, static_cast<unsigned>(flags)); });
+  return ep_after(fd, syscall_wrap_send([&](net* n) {
+                    return sys_sendmsg(n, fd, msg, static_cast<unsigned>(flags));
+                  }));
 }
 
 ssize_t so_writev(int fd, const struct iovec* iov, int iovcnt) {
@@ -776,23 +838,18 @@ ssize_t so_writev(int fd, const struct iovec* iov, int iovcnt) {
 }
 
 int so_sendmmsg(int fd, struct mmsghdr* msgvec, unsigned int vlen, int flags) {
-  return static_cast<int>(syscall_wrap_send(
-      [&](net* n) { return sys_sendmmsg(n, fd, msgvec, vlen, static_cast<unsigned>(flags)); }));
+  return static_cast<int>(ep_after(fd, syscall_wrap_send(
+      [&](net* n) { return sys_sendmmsg(n, fd, msgvec, vlen, static_cast<unsigned>(flags)); })));
 }
 
 int so_is_socket(int fd) { return sock_fd_is_ours(fd) ? 1 : 0; }
 
-int so_epoll_watch(int fd) {
-  return static_cast<int>(syscall_wrap_send([&](net* n) -> long {
-    int err;
-    sendoff::socket* sock = sockfd_lookup_light(n, fd, &err);
-    if (!sock) return err;
-    sock->sk.ep_watched.store(true, std::memory_order_release);
-    std::lock_guard<std::mutex> g(sock->sk.rq_lock);
-    sk_ep_sync(&sock->sk, false);
-    return 0;
-  }));
+int so_epoll_watch_events(int fd, unsigned events) {
+  return static_cast<int>(
+      syscall_wrap_send([&](net* n) -> long { return sock_ep_watch(n, fd, events); }));
 }
+
+int so_epoll_watch(int fd) { return so_epoll_watch_events(fd, EPOLLIN | EPOLLOUT); }
 
 int so_sigaction(int sig, const struct sigaction* act, struct sigaction* oldact) {
   int r = uaccess_sigaction(sig, act, oldact);

@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: MIT
 // LD_PRELOAD interposer: unmodified programs send through sendoff.
-// socket(AF_INET, SOCK_DGRAM or SOCK_RAW) makes a sendoff socket (or, when the
-// stack cannot start or this is a fork() child, a kernel socket after one line
-// on stderr; SENDOFF_STRICT=1 refuses with ENETDOWN instead); every other
-// socket and every other fd goes to libc untouched. The stack opens on the
-// first sendoff socket from SENDOFF_CONFIG / SENDOFF_BACKEND / SENDOFF_PCAP
-// and drains to the NIC at exit. Reads (read, readv, recv*) take datagrams
+// socket(AF_INET, SOCK_DGRAM or SOCK_RAW, or SOCK_STREAM with protocol 0 or
+// IPPROTO_TCP) makes a sendoff socket (or, when the stack cannot start or this
+// is a fork() child, a kernel socket after one line on stderr;
+// SENDOFF_STRICT=1 refuses with ENETDOWN instead); every other socket and
+// every other fd goes to libc untouched. The stack opens on the first sendoff
+// socket from SENDOFF_CONFIG / SENDOFF_BACKEND / SENDOFF_PCAP and drains to
+// the NIC at exit, after TCP connections deliver what they hold. Reads (read,
+// readv, recv*) take datagrams or stream bytes
 // from sendoff's receive path, and poll/select see its sockets' readiness;
 // where the NIC has no receive path a read fails with EOPNOTSUPP rather than
 // wait for ever; epoll watches an eventfd that mirrors a socket's readiness.
+// listen() on a sendoff socket is refused (sendoff's TCP only connects).
 // dup, dup2, dup3, fcntl(F_DUPFD*) make more fds for the same socket;
 // close_range closes sendoff's fds in its range (and passes over the
 // stack's own files: close, dup2 and dup3 refuse those); ioctl, getpeername and
@@ -20,6 +23,7 @@
 #include <dlfcn.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <linux/close_range.h>
@@ -55,7 +59,14 @@ F next(const char* name) {
 std::atomic<bool> stack_ready{false};
 std::mutex stack_start;
 
-void at_exit_fini() { sendoff_fini(); }
+// The exit closes the program's sockets: their TCP connections deliver what
+// they hold first, while the peer keeps acknowledging.
+constexpr int kExitLingerIdleMs = 5000;
+
+void at_exit_fini() {
+  sendoff_linger(kExitLingerIdleMs);
+  sendoff_fini();
+}
 
 constexpr unsigned kMaxSendoffFd = 1u << 16;  // fds above are never sendoff's (socket.cpp)
 constexpr unsigned kMaxStackFd = 1u << 20;    // nor the stack's own (fs.nr_open's default)
@@ -94,9 +105,11 @@ bool ensure_stack() {
   return true;
 }
 
-bool want_sendoff(int domain, int type) {
-  int t = type & 0xf;
-  return domain == AF_INET && (t == SOCK_DGRAM || t == SOCK_RAW);
+bool want_sendoff(int domain, int type, int protocol) {
+  const int t = type & 0xf;
+  if (domain != AF_INET) return false;
+  return t == SOCK_DGRAM || t == SOCK_RAW ||
+         (t == SOCK_STREAM && (protocol == 0 || protocol == IPPROTO_TCP));
 }
 
 int no_receive() {
@@ -208,7 +221,7 @@ extern "C" {
 
 int socket(int domain, int type, int protocol) {
   LIBC(socket);
-  if (!want_sendoff(domain, type) || to_kernel.load(std::memory_order_relaxed))
+  if (!want_sendoff(domain, type, protocol) || to_kernel.load(std::memory_order_relaxed))
     return real(domain, type, protocol);
   const bool strict = strict_mode();
   if (!ensure_stack()) return strict ? -1 : kernel_from_now(real(domain, type, protocol));
@@ -304,7 +317,8 @@ int ioctl(int fd, unsigned long request, ...) {
 
 // sendfile to a UDP socket sends what it reads as one datagram (Linux's
 // splice with MSG_MORE corks it): EMSGSIZE above the largest, EDESTADDRREQ
-// unconnected. A socket is no source (EINVAL).
+// unconnected; to a TCP socket, what the send takes of it (the file keeps
+// the rest). A socket is no source (EINVAL).
 ssize_t sendfile(int out_fd, int in_fd, off_t* offset, size_t count) {
   LIBC(sendfile);
   const bool ours = so_is_socket(out_fd);
@@ -326,7 +340,10 @@ ssize_t sendfile(int out_fd, int in_fd, off_t* offset, size_t count) {
     errno = e;
     return -1;
   }
-  if (offset) *offset += sent;
+  if (offset)
+    *offset += sent;
+  else if (sent < got)
+    lseek(in_fd, sent - got, SEEK_CUR);  // a short stream send: the rest stays in the file
   return sent;
 }
 
@@ -528,13 +545,25 @@ int pselect(int nfds, fd_set* r, fd_set* w, fd_set* e, const timespec* t, const 
 }
 
 // epoll watches the socket's placeholder, an eventfd that the stack keeps
-// readable exactly while the socket is, once so_epoll_watch has readied it
-// (EPOLLIN, edge-triggered too; EPOLLOUT always; no EPOLLERR/EPOLLHUP/
+// in line with the socket once so_epoll_watch_events has readied it for the
+// events the set asks for (sendoff.h says how; no EPOLLERR/EPOLLHUP/
 // EPOLLRDHUP bits: README's table of differences).
 int epoll_ctl(int epfd, int op, int fd, epoll_event* ev) {
   LIBC(epoll_ctl);
-  if (so_is_socket(fd) && op != EPOLL_CTL_DEL && so_epoll_watch(fd) != 0) return -1;
+  if (so_is_socket(fd) && op != EPOLL_CTL_DEL && ev &&
+      so_epoll_watch_events(fd, ev->events) != 0)
+    return -1;
   return real(epfd, op, fd, ev);
+}
+
+// sendoff's TCP only connects (README): a clear refusal rather than the
+// placeholder eventfd's ENOTSOCK.
+int listen(int fd, int backlog) {
+  LIBC(listen);
+  if (!so_is_socket(fd)) return real(fd, backlog);
+  fprintf(stderr, "sendoff: listen() on a sendoff socket is not supported\n");
+  errno = EOPNOTSUPP;
+  return -1;
 }
 
 int recvmmsg(int fd, mmsghdr* v, unsigned int n, int f, timespec* t) {

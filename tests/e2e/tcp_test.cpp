@@ -11,6 +11,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -130,6 +131,16 @@ void read_to_eof(int fd, std::vector<uint8_t>* out, std::atomic<bool>* eof) {
   }
 }
 
+// A kernel server on the listener ls: accepts one connection, reads it to EOF.
+std::thread serve_to_eof(int ls, std::vector<uint8_t>* got, std::atomic<bool>* eof) {
+  return std::thread([ls, got, eof] {
+    const int c = accept(ls, nullptr, nullptr);
+    if (c < 0) return;
+    read_to_eof(c, got, eof);
+    close(c);
+  });
+}
+
 // Sends `bytes` through a sendoff socket to a kernel server on `port`,
 // closes, and checks that the server read exactly that, then EOF. Returns
 // the seconds from connect to the server's EOF.
@@ -139,12 +150,7 @@ double send_stream(Tcp* t, uint16_t port, size_t bytes, TcpStats* stats = nullpt
   EXPECT_GE(ls, 0);
   std::vector<uint8_t> got;
   std::atomic<bool> eof{false};
-  std::thread server([&] {
-    const int c = accept(ls, nullptr, nullptr);
-    if (c < 0) return;
-    read_to_eof(c, &got, &eof);
-    close(c);
-  });
+  std::thread server = serve_to_eof(ls, &got, &eof);
   const int fd = so_socket(AF_INET, SOCK_STREAM, 0);
   EXPECT_GE(fd, 0) << strerror(errno);
   const auto t0 = std::chrono::steady_clock::now();
@@ -313,6 +319,95 @@ TEST_F(Tcp, NonblockingConnectIsInProgressThenAlreadyThenConnected) {
   EXPECT_EQ(so_recv(fd, &b, 1, 0), 0);
   EXPECT_EQ(so_close(fd), 0);
   close(ls);
+}
+
+// epoll through so_epoll_watch_events (the socket's fd is an eventfd that a
+// set watches as it is): EPOLLOUT once connected, none while the send queue is
+// full and the kernel reads nothing, EPOLLOUT again once it reads; EPOLLIN
+// while a byte waits, none after it is read.
+TEST_F(Tcp, EpollOnAStreamSocketFollowsItsSendRoomAndData) {
+  constexpr uint16_t kPort = 9104;
+  const int ls = kernel_listener(kPort);
+  ASSERT_GE(ls, 0);
+  const int small = 16384;  // the accepted socket's window stays small while it reads nothing
+  ASSERT_EQ(setsockopt(ls, SOL_SOCKET, SO_RCVBUF, &small, sizeof small), 0);
+  const int fd = so_socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+  ASSERT_GE(fd, 0);
+  const int sndbuf = 65536;
+  ASSERT_EQ(so_setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf), 0);
+  const int ep = epoll_create1(0);
+  ASSERT_GE(ep, 0);
+  ASSERT_EQ(so_epoll_watch_events(fd, EPOLLOUT), 0);
+  epoll_event ev{};
+  ev.events = EPOLLOUT;
+  ASSERT_EQ(epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev), 0);
+  auto wait = [ep](int ms) {
+    epoll_event got{};
+    return epoll_wait(ep, &got, 1, ms) == 1 ? got.events : 0u;
+  };
+  ASSERT_EQ(connect_to(fd, kPeer, kPort), -1);
+  EXPECT_EQ(errno, EINPROGRESS);
+  EXPECT_TRUE(wait(10000) & EPOLLOUT);
+  const int c = accept(ls, nullptr, nullptr);
+  ASSERT_GE(c, 0);
+  const std::vector<uint8_t> data = random_bytes(4096, 5);
+  size_t queued = 0;
+  for (;;) {
+    const ssize_t r = so_send(fd, data.data(), data.size(), 0);
+    if (r < 0) break;
+    queued += static_cast<size_t>(r);
+  }
+  EXPECT_EQ(errno, EAGAIN);
+  EXPECT_EQ(wait(300), 0u) << queued << " B queued";
+  std::thread reader([c, queued] {
+    std::vector<uint8_t> b(65536);
+    size_t got = 0;
+    while (got < queued) {
+      const ssize_t r = read(c, b.data(), b.size());
+      if (r <= 0) break;
+      got += static_cast<size_t>(r);
+    }
+  });
+  EXPECT_TRUE(wait(10000) & EPOLLOUT);
+  reader.join();
+  ASSERT_EQ(so_epoll_watch_events(fd, EPOLLIN), 0);
+  ev.events = EPOLLIN;
+  ASSERT_EQ(epoll_ctl(ep, EPOLL_CTL_MOD, fd, &ev), 0);
+  EXPECT_EQ(wait(100), 0u);
+  ASSERT_EQ(write(c, "x", 1), 1);
+  EXPECT_TRUE(wait(10000) & EPOLLIN);
+  char b;
+  EXPECT_EQ(so_recv(fd, &b, 1, 0), 1);
+  EXPECT_EQ(wait(100), 0u);
+  close(c);
+  close(ep);
+  EXPECT_EQ(so_close(fd), 0);
+  close(ls);
+}
+
+// What a process's exit does under the preload library: sendoff_linger, then
+// the stack closes. A socket left open with 2 MiB queued still delivers all
+// of it and its FIN.
+TEST_F(Tcp, LingerBeforeTheStackClosesDeliversWhatTheSocketsHold) {
+  constexpr uint16_t kPort = 9105;
+  const std::vector<uint8_t> data = random_bytes(2u << 20, 3);
+  const int ls = kernel_listener(kPort);
+  ASSERT_GE(ls, 0);
+  std::vector<uint8_t> got;
+  std::atomic<bool> eof{false};
+  std::thread server = serve_to_eof(ls, &got, &eof);
+  const int fd = so_socket(AF_INET, SOCK_STREAM, 0);
+  EXPECT_GE(fd, 0);
+  EXPECT_EQ(connect_to(fd, kPeer, kPort), 0) << strerror(errno);
+  EXPECT_EQ(so_send(fd, data.data(), data.size(), 0), static_cast<ssize_t>(data.size()));
+  EXPECT_EQ(sendoff_linger(5000), 0);
+  stack_fini();
+  started_ = false;
+  server.join();
+  close(ls);
+  EXPECT_TRUE(eof.load()) << "the server saw no FIN";
+  EXPECT_EQ(got.size(), data.size());
+  EXPECT_TRUE(got == data);
 }
 
 TEST_F(Tcp, ASynNobodyAnswersTimesOutAfterTcpSyncntRetries) {

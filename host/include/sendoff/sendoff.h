@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT
  * sendoff's POSIX-shaped API, usable from C and C++. Each so_* call behaves
- * as its libc namesake on a Linux UDP/raw socket: it returns what libc
+ * as its libc namesake on a Linux UDP, raw or TCP socket (README's table of
+ * differences says where not): it returns what libc
  * returns, or -1 with errno set to what Linux sets for the same input.
  * Sockets live in one process-wide network stack opened by sendoff_init().
  */
@@ -26,6 +27,12 @@ extern "C" {
 int sendoff_init(const char* config, const char* backend, const char* pcap);
 /* Waits until the NIC has sent everything posted, then closes the stack. */
 int sendoff_fini(void);
+/* What a process's exit does to its sockets, for a program about to call
+ * sendoff_fini() at its exit (the LD_PRELOAD library does): closes every
+ * sendoff socket, then waits while a TCP connection still has data or its FIN
+ * unacknowledged (Linux keeps such connections after the process), until none
+ * has or no ACK has come for idle_ms. Returns 0. */
+int sendoff_linger(int idle_ms);
 /* Waits until the NIC has sent everything posted so far. */
 int sendoff_flush(void);
 /* One line describing the last sendoff_init() failure. */
@@ -85,10 +92,22 @@ int so_recvmmsg(int fd, struct mmsghdr* msgvec, unsigned int vlen, int flags,
  * in flight, POLLHUP when shut down both ways, POLLNVAL for a closed fd; -1
  * with EINTR when a signal handler runs, EFAULT, EINVAL as Linux. */
 int so_poll(struct pollfd* fds, nfds_t nfds, int timeout);
-/* Readies a sendoff socket for an epoll set (the LD_PRELOAD interposer calls
- * it from epoll_ctl): from then on its fd, an eventfd, is readable (EPOLLIN)
- * exactly while the socket is, and each datagram's arrival is a new event for
- * EPOLLET; it is always writable. 0, or -1 with EBADF / ENOTSOCK. */
+/* Readies a sendoff socket for epoll sets that ask for `events` (the
+ * LD_PRELOAD interposer calls it from epoll_ctl with the set's events). Its
+ * fd is an eventfd, which an epoll set sees as EPOLLIN while its counter is
+ * above 0 and EPOLLOUT while it is below 2^64-2. A datagram socket's fd is
+ * from then on readable exactly while the socket is, each datagram's arrival
+ * a new event for EPOLLET, and always writable. A SOCK_STREAM socket's fd
+ * follows so_poll's answer within a poll-thread pass (about 2 ms), and at
+ * once after a call on it returns: EPOLLIN for POLLIN, POLLRDHUP, POLLHUP or
+ * POLLERR, EPOLLOUT for POLLOUT (room for a third of the send buffer, as
+ * sk_stream_is_writeable), POLLHUP or POLLERR. An eventfd cannot be neither:
+ * then it shows EPOLLIN, or EPOLLOUT if `events` has EPOLLIN without
+ * EPOLLOUT, so a set that asks for one of the two waits as on Linux (one
+ * that asks for both may wake early, and its call then fails with EAGAIN).
+ * 0, or -1 with EBADF / ENOTSOCK. */
+int so_epoll_watch_events(int fd, unsigned events);
+/* so_epoll_watch_events(fd, EPOLLIN | EPOLLOUT). */
 int so_epoll_watch(int fd);
 /* 1 when fd is a sendoff socket, else 0 (for the LD_PRELOAD interposer). */
 int so_is_socket(int fd);

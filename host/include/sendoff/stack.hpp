@@ -3,6 +3,7 @@
 #ifndef SENDOFF_STACK_HPP
 #define SENDOFF_STACK_HPP
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -21,6 +22,10 @@ bool stack_init(const NetConfig& cfg, const DeviceOptions& opts, std::string* er
                 int* error = nullptr);
 // Waits for the NIC to drain, then closes every socket and the device.
 void stack_fini();
+// A process's exit before stack_fini: closes every socket, then waits while a
+// TCP connection has data or a FIN the peer has not acknowledged, until none
+// has or no ACK has come for `idle` (Linux keeps such connections after exit).
+void stack_linger(std::chrono::milliseconds idle);
 // Replaces the configuration of the open stack (routes, neighbours, MTU):
 // cached routes made under the old one are not used again (rt_genid). The
 // MAC address cannot change while the NIC is open. False with *err set.
