@@ -11,7 +11,7 @@
 // from sendoff's receive path, and poll/select see its sockets' readiness;
 // where the NIC has no receive path a read fails with EOPNOTSUPP rather than
 // wait for ever; epoll watches an eventfd that mirrors a socket's readiness.
-// listen() on a sendoff socket is refused (sendoff's TCP only connects).
+// listen() and accept() on a sendoff socket are sendoff's (so_listen, so_accept4).
 // dup, dup2, dup3, fcntl(F_DUPFD*) make more fds for the same socket;
 // close_range closes sendoff's fds in its range (and passes over the
 // stack's own files: close, dup2 and dup3 refuse those); ioctl, getpeername and
@@ -556,14 +556,20 @@ int epoll_ctl(int epfd, int op, int fd, epoll_event* ev) {
   return real(epfd, op, fd, ev);
 }
 
-// sendoff's TCP only connects (README): a clear refusal rather than the
-// placeholder eventfd's ENOTSOCK.
 int listen(int fd, int backlog) {
   LIBC(listen);
-  if (!so_is_socket(fd)) return real(fd, backlog);
-  fprintf(stderr, "sendoff: listen() on a sendoff socket is not supported\n");
-  errno = EOPNOTSUPP;
-  return -1;
+  return so_is_socket(fd) ? so_listen(fd, backlog) : real(fd, backlog);
+}
+
+// A connection accepted on a sendoff listener is a sendoff socket too.
+int accept(int fd, sockaddr* a, socklen_t* l) {
+  LIBC(accept);
+  return so_is_socket(fd) ? so_accept(fd, a, l) : real(fd, a, l);
+}
+
+int accept4(int fd, sockaddr* a, socklen_t* l, int flags) {
+  LIBC(accept4);
+  return so_is_socket(fd) ? so_accept4(fd, a, l, flags) : real(fd, a, l, flags);
 }
 
 int recvmmsg(int fd, mmsghdr* v, unsigned int n, int f, timespec* t) {

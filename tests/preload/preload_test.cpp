@@ -420,6 +420,48 @@ TEST_F(PreloadTcp, Python3ExitsRightAfterItsLastSendAndEveryByteArrives) {
   EXPECT_EQ(peer_, "198.18.0.1");
 }
 
+// python3's socket module as a server: bind, listen and accept (poll on the listener,
+// then accept4) on sendoff's TCP; a kernel client in the namespace sends the file and
+// closes; the server's SHA-256 of what it read is the file's.
+TEST_F(PreloadTcp, Python3AcceptsAConnectionAndReceivesAFileFromALinuxClient) {
+  setenv("ASAN_OPTIONS", "detect_leaks=0", 1);
+  std::atomic<bool> listening{false};
+  std::thread client([&] {
+    for (int i = 0; i < 6000 && !listening; ++i) usleep(10000);
+    const int c = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(0xC6120001);
+    a.sin_port = htons(kPort);
+    if (c < 0 || connect(c, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+      if (c >= 0) close(c);
+      return;
+    }
+    std::ifstream in(file_, std::ios::binary);
+    std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    size_t at = 0;
+    while (at < data.size()) {
+      const ssize_t n = send(c, data.data() + at, data.size() - at, MSG_NOSIGNAL);
+      if (n <= 0) break;
+      at += static_cast<size_t>(n);
+    }
+    close(c);
+  });
+  std::string out;
+  const std::string port = std::to_string(kPort);
+  const int code = run({SENDOFF_PYTHON3, SENDOFF_PYTHON_TCP_SERVER, "198.18.0.1", port.c_str()},
+                       &out, [&](const std::string& line) {
+                         if (line == "listening") listening = true;
+                       });
+  listening = true;  // the client's thread ends even when the server never said so
+  client.join();
+  unsetenv("ASAN_OPTIONS");
+  EXPECT_EQ(code, 0) << out;
+  EXPECT_NE(out.find("peer 198.18.0.2\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("bytes 4194304\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("sha256 " + sha256_of(file_)), std::string::npos) << out;
+}
+
 // A C client on a nonblocking socket: epoll for the connect, writev and write until the
 // send queue is full, where poll and epoll must not report POLLOUT while the server reads
 // nothing, then EPOLLOUT once it reads; EPOLLIN and read/readv for the reply.
