@@ -52,8 +52,14 @@ void fetch(const ap_uint<512>* mem, ap_uint<64> ring_base, ap_uint<32> ring_size
 
 // The frames and frame bytes (without FCS) eth_tx sends for one descriptor:
 // udp_tx adds the UDP header, ip_tx fragments as Linux does ((mtu - 20) & ~7
-// transport bytes in every fragment but the last), eth_tx pads to ETH_ZLEN.
+// transport bytes in every fragment but the last), eth_tx pads to ETH_ZLEN. A
+// whole frame (TXD_L4_ETH) passes as it is, padded.
 void count_frames(const UdpTxMeta& m, uint64_t* frames, uint64_t* bytes) {
+  if (m.ip.l2) {
+    *frames = 1;
+    *bytes = m.len < abi::ETH_ZLEN ? abi::ETH_ZLEN : m.len;
+    return;
+  }
   constexpr uint32_t FRAME_HLEN = abi::ETH_HLEN + IPV4_HLEN;
   const uint32_t l4_len = m.raw ? m.len : m.len + UDP_HLEN;
   uint32_t n = 1, full = 0, last = l4_len;

@@ -51,6 +51,7 @@ constexpr void meta_fields(EthTxMeta& m, F& f) {
   f(m.dmac, 48);
   f(m.smac, 48);
   f(m.fcs, 1);
+  f(m.l2, 1);
 }
 template <class F>
 constexpr void meta_fields(IpTxMeta& m, F& f) {
@@ -63,6 +64,7 @@ constexpr void meta_fields(IpTxMeta& m, F& f) {
   f(m.tos, 8);
   f(m.protocol, 8);
   f(m.df, 1);
+  f(m.l2, 1);
   meta_fields(m.eth, f);
 }
 template <class F>

@@ -443,5 +443,21 @@ TEST(HlsStreamLinks, TcpRecordFitsItsChannel) {
   EXPECT_EQ(back.ip.eth.dmac, m.ip.eth.dmac);
 }
 
+// A whole Ethernet frame (TXD_L4_ETH) crosses every header channel as what it is (the l2
+// bit of IpTxMeta and EthTxMeta packed): no IPv4 or Ethernet header added, and counted as
+// the frame it is, as in the C model.
+TEST_F(HlsWrapper, SendsWholeFramesAsTheHlsTopDoes) {
+  set_flow(0, udp_flow(1500));
+  post(0, 1 << 20, 60, 0, TXD_L4_ETH);
+  post(1, 2 << 20, 100, 0);
+  post(2, 3 << 20, 1514, 0, TXD_L4_ETH);
+  post(3, 4 << 20, 20, 0, TXD_L4_ETH);  // padded to the minimum frame
+  Result want = run_top(4, 0, CTRL_ENABLE | CTRL_FCS_APPEND);
+  Result got = run_kernels(4, 0, CTRL_ENABLE | CTRL_FCS_APPEND, 6);
+  EXPECT_EQ(want.frames, 4u);
+  EXPECT_EQ(want.desc_errors, 0u);
+  expect_same(got, want);
+}
+
 }  // namespace
 }  // namespace sendoff
