@@ -5,9 +5,9 @@ namespace sendoff {
 namespace {
 
 // desc_fetch ends a run without a marker, but the process after it must know
-// where the run ends: the fetch process appends a record no descriptor makes.
-constexpr uint32_t RUN_END_LEN = 0xFFFFFFFFu;
-static_assert(RUN_END_LEN > RAW_MAX_PAYLOAD, "no descriptor's length");
+// where the run ends: the fetch process appends a route no descriptor makes
+// (every descriptor is one segment or more).
+constexpr uint32_t RUN_END_SEGS = 0;
 
 struct FetchCounts {
   ap_uint<32> tail;
@@ -36,27 +36,30 @@ load_flows:
 
 void fetch(const ap_uint<512>* mem, ap_uint<64> ring_base, ap_uint<32> ring_size,
            ap_uint<32> head, ap_uint<32> tail, const ap_uint<32> table[FLOW_TABLE_WORDS],
-           ap_uint<32> ctrl, hls::stream<UdpTxMeta>& metas, hls::stream<axis_t>& payload,
-           hls::stream<FetchCounts>& counts) {
+           ap_uint<32> ctrl, hls::stream<TxRoute>& routes, hls::stream<UdpTxMeta>& metas,
+           hls::stream<axis_t>& payload, hls::stream<TcpTxMeta>& tcp_metas,
+           hls::stream<axis_t>& tcp_payload, hls::stream<FetchCounts>& counts) {
   FetchCounts c = {tail, 0, 0};
-  // No tcp_tx kernel in this flavour's link yet: no TSO (CAPS_TSO clear), so desc_fetch
-  // routes nothing to the TCP streams and writes no route tokens (every descriptor is
-  // udp_tx's).
-  hls::stream<TxRoute> routes("routes");
-  hls::stream<TcpTxMeta> tcp_metas("tcp_metas");
-  hls::stream<axis_t> tcp_payload("tcp_payload");
-  desc_fetch(mem, ring_base, ring_size, head, &c.tail, table, ctrl, false, routes, metas,
+  // tcp_tx_hls and tx_merge_hls are in this flavour's link: TSO (CAPS_TSO).
+  desc_fetch(mem, ring_base, ring_size, head, &c.tail, table, ctrl, true, routes, metas,
              payload, tcp_metas, tcp_payload, &c.drops, &c.desc_errors, ReadFaultRange{});
-  UdpTxMeta end = {};
-  end.len = RUN_END_LEN;
-  metas.write(end);
+  TxRoute end;
+  end.tcp = false;
+  end.segs = RUN_END_SEGS;
+  routes.write(end);
   counts.write(c);
 }
 
 // The frames and frame bytes (without FCS) eth_tx sends for one descriptor:
 // udp_tx adds the UDP header, ip_tx fragments as Linux does ((mtu - 20) & ~7
-// transport bytes in every fragment but the last), eth_tx pads to ETH_ZLEN.
+// transport bytes in every fragment but the last), eth_tx pads to ETH_ZLEN. A
+// whole frame (TXD_L4_ETH) passes as it is, padded.
 void count_frames(const UdpTxMeta& m, uint64_t* frames, uint64_t* bytes) {
+  if (m.ip.l2) {
+    *frames = 1;
+    *bytes = m.len < abi::ETH_ZLEN ? abi::ETH_ZLEN : m.len;
+    return;
+  }
   constexpr uint32_t FRAME_HLEN = abi::ETH_HLEN + IPV4_HLEN;
   const uint32_t l4_len = m.raw ? m.len : m.len + UDP_HLEN;
   uint32_t n = 1, full = 0, last = l4_len;
@@ -71,20 +74,45 @@ void count_frames(const UdpTxMeta& m, uint64_t* frames, uint64_t* bytes) {
            (last_frame < abi::ETH_ZLEN ? abi::ETH_ZLEN : last_frame);
 }
 
-// Packs each record onto the header channel and counts what it will send.
-void send_metas(hls::stream<UdpTxMeta>& metas,
+// The same for a TCP descriptor: tcp_segs() segments, none fragmented (desc_fetch
+// checked the first, the largest, against the MTU); all but the last carry mss bytes.
+void count_tcp_frames(const TcpTxMeta& m, uint64_t* frames, uint64_t* bytes) {
+  constexpr uint32_t FRAME_HLEN = abi::ETH_HLEN + IPV4_HLEN + TCP_HLEN;
+  const uint32_t n = tcp_segs(m.len, m.mss);
+  const uint32_t last = m.len - (n - 1) * m.mss;
+  const uint32_t last_frame = FRAME_HLEN + m.opt_len + last;
+  *frames = n;
+  *bytes = uint64_t{n - 1} * (FRAME_HLEN + m.opt_len + m.mss) +
+           (last_frame < abi::ETH_ZLEN ? abi::ETH_ZLEN : last_frame);
+}
+
+// Packs each descriptor's route and record onto the header channels, in ring
+// order (desc_fetch writes a route before its record), and counts what it
+// will send.
+void send_metas(hls::stream<TxRoute>& routes, hls::stream<UdpTxMeta>& metas,
+                hls::stream<TcpTxMeta>& tcp_metas,
+                hls::stream<ap_axiu<ROUTE_BITS, 0, 0, 0>>& m_axis_route,
                 hls::stream<ap_axiu<UDP_META_BITS, 0, 0, 0>>& m_axis_udp_meta,
+                hls::stream<ap_axiu<TCP_META_BITS, 0, 0, 0>>& m_axis_tcp_meta,
                 hls::stream<SentCounts>& counts) {
   uint64_t frames = 0, bytes = 0;
 send_metas:
   for (;;) {
 #pragma HLS PIPELINE II=1
 #pragma HLS LOOP_TRIPCOUNT min=1 max=65
-    const UdpTxMeta m = metas.read();
-    if (m.len == RUN_END_LEN) break;
-    m_axis_udp_meta.write(meta_beat<UDP_META_BITS>(m));
+    const TxRoute r = routes.read();
+    if (r.segs == RUN_END_SEGS) break;
+    m_axis_route.write(meta_beat<ROUTE_BITS>(r));
     uint64_t f, b;
-    count_frames(m, &f, &b);
+    if (r.tcp) {
+      const TcpTxMeta m = tcp_metas.read();
+      m_axis_tcp_meta.write(meta_beat<TCP_META_BITS>(m));
+      count_tcp_frames(m, &f, &b);
+    } else {
+      const UdpTxMeta m = metas.read();
+      m_axis_udp_meta.write(meta_beat<UDP_META_BITS>(m));
+      count_frames(m, &f, &b);
+    }
     frames += f;
     bytes += b;
   }
@@ -99,13 +127,21 @@ send_metas:
 void transmit(const ap_uint<512>* mem, ap_uint<64> ring_base, ap_uint<32> ring_size,
               ap_uint<32> head, ap_uint<32> tail, const ap_uint<32> table[FLOW_TABLE_WORDS],
               ap_uint<32> ctrl, hls::stream<ap_axiu<UDP_META_BITS, 0, 0, 0>>& m_axis_udp_meta,
-              hls::stream<axis_t>& m_axis_payload, hls::stream<FetchCounts>& fetched,
+              hls::stream<axis_t>& m_axis_payload,
+              hls::stream<ap_axiu<ROUTE_BITS, 0, 0, 0>>& m_axis_route,
+              hls::stream<ap_axiu<TCP_META_BITS, 0, 0, 0>>& m_axis_tcp_meta,
+              hls::stream<axis_t>& m_axis_tcp_payload, hls::stream<FetchCounts>& fetched,
               hls::stream<SentCounts>& sent) {
 #pragma HLS DATAFLOW
+  hls::stream<TxRoute> routes("sendoff_tx_hls.routes");
   hls::stream<UdpTxMeta> metas("sendoff_tx_hls.metas");
+  hls::stream<TcpTxMeta> tcp_metas("sendoff_tx_hls.tcp_metas");
+#pragma HLS STREAM variable=routes depth=8
 #pragma HLS STREAM variable=metas depth=8
-  fetch(mem, ring_base, ring_size, head, tail, table, ctrl, metas, m_axis_payload, fetched);
-  send_metas(metas, m_axis_udp_meta, sent);
+#pragma HLS STREAM variable=tcp_metas depth=8
+  fetch(mem, ring_base, ring_size, head, tail, table, ctrl, routes, metas, m_axis_payload,
+        tcp_metas, m_axis_tcp_payload, fetched);
+  send_metas(routes, metas, tcp_metas, m_axis_route, m_axis_udp_meta, m_axis_tcp_meta, sent);
 }
 
 void write_status(hls::stream<FetchCounts>& fetched, hls::stream<SentCounts>& sent,
@@ -120,6 +156,7 @@ void write_status(hls::stream<FetchCounts>& fetched, hls::stream<SentCounts>& se
   s(8 * STATUS_DROPS_OFF + 31, 8 * STATUS_DROPS_OFF) = f.drops;
   s(8 * STATUS_DESC_ERRORS_OFF + 31, 8 * STATUS_DESC_ERRORS_OFF) = f.desc_errors;
   s(8 * STATUS_SEQ_OFF + 31, 8 * STATUS_SEQ_OFF) = seq;
+  s(8 * STATUS_CAPS_OFF + 31, 8 * STATUS_CAPS_OFF) = STATUS_CAPS;
   status[0] = s;
   *tail = f.tail;
 }
@@ -137,7 +174,12 @@ extern "C" void sendoff_tx_hls(ap_uint<512>* mem, const ap_uint<512>* flows,
                                ap_uint<32> wb_force,
                                hls::stream<ap_axiu<sendoff::UDP_META_BITS, 0, 0, 0>>&
                                    m_axis_udp_meta,
-                               hls::stream<ap_axiu<SENDOFF_DATA_WIDTH, 0, 0, 0>>& m_axis_payload) {
+                               hls::stream<ap_axiu<SENDOFF_DATA_WIDTH, 0, 0, 0>>& m_axis_payload,
+                               hls::stream<ap_axiu<sendoff::ROUTE_BITS, 0, 0, 0>>& m_axis_route,
+                               hls::stream<ap_axiu<sendoff::TCP_META_BITS, 0, 0, 0>>&
+                                   m_axis_tcp_meta,
+                               hls::stream<ap_axiu<SENDOFF_DATA_WIDTH, 0, 0, 0>>&
+                                   m_axis_tcp_payload) {
 #pragma HLS INTERFACE mode=m_axi port=mem offset=slave bundle=gmem depth=1048576 max_read_burst_length=64
 #pragma HLS INTERFACE mode=m_axi port=flows offset=slave bundle=gmem depth=256
 #pragma HLS INTERFACE mode=m_axi port=status offset=slave bundle=gmem depth=1
@@ -154,6 +196,9 @@ extern "C" void sendoff_tx_hls(ap_uint<512>* mem, const ap_uint<512>* flows,
 #pragma HLS INTERFACE mode=s_axilite port=wb_force bundle=control
 #pragma HLS INTERFACE mode=axis port=m_axis_udp_meta register_mode=both
 #pragma HLS INTERFACE mode=axis port=m_axis_payload register_mode=both
+#pragma HLS INTERFACE mode=axis port=m_axis_route register_mode=both
+#pragma HLS INTERFACE mode=axis port=m_axis_tcp_meta register_mode=both
+#pragma HLS INTERFACE mode=axis port=m_axis_tcp_payload register_mode=both
 #pragma HLS INTERFACE mode=s_axilite port=return bundle=control
 #pragma HLS INTERFACE mode=ap_ctrl_chain port=return bundle=control
 
@@ -166,7 +211,7 @@ extern "C" void sendoff_tx_hls(ap_uint<512>* mem, const ap_uint<512>* flows,
 #pragma HLS STREAM variable=sent depth=1
   load_flows(flows, table);
   transmit(mem, ring_base, ring_size, head, tail, table, ctrl, m_axis_udp_meta, m_axis_payload,
-           fetched, sent);
+           m_axis_route, m_axis_tcp_meta, m_axis_tcp_payload, fetched, sent);
   ap_uint<32> new_tail = tail, wb_errors = 0;
   write_status(fetched, sent, seq, status, &new_tail);
   // m_axi gives the kernel no BRESP: wb_errors stays 0 here (the RTL counts them).

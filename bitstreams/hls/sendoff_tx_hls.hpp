@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: MIT
-// sendoff_tx_hls: the memory-facing Vitis kernel of the HLS flavour, the
-// first of four (stream_links.hpp): it runs hls/'s desc_fetch over the
-// descriptors tail..head-1 and hands each accepted one on to udp_tx_hls as a
-// header record (m_axis_udp_meta) and its payload beats (m_axis_payload).
+// sendoff_tx_hls: the memory-facing Vitis kernel of the HLS flavour's
+// transmit side (stream_links.hpp): it runs hls/'s desc_fetch, with TSO, over
+// the descriptors tail..head-1 and hands each accepted one on as a route
+// record to tx_merge_hls (m_axis_route) and, to udp_tx_hls, a header record
+// (m_axis_udp_meta) and its payload beats (m_axis_payload), or, a TCP
+// descriptor (two ring slots), to tcp_tx_hls (m_axis_tcp_meta,
+// m_axis_tcp_payload).
 //
 // Why a wrapper: desc_fetch reads the flow table from a bram, which the
 // Vitis kernel flow does not offer at a kernel boundary (m_axi, s_axilite
@@ -20,7 +23,7 @@
 // CTRL_ENABLE in ctrl) a run ends by writing its tail to the write-back block
 // through mem (desc_fetch.cpp's tail_writeback): once per run whose tail
 // moved, or with wb_force. The tail it writes is the one the status word
-// reports, whose frames were handed on to udp_tx_hls.
+// reports, whose frames were handed on to udp_tx_hls and tcp_tx_hls.
 #ifndef SENDOFF_BITSTREAMS_SENDOFF_TX_HLS_HPP
 #define SENDOFF_BITSTREAMS_SENDOFF_TX_HLS_HPP
 
@@ -38,7 +41,11 @@ constexpr unsigned STATUS_BYTES_OFF = 16;       // u64 frame bytes this run sent
 constexpr unsigned STATUS_DROPS_OFF = 24;       // u32
 constexpr unsigned STATUS_DESC_ERRORS_OFF = 28; // u32
 constexpr unsigned STATUS_SEQ_OFF = 32;         // u32 the run's seq argument, echoed last
+constexpr unsigned STATUS_CAPS_OFF = 36;        // u32 nic_abi.hpp's CAPS_* bits this kernel has
 constexpr unsigned STATUS_BYTES = 64;
+// What this build reports: TCP descriptors are segmented (tcp_tx_hls). CAPS_RX stays clear: no
+// host back end drives rx_dma_hls yet. A bitstream from before TSO wrote 0 here.
+constexpr uint32_t STATUS_CAPS = abi::CAPS_TSO;
 
 // One flow-table entry per 512-bit word of the flows buffer.
 constexpr unsigned FLOW_ENTRY_BYTES = 64;
@@ -59,6 +66,9 @@ enum Arg : int {
   ARG_WB_FORCE,  // non-zero: write the tail back even if it did not move (enable edge)
   ARG_M_AXIS_UDP_META,
   ARG_M_AXIS_PAYLOAD,
+  ARG_M_AXIS_ROUTE,
+  ARG_M_AXIS_TCP_META,
+  ARG_M_AXIS_TCP_PAYLOAD,
 };
 
 }  // namespace hls_kernel
@@ -75,7 +85,12 @@ extern "C" void sendoff_tx_hls(ap_uint<512>* mem, const ap_uint<512>* flows,
                                ap_uint<32> wb_force,
                                hls::stream<ap_axiu<sendoff::UDP_META_BITS, 0, 0, 0>>&
                                    m_axis_udp_meta,
-                               hls::stream<ap_axiu<SENDOFF_DATA_WIDTH, 0, 0, 0>>& m_axis_payload);
+                               hls::stream<ap_axiu<SENDOFF_DATA_WIDTH, 0, 0, 0>>& m_axis_payload,
+                               hls::stream<ap_axiu<sendoff::ROUTE_BITS, 0, 0, 0>>& m_axis_route,
+                               hls::stream<ap_axiu<sendoff::TCP_META_BITS, 0, 0, 0>>&
+                                   m_axis_tcp_meta,
+                               hls::stream<ap_axiu<SENDOFF_DATA_WIDTH, 0, 0, 0>>&
+                                   m_axis_tcp_payload);
 #endif
 
 #endif  // SENDOFF_BITSTREAMS_SENDOFF_TX_HLS_HPP

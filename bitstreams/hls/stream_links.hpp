@@ -2,8 +2,11 @@
 // The AXI4-Stream links between the HLS flavour's Vitis kernels, as the link
 // configs (bitstreams/link/*_hls.cfg) join them with stream_connect:
 //
-//   sendoff_tx_hls --udp_meta, payload--> udp_tx_hls --ip_meta, l4_seg--> ip_tx_hls
-//     --eth_meta, ip_pkt--> eth_tx_hls --tx--> cmac_0.S_AXIS
+//   sendoff_tx_hls -+-udp_meta, payload----> udp_tx_hls -ip_meta, l4_seg-+
+//                   +-tcp_meta, tcp_payload-> tcp_tx_hls -ip_meta, l4_seg-+-> tx_merge_hls
+//                   +-route------------------------------------------------+
+//     tx_merge_hls --ip_meta, l4_seg--> ip_tx_hls --eth_meta, ip_pkt--> eth_tx_hls
+//     --tx--> cmac_0.S_AXIS
 //   cmac_0.M_AXIS --rx--> rx_parse_hls --rx_meta, rx_data--> rx_dma_hls
 //
 // Each hop is what it is inside hls/: a header channel, one record per packet,
@@ -12,11 +15,13 @@
 // one ap_axiu beat (tkeep all ones, tlast set), packed in the field order of
 // meta_fields below; both ends use this one layout.
 //
-// Why the pipeline is four kernels: Vitis allows no m_axi port on a
+// Why the pipeline is several kernels: Vitis allows no m_axi port on a
 // free-running (ap_ctrl_none) kernel, so the memory-facing part (descriptors,
 // flow table, payload reads) is sendoff_tx_hls, started per batch
-// (ap_ctrl_chain), and the stream stages run free as udp_tx_hls, ip_tx_hls
-// and eth_tx_hls.
+// (ap_ctrl_chain), and the stream stages run free as udp_tx_hls, tcp_tx_hls,
+// tx_merge_hls, ip_tx_hls and eth_tx_hls. sendoff_tx_hls sends a route record
+// per descriptor in ring order; tx_merge_hls follows them, so frames leave in
+// ring order whichever transport stage built them.
 #ifndef SENDOFF_BITSTREAMS_STREAM_LINKS_HPP
 #define SENDOFF_BITSTREAMS_STREAM_LINKS_HPP
 
@@ -24,6 +29,8 @@
 
 #include "sendoff/hls_beat.hpp"
 #include "sendoff_rx/sendoff_rx.hpp"
+#include "sendoff_tx/tx_merge.hpp"
+#include "tcp_tx/tcp_tx.hpp"
 #include "udp_tx/udp_tx.hpp"
 
 namespace sendoff {
@@ -31,6 +38,8 @@ namespace sendoff {
 // tdata widths of the header channels: the packed record (static_asserts
 // below) rounded up to a power of two.
 constexpr int UDP_META_BITS = 512;
+constexpr int TCP_META_BITS = 1024;
+constexpr int ROUTE_BITS = 64;
 constexpr int IP_META_BITS = 512;
 constexpr int ETH_META_BITS = 128;
 constexpr int RX_META_BITS = 128;
@@ -42,6 +51,7 @@ constexpr void meta_fields(EthTxMeta& m, F& f) {
   f(m.dmac, 48);
   f(m.smac, 48);
   f(m.fcs, 1);
+  f(m.l2, 1);
 }
 template <class F>
 constexpr void meta_fields(IpTxMeta& m, F& f) {
@@ -54,6 +64,7 @@ constexpr void meta_fields(IpTxMeta& m, F& f) {
   f(m.tos, 8);
   f(m.protocol, 8);
   f(m.df, 1);
+  f(m.l2, 1);
   meta_fields(m.eth, f);
 }
 template <class F>
@@ -63,6 +74,26 @@ constexpr void meta_fields(UdpTxMeta& m, F& f) {
   f(m.sport, 16);
   f(m.dport, 16);
   meta_fields(m.ip, f);
+}
+
+template <class F>
+constexpr void meta_fields(TcpTxMeta& m, F& f) {
+  f(m.len, 32);
+  f(m.mss, 16);
+  f(m.sport, 16);
+  f(m.dport, 16);
+  f(m.seq, 32);
+  f(m.ack, 32);
+  f(m.window, 16);
+  f(m.flags, 8);
+  f(m.opt_len, 8);
+  f(m.opts, 8 * TCP_OPT_MAX);
+  meta_fields(m.ip, f);
+}
+template <class F>
+constexpr void meta_fields(TxRoute& m, F& f) {
+  f(m.tcp, 1);
+  f(m.segs, 32);
 }
 
 template <class F>
@@ -92,6 +123,9 @@ constexpr unsigned meta_packed_bits() {
   return c.bits;
 }
 static_assert(meta_packed_bits<UdpTxMeta>() <= UDP_META_BITS, "UdpTxMeta outgrew its channel");
+// TcpTxMeta holds an ap_uint (its options), which Xilinx's ap_int.h cannot build in a constant
+// expression: tests/bitstreams checks that it fits TCP_META_BITS.
+static_assert(meta_packed_bits<TxRoute>() <= ROUTE_BITS, "TxRoute outgrew its channel");
 static_assert(meta_packed_bits<IpTxMeta>() <= IP_META_BITS, "IpTxMeta outgrew its channel");
 static_assert(meta_packed_bits<EthTxMeta>() <= ETH_META_BITS, "EthTxMeta outgrew its channel");
 static_assert(meta_packed_bits<RxMeta>() <= RX_META_BITS, "RxMeta outgrew its channel");
@@ -105,6 +139,12 @@ struct MetaPacker {
     word(at + n - 1, at) = static_cast<uint64_t>(field);
     at += n;
   }
+  // A field wider than 64 bits (TcpTxMeta's options).
+  template <int N>
+  void operator()(ap_uint<N>& field, unsigned n) {
+    word(at + n - 1, at) = field;
+    at += n;
+  }
 };
 
 template <int W>
@@ -114,6 +154,11 @@ struct MetaUnpacker {
   template <class T>
   void operator()(T& field, unsigned n) {
     field = static_cast<T>(word(at + n - 1, at).to_uint64());
+    at += n;
+  }
+  template <int N>
+  void operator()(ap_uint<N>& field, unsigned n) {
+    field = word(at + n - 1, at);
     at += n;
   }
 };
@@ -163,6 +208,18 @@ extern "C" void udp_tx_hls(hls::stream<ap_axiu<sendoff::UDP_META_BITS, 0, 0, 0>>
                            hls::stream<ap_axiu<SENDOFF_DATA_WIDTH, 0, 0, 0>>& s_axis_payload,
                            hls::stream<ap_axiu<sendoff::IP_META_BITS, 0, 0, 0>>& m_axis_ip_meta,
                            hls::stream<ap_axiu<SENDOFF_DATA_WIDTH, 0, 0, 0>>& m_axis_l4_seg);
+extern "C" void tcp_tx_hls(hls::stream<ap_axiu<sendoff::TCP_META_BITS, 0, 0, 0>>& s_axis_tcp_meta,
+                           hls::stream<ap_axiu<SENDOFF_DATA_WIDTH, 0, 0, 0>>& s_axis_payload,
+                           hls::stream<ap_axiu<sendoff::IP_META_BITS, 0, 0, 0>>& m_axis_ip_meta,
+                           hls::stream<ap_axiu<SENDOFF_DATA_WIDTH, 0, 0, 0>>& m_axis_l4_seg);
+extern "C" void tx_merge_hls(
+    hls::stream<ap_axiu<sendoff::ROUTE_BITS, 0, 0, 0>>& s_axis_route,
+    hls::stream<ap_axiu<sendoff::IP_META_BITS, 0, 0, 0>>& s_axis_udp_ip_meta,
+    hls::stream<ap_axiu<SENDOFF_DATA_WIDTH, 0, 0, 0>>& s_axis_udp_l4_seg,
+    hls::stream<ap_axiu<sendoff::IP_META_BITS, 0, 0, 0>>& s_axis_tcp_ip_meta,
+    hls::stream<ap_axiu<SENDOFF_DATA_WIDTH, 0, 0, 0>>& s_axis_tcp_l4_seg,
+    hls::stream<ap_axiu<sendoff::IP_META_BITS, 0, 0, 0>>& m_axis_ip_meta,
+    hls::stream<ap_axiu<SENDOFF_DATA_WIDTH, 0, 0, 0>>& m_axis_l4_seg);
 extern "C" void ip_tx_hls(hls::stream<ap_axiu<sendoff::IP_META_BITS, 0, 0, 0>>& s_axis_ip_meta,
                           hls::stream<ap_axiu<SENDOFF_DATA_WIDTH, 0, 0, 0>>& s_axis_l4_seg,
                           hls::stream<ap_axiu<sendoff::ETH_META_BITS, 0, 0, 0>>& m_axis_eth_meta,

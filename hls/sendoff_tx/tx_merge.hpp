@@ -78,6 +78,12 @@ void tx_merge_step(TxMergeState& s, S<TxRoute>& route_in, S<IpTxMeta>& udp_meta,
   }
 }
 
+// The free-running kernel: state in statics, one call per clock.
+void tx_merge(hls::stream<TxRoute>& route_in, hls::stream<IpTxMeta>& udp_meta,
+              hls::stream<axis_t>& udp_l4, hls::stream<IpTxMeta>& tcp_meta,
+              hls::stream<axis_t>& tcp_l4, hls::stream<IpTxMeta>& meta_out,
+              hls::stream<axis_t>& l4_out);
+
 }  // namespace sendoff
 
 #endif  // SENDOFF_TX_MERGE_HPP

@@ -9,7 +9,7 @@
 //  - a doorbell (or any register write while descriptors wait) starts one run
 //    over tail..head-1 when none is in flight; the run writes its new tail,
 //    its counts and the seq it was given to the status buffer;
-//  - RING_TAIL, STATUS and the counters reflect the last completed run.
+//  - RING_TAIL, STATUS, the counters and CAPS reflect the last completed run.
 // The seq echo tells a run that executed from one that merely completed (the
 // noop shim's): such a device fails at open, not later.
 #include <xrt/xrt_kernel.h>
@@ -263,6 +263,9 @@ class HlsDevice final : public XrtDevice {
              " completed without writing its status (the kernel did not execute)";
       return Collect::failed;
     }
+    // CAPS is what the kernel says it implements (CAPS_TSO since tcp_tx_hls; 0 from a
+    // bitstream built before): the open's check run sets it before the driver reads it.
+    regs_.caps = get32(status_map_ + STATUS_CAPS_OFF);
     const uint32_t old_tail = regs_.tail;
     regs_.tail = get32(status_map_ + STATUS_TAIL_OFF);
     regs_.frames += get64(status_map_ + STATUS_FRAMES_OFF);

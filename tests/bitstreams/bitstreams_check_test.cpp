@@ -735,16 +735,21 @@ TEST_F(HlsKernel, EveryKernelWrapsTheHlsStageOfItsName) {
 }
 
 // Ports: m_axi_<bundle> per m_axi bundle, s_axi_<bundle> per s_axilite
-// bundle, one stream port per axis argument, named after it.
-TEST_F(HlsKernel, KernelXmlPortsFollowThePragmas) {
+// bundle, one stream port per axis argument, named after it. What differs.
+std::vector<std::string> kernel_xml_port_problems(const HlsFunction& mem, const KernelDecl& k,
+                                                  const std::map<std::string, int64_t>& names) {
+  std::vector<std::string> out;
   std::map<std::string, int64_t> want;  // port -> data width
   std::map<std::string, std::string> mode;
-  for (const CParam& c : mem_->params) {
-    const HlsIface* i = mem_->iface(c.name);
-    ASSERT_NE(i, nullptr) << c.name;
+  for (const CParam& c : mem.params) {
+    const HlsIface* i = mem.iface(c.name);
+    if (!i) {
+      out.push_back(c.name + " has no INTERFACE pragma");
+      continue;
+    }
     if (i->mode == "m_axi") {
       const std::string port = "m_axi_" + i->bundle;
-      want[port] = std::max(want[port], width(c.type));
+      want[port] = std::max(want[port], type_bits(c.type, names));
       mode[port] = "master";
     }
     if (!i->axilite.empty()) {
@@ -752,19 +757,64 @@ TEST_F(HlsKernel, KernelXmlPortsFollowThePragmas) {
       mode["s_axi_" + i->axilite] = "slave";
     }
   }
-  for (const auto& kv : hls_stream_ports(*mem_, src_.names)) {
+  for (const auto& kv : hls_stream_ports(mem, names)) {
     want[kv.first] = kv.second.width;
     mode[kv.first] = kv.second.out ? "write_only" : "read_only";
   }
-  const std::string ctl = "s_axi_" + mem_->iface("return")->axilite;
-  want[ctl] = 32;
-  mode[ctl] = "slave";
-  std::map<std::string, int64_t> got;
-  for (const PortDecl& p : k_.ports) {
-    got[p.name] = p.data_width;
-    EXPECT_EQ(p.mode, mode[p.name]) << p.name;
+  if (const HlsIface* ret = mem.iface("return")) {
+    const std::string ctl = "s_axi_" + ret->axilite;
+    want[ctl] = 32;
+    mode[ctl] = "slave";
   }
-  EXPECT_EQ(got, want);
+  std::map<std::string, int64_t> got;
+  for (const PortDecl& p : k.ports) {
+    got[p.name] = p.data_width;
+    if (!mode.count(p.name)) {
+      out.push_back("kernel.xml port " + p.name + " is no port of " + mem.name);
+    } else if (p.mode != mode[p.name]) {
+      out.push_back("kernel.xml port " + p.name + ": mode " + p.mode + ", not " + mode[p.name]);
+    }
+  }
+  for (const auto& kv : want) {
+    auto g = got.find(kv.first);
+    if (g == got.end()) {
+      out.push_back("kernel.xml lacks port " + kv.first);
+    } else if (g->second != kv.second) {
+      out.push_back("kernel.xml port " + kv.first + ": dataWidth " + std::to_string(g->second) +
+                    ", not " + std::to_string(kv.second));
+    }
+  }
+  return out;
+}
+
+TEST_F(HlsKernel, KernelXmlPortsFollowThePragmas) {
+  for (const std::string& p : kernel_xml_port_problems(*mem_, k_, src_.names)) ADD_FAILURE() << p;
+}
+
+// kernel.xml without one of the kernel's stream ports, the TSO path's among them, fails:
+// with its <port> line deleted, loading it fails (its argument names the port); with the port
+// gone from the loaded declaration, the check above fails.
+TEST_F(HlsKernel, PortCheckCatchesAPortMissingFromKernelXml) {
+  const std::string text = slurp("bitstreams/hls/kernel.xml");
+  const StreamPorts streams = hls_stream_ports(*mem_, src_.names);
+  for (const char* name : {"m_axis_route", "m_axis_tcp_meta", "m_axis_tcp_payload"})
+    EXPECT_TRUE(streams.count(name)) << k_.name << " has no " << name;
+  for (const auto& kv : streams) {
+    std::string cut;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);)
+      if (line.find("<port name=\"" + kv.first + "\"") == std::string::npos) cut += line + "\n";
+    ASSERT_NE(cut.size(), text.size()) << kv.first << " is not in kernel.xml";
+    KernelDecl k;
+    std::string err;
+    EXPECT_FALSE(xclbin::parse_kernel_xml(cut, &k, &err)) << "without " << kv.first;
+    k = k_;
+    k.ports.erase(std::remove_if(k.ports.begin(), k.ports.end(),
+                                 [&](const PortDecl& p) { return p.name == kv.first; }),
+                  k.ports.end());
+    ASSERT_EQ(k.ports.size() + 1, k_.ports.size()) << kv.first;
+    EXPECT_FALSE(kernel_xml_port_problems(*mem_, k, src_.names).empty()) << kv.first;
+  }
 }
 
 // Arguments: one per parameter, in order; offsets as Vitis HLS lays out the
@@ -808,7 +858,10 @@ TEST_F(HlsKernel, HostArgumentIndicesFollowTheSignature) {
       {hls_kernel::ARG_TAIL, "tail"},       {hls_kernel::ARG_CTRL, "ctrl"},
       {hls_kernel::ARG_SEQ, "seq"},         {hls_kernel::ARG_WB_BASE, "wb_base"},
       {hls_kernel::ARG_WB_FORCE, "wb_force"}, {hls_kernel::ARG_M_AXIS_UDP_META, "m_axis_udp_meta"},
-      {hls_kernel::ARG_M_AXIS_PAYLOAD, "m_axis_payload"}};
+      {hls_kernel::ARG_M_AXIS_PAYLOAD, "m_axis_payload"},
+      {hls_kernel::ARG_M_AXIS_ROUTE, "m_axis_route"},
+      {hls_kernel::ARG_M_AXIS_TCP_META, "m_axis_tcp_meta"},
+      {hls_kernel::ARG_M_AXIS_TCP_PAYLOAD, "m_axis_tcp_payload"}};
   ASSERT_EQ(host.size(), mem_->params.size());
   for (const auto& a : host) {
     ASSERT_LT(static_cast<size_t>(a.first), mem_->params.size());
@@ -968,38 +1021,95 @@ TEST(LinkConfigs, StreamCheckCatchesAWrongName) {
   }
 }
 
-TEST_P(LinkConfig, ConnectsEveryStreamPortOnce) {
+// The stream ports of every CU that are not joined by exactly one stream_connect.
+std::vector<std::string> connection_problems(const LinkSpec& spec,
+                                             const std::map<std::string, StreamPorts>& ports,
+                                             const std::string& cmac) {
+  std::vector<std::string> out;
   std::map<std::string, int> uses;  // cu.port
-  for (const auto& s : spec_.streams) {
+  for (const auto& s : spec.streams) {
     ++uses[s.from_cu + "." + s.from_port];
     ++uses[s.to_cu + "." + s.to_port];
   }
-  for (const auto& nk : spec_.nk) {
-    if (nk.kernel == cmac_) continue;
+  for (const auto& nk : spec.nk) {
+    if (nk.kernel == cmac) continue;
+    auto k = ports.find(nk.kernel);
+    if (k == ports.end()) continue;
     for (const std::string& cu : nk.cus)
-      for (const auto& kv : ports_[nk.kernel])
-        EXPECT_EQ(uses[cu + "." + kv.first], 1) << cu << "." << kv.first;
+      for (const auto& kv : k->second) {
+        const int n = uses[cu + "." + kv.first];
+        if (n != 1) out.push_back(cu + "." + kv.first + " is connected " + std::to_string(n) + " times");
+      }
   }
-  EXPECT_EQ(uses[cmac_ + ".S_AXIS"], 1);
-  EXPECT_LE(uses[cmac_ + ".M_AXIS"], 1);
+  if (uses[cmac + ".S_AXIS"] != 1) out.push_back(cmac + ".S_AXIS is not connected once");
+  if (uses[cmac + ".M_AXIS"] > 1) out.push_back(cmac + ".M_AXIS is connected more than once");
+  return out;
 }
 
-// From the CU the host starts, each CU streams to exactly one next CU, the
-// kernels in the Makefile's stream order, and the last one to the CMAC at
-// the Makefile's data width.
+TEST_P(LinkConfig, ConnectsEveryStreamPortOnce) {
+  for (const std::string& p : connection_problems(spec_, ports_, cmac_)) ADD_FAILURE() << p;
+}
+
+// The check above fails when a link config lacks the stream_connect of any stream port (each
+// line deleted in turn), the TSO kernels' among them.
+TEST_P(LinkConfig, ConnectionCheckCatchesAMissingStream) {
+  std::string text;
+  std::string err;
+  ASSERT_TRUE(xclbin::read_file(spec_.source, &text, &err)) << err;
+  if (GetParam().flavour == "hls") {
+    for (const char* cu : {"tcp_tx_1.", "tx_merge_1."})
+      EXPECT_NE(text.find(std::string("stream_connect=") + cu), std::string::npos) << cu;
+  }
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  size_t tried = 0;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (lines[i].rfind("stream_connect=", 0) != 0) continue;
+    ++tried;
+    std::string cut;
+    for (size_t j = 0; j < lines.size(); ++j)
+      if (j != i) cut += lines[j] + "\n";
+    LinkSpec bad;
+    ASSERT_TRUE(xclbin::parse_link_config(cut, &bad, &err)) << err;
+    EXPECT_FALSE(connection_problems(bad, ports_, cmac_).empty()) << "without " << lines[i];
+  }
+  EXPECT_EQ(tried, spec_.streams.size());
+}
+
+// From the CU the host starts the streams reach every transmit kernel, each
+// stream runs from a kernel to one later in the Makefile's stream order (the
+// transport stages side by side, udp_tx before tcp_tx, then the merge), and
+// only the last kernel streams to the CMAC, at the Makefile's data width.
 TEST_P(LinkConfig, StreamsChainTheKernelsFromTheMemoryKernelToTheCmac) {
   std::map<std::string, std::set<std::string>> next;  // cu -> the CUs it streams to
   for (const auto& s : spec_.streams) next[s.from_cu].insert(s.to_cu);
-  std::vector<std::string> path;
-  std::string cu = sendoff_cu();
-  ASSERT_FALSE(cu.empty()) << "no nk line for " << k_.name;
-  while (cu != cmac_ && path.size() <= spec_.nk.size()) {
-    path.push_back(spec_.kernel_of(cu));
-    ASSERT_EQ(next[cu].size(), 1u) << cu << " streams to " << next[cu].size() << " CUs";
-    cu = *next[cu].begin();
+  std::map<std::string, size_t> rank;  // kernel -> its place in order_
+  for (size_t i = 0; i < order_.size(); ++i) rank[order_[i]] = i;
+  const std::string first = sendoff_cu();
+  ASSERT_FALSE(first.empty()) << "no nk line for " << k_.name;
+  std::set<std::string> reached = {first};
+  std::vector<std::string> todo = {first};
+  std::set<std::string> kernels;
+  while (!todo.empty()) {
+    const std::string cu = todo.back();
+    todo.pop_back();
+    const std::string kernel = spec_.kernel_of(cu);
+    ASSERT_TRUE(rank.count(kernel)) << cu << " (" << kernel << ") is not a transmit kernel";
+    kernels.insert(kernel);
+    EXPECT_FALSE(next[cu].empty()) << "the streams from " << cu << " never reach " << cmac_;
+    for (const std::string& to : next[cu]) {
+      if (to == cmac_) {
+        EXPECT_EQ(kernel, order_.back()) << cu << " streams to " << cmac_;
+        continue;
+      }
+      const std::string to_kernel = spec_.kernel_of(to);
+      ASSERT_TRUE(rank.count(to_kernel)) << cu << " streams to " << to;
+      EXPECT_LT(rank[kernel], rank[to_kernel]) << cu << " streams back to " << to;
+      if (reached.insert(to).second) todo.push_back(to);
+    }
   }
-  EXPECT_EQ(cu, cmac_) << "the streams from " << sendoff_cu() << " never reach " << cmac_;
-  EXPECT_EQ(path, order_);
+  EXPECT_EQ(kernels, std::set<std::string>(order_.begin(), order_.end()));
   for (const auto& s : spec_.streams)
     if (s.to_cu == cmac_) {
       const StreamPort* p = port(s.from_cu, s.from_port);

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
-// The HLS flavour's four Vitis kernels in C simulation, joined as the link
+// The HLS flavour's transmit kernels in C simulation, joined as the link
 // configs join them, against the C model of the whole pipeline (hls/'s
-// sendoff_tx): the same ring, payloads and flow table, given to sendoff_tx
-// directly (flow table as its bram array) and to the kernels (flow table as
-// one 512-bit word per entry in a buffer), must give the same beats on
-// m_axis_tx and the same tail and counts — which sendoff_tx_hls writes to its
-// status word, with the run's seq.
+// sendoff_tx, which runs sendoff_tx_model with TSO): the same ring, payloads
+// and flow table, given to sendoff_tx directly (flow table as its bram array)
+// and to the kernels (flow table as one 512-bit word per entry in a buffer),
+// must give the same beats on m_axis_tx and the same tail and counts — which
+// sendoff_tx_hls writes to its status word, with the run's seq and CAPS.
 //
 // As on the card: one start of the ap_ctrl_chain kernel sendoff_tx_hls per
 // run, then the free-running kernels called once per clock cycle, last stage
@@ -69,11 +69,17 @@ FlowEntry udp_flow(uint16_t mtu) {
   return f;
 }
 
+FlowEntry tcp_flow(uint16_t mtu) {
+  FlowEntry f = udp_flow(mtu);
+  f.protocol = IPPROTO_TCP_NUM;
+  return f;
+}
+
 struct Result {
   std::vector<sendoff::axis_t> beats;
   uint32_t tail = 0;
   uint64_t frames = 0, bytes = 0;
-  uint32_t drops = 0, desc_errors = 0, seq = 0;
+  uint32_t drops = 0, desc_errors = 0, seq = 0, caps = 0;
 };
 
 void expect_same(const Result& a, const Result& b) {
@@ -111,11 +117,13 @@ class HlsWrapper : public ::testing::Test {
   }
 
   void post(uint32_t slot, uint64_t payload_addr, uint32_t len, uint16_t flow,
-            uint16_t flags = TXD_L4_UDP) {
+            uint16_t flags = TXD_L4_UDP, uint16_t mss = 0) {
     std::vector<uint8_t> payload(len);
     for (uint32_t i = 0; i < len; ++i) payload[i] = static_cast<uint8_t>(i * 7 + slot);
     mem_.put(payload_addr, payload.data(), len);
     TxDesc d{};
+    d.seq = 0x10000000u * slot + 12345;
+    d.mss = mss;
     d.addr = payload_addr;
     d.len = len;
     d.flow = flow;
@@ -123,6 +131,19 @@ class HlsWrapper : public ::testing::Test {
     d.ip_id = static_cast<uint16_t>(100 + slot);
     d.ttl = 64;
     mem_.put(kRingBase + uint64_t{slot % kRingSize} * TXD_BYTES, &d, sizeof d);
+  }
+
+  // A TCP descriptor: slots `slot` and `slot + 1` (which may wrap to slot 0).
+  void post_tcp(uint32_t slot, uint64_t payload_addr, uint32_t len, uint16_t mss, uint16_t flow,
+                uint8_t tcp_flags, uint8_t opt_len = 0) {
+    post(slot, payload_addr, len, flow, TXD_L4_TCP | TXD_F_DF, mss);
+    TxDescTcp t{};
+    t.ack = 0xA0000000u + slot;
+    t.window = static_cast<uint16_t>(1000 + slot);
+    t.tcp_flags = tcp_flags;
+    t.opt_len = opt_len;
+    for (unsigned i = 0; i < TXD_TCP_OPT_MAX; ++i) t.opts[i] = static_cast<uint8_t>(0x40 + i);
+    mem_.put(kRingBase + uint64_t{(slot + 1) % kRingSize} * TXD_BYTES, &t, sizeof t);
   }
 
   Result run_top(uint32_t head, uint32_t tail, uint32_t ctrl) {
@@ -144,16 +165,23 @@ class HlsWrapper : public ::testing::Test {
   // The kernels, and the streams stream_connect makes between them.
   Result run_kernels(uint32_t head, uint32_t tail, uint32_t ctrl, uint32_t seq) {
     hls::stream<ap_axiu<UDP_META_BITS, 0, 0, 0>> udp_meta("udp_meta");
-    hls::stream<ap_axiu<IP_META_BITS, 0, 0, 0>> ip_meta("ip_meta");
+    hls::stream<ap_axiu<TCP_META_BITS, 0, 0, 0>> tcp_meta("tcp_meta");
+    hls::stream<ap_axiu<ROUTE_BITS, 0, 0, 0>> route("route");
+    hls::stream<ap_axiu<IP_META_BITS, 0, 0, 0>> udp_ip_meta("udp_ip_meta"),
+        tcp_ip_meta("tcp_ip_meta"), ip_meta("ip_meta");
     hls::stream<ap_axiu<ETH_META_BITS, 0, 0, 0>> eth_meta("eth_meta");
-    hls::stream<axis_t> payload("payload"), l4_seg("l4_seg"), ip_pkt("ip_pkt"), tx("tx");
+    hls::stream<axis_t> payload("payload"), tcp_payload("tcp_payload"), udp_l4("udp_l4"),
+        tcp_l4("tcp_l4"), l4_seg("l4_seg"), ip_pkt("ip_pkt"), tx("tx");
     ap_uint<512> status = 0;
     sendoff_tx_hls(mem_.words(), flows_.data(), &status, kRingBase, kRingSize, head, tail, ctrl,
-                   seq, wb_base_, wb_force_, udp_meta, payload);
+                   seq, wb_base_, wb_force_, udp_meta, payload, route, tcp_meta, tcp_payload);
     Result r;
     auto queued = [&] {
-      return std::vector<size_t>{udp_meta.size(), payload.size(), ip_meta.size(),
-                                 l4_seg.size(),   eth_meta.size(), ip_pkt.size()};
+      return std::vector<size_t>{udp_meta.size(),    payload.size(),  tcp_meta.size(),
+                                 tcp_payload.size(), route.size(),    udp_ip_meta.size(),
+                                 udp_l4.size(),      tcp_ip_meta.size(), tcp_l4.size(),
+                                 ip_meta.size(),     l4_seg.size(),   eth_meta.size(),
+                                 ip_pkt.size()};
     };
     unsigned quiet = 0;
     for (calls_ = 0; quiet < kQuietCalls; ++calls_) {
@@ -164,13 +192,15 @@ class HlsWrapper : public ::testing::Test {
       const std::vector<size_t> before = queued();
       eth_tx_hls(eth_meta, ip_pkt, tx);
       ip_tx_hls(ip_meta, l4_seg, eth_meta, ip_pkt);
-      udp_tx_hls(udp_meta, payload, ip_meta, l4_seg);
+      tx_merge_hls(route, udp_ip_meta, udp_l4, tcp_ip_meta, tcp_l4, ip_meta, l4_seg);
+      tcp_tx_hls(tcp_meta, tcp_payload, tcp_ip_meta, tcp_l4);
+      udp_tx_hls(udp_meta, payload, udp_ip_meta, udp_l4);
       const bool sent = !tx.empty();
       while (!tx.empty()) r.beats.push_back(tx.read());
       if (sent) last_beat_call_ = calls_;
       quiet = sent || queued() != before ? 0 : quiet + 1;
     }
-    EXPECT_EQ(queued(), std::vector<size_t>(6, 0)) << "beats left on the links";
+    EXPECT_EQ(queued(), std::vector<size_t>(13, 0)) << "beats left on the links";
     using namespace hls_kernel;
     auto field = [&](unsigned off, unsigned bytes) {
       return status(8 * (off + bytes) - 1, 8 * off).to_uint64();
@@ -181,6 +211,7 @@ class HlsWrapper : public ::testing::Test {
     r.drops = static_cast<uint32_t>(field(STATUS_DROPS_OFF, 4));
     r.desc_errors = static_cast<uint32_t>(field(STATUS_DESC_ERRORS_OFF, 4));
     r.seq = static_cast<uint32_t>(field(STATUS_SEQ_OFF, 4));
+    r.caps = static_cast<uint32_t>(field(STATUS_CAPS_OFF, 4));
     return r;
   }
 
@@ -226,6 +257,7 @@ TEST_F(HlsWrapper, DisabledRunOnlyWritesItsStatus) {
   post(0, 1 << 20, 100, 0);
   Result got = run_kernels(1, 0, 0, 0xABCD1234);
   EXPECT_EQ(got.seq, 0xABCD1234u);
+  EXPECT_EQ(got.caps, CAPS_TSO) << "TSO, and no receive path the host drives";
   EXPECT_EQ(got.tail, 0u);
   EXPECT_EQ(got.frames, 0u);
   EXPECT_TRUE(got.beats.empty());
@@ -311,7 +343,9 @@ TEST_F(HlsWrapper, RejectsWhatTheHlsTopRejects) {
 // Between the kernels as inside hls/: a beat a call, no call lost per packet
 // at the kernel boundaries. Here eth_tx's output beats are the most of any
 // stage's, so the last one leaves in call first fill + beats + 1, the bound
-// tests/hls sets for a single kernel (hls/README.md).
+// tests/hls sets for a single kernel (hls/README.md), plus one call: tx_merge_hls,
+// on the way from udp_tx_hls to ip_tx_hls, holds each segment's record for a
+// call (its own header FIFO) — once for the run, not per packet.
 TEST_F(HlsWrapper, MovesABeatPerCallAcrossTheKernels) {
   set_flow(0, udp_flow(1500));
   const uint32_t len = 1400;
@@ -319,8 +353,110 @@ TEST_F(HlsWrapper, MovesABeatPerCallAcrossTheKernels) {
   Result got = run_kernels(kRingSize, 0, CTRL_ENABLE, 1);
   ASSERT_EQ(got.frames, kRingSize);
   const uint64_t first_fill = beats_for(len);
-  EXPECT_LE(last_beat_call_, first_fill + got.beats.size() + 1) << got.beats.size() << " beats";
+  EXPECT_LE(last_beat_call_, first_fill + got.beats.size() + 2) << got.beats.size() << " beats";
   EXPECT_GE(last_beat_call_ + 1, got.beats.size());
+}
+
+// TCP descriptors (two slots each) between UDP and RAW ones: tcp_tx_hls segments them by
+// MSS and tx_merge_hls keeps ring order, frames bit-exact with the C model's. Sizes around
+// the segment boundaries: an empty segment (a pure ACK or FIN), one byte short of and one
+// byte over an MSS, options, a last segment shorter than the minimum frame, 64 KiB at the
+// smallest MSS; and a descriptor whose second slot is the ring's slot 0. The run starts at
+// slot 2 and fills the ring.
+TEST_F(HlsWrapper, SegmentsTcpDescriptorsAsTheHlsTopDoes) {
+  set_flow(0, udp_flow(1500));
+  set_flow(1, tcp_flow(1500));
+  set_flow(2, tcp_flow(576));
+  post(2, 1 << 20, 300, 0);                                       // UDP
+  post_tcp(3, 2 << 20, 0, 1460, 1, TCPHDR_ACK | TCPHDR_FIN);      // slots 3, 4: one empty segment
+  post_tcp(5, 3 << 20, 1459, 1460, 1, TCPHDR_ACK);                // slots 5, 6
+  post_tcp(7, 4 << 20, 1461, 1448, 1, TCPHDR_ACK | TCPHDR_PSH | TCPHDR_CWR, 12);
+  post(9, 5 << 20, 100, 0, TXD_L4_RAW);
+  post_tcp(10, 6 << 20, 2 * 536 + 3, 536, 2, TCPHDR_ACK | TCPHDR_PSH);
+  post_tcp(12, 7 << 20, 65535, TSO_MSS_MIN, 2, TCPHDR_ACK | TCPHDR_PSH, 24);
+  post(14, 9 << 20, 1400, 0);
+  post_tcp(15, 10 << 20, 3000, 1460, 1, TCPHDR_ACK | TCPHDR_PSH);  // slots 15 and 0
+  post(kRingSize + 1, 11 << 20, 20, 1, TXD_L4_RAW);                // slot 1
+  const uint32_t head = kRingSize + 2;
+  Result want = run_top(head, 2, CTRL_ENABLE | CTRL_FCS_APPEND);
+  Result got = run_kernels(head, 2, CTRL_ENABLE | CTRL_FCS_APPEND, 11);
+  EXPECT_EQ(want.tail, head);
+  EXPECT_EQ(want.desc_errors, 0u);
+  EXPECT_EQ(want.drops, 0u);
+  // 1 + 1 + 1 + 2 + 1 + 3 + 745 + 1 + 3 + 1
+  EXPECT_EQ(want.frames, 759u);
+  expect_same(got, want);
+  EXPECT_EQ(got.caps, CAPS_TSO);
+}
+
+// A run that starts on a TCP descriptor's second half: the run before left at slot 15, the
+// descriptor's slots are 15 and 0; with only slot 15 posted nothing moves, as in the model.
+TEST_F(HlsWrapper, WaitsForATcpDescriptorsSecondSlotAcrossTheRingEnd) {
+  set_flow(1, tcp_flow(1500));
+  post_tcp(kRingSize - 1, 1 << 20, 4000, 1460, 1, TCPHDR_ACK | TCPHDR_PSH);
+  Result want = run_top(kRingSize, kRingSize - 1, CTRL_ENABLE);
+  Result got = run_kernels(kRingSize, kRingSize - 1, CTRL_ENABLE, 1);
+  EXPECT_EQ(want.tail, kRingSize - 1);
+  EXPECT_EQ(want.frames, 0u);
+  expect_same(got, want);
+  want = run_top(kRingSize + 1, kRingSize - 1, CTRL_ENABLE);
+  got = run_kernels(kRingSize + 1, kRingSize - 1, CTRL_ENABLE, 2);
+  EXPECT_EQ(want.tail, kRingSize + 1);
+  EXPECT_EQ(want.frames, 3u);
+  expect_same(got, want);
+}
+
+// A bad TCP descriptor is one descriptor error for both its slots and sends nothing; the
+// descriptors around it still go out in order.
+TEST_F(HlsWrapper, CountsABadTcpDescriptorAsOneDescError) {
+  set_flow(1, tcp_flow(1500));
+  post_tcp(0, 1 << 20, 2000, 1460, 1, TCPHDR_ACK);
+  post_tcp(2, 2 << 20, 2000, TSO_MSS_MIN - 1, 1, TCPHDR_ACK);  // MSS below TSO_MSS_MIN
+  post_tcp(4, 3 << 20, 2000, 1460, 1, TCPHDR_ACK, 6);          // options not a multiple of 4
+  post_tcp(6, 4 << 20, 100, 1460, 1, TCPHDR_ACK | TCPHDR_PSH);
+  Result want = run_top(8, 0, CTRL_ENABLE);
+  Result got = run_kernels(8, 0, CTRL_ENABLE, 4);
+  EXPECT_EQ(want.tail, 8u);
+  EXPECT_EQ(want.desc_errors, 2u);
+  EXPECT_EQ(want.drops, 0u);
+  EXPECT_EQ(want.frames, 3u);
+  expect_same(got, want);
+}
+
+// The TCP header record crosses as one beat: it fits its channel.
+TEST(HlsStreamLinks, TcpRecordFitsItsChannel) {
+  EXPECT_LE(meta_packed_bits<TcpTxMeta>(), static_cast<unsigned>(TCP_META_BITS));
+  TcpTxMeta m{};
+  m.len = 65535;
+  m.mss = 1460;
+  m.seq = 0xDEADBEEF;
+  m.opt_len = 40;
+  m.opts = 0;
+  for (unsigned i = 0; i < TCP_OPT_MAX; ++i) m.opts(8 * i + 7, 8 * i) = 0xC0 + i;
+  m.ip.daddr = 0xC6120002;
+  m.ip.eth.dmac = 0x020000000002ull;
+  const TcpTxMeta back = meta_of<TcpTxMeta>(meta_beat<TCP_META_BITS>(m));
+  EXPECT_EQ(back.len, m.len);
+  EXPECT_EQ(back.seq, m.seq);
+  EXPECT_TRUE(back.opts == m.opts);
+  EXPECT_EQ(back.ip.daddr, m.ip.daddr);
+  EXPECT_EQ(back.ip.eth.dmac, m.ip.eth.dmac);
+}
+
+// A whole Ethernet frame (TXD_L4_ETH) crosses every header channel as what it is (the l2
+// bit of IpTxMeta and EthTxMeta packed): no IPv4 or Ethernet header added, and counted as
+// the frame it is, as in the C model.
+TEST_F(HlsWrapper, SendsWholeFramesAsTheHlsTopDoes) {
+  set_flow(0, udp_flow(1500));
+  post(0, 1 << 20, 60, 0, TXD_L4_ETH);
+  post(1, 2 << 20, 100, 0);
+  post(2, 3 << 20, 1514, 0, TXD_L4_ETH);
+  post(3, 4 << 20, 20, 0, TXD_L4_ETH);  // padded to the minimum frame
+  Result want = run_top(4, 0, CTRL_ENABLE | CTRL_FCS_APPEND);
+  Result got = run_kernels(4, 0, CTRL_ENABLE | CTRL_FCS_APPEND, 6);
+  EXPECT_EQ(want.frames, 4u);
+  EXPECT_EQ(want.desc_errors, 0u);
+  expect_same(got, want);
 }
 
 }  // namespace
