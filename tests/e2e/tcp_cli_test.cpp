@@ -152,6 +152,12 @@ TEST_F(TcpCli, SendsAFileToALinuxServerThroughTheRtl) {
   const std::string out = send_file(path, 9202, {}, "verilator");
   EXPECT_GT(real_field(out, "segments per descriptor"), 8.0) << out;
   EXPECT_EQ(field(out, "errors"), 0) << out;
+  // And with the port impaired both ways: the RTL's segments and the ACKs
+  // that its receive path takes in are lost, reordered and duplicated.
+  const std::string impaired = send_file(path, 9203, {"--loss", "0.01", "--reorder", "0.01",
+                                                      "--duplicate", "0.001", "--seed", "5"},
+                                         "verilator");
+  EXPECT_GT(field(impaired, "retransmissions"), 0) << impaired;
 }
 #endif
 
