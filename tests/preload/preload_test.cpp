@@ -277,7 +277,7 @@ class PreloadTcp : public ::testing::Test {
   // The kernel's server on 198.18.0.2:kPort, with a small receive buffer (the client's
   // sends then fill sendoff's send queue while it reads nothing): accepts one connection,
   // reads nothing until go_, then everything to EOF into received.bin, answers
-  // "sha256 <digest> bytes <count>" and closes; with reset_, resets it at once.
+  // "sha256 <digest> bytes <count>" and closes; with reset_, resets it once go_ is set.
   void start_server() {
     listener_ = socket(AF_INET, SOCK_STREAM, 0);
     ASSERT_GE(listener_, 0);
@@ -300,6 +300,9 @@ class PreloadTcp : public ::testing::Test {
       inet_ntop(AF_INET, &from.sin_addr, peer, sizeof peer);
       peer_ = peer;
       if (reset_) {
+        // Not before the client has seen its connect complete (it says "local"):
+        // a RST in between would be its SO_ERROR there, on Linux too.
+        for (int i = 0; i < 6000 && !go_; ++i) usleep(10000);
         const linger now{1, 0};  // close sends a RST
         setsockopt(c, SOL_SOCKET, SO_LINGER, &now, sizeof now);
         close(c);
@@ -488,7 +491,11 @@ TEST_F(PreloadTcp, AResetWakesEpollAndPollSaysErrAndHup) {
   std::string out;
   const std::string port = std::to_string(kPort);
   const int code =
-      run({SENDOFF_TCP_CLIENT, file_.c_str(), "198.18.0.2", port.c_str(), "reset"}, &out);
+      run({SENDOFF_TCP_CLIENT, file_.c_str(), "198.18.0.2", port.c_str(), "reset"}, &out,
+          [this](const std::string& line) {
+            if (line.rfind("local ", 0) == 0) go_ = true;
+          });
+  go_ = true;  // the server's thread ends even when the client never said so
   server_.join();
   EXPECT_EQ(code, 0) << out;
   EXPECT_NE(out.find("reset seen"), std::string::npos) << out;

@@ -99,6 +99,7 @@ int main(int argc, char** argv) {
   char local[INET_ADDRSTRLEN];
   inet_ntop(AF_INET, &a.sin_addr, local, sizeof local);
   printf("local %s\n", local);
+  fflush(stdout); /* the test waits for this line before a reset */
 
   /* A second set for the receives. */
   int ep_in = epoll_create1(0);
