@@ -236,6 +236,19 @@ int tcp_transmit_skb(sock* sk, uint32_t seq, uint32_t len, uint8_t flags) {
   // options beyond the descriptor's 24 bytes stay segments built here.
   const bool tso = len && !(flags & (TCPHDR_SYN | TCPHDR_RST | TCPHDR_URG)) && n->nic.can_tso() &&
                    optlen <= abi::TXD_TCP_OPT_MAX && gso_size >= abi::TSO_MSS_MIN;
+  if (!tso && len > gso_size && gso_size) {
+    // Software GSO (skb_gso_segment): what the NIC cannot cut, cut here, PSH
+    // and FIN on the last segment only.
+    for (uint32_t off = 0; off < len; off += gso_size) {
+      const bool last = len - off <= gso_size;
+      // URG is worked out again for each segment.
+      const uint8_t keep = last ? 0xFF : static_cast<uint8_t>(~(TCPHDR_PSH | TCPHDR_FIN));
+      const uint8_t f = static_cast<uint8_t>(flags & keep & ~TCPHDR_URG);
+      err = tcp_transmit_skb(sk, seq + off, std::min(gso_size, len - off), f);
+      if (err) return static_cast<int>(ts.ret(err));
+    }
+    return static_cast<int>(ts.ret(0, "software GSO"));
+  }
   const uint32_t segs = tso ? (len + gso_size - 1) / gso_size : 1;
   std::vector<uint8_t> seg;
   iovec iov;

@@ -364,6 +364,36 @@ TEST_F(TcpConn, ATsoDescriptorStraddlingTheRingEndIsSegmentedWhole) {
   EXPECT_EQ(st.data_segs, 4u);
 }
 
+// Two SACK blocks and timestamps take 32 option bytes, more than a TSO
+// descriptor carries: the packet is cut into segments here (software GSO),
+// each within the MTU with its options, PSH on the last only.
+TEST_F(TcpConn, OptionsTooLongForTsoAreSegmentedByTheHost) {
+  peer_port_ = 9314;
+  establish();
+  const int one = 1;
+  ASSERT_EQ(so_setsockopt(fd_, SOL_TCP, TCP_NODELAY, &one, sizeof one), 0);
+  // Two segments from the peer beyond two holes: two SACK blocks to send.
+  const std::vector<uint8_t> d(100, 'p');
+  inject(peer_port_, port_, rcv_nxt_ + 100, isn_ + 1, ACK, 65535, ts_opts(2, 0), d);
+  inject(peer_port_, port_, rcv_nxt_ + 300, isn_ + 1, ACK, 65535, ts_opts(2, 0), d);
+  sent();  // the duplicate ACKs those drew
+  std::vector<uint8_t> data(3000);
+  for (size_t i = 0; i < data.size(); ++i) data[i] = static_cast<uint8_t>(i);
+  ASSERT_EQ(so_send(fd_, data.data(), data.size(), 0), static_cast<ssize_t>(data.size()));
+  const auto s = sent();
+  ASSERT_EQ(s.size(), 3u);
+  std::vector<uint8_t> got;
+  for (size_t k = 0; k < s.size(); ++k) {
+    EXPECT_TRUE(s[k].csum_ok);
+    EXPECT_EQ(s[k].opts.size(), 32u);
+    EXPECT_LE(20 + 20 + s[k].opts.size() + s[k].data.size(), 1500u);
+    EXPECT_EQ(s[k].seq, isn_ + 1 + static_cast<uint32_t>(got.size()));
+    EXPECT_EQ((s[k].flags & PSH) != 0, k + 1 == s.size());
+    got.insert(got.end(), s[k].data.begin(), s[k].data.end());
+  }
+  EXPECT_EQ(got, data);
+}
+
 TEST_F(TcpConn, AnUnackedSegmentIsRetransmittedByTheTimer) {
   peer_port_ = 9305;
   establish();
