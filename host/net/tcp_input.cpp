@@ -169,7 +169,7 @@ bool tcp_time_to_recover(const tcp_sock* tp) {
 void tcp_enter_recovery(sock* sk) {
   tcp_sock* tp = sk->tp.get();
   tp->high_seq = tp->snd_max;
-  tp->high_rxt = tp->snd_una + std::min(tp->mss_cache, tp->write_seq - tp->snd_una);
+  tp->high_rxt = tp->snd_una;  // tcp_retransmit_seq moves it past each hole it sends
   tp->prior_cwnd = tp->snd_cwnd;
   tp->snd_ssthresh = tp->ca_ops->ssthresh(tp);
   tp->snd_cwnd = tp->snd_ssthresh + TCP_FASTRETRANS_THRESH;
@@ -234,10 +234,7 @@ bool tcp_ack(sock* sk, const tcp_skb_cb& cb) {
         // NewReno's partial ACK (RFC 6582 3.2): the next hole goes now,
         // unless this recovery sent it already (the peer's SACKs led there),
         // then the holes the SACK blocks show lost.
-        if (!after(tp->high_rxt, tp->snd_una)) {
-          tp->high_rxt = tp->snd_una + std::min(tp->mss_cache, tp->write_seq - tp->snd_una);
-          tcp_retransmit_skb(sk);
-        }
+        if (!after(tp->high_rxt, tp->snd_una)) tcp_retransmit_skb(sk);
         tcp_xmit_retransmit_queue(sk, 2);
         tp->snd_cwnd = tp->snd_cwnd > acked_segs ? tp->snd_cwnd - acked_segs + 1 : 1;
       }
