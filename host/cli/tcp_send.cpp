@@ -36,6 +36,7 @@ void print_tcp_summary(uint64_t bytes, const TcpStats& st, const CountingSink& f
   printf("retransmissions          %llu\n", static_cast<unsigned long long>(st.retrans));
   printf("fast retransmits         %llu\n", static_cast<unsigned long long>(st.fast_retrans));
   printf("RTOs                     %llu\n", static_cast<unsigned long long>(st.rtos));
+  printf("loss probes              %llu\n", static_cast<unsigned long long>(st.loss_probes));
   printf("RTT                      %.3f ms (rttvar %.3f ms)\n", st.srtt_us / 1000.0,
          st.rttvar_us / 1000.0);
   printf("goodput                  %.1f Mb/s\n",

@@ -51,6 +51,7 @@ struct Sysctls {
   long hz() const { return 1000000 / jiffy_us; }  // CONFIG_HZ
   int ipfrag_high_thresh = 4194304;  // net.ipv4.ipfrag_high_thresh (bytes)
   int ipfrag_time = 30;              // net.ipv4.ipfrag_time (s)
+  int tcp_early_retrans = 3;         // net.ipv4.tcp_early_retrans: 3 and 4 send loss probes
   void load();
 };
 

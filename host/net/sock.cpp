@@ -97,6 +97,7 @@ void Sysctls::load() {
   read_sysctl("/proc/sys/net/ipv4/ip_default_ttl", &ip_default_ttl);
   read_sysctl("/proc/sys/net/ipv4/ip_local_port_range", &port_lo, &port_hi);
   read_sysctl("/proc/sys/net/core/somaxconn", &somaxconn);
+  read_sysctl("/proc/sys/net/ipv4/tcp_early_retrans", &tcp_early_retrans);
 }
 
 // sk_free / __sk_free (net/core/sock.c): the socket's memory stays while the

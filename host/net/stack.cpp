@@ -462,6 +462,7 @@ int stack_tcp_stats(int fd, TcpStats* out) {
   out->retrans = tp->total_retrans;
   out->fast_retrans = tp->fast_retrans;
   out->rtos = tp->rto_count;
+  out->loss_probes = tp->tlp_count;
   out->srtt_us = tp->srtt_us >> 3;
   out->rttvar_us = tp->mdev_us >> 2;
   out->mss = tp->mss_cache;

@@ -168,10 +168,37 @@ struct tcp_sock {
   // tp->reordering: how many segments may overtake one before it counts as
   // lost (net.ipv4.tcp_reordering, 3), raised when a hole fills by itself.
   uint32_t reordering = TCP_FASTRETRANS_THRESH;
+  bool reord_seen = false;  // reordering was detected on this connection
+  uint32_t min_rtt_us = 0;  // the lowest RTT sample (tcp_min_rtt; 0: none yet)
+  // RACK (tcp_recovery.cpp): each data transmission in time order, until
+  // snd_una passes it; and the newest delivered one: when it was sent, its
+  // end, and the RTT its delivery measured.
+  struct tx_rec {
+    uint32_t start, end;
+    uint64_t t;
+    bool retrans;  // the data had been sent before
+  };
+  std::deque<tx_rec> tx_log;
+  uint64_t rack_mstamp = 0;
+  uint32_t rack_end_seq = 0;
+  uint32_t rack_rtt_us = 0;
+  // The reordering window in quarters of min_rtt (reo_wnd_steps): a D-SACK
+  // (a spurious retransmission) adds one, at most once per RTT; it falls back
+  // to one after 16 recoveries without one (reo_wnd_persist).
+  uint8_t rack_reo_wnd_steps = 1;
+  uint8_t rack_reo_wnd_persist = 0;
+  uint64_t rack_reo_step_stamp = 0;  // no further step before this time
+  // Tail loss probe (RFC 8985 7): its timer, and snd_nxt after the probe
+  // while its answer is awaited (tlp_high_seq; 0: none out).
+  uint64_t tlp_timeout = 0;
+  uint32_t tlp_high_seq = 0;
+  bool tlp_retrans = false;  // the probe sent old data again
+  uint64_t tlp_count = 0;    // probes sent (TCPLossProbes)
   // Timers (absolute µs; 0: not armed): retransmit/probe, delayed ACK, the
   // end of TIME_WAIT or of an orphaned FIN_WAIT2.
   uint64_t rto_timeout = 0;
   uint64_t delack_timeout = 0;
+  uint64_t rack_reo_timeout = 0;  // RACK: data sent before the newest delivery comes due
   uint64_t tw_timeout = 0;
   bool orphan = false;      // closed by the user: only the stack keeps it
   bool sock_done = false;   // SOCK_DONE: the peer's FIN came
@@ -261,6 +288,9 @@ void tcp_rcv_state_process(sock* sk, const uint8_t* th, size_t len);
 void tcp_reset(sock* sk);
 // The connection's state moves (tcp_set_state) and sleepers are told.
 void tcp_set_state(sock* sk, int state);
+// tcp_rack_reo_timeout: data RACK held for the reordering window may now
+// count as lost: recovery starts, or goes on.
+void tcp_rack_reo_timeout(sock* sk);
 // tcp_done: the connection is over (CLOSE); its socket leaves the tables.
 void tcp_done(sock* sk);
 // The option bytes of a segment, parsed (tcp_parse_options).
@@ -286,6 +316,26 @@ uint32_t tcp_next_sacked(const tcp_sock* tp, uint32_t seq, uint32_t limit);
 // SACK-permitted, timestamps and MSS, then the MSS to send with (advmss set).
 void tcp_syn_options_take(tcp_sock* tp, uint32_t seq, uint16_t window,
                           const tcp_options_received& opt);
+
+// ---- tcp_recovery.cpp (RACK)
+// A data transmission of [seq, seq + len) now (before snd_nxt/snd_max move).
+void tcp_rack_note_xmit(tcp_sock* tp, uint32_t seq, uint32_t len);
+// The log loses what snd_una passed.
+void tcp_rack_prune(tcp_sock* tp);
+// Data in [start, end) was ACKed or SACKed by the ACK at hand, whose TSecr is
+// tsecr (0: none); call before the scoreboard takes its blocks.
+void tcp_rack_advance(tcp_sock* tp, uint32_t start, uint32_t end, uint32_t tsecr);
+// tcp_rack_update_reo_wnd: a D-SACK came (RFC 2883: something was
+// retransmitted that had not been lost): widen the reordering window.
+void tcp_rack_update_reo_wnd(tcp_sock* tp);
+// A recovery starts: the widened window lasts only so many of them.
+void tcp_rack_recovery_started(tcp_sock* tp);
+// RFC 6675 IsLost: more than reordering - 1 segments SACKed above seq.
+bool tcp_sack_is_lost(const tcp_sock* tp, uint32_t seq);
+// The first segment at or after seq that counts as lost (IsLost for data
+// sent once, RACK for any): true with *at and *len (at most an MSS). Arms
+// rack_reo_timeout for data that will count as lost soon.
+bool tcp_next_lost(tcp_sock* tp, uint32_t seq, uint32_t* at, uint32_t* len);
 
 // ---- tcp_timer.cpp
 // The retransmission timer's next interval after `backoff` RTOs in a row:
@@ -353,6 +403,13 @@ int tcp_v4_send_synack(sock* sk);
 void tcp_retransmit_skb(sock* sk);
 // __tcp_retransmit_skb for one hole: len bytes (at most one MSS) from seq again.
 void tcp_retransmit_seq(sock* sk, uint32_t seq, uint32_t len);
+// tcp_schedule_loss_probe: in the Open state with SACK, data in flight and
+// no probe out, the probe timer at 2 x srtt (plus the worst delayed ACK when
+// one segment is out), never after the retransmission timer.
+void tcp_schedule_loss_probe(sock* sk);
+// tcp_send_loss_probe: a new segment if the windows let one go, else the
+// last segment sent again; then the retransmission timer.
+void tcp_send_loss_probe(sock* sk);
 // tcp_send_active_reset: a RST for the connection (close with unread data).
 void tcp_send_active_reset(sock* sk);
 // The window to advertise, unscaled bytes (tcp_select_window).

@@ -114,12 +114,6 @@ void tcp_sacktag_write_queue(tcp_sock* tp, const tcp_options_received& opt) {
   }
 }
 
-// RFC 6675 IsLost: a byte is lost once more than (DupThresh - 1) segments'
-// worth of data above it has been SACKed.
-bool tcp_sack_is_lost(const tcp_sock* tp, uint32_t seq) {
-  return tcp_sacked_after(tp, seq) > (tp->reordering - 1) * tp->mss_cache;
-}
-
 // tcp_check_sack_reordering: the ACK filled the hole at snd_una that was
 // never retransmitted while the peer SACKed data above it: that data
 // overtook it. Loss is then declared only after more than that distance.
@@ -131,23 +125,19 @@ void tcp_check_sack_reordering(tcp_sock* tp, uint32_t ack) {
   if (!after(first, tp->snd_una) || before(ack, first)) return;
   const uint32_t segs = tcp_sacked_after(tp, tp->snd_una) / tp->mss_cache + 1;
   tp->reordering = std::min(std::max(tp->reordering, segs), TCP_MAX_REORDERING);
+  tp->reord_seen = true;
 }
 
-// tcp_xmit_retransmit_queue (RFC 6675 NextSeg, rule 1): the holes that count
-// as lost, from where this recovery's retransmissions reached, up to
-// `budget` segments (each ACK that arrives lets about that many leave).
+// tcp_xmit_retransmit_queue (RFC 6675 NextSeg, rule 1, with RACK): the
+// segments that count as lost, from snd_una up, up to `budget` of them (each
+// ACK that arrives lets about that many leave). A segment sent again now is
+// not lost again until data sent after it is delivered.
 void tcp_xmit_retransmit_queue(sock* sk, int budget) {
   tcp_sock* tp = sk->tp.get();
-  uint32_t seq = after(tp->high_rxt, tp->snd_una) ? tp->high_rxt : tp->snd_una;
-  while (budget > 0) {
-    seq = tcp_sacked_skip(tp, seq);
-    const uint32_t hole_end = tcp_next_sacked(tp, seq, seq);
-    // No SACKed data above: nothing there counts as lost.
-    if (hole_end == seq || !tcp_sack_is_lost(tp, seq)) break;
-    const uint32_t len = std::min(hole_end - seq, tp->mss_cache);
-    tcp_retransmit_seq(sk, seq, len);
-    seq += len;
-    tp->high_rxt = seq;
+  uint32_t seq = tp->snd_una, at, len;
+  while (budget > 0 && tcp_next_lost(tp, seq, &at, &len)) {
+    tcp_retransmit_seq(sk, at, len);
+    seq = at + len;
     --budget;
   }
 }
@@ -155,10 +145,12 @@ void tcp_xmit_retransmit_queue(sock* sk, int budget) {
 // tcp_time_to_recover: `reordering` duplicate ACKs, or the scoreboard shows
 // snd_una lost (RFC 6675 5), or, with too little in flight for that many
 // duplicates, all but snd_una's segment SACKed (early retransmit, RFC 5827).
-bool tcp_time_to_recover(const tcp_sock* tp) {
+bool tcp_time_to_recover(tcp_sock* tp) {
   if (tp->dup_acks >= static_cast<int>(tp->reordering)) return true;
-  if (!tp->sack_ok || tp->sacked.empty()) return false;
-  if (tcp_sack_is_lost(tp, tp->snd_una)) return true;
+  if (!tp->sack_ok) return false;
+  uint32_t at, len;
+  if (tcp_next_lost(tp, tp->snd_una, &at, &len)) return true;
+  if (tp->sacked.empty()) return false;
   const uint32_t mss = tp->mss_cache;
   const uint32_t out_segs = (tp->snd_max - tp->snd_una + mss - 1) / mss;
   const uint32_t sacked_segs = (tcp_sacked_after(tp, tp->snd_una) + mss - 1) / mss;
@@ -174,6 +166,7 @@ void tcp_enter_recovery(sock* sk) {
   tp->snd_ssthresh = tp->ca_ops->ssthresh(tp);
   tp->snd_cwnd = tp->snd_ssthresh + TCP_FASTRETRANS_THRESH;
   tcp_set_ca_state(tp, TCP_CA_Recovery);
+  tcp_rack_recovery_started(tp);
   ++tp->fast_retrans;
   tcp_retransmit_skb(sk);
   tcp_xmit_retransmit_queue(sk, 1);
@@ -188,6 +181,27 @@ bool tcp_ack(sock* sk, const tcp_skb_cb& cb) {
     return false;
   }
   if (before(ack, tp->snd_una)) return true;  // an old ACK: the data may still count
+  // tcp_check_dsack (RFC 2883): a first block below the cumulative ACK, or
+  // inside the second, reports data that arrived twice: a retransmission
+  // was spurious, so the reordering window widens. It delivers nothing new.
+  bool dsack = false;
+  if (tp->sack_ok && cb.opt.num_sacks) {
+    const auto& b0 = cb.opt.sack[0];
+    const auto& b1 = cb.opt.sack[1];
+    dsack = before(b0.start_seq, ack) ||
+            (cb.opt.num_sacks > 1 && !before(b0.start_seq, b1.start_seq) &&
+             !after(b0.end_seq, b1.end_seq));
+    if (dsack) tcp_rack_update_reo_wnd(tp);
+  }
+  // tcp_rack_advance: what this ACK delivers, cumulatively and by its SACK blocks.
+  const uint32_t tsecr = tp->tstamp_ok && cb.opt.saw_tstamp ? cb.opt.rcv_tsecr : 0;
+  if (after(ack, tp->snd_una)) tcp_rack_advance(tp, tp->snd_una, ack, tsecr);
+  if (tp->sack_ok)
+    for (unsigned k = dsack ? 1 : 0; k < cb.opt.num_sacks; ++k) {
+      const uint32_t start = cb.opt.sack[k].start_seq, end = cb.opt.sack[k].end_seq;
+      if (after(end, start) && after(end, ack) && !after(end, tp->snd_max))
+        tcp_rack_advance(tp, before(start, ack) ? ack : start, end, tsecr);
+    }
   const uint32_t nwin = uint32_t{cb.window} << tp->snd_wscale;
   bool win_changed = false;
   // tcp_may_update_window.
@@ -211,11 +225,25 @@ bool tcp_ack(sock* sk, const tcp_skb_cb& cb) {
     if (tp->sack_ok) tcp_check_sack_reordering(tp, ack);
     tp->snd_una = ack;
     if (before(tp->snd_nxt, ack)) tp->snd_nxt = ack;
+    tcp_rack_prune(tp);
+    // tcp_process_tlp_ack: the probe is answered. If it sent old data again
+    // and that repaired a loss (no D-SACK is read here, so any such probe
+    // counts), cwnd comes down as for a recovery (tcp_init_cwnd_reduction).
+    if (tp->tlp_high_seq && !before(ack, tp->tlp_high_seq)) {
+      if (tp->tlp_retrans && tp->ca_state == TCP_CA_Open) {
+        tp->prior_cwnd = tp->snd_cwnd;
+        tp->snd_ssthresh = tp->ca_ops->ssthresh(tp);
+        tp->snd_cwnd = std::max<uint32_t>(tp->snd_ssthresh, 2);
+      }
+      tp->tlp_high_seq = 0;
+    }
     if (tp->sack_ok) tcp_sacktag_write_queue(tp, cb.opt);
     long rtt_us = -1;
     if (tp->rtt_stamp && !before(ack, tp->rtt_timed_seq)) {
       rtt_us = static_cast<long>(tp->tcp_mstamp - tp->rtt_stamp);
       tp->rtt_stamp = 0;
+      if (!tp->min_rtt_us || static_cast<uint32_t>(rtt_us) < tp->min_rtt_us)
+        tp->min_rtt_us = static_cast<uint32_t>(std::max(rtt_us, 1L));
       tcp_rtt_estimator(tp, rtt_us);
       tcp_set_rto(tp);
     }
@@ -244,10 +272,12 @@ bool tcp_ack(sock* sk, const tcp_skb_cb& cb) {
       tp->ca_ops->cong_avoid(tp, ack, acked_segs);
       tp->dup_acks = 0;
     }
-    if (tp->snd_una == tp->snd_max)
-      tp->rto_timeout = 0;
-    else
+    if (tp->snd_una == tp->snd_max) {
+      tp->rto_timeout = tp->tlp_timeout = tp->rack_reo_timeout = 0;
+    } else {
       inet_csk_reset_xmit_timer(tp);
+      tcp_schedule_loss_probe(sk);
+    }
     sk_wake_receivers(sk);  // room in the send buffer (sk_stream_write_space)
   } else if (!(cb.flags & (TCPHDR_SYN | TCPHDR_FIN)) && tp->snd_una != tp->snd_max) {
     // A duplicate ACK (RFC 5681): no data, no window change; with SACK, any
@@ -374,7 +404,9 @@ void tcp_handshake_done(sock* sk, uint32_t ack_seq) {
   tcp_sock* tp = sk->tp.get();
   tp->snd_una = ack_seq;
   if (tp->rtt_stamp) {
-    tcp_rtt_estimator(tp, static_cast<long>(tp->tcp_mstamp - tp->rtt_stamp));
+    const long rtt_us = std::max(static_cast<long>(tp->tcp_mstamp - tp->rtt_stamp), 1L);
+    tcp_rtt_estimator(tp, rtt_us);
+    tp->min_rtt_us = static_cast<uint32_t>(rtt_us);
     tcp_set_rto(tp);
     tp->rtt_stamp = 0;
   }
@@ -523,6 +555,17 @@ uint32_t tcp_next_sacked(const tcp_sock* tp, uint32_t seq, uint32_t limit) {
   for (const auto& r : tp->sacked)
     if (after(r.start, seq)) return r.start;
   return limit;
+}
+
+void tcp_rack_reo_timeout(sock* sk) {
+  tcp_sock* tp = sk->tp.get();
+  tp->rack_reo_timeout = 0;
+  if (tp->snd_una == tp->snd_max) return;
+  if (tp->ca_state == TCP_CA_Open) {
+    if (tcp_time_to_recover(tp)) tcp_enter_recovery(sk);
+  } else if (tp->ca_state == TCP_CA_Recovery) {
+    tcp_xmit_retransmit_queue(sk, 2);
+  }
 }
 
 void tcp_reset(sock* sk) {

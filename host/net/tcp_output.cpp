@@ -360,6 +360,7 @@ void tcp_write_xmit(sock* sk, bool push_small) {
   // tcp_tso_autosize: with the NIC's TSO a packet carries as many whole
   // segments as one descriptor holds (65535 bytes); without, one segment.
   const uint32_t max_segs = sk->sk_net->nic.can_tso() ? std::max(1u, abi::MAX_PAYLOAD / mss) : 1;
+  bool sent = false;
   for (;;) {
     // Going back after an RTO: what the peer holds by its SACKs is not sent
     // again, and a packet ends where such data starts.
@@ -434,11 +435,14 @@ void tcp_write_xmit(sock* sk, bool push_small) {
       tp->rtt_timed_seq = tp->snd_nxt + len;
       tp->rtt_stamp = tp->tcp_mstamp;
     }
+    tcp_rack_note_xmit(tp, tp->snd_nxt, len);
     if (len % mss) tp->snd_sml = tp->snd_nxt + len;  // tcp_minshall_update
     tp->snd_nxt += len;
     if (after(tp->snd_nxt, tp->snd_max)) tp->snd_max = tp->snd_nxt;
     if (!tp->rto_timeout) inet_csk_reset_xmit_timer(tp);
+    sent = true;
   }
+  if (sent) tcp_schedule_loss_probe(sk);
   // tcp_cwnd_validate: an application that leaves cwnd unused does not grow it.
   if (!after(tp->write_seq, tp->snd_nxt))
     tp->is_cwnd_limited = (tp->snd_nxt - tp->snd_una + mss - 1) / mss >= tp->snd_cwnd / 2;
@@ -528,9 +532,62 @@ void tcp_retransmit_seq(sock* sk, uint32_t seq, uint32_t len) {
   tp->rtt_stamp = 0;  // Karn: no RTT sample from a retransmitted segment
   ++tp->total_retrans;
   len = std::min({len, tp->write_seq - seq, tp->mss_cache});
-  tcp_transmit_skb(sk, seq, len, TCPHDR_ACK | TCPHDR_PSH);
+  if (tcp_transmit_skb(sk, seq, len, TCPHDR_ACK | TCPHDR_PSH) == 0) tcp_rack_note_xmit(tp, seq, len);
   if (after(seq + len, tp->high_rxt)) tp->high_rxt = seq + len;
   if (after(seq + len, tp->snd_nxt)) tp->snd_nxt = seq + len;
+}
+
+void tcp_schedule_loss_probe(sock* sk) {
+  tcp_sock* tp = sk->tp.get();
+  const int early_retrans = sk->sk_net->sysctl.tcp_early_retrans;
+  if ((early_retrans != 3 && early_retrans != 4) || !tcp_sending_state(sk->state) ||
+      !tp->sack_ok || tp->ca_state != TCP_CA_Open || tp->tlp_high_seq ||
+      tp->snd_una == tp->snd_max || !tp->srtt_us) {
+    tp->tlp_timeout = 0;
+    return;
+  }
+  // PTO = 2 SRTT (RFC 8985 7.2), plus TCP_RTO_MIN when one segment is out
+  // (its ACK may be delayed), else TCP_TIMEOUT_MIN (two jiffies), as Linux.
+  const uint32_t out = tp->snd_max - tp->snd_una;
+  const uint64_t pto = uint64_t{tp->srtt_us >> 2} +
+                       (out <= tp->mss_cache ? TCP_RTO_MIN_US
+                                             : 2 * static_cast<uint64_t>(sk->sk_net->sysctl.jiffy_us));
+  uint64_t when = tp->tcp_mstamp + pto;
+  if (tp->rto_timeout && tp->rto_timeout < when) when = tp->rto_timeout;
+  tp->tlp_timeout = when;
+}
+
+void tcp_send_loss_probe(sock* sk) {
+  tcp_sock* tp = sk->tp.get();
+  tp->tlp_timeout = 0;
+  if (!tcp_sending_state(sk->state) || tp->snd_una == tp->snd_max || tp->ca_state != TCP_CA_Open)
+    return;
+  const uint32_t mss = tp->mss_cache;
+  const uint32_t wnd_end = tp->snd_una + tp->snd_wnd;
+  const uint32_t unsent = after(tp->write_seq, tp->snd_nxt) ? tp->write_seq - tp->snd_nxt : 0;
+  const uint32_t send_win = after(wnd_end, tp->snd_nxt) ? wnd_end - tp->snd_nxt : 0;
+  if (unsent && send_win && tp->snd_nxt == tp->snd_max) {
+    // New data, one segment, whatever cwnd says.
+    const uint32_t len = std::min({unsent, mss, send_win});
+    if (tcp_transmit_skb(sk, tp->snd_nxt, len,
+                         static_cast<uint8_t>(TCPHDR_ACK | (len == unsent ? TCPHDR_PSH : 0))) != 0)
+      return;
+    tcp_rack_note_xmit(tp, tp->snd_nxt, len);
+    tp->snd_nxt = tp->snd_max = tp->snd_nxt + len;
+    tp->tlp_retrans = false;
+  } else if (after(tp->snd_max, tp->write_seq) && !after(tp->snd_max - 1, tp->snd_una)) {
+    tcp_retransmit_skb(sk);  // only the FIN is out
+    tp->tlp_retrans = true;
+  } else {
+    // The last segment sent, again.
+    const uint32_t data_end = after(tp->snd_max, tp->write_seq) ? tp->write_seq : tp->snd_max;
+    const uint32_t len = std::min(data_end - tp->snd_una, mss);
+    tcp_retransmit_seq(sk, data_end - len, len);
+    tp->tlp_retrans = true;
+  }
+  tp->tlp_high_seq = tp->snd_nxt;
+  ++tp->tlp_count;
+  inet_csk_reset_xmit_timer(tp);
 }
 
 void tcp_send_active_reset(sock* sk) {

@@ -147,7 +147,13 @@ void tcp_run_timers(net* n) {
       tp->delack_timeout = 0;
       if (tp->ack_pending) tcp_send_ack(sk);
     }
-    if (tp->rto_timeout && now >= tp->rto_timeout) tcp_retransmit_timer(sk);
+    if (tp->rto_timeout && now >= tp->rto_timeout) {
+      tp->tlp_timeout = tp->rack_reo_timeout = 0;
+      tp->tlp_high_seq = 0;
+      tcp_retransmit_timer(sk);
+    }
+    if (tp->tlp_timeout && now >= tp->tlp_timeout) tcp_send_loss_probe(sk);
+    if (tp->rack_reo_timeout && now >= tp->rack_reo_timeout) tcp_rack_reo_timeout(sk);
     if (tp->tsq_throttled) tcp_tsq_handler(sk);
   }
   tcp_reap_sockets(n);

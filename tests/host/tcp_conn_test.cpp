@@ -95,9 +95,12 @@ class TcpConn : public ::testing::Test {
     isn_ = syn_.seq;
   }
   // The SYN checked, the SYN-ACK answered.
-  void establish(uint16_t win = 65535, bool with_opts = true) {
+  // rtt_ms: how long the SYN-ACK takes, so srtt (and the tail loss probe's
+  // timeout, 2 srtt and more) is at least that.
+  void establish(uint16_t win = 65535, bool with_opts = true, int rtt_ms = 0) {
     start_connect();
     if (HasFatalFailure()) return;
+    if (rtt_ms) std::this_thread::sleep_for(std::chrono::milliseconds(rtt_ms));
     inject(peer_port_, port_, kPeerIsn, isn_ + 1, SYN | ACK, win,
            with_opts ? synack_opts(tsval_of(syn_)) : std::vector<uint8_t>{});
     ASSERT_EQ(connect_again(), 0) << strerror(errno);
@@ -212,7 +215,9 @@ TEST_F(TcpConn, AFullSendBufferIsEagainUntilAnAckMakesRoom) {
 
 TEST_F(TcpConn, ThreeDuplicateAcksRetransmitTheFirstSegment) {
   peer_port_ = 9304;
-  establish();
+  // A 50 ms handshake: the tail loss probe waits over 100 ms, so only the
+  // duplicate ACKs below make anything go again.
+  establish(65535, true, 50);
   std::vector<uint8_t> data(10 * 1448, 'c');
   ASSERT_EQ(so_send(fd_, data.data(), data.size(), 0), static_cast<ssize_t>(data.size()));
   auto s = sent();
@@ -261,13 +266,19 @@ TEST_F(TcpConn, SackBlocksStartRecoveryAndEachLostHoleGoesOnce) {
   EXPECT_EQ(s[0].seq, seg(0));
   EXPECT_EQ(s[0].data.size(), 1448u);
   sack_ack(1003, {{seg(1), seg(5)}});
+  EXPECT_TRUE(sent().empty()) << "nothing sent after segment 5 has arrived yet";
+  // RACK (tcp_rack_detect_loss): segment 6 left with segment 5, later in
+  // sequence, and is SACKed; in recovery with no reordering seen the window
+  // is 0, so 5 is lost now, with one segment SACKed above it, where RFC
+  // 6675's count alone would wait for three (RACK is Linux's default,
+  // net.ipv4.tcp_recovery = 1).
   sack_ack(1004, {{seg(6), seg(7)}, {seg(1), seg(5)}});
-  sack_ack(1005, {{seg(6), seg(8)}, {seg(1), seg(5)}});
-  EXPECT_TRUE(sent().empty()) << "segment 5 has two SACKed above it: not yet lost";
-  sack_ack(1006, {{seg(6), seg(9)}, {seg(1), seg(5)}});
   s = sent();
   ASSERT_EQ(s.size(), 1u);
   EXPECT_EQ(s[0].seq, seg(5));
+  sack_ack(1005, {{seg(6), seg(8)}, {seg(1), seg(5)}});
+  sack_ack(1006, {{seg(6), seg(9)}, {seg(1), seg(5)}});
+  EXPECT_TRUE(sent().empty()) << "segment 5's retransmission is not lost: nothing sent after it arrived";
   // The retransmitted segment 0 arrives: the ACK jumps to the next hole,
   // which this recovery has sent again already: nothing goes twice.
   sack_ack(1007, {{seg(6), seg(10)}});
@@ -277,6 +288,110 @@ TEST_F(TcpConn, SackBlocksStartRecoveryAndEachLostHoleGoesOnce) {
   ASSERT_EQ(sendoff::stack_tcp_stats(fd_, &st), 0);
   EXPECT_EQ(st.fast_retrans, 1u);
   EXPECT_EQ(st.retrans, 2u);
+}
+
+// A tail loss (RFC 8985 7, tcp_send_loss_probe): the last segments and
+// every ACK for them are lost. Nothing else is in flight to draw duplicate
+// ACKs; instead of waiting for the RTO, the probe timer (2 srtt + two
+// jiffies) sends the last segment again. The peer's answer SACKs it, and
+// RACK then counts the hole before it lost: recovery, not a timeout.
+TEST_F(TcpConn, ATailLossIsProbedAndRecoveredWithoutATimeout) {
+  peer_port_ = 9313;
+  establish(65535, true, 20);
+  using clock = std::chrono::steady_clock;
+  std::vector<uint8_t> data(10 * 1448, 't');
+  ASSERT_EQ(so_send(fd_, data.data(), data.size(), 0), static_cast<ssize_t>(data.size()));
+  ASSERT_EQ(sent().size(), 10u);
+  const auto t0 = clock::now();
+  const uint32_t d = isn_ + 1;
+  auto seg = [d](int i) { return d + 1448u * static_cast<uint32_t>(i); };
+  ack(seg(6));  // 6..9 are lost
+  std::vector<Seg> probe;
+  for (int i = 0; i < 200 && probe.empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    probe = sent();
+  }
+  const double waited = std::chrono::duration<double>(clock::now() - t0).count();
+  ASSERT_EQ(probe.size(), 1u);
+  EXPECT_EQ(probe[0].seq, seg(9)) << "the probe is the last segment";
+  EXPECT_EQ(probe[0].data.size(), 1448u);
+  EXPECT_GE(waited, 0.035) << "2 srtt at the least";
+  EXPECT_LT(waited, 0.19) << "the probe comes before any RTO could";
+  // The probe arrives and, an RTT later, the peer's SACK of it: 6..8 were
+  // sent before it and have been out longer than its RTT: lost, sent again
+  // at once. (An answer sooner than the lowest RTT would be taken for the
+  // original's, as Linux does without timestamps.)
+  std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  std::vector<uint8_t> o = ts_opts(2, 0);
+  o.insert(o.end(), {1, 1, 5, 10});
+  uint8_t w[8];
+  put32(w, seg(9));
+  put32(w + 4, seg(10));
+  o.insert(o.end(), w, w + 8);
+  inject(peer_port_, port_, rcv_nxt_, seg(6), ACK, 65535, o);
+  const auto s = sent();
+  ASSERT_GE(s.size(), 1u);
+  EXPECT_EQ(s[0].seq, seg(6));
+  sendoff::TcpStats st;
+  ASSERT_EQ(sendoff::stack_tcp_stats(fd_, &st), 0);
+  EXPECT_EQ(st.loss_probes, 1u);
+  EXPECT_EQ(st.rtos, 0u);
+  EXPECT_EQ(st.fast_retrans, 1u) << "the probe's SACK started a recovery";
+}
+
+// A lost retransmission (RACK, RFC 8985 6.2): duplicate ACKs never count
+// it again, since the data above it is SACKed already. Once data sent after
+// the retransmission is SACKed, an RTT later, the retransmission counts as
+// lost and goes a third time, without waiting for the RTO.
+TEST_F(TcpConn, ALostRetransmissionGoesAgainWhenLaterDataIsSacked) {
+  peer_port_ = 9314;
+  establish(65535, true, 20);
+  std::vector<uint8_t> data(30 * 1448, 'r');
+  ASSERT_EQ(so_send(fd_, data.data(), data.size(), 0), static_cast<ssize_t>(data.size()));
+  ASSERT_EQ(sent().size(), 10u) << "the initial cwnd";
+  const uint32_t d = isn_ + 1;
+  auto seg = [d](int i) { return d + 1448u * static_cast<uint32_t>(i); };
+  auto sack_ack = [&](uint32_t from, uint32_t to) {
+    std::vector<uint8_t> o = ts_opts(2, 0);
+    o.insert(o.end(), {1, 1, 5, 10});
+    uint8_t w[8];
+    put32(w, from);
+    put32(w + 4, to);
+    o.insert(o.end(), w, w + 8);
+    inject(peer_port_, port_, rcv_nxt_, d, ACK, 65535, o);
+  };
+  // Segment 0 is lost; 1..9 arrive one by one. The recovery sends 0 again
+  // (and that copy is lost too), then new data as the window inflates
+  // (limited transmit's new segments leave before the retransmission: not those).
+  int resent0 = 0;
+  uint32_t first_new = 0;
+  for (int i = 2; i <= 10; ++i) {
+    sack_ack(seg(1), seg(i));
+    for (const Seg& g : sent()) {
+      if (g.seq == seg(0)) ++resent0;
+      if (resent0 && static_cast<int32_t>(g.seq - seg(10)) >= 0 && !first_new) first_new = g.seq;
+    }
+  }
+  ASSERT_EQ(resent0, 1) << "the first retransmission";
+  ASSERT_NE(first_new, 0u) << "no new data left after the retransmission";
+  // The new segment's SACK, an RTT after it left.
+  std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  std::vector<uint8_t> o = ts_opts(2, 0);
+  o.insert(o.end(), {1, 1, 5, 18});
+  uint8_t w[16];
+  put32(w, first_new);
+  put32(w + 4, first_new + 1448);
+  put32(w + 8, seg(1));
+  put32(w + 12, seg(10));
+  o.insert(o.end(), w, w + 16);
+  inject(peer_port_, port_, rcv_nxt_, d, ACK, 65535, o);
+  bool again = false;
+  for (const Seg& g : sent()) again = again || g.seq == seg(0);
+  EXPECT_TRUE(again) << "the lost retransmission was not sent again";
+  sendoff::TcpStats st;
+  ASSERT_EQ(sendoff::stack_tcp_stats(fd_, &st), 0);
+  EXPECT_EQ(st.rtos, 0u);
+  EXPECT_EQ(st.fast_retrans, 1u);
 }
 
 // TCP_CORK (measured on 6.18: 100 corked bytes reached a veth peer 0.207 s

@@ -65,6 +65,7 @@ struct TcpStats {
   uint64_t retrans = 0;        // segments sent again (tcpi_total_retrans)
   uint64_t fast_retrans = 0;   // recoveries entered on duplicate ACKs (TCPFastRetrans)
   uint64_t rtos = 0;           // retransmission timeouts (TCPTimeouts)
+  uint64_t loss_probes = 0;    // tail loss probes sent (TCPLossProbes)
   uint32_t srtt_us = 0, rttvar_us = 0;  // tcpi_rtt, tcpi_rttvar
   uint32_t mss = 0, cwnd = 0;  // tcpi_snd_mss, tcpi_snd_cwnd
   int state = 0;               // tcpi_state: TCP_ESTABLISHED, TCP_FIN_WAIT2, ...
