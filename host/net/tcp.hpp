@@ -105,6 +105,13 @@ struct tcp_sock {
   uint32_t snd_cwnd_clamp = ~0u;
   uint32_t snd_ssthresh = TCP_INFINITE_SSTHRESH;
   uint32_t prior_cwnd = 0;    // cwnd before the last reduction (undo)
+  uint32_t prior_ssthresh = 0;  // ssthresh before it
+  // Undo (tcp_try_undo_dsack): where the recovery started, and its
+  // retransmissions that no D-SACK has yet shown spurious; 0 with the
+  // marker set: all were, so the reduction is taken back.
+  uint32_t undo_marker = 0;
+  bool undo_armed = false;
+  uint32_t undo_retrans = 0;
   bool is_cwnd_limited = true;
   uint8_t ca_state = TCP_CA_Open;
   const tcp_congestion_ops* ca_ops = nullptr;

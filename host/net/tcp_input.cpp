@@ -163,13 +163,49 @@ void tcp_enter_recovery(sock* sk) {
   tp->high_seq = tp->snd_max;
   tp->high_rxt = tp->snd_una;  // tcp_retransmit_seq moves it past each hole it sends
   tp->prior_cwnd = tp->snd_cwnd;
+  tp->prior_ssthresh = tp->snd_ssthresh;
+  tp->undo_marker = tp->snd_una;
+  tp->undo_armed = true;
+  tp->undo_retrans = 0;
   tp->snd_ssthresh = tp->ca_ops->ssthresh(tp);
-  tp->snd_cwnd = tp->snd_ssthresh + TCP_FASTRETRANS_THRESH;
+  // With SACK the window counts what is really out (tcp_packets_in_flight:
+  // SACKed data is not), so cwnd is ssthresh from here (RFC 6675); without,
+  // NewReno's inflation stands for the segments that left (RFC 6582).
+  tp->snd_cwnd = tp->snd_ssthresh + (tp->sack_ok ? 0 : TCP_FASTRETRANS_THRESH);
   tcp_set_ca_state(tp, TCP_CA_Recovery);
   tcp_rack_recovery_started(tp);
   ++tp->fast_retrans;
   tcp_retransmit_skb(sk);
   tcp_xmit_retransmit_queue(sk, 1);
+}
+
+// tcp_undo_cwnd_reduction: every retransmission of this recovery was
+// spurious (D-SACKed: the originals arrived, late): cwnd and ssthresh go
+// back to where they were.
+void tcp_try_undo_dsack(tcp_sock* tp) {
+  if (!tp->undo_armed || tp->undo_retrans || tp->ca_state != TCP_CA_Recovery) return;
+  tp->snd_cwnd = tp->ca_ops->undo_cwnd(tp);
+  tp->snd_ssthresh = std::max(tp->snd_ssthresh, tp->prior_ssthresh);
+  tp->undo_armed = false;
+}
+
+// A D-SACK block [start, end) (tcp_check_dsack, tcp_sacktag_one): one of
+// this recovery's retransmissions less to undo, and the data SACKed above
+// it was reordering, not loss (tcp_check_sack_reordering).
+void tcp_dsack_seen(tcp_sock* tp, uint32_t start, uint32_t end) {
+  const uint32_t mss = tp->mss_cache;
+  if (tp->undo_armed && after(end, tp->undo_marker)) {
+    const uint32_t segs = std::max<uint32_t>(1, (end - start + mss - 1) / mss);
+    tp->undo_retrans = tp->undo_retrans > segs ? tp->undo_retrans - segs : 0;
+  }
+  const uint32_t fack = tp->sacked.empty() ? tp->snd_una : tp->sacked.back().end;
+  if (before(start, fack)) {
+    const uint32_t metric = fack - start;
+    if (metric > tp->reordering * mss)
+      tp->reordering = std::min((metric + mss - 1) / mss, TCP_MAX_REORDERING);
+  }
+  tcp_rack_update_reo_wnd(tp);
+  tcp_try_undo_dsack(tp);
 }
 
 // tcp_ack: false when the segment must be dropped (it ACKs what was never sent).
@@ -191,7 +227,7 @@ bool tcp_ack(sock* sk, const tcp_skb_cb& cb) {
     dsack = before(b0.start_seq, ack) ||
             (cb.opt.num_sacks > 1 && !before(b0.start_seq, b1.start_seq) &&
              !after(b0.end_seq, b1.end_seq));
-    if (dsack) tcp_rack_update_reo_wnd(tp);
+    if (dsack) tcp_dsack_seen(tp, b0.start_seq, b0.end_seq);
   }
   // tcp_rack_advance: what this ACK delivers, cumulatively and by its SACK blocks.
   const uint32_t tsecr = tp->tstamp_ok && cb.opt.saw_tstamp ? cb.opt.rcv_tsecr : 0;
@@ -254,8 +290,10 @@ bool tcp_ack(sock* sk, const tcp_skb_cb& cb) {
     if (tp->ca_ops->pkts_acked) tp->ca_ops->pkts_acked(tp, acked_segs, rtt_us);
     if (tp->ca_state == TCP_CA_Recovery) {
       if (!before(ack, tp->high_seq)) {
-        // The whole window that was in flight is ACKed: recovery is over.
-        tp->snd_cwnd = std::max<uint32_t>(tp->snd_ssthresh, 2);
+        // The whole window that was in flight is ACKed: recovery is over
+        // (tcp_end_cwnd_reduction: cwnd at ssthresh, unless undone).
+        if (tp->undo_armed) tp->snd_cwnd = std::max<uint32_t>(tp->snd_ssthresh, 2);
+        tp->undo_armed = false;
         tcp_set_ca_state(tp, TCP_CA_Open);
         tp->dup_acks = 0;
       } else {
@@ -264,7 +302,8 @@ bool tcp_ack(sock* sk, const tcp_skb_cb& cb) {
         // then the holes the SACK blocks show lost.
         if (!after(tp->high_rxt, tp->snd_una)) tcp_retransmit_skb(sk);
         tcp_xmit_retransmit_queue(sk, 2);
-        tp->snd_cwnd = tp->snd_cwnd > acked_segs ? tp->snd_cwnd - acked_segs + 1 : 1;
+        if (!tp->sack_ok)
+          tp->snd_cwnd = tp->snd_cwnd > acked_segs ? tp->snd_cwnd - acked_segs + 1 : 1;
       }
     } else {
       if (tp->ca_state == TCP_CA_Loss && !before(ack, tp->high_seq))
@@ -287,7 +326,7 @@ bool tcp_ack(sock* sk, const tcp_skb_cb& cb) {
     if ((!cb.len && !win_changed) || tcp_sacked_after(tp, tp->snd_una) > sacked_before) {
       ++tp->dup_acks;
       if (tp->ca_state == TCP_CA_Recovery) {
-        ++tp->snd_cwnd;  // each one means a segment left the network
+        if (!tp->sack_ok) ++tp->snd_cwnd;  // each one means a segment left the network
         tcp_xmit_retransmit_queue(sk, 2);
       } else if (tp->ca_state != TCP_CA_Loss && tcp_time_to_recover(tp)) {
         tcp_enter_recovery(sk);

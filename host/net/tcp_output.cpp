@@ -373,9 +373,9 @@ void tcp_write_xmit(sock* sk, bool push_small) {
     const uint32_t unsent = after(sacked_at, tp->snd_nxt) ? sacked_at - tp->snd_nxt : 0;
     if (!unsent) break;
     uint32_t in_flight = tp->snd_nxt - tp->snd_una;
-    // After an RTO, data the peer SACKed is not in flight (tcp_packets_in_flight
-    // leaves sacked_out out; in Recovery NewReno's cwnd inflation stands for it).
-    if (tp->ca_state == TCP_CA_Loss && !tp->sacked.empty())
+    // In recovery and after an RTO, data the peer SACKed is not in flight
+    // (tcp_packets_in_flight leaves sacked_out out).
+    if (tp->ca_state >= TCP_CA_Recovery && !tp->sacked.empty())
       in_flight -= tcp_sacked_after(tp, tp->snd_una) - tcp_sacked_after(tp, tp->snd_nxt);
     // tcp_cwnd_test: segments in flight against cwnd.
     const uint32_t in_flight_segs = (in_flight + mss - 1) / mss;
@@ -532,7 +532,10 @@ void tcp_retransmit_seq(sock* sk, uint32_t seq, uint32_t len) {
   tp->rtt_stamp = 0;  // Karn: no RTT sample from a retransmitted segment
   ++tp->total_retrans;
   len = std::min({len, tp->write_seq - seq, tp->mss_cache});
-  if (tcp_transmit_skb(sk, seq, len, TCPHDR_ACK | TCPHDR_PSH) == 0) tcp_rack_note_xmit(tp, seq, len);
+  if (tcp_transmit_skb(sk, seq, len, TCPHDR_ACK | TCPHDR_PSH) == 0) {
+    tcp_rack_note_xmit(tp, seq, len);
+    if (tp->undo_armed && !before(seq, tp->undo_marker)) ++tp->undo_retrans;
+  }
   if (after(seq + len, tp->high_rxt)) tp->high_rxt = seq + len;
   if (after(seq + len, tp->snd_nxt)) tp->snd_nxt = seq + len;
 }

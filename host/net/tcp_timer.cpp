@@ -97,6 +97,7 @@ void tcp_retransmit_timer(sock* sk) {
     tp->snd_cwnd_cnt = 0;
     tp->high_seq = tp->snd_max;
     tp->dup_acks = 0;
+    tp->undo_armed = false;  // no undo of an RTO here (F-RTO is not done)
     tcp_set_ca_state(tp, TCP_CA_Loss);
     tp->snd_nxt = tp->snd_una;
     tp->high_rxt = tp->snd_una;
@@ -147,12 +148,16 @@ void tcp_run_timers(net* n) {
       tp->delack_timeout = 0;
       if (tp->ack_pending) tcp_send_ack(sk);
     }
-    if (tp->rto_timeout && now >= tp->rto_timeout) {
+    // The probe timer stands in for the retransmission timer while armed
+    // (ICSK_TIME_LOSS_PROBE): it fires first, and the probe re-arms the RTO.
+    if (tp->tlp_timeout && now >= tp->tlp_timeout &&
+        (!tp->rto_timeout || tp->tlp_timeout <= tp->rto_timeout)) {
+      tcp_send_loss_probe(sk);
+    } else if (tp->rto_timeout && now >= tp->rto_timeout) {
       tp->tlp_timeout = tp->rack_reo_timeout = 0;
       tp->tlp_high_seq = 0;
       tcp_retransmit_timer(sk);
     }
-    if (tp->tlp_timeout && now >= tp->tlp_timeout) tcp_send_loss_probe(sk);
     if (tp->rack_reo_timeout && now >= tp->rack_reo_timeout) tcp_rack_reo_timeout(sk);
     if (tp->tsq_throttled) tcp_tsq_handler(sk);
   }

@@ -532,18 +532,27 @@ TEST_F(TcpConn, EachTimeoutWaitsTwiceAsLongAsTheLast) {
   using clock = std::chrono::steady_clock;
   ASSERT_EQ(so_send(fd_, "hello", 5, 0), 5);
   ASSERT_EQ(sent().size(), 1u);
+  // The first to go again is the tail loss probe (with one segment out it
+  // waits 2 srtt + TCP_RTO_MIN, at most the RTO's time); the RTO is armed
+  // afresh behind it; each RTO after that waits twice as long as the last.
   std::vector<clock::time_point> at = {clock::now()};
-  for (int i = 0; i < 300 && at.size() < 3; ++i) {
+  for (int i = 0; i < 400 && at.size() < 4; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
     for (const Seg& g : sent())
       if (g.seq == isn_ + 1 && g.data.size() == 5) at.push_back(clock::now());
   }
-  ASSERT_EQ(at.size(), 3u);
-  const double first = std::chrono::duration<double>(at[1] - at[0]).count();
-  const double second = std::chrono::duration<double>(at[2] - at[1]).count();
-  EXPECT_GE(first, 0.19);  // TCP_RTO_MIN
+  ASSERT_EQ(at.size(), 4u);
+  const double probe = std::chrono::duration<double>(at[1] - at[0]).count();
+  const double first = std::chrono::duration<double>(at[2] - at[1]).count();
+  const double second = std::chrono::duration<double>(at[3] - at[2]).count();
+  EXPECT_GE(probe, 0.19);  // TCP_RTO_MIN
+  EXPECT_GE(first, 0.19);
   EXPECT_GT(second, 1.6 * first);
   EXPECT_LT(second, 2.6 * first);
+  sendoff::TcpStats st;
+  ASSERT_EQ(sendoff::stack_tcp_stats(fd_, &st), 0);
+  EXPECT_EQ(st.loss_probes, 1u);
+  EXPECT_EQ(st.rtos, 2u);
 }
 
 TEST_F(TcpConn, DataInOrderOutOfOrderAndTheFin) {
