@@ -161,7 +161,7 @@ int ip_output(net* n, sk_buff* skb) {
   return static_cast<int>(ts.ret(ip_finish_output2(n, skb)));
 }
 
-// dev_loopback_xmit: the copy ip_mc_output takes of a broadcast datagram, whole (it is
+// dev_loopback_xmit: the copy ip_mc_output takes of a datagram, whole (it is
 // cloned before ip_finish_output fragments it), goes up through ip_rcv as PACKET_LOOPBACK:
 // raw sockets of its protocol and UDP sockets on its port, the sender's own included,
 // receive it. Linux clones an skb whose payload __ip_append_data copied at send time;
@@ -169,7 +169,8 @@ int ip_output(net* n, sk_buff* skb) {
 // The UDP checksum is what a device with checksum offload leaves in a looped copy
 // (CHECKSUM_PARTIAL: the pseudo-header sum) or, for a datagram the stack fragments
 // (CHECKSUM_NONE), the full sum; receivers take it as verified either way.
-void dev_loopback_xmit(net* n, const sk_buff* skb) {
+// 0, or -EFAULT when the payload cannot be read (nothing is looped back).
+int dev_loopback_xmit(net* n, const sk_buff* skb) {
   TraceScope ts(n->trace, "dev_loopback_xmit");
   const rtable& rt = skb->dst->rt;
   const size_t l4_hdr = skb->l4_kind == abi::TXD_L4_UDP ? sizeof(udphdr) : 0;
@@ -178,10 +179,8 @@ void dev_loopback_xmit(net* n, const sk_buff* skb) {
   c->head = std::make_unique<uint8_t[]>(tot_len);
   uint8_t* iph = c->head.get();
   uint8_t* l4 = iph + kFragHeaderLen;
-  if (copy_from_user_iov(l4 + l4_hdr, skb->iov, skb->iovlen, skb->len) != 0) {
-    ts.ret(-EFAULT, "payload not readable");
-    return;
-  }
+  if (copy_from_user_iov(l4 + l4_hdr, skb->iov, skb->iovlen, skb->len) != 0)
+    return static_cast<int>(ts.ret(-EFAULT, "payload not readable"));
   auto put16 = [](uint8_t* p, size_t v) {
     p[0] = static_cast<uint8_t>(v >> 8);
     p[1] = static_cast<uint8_t>(v);
@@ -231,20 +230,31 @@ void dev_loopback_xmit(net* n, const sk_buff* skb) {
   c->pkt_type = PACKET_LOOPBACK;
   c->csum_unnecessary = true;
   // The receive path runs under the control lock (netif_receive_skb's rule); no sender
-  // holds it, and TCP, whose sends run under it, never has a broadcast route.
+  // holds it, and TCP, whose sends run under it, never has a broadcast or multicast route.
   std::lock_guard<std::mutex> g(n->lock);
   ts.ret(ip_rcv(n, std::move(c)));
+  return 0;
 }
 
-// ip_mc_output, the output of a broadcast route: the datagram leaves, and a copy comes
-// back (not for multicast: this stack's interface is a member of no group, so no route
-// is RTCF_LOCAL). The copy is taken only once the driver accepted the datagram, where
-// Linux takes it first: a send sendoff reports failed (a full ring with MSG_DONTWAIT)
-// must not leave a copy that a retry doubles.
+// ip_mc_output, the output of a broadcast or multicast route: the datagram leaves, and a
+// copy comes back for a broadcast, or for a group the interface is a member of
+// (RTCF_LOCAL; IP_MULTICAST_LOOP, not settable here, is on). A multicast with TTL 0 stays
+// on the host. The copy is taken only once the driver accepted the datagram, where Linux
+// takes it first: a send sendoff reports failed (a full ring with MSG_DONTWAIT) must not
+// leave a copy that a retry doubles.
 int ip_mc_output(net* n, sk_buff* skb) {
   TraceScope ts(n->trace, "ip_mc_output");
+  const rtable& rt = skb->dst->rt;
+  const bool loop = rt.broadcast || ip_check_mc(n, rt.daddr);
+  if (rt.multicast && skb->ttl == 0) {
+    // Nothing reaches the driver, whose copy would find a payload it cannot read (Linux's
+    // __ip_append_data would have): look here.
+    int err = loop ? dev_loopback_xmit(n, skb)
+                   : fault_in_iov_readable(skb->iov, skb->iovlen, skb->len) ? -EFAULT : 0;
+    return static_cast<int>(ts.ret(err, "multicast TTL 0: not beyond the host"));
+  }
   int err = ip_finish_output2(n, skb);
-  if (!err && skb->dst->rt.broadcast) dev_loopback_xmit(n, skb);
+  if (!err && loop) dev_loopback_xmit(n, skb);
   return static_cast<int>(ts.ret(err));
 }
 

@@ -645,6 +645,36 @@ TEST_P(RecvErrno, ABroadcastComesBackToRawAndUdpSockets) {
   }
 }
 
+// The interface is a member of the all-hosts group (224.0.0.1) alone: a datagram to it
+// comes back to the sockets on its port, as a broadcast does, also with IP_MULTICAST_TTL 0
+// (which keeps it on the host); one to another group does not.
+TEST_P(RecvErrno, AnAllHostsMulticastComesBack) {
+  int rx = udp_bound();
+  sockaddr_in port{};
+  socklen_t portlen = sizeof port;
+  ASSERT_THAT(api().getsockname(rx, reinterpret_cast<sockaddr*>(&port), &portlen),
+              SyscallSucceeds());
+  // A multicast leaves by the device of the source address (there is no default route).
+  int tx = api().socket(AF_INET, SOCK_DGRAM, 0);
+  ASSERT_GE(tx, 0);
+  fds_.push_back(tx);
+  sockaddr_in me = test_env::addr(test_env::kLocal, 0);
+  ASSERT_THAT(api().bind(tx, reinterpret_cast<sockaddr*>(&me), sizeof me), SyscallSucceeds());
+  for (int ttl : {1, 0}) {
+    SCOPED_TRACE(ttl);
+    ASSERT_THAT(api().setsockopt(tx, SOL_IP, IP_MULTICAST_TTL, &ttl, sizeof ttl),
+                SyscallSucceeds());
+    sockaddr_in all = test_env::addr(0xE0000001, ntohs(port.sin_port));
+    EXPECT_THAT(api().sendto(tx, "hello", 5, 0, reinterpret_cast<sockaddr*>(&all), sizeof all),
+                SyscallSucceedsWithValue(5));
+    EXPECT_THAT(api().recv(rx, buf_, sizeof buf_, MSG_DONTWAIT), SyscallSucceedsWithValue(5));
+    sockaddr_in other = test_env::addr(0xE0000002, ntohs(port.sin_port));
+    EXPECT_THAT(api().sendto(tx, "hello", 5, 0, reinterpret_cast<sockaddr*>(&other), sizeof other),
+                SyscallSucceedsWithValue(5));
+    EXPECT_THAT(api().recv(rx, buf_, sizeof buf_, MSG_DONTWAIT), SyscallFailsWithErrno(EAGAIN));
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, RecvErrno, ::testing::Values(&kernel_api(), &sendoff_api()),
                          [](const auto& info) { return info.param->name; });
 
