@@ -142,11 +142,12 @@ int ip_rcv(net* n, std::unique_ptr<sk_buff_rx> skb) {
     return ts.ret(-1, "martian source");
   }
   bool bcast = ipv4_is_lbcast(skb->daddr) || inet_addr_is_broadcast(n, skb->daddr);
-  if (ipv4_is_multicast(skb->daddr)) {
+  const bool mcast = ipv4_is_multicast(skb->daddr);
+  if (mcast && !ip_check_mc(n, skb->daddr)) {
     n->rx.ip_in_addr_errors.fetch_add(1, std::memory_order_relaxed);
     return ts.ret(-1, "multicast group not joined");
   }
-  if (!bcast && !inet_addr_is_local(n, skb->daddr)) {
+  if (!bcast && !mcast && !inet_addr_is_local(n, skb->daddr)) {
     n->rx.ip_in_addr_errors.fetch_add(1, std::memory_order_relaxed);
     return ts.ret(-1, "not for us (no forwarding)");
   }

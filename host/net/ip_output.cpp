@@ -5,7 +5,9 @@
 // driver. The host decides every header field Linux decides per packet (DF,
 // ID, TTL, TOS); the NIC builds the headers. Each step is its own function
 // and trace record, as in Linux; all but the driver call are inlined here.
+#include <linux/if_packet.h>
 #include <netinet/in.h>
+#include <netinet/udp.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -16,6 +18,7 @@
 #include <string>
 
 #include "net.hpp"
+#include "sendoff/inet_csum.hpp"
 #include "signal.hpp"
 #include "uaccess.hpp"
 
@@ -31,11 +34,12 @@ constexpr size_t kIpMaxMtu = 0xFFFF;
 // skb_shared_info (320 bytes), plus the sk_buff (256); 2304 at MTU 1500. Linux's figures
 // on x86_64, checked against the kernel: with SO_SNDBUF 0 (4608) a raw send of 5920 bytes
 // (four fragments) passes and 5921 is ENOBUFS.
-size_t raw_frag_truesize(size_t mtu) {
+size_t alloc_skb_truesize(size_t fraglen) {
   size_t ksize = 64;
-  while (ksize < mtu + 16 + 15 + 320) ksize *= 2;
+  while (ksize < fraglen + 16 + 15 + 320) ksize *= 2;
   return ksize + 256;
 }
+size_t raw_frag_truesize(size_t mtu) { return alloc_skb_truesize(mtu); }
 constexpr unsigned kIpIdentsSize = 2048;
 constexpr uint32_t kWaitSliceUs = 10000;
 
@@ -157,8 +161,108 @@ int ip_output(net* n, sk_buff* skb) {
   return static_cast<int>(ts.ret(ip_finish_output2(n, skb)));
 }
 
+// dev_loopback_xmit: the copy ip_mc_output takes of a datagram, whole (it is
+// cloned before ip_finish_output fragments it), goes up through ip_rcv as PACKET_LOOPBACK:
+// raw sockets of its protocol and UDP sockets on its port, the sender's own included,
+// receive it. Linux clones an skb whose payload __ip_append_data copied at send time;
+// here the payload is read from the user's iovecs again, after the driver read them.
+// The UDP checksum is what a device with checksum offload leaves in a looped copy
+// (CHECKSUM_PARTIAL: the pseudo-header sum) or, for a datagram the stack fragments
+// (CHECKSUM_NONE), the full sum; receivers take it as verified either way.
+// 0, or -EFAULT when the payload cannot be read (nothing is looped back).
+int dev_loopback_xmit(net* n, const sk_buff* skb) {
+  TraceScope ts(n->trace, "dev_loopback_xmit");
+  const rtable& rt = skb->dst->rt;
+  const size_t l4_hdr = skb->l4_kind == abi::TXD_L4_UDP ? sizeof(udphdr) : 0;
+  const size_t length = l4_hdr + skb->len, tot_len = kFragHeaderLen + length;
+  auto c = std::make_unique<sk_buff_rx>();
+  c->head = std::make_unique<uint8_t[]>(tot_len);
+  uint8_t* iph = c->head.get();
+  uint8_t* l4 = iph + kFragHeaderLen;
+  if (copy_from_user_iov(l4 + l4_hdr, skb->iov, skb->iovlen, skb->len) != 0)
+    return static_cast<int>(ts.ret(-EFAULT, "payload not readable"));
+  auto put16 = [](uint8_t* p, size_t v) {
+    p[0] = static_cast<uint8_t>(v >> 8);
+    p[1] = static_cast<uint8_t>(v);
+  };
+  auto put32 = [&](uint8_t* p, uint32_t v) {
+    put16(p, v >> 16);
+    put16(p + 2, v & 0xFFFF);
+  };
+  iph[0] = 0x45;
+  iph[1] = skb->tos;
+  put16(iph + 2, tot_len);
+  put16(iph + 4, skb->ip_id);
+  put16(iph + 6, (skb->tx_flags & abi::TXD_F_DF) ? 0x4000 : 0);
+  iph[8] = skb->ttl;
+  iph[9] = skb->protocol;
+  put16(iph + 10, 0);
+  put32(iph + 12, rt.saddr);
+  put32(iph + 16, rt.daddr);
+  put16(iph + 10, inet_csum(iph, kFragHeaderLen));
+  const bool fragmented = tot_len > rt.mtu;
+  if (l4_hdr) {
+    put16(l4, skb->sport);
+    put16(l4 + 2, skb->dport);
+    put16(l4 + 4, length);
+    put16(l4 + 6, 0);
+    const uint32_t pseudo =
+        csum_pseudo_ipv4(rt.saddr, rt.daddr, IPPROTO_UDP, static_cast<uint32_t>(length));
+    uint16_t check;
+    if (fragmented) {
+      check = csum_finish(csum_partial(l4, length, pseudo));
+      if (check == 0) check = 0xFFFF;
+    } else {
+      check = csum_fold(pseudo);
+    }
+    put16(l4 + 6, check);
+  }
+  c->data = iph;
+  c->len = tot_len;
+  // The clone's truesize is the sent skb's: each fragment __ip_append_data allocated.
+  const size_t frag_data = (rt.mtu - kFragHeaderLen) & ~size_t{7};
+  size_t left = length;
+  do {
+    const size_t chunk = fragmented && left > frag_data ? frag_data : left;
+    c->truesize += alloc_skb_truesize(kFragHeaderLen + chunk);
+    left -= chunk;
+  } while (left);
+  c->pkt_type = PACKET_LOOPBACK;
+  c->csum_unnecessary = true;
+  // The receive path runs under the control lock (netif_receive_skb's rule); no sender
+  // holds it, and TCP, whose sends run under it, never has a broadcast or multicast route.
+  std::lock_guard<std::mutex> g(n->lock);
+  ts.ret(ip_rcv(n, std::move(c)));
+  return 0;
+}
+
+// ip_mc_output, the output of a broadcast or multicast route: the datagram leaves, and a
+// copy comes back for a broadcast, or for a group the interface is a member of
+// (RTCF_LOCAL; IP_MULTICAST_LOOP, not settable here, is on). A multicast with TTL 0 stays
+// on the host. The copy is taken only once the driver accepted the datagram, where Linux
+// takes it first: a send sendoff reports failed (a full ring with MSG_DONTWAIT) must not
+// leave a copy that a retry doubles.
+int ip_mc_output(net* n, sk_buff* skb) {
+  TraceScope ts(n->trace, "ip_mc_output");
+  const rtable& rt = skb->dst->rt;
+  const bool loop = rt.broadcast || ip_check_mc(n, rt.daddr);
+  if (rt.multicast && skb->ttl == 0) {
+    // Nothing reaches the driver, whose copy would find a payload it cannot read (Linux's
+    // __ip_append_data would have): look here.
+    int err = loop ? dev_loopback_xmit(n, skb)
+                   : fault_in_iov_readable(skb->iov, skb->iovlen, skb->len) ? -EFAULT : 0;
+    return static_cast<int>(ts.ret(err, "multicast TTL 0: not beyond the host"));
+  }
+  int err = ip_finish_output2(n, skb);
+  if (!err && loop) dev_loopback_xmit(n, skb);
+  return static_cast<int>(ts.ret(err));
+}
+
+// dst_output: the route's output function.
 int ip_local_out(net* n, sk_buff* skb) {
   TraceScope ts(n->trace, "ip_local_out");
+  const rtable& rt = skb->dst->rt;
+  if (rt.broadcast || rt.multicast) return static_cast<int>(ts.ret(ip_mc_output(n, skb)));
   return static_cast<int>(ts.ret(ip_output(n, skb)));
 }
 

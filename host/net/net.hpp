@@ -170,6 +170,10 @@ void __sk_free(sock* sk);
 void sk_free(sock* sk);
 bool inet_addr_is_local(net* n, uint32_t addr);
 bool inet_addr_is_broadcast(net* n, uint32_t addr);
+// ip_check_mc_rcu: whether the interface is a member of the group. Sockets here join no
+// group (IP_ADD_MEMBERSHIP is ENOPROTOOPT), so only the all-hosts group every interface
+// joins as it comes up (ip_mc_up: 224.0.0.1).
+bool ip_check_mc(net* n, uint32_t group);
 
 // ---------------------------------------------------------------- layers
 extern const proto udp_prot;

@@ -43,6 +43,8 @@ bool inet_addr_is_broadcast(net* n, uint32_t addr) {
   return c.prefix_len < 31 && on_link(c, addr) && (addr & ~m) == ~m;
 }
 
+bool ip_check_mc(net*, uint32_t group) { return group == INADDR_ALLHOSTS_GROUP; }
+
 int ip_route_output(net* n, uint32_t daddr, uint32_t saddr, bool onlink, rtable* rt) {
   const NetConfig& c = n->cfg;
   *rt = rtable{};

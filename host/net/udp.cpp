@@ -190,7 +190,7 @@ int compute_score(const sock* sk, const sk_buff_rx& skb) {
 }  // namespace
 
 // __udp4_lib_rcv: length and checksum checks, then the socket (the best
-// match for unicast, every match for broadcast: __udp4_lib_mcast_deliver).
+// match for unicast, every match for broadcast and multicast: __udp4_lib_mcast_deliver).
 int udp_rcv(net* n, std::unique_ptr<sk_buff_rx> skb) {
   TraceScope ts(n->trace, "udp_rcv");
   const uint8_t* uh = skb->data;
@@ -221,7 +221,7 @@ int udp_rcv(net* n, std::unique_ptr<sk_buff_rx> skb) {
   auto it = n->udp_ports.find(skb->dport);
   std::vector<sock*> targets;
   if (it != n->udp_ports.end()) {
-    if (skb->pkt_type == PACKET_BROADCAST) {
+    if (skb->pkt_type == PACKET_BROADCAST || IN_MULTICAST(skb->daddr)) {
       for (sock* sk : it->second)
         if (compute_score(sk, *skb) >= 0) targets.push_back(sk);
     } else {

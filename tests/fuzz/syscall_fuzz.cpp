@@ -271,6 +271,23 @@ void forget_socket(int slot) {
     if (sl.sock == sock) close_slot(sl);
 }
 
+// After an allowed difference in a send to this host ("destination on this host": Linux
+// delivered the datagram, sendoff refused it), every socket Linux queued it on holds a
+// datagram that sendoff's lacks: each socket the kernel finds readable is forgotten
+// (found by fuzz_syscalls: a UDP socket bound to the port of a local send was readable on
+// Linux alone, and its recv returned 0 there, EAGAIN in sendoff).
+void forget_local_receivers() {
+  for (int i = 0; i < kSlots; ++i) {
+    if (slots[i].k < 0) continue;
+    pollfd p{slots[i].k, POLLIN, 0};
+    int r;
+    do {
+      r = K.poll(&p, 1, 0);
+    } while (r == -1 && errno == EINTR);
+    if (r == 1 && (p.revents & POLLIN)) forget_socket(i);
+  }
+}
+
 // sendoff_flush, only when a datagram may still be in the NIC (a flush of an idle NIC
 // still costs a wait for its thread).
 bool tx_posted = false;
@@ -566,7 +583,10 @@ void do_send(Gen& g, int which) {
   if (k.ret >= 0) k.out = "frames " + std::to_string(kernel_frames());
   if (s.ret >= 0) s.out = "frames " + std::to_string(sendoff_frames());
   // An allowed difference may leave the kernel's socket corked or autobound.
-  if (!compare(c, k, s)) forget_socket(f.slot);
+  if (!compare(c, k, s)) {
+    forget_socket(f.slot);
+    if (c.local_dst && k.ret >= 0) forget_local_receivers();
+  }
 }
 
 void do_sendmmsg(Gen& g) {
@@ -604,7 +624,10 @@ void do_sendmmsg(Gen& g) {
   for (long i = 0; i < s.ret && !bad_vec; ++i) s.out += std::to_string(sv[i].msg_len) + " ";
   if (k.ret >= 0) k.out += "frames " + std::to_string(kernel_frames());
   if (s.ret >= 0) s.out += "frames " + std::to_string(sendoff_frames());
-  if (!compare(c, k, s)) forget_socket(f.slot);
+  if (!compare(c, k, s)) {
+    forget_socket(f.slot);
+    if (c.first_local >= 0 && k.ret > c.first_local) forget_local_receivers();
+  }
 }
 
 void do_socket(Gen& g) {

@@ -564,6 +564,117 @@ TEST_P(RecvErrno, RecvmsgChecksItsHeader) {
   EXPECT_THAT(api().recvmsg(fd, &m, MSG_DONTWAIT), SyscallFailsWithErrno(EAGAIN));
 }
 
+// ip_mc_output sends a copy of every broadcast datagram back up (dev_loopback_xmit, before
+// ip_finish_output fragments it): raw sockets of its protocol and UDP sockets on its port,
+// the sender's own included, receive it whole (found by fuzz_syscalls: a raw socket's poll
+// after its broadcast was POLLOUT alone here, POLLIN|POLLOUT on Linux).
+TEST_P(RecvErrno, ABroadcastComesBackToRawAndUdpSockets) {
+  const int one = 1;
+  int raw = api().socket(AF_INET, SOCK_RAW, IPPROTO_UDP);
+  ASSERT_GE(raw, 0);
+  fds_.push_back(raw);
+  ASSERT_THAT(api().setsockopt(raw, SOL_SOCKET, SO_BROADCAST, &one, sizeof one),
+              SyscallSucceeds());
+  sockaddr_in bcast = test_env::subnet_broadcast(9000);
+  ASSERT_THAT(api().sendto(raw, buf_, 0, 0, reinterpret_cast<sockaddr*>(&bcast), sizeof bcast),
+              SyscallSucceedsWithValue(0));
+  pollfd p{raw, POLLIN | POLLPRI | POLLOUT, 0};
+  EXPECT_THAT(api().poll(&p, 1, 0), SyscallSucceedsWithValue(1));
+  EXPECT_EQ(p.revents, POLLIN | POLLOUT);
+  static uint8_t pkt[4096];
+  sockaddr_in from{};
+  socklen_t fromlen = sizeof from;
+  ASSERT_THAT(api().recvfrom(raw, pkt, sizeof pkt, MSG_DONTWAIT, reinterpret_cast<sockaddr*>(&from),
+                             &fromlen),
+              SyscallSucceedsWithValue(20));
+  EXPECT_EQ(pkt[0], 0x45);
+  EXPECT_EQ(pkt[9], IPPROTO_UDP);
+  EXPECT_EQ(ntohl(from.sin_addr.s_addr), test_env::kLocal);
+  EXPECT_EQ(std::memcmp(pkt + 16, &bcast.sin_addr, 4), 0);
+
+  // A UDP socket's broadcast to its own port: it gets its datagram, the raw socket the
+  // datagram with its UDP header, whose checksum is the pseudo-header's sum alone (the
+  // offload device's CHECKSUM_PARTIAL) when it fits the MTU, else the full sum.
+  int udp = udp_bound();
+  ASSERT_THAT(api().setsockopt(udp, SOL_SOCKET, SO_BROADCAST, &one, sizeof one),
+              SyscallSucceeds());
+  sockaddr_in me{};
+  socklen_t melen = sizeof me;
+  ASSERT_THAT(api().getsockname(udp, reinterpret_cast<sockaddr*>(&me), &melen), SyscallSucceeds());
+  bcast.sin_port = me.sin_port;
+  for (size_t len : {10u, 3000u}) {
+    SCOPED_TRACE(len);
+    static char data[3000];
+    for (size_t i = 0; i < len; ++i) data[i] = static_cast<char>(i * 7 + 1);
+    ASSERT_THAT(api().sendto(udp, data, len, 0, reinterpret_cast<sockaddr*>(&bcast), sizeof bcast),
+                SyscallSucceedsWithValue(static_cast<ssize_t>(len)));
+    static char got[4096];
+    fromlen = sizeof from;
+    EXPECT_THAT(api().recvfrom(udp, got, sizeof got, MSG_DONTWAIT,
+                               reinterpret_cast<sockaddr*>(&from), &fromlen),
+                SyscallSucceedsWithValue(static_cast<ssize_t>(len)));
+    EXPECT_EQ(std::memcmp(got, data, len), 0);
+    EXPECT_EQ(ntohl(from.sin_addr.s_addr), test_env::kLocal);
+    EXPECT_EQ(from.sin_port, me.sin_port);
+    ASSERT_THAT(api().recv(raw, pkt, sizeof pkt, MSG_DONTWAIT),
+                SyscallSucceedsWithValue(static_cast<ssize_t>(28 + len)));
+    EXPECT_EQ(pkt[2] << 8 | pkt[3], static_cast<int>(28 + len)) << "whole, not a fragment";
+    EXPECT_EQ(pkt[6] & 0x3f, 0);
+    EXPECT_EQ(pkt[7], 0);
+    EXPECT_EQ(std::memcmp(pkt + 20, &me.sin_port, 2), 0);
+    EXPECT_EQ(std::memcmp(pkt + 22, &me.sin_port, 2), 0);
+    EXPECT_EQ(pkt[24] << 8 | pkt[25], static_cast<int>(8 + len));
+    EXPECT_EQ(std::memcmp(pkt + 28, data, len), 0);
+    // The sums, in one's complement over 16-bit words: the pseudo-header (addresses,
+    // protocol, UDP length), then the UDP header and payload.
+    auto fold = [](uint32_t s) {
+      while (s >> 16) s = (s & 0xFFFF) + (s >> 16);
+      return s;
+    };
+    uint32_t pseudo = IPPROTO_UDP + 8 + static_cast<uint32_t>(len);
+    for (int i = 12; i < 20; i += 2) pseudo += static_cast<uint32_t>(pkt[i] << 8 | pkt[i + 1]);
+    const uint32_t check = static_cast<uint32_t>(pkt[26] << 8 | pkt[27]);
+    if (len == 10) {
+      EXPECT_EQ(check, fold(pseudo));
+    } else {
+      uint32_t all = pseudo;
+      for (size_t i = 0; i < 8 + len; i += 2)
+        all += static_cast<uint32_t>(pkt[20 + i] << 8 | (i + 1 < 8 + len ? pkt[21 + i] : 0));
+      EXPECT_EQ(fold(all), 0xFFFFu);
+    }
+  }
+}
+
+// The interface is a member of the all-hosts group (224.0.0.1) alone: a datagram to it
+// comes back to the sockets on its port, as a broadcast does, also with IP_MULTICAST_TTL 0
+// (which keeps it on the host); one to another group does not.
+TEST_P(RecvErrno, AnAllHostsMulticastComesBack) {
+  int rx = udp_bound();
+  sockaddr_in port{};
+  socklen_t portlen = sizeof port;
+  ASSERT_THAT(api().getsockname(rx, reinterpret_cast<sockaddr*>(&port), &portlen),
+              SyscallSucceeds());
+  // A multicast leaves by the device of the source address (there is no default route).
+  int tx = api().socket(AF_INET, SOCK_DGRAM, 0);
+  ASSERT_GE(tx, 0);
+  fds_.push_back(tx);
+  sockaddr_in me = test_env::addr(test_env::kLocal, 0);
+  ASSERT_THAT(api().bind(tx, reinterpret_cast<sockaddr*>(&me), sizeof me), SyscallSucceeds());
+  for (int ttl : {1, 0}) {
+    SCOPED_TRACE(ttl);
+    ASSERT_THAT(api().setsockopt(tx, SOL_IP, IP_MULTICAST_TTL, &ttl, sizeof ttl),
+                SyscallSucceeds());
+    sockaddr_in all = test_env::addr(0xE0000001, ntohs(port.sin_port));
+    EXPECT_THAT(api().sendto(tx, "hello", 5, 0, reinterpret_cast<sockaddr*>(&all), sizeof all),
+                SyscallSucceedsWithValue(5));
+    EXPECT_THAT(api().recv(rx, buf_, sizeof buf_, MSG_DONTWAIT), SyscallSucceedsWithValue(5));
+    sockaddr_in other = test_env::addr(0xE0000002, ntohs(port.sin_port));
+    EXPECT_THAT(api().sendto(tx, "hello", 5, 0, reinterpret_cast<sockaddr*>(&other), sizeof other),
+                SyscallSucceedsWithValue(5));
+    EXPECT_THAT(api().recv(rx, buf_, sizeof buf_, MSG_DONTWAIT), SyscallFailsWithErrno(EAGAIN));
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, RecvErrno, ::testing::Values(&kernel_api(), &sendoff_api()),
                          [](const auto& info) { return info.param->name; });
 
