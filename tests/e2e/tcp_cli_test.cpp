@@ -138,11 +138,11 @@ TEST_F(TcpCli, SendsAFileToALinuxServerCleanlyThenThroughAnImpairedPort) {
   EXPECT_GT(field(impaired, "retransmissions"), 0) << impaired;
   // Recovery is not left to timeouts alone.
   EXPECT_GT(field(impaired, "fast retransmits"), 0) << impaired;
-  // The goal is half the clean goodput. It holds where the NIC model
-  // is slow (0.63-0.75 in the RelWithDebInfo build) but not in the Release
-  // build (0.35: clean 156 Mb/s, 5 RTOs of >= 200 ms each without tail loss
-  // probes or RACK), so the ratio is reported, not asserted (README's
-  // loss-recovery row).
+  // The goal is half the clean goodput. With RACK and tail loss
+  // probes the Release build gave 0.48-0.62 (0-1 RTO) on a loaded machine,
+  // near what 1 % loss allows a loss-based sender at this RTT, and timing
+  // on shared machines moves it either way: the ratio is reported, not
+  // asserted (README's loss-recovery row).
   const double ratio = real_field(impaired, "goodput") / clean_goodput;
   std::printf("[ tcp ] impaired goodput / clean goodput = %.2f\n", ratio);
 }

@@ -824,9 +824,8 @@ TEST_P(TcpErrno, TcpMaxsegTakesZeroOr88To32767) {
 }
 
 // Data the peer never ACKs: ETIMEDOUT once TCP_USER_TIMEOUT has passed since
-// the first RTO (the kernel's comes later than sendoff's: its first
-// retransmission is a tail loss probe, about 200 ms in, and the RTO after it
-// starts the clock; sendoff has no TLP), then EOF, then EPIPE.
+// the first RTO (on both, the first retransmission is a tail loss probe,
+// about 200 ms in, and the RTO after it starts the clock), then EOF, then EPIPE.
 TEST_P(TcpErrno, DataUnackedPastTcpUserTimeoutIsEtimedout) {
   Conn c;
   establish(&c, 9502);
