@@ -96,8 +96,10 @@ class TcpConn : public ::testing::Test {
   }
   // The SYN checked, the SYN-ACK answered.
   // rtt_ms: how long the SYN-ACK takes, so srtt (and the tail loss probe's
-  // timeout, 2 srtt and more) is at least that.
-  void establish(uint16_t win = 65535, bool with_opts = true, int rtt_ms = 0) {
+  // timeout, 2 srtt and more) is at least that: 30 ms keeps the probe
+  // (about 70 ms) out of tests whose steps take a few ms, or tens under a
+  // sanitizer on a loaded machine.
+  void establish(uint16_t win = 65535, bool with_opts = true, int rtt_ms = 30) {
     start_connect();
     if (HasFatalFailure()) return;
     if (rtt_ms) std::this_thread::sleep_for(std::chrono::milliseconds(rtt_ms));
@@ -297,7 +299,7 @@ TEST_F(TcpConn, SackBlocksStartRecoveryAndEachLostHoleGoesOnce) {
 // RACK then counts the hole before it lost: recovery, not a timeout.
 TEST_F(TcpConn, ATailLossIsProbedAndRecoveredWithoutATimeout) {
   peer_port_ = 9313;
-  establish(65535, true, 20);
+  establish(65535, true, 30);
   using clock = std::chrono::steady_clock;
   std::vector<uint8_t> data(10 * 1448, 't');
   ASSERT_EQ(so_send(fd_, data.data(), data.size(), 0), static_cast<ssize_t>(data.size()));
@@ -320,8 +322,8 @@ TEST_F(TcpConn, ATailLossIsProbedAndRecoveredWithoutATimeout) {
   // The probe arrives and, an RTT later, the peer's SACK of it: 6..8 were
   // sent before it and have been out longer than its RTT: lost, sent again
   // at once. (An answer sooner than the lowest RTT would be taken for the
-  // original's, as Linux does without timestamps.)
-  std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  // original's, as Linux does without timestamps: the handshake's 30 ms.)
+  std::this_thread::sleep_for(std::chrono::milliseconds(40));
   std::vector<uint8_t> o = ts_opts(2, 0);
   o.insert(o.end(), {1, 1, 5, 10});
   uint8_t w[8];
@@ -345,7 +347,7 @@ TEST_F(TcpConn, ATailLossIsProbedAndRecoveredWithoutATimeout) {
 // lost and goes a third time, without waiting for the RTO.
 TEST_F(TcpConn, ALostRetransmissionGoesAgainWhenLaterDataIsSacked) {
   peer_port_ = 9314;
-  establish(65535, true, 20);
+  establish(65535, true, 30);
   std::vector<uint8_t> data(30 * 1448, 'r');
   ASSERT_EQ(so_send(fd_, data.data(), data.size(), 0), static_cast<ssize_t>(data.size()));
   ASSERT_EQ(sent().size(), 10u) << "the initial cwnd";
