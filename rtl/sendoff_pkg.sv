@@ -112,8 +112,9 @@ package sendoff_pkg;
   localparam logic [31:0] CapsRx        /*verilator public*/ = 32'h1;
   localparam logic [31:0] CapsTso       /*verilator public*/ = 32'h2;
   localparam logic [31:0] CapsTxUnaligned /*verilator public*/ = 32'h4;
-  // What REG_CAPS reads (nic_abi.hpp's CAPS_*): the receive path and TSO (tcp_tx) are built.
-  localparam logic [31:0] CapsValue     /*verilator public*/ = CapsRx | CapsTso;
+  // What REG_CAPS reads (nic_abi.hpp's CAPS_*): the receive path and TSO (tcp_tx) are built,
+  // and payload_read takes a payload at any byte address (its lane offset travels with the job).
+  localparam logic [31:0] CapsValue     /*verilator public*/ = CapsRx | CapsTso | CapsTxUnaligned;
   localparam logic [31:0] StatusBusy    /*verilator public*/ = 32'h1;
   localparam int unsigned RingSizeMax   /*verilator public*/ = 4096;
 

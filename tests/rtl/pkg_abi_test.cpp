@@ -157,6 +157,8 @@ TEST(PkgAbi, ReceiveRing) {
   EXPECT_EQ(Pkg::CapsValue & abi::CAPS_RX, abi::CAPS_RX);
   // TSO is built (tcp_tx behind tx_merge): a TCP descriptor is two slots.
   EXPECT_EQ(Pkg::CapsValue & abi::CAPS_TSO, abi::CAPS_TSO);
+  // payload_read takes any byte address (ABI 3.1).
+  EXPECT_EQ(Pkg::CapsValue & abi::CAPS_TX_UNALIGNED, abi::CAPS_TX_UNALIGNED);
   EXPECT_EQ(Pkg::TxdTcpAckOff, abi::TXD_TCP_ACK_OFF);
   EXPECT_EQ(Pkg::TxdTcpWindowOff, abi::TXD_TCP_WINDOW_OFF);
   EXPECT_EQ(Pkg::TxdTcpFlagsOff, abi::TXD_TCP_FLAGS_OFF);
