@@ -119,7 +119,6 @@ module desc_check
     din_bad = din_err ||
               ((din.flags & ~TxdFKnown) != 0) ||
               (din.rsvd != 0) ||
-              (din.addr[5:0] != 0) ||
               (din_udp && din.len > MaxUdpLen) ||
               (din_eth && (din.len < EthHlen || din.len > EthFrameMax)) ||
               (!hold_q && !din_udp && !din_eth && din.len > MaxRawLen) ||

@@ -113,7 +113,9 @@ module udp_tx
 
   // Payload sum over little-endian 16-bit words: the one's-complement sum commutes with the
   // byte swap (RFC 1071, 2.B), so the words are taken as they lie and the folded sum is
-  // swapped once per datagram. Bytes past tkeep are zero (payload_read zeroes them), so the
+  // swapped once per datagram, where the payload starts on an even lane: from an odd lane
+  // (a payload at an odd byte address, ABI 3.1) the lane pairs are already the network
+  // order's byte pairs, so the sum is taken as it is. Bytes past tkeep are zero (payload_read zeroes them), so the
   // beat is summed as it is. Three stages of balanced two-input adds (pairs, then fours,
   // then the rest), then the per-datagram accumulator: at most two adders per stage.
   localparam int unsigned S1N = Words / 2;
@@ -274,7 +276,8 @@ module udp_tx
   // A datagram's header is built once its payload sum is final (none needed when empty), in
   // four stages that advance together, at most two adders each:
   //   a: take the datagram and its payload sum; two halves of the pseudo-header sum;
-  //   b: fold the payload sum to 16 bits and swap it to network order; add the halves;
+  //   b: fold the payload sum to 16 bits and (even first lane) swap it to network order;
+  //      add the halves;
   //   c: add the two and fold once;  o: fold the carry, complement, build the header.
   logic        a_valid_q, b_valid_q, c_valid_q, o_valid_q, en, drop;
   tx_job_t     a_job_q, b_job_q, c_job_q;
@@ -338,7 +341,7 @@ module udp_tx
       end
       b_job_q  <= a_job_q;
       b_off_q  <= a_off_q;
-      b_psum_q <= {psum16[7:0], psum16[15:8]};
+      b_psum_q <= a_off_q[0] ? psum16 : {psum16[7:0], psum16[15:8]};
       b_hsum_q <= 19'(a_h1_q) + 19'(a_h2_q);
       c_job_q  <= b_job_q;
       c_off_q  <= b_off_q;

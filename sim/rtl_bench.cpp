@@ -6,9 +6,10 @@
 // Frame sizes count the FCS, as Ethernet does. --rx measures the receive path instead: frames
 // back to back from the MAC into memory (measure_rx_stream); latency is then the first beat in
 // to the first buffer write. --tso measures TSO instead: each size is an MSS, and the frames
-// are the segments of back-to-back ~64 KiB TCP descriptors (measure_tso_stream).
+// are the segments of back-to-back ~64 KiB TCP descriptors (measure_tso_stream). --offset N
+// puts the transmit payload N bytes past a 4 KiB boundary (ABI 3.1: any byte address).
 //
-//   rtl_bench [--rx | --tso] [--fcs] [--latency N] [--csv] [size ...]
+//   rtl_bench [--rx | --tso] [--fcs] [--latency N] [--offset N] [--csv] [size ...]
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -26,7 +27,7 @@ constexpr double kLineBps = 100e9;
 
 int main(int argc, char** argv) {
   bool fcs = false, csv = false, rx = false, tso = false;
-  unsigned latency = 32;
+  unsigned latency = 32, offset = 0;
   std::vector<unsigned> sizes;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -40,11 +41,13 @@ int main(int argc, char** argv) {
       csv = true;
     } else if (a == "--latency" && i + 1 < argc) {
       latency = unsigned(std::atoi(argv[++i]));
+    } else if (a == "--offset" && i + 1 < argc) {
+      offset = unsigned(std::atoi(argv[++i])) % 4096;
     } else {
       const int s = std::atoi(a.c_str());
       if (s < 64 || s > 9018) {
         std::fprintf(stderr,
-                     "usage: rtl_bench [--rx | --tso] [--fcs] [--latency N] [--csv] "
+                     "usage: rtl_bench [--rx | --tso] [--fcs] [--latency N] [--offset N] [--csv] "
                      "[size 64..9018 | MSS 88..8960 ...]\n");
         return 2;
       }
@@ -57,18 +60,20 @@ int main(int argc, char** argv) {
     std::printf("size,fcs_appended,frames,cycles_per_frame,ideal_beats,mpps,gbps_wire,"
                 "line_rate_pct,first_frame_cycles,sim_cycles_per_s\n");
   } else {
-    std::printf("%s, FCS %s, memory latency %u cycles, clock %.6f MHz, %u-bit stream\n",
+    std::printf("%s, FCS %s, memory latency %u cycles, clock %.6f MHz, %u-bit stream, "
+                "payload offset %u\n",
                 rx ? "receive" : tso ? "transmit, TSO (size: segment frame, MSS + 58)" : "transmit",
                 rx || fcs ? "on the stream" : "left to the MAC", latency, kClockHz / 1e6,
-                sendoff::sim::TxTopSim::kDataBits);
+                sendoff::sim::TxTopSim::kDataBits, rx ? 0 : offset);
     std::printf("%6s %7s %10s %6s %9s %10s %10s %8s %11s\n", "size", "frames", "cyc/frame",
                 "beats", "Mpps", "Gb/s wire", "of 100GbE", "latency", "sim cyc/s");
   }
   int rc = 0;
   for (unsigned s : sizes) {
     const auto r = rx    ? sendoff::sim::measure_rx_stream(s, latency, 4096)
-                   : tso ? sendoff::sim::measure_tso_stream(s, fcs, latency)
-                         : sendoff::sim::measure_udp_stream(s, fcs, latency);
+                   : tso ? sendoff::sim::measure_tso_stream(s, fcs, latency, 24, false, offset)
+                         : sendoff::sim::measure_udp_stream(s, fcs, latency, 4096, "", false,
+                                                            offset);
     if (tso) s = r.frame_size;
     if (!r.error.empty()) {
       std::fprintf(stderr, "size %u: %s\n", s, r.error.c_str());

@@ -69,7 +69,7 @@ void time_frames(TxTopSim& sim, uint32_t head, unsigned n, ThroughputResult* r) 
 
 ThroughputResult measure_udp_stream(unsigned frame_size, bool fcs_append, unsigned mem_latency,
                                     unsigned max_frames, const std::string& fst_path,
-                                    bool realistic) {
+                                    bool realistic, unsigned payload_offset) {
   namespace abi = sendoff::abi;
   ThroughputResult r;
   r.frame_size = frame_size;
@@ -89,7 +89,7 @@ ThroughputResult measure_udp_stream(unsigned frame_size, bool fcs_append, unsign
 
   const unsigned n = std::min({unsigned(abi::RING_SIZE_MAX), max_frames,
                                std::max(256u, 4000000u / frame_size)});
-  load_udp_stream(sim, abi::MAX_MTU, frame_size - abi::ETH_FCS_LEN - kHdr, n);
+  load_udp_stream(sim, abi::MAX_MTU, frame_size - abi::ETH_FCS_LEN - kHdr, n, payload_offset);
   sim.reg_write(abi::REG_CTRL, abi::CTRL_ENABLE | (fcs_append ? abi::CTRL_FCS_APPEND : 0));
 
   time_frames(sim, n, n, &r);
@@ -97,7 +97,8 @@ ThroughputResult measure_udp_stream(unsigned frame_size, bool fcs_append, unsign
 }
 
 ThroughputResult measure_tso_stream(unsigned mss, bool fcs_append, unsigned mem_latency,
-                                    unsigned descriptors, bool realistic) {
+                                    unsigned descriptors, bool realistic,
+                                    unsigned payload_offset) {
   namespace abi = sendoff::abi;
   constexpr unsigned kHdr = abi::ETH_HLEN + 20 + 20;
   ThroughputResult r;
@@ -118,7 +119,7 @@ ThroughputResult measure_tso_stream(unsigned mss, bool fcs_append, unsigned mem_
   // The UDP set-up's flow and ring registers, then the ring rewritten with TCP descriptors.
   load_udp_stream(sim, abi::MAX_MTU, 0, 0);
   const uint64_t ring_addr = sim.memory().base() + 4096;
-  const uint64_t payload = ring_addr + (1u << 20);
+  const uint64_t payload = payload_address(sim, payload_offset);
   uint8_t* p = sim.memory().at(payload, len);
   for (uint32_t i = 0; i < len; ++i) p[i] = uint8_t(i * 7);
   for (unsigned i = 0; i < descriptors; ++i) {
@@ -145,7 +146,12 @@ ThroughputResult measure_tso_stream(unsigned mss, bool fcs_append, unsigned mem_
   return r;
 }
 
-void load_udp_stream(TxTopSim& sim, uint16_t mtu, uint32_t payload_len, unsigned descriptors) {
+uint64_t payload_address(TxTopSim& sim, unsigned payload_offset) {
+  return sim.memory().base() + 4096 + (1u << 20) + payload_offset;
+}
+
+void load_udp_stream(TxTopSim& sim, uint16_t mtu, uint32_t payload_len, unsigned descriptors,
+                     unsigned payload_offset) {
   namespace abi = sendoff::abi;
   abi::FlowEntry f{};
   f.saddr = 0xC6120001;
@@ -162,7 +168,7 @@ void load_udp_stream(TxTopSim& sim, uint16_t mtu, uint32_t payload_len, unsigned
   sim.reg_write(abi::REG_FLOW_COMMIT, 1);
 
   const uint64_t ring_addr = sim.memory().base() + 4096;
-  const uint64_t payload = ring_addr + (1u << 20);
+  const uint64_t payload = payload_address(sim, payload_offset);
   uint8_t* p = sim.memory().at(payload, payload_len);
   for (uint32_t i = 0; i < payload_len; ++i) p[i] = uint8_t(i * 7);
   for (unsigned i = 0; i < descriptors; ++i) {

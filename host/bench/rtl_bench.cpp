@@ -203,7 +203,8 @@ bool run_rtl_bench(const RtlBenchOptions& o, std::vector<RtlBenchRow>* out, std:
       }
     }
     const auto t = sim::measure_udp_stream(size, !o.fcs_to_mac, o.mem_latency,
-                                           o.frames == 0 ? 4096 : o.frames, fst, realistic);
+                                           o.frames == 0 ? 4096 : o.frames, fst, realistic,
+                                           o.payload_offset);
     if (!t.error.empty()) {
       *err = std::to_string(size) + "-byte frames, " + (realistic ? "realistic" : "ideal") +
              " memory: " + t.error;
@@ -224,7 +225,8 @@ bool run_rtl_bench(const RtlBenchOptions& o, std::vector<RtlBenchRow>* out, std:
   }
   // TSO: each MSS's segments of back-to-back ~64 KiB TCP descriptors.
   for (unsigned mss : kTsoMss) for (bool realistic : {false, true}) {
-    const auto t = sim::measure_tso_stream(mss, !o.fcs_to_mac, o.mem_latency, 24, realistic);
+    const auto t = sim::measure_tso_stream(mss, !o.fcs_to_mac, o.mem_latency, 24, realistic,
+                                           o.payload_offset);
     if (!t.error.empty()) {
       *err = "TSO, MSS " + std::to_string(mss) + ", " + (realistic ? "realistic" : "ideal") +
              " memory: " + t.error;
@@ -246,8 +248,10 @@ bool run_rtl_bench(const RtlBenchOptions& o, std::vector<RtlBenchRow>* out, std:
 bool report_rtl_bench(const RtlBenchOptions& o, const std::vector<RtlBenchRow>& rows) {
   printf("RTL pipeline (Verilator): UDP frames back to back, MAC always ready; memory ideal "
          "(latency %u cycles)\nor realistic (32..160 cycles per burst, 64 bursts, 5%% R gaps); "
-         "FCS %s;\nsizes count the 4-byte FCS; line rate counts 20 B preamble+IFG\n",
-         o.mem_latency, o.fcs_to_mac ? "left to the MAC" : "appended by the NIC");
+         "FCS %s;\nsizes count the 4-byte FCS; line rate counts 20 B preamble+IFG; "
+         "transmit payloads %u bytes past a 4 KiB boundary\n",
+         o.mem_latency, o.fcs_to_mac ? "left to the MAC" : "appended by the NIC",
+         o.payload_offset);
   printf("%3s %5s %6s %9s %6s %9s %9s %9s %7s %9s %9s %7s %8s %11s %11s\n", "dir", "proto",
          "size", "memory", "frames",
          "cyc/frame", "Gb/s@322", "Mpps@322", "x line", "Gb/s@250", "Mpps@250", "x line",

@@ -18,6 +18,7 @@ struct RtlBenchOptions {
   unsigned frames = 0;          // frames per size; 0: the harness's default (up to 4096)
   bool fcs_to_mac = false;      // leave the FCS to the MAC (CMAC mode) instead of appending it
   unsigned mem_latency = 32;    // cycles from an AXI read request to its first data beat
+  unsigned payload_offset = 0;  // transmit payloads' bytes past a 4 KiB boundary (ABI 3.1)
   std::string csv;
   std::string plot;
   std::string trace_fst;  // FST waveform; per size FILE-<size>.ext when there are several

@@ -55,6 +55,11 @@ void add_bench_options(CLI::App* cmd, BenchOptions* o) {
   cmd->add_option("--mem-latency", o->mem_latency, "RTL: AXI read latency of the memory model, cycles")
       ->check(whole_number(0, 1000))
       ->capture_default_str();
+  cmd->add_option("--payload-offset", o->payload_offset,
+                  "RTL: put the transmit payloads this many bytes past a 4 KiB boundary "
+                  "(ABI 3.1 NICs take any byte address)")
+      ->check(whole_number(0, 4095))
+      ->capture_default_str();
   cmd->add_flag("--fcs-to-mac", o->fcs_to_mac,
                 "RTL: leave the FCS to the MAC (as with the Alveo CMAC) instead of appending it");
   cmd->add_option("--trace-fst", o->trace_fst,
@@ -145,6 +150,7 @@ int run_rtl(const BenchOptions& o) {
   r.frames = o.frames;
   r.fcs_to_mac = o.fcs_to_mac;
   r.mem_latency = o.mem_latency;
+  r.payload_offset = o.payload_offset;
   r.csv = o.csv;
   r.plot = o.plot;
   r.trace_fst = o.trace_fst;

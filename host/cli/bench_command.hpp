@@ -25,6 +25,7 @@ struct BenchOptions {
   unsigned frames = 0;
   bool fcs_to_mac = false;
   unsigned mem_latency = 32;
+  unsigned payload_offset = 0;  // RTL: transmit payloads this many bytes past a 4 KiB boundary
   std::string plot;
   std::string trace_fst;  // RTL: FST waveform file
 };

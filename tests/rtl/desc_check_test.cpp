@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // desc_check against the rules of nic_abi.hpp and hls/sendoff_tx/sendoff_tx.hpp, written
-// here from the ABI: descriptor errors (flags, L4 kind, reserved field, alignment, length
-// limits, device-memory window), then flow drops (index, FLOW_F_VALID, MTU range), then DF
+// here from the ABI: descriptor errors (flags, L4 kind, reserved field, length limits,
+// device-memory window; any payload byte address is taken, CAPS_TX_UNALIGNED), then flow
+// drops (index, FLOW_F_VALID, MTU range), then DF
 // over the MTU, the last two not for a whole frame (TXD_L4_ETH); a descriptor read with an error (s_desc_err) is a descriptor error whatever
 // its contents. A TCP descriptor is two slots (ABI 3.0): MSS, option length and payload length
 // rules, 40 + options + min(len, MSS) within the MTU whatever DF says; its job carries the
@@ -88,7 +89,7 @@ Expect reference_tcp(const abi::TxDesc& d, const abi::TxDescTcp& t, bool read_er
                      const std::vector<abi::FlowEntry>& table, uint64_t dev_mem) {
   Expect e{Verdict::kError, Job{}, d.addr, true, t, d.mss, d.seq};
   const bool outside = dev_mem != 0 && (d.addr > dev_mem || d.len > dev_mem - d.addr);
-  if (read_err2 || (d.flags & ~abi::TXD_F_KNOWN) != 0 || d.rsvd != 0 || d.addr % 64 != 0 ||
+  if (read_err2 || (d.flags & ~abi::TXD_F_KNOWN) != 0 || d.rsvd != 0 ||
       d.len > abi::MAX_PAYLOAD || d.mss < abi::TSO_MSS_MIN || d.mss > abi::MAX_MTU ||
       t.opt_len % 4 != 0 || t.opt_len > abi::TXD_TCP_OPT_MAX || outside) {
     return e;
@@ -116,7 +117,7 @@ Expect reference(const abi::TxDesc& d, bool read_err, const std::vector<abi::Flo
   const bool bad_len = eth ? (d.len < abi::ETH_HLEN || d.len > abi::ETH_FRAME_MAX)
                            : d.len > (udp ? kMaxUdp : kMaxRaw);
   if ((d.flags & ~abi::TXD_F_KNOWN) != 0 || l4 == abi::TXD_L4_TCP || d.rsvd != 0 ||
-      d.addr % 64 != 0 || bad_len || outside) {
+      bad_len || outside) {
     return e;
   }
   if (eth) {
@@ -198,14 +199,15 @@ abi::TxDesc random_desc(Rng& rng, const std::vector<abi::FlowEntry>& table, uint
     d.len = rng.chance(0.3) ? edges[rng() % 4] : uint32_t(rng.range(abi::ETH_HLEN, abi::ETH_FRAME_MAX));
   }
   const uint64_t span = dev_mem ? dev_mem : (1ull << 63);
-  d.addr = (rng() % span) & ~63ull;
-  if (rng.chance(0.05)) d.addr |= rng.range(1, 63);
+  // Any byte address (CAPS_TX_UNALIGNED): half of them off the 64-byte grid.
+  d.addr = rng() % span;
+  if (rng.chance(0.5)) d.addr &= ~63ull;
   if (dev_mem && rng.chance(0.1)) {
-    // On both sides of the window's end, and far outside it.
+    // On both sides of the window's end (to the byte), and far outside it.
     const uint64_t end = dev_mem - std::min<uint64_t>(d.len, dev_mem);
-    const uint64_t at[] = {end & ~63ull, (end + 64) & ~63ull, dev_mem,
-                           dev_mem + 64, 1ull << 40,          ~63ull};
-    d.addr = at[rng() % 6];
+    const uint64_t at[] = {end & ~63ull, end,         end + 1,    (end + 64) & ~63ull,
+                           dev_mem,      dev_mem + 1, 1ull << 40, ~63ull};
+    d.addr = at[rng() % 8];
   }
   d.seq = uint32_t(rng());
   d.ip_id = uint16_t(rng());

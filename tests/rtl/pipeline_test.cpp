@@ -199,7 +199,7 @@ TEST(Pipeline, DropsAndDescriptorErrors) {
       {desc(a, 9015, 1, abi::TXD_L4_ETH, 6, 64, 0), "whole frame of 9015 bytes", 2},
       {desc(a, 42, 300, abi::TXD_L4_ETH | abi::TXD_F_DF, 6, 64, 0), "whole frame, no flow", 0},
       {desc(a, 1514, 2, abi::TXD_L4_ETH, 6, 64, 0), "whole frame, flow not valid", 0},
-      {desc(a + 8, 100, 1, udp, 7, 64, 0), "payload not 64-byte aligned", 2},
+      {desc(a + 8, 100, 1, udp, 7, 64, 0), "payload at byte 8 of a word", 0},
       {desc(a, 65508, 1, udp, 8, 64, 0), "UDP length > 65507", 2},
       {desc(a, 65516, 1, abi::TXD_L4_RAW, 9, 64, 0), "raw length > 65515", 2},
       {desc(a, 1000, 4, udp | abi::TXD_F_DF, 10, 64, 0), "DF but needs fragments", 2},
@@ -337,8 +337,10 @@ TEST(Pipeline, TcpSegmentsAndErrors) {
        0},
       {tcp_desc(a, 1000, 3, 536, 0, 13), tcp_slot(0, 0, 0x10, 0), true, "flow not valid", 1},
       {tcp_desc(a, 1000, 300, 536, 0, 14), tcp_slot(0, 0, 0x10, 0), true, "flow past table", 1},
-      {tcp_desc(a + 8, 1000, 1, 536, 0, 15), tcp_slot(0, 0, 0x10, 0), true, "not aligned", 2},
-      {desc(a, 60, 2, abi::TXD_L4_RAW, 16, 64, 0), {}, false, "raw after", 0},
+      {tcp_desc(a + 8, 1000, 1, 536, 0, 15), tcp_slot(0, 0, 0x10, 0), true, "at byte 8", 0},
+      {tcp_desc(a + 4033, 3000, 1, 1460, 0, 16), tcp_slot(0, 0, 0x10, 0), true,
+       "at byte 4033: across a word and a 4 KiB page", 0},
+      {desc(a + 63, 60, 2, abi::TXD_L4_RAW, 17, 64, 0), {}, false, "raw after, at byte 63", 0},
   };
   std::vector<std::vector<uint8_t>> expect;
   unsigned drops = 0, errors = 0;
@@ -347,9 +349,10 @@ TEST(Pipeline, TcpSegmentsAndErrors) {
                                  : c.d.flow == 2 ? &f9000
                                  : c.d.flow == 3 ? &invalid
                                                  : nullptr;
-    const auto v = c.tcp ? rtltest::ref_frames_tcp(flow, c.d, c.t, p.data(), false, &expect,
+    const uint8_t* bytes = p.data() + (c.d.addr - a);  // every case's payload is in p
+    const auto v = c.tcp ? rtltest::ref_frames_tcp(flow, c.d, c.t, bytes, false, &expect,
                                                    sendoff::sim::kDevMemBytes)
-                         : rtltest::ref_frames(flow, c.d, p.data(), false, &expect,
+                         : rtltest::ref_frames(flow, c.d, bytes, false, &expect,
                                                sendoff::sim::kDevMemBytes);
     EXPECT_EQ(int(v), c.kind) << c.what;
     drops += c.kind == 1;
@@ -452,7 +455,7 @@ TEST(Pipeline, RandomTrafficBackpressure) {
         flags = uint16_t(abi::TXD_L4_TCP | (flags & ~abi::TXD_F_L4_MASK));
         len = uint32_t(rng() % 30000);
       }
-      const uint64_t at = a + 64 * (rng() % 100);
+      const uint64_t at = a + (rng() % 2 ? 64 * (rng() % 100) : rng() % 6400);  // any byte
       abi::TxDesc d = desc(at, len, uint16_t(no_flow ? 7 : fl), flags, uint16_t(rng()),
                            uint8_t(rng()), uint8_t(rng()));
       rtltest::Verdict v;

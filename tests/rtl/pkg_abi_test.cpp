@@ -123,6 +123,7 @@ TEST(PkgAbi, ReceiveRing) {
   EXPECT_EQ(Pkg::CtrlReset, abi::CTRL_RESET);
   EXPECT_EQ(Pkg::CapsRx, abi::CAPS_RX);
   EXPECT_EQ(Pkg::CapsTso, abi::CAPS_TSO);
+  EXPECT_EQ(Pkg::CapsTxUnaligned, abi::CAPS_TX_UNALIGNED);
   EXPECT_EQ(Pkg::WbRxTailOff, abi::WB_RX_TAIL_OFF);
   EXPECT_EQ(Pkg::RxRingSizeMax, abi::RX_RING_SIZE_MAX);
   EXPECT_EQ(Pkg::RxBufSizeMin, abi::RX_BUF_SIZE_MIN);
@@ -156,6 +157,8 @@ TEST(PkgAbi, ReceiveRing) {
   EXPECT_EQ(Pkg::CapsValue & abi::CAPS_RX, abi::CAPS_RX);
   // TSO is built (tcp_tx behind tx_merge): a TCP descriptor is two slots.
   EXPECT_EQ(Pkg::CapsValue & abi::CAPS_TSO, abi::CAPS_TSO);
+  // payload_read takes any byte address (ABI 3.1).
+  EXPECT_EQ(Pkg::CapsValue & abi::CAPS_TX_UNALIGNED, abi::CAPS_TX_UNALIGNED);
   EXPECT_EQ(Pkg::TxdTcpAckOff, abi::TXD_TCP_ACK_OFF);
   EXPECT_EQ(Pkg::TxdTcpWindowOff, abi::TXD_TCP_WINDOW_OFF);
   EXPECT_EQ(Pkg::TxdTcpFlagsOff, abi::TXD_TCP_FLAGS_OFF);

@@ -78,7 +78,7 @@ inline Verdict ref_frames(const sendoff::abi::FlowEntry* flow, const sendoff::ab
   const bool bad_len = eth ? (d.len < abi::ETH_HLEN || d.len > abi::ETH_FRAME_MAX)
                            : d.len > (udp ? 65507u : 65515u);
   if ((d.flags & ~abi::TXD_F_KNOWN) || l4kind == abi::TXD_L4_TCP || d.rsvd != 0 ||
-      (d.addr & 63) || bad_len || d.addr > dev_mem || d.len > dev_mem - d.addr) {
+      bad_len || d.addr > dev_mem || d.len > dev_mem - d.addr) {
     return Verdict::kError;
   }
   if (eth) {
@@ -139,7 +139,7 @@ inline Verdict ref_frames_tcp(const sendoff::abi::FlowEntry* flow, const sendoff
                               bool fcs, std::vector<std::vector<uint8_t>>* out,
                               uint64_t dev_mem = 64ull << 20, bool slot2_err = false) {
   namespace abi = sendoff::abi;
-  if (slot2_err || (d.flags & ~abi::TXD_F_KNOWN) || d.rsvd != 0 || (d.addr & 63) ||
+  if (slot2_err || (d.flags & ~abi::TXD_F_KNOWN) || d.rsvd != 0 ||
       d.len > abi::MAX_PAYLOAD || d.mss < abi::TSO_MSS_MIN || d.mss > abi::MAX_MTU ||
       t.opt_len % 4 != 0 || t.opt_len > abi::TXD_TCP_OPT_MAX || d.addr > dev_mem ||
       d.len > dev_mem - d.addr) {

@@ -161,7 +161,7 @@ struct RefRegs {
     if (is_rx_rw(off)) return {Src::kStored, rx.count(off) ? rx.at(off) : 0};
     switch (off) {
       case abi::REG_CAPS:  // the receive path and TSO are built
-        return {Src::kStored, abi::CAPS_RX | abi::CAPS_TSO};
+        return {Src::kStored, abi::CAPS_RX | abi::CAPS_TSO | abi::CAPS_TX_UNALIGNED};
       case abi::REG_ID:
         return {Src::kStored, abi::ID_VALUE};
       case abi::REG_VERSION:

@@ -3,7 +3,9 @@
 // datagram, raw datagrams untouched, payload passed through unchanged, under input gaps and
 // output backpressure, including back-to-back 64 KiB datagrams that fill the buffer. A
 // datagram whose last beat carries tuser (payload read error) leaves nothing, neither header
-// nor payload, and is reported dropped in its place among the others.
+// nor payload, and is reported dropped in its place among the others. Payloads start at lane 0
+// or, as payload_read hands on one read from any byte address (ABI 3.1), at any lane: odd
+// lanes pair the bytes the other way for the checksum.
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -23,6 +25,7 @@ struct Dgram {
   Job job;
   std::vector<uint8_t> payload;
   bool read_err = false;  // its payload was read with an error: dropped whole
+  unsigned off = 0;       // lane of its first payload byte
 };
 
 std::vector<uint8_t> ref_udp_header(const Job& j, const std::vector<uint8_t>& p) {
@@ -56,6 +59,7 @@ void run_and_check(const std::vector<Dgram>& in, double in_prob, double out_prob
   std::mt19937_64 rng(seed);
   std::uniform_real_distribution<double> uni(0.0, 1.0);
   std::deque<std::vector<uint32_t>> hdrs;
+  std::deque<unsigned> hdr_offs;
   std::deque<rtltest::StreamBeat> beats;
   std::deque<bool> beat_err;  // tuser with each beat
   std::vector<const Dgram*> kept;
@@ -63,8 +67,9 @@ void run_and_check(const std::vector<Dgram>& in, double in_prob, double out_prob
     rtltest::BitWriter w(9);
     rtltest::put_job(w, d.job);
     hdrs.push_back(w.words());
+    hdr_offs.push_back(d.off);
     // Bytes past tkeep are zero, as payload_read sends them: udp_tx sums beats as they are.
-    for (const auto& b : rtltest::to_beats(d.payload, 0, 0x00)) {
+    for (const auto& b : rtltest::to_beats(d.payload, d.off, 0x00)) {
       beats.push_back(b);
       beat_err.push_back(b.last && d.read_err);
     }
@@ -90,7 +95,7 @@ void run_and_check(const std::vector<Dgram>& in, double in_prob, double out_prob
     }
     m.s_hdr_valid = !hdrs.empty() && uni(rng) < in_prob;
     if (!hdrs.empty()) std::memcpy(m.s_hdr_job.data(), hdrs.front().data(), 9 * 4);
-    m.s_hdr_off = 0;
+    m.s_hdr_off = hdr_offs.empty() ? 0 : hdr_offs.front();
     m.s_data_tvalid = !beats.empty() && uni(rng) < in_prob;
     if (!beats.empty()) {
       std::memcpy(m.s_data_tdata.data(), beats.front().data, 64);
@@ -102,7 +107,10 @@ void run_and_check(const std::vector<Dgram>& in, double in_prob, double out_prob
     m.m_data_tready = uni(rng) < out_prob;
     m.clk = 0;
     m.eval();
-    if (m.s_hdr_valid && m.s_hdr_ready) hdrs.pop_front();
+    if (m.s_hdr_valid && m.s_hdr_ready) {
+      hdrs.pop_front();
+      hdr_offs.pop_front();
+    }
     if (m.s_data_tvalid && m.s_data_tready) {
       beats.pop_front();
       beat_err.pop_front();
@@ -139,7 +147,7 @@ void run_and_check(const std::vector<Dgram>& in, double in_prob, double out_prob
   for (size_t i = 0; i < kept.size(); ++i) {
     const Dgram& d = *kept[i];
     EXPECT_TRUE(outs[i].job == d.job) << "datagram " << i;
-    EXPECT_EQ(outs[i].off, 0u);
+    EXPECT_EQ(outs[i].off, d.off) << "datagram " << i;
     if (d.job.udp) {
       EXPECT_EQ(outs[i].l4hdr, ref_udp_header(d.job, d.payload)) << "datagram " << i;
     } else {
@@ -209,6 +217,20 @@ TEST(UdpTx, RandomBackToBack) {
     in.push_back(random_dgram(rng, len, rng() % 4 != 0));
   }
   run_and_check(in, 0.95, 0.9, 8);
+}
+
+// Payloads at every lane, odd and even, small and large, with read errors among them.
+TEST(UdpTx, PayloadsAtAnyLane) {
+  std::mt19937_64 rng(12);
+  std::vector<Dgram> in;
+  for (int i = 0; i < 300; ++i) {
+    const size_t len = (i % 23 == 0) ? 65507 - rng() % 64 : (i % 5 == 0) ? rng() % 9000
+                                                                         : rng() % 300;
+    in.push_back(random_dgram(rng, len, rng() % 4 != 0));
+    in.back().off = unsigned(i % 64);
+    in.back().read_err = len != 0 && rng() % 11 == 0;
+  }
+  run_and_check(in, 0.95, 0.7, 13);
 }
 
 // Read errors among small and largest datagrams, back to back: the dropped ones leave no

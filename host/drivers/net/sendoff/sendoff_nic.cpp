@@ -80,7 +80,9 @@ int SendoffNic::open(Device* dev, const uint8_t mac[6], std::string* err) {
     }
     memset(wb.host, 0, WB_BYTES);
   }
-  tso_ = (dev->reg_read(REG_CAPS) & CAPS_TSO) != 0;
+  const uint32_t caps = dev->reg_read(REG_CAPS);
+  tso_ = (caps & CAPS_TSO) != 0;
+  tx_unaligned_ = (caps & CAPS_TX_UNALIGNED) != 0;
   flows_.reset(new FlowState[FLOW_TABLE_SIZE]);
   dev->reg_write(REG_CTRL, 0);
   dev->reg_write(REG_RING_BASE_LO, static_cast<uint32_t>(ring_.dev_addr));

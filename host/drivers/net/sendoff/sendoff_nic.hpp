@@ -67,6 +67,9 @@ class SendoffNic {
   // NETIF_F_TSO: the NIC segments TXD_L4_TCP descriptors (CAPS_TSO). Without
   // it a TCP skb is -EOPNOTSUPP and the stack builds each segment itself.
   bool can_tso() const { return tso_; }
+  // The NIC takes a payload at any byte address (CAPS_TX_UNALIGNED, ABI 3.1);
+  // without it a descriptor's address must be a multiple of 64.
+  bool can_tx_unaligned() const { return tx_unaligned_; }
   // Rings the doorbell for whatever was posted with xmit_more.
   void xmit_flush();
   // Frees what the NIC has finished (sock_wfree for each packet).
@@ -125,6 +128,7 @@ class SendoffNic {
   bool l2_frames_ = false;  // the NIC takes TXD_L4_ETH descriptors
   bool tx_reset_ = false;   // the NIC has CTRL_RESET
   bool tso_ = false;        // the NIC has CAPS_TSO
+  bool tx_unaligned_ = false;  // the NIC has CAPS_TX_UNALIGNED
   DmaBuffer ring_, payload_;
   // The NIC's tail write-back block; null where the device has none to read
   // in place (then RING_TAIL is read instead).

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Throughput of the Verilated sendoff_tx_top for back-to-back UDP frames of one size:
 // a full ring rung once, the MAC always ready, memory answering after a fixed latency or,
-// with `realistic`, as realistic_memory() (axi_read_slave.hpp) does.
+// with `realistic`, as realistic_memory() (axi_read_slave.hpp) does. payload_offset: the
+// payload's byte address past a 4 KiB boundary (ABI 3.1 takes any; 0 is aligned).
 #ifndef SENDOFF_SIM_THROUGHPUT_HPP
 #define SENDOFF_SIM_THROUGHPUT_HPP
 
@@ -26,7 +27,8 @@ struct ThroughputResult {
 
 ThroughputResult measure_udp_stream(unsigned frame_size, bool fcs_append, unsigned mem_latency,
                                     unsigned max_frames = 4096,
-                                    const std::string& fst_path = "", bool realistic = false);
+                                    const std::string& fst_path = "", bool realistic = false,
+                                    unsigned payload_offset = 0);
 
 // The receive path: `frames` UDP frames of frame_size bytes (FCS included) back to back from
 // the MAC, no idle cycle; the write channel answers after mem_latency cycles (or as
@@ -42,7 +44,8 @@ ThroughputResult measure_rx_stream(unsigned frame_size, unsigned mem_latency, un
 // segment is a frame of 58 + mss bytes with its FCS (frame_size). cycles_per_frame: steady
 // state over all segments of all descriptors, end of the first to end of the last.
 ThroughputResult measure_tso_stream(unsigned mss, bool fcs_append, unsigned mem_latency,
-                                    unsigned descriptors = 24, bool realistic = false);
+                                    unsigned descriptors = 24, bool realistic = false,
+                                    unsigned payload_offset = 0);
 
 // Back-to-back UDP datagrams of one payload length through a flow of the given MTU, so that
 // each leaves as fragments when 28 + payload > MTU: the line rate of fragmenting traffic and
