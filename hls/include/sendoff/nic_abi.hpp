@@ -251,6 +251,9 @@ constexpr uint32_t CTRL_RESET = 1u << 3;       // TX ring reset, self-clearing (
 constexpr uint32_t CAPS_RX = 1u << 0;          // the receive path is built
 // Without CAPS_TSO a TXD_L4_TCP descriptor is a one-slot descriptor error.
 constexpr uint32_t CAPS_TSO = 1u << 1;         // TCP descriptors are segmented (ABI 3.0)
+// Without CAPS_TX_UNALIGNED a payload address that is not a multiple of 64 is a descriptor
+// error; with it any byte address is taken, for every L4 kind.
+constexpr uint32_t CAPS_TX_UNALIGNED = 1u << 2;  // TX payload addresses need no alignment (ABI 3.1)
 constexpr uint32_t STATUS_BUSY = 1u << 0;
 constexpr uint32_t RING_SIZE_MAX = 4096;
 
