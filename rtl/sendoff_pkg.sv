@@ -104,13 +104,14 @@ package sendoff_pkg;
   localparam int unsigned RegSpaceBytes     /*verilator public*/ = 32'h200;
 
   localparam logic [31:0] IdValue       /*verilator public*/ = 32'h534E4446;  // "SNDF"
-  localparam logic [31:0] VersionValue  /*verilator public*/ = 32'h00030000;
+  localparam logic [31:0] VersionValue  /*verilator public*/ = 32'h00030001;
   localparam logic [31:0] CtrlEnable    /*verilator public*/ = 32'h1;
   localparam logic [31:0] CtrlFcsAppend /*verilator public*/ = 32'h2;
   localparam logic [31:0] CtrlRxEnable  /*verilator public*/ = 32'h4;
   localparam logic [31:0] CtrlReset     /*verilator public*/ = 32'h8;
   localparam logic [31:0] CapsRx        /*verilator public*/ = 32'h1;
   localparam logic [31:0] CapsTso       /*verilator public*/ = 32'h2;
+  localparam logic [31:0] CapsTxUnaligned /*verilator public*/ = 32'h4;
   // What REG_CAPS reads (nic_abi.hpp's CAPS_*): the receive path and TSO (tcp_tx) are built.
   localparam logic [31:0] CapsValue     /*verilator public*/ = CapsRx | CapsTso;
   localparam logic [31:0] StatusBusy    /*verilator public*/ = 32'h1;

@@ -43,9 +43,10 @@ constexpr unsigned STATUS_DESC_ERRORS_OFF = 28; // u32
 constexpr unsigned STATUS_SEQ_OFF = 32;         // u32 the run's seq argument, echoed last
 constexpr unsigned STATUS_CAPS_OFF = 36;        // u32 nic_abi.hpp's CAPS_* bits this kernel has
 constexpr unsigned STATUS_BYTES = 64;
-// What this build reports: TCP descriptors are segmented (tcp_tx_hls). CAPS_RX stays clear: no
-// host back end drives rx_dma_hls yet. A bitstream from before TSO wrote 0 here.
-constexpr uint32_t STATUS_CAPS = abi::CAPS_TSO;
+// What this build reports: TCP descriptors are segmented (tcp_tx_hls), payloads at any byte
+// address (desc_fetch realigns them, ABI 3.1). CAPS_RX stays clear: no host back end drives
+// rx_dma_hls yet. A bitstream from before TSO wrote 0 here, one from before 3.1 CAPS_TSO.
+constexpr uint32_t STATUS_CAPS = abi::CAPS_TSO | abi::CAPS_TX_UNALIGNED;
 
 // One flow-table entry per 512-bit word of the flows buffer.
 constexpr unsigned FLOW_ENTRY_BYTES = 64;

@@ -39,10 +39,15 @@ slot_t read_slot(const mem_word_t* mem, uint64_t a) {
   return w(MEM_WORD_BITS - 1, 8 * abi::TXD_BYTES);
 }
 
-// The payload as one INCR burst of whole words (sequential addresses in a
-// pipelined loop; max_read_burst_length splits it). A word is cut into
-// pieces of min(word, beat) bits: up to 512 bits a word holds one or more
-// beats, at 1024 a beat is two words. Each piece fills its place in the
+// The payload as one INCR burst of the words that cover [addr, addr + len)
+// (sequential addresses in a pipelined loop; max_read_burst_length splits it),
+// realigned so that payload byte 0 lands in lane 0: payload word w (bytes
+// 64w .. 64w+63) is the tail of memory word w from the address's byte offset
+// on, then the head of word w + 1. Iteration t reads word t (while there is
+// one to read) and emits payload word t - 1, so an unaligned payload that
+// spans one more memory word costs no extra iteration. A payload word is cut
+// into pieces of min(word, beat) bits: up to 512 bits a word holds one or
+// more beats, at 1024 a beat is two words. Each piece fills its place in the
 // beat; a beat leaves with its last piece or the payload's.
 void stream_payload(const mem_word_t* mem, uint64_t addr, uint32_t len,
                     hls::stream<axis_t>& payload_out) {
@@ -50,15 +55,24 @@ void stream_payload(const mem_word_t* mem, uint64_t addr, uint32_t len,
   constexpr unsigned PIECES_PER_WORD = MEM_WORD_BITS / PIECE_BITS;
   constexpr unsigned PIECES_PER_BEAT = DATA_WIDTH / PIECE_BITS;
   const uint64_t word0 = addr / MEM_WORD_BYTES;
+  const unsigned shift = 8 * static_cast<unsigned>(addr % MEM_WORD_BYTES);
   const unsigned n_pieces = (len + PIECE_BITS / 8 - 1) / (PIECE_BITS / 8);
   const unsigned n_beats = beats_for(len);
   const unsigned n_words = (len + MEM_WORD_BYTES - 1) / MEM_WORD_BYTES;
+  const unsigned n_reads =
+      len == 0 ? 0 : static_cast<unsigned>((addr + len - 1) / MEM_WORD_BYTES - word0 + 1);
   data_t beat = 0;
+  ap_uint<2 * MEM_WORD_BITS> pair = 0;  // memory words t - 1 (low half) and t (high half)
 payload:
-  for (unsigned w = 0; w < n_words; ++w) {
+  for (unsigned t = 0; t < n_words + 1; ++t) {
 #pragma HLS PIPELINE II=PIECES_PER_WORD
-#pragma HLS LOOP_TRIPCOUNT min=0 max=1024
-    const mem_word_t mw = mem[word0 + w];
+#pragma HLS LOOP_TRIPCOUNT min=1 max=1025
+    pair(MEM_WORD_BITS - 1, 0) = pair(2 * MEM_WORD_BITS - 1, MEM_WORD_BITS);
+    pair(2 * MEM_WORD_BITS - 1, MEM_WORD_BITS) = t < n_reads ? mem[word0 + t] : mem_word_t(0);
+    if (t == 0) continue;
+    const unsigned w = t - 1;
+    const ap_uint<2 * MEM_WORD_BITS> shifted = pair >> shift;
+    const mem_word_t mw = shifted(MEM_WORD_BITS - 1, 0);
   pieces_of_word:
     for (unsigned sub = 0; sub < PIECES_PER_WORD; ++sub) {
 #pragma HLS UNROLL
@@ -147,7 +161,7 @@ descriptors:
                                   opt_len % 4 != 0 || opt_len > abi::TXD_TCP_OPT_MAX));
     const bool bad_desc = (flags & ~static_cast<uint32_t>(abi::TXD_F_KNOWN)) != 0 ||
                           (l4 == abi::TXD_L4_TCP && !tso) || bad_tcp || rsvd != 0 ||
-                          (addr % MEM_WORD_BYTES) != 0 || bad_len ||
+                          bad_len ||
                           addr > DEV_MEM_BYTES || len > DEV_MEM_BYTES - addr;
     if (bad_desc) {
       ++n_errors;

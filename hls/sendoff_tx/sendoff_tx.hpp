@@ -9,9 +9,9 @@
 //
 // desc_fetch validates each descriptor against nic_abi.hpp and its flow:
 //  1. the descriptor alone: unknown flag bits, L4 kind TCP without TSO,
-//     reserved field non-zero, payload address not 64-byte aligned, UDP
-//     len > 65507, RAW len > 65515, TCP len > 65535, ETH len outside
-//     ETH_HLEN..ETH_FRAME_MAX, payload outside device memory; for TCP also
+//     reserved field non-zero, UDP len > 65507, RAW len > 65515, TCP
+//     len > 65535, ETH len outside ETH_HLEN..ETH_FRAME_MAX, payload outside
+//     device memory (any byte address is taken: CAPS_TX_UNALIGNED); for TCP also
 //     mss outside TSO_MSS_MIN..MAX_MTU, opt_len not a multiple of 4 or above
 //     TXD_TCP_OPT_MAX -> desc_errors++;
 //  2. the flow: index >= FLOW_TABLE_SIZE, FLOW_F_VALID clear, or MTU outside

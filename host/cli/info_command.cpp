@@ -58,8 +58,8 @@ bool print_registers(const RegRead& rd, std::string* err) {
          desc_errors, wb_errors, flushed);
   uint32_t caps;
   if (!rd(REG_CAPS, &caps, err)) return false;
-  printf("caps      0x%08x%s%s\n", caps, caps & CAPS_RX ? " rx" : "",
-         caps & CAPS_TSO ? " tso" : "");
+  printf("caps      0x%08x%s%s%s\n", caps, caps & CAPS_RX ? " rx" : "",
+         caps & CAPS_TSO ? " tso" : "", caps & CAPS_TX_UNALIGNED ? " tx_unaligned" : "");
   if (!(caps & CAPS_RX)) {
     printf("rx        none (CAPS_RX clear: this NIC transmits only)\n");
     return true;

@@ -215,7 +215,9 @@ uint32_t CsimDevice::reg_read(uint32_t off) {
 
 bool CsimDevice::rx_reg_read(uint32_t off, uint32_t* val) {
   switch (off) {
-    case abi::REG_CAPS: *val = abi::CAPS_RX | (tso_ ? abi::CAPS_TSO : 0); return true;
+    case abi::REG_CAPS:
+      *val = abi::CAPS_RX | abi::CAPS_TX_UNALIGNED | (tso_ ? abi::CAPS_TSO : 0);
+      return true;
     case abi::REG_CTRL: *val = regs_.ctrl | (rx_regs_.ctrl & abi::CTRL_RX_ENABLE); return true;
     case abi::REG_RX_BUF_BASE_LO: *val = static_cast<uint32_t>(rx_regs_.buf_base); return true;
     case abi::REG_RX_BUF_BASE_HI: *val = static_cast<uint32_t>(rx_regs_.buf_base >> 32); return true;

@@ -257,7 +257,8 @@ TEST_F(HlsWrapper, DisabledRunOnlyWritesItsStatus) {
   post(0, 1 << 20, 100, 0);
   Result got = run_kernels(1, 0, 0, 0xABCD1234);
   EXPECT_EQ(got.seq, 0xABCD1234u);
-  EXPECT_EQ(got.caps, CAPS_TSO) << "TSO, and no receive path the host drives";
+  EXPECT_EQ(got.caps, CAPS_TSO | CAPS_TX_UNALIGNED)
+      << "TSO and payloads at any byte address, and no receive path the host drives";
   EXPECT_EQ(got.tail, 0u);
   EXPECT_EQ(got.frames, 0u);
   EXPECT_TRUE(got.beats.empty());
@@ -328,15 +329,15 @@ TEST_F(HlsWrapper, RejectsWhatTheHlsTopRejects) {
   set_flow(1, invalid);
   post(0, 1 << 20, 100, 0, TXD_L4_UDP | TXD_F_DF);
   post(1, 2 << 20, 1600, 0, TXD_L4_UDP | TXD_F_DF);  // DF and over the MTU
-  post(2, (3 << 20) + 8, 100, 0);                    // payload not 64-byte aligned
+  post(2, (3 << 20) + 8, 100, 0);                    // payload at byte 8: sent (ABI 3.1)
   post(3, 4 << 20, 100, 1);                          // flow not valid
   post(4, 5 << 20, 100, FLOW_TABLE_SIZE);            // no such flow
   post(5, 6 << 20, 300, 0, TXD_L4_RAW);
   Result want = run_top(6, 0, CTRL_ENABLE | CTRL_FCS_APPEND);
   Result got = run_kernels(6, 0, CTRL_ENABLE | CTRL_FCS_APPEND, 3);
-  EXPECT_EQ(want.desc_errors, 2u);
+  EXPECT_EQ(want.desc_errors, 1u);
   EXPECT_EQ(want.drops, 2u);
-  EXPECT_EQ(want.frames, 2u);
+  EXPECT_EQ(want.frames, 3u);
   expect_same(got, want);
 }
 
@@ -361,8 +362,8 @@ TEST_F(HlsWrapper, MovesABeatPerCallAcrossTheKernels) {
 // MSS and tx_merge_hls keeps ring order, frames bit-exact with the C model's. Sizes around
 // the segment boundaries: an empty segment (a pure ACK or FIN), one byte short of and one
 // byte over an MSS, options, a last segment shorter than the minimum frame, 64 KiB at the
-// smallest MSS; and a descriptor whose second slot is the ring's slot 0. The run starts at
-// slot 2 and fills the ring.
+// smallest MSS; two payloads off the 64-byte grid (ABI 3.1); and a descriptor whose second
+// slot is the ring's slot 0. The run starts at slot 2 and fills the ring.
 TEST_F(HlsWrapper, SegmentsTcpDescriptorsAsTheHlsTopDoes) {
   set_flow(0, udp_flow(1500));
   set_flow(1, tcp_flow(1500));
@@ -372,10 +373,10 @@ TEST_F(HlsWrapper, SegmentsTcpDescriptorsAsTheHlsTopDoes) {
   post_tcp(5, 3 << 20, 1459, 1460, 1, TCPHDR_ACK);                // slots 5, 6
   post_tcp(7, 4 << 20, 1461, 1448, 1, TCPHDR_ACK | TCPHDR_PSH | TCPHDR_CWR, 12);
   post(9, 5 << 20, 100, 0, TXD_L4_RAW);
-  post_tcp(10, 6 << 20, 2 * 536 + 3, 536, 2, TCPHDR_ACK | TCPHDR_PSH);
+  post_tcp(10, (6 << 20) + 13, 2 * 536 + 3, 536, 2, TCPHDR_ACK | TCPHDR_PSH);  // at byte 13
   post_tcp(12, 7 << 20, 65535, TSO_MSS_MIN, 2, TCPHDR_ACK | TCPHDR_PSH, 24);
   post(14, 9 << 20, 1400, 0);
-  post_tcp(15, 10 << 20, 3000, 1460, 1, TCPHDR_ACK | TCPHDR_PSH);  // slots 15 and 0
+  post_tcp(15, (10 << 20) - 61, 3000, 1460, 1, TCPHDR_ACK | TCPHDR_PSH);  // slots 15 and 0
   post(kRingSize + 1, 11 << 20, 20, 1, TXD_L4_RAW);                // slot 1
   const uint32_t head = kRingSize + 2;
   Result want = run_top(head, 2, CTRL_ENABLE | CTRL_FCS_APPEND);
@@ -386,7 +387,7 @@ TEST_F(HlsWrapper, SegmentsTcpDescriptorsAsTheHlsTopDoes) {
   // 1 + 1 + 1 + 2 + 1 + 3 + 745 + 1 + 3 + 1
   EXPECT_EQ(want.frames, 759u);
   expect_same(got, want);
-  EXPECT_EQ(got.caps, CAPS_TSO);
+  EXPECT_EQ(got.caps, CAPS_TSO | CAPS_TX_UNALIGNED);
 }
 
 // A run that starts on a TCP descriptor's second half: the run before left at slot 15, the

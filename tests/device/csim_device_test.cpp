@@ -171,7 +171,7 @@ TEST(CsimDevice, RegisterAccess) {
   Nic nic;
   nic.write(abi::REG_CTRL, 0xFFFFFFFFu & ~abi::CTRL_RESET);
   // Defined bits only (csim has the receive path: CAPS_RX, CTRL_RX_ENABLE).
-  EXPECT_EQ(nic.read(abi::REG_CAPS), abi::CAPS_RX | abi::CAPS_TSO);
+  EXPECT_EQ(nic.read(abi::REG_CAPS), abi::CAPS_RX | abi::CAPS_TSO | abi::CAPS_TX_UNALIGNED);
   EXPECT_EQ(nic.read(abi::REG_CTRL),
             abi::CTRL_ENABLE | abi::CTRL_FCS_APPEND | abi::CTRL_RX_ENABLE);
   // With CTRL_RESET: ENABLE cleared, and an idle NIC ends the reset at once.
@@ -340,7 +340,7 @@ TEST(CsimDevice, ErrorAndDropCounters) {
   add([](abi::TxDesc& d) { d.flags |= 0x8000; });                        // error
   add([](abi::TxDesc& d) { d.flags |= 1u << 3; });  // error: PSH before ABI 3.0, unknown now
   add([](abi::TxDesc& d) { d.rsvd = 0x100; });                           // error
-  add([](abi::TxDesc& d) { d.addr += 8; });                              // error
+  add([](abi::TxDesc& d) { d.addr = uint64_t{1} << 40; });              // error: outside memory
   add([](abi::TxDesc& d) { d.len = 65508; });                            // error
   add([](abi::TxDesc& d) { d.flags = abi::TXD_L4_RAW; d.len = 65516; });  // error
   add([](abi::TxDesc& d) { d.flags |= abi::TXD_F_DF; d.len = 1473; });   // error
@@ -408,6 +408,46 @@ TEST(CsimDevice, TsoTakesATwoSlotTcpDescriptor) {
   }
   EXPECT_EQ(got, payload);
   EXPECT_EQ(nic.read(abi::REG_STAT_FRAMES_LO), 7u);
+  EXPECT_EQ(nic.read(abi::REG_STAT_DESC_ERRORS), 0u);
+}
+
+// CAPS_TX_UNALIGNED (ABI 3.1): UDP and TSO descriptors whose payload starts at any byte of
+// a memory word (a send queue's bytes, not copied) send the frames the same bytes send from
+// a 64-byte aligned address: one datagram, a fragmented one, and TCP segments.
+TEST(CsimDevice, UnalignedPayloadsSendWhatAlignedOnesSend) {
+  Nic nic(0, 64);
+  nic.set_flow(0, hello_flow());
+  abi::FlowEntry tcp = hello_flow();
+  tcp.protocol = 6;
+  nic.set_flow(1, tcp);
+  nic.enable(abi::CTRL_FCS_APPEND);
+  EXPECT_EQ(nic.read(abi::REG_CAPS) & abi::CAPS_TX_UNALIGNED, abi::CAPS_TX_UNALIGNED);
+  Bytes payload(5000);
+  for (size_t i = 0; i < payload.size(); ++i) payload[i] = static_cast<uint8_t>(i * 7 + (i >> 9));
+  abi::TxDescTcp slot2{};
+  slot2.ack = 0x01020304;
+  slot2.window = 1024;
+  slot2.tcp_flags = 0x18;
+  auto send = [&](size_t off) {
+    // The payload at byte `off` of a fresh (64-byte aligned) buffer, junk around it.
+    Bytes buf(off + payload.size() + 64);
+    for (size_t i = 0; i < buf.size(); ++i) buf[i] = static_cast<uint8_t>(0xA5 ^ (i * 31));
+    std::memcpy(buf.data() + off, payload.data(), payload.size());
+    const uint64_t a = nic.payload(buf) + off;
+    nic.post(Nic::udp(a, 1400, 1));
+    nic.post(Nic::udp(a, 5000, 2));  // four fragments at MTU 1500
+    abi::TxDesc d = Nic::udp(a, 5000, 3, 1);
+    d.flags = abi::TXD_L4_TCP | abi::TXD_F_DF;
+    d.seq = 1;
+    d.mss = 1448;
+    nic.post(d);
+    nic.post_slot(&slot2);
+    EXPECT_TRUE(nic.wait_tail(nic.head()));
+    return nic.sink().take_all();
+  };
+  const std::vector<Bytes> want = send(0);
+  ASSERT_EQ(want.size(), 1u + 4 + 4);
+  for (const size_t off : {1, 5, 31, 32, 33, 63}) EXPECT_EQ(send(off), want) << "offset " << off;
   EXPECT_EQ(nic.read(abi::REG_STAT_DESC_ERRORS), 0u);
 }
 

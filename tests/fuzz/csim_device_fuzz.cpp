@@ -26,7 +26,7 @@ namespace a = sendoff::abi;
 constexpr uint64_t kDevMem = SENDOFF_DEV_MEM_BYTES;
 constexpr uint32_t kRingSize = 256;
 constexpr uint64_t kPayloadBytes = 256 * 1024;
-constexpr uint64_t kWordBytes = 64;  // the NIC's memory word: payload alignment
+constexpr uint64_t kWordBytes = 64;  // the NIC's memory word (payloads need no alignment: ABI 3.1)
 // Largest L4 payloads: an IPv4 datagram is at most 65535 bytes with its 20-byte header.
 constexpr uint32_t kRawMax = a::MAX_PAYLOAD - 20;
 constexpr uint32_t kUdpMax = kRawMax - 8;
@@ -65,7 +65,7 @@ Expect expect(const a::TxDesc& d, const a::TxDescTcp& t, const Flow* flows,
   const bool tcp_ok = !tcp || (d.mss >= a::TSO_MSS_MIN && d.mss <= a::MAX_MTU &&
                                t.opt_len % 4 == 0 && t.opt_len <= a::TXD_TCP_OPT_MAX);
   if ((d.flags & ~a::TXD_F_KNOWN) != 0 || !tcp_ok || d.rsvd != 0 ||
-      d.addr % kWordBytes != 0 || !len_ok || d.addr > kDevMem || d.len > kDevMem - d.addr)
+      !len_ok || d.addr > kDevMem || d.len > kDevMem - d.addr)
     return {Verdict::kError};
   if (eth) {
     if (fault.overlaps(d.addr, d.len)) return {Verdict::kError};
@@ -242,8 +242,8 @@ void post_descriptor(FuzzedDataProvider& in) {
   switch (in.ConsumeIntegralInRange<int>(0, 9)) {
     case 0: d.addr = in.ConsumeIntegral<uint64_t>(); break;
     case 1: d.addr = pay + 1 + in.ConsumeIntegralInRange<uint64_t>(0, 62); break;
-    case 2: d.addr = kDevMem - kWordBytes * in.ConsumeIntegralInRange<uint64_t>(0, 2); break;
-    case 3: d.addr = nic->fault.lo - kWordBytes * in.ConsumeIntegralInRange<uint64_t>(0, 3); break;
+    case 2: d.addr = kDevMem - in.ConsumeIntegralInRange<uint64_t>(0, 2 * kWordBytes); break;
+    case 3: d.addr = nic->fault.lo - in.ConsumeIntegralInRange<uint64_t>(0, 3 * kWordBytes); break;
     default: d.addr = pay + kWordBytes * in.ConsumeIntegralInRange<uint64_t>(0, 1024); break;
   }
   d.len = in.ConsumeBool() ? kLens[in.ConsumeIntegralInRange<size_t>(0, 16)]

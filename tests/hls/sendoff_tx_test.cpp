@@ -250,13 +250,14 @@ TEST(SendoffTx, RejectsBadDescriptorsWithoutAFrame) {
     d.rsvd = 1;
   });
   add("reserved non-zero", false, [](abi::TxDesc& d) { d.rsvd = 1; });
-  add("payload not 64-byte aligned", false, [](abi::TxDesc& d) { d.addr = kPayloadAddr + 32; });
   add("UDP len 65508", false, [](abi::TxDesc& d) { d.len = 65508; });
   add("RAW len 65516", false, [](abi::TxDesc& d) {
     d.flags = abi::TXD_L4_RAW;
     d.len = 65516;
   });
   add("payload outside device memory", false, [](abi::TxDesc& d) { d.addr = sendoff::DEV_MEM_BYTES - 64; });
+  add("payload one byte past device memory", false,
+      [](abi::TxDesc& d) { d.addr = sendoff::DEV_MEM_BYTES - d.len + 1; });
   add("DF but needs fragmenting", false, [](abi::TxDesc& d) {
     d.flags |= abi::TXD_F_DF;
     d.len = 1473;
@@ -284,6 +285,41 @@ TEST(SendoffTx, RejectsBadDescriptorsWithoutAFrame) {
 
 // read_fault.hpp's contract: a poisoned ring entry or payload is a
 // descriptor error, counted once, and the ring goes on.
+// CAPS_TX_UNALIGNED (ABI 3.1): a payload at any byte address sends what the
+// same bytes send from a 64-byte aligned one, for every one-slot L4 kind:
+// offsets inside a word, past one (at 1024 bits a beat is two words), payloads
+// that end in one more word than they would aligned, and one across a 4 KiB
+// page. The bytes around the payload are junk that must not leak in.
+TEST(SendoffTx, UnalignedPayloadsSendWhatAlignedOnesSend) {
+  const uint64_t offsets[] = {1, 7, 31, 32, 33, 63, 64, 65, 100, 127, 4096 - 20};
+  const uint32_t lens[] = {0, 1, 20, 63, 64, 65, 127, 128, 129, 1472, 3000};
+  const uint16_t kinds[] = {abi::TXD_L4_UDP, abi::TXD_L4_RAW, abi::TXD_L4_ETH};
+  auto send = [](uint16_t kind, const Bytes& p, uint64_t addr) {
+    Nic nic;
+    nic.put_bytes(addr - 256, sendoff_test::pattern(static_cast<uint32_t>(p.size()) + 512, 99));
+    nic.put_bytes(addr, p);
+    abi::TxDesc d = udp_desc(static_cast<uint32_t>(p.size()), 7);
+    d.addr = addr;
+    d.flags = kind;
+    nic.post(0, d);
+    const std::vector<Bytes> frames = nic.run(1);
+    EXPECT_EQ(nic.desc_errors, 0u);
+    return frames;
+  };
+  for (const uint16_t kind : kinds) {
+    for (const uint32_t len : lens) {
+      if (kind == abi::TXD_L4_ETH && len < abi::ETH_HLEN) continue;
+      SCOPED_TRACE("kind " + std::to_string(kind) + ", len " + std::to_string(len));
+      const Bytes p = sendoff_test::pattern(len, len + kind);
+      const std::vector<Bytes> want = send(kind, p, kPayloadAddr);
+      ASSERT_FALSE(want.empty());
+      for (const uint64_t off : offsets) {
+        EXPECT_EQ(send(kind, p, kPayloadAddr + off), want) << "offset " << off;
+      }
+    }
+  }
+}
+
 TEST(SendoffTx, ReadFaultsRejectTheDescriptorsTheyTouch) {
   constexpr uint64_t A = sendoff::READ_FAULT_ALIGN;
   struct Case {
@@ -298,6 +334,11 @@ TEST(SendoffTx, ReadFaultsRejectTheDescriptorsTheyTouch) {
   bad_flags.flags |= 1u << 5;
   abi::TxDesc empty = udp_desc(0, 1);
   abi::TxDesc last_word = udp_desc(1000, 1);  // bytes 0x10000..0x103e7
+  auto at = [](uint64_t addr) {  // 100 bytes at addr
+    abi::TxDesc d = udp_desc(100, 1);
+    d.addr = addr;
+    return d;
+  };
   // The ring starts at 0x1060: entry 0 is the last 32 bytes of [0x1000, 0x1080),
   // entry 1 the first of the next 128-byte block.
   const Case cases[] = {
@@ -309,6 +350,15 @@ TEST(SendoffTx, ReadFaultsRejectTheDescriptorsTheyTouch) {
       {"payload poisoned, flow invalid: a drop only", {kPayloadAddr, kPayloadAddr + A}, bad_flow, 1, 0},
       {"payload poisoned, flags bad: one error", {kPayloadAddr, kPayloadAddr + A}, bad_flags, 0, 1},
       {"len 0 reads nothing", {kPayloadAddr, kPayloadAddr + A}, empty, 0, 0},
+      // Unaligned payloads (CAPS_TX_UNALIGNED): the bytes [addr, addr + len) decide.
+      {"unaligned, ends where the range starts", {kPayloadAddr + A, kPayloadAddr + 2 * A},
+       at(kPayloadAddr + A - 100), 0, 0},
+      {"unaligned, last byte poisoned", {kPayloadAddr + A, kPayloadAddr + 2 * A},
+       at(kPayloadAddr + A - 99), 0, 1},
+      {"unaligned, starts where the range ends", {kPayloadAddr, kPayloadAddr + A},
+       at(kPayloadAddr + A + 5), 0, 0},
+      {"unaligned, first byte poisoned", {kPayloadAddr + A, kPayloadAddr + 2 * A},
+       at(kPayloadAddr + 2 * A - 1), 0, 1},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.what);

@@ -153,6 +153,28 @@ TEST(SendoffTxTso, A64KiBDescriptorBecomesMssSegmentsAsLinuxGsoMakesThem) {
   EXPECT_EQ(nic.drops, 0u);
 }
 
+// CAPS_TX_UNALIGNED (ABI 3.1): a TSO payload straight out of a send queue, at
+// any byte address, makes the segments it makes from an aligned address.
+TEST(SendoffTxTso, UnalignedPayloadsMakeTheSameSegments) {
+  const uint64_t offsets[] = {0, 1, 13, 63, 64, 97, 4096 - 7};
+  const uint32_t lens[] = {0, 1, 1448, 1449, 4000, 20000};
+  for (const uint32_t len : lens) {
+    for (const uint64_t off : offsets) {
+      SCOPED_TRACE("len " + std::to_string(len) + ", offset " + std::to_string(off));
+      TsoNic nic;
+      Tcp x = tcp_desc(len, 1448, ACK | PSH);
+      x.d.addr = kPayloadAddr + off;
+      nic.put_bytes(x.d.addr - 64, sendoff_test::pattern(len + 128, 5));  // junk around it
+      const Bytes p = sendoff_test::pattern(len, 3);
+      nic.put_bytes(x.d.addr, p);
+      nic.post(0, x.d, x.t);
+      const std::vector<Bytes> frames = nic.run(2);
+      EXPECT_EQ(check_segments(frames, x, nic.flow), p);
+      EXPECT_EQ(nic.desc_errors, 0u);
+    }
+  }
+}
+
 TEST(SendoffTxTso, SizesAtTheEdges) {
   struct Case {
     uint32_t len;

@@ -123,6 +123,7 @@ TEST(PkgAbi, ReceiveRing) {
   EXPECT_EQ(Pkg::CtrlReset, abi::CTRL_RESET);
   EXPECT_EQ(Pkg::CapsRx, abi::CAPS_RX);
   EXPECT_EQ(Pkg::CapsTso, abi::CAPS_TSO);
+  EXPECT_EQ(Pkg::CapsTxUnaligned, abi::CAPS_TX_UNALIGNED);
   EXPECT_EQ(Pkg::WbRxTailOff, abi::WB_RX_TAIL_OFF);
   EXPECT_EQ(Pkg::RxRingSizeMax, abi::RX_RING_SIZE_MAX);
   EXPECT_EQ(Pkg::RxBufSizeMin, abi::RX_BUF_SIZE_MIN);

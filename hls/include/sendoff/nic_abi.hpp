@@ -20,7 +20,7 @@ namespace abi {
 // descriptor (TXD_L4_TCP, on a NIC with CAPS_TSO) takes two consecutive
 // slots: this record, then a TxDescTcp (below).
 constexpr unsigned TXD_BYTES = 32;
-constexpr unsigned TXD_ADDR_OFF = 0;    // u64 payload address in device memory
+constexpr unsigned TXD_ADDR_OFF = 0;    // u64 payload address in device memory (see CAPS_TX_UNALIGNED)
 constexpr unsigned TXD_LEN_OFF = 8;     // u32 payload bytes (UDP payload, raw L4 bytes, TCP bytes, frame)
 constexpr unsigned TXD_FLOW_OFF = 12;   // u16 flow-table index
 constexpr unsigned TXD_FLAGS_OFF = 14;  // u16 TXD_F_* below
@@ -138,7 +138,8 @@ constexpr unsigned FLOW_TABLE_SIZE = 256;  // entries
 //  - RING_TAIL passes a descriptor only once all its frames were handed to
 //    the MAC (which may stall the NIC). Rejected descriptors count in
 //    STAT_DROPS (flow index, FLOW_F_VALID or flow MTU) or STAT_DESC_ERRORS
-//    (flags, length, address, reserved field, DF over the MTU); a TXD_L4_ETH
+//    (flags, length, address, reserved field, DF over the MTU; the address
+//    also when it is not 64-byte aligned on a NIC without CAPS_TX_UNALIGNED); a TXD_L4_ETH
 //    descriptor has no flow, so no drop, and is an error outside len
 //    ETH_HLEN..ETH_FRAME_MAX; the rules are
 //    listed in hls/sendoff_tx/sendoff_tx.hpp.
@@ -243,7 +244,7 @@ constexpr uint32_t REG_STAT_RX_DROP_LEN = 0x138;   // RO  frames dropped: runt o
 constexpr uint32_t REG_SPACE_BYTES = 0x200;
 
 constexpr uint32_t ID_VALUE = 0x534E4446;  // "SNDF"
-constexpr uint32_t VERSION_VALUE = 0x00030000;  // major.minor, 16 bits each
+constexpr uint32_t VERSION_VALUE = 0x00030001;  // major.minor, 16 bits each
 constexpr uint32_t CTRL_ENABLE = 1u << 0;      // process descriptors
 constexpr uint32_t CTRL_FCS_APPEND = 1u << 1;  // append CRC-32 FCS (off: the MAC adds it)
 constexpr uint32_t CTRL_RX_ENABLE = 1u << 2;   // receive frames into the RX ring

@@ -108,8 +108,8 @@ int SendoffNic::open(Device* dev, const uint8_t mac[6], std::string* err) {
   }
   const uint32_t caps = dev->reg_read(REG_CAPS);
   tso_ = (caps & CAPS_TSO) != 0;
-  pool_ = std::make_shared<DmaPool>(dev);
   tx_unaligned_ = (caps & CAPS_TX_UNALIGNED) != 0;
+  pool_ = std::make_shared<DmaPool>(dev);
   flows_.reset(new FlowState[FLOW_TABLE_SIZE]);
   dev->reg_write(REG_CTRL, 0);
   dev->reg_write(REG_RING_BASE_LO, static_cast<uint32_t>(ring_.dev_addr));
