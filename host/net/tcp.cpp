@@ -572,7 +572,13 @@ int tcp_recvmsg(sock* sk, msghdr_k* msg, size_t len, int flags, int* addr_len) {
 
 unsigned tcp_poll(sock* sk) {
   std::lock_guard<std::mutex> g(sk->sk_net->lock);
-  const tcp_sock* tp = sk->tp.get();
+  tcp_sock* tp = sk->tp.get();
+  // A device send queue full of bytes the NIC may have finished with: look
+  // (reclaim), else the timers look again and wake the poller once it has.
+  if (tp->sendq_on_dev && tcp_sendq_room(sk) == 0) {
+    sk->sk_net->nic.reclaim();
+    if (tcp_sendq_room(sk) == 0) tp->sendq_pin_wait = true;
+  }
   unsigned mask = 0;
   const int state = sk->state;
   // inet_csk_listen_poll: readable while a connection waits for accept.
