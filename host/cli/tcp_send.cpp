@@ -51,6 +51,15 @@ void print_tcp_summary(uint64_t bytes, const TcpStats& st, const CountingSink& f
   printf("elapsed                  %.6f s\n", elapsed_s);
   printf("pcap                     %s\n",
          pcap.empty() ? "(none: frames counted, then dropped)" : pcap.c_str());
+  // Every payload byte is copied once into the send queue; from host memory
+  // the driver copies it again at every (re)transmission, from device memory
+  // never.
+  printf("payload copies per byte  %.2f\n",
+         bytes ? static_cast<double>(st.sendq_copy_bytes + st.nic_copy_bytes) /
+                     static_cast<double>(bytes)
+               : 0.0);
+  printf("send queue               %s\n", st.nic_ref_bytes ? "device memory (posted by reference)"
+                                                          : "host memory (copied by the driver)");
 }
 
 }  // namespace

@@ -12,13 +12,18 @@
 namespace sendoff {
 namespace {
 
-// A back end whose dma_alloc stops after `limit` bytes (DeviceOptions::dma_limit); everything
-// else goes to the device it wraps.
+// A back end whose dma_alloc stops after `limit` bytes (DeviceOptions::dma_limit; 0: no
+// limit) and whose REG_CAPS reads without `caps_hidden` (DeviceOptions::caps_hidden);
+// everything else goes to the device it wraps.
 class DmaLimitDevice final : public Device {
  public:
-  DmaLimitDevice(std::unique_ptr<Device> dev, size_t limit) : dev_(std::move(dev)), left_(limit) {}
+  DmaLimitDevice(std::unique_ptr<Device> dev, size_t limit, uint32_t caps_hidden)
+      : dev_(std::move(dev)), left_(limit ? limit : SIZE_MAX), caps_hidden_(caps_hidden) {}
   std::string name() const override { return dev_->name(); }
-  uint32_t reg_read(uint32_t off) override { return dev_->reg_read(off); }
+  uint32_t reg_read(uint32_t off) override {
+    const uint32_t v = dev_->reg_read(off);
+    return off == abi::REG_CAPS ? v & ~caps_hidden_ : v;
+  }
   void reg_write(uint32_t off, uint32_t val) override { dev_->reg_write(off, val); }
   DmaBuffer dma_alloc(size_t bytes) override {
     std::lock_guard<std::mutex> g(mu_);
@@ -43,6 +48,7 @@ class DmaLimitDevice final : public Device {
   const std::unique_ptr<Device> dev_;
   std::mutex mu_;
   size_t left_;
+  const uint32_t caps_hidden_;
 };
 
 std::unique_ptr<Device> make_backend(const DeviceOptions& opts, std::string* err);
@@ -51,8 +57,8 @@ std::unique_ptr<Device> make_backend(const DeviceOptions& opts, std::string* err
 
 std::unique_ptr<Device> make_device(const DeviceOptions& opts, std::string* err) {
   std::unique_ptr<Device> dev = make_backend(opts, err);
-  if (dev && opts.dma_limit != 0)
-    dev = std::make_unique<DmaLimitDevice>(std::move(dev), opts.dma_limit);
+  if (dev && (opts.dma_limit != 0 || opts.caps_hidden != 0))
+    dev = std::make_unique<DmaLimitDevice>(std::move(dev), opts.dma_limit, opts.caps_hidden);
   return dev;
 }
 

@@ -135,6 +135,10 @@ std::unique_ptr<neigh_skb> queue_copy(const sk_buff* skb, uint32_t saddr, uint32
     return nullptr;
   }
   q->skb = *skb;
+  // The copy is what the queue sends later: a payload by reference is not
+  // referenced any more (the sender's bytes may be reused).
+  q->skb.frag_dma = 0;
+  q->skb.frag_done = nullptr;
   q->iov = {q->payload.data(), skb->len};
   q->skb.iov = &q->iov;
   q->skb.iovlen = 1;

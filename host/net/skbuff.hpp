@@ -2,12 +2,14 @@
 // struct sk_buff for the send path, after include/linux/skbuff.h: what each
 // layer below the socket fills in and hands down. The payload stays in the
 // user's iovecs until the driver copies it into device memory: the one copy
-// a send makes (the NIC builds every header).
+// a send makes (the NIC builds every header). A TCP send queue that lives in
+// device memory is posted by reference instead (frag_dma): no copy at all.
 #ifndef SENDOFF_NET_SKBUFF_HPP
 #define SENDOFF_NET_SKBUFF_HPP
 
 #include <sys/uio.h>
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -34,6 +36,15 @@ struct sk_buff {
   uint8_t tos = 0;
   bool nonblock = false;     // MSG_DONTWAIT: EAGAIN instead of sleeping for ring space
   bool xmit_more = false;    // more packets follow at once: the doorbell may wait
+  // The payload by reference (a page fragment already DMA-mapped, with a
+  // zerocopy completion as MSG_ZEROCOPY's ubuf_info has): when frag_done is
+  // set, the NIC reads the len bytes at device address frag_dma (iov names
+  // the same bytes for a host-side copy) and the driver copies nothing; it
+  // adds one to *frag_done once the NIC has finished reading them (sent, or
+  // dropped by a ring reset), and sets frag_posted when it took the reference.
+  uint64_t frag_dma = 0;
+  std::atomic<uint32_t>* frag_done = nullptr;
+  bool frag_posted = false;
   // A TCP GSO packet (l4_kind TXD_L4_TCP, skb_shinfo's gso_size and the TCP
   // header the NIC repeats per segment): the payload is len bytes of stream
   // from seq; the NIC cuts it into gso_size segments (TSO).

@@ -29,6 +29,7 @@ struct sock;
 struct net;
 struct dst_entry;
 struct tcp_sock;
+struct tcp_sendq_ring;
 
 // Linux's MSG_PROBE ("do not send, only probe the path"): glibc names the bit MSG_PROXY.
 constexpr unsigned kMsgProbe = 0x10;
@@ -208,6 +209,8 @@ struct sock {
   std::deque<sock_exterr_skb> error_queue;  // sk_error_queue, under rq_lock
   // TCP's connection state (tcp_sk), null for the other protocols.
   std::shared_ptr<tcp_sock> tp;
+  // TCP's send queue in device memory (tcp_sendq_ring), when it has one.
+  std::shared_ptr<tcp_sendq_ring> sk_sendq;
 };
 
 // sock_error: -sk_err, cleared, or 0.

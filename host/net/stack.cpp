@@ -437,6 +437,8 @@ NicCounters stack_counters() {
   c.wb_errors = d->reg_read(abi::REG_STAT_WB_ERRORS);
   c.tx_flushed = d->reg_read(abi::REG_STAT_TX_FLUSHED);
   c.tx_dropped = n->nic.tx_dropped();
+  c.tx_copy_bytes = n->nic.tx_copy_bytes();
+  c.tx_ref_bytes = n->nic.tx_ref_bytes();
   if (d->reg_read(abi::REG_CAPS) & abi::CAPS_RX) {
     c.rx_frames = read64(abi::REG_STAT_RX_FRAMES_LO);
     c.rx_bytes = read64(abi::REG_STAT_RX_BYTES_LO);
@@ -468,6 +470,10 @@ int stack_tcp_stats(int fd, TcpStats* out) {
   out->mss = tp->mss_cache;
   out->cwnd = tp->snd_cwnd;
   out->state = so->sk.state;
+  out->sendq_copy_bytes = tp->sendq_copy_bytes;
+  out->nic_copy_bytes = tp->nic_copy_bytes;
+  out->nic_ref_bytes = tp->nic_ref_bytes;
+  out->sendq_on_dev = tp->sendq_on_dev;
   return 0;
 }
 

@@ -32,6 +32,45 @@ namespace sendoff {
 
 void tcp_unhash_port(sock* sk);
 
+static_assert(tcp_sendq_ring::kPins >= SendoffNic::kRingSize / 2,
+              "a pin for every TCP descriptor the NIC's ring can hold");
+
+tcp_sendq_ring::~tcp_sendq_ring() {
+  if (pool && size) pool->free(pool_off, size);
+}
+
+uint32_t tcp_sendq_room(const sock* sk) {
+  const tcp_sock* tp = sk->tp.get();
+  const tcp_sendq_ring* r = sk->sk_sendq.get();
+  const uint32_t done = r->done.load(std::memory_order_acquire);
+  const uint32_t floor = done == r->posted ? tp->sendq_seq : r->pins[done % tcp_sendq_ring::kPins];
+  return r->mask + 1 - (tp->write_seq - floor);
+}
+
+void tcp_sendq_release(sock* sk) {
+  tcp_sendq_ring* r = sk->sk_sendq.get();
+  if (!r || r->done.load(std::memory_order_acquire) != r->posted) return;
+  tcp_sock* tp = sk->tp.get();
+  if (tp && tp->sendq_on_dev) {
+    tp->sendq_on_dev = false;
+    tp->sendq_seq = tp->write_seq;  // nothing more leaves: what was queued goes with it
+  }
+  sk->sk_sendq.reset();
+}
+
+void tcp_sendq_read(const sock* sk, uint32_t seq, uint32_t len, uint8_t* dst) {
+  const tcp_sock* tp = sk->tp.get();
+  if (!tp->sendq_on_dev) {
+    std::memcpy(dst, tp->sendq.data() + tp->sendq_head + (seq - tp->sendq_seq), len);
+    return;
+  }
+  const tcp_sendq_ring* r = sk->sk_sendq.get();
+  const size_t off = seq & r->mask;
+  const size_t first = std::min<size_t>(len, r->size - off);
+  std::memcpy(dst, r->host + off, first);
+  std::memcpy(dst + first, r->host, len - first);
+}
+
 namespace {
 
 // net.ipv4.tcp_wmem / tcp_rmem: min, default, max.
@@ -61,13 +100,16 @@ size_t tcp_sndbuf(const sock* sk) {
   return static_cast<size_t>(std::max(sk->sndbuf, tcp_mem().wmem[2]));
 }
 
-size_t tcp_queued(const tcp_sock* tp) { return tp->sendq.size() - tp->sendq_head; }
+size_t tcp_queued(const tcp_sock* tp) { return tp->write_seq - tp->sendq_seq; }
 
 bool sk_stream_memory_free(const sock* sk) { return tcp_queued(sk->tp.get()) < tcp_sndbuf(sk); }
 
-// sk_stream_is_writeable: free space at least a third of the buffer's.
+// sk_stream_is_writeable: free space at least a third of the buffer's (and
+// some room in a device send queue).
 bool sk_stream_is_writeable(const sock* sk) {
-  const size_t q = tcp_queued(sk->tp.get()), b = tcp_sndbuf(sk);
+  const tcp_sock* tp = sk->tp.get();
+  const size_t q = tcp_queued(tp), b = tcp_sndbuf(sk);
+  if (tp->sendq_on_dev && tcp_sendq_room(sk) == 0) return false;
   return q < b && b - q >= q / 2;
 }
 
@@ -123,6 +165,82 @@ int copy_from_iov_at(uint8_t* dst, const msghdr_k* msg, size_t skip, size_t len)
 int copy_to_iov_at(msghdr_k* msg, size_t skip, const uint8_t* src, size_t len) {
   return iov_walk(msg, skip, len,
                   [src](uint8_t* u, size_t off, size_t n) { return copy_to_user(u, src + off, n); });
+}
+
+// A device send queue for the connection (tcp_sendq_ring): on a NIC that
+// segments (TSO) and takes payloads at any byte address, when the queue is
+// empty and no descriptor of an earlier connection on this socket still
+// points into the socket's block. Its size: the send buffer, a power of two
+// from 64 KiB to 4 MiB (tcp_wmem's usual maximum). False: the host queue
+// stays (no device memory left, or not now).
+bool tcp_sendq_attach(sock* sk) {
+  tcp_sock* tp = sk->tp.get();
+  SendoffNic& nic = sk->sk_net->nic;
+  if (tp->sendq_dev_failed || tcp_queued(tp) || !nic.can_tso() || !nic.can_tx_unaligned() ||
+      !nic.dma_pool())
+    return false;
+  tcp_sendq_ring* r = sk->sk_sendq.get();
+  if (r && r->done.load(std::memory_order_acquire) != r->posted) return false;
+  if (!r) {
+    size_t want = DmaPool::kUnit;
+    while (want < tcp_sndbuf(sk) && want < (size_t{4} << 20)) want *= 2;
+    auto ring = std::make_shared<tcp_sendq_ring>();
+    const DmaBuffer b = nic.dma_pool()->alloc(want, &ring->pool_off);
+    if (!b.size) {
+      tp->sendq_dev_failed = true;
+      return false;
+    }
+    ring->pool = nic.dma_pool();
+    ring->host = b.host;
+    ring->dev_addr = b.dev_addr;
+    ring->size = b.size;
+    ring->mask = static_cast<uint32_t>(b.size - 1);
+    ring->coherent = ring->pool->device()->coherent();
+    sk->sk_sendq = std::move(ring);
+  }
+  tp->sendq_on_dev = true;
+  std::vector<uint8_t>().swap(tp->sendq);
+  tp->sendq_head = 0;
+  return true;
+}
+
+// Room for more data, or false with the reason dealt with: a device send
+// queue whose free bytes a descriptor still points at asks the timers to
+// wake the sender once the NIC lets go of them.
+bool tcp_stream_memory_free(sock* sk) {
+  if (!sk_stream_memory_free(sk)) return false;
+  tcp_sock* tp = sk->tp.get();
+  if (!tp->sendq_on_dev || tcp_sendq_room(sk)) return true;
+  sk->sk_net->nic.reclaim();
+  if (tcp_sendq_room(sk)) return true;
+  tp->sendq_pin_wait = true;
+  return false;
+}
+
+// n bytes of the user's data from msg (at `copied`) to the send queue's end. 0 or -EFAULT.
+int tcp_sendq_append(sock* sk, msghdr_k* msg, size_t copied, size_t n) {
+  tcp_sock* tp = sk->tp.get();
+  if (!tp->sendq_on_dev) {
+    const size_t at = tp->sendq.size();
+    tp->sendq.resize(at + n);
+    if (copy_from_iov_at(tp->sendq.data() + at, msg, copied, n)) {
+      tp->sendq.resize(at);
+      return -EFAULT;
+    }
+    return 0;
+  }
+  const tcp_sendq_ring* r = sk->sk_sendq.get();
+  const size_t off = tp->write_seq & r->mask;
+  const size_t first = std::min(n, r->size - off);
+  if (copy_from_iov_at(r->host + off, msg, copied, first) ||
+      copy_from_iov_at(r->host, msg, copied + first, n - first))
+    return -EFAULT;
+  if (!r->coherent) {
+    const DmaBuffer& region = r->pool->region();
+    r->pool->device()->dma_sync_to_device(region, r->pool_off + off, first);
+    if (n > first) r->pool->device()->dma_sync_to_device(region, r->pool_off, n - first);
+  }
+  return 0;
 }
 
 // tcp_close_state: the state after our FIN, and whether to send one.
@@ -194,6 +312,11 @@ int tcp_init_sock(sock* sk) {
 void tcp_set_state(sock* sk, int state) {
   const int old = sk->state;
   sk->state = state;
+  // Our FIN is ACKed, or the connection is over: the device send queue goes
+  // back (or, while the NIC still reads some of it, with the socket or at a
+  // later timer pass).
+  if (state == TCP_FIN_WAIT2 || state == TCP_TIME_WAIT || state == TCP_CLOSE)
+    tcp_sendq_release(sk);
   // inet_put_port: a connection that is over gives its port back unless bind() chose it.
   if (state == TCP_CLOSE && old != TCP_CLOSE && !(sk->userlocks & SOCK_BINDPORT_LOCK))
     tcp_unhash_port(sk);
@@ -349,7 +472,8 @@ int tcp_sendmsg(sock* sk, msghdr_k* msg, size_t size) {
     if (!connecting && copied == size) break;
     // Wait for the handshake (sk_stream_wait_connect) or for room
     // (sk_stream_wait_memory).
-    if (connecting || !sk_stream_memory_free(sk)) {
+    if (!connecting && !tp->sendq_on_dev && !tcp_queued(tp)) tcp_sendq_attach(sk);
+    if (connecting || !tcp_stream_memory_free(sk)) {
       if (!connecting) tcp_write_xmit(sk, false);
       if (nonblock) {
         err = -EAGAIN;
@@ -359,14 +483,11 @@ int tcp_sendmsg(sock* sk, msghdr_k* msg, size_t size) {
       if (err) break;
       continue;
     }
-    const size_t chunk = std::min(tcp_sndbuf(sk) - tcp_queued(tp), size - copied);
-    const size_t at = tp->sendq.size();
-    tp->sendq.resize(at + chunk);
-    if (copy_from_iov_at(tp->sendq.data() + at, msg, copied, chunk)) {
-      tp->sendq.resize(at);
-      err = -EFAULT;
-      break;
-    }
+    size_t chunk = std::min(tcp_sndbuf(sk) - tcp_queued(tp), size - copied);
+    if (tp->sendq_on_dev) chunk = std::min<size_t>(chunk, tcp_sendq_room(sk));
+    err = tcp_sendq_append(sk, msg, copied, chunk);
+    if (err) break;
+    tp->sendq_copy_bytes += chunk;
     tp->write_seq += static_cast<uint32_t>(chunk);
     copied += chunk;
     // tcp_mark_urg: MSG_OOB makes the last byte queued urgent.
@@ -451,7 +572,13 @@ int tcp_recvmsg(sock* sk, msghdr_k* msg, size_t len, int flags, int* addr_len) {
 
 unsigned tcp_poll(sock* sk) {
   std::lock_guard<std::mutex> g(sk->sk_net->lock);
-  const tcp_sock* tp = sk->tp.get();
+  tcp_sock* tp = sk->tp.get();
+  // A device send queue full of bytes the NIC may have finished with: look
+  // (reclaim), else the timers look again and wake the poller once it has.
+  if (tp->sendq_on_dev && tcp_sendq_room(sk) == 0) {
+    sk->sk_net->nic.reclaim();
+    if (tcp_sendq_room(sk) == 0) tp->sendq_pin_wait = true;
+  }
   unsigned mask = 0;
   const int state = sk->state;
   // inet_csk_listen_poll: readable while a connection waits for accept.

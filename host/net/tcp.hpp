@@ -17,10 +17,12 @@
 
 #include <netinet/tcp.h>
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <memory>
 #include <vector>
 
 namespace sendoff {
@@ -70,6 +72,33 @@ struct tcp_sock;
 struct sock;
 struct net;
 struct msghdr_k;
+class DmaPool;
+
+// A send queue in device memory (a block of the driver's DmaPool, a power of
+// two): the byte of sequence s sits at offset s & mask, and TSO descriptors
+// point into it (skb frag_dma), so a byte is copied once, by tcp_sendmsg, and
+// never again, retransmissions included. A byte may be overwritten only when
+// it is ACKed and no descriptor the NIC still holds points at it: every
+// posted descriptor records the queue's head (sendq_seq) at its post in
+// pins; the NIC completes one socket's descriptors in post order, so the
+// oldest one not yet completed (done) holds the lowest pin. Owned by the
+// sock, not the tcp_sock, so that it outlives a disconnect while descriptors
+// still point at it; it goes back to the pool with the sock or once the
+// connection sends no more and nothing points at it.
+struct tcp_sendq_ring {
+  static constexpr uint32_t kPins = 1024;  // >= descriptors the NIC's ring holds
+  std::shared_ptr<DmaPool> pool;
+  uint8_t* host = nullptr;  // the block: where the host writes it,
+  uint64_t dev_addr = 0;    // where the NIC reads it,
+  size_t size = 0;          // and its size
+  size_t pool_off = 0;     // its offset in the pool's region (for dma_sync_to_device)
+  uint32_t mask = 0;       // size - 1
+  bool coherent = false;   // the device needs no dma_sync_to_device
+  uint32_t posted = 0;     // descriptors posted by reference (under the stack lock)
+  std::atomic<uint32_t> done{0};  // of them, those the NIC finished (the driver, any thread)
+  uint32_t pins[kPins] = {};      // sendq_seq when descriptor i (mod kPins) was posted
+  ~tcp_sendq_ring();
+};
 
 // Sequence-space comparisons modulo 2^32 (before / after).
 inline bool before(uint32_t seq1, uint32_t seq2) { return static_cast<int32_t>(seq1 - seq2) < 0; }
@@ -140,10 +169,20 @@ struct tcp_sock {
   int syn_retries = 0;      // TCP_SYNCNT (0: net.ipv4.tcp_syn_retries)
   uint8_t retransmits = 0;  // icsk_retransmits: RTOs without progress
   uint64_t retrans_stamp = 0;
-  // The send queue: bytes [snd_una_data, write_seq), in sendq from sendq_head.
+  // The send queue: bytes [sendq_seq, write_seq). In host memory, in sendq
+  // from sendq_head, copied again by the driver at every transmission; or,
+  // with sendq_on_dev, in the socket's tcp_sendq_ring (sk->sk_sendq) in
+  // device memory, posted by reference.
   std::vector<uint8_t> sendq;
   size_t sendq_head = 0;
-  uint32_t sendq_seq = 0;   // sequence of sendq[sendq_head]
+  uint32_t sendq_seq = 0;   // sequence of the queue's first byte
+  bool sendq_on_dev = false;
+  bool sendq_dev_failed = false;  // no device memory for this connection: host queue
+  bool sendq_pin_wait = false;    // a sender waits for the NIC to let go of queue bytes
+  // Payload bytes: copied into the send queue by tcp_sendmsg; copied by the
+  // driver into its payload buffer, and posted by reference (retransmissions
+  // included).
+  uint64_t sendq_copy_bytes = 0, nic_copy_bytes = 0, nic_ref_bytes = 0;
   bool fin_queued = false;  // close/shutdown(SHUT_WR): FIN after write_seq
   // The receive queue for recv, and segments that came ahead of rcv_nxt.
   std::vector<uint8_t> recvq;
@@ -423,6 +462,16 @@ void tcp_send_active_reset(sock* sk);
 uint32_t tcp_receive_window(const tcp_sock* tp);
 // tcp_sync_mss: MSS from the peer's, ours and the options on every segment.
 void tcp_sync_mss(tcp_sock* tp);
+
+// ---- tcp.cpp: the send queue in device memory
+// Bytes of the device send queue free for new data: what is neither queued
+// nor still pointed at by a descriptor the NIC holds.
+uint32_t tcp_sendq_room(const sock* sk);
+// The socket's device send queue goes back to the pool when the connection
+// sends no more and no descriptor points into it.
+void tcp_sendq_release(sock* sk);
+// len bytes of the send queue from seq into dst (host-built segments).
+void tcp_sendq_read(const sock* sk, uint32_t seq, uint32_t len, uint8_t* dst);
 
 }  // namespace sendoff
 

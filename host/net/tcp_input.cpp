@@ -254,7 +254,7 @@ bool tcp_ack(sock* sk, const tcp_skb_cb& cb) {
     const uint32_t data_end = after(ack, tp->write_seq) ? tp->write_seq : ack;
     if (after(data_end, tp->sendq_seq)) {
       const uint32_t pop = data_end - tp->sendq_seq;
-      tcp_queue_pull(&tp->sendq, &tp->sendq_head, pop);
+      if (!tp->sendq_on_dev) tcp_queue_pull(&tp->sendq, &tp->sendq_head, pop);
       tp->sendq_seq = data_end;
       tp->bytes_acked += pop;
     }

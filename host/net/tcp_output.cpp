@@ -249,6 +249,16 @@ int tcp_transmit_skb(sock* sk, uint32_t seq, uint32_t len, uint8_t flags) {
     }
     return static_cast<int>(ts.ret(0, "software GSO"));
   }
+  // A device send queue is a ring: a packet that would run over its end goes
+  // as two descriptors, split there (PSH and FIN on the second), so that each
+  // points at contiguous bytes.
+  tcp_sendq_ring* ring = tso && tp->sendq_on_dev ? sk->sk_sendq.get() : nullptr;
+  if (ring && (seq & ring->mask) + len > ring->mask + 1) {
+    const uint32_t head = ring->mask + 1 - (seq & ring->mask);
+    err = tcp_transmit_skb(sk, seq, head, static_cast<uint8_t>(flags & ~(TCPHDR_PSH | TCPHDR_FIN)));
+    if (!err) err = tcp_transmit_skb(sk, seq + head, len - head, flags);
+    return static_cast<int>(ts.ret(err, "split at the send queue's end"));
+  }
   const uint32_t segs = tso ? (len + gso_size - 1) / gso_size : 1;
   std::vector<uint8_t> seg;
   iovec iov;
@@ -261,7 +271,18 @@ int tcp_transmit_skb(sock* sk, uint32_t seq, uint32_t len, uint8_t flags) {
     skb.tcp.flags = flags;
     skb.tcp.opt_len = static_cast<uint8_t>(optlen);
     tcp_options_write(skb.tcp.opts, o);
-    iov = {tp->sendq.data() + tp->sendq_head + (seq - tp->sendq_seq), len};
+    if (ring) {
+      // By reference (no copy): the NIC reads the queue where it is. The
+      // descriptor pins the queue from its head until the NIC is done with it.
+      const uint32_t off = seq & ring->mask;
+      iov = {ring->host + off, len};
+      skb.frag_dma = ring->dev_addr + off;
+      skb.frag_done = &ring->done;
+      ring->pins[ring->posted % tcp_sendq_ring::kPins] = tp->sendq_seq;
+      ++ring->posted;
+    } else {
+      iov = {tp->sendq.data() + tp->sendq_head + (seq - tp->sendq_seq), len};
+    }
     skb.len = len;
   } else {
     const unsigned hlen = 20 + optlen;
@@ -276,10 +297,7 @@ int tcp_transmit_skb(sock* sk, uint32_t seq, uint32_t len, uint8_t flags) {
     put16(th + 14, window_field);
     put16(th + 18, urg_ptr);
     tcp_options_write(th + 20, o);
-    if (len) {
-      const size_t at = tp->sendq_head + (seq - tp->sendq_seq);
-      std::memcpy(th + hlen, tp->sendq.data() + at, len);
-    }
+    if (len) tcp_sendq_read(sk, seq, len, th + hlen);
     const uint32_t total = hlen + len;
     put16(th + 16, csum_finish(csum_partial(th, total,
                                             csum_pseudo_ipv4(sk->saddr, sk->daddr, IPPROTO_TCP,
@@ -295,10 +313,13 @@ int tcp_transmit_skb(sock* sk, uint32_t seq, uint32_t len, uint8_t flags) {
   skb.tx_flags = skb.l4_kind | abi::TXD_F_DF;
   skb.ip_id = static_cast<uint16_t>(sk->inet_id.fetch_add(segs, std::memory_order_relaxed));
   err = ip_send_skb(n, &skb);
+  // Not posted by reference (an error, or a copy waiting for ARP): no pin.
+  if (ring && !skb.frag_posted) --ring->posted;
   if (err) return static_cast<int>(ts.ret(err));
   if (len) {
     ++tp->data_descs;
     tp->data_segs += segs;
+    (skb.frag_posted ? tp->nic_ref_bytes : tp->nic_copy_bytes) += len;
   }
   if (flags & TCPHDR_ACK) {
     // tcp_event_ack_sent: what this segment acknowledged and offered.
@@ -489,6 +510,7 @@ int tcp_send_syn(sock* sk, uint8_t flags) {
   tp->write_seq = tp->sendq_seq = isn + 1;
   tp->sendq.clear();
   tp->sendq_head = 0;
+  tp->sendq_on_dev = false;  // tcp_sendmsg takes a device queue once there is data
   tp->snd_sml = tp->snd_up = isn;
   int err = tcp_transmit_skb(sk, isn, 0, flags);
   if (err) return err;

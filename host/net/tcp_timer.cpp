@@ -160,6 +160,19 @@ void tcp_run_timers(net* n) {
     }
     if (tp->rack_reo_timeout && now >= tp->rack_reo_timeout) tcp_rack_reo_timeout(sk);
     if (tp->tsq_throttled) tcp_tsq_handler(sk);
+    // The device send queue: a sender waits for bytes the NIC still reads;
+    // a connection that sends no more gives its block back once the NIC is done.
+    if (tp->sendq_pin_wait) {
+      n->nic.reclaim();
+      if (!tp->sendq_on_dev || tcp_sendq_room(sk)) {
+        tp->sendq_pin_wait = false;
+        sk_wake_receivers(sk);
+      }
+    }
+    if (sk->sk_sendq && (sk->state == TCP_FIN_WAIT2 || sk->state == TCP_TIME_WAIT)) {
+      n->nic.reclaim();
+      tcp_sendq_release(sk);
+    }
   }
   tcp_reap_sockets(n);
 }

@@ -117,6 +117,49 @@ class TcpConn : public ::testing::Test {
   void ack(uint32_t ack_seq, uint16_t win = 65535) {
     inject(peer_port_, port_, rcv_nxt_, ack_seq, ACK, win, ts_opts(2, 0));
   }
+  // A stream of `total` bytes (a pattern that differs between offsets 64 KiB
+  // apart, so bytes from the wrong lap of a ring show), sent as the send
+  // buffer takes it; every segment on the wire is checked against the bytes
+  // at its sequence and ACKed. Once, well into the stream, the peer sends
+  // three duplicate ACKs instead: the retransmission must carry the same bytes.
+  void stream_and_check(size_t total) {
+    std::vector<uint8_t> data(total);
+    for (size_t i = 0; i < total; ++i) data[i] = static_cast<uint8_t>(i * 131 + (i >> 13));
+    size_t queued = 0, acked = 0, max_sent = 0, bad = 0;
+    bool dup_sent = false, retransmitted = false;
+    for (int round = 0; round < 20000 && acked < total; ++round) {
+      if (queued < total) {
+        const ssize_t r = so_send(fd_, data.data() + queued, total - queued, 0);
+        if (r > 0) queued += static_cast<size_t>(r);
+        else ASSERT_EQ(errno, EAGAIN);
+      }
+      const auto segs = sent();
+      for (const Seg& g : segs) {
+        if (g.data.empty()) continue;
+        EXPECT_TRUE(g.csum_ok);
+        const size_t off = g.seq - (isn_ + 1);
+        ASSERT_LE(off + g.data.size(), queued);
+        if (off < max_sent && dup_sent) retransmitted = true;
+        if (!std::equal(g.data.begin(), g.data.end(), data.begin() + static_cast<long>(off))) ++bad;
+        max_sent = std::max(max_sent, off + g.data.size());
+      }
+      if (!dup_sent && max_sent > (size_t{80} << 10) && max_sent - acked >= 4 * 1448) {
+        // snd_una's segment is "lost": three duplicate ACKs (its data went out already).
+        for (int i = 0; i < 3; ++i) ack(isn_ + 1 + static_cast<uint32_t>(acked));
+        dup_sent = true;
+        continue;  // the retransmission is among the next segments
+      }
+      if (max_sent > acked) {
+        ack(isn_ + 1 + static_cast<uint32_t>(max_sent));
+        acked = max_sent;
+      } else if (segs.empty()) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      }
+    }
+    EXPECT_EQ(acked, total);
+    EXPECT_EQ(bad, 0u) << "segments whose bytes are not the stream's";
+    EXPECT_TRUE(retransmitted);
+  }
   int fd_ = -1;
   uint16_t port_ = 0, peer_port_ = 9300;
   uint32_t isn_ = 0, rcv_nxt_ = 0, snd_una_ = 0;
@@ -1070,6 +1113,134 @@ TEST(TcpSocket, SendOnAnUnconnectedSocketIsEpipeWithSigpipeUnlessMsgNosignal) {
     }
     EXPECT_EQ(kernel ? close(fd) : so_close(fd), 0);
   }
+}
+
+// ---- The send queue in device memory (a NIC with CAPS_TX_UNALIGNED): TSO
+// descriptors point into it, the driver copies nothing.
+
+bool nic_takes_unaligned_payloads() {
+  sendoff::Device* dev = sendoff::stack_device();
+  return dev && (dev->reg_read(sendoff::abi::REG_CAPS) & sendoff::abi::CAPS_TX_UNALIGNED);
+}
+
+TEST_F(TcpConn, ADeviceSendQueueIsPostedByReferenceThroughWrapsAndRetransmissions) {
+  if (!nic_takes_unaligned_payloads()) GTEST_SKIP() << "the NIC lacks CAPS_TX_UNALIGNED";
+  peer_port_ = 9330;
+  const int sndbuf = 16384;  // doubled: 32 KiB, in a 64 KiB device queue that wraps often
+  ASSERT_EQ(so_setsockopt(fd_, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf), 0);
+  establish();
+  const auto before = sendoff::stack_counters();
+  stream_and_check(300000);
+  if (HasFatalFailure()) return;
+  const auto after = sendoff::stack_counters();
+  sendoff::TcpStats st;
+  ASSERT_EQ(sendoff::stack_tcp_stats(fd_, &st), 0);
+  EXPECT_TRUE(st.sendq_on_dev);
+  EXPECT_EQ(st.sendq_copy_bytes, 300000u);
+  EXPECT_EQ(st.nic_copy_bytes, 0u);
+  EXPECT_GT(st.nic_ref_bytes, 300000u);  // the retransmission too
+  // The driver copied no payload byte for the whole stream (the peer's ACKs
+  // draw no segment from us).
+  EXPECT_EQ(after.tx_copy_bytes - before.tx_copy_bytes, 0u);
+  EXPECT_EQ(after.tx_ref_bytes - before.tx_ref_bytes, st.nic_ref_bytes);
+}
+
+// The peer ACKs data whose descriptor the NIC has not finished (its MAC is
+// stalled): the queue is empty, yet those bytes stay until the NIC is done,
+// so a send may fill only the rest of the queue, and the stalled segments
+// still leave with their own bytes.
+TEST_F(TcpConn, DeviceQueueBytesANicDescriptorStillReadsAreNotOverwritten) {
+  if (!nic_takes_unaligned_payloads()) GTEST_SKIP() << "the NIC lacks CAPS_TX_UNALIGNED";
+  peer_port_ = 9331;
+  const int sndbuf = 32768;  // doubled: 64 KiB, the device queue's size too
+  ASSERT_EQ(so_setsockopt(fd_, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf), 0);
+  establish();
+  const int one = 1;
+  ASSERT_EQ(so_setsockopt(fd_, SOL_TCP, TCP_NODELAY, &one, sizeof one), 0);
+  constexpr size_t kA = 10 * 1448;  // the initial cwnd: one descriptor
+  std::vector<uint8_t> a(kA), b(60000);
+  for (size_t i = 0; i < a.size(); ++i) a[i] = static_cast<uint8_t>(i * 7 + 1);
+  for (size_t i = 0; i < b.size(); ++i) b[i] = static_cast<uint8_t>(i * 13 + 5);
+  test_env::pause_mac(true);
+  ASSERT_EQ(so_send(fd_, a.data(), a.size(), 0), static_cast<ssize_t>(kA));
+  ack(isn_ + 1 + kA);
+  int outq = -1;
+  ASSERT_EQ(so_ioctl(fd_, SIOCOUTQ, reinterpret_cast<unsigned long>(&outq)), 0);
+  EXPECT_EQ(outq, 0);
+  const ssize_t took = so_send(fd_, b.data(), b.size(), 0);
+  test_env::pause_mac(false);
+  EXPECT_EQ(took, static_cast<ssize_t>(65536 - kA));
+  ASSERT_GT(took, 0);
+  size_t bad = 0, a_seen = 0, high = 0;
+  for (const Seg& g : sent()) {
+    if (g.data.empty()) continue;
+    const size_t off = g.seq - (isn_ + 1);
+    for (size_t k = 0; k < g.data.size(); ++k) {
+      const size_t i = off + k;
+      const uint8_t want = i < kA ? a[i] : b[i - kA];
+      if (g.data[k] != want) ++bad;
+    }
+    if (off < kA) a_seen += g.data.size();
+    high = std::max(high, off + g.data.size());
+  }
+  EXPECT_EQ(a_seen, kA);
+  EXPECT_EQ(bad, 0u);
+  // Once the NIC is done and the peer ACKs, the whole queue takes data again.
+  ack(isn_ + 1 + static_cast<uint32_t>(high));
+  sent();
+  ack(isn_ + 1 + static_cast<uint32_t>(kA + static_cast<size_t>(took)));
+  sent();
+  EXPECT_EQ(so_send(fd_, b.data(), b.size(), 0), static_cast<ssize_t>(b.size()));
+}
+
+// The host-memory send queue and the driver's copy stay for a NIC that
+// needs aligned payloads and when device memory runs out.
+class TcpSendqFallback : public TcpConn {
+ protected:
+  void TearDown() override {
+    TcpConn::TearDown();
+    std::string err;
+    ASSERT_TRUE(test_env::reopen_stack_with(0, 0, &err)) << err;
+  }
+  void expect_host_queue(size_t total) {
+    const auto before = sendoff::stack_counters();
+    stream_and_check(total);
+    if (HasFatalFailure()) return;
+    sendoff::TcpStats st;
+    ASSERT_EQ(sendoff::stack_tcp_stats(fd_, &st), 0);
+    EXPECT_FALSE(st.sendq_on_dev);
+    EXPECT_EQ(st.nic_ref_bytes, 0u);
+    EXPECT_GT(st.nic_copy_bytes, total);  // every transmission copied, the retransmission too
+    EXPECT_GE(sendoff::stack_counters().tx_copy_bytes - before.tx_copy_bytes, st.nic_copy_bytes);
+  }
+};
+
+TEST_F(TcpSendqFallback, ANicWithoutUnalignedPayloadsGetsCopies) {
+  so_close(fd_);
+  std::string err;
+  ASSERT_TRUE(test_env::reopen_stack_with(0, sendoff::abi::CAPS_TX_UNALIGNED, &err)) << err;
+  fd_ = so_socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+  ASSERT_GE(fd_, 0);
+  peer_port_ = 9332;
+  establish();
+  expect_host_queue(150000);
+}
+
+TEST_F(TcpSendqFallback, NoDeviceMemoryLeftForASendQueueGetsCopies) {
+  so_close(fd_);
+  fd_ = -1;
+  // The least device memory the stack opens with (256 KiB steps): then
+  // less than the send-queue pool's smallest region (1 MiB) is left.
+  std::string err;
+  bool open = false;
+  for (size_t limit = size_t{16} << 20; limit <= size_t{64} << 20 && !open; limit += 256 << 10)
+    open = test_env::reopen_stack_with(limit, 0, &err);
+  ASSERT_TRUE(open) << err;
+  fd_ = so_socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+  ASSERT_GE(fd_, 0);
+  peer_port_ = 9333;
+  establish();
+  expect_host_queue(150000);
 }
 
 }  // namespace

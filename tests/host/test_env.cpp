@@ -75,18 +75,29 @@ static sendoff::NetConfig config(const char* peer_mac) {
   return cfg;
 }
 
-void open_stack() {
+static bool open_stack_with(size_t dma_limit, uint32_t caps_hidden, std::string* err) {
   sendoff::NetConfig cfg = config("02:00:00:00:00:02");
-  std::string err;
   sendoff::DeviceOptions opts;
   // SENDOFF_TEST_BACKEND runs the suites on another NIC (ctest runs NicRx on verilator too).
   const char* backend = std::getenv("SENDOFF_TEST_BACKEND");
   opts.backend = backend != nullptr ? backend : "csim";
   opts.sink = &mac;
-  if (!sendoff::stack_init(cfg, opts, &err)) {
+  opts.dma_limit = dma_limit;
+  opts.caps_hidden = caps_hidden;
+  return sendoff::stack_init(cfg, opts, err);
+}
+
+void open_stack() {
+  std::string err;
+  if (!open_stack_with(0, 0, &err)) {
     fprintf(stderr, "test_env: %s\n", err.c_str());
     exit(1);
   }
+}
+
+bool reopen_stack_with(size_t dma_limit, uint32_t caps_hidden, std::string* err) {
+  sendoff::stack_fini();
+  return open_stack_with(dma_limit, caps_hidden, err);
 }
 
 sockaddr_in addr(uint32_t ip, uint16_t port) {

@@ -118,6 +118,9 @@ struct DeviceOptions {
   // value makes the driver's and the stack's allocations fail (ENOMEM), as on
   // a card whose memory other users took.
   size_t dma_limit = 0;
+  // CAPS_* bits the driver does not see (REG_CAPS reads them clear), as on an
+  // older NIC: tests of the paths a missing feature takes. 0: none.
+  uint32_t caps_hidden = 0;
   // verilator: the realistic memory (AxiReadConfig realistic_memory) with random ARREADY,
   // every choice drawn from mem_seed; off: a fixed-latency memory, always ready.
   bool mem_jitter = false;

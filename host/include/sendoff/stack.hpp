@@ -49,6 +49,9 @@ struct NicCounters {
   uint32_t wb_errors = 0, tx_flushed = 0;  // STAT_WB_ERRORS, STAT_TX_FLUSHED
   // The driver's: datagrams posted, then discarded by a TX ring reset.
   uint64_t tx_dropped = 0;
+  // The driver's: payload bytes it copied into its payload buffer, and bytes
+  // it posted by reference (a TCP send queue in device memory).
+  uint64_t tx_copy_bytes = 0, tx_ref_bytes = 0;
   // Receive (zero where the NIC has no receive path).
   uint64_t rx_frames = 0, rx_bytes = 0;
   uint32_t rx_drop_fcs = 0, rx_drop_nobuf = 0, rx_drop_len = 0;
@@ -69,6 +72,11 @@ struct TcpStats {
   uint32_t srtt_us = 0, rttvar_us = 0;  // tcpi_rtt, tcpi_rttvar
   uint32_t mss = 0, cwnd = 0;  // tcpi_snd_mss, tcpi_snd_cwnd
   int state = 0;               // tcpi_state: TCP_ESTABLISHED, TCP_FIN_WAIT2, ...
+  // Payload copies: bytes tcp_sendmsg copied into the send queue; data bytes
+  // of descriptors the driver copied again, and that it posted by reference
+  // (retransmissions included); whether the send queue is in device memory.
+  uint64_t sendq_copy_bytes = 0, nic_copy_bytes = 0, nic_ref_bytes = 0;
+  bool sendq_on_dev = false;
 };
 // 0, -EBADF/-ENOTSOCK for an fd that is no sendoff socket, -EOPNOTSUPP for
 // one that is not TCP.

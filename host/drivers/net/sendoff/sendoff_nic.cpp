@@ -43,6 +43,32 @@ void sock_wfree(sock* sk, uint32_t charge) {
   if (sk->wmem_alloc.fetch_sub(charge, std::memory_order_acq_rel) == charge) __sk_free(sk);
 }
 
+DmaBuffer DmaPool::alloc(size_t bytes, size_t* off) {
+  std::lock_guard<std::mutex> g(mu_);
+  if (!tried_) {
+    tried_ = true;
+    for (size_t want = kRegionBytes; want >= (size_t{1} << 20) && !region_.size; want /= 2)
+      region_ = dev_->dma_alloc(want);
+    used_.assign(region_.size / kUnit, false);
+  }
+  if (bytes < kUnit || (bytes & (bytes - 1)) || bytes > region_.size) return {};
+  const size_t n = bytes / kUnit;
+  for (size_t i = 0; i + n <= used_.size(); i += n) {
+    bool free = true;
+    for (size_t j = i; j < i + n && free; ++j) free = !used_[j];
+    if (!free) continue;
+    for (size_t j = i; j < i + n; ++j) used_[j] = true;
+    *off = i * kUnit;
+    return DmaBuffer{region_.host + *off, region_.dev_addr + *off, bytes};
+  }
+  return {};
+}
+
+void DmaPool::free(size_t off, size_t bytes) {
+  std::lock_guard<std::mutex> g(mu_);
+  for (size_t j = off / kUnit; j < (off + bytes) / kUnit && j < used_.size(); ++j) used_[j] = false;
+}
+
 bool FlowKey::operator==(const FlowKey& o) const {
   return saddr == o.saddr && daddr == o.daddr && sport == o.sport && dport == o.dport &&
          mtu == o.mtu && protocol == o.protocol && memcmp(dmac, o.dmac, 6) == 0 &&
@@ -83,6 +109,7 @@ int SendoffNic::open(Device* dev, const uint8_t mac[6], std::string* err) {
   const uint32_t caps = dev->reg_read(REG_CAPS);
   tso_ = (caps & CAPS_TSO) != 0;
   tx_unaligned_ = (caps & CAPS_TX_UNALIGNED) != 0;
+  pool_ = std::make_shared<DmaPool>(dev);
   flows_.reset(new FlowState[FLOW_TABLE_SIZE]);
   dev->reg_write(REG_CTRL, 0);
   dev->reg_write(REG_RING_BASE_LO, static_cast<uint32_t>(ring_.dev_addr));
@@ -117,6 +144,7 @@ void SendoffNic::ring_start(uint32_t start) {
   for (uint32_t i = 0; i < kRingSize; ++i) {
     slots_[i].seq.store(start, std::memory_order_relaxed);
     slots_[i].owner = nullptr;
+    slots_[i].frag_done = nullptr;
     slots_[i].second = false;
   }
   const uint32_t pay = pay_tail_.load(std::memory_order_relaxed);
@@ -165,6 +193,10 @@ int SendoffNic::reset(std::string* err) {
   for (; c != head; ++c) {
     Slot& s = slots_[c & kRingMask];
     if (static_cast<int32_t>(c - tail) >= 0 && !s.second) ++dropped;
+    // The NIC reads nothing more: the bytes a reference pointed at are free
+    // (before the charge goes: it may free the socket that holds them).
+    if (s.frag_done) s.frag_done->fetch_add(1, std::memory_order_release);
+    s.frag_done = nullptr;
     if (s.owner) sock_wfree(s.owner, s.charge);
     s.owner = nullptr;
     pay_tail = s.pay_end;
@@ -212,6 +244,9 @@ void SendoffNic::reclaim() {
     for (; c != t; ++c) {
       Slot& s = slots_[c & kRingMask];
       (void)s.seq.load(std::memory_order_acquire);  // pairs with the producer's publish
+      // The zerocopy completion first: the charge may be the socket's last.
+      if (s.frag_done) s.frag_done->fetch_add(1, std::memory_order_release);
+      s.frag_done = nullptr;
       if (s.owner) sock_wfree(s.owner, s.charge);
       s.owner = nullptr;
       pay_tail = s.pay_end;
@@ -335,11 +370,11 @@ void SendoffNic::xmit_flush() {
   }
 }
 
-// Reserves a slot and the payload bytes in one step, so that both leave the
-// ring in the same order. False when either is full even after a reclaim.
-bool SendoffNic::reserve(size_t len, uint32_t nslots, uint32_t* idx_out, uint32_t* start_out,
+// Reserves a slot and `need` payload bytes (a multiple of 64; 0 for a payload
+// by reference) in one step, so that both leave the ring in the same order.
+// False when either is full even after a reclaim.
+bool SendoffNic::reserve(uint32_t need, uint32_t nslots, uint32_t* idx_out, uint32_t* start_out,
                          uint32_t* end_out) {
-  const uint32_t need = align64(len ? len : 1);
   uint64_t cur = prod_.load(std::memory_order_acquire);
   uint32_t idx, start, pay_end;
   for (bool reclaimed = false;;) {
@@ -375,7 +410,7 @@ int SendoffNic::xmit_frame(const uint8_t* frame, size_t len) {
   if (len < ETH_HLEN || len > ETH_FRAME_MAX) return -EINVAL;
   if (down_.load(std::memory_order_acquire)) return -ENETDOWN;
   uint32_t idx, start, pay_end;
-  if (!reserve(len, 1, &idx, &start, &pay_end)) return ring_full_errno();
+  if (!reserve(align64(len), 1, &idx, &start, &pay_end)) return ring_full_errno();
   memcpy(payload_.host + start, frame, len);
   if (!coherent_) dev_->dma_sync_to_device(payload_, start, len);
   uint8_t* d = ring_.host + size_t{idx & kRingMask} * TXD_BYTES;
@@ -389,6 +424,7 @@ int SendoffNic::xmit_frame(const uint8_t* frame, size_t len) {
   s.owner = nullptr;
   s.charge = 0;
   s.pay_end = pay_end;
+  s.frag_done = nullptr;
   s.second = false;
   publish(idx, false);
   return 0;
@@ -403,19 +439,32 @@ int SendoffNic::ndo_start_xmit(sk_buff* skb) {
   const size_t len = skb->len;
   int flow = dst_flow(skb);
   if (flow < 0) return flow;
+  // By reference: the stack's device memory, at any byte address, so only
+  // on a NIC that takes that (CAPS_TX_UNALIGNED).
+  const bool by_ref = skb->frag_done != nullptr;
+  if (by_ref && !tx_unaligned_) return -EOPNOTSUPP;
   // fault_in_iov_iter_readable: a bad user pointer fails here, before a slot
   // is taken. (Only memory unmapped by another thread in the next few
   // nanoseconds still faults in the copy below.)
-  if (fault_in_iov_readable(skb->iov, skb->iovlen, len)) return -EFAULT;
+  if (!by_ref && fault_in_iov_readable(skb->iov, skb->iovlen, len)) return -EFAULT;
 
   const uint32_t nslots = tcp ? 2 : 1;
   uint32_t idx, start, pay_end;
-  if (!reserve(len, nslots, &idx, &start, &pay_end)) return ring_full_errno();
+  if (!reserve(by_ref ? 0 : align64(len ? len : 1), nslots, &idx, &start, &pay_end))
+    return ring_full_errno();
   uint8_t* d = ring_.host + size_t{idx & kRingMask} * TXD_BYTES;
-  int err = copy_from_user_iov(payload_.host + start, skb->iov, skb->iovlen, len);
-  if (!coherent_) dev_->dma_sync_to_device(payload_, start, len);
+  int err = 0;
+  uint64_t addr = skb->frag_dma;
+  if (!by_ref) {
+    err = copy_from_user_iov(payload_.host + start, skb->iov, skb->iovlen, len);
+    if (!coherent_) dev_->dma_sync_to_device(payload_, start, len);
+    addr = payload_.dev_addr + start;
+    tx_copy_bytes_.fetch_add(len, std::memory_order_relaxed);
+  } else {
+    tx_ref_bytes_.fetch_add(len, std::memory_order_relaxed);
+  }
   memset(d, 0, TXD_BYTES);
-  put64(d + TXD_ADDR_OFF, payload_.dev_addr + start);
+  put64(d + TXD_ADDR_OFF, addr);
   put32(d + TXD_LEN_OFF, static_cast<uint32_t>(len));
   put16(d + TXD_FLOW_OFF, static_cast<uint16_t>(flow));
   put16(d + TXD_FLAGS_OFF, skb->tx_flags);
@@ -441,6 +490,7 @@ int SendoffNic::ndo_start_xmit(sk_buff* skb) {
     s2.owner = nullptr;
     s2.charge = 0;
     s2.pay_end = pay_end;
+    s2.frag_done = nullptr;
     s2.second = true;
   }
   if (!coherent_) dev_->dma_sync_to_device(ring_, size_t{idx & kRingMask} * TXD_BYTES, TXD_BYTES);
@@ -449,6 +499,8 @@ int SendoffNic::ndo_start_xmit(sk_buff* skb) {
   s.owner = err ? nullptr : skb->sk;
   s.charge = static_cast<uint32_t>(truesize(len));
   s.pay_end = pay_end;
+  s.frag_done = skb->frag_done;
+  skb->frag_posted = by_ref;
   s.second = false;
   if (s.owner) s.owner->wmem_alloc.fetch_add(s.charge, std::memory_order_relaxed);
   if (tcp)

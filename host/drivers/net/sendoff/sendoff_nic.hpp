@@ -11,6 +11,12 @@
 // in its own slot, and publishes it by advancing the producer index over
 // every slot that is complete, in order. Reclaim is done by whichever sender
 // finds completed descriptors first (a try-lock that never waits).
+//
+// A payload the stack already keeps in device memory (a TCP send queue from
+// the DmaPool, on a NIC with CAPS_TX_UNALIGNED) is posted by reference: the
+// descriptor points at it, nothing is copied and no payload-ring space is
+// taken; the NIC's completion (reclaim, or a reset that drops it) is reported
+// through the skb's frag_done counter.
 #ifndef SENDOFF_DRIVERS_NET_SENDOFF_NIC_HPP
 #define SENDOFF_DRIVERS_NET_SENDOFF_NIC_HPP
 
@@ -19,6 +25,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "sendoff/device.hpp"
 #include "sendoff/nic_abi.hpp"
@@ -40,6 +47,31 @@ struct FlowKey {
   bool operator==(const FlowKey& o) const;
 };
 
+// Device memory for buffers of the stack that descriptors point into by
+// reference (TCP send queues): one region taken from the device on first
+// use (Device has no dma_free), handed out in power-of-two blocks aligned to
+// their size and taken back when their user is done. Any thread.
+class DmaPool {
+ public:
+  static constexpr size_t kUnit = size_t{64} << 10;       // the smallest block
+  static constexpr size_t kRegionBytes = size_t{16} << 20;  // tried first; halved down to 1 MiB
+  explicit DmaPool(Device* dev) : dev_(dev) {}
+  // A block of `bytes` (a power of two from kUnit, at most the region), its
+  // offset in region() in *off; size 0 when the device or the pool has no room.
+  DmaBuffer alloc(size_t bytes, size_t* off);
+  void free(size_t off, size_t bytes);
+  // For dma_sync_to_device: the region the blocks are parts of.
+  const DmaBuffer& region() const { return region_; }
+  Device* device() const { return dev_; }
+
+ private:
+  std::mutex mu_;
+  Device* const dev_;
+  bool tried_ = false;
+  DmaBuffer region_;
+  std::vector<bool> used_;  // per kUnit
+};
+
 class SendoffNic {
  public:
   static constexpr uint32_t kRingSize = 1024;         // descriptors, a power of two
@@ -51,7 +83,8 @@ class SendoffNic {
   void close();
 
   // ndo_start_xmit: copies skb's payload from the user's iovecs into device
-  // memory, posts a descriptor and charges the packet to skb->sk until the
+  // memory (or, with skb->frag_done, points the descriptor at frag_dma: no
+  // copy), posts a descriptor and charges the packet to skb->sk until the
   // NIC has sent it. 0, or -EBUSY when the ring or payload buffer is full
   // right now (NETDEV_TX_BUSY), -EFAULT when the user memory is not readable,
   // -ENOBUFS when the flow table has no free entry, -EIO when the device
@@ -87,6 +120,13 @@ class SendoffNic {
   bool stopped();
   // Datagrams the driver dropped: posted, then discarded by a reset.
   uint64_t tx_dropped() const { return tx_dropped_.load(std::memory_order_relaxed); }
+  // Payload bytes of posted descriptors: copied into the payload buffer, and
+  // posted by reference (skb->frag_done: read where the stack keeps them).
+  uint64_t tx_copy_bytes() const { return tx_copy_bytes_.load(std::memory_order_relaxed); }
+  uint64_t tx_ref_bytes() const { return tx_ref_bytes_.load(std::memory_order_relaxed); }
+  // The pool for payloads posted by reference (shared: a socket may give its
+  // block back after the driver closed).
+  const std::shared_ptr<DmaPool>& dma_pool() const { return pool_; }
   // Blocks until the NIC reports progress or timeout_us passes.
   void wait_progress(uint32_t timeout_us) { dev_->wait_progress(timeout_us); }
   bool idle() const {
@@ -101,7 +141,7 @@ class SendoffNic {
 
  private:
   int flow_get(const FlowKey& key);
-  bool reserve(size_t len, uint32_t nslots, uint32_t* idx, uint32_t* start, uint32_t* pay_end);
+  bool reserve(uint32_t need, uint32_t nslots, uint32_t* idx, uint32_t* start, uint32_t* pay_end);
   int dst_flow(const sk_buff* skb);
   uint32_t nic_tail();
   void publish(uint32_t idx, bool more);
@@ -114,6 +154,7 @@ class SendoffNic {
     sock* owner = nullptr;
     uint32_t charge = 0;
     uint32_t pay_end = 0;  // payload byte counter after this packet
+    std::atomic<uint32_t>* frag_done = nullptr;  // a payload by reference: its completion
     bool second = false;   // the second slot of a TCP descriptor: no packet of its own
   };
   struct FlowState {
@@ -147,6 +188,9 @@ class SendoffNic {
   // A reset is under way: senders back off with -ENETDOWN.
   std::atomic<bool> down_{false};
   std::atomic<uint64_t> tx_dropped_{0};
+  alignas(64) std::atomic<uint64_t> tx_copy_bytes_{0};
+  std::atomic<uint64_t> tx_ref_bytes_{0};
+  std::shared_ptr<DmaPool> pool_;
 
   std::mutex flow_lock_;  // the flow table: taken when a route first sends
   std::unique_ptr<FlowState[]> flows_;
