@@ -20,7 +20,8 @@
 //
 // Memory is host-coherent for what the NIC fetches: before each run the
 // worker copies the descriptor and its payload from the host's side (the
-// driver then needs no dma_sync_to_device per send). The doorbell is a
+// driver then needs no dma_sync_to_device per send). With `noncoherent` it
+// is not, as a card's DDR is not: the NIC sees only what was synced. The doorbell is a
 // posted write: an atomic store the worker polls for a while after its last
 // work (bounded spinning), then it sleeps, and only then does a doorbell pay
 // for a wake-up (event-index style: the host wakes the NIC only when the
@@ -71,7 +72,7 @@ using beat_t = ap_axiu<SENDOFF_DATA_WIDTH, 0, 0, 0>;
 
 class CsimDevice final : public Device {
  public:
-  CsimDevice(FrameSink* sink, ReadFaultRange fault, bool tso);
+  CsimDevice(FrameSink* sink, ReadFaultRange fault, bool tso, bool noncoherent);
   ~CsimDevice() override;
   CsimDevice(const CsimDevice&) = delete;
   CsimDevice& operator=(const CsimDevice&) = delete;
@@ -81,8 +82,8 @@ class CsimDevice final : public Device {
   void reg_write(uint32_t off, uint32_t val) override;
   DmaBuffer dma_alloc(size_t bytes) override;
   void dma_sync_to_device(const DmaBuffer& buf, size_t off, size_t len) override;
-  bool coherent() const override { return true; }
-  bool tail_writeback() const override { return true; }
+  bool coherent() const override { return !noncoherent_; }
+  bool tail_writeback() const override { return !noncoherent_; }
   void set_busy_poll(uint32_t us) override { db_.set_busy_poll(us); }
   void doorbell(uint32_t head) override;
   void wait_progress(uint32_t timeout_us) override;
@@ -106,18 +107,25 @@ class CsimDevice final : public Device {
     uint64_t addr, len;   // memory sync: device byte range
     uint32_t index;       // flow commit: entry and its words
     uint32_t words[abi::FLOW_WORDS];
+    // Card memory: the bytes as they were at the sync (a DMA transfer copies then,
+    // not when the NIC next looks); empty: read the host's side when applied.
+    std::vector<uint8_t> bytes;
   };
   void apply_posted(const std::vector<Posted>& ops);  // worker thread
   void copy_to_nic(uint64_t addr, uint64_t len);      // worker thread: host side → NIC side
   // worker thread: the descriptor at tail (both slots of a TCP one when head allows) and
   // its payload; returns the slots it takes.
   uint32_t fetch_coherent(uint64_t base, uint32_t size, uint32_t tail, uint32_t head);
+  // worker thread, card memory: the slots the descriptor at tail takes, as the NIC's side
+  // holds it (what was synced).
+  uint32_t desc_slots(uint64_t base, uint32_t size, uint32_t tail, uint32_t head) const;
   bool take_doorbell();  // mu_ held: applies a posted doorbell; true if it moved HEAD
   void publish_wb(uint64_t wb_base, unsigned off);     // worker thread: one u32 of the block
 
   FrameSink* const sink_;
   const ReadFaultRange fault_;
   const bool tso_;
+  const bool noncoherent_;
 
   // Device memory and flow table: the NIC's side, touched by the worker only.
   uint8_t* host_mem_ = nullptr;     // the host's side (mmap, zero until written)
@@ -162,8 +170,9 @@ void* map_anonymous(size_t bytes) {
   return p;
 }
 
-CsimDevice::CsimDevice(FrameSink* sink, ReadFaultRange fault, bool tso)
-    : sink_(sink), fault_(fault), tso_(tso), flow_table_(FLOW_TABLE_WORDS) {
+CsimDevice::CsimDevice(FrameSink* sink, ReadFaultRange fault, bool tso, bool noncoherent)
+    : sink_(sink), fault_(fault), tso_(tso), noncoherent_(noncoherent),
+      flow_table_(FLOW_TABLE_WORDS) {
   host_mem_ = static_cast<uint8_t*>(map_anonymous(DEV_MEM_BYTES));
   void* words = ::mmap(nullptr, DEV_MEM_WORDS * sizeof(mem_word_t), PROT_READ | PROT_WRITE,
                        MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -311,15 +320,19 @@ void CsimDevice::apply_posted(const std::vector<Posted>& ops) {
     }
     uint64_t a = p.addr;
     const uint64_t end = a + p.len;
+    // The byte for device address a.
+    auto src = [&](uint64_t a) {
+      return p.bytes.empty() ? host_mem_ + a : p.bytes.data() + (a - p.addr);
+    };
     while (a < end) {
       mem_word_t& w = dev_mem_[a / MEM_WORD_BYTES];
       if (a % 8 == 0 && end - a >= 8) {
         uint64_t v;
-        std::memcpy(&v, host_mem_ + a, 8);  // little-endian host
+        std::memcpy(&v, src(a), 8);  // little-endian host
         w(8 * (a % MEM_WORD_BYTES) + 63, 8 * (a % MEM_WORD_BYTES)) = v;
         a += 8;
       } else {
-        w(8 * (a % MEM_WORD_BYTES) + 7, 8 * (a % MEM_WORD_BYTES)) = host_mem_[a];
+        w(8 * (a % MEM_WORD_BYTES) + 7, 8 * (a % MEM_WORD_BYTES)) = *src(a);
         a += 1;
       }
     }
@@ -355,8 +368,9 @@ void CsimDevice::dma_sync_to_device(const DmaBuffer& buf, size_t off, size_t len
   Posted p{};
   p.addr = buf.dev_addr + off;
   p.len = len;
+  if (noncoherent_) p.bytes.assign(host_mem_ + p.addr, host_mem_ + p.addr + len);
   std::lock_guard<std::mutex> lk(mu_);
-  posted_.push_back(p);
+  posted_.push_back(std::move(p));
 }
 
 void CsimDevice::wait_progress(uint32_t timeout_us) {
@@ -505,6 +519,16 @@ uint32_t CsimDevice::fetch_coherent(uint64_t base, uint32_t size, uint32_t tail,
   return 2;
 }
 
+uint32_t CsimDevice::desc_slots(uint64_t base, uint32_t size, uint32_t tail,
+                                uint32_t head) const {
+  if (!tso_ || head - tail < 2 || size == 0 || (size & (size - 1)) != 0) return 1;
+  const uint64_t at = base + uint64_t{tail & (size - 1)} * abi::TXD_BYTES + abi::TXD_FLAGS_OFF;
+  if (at >= DEV_MEM_BYTES - 1) return 1;
+  const unsigned lo = 8 * (at % MEM_WORD_BYTES);  // the flags never straddle a word
+  const uint32_t flags = dev_mem_[at / MEM_WORD_BYTES](lo + 15, lo).to_uint();
+  return (flags & abi::TXD_F_L4_MASK) == abi::TXD_L4_TCP ? 2 : 1;
+}
+
 void CsimDevice::worker_main() {
   // Named so that top(1) and the host-path bench tell the NIC's CPU from the sender's.
   pthread_setname_np(pthread_self(), "sendoff-nic");
@@ -562,7 +586,10 @@ void CsimDevice::worker_main() {
     apply_posted(posted);
     // One descriptor a run (one or two slots); none when only the write-back is due (the
     // slot may be the host's still).
-    const uint32_t head = run ? tail + fetch_coherent(base, size, tail, posted_head) : tail;
+    const uint32_t slots = !run ? 0
+                           : noncoherent_ ? desc_slots(base, size, tail, posted_head)
+                                          : fetch_coherent(base, size, tail, posted_head);
+    const uint32_t head = tail + slots;
     sendoff_tx_model(dev_mem_, base, size, head, &new_tail, flow_table_.data(), ctrl, &frames,
                      &bytes, &drops, &desc_errors, out, wb_base, wb_force, &wb_writes,
                      &wb_errors, fault_, tso_);
@@ -606,8 +633,9 @@ void CsimDevice::worker_main() {
 
 }  // namespace
 
-std::unique_ptr<Device> make_csim_device(FrameSink* sink, ReadFaultRange fault, bool tso) {
-  return std::unique_ptr<Device>(new CsimDevice(sink, fault, tso));
+std::unique_ptr<Device> make_csim_device(FrameSink* sink, ReadFaultRange fault, bool tso,
+                                         bool noncoherent) {
+  return std::unique_ptr<Device>(new CsimDevice(sink, fault, tso, noncoherent));
 }
 
 }  // namespace sendoff

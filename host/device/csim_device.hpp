@@ -16,8 +16,9 @@ namespace sendoff {
 // as the RTL rejects reads that answer SLVERR there (read_fault.hpp).
 // tso: the NIC segments TCP descriptors (CAPS_TSO), as the HLS kernel and the
 // RTL do; off, it stands for a NIC without TSO (the Vitis HLS flavour's link).
+// noncoherent: DeviceOptions::noncoherent (card memory: the NIC reads what was synced).
 std::unique_ptr<Device> make_csim_device(FrameSink* sink, ReadFaultRange fault = {},
-                                         bool tso = true);
+                                         bool tso = true, bool noncoherent = false);
 
 }  // namespace sendoff
 

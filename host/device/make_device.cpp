@@ -83,7 +83,14 @@ std::unique_ptr<Device> make_backend(const DeviceOptions& opts, std::string* err
     if (err != nullptr) *err = "--tready: the MAC's chance to take a beat must be in (0, 1]";
     return nullptr;
   }
-  if (opts.backend == "csim") return make_csim_device(opts.sink, opts.read_fault);
+  if (opts.noncoherent && opts.backend != "csim") {
+    if (err != nullptr)
+      *err = "--card-memory models a card's memory in the C model: use --backend csim (the xrt "
+             "back end has the card's own)";
+    return nullptr;
+  }
+  if (opts.backend == "csim")
+    return make_csim_device(opts.sink, opts.read_fault, /*tso=*/true, opts.noncoherent);
 #ifdef SENDOFF_HAVE_VERILATOR
   if (opts.backend == "verilator") {
     sim::TxTopSimConfig cfg;

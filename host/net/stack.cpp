@@ -161,7 +161,8 @@ bool stack_init(const NetConfig& cfg, const DeviceOptions& opts, std::string* er
     return false;
   }
   if (opts.tap && !n->nic_rx.present()) {
-    *err = "--tap: the " + n->dev->name() + " back end has no receive path (CAPS_RX clear)" +
+    *err = "--tap: the " + n->dev->name() + " back end has no receive path (" +
+           n->nic_rx.off_reason() + ")" +
            (n->dev->name() == "csim" ? "" : "; csim has one: --backend csim");
     return false;
   }
@@ -439,6 +440,10 @@ NicCounters stack_counters() {
   c.tx_dropped = n->nic.tx_dropped();
   c.tx_copy_bytes = n->nic.tx_copy_bytes();
   c.tx_ref_bytes = n->nic.tx_ref_bytes();
+  const DeviceCounters dc = d->counters();
+  c.doorbells = dc.doorbells;
+  c.dma_syncs = dc.dma_syncs;
+  c.dma_sync_bytes = dc.dma_sync_bytes;
   if (d->reg_read(abi::REG_CAPS) & abi::CAPS_RX) {
     c.rx_frames = read64(abi::REG_STAT_RX_FRAMES_LO);
     c.rx_bytes = read64(abi::REG_STAT_RX_BYTES_LO);

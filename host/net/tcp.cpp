@@ -237,8 +237,8 @@ int tcp_sendq_append(sock* sk, msghdr_k* msg, size_t copied, size_t n) {
     return -EFAULT;
   if (!r->coherent) {
     const DmaBuffer& region = r->pool->region();
-    r->pool->device()->dma_sync_to_device(region, r->pool_off + off, first);
-    if (n > first) r->pool->device()->dma_sync_to_device(region, r->pool_off, n - first);
+    r->pool->device()->sync_to_device(region, r->pool_off + off, first);
+    if (n > first) r->pool->device()->sync_to_device(region, r->pool_off, n - first);
   }
   return 0;
 }

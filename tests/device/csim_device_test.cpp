@@ -605,4 +605,70 @@ TEST(MakeDevice, NamesTheBackEnds) {
   EXPECT_EQ(sendoff::make_device(o, nullptr), nullptr);
 }
 
+// Card memory (DeviceOptions::noncoherent): the NIC reads only what was synced,
+// so a descriptor rung before its sync is read as the zeros the NIC's side held.
+TEST(CsimDevice, CardMemoryReadsOnlyWhatWasSynced) {
+  sendoff::MemorySink sink;
+  sendoff::DeviceOptions o;
+  o.backend = "csim";
+  o.sink = &sink;
+  o.noncoherent = true;
+  std::string err;
+  auto dev = sendoff::make_device(o, &err);
+  ASSERT_NE(dev, nullptr) << err;
+  EXPECT_FALSE(dev->coherent());
+  EXPECT_FALSE(dev->tail_writeback());
+  const Bytes payload = hex(kHelloPayload);
+  sendoff::DmaBuffer ring = dev->dma_alloc(4 * abi::TXD_BYTES);
+  sendoff::DmaBuffer buf = dev->dma_alloc(payload.size());
+  std::memcpy(buf.host, payload.data(), payload.size());
+  dev->reg_write(abi::REG_RING_BASE_LO, static_cast<uint32_t>(ring.dev_addr));
+  dev->reg_write(abi::REG_RING_BASE_HI, static_cast<uint32_t>(ring.dev_addr >> 32));
+  dev->reg_write(abi::REG_RING_SIZE, 4);
+  abi::FlowEntry f = hello_flow();
+  uint32_t words[abi::FLOW_WORDS];
+  std::memcpy(words, &f, sizeof words);
+  for (unsigned k = 0; k < abi::FLOW_WORDS; ++k) dev->reg_write(abi::REG_FLOW_DATA + 4 * k, words[k]);
+  dev->reg_write(abi::REG_FLOW_INDEX, 0);
+  dev->reg_write(abi::REG_FLOW_COMMIT, 1);
+  dev->reg_write(abi::REG_CTRL, abi::CTRL_ENABLE);
+  auto wait_tail = [&](uint32_t t) {
+    for (int i = 0; i < 1000 && dev->reg_read(abi::REG_RING_TAIL) != t; ++i) dev->wait_progress(10000);
+    return dev->reg_read(abi::REG_RING_TAIL) == t;
+  };
+  const abi::TxDesc d = Nic::udp(buf.dev_addr, static_cast<uint32_t>(payload.size()), 7);
+  // Every slot synced as a descriptor the NIC rejects (reserved bits set).
+  abi::TxDesc poison = d;
+  poison.rsvd = 1;
+  for (unsigned k = 0; k < 4; ++k) std::memcpy(ring.host + k * abi::TXD_BYTES, &poison, abi::TXD_BYTES);
+  dev->sync_to_device(ring, 0, 4 * abi::TXD_BYTES);
+  // Rung without a sync: the NIC reads the stale slot, a descriptor error.
+  std::memcpy(ring.host, &d, abi::TXD_BYTES);
+  dev->ring_doorbell(1);
+  ASSERT_TRUE(wait_tail(1));
+  EXPECT_EQ(dev->reg_read(abi::REG_STAT_DESC_ERRORS), 1u);
+  EXPECT_TRUE(sink.take_all().empty());
+  // The descriptor synced but not its payload: the frame carries the NIC's zeros.
+  std::memcpy(ring.host + abi::TXD_BYTES, &d, abi::TXD_BYTES);
+  dev->sync_to_device(ring, abi::TXD_BYTES, abi::TXD_BYTES);
+  dev->ring_doorbell(2);
+  ASSERT_TRUE(wait_tail(2));
+  // Both synced: the frame is the one the coherent device sends.
+  dev->sync_to_device(buf, 0, payload.size());
+  std::memcpy(ring.host + 2 * abi::TXD_BYTES, &d, abi::TXD_BYTES);
+  dev->sync_to_device(ring, 2 * abi::TXD_BYTES, abi::TXD_BYTES);
+  dev->ring_doorbell(3);
+  ASSERT_TRUE(wait_tail(3));
+  const auto frames = sink.take_all();
+  ASSERT_EQ(frames.size(), 2u);
+  const size_t at = 14 + 20 + 8, n = payload.size();
+  ASSERT_GE(frames[1].size(), at + n);
+  EXPECT_EQ(Bytes(frames[0].begin() + at, frames[0].begin() + at + n), Bytes(n, 0));
+  EXPECT_EQ(Bytes(frames[1].begin() + at, frames[1].begin() + at + n), payload);
+  const sendoff::DeviceCounters c = dev->counters();
+  EXPECT_EQ(c.doorbells, 3u);
+  EXPECT_EQ(c.dma_syncs, 4u);
+  EXPECT_EQ(c.dma_sync_bytes, 6 * abi::TXD_BYTES + n);
+}
+
 }  // namespace

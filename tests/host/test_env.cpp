@@ -75,7 +75,8 @@ static sendoff::NetConfig config(const char* peer_mac) {
   return cfg;
 }
 
-static bool open_stack_with(size_t dma_limit, uint32_t caps_hidden, std::string* err) {
+static bool open_stack_with(size_t dma_limit, uint32_t caps_hidden, bool noncoherent,
+                            std::string* err) {
   sendoff::NetConfig cfg = config("02:00:00:00:00:02");
   sendoff::DeviceOptions opts;
   // SENDOFF_TEST_BACKEND runs the suites on another NIC (ctest runs NicRx on verilator too).
@@ -84,20 +85,22 @@ static bool open_stack_with(size_t dma_limit, uint32_t caps_hidden, std::string*
   opts.sink = &mac;
   opts.dma_limit = dma_limit;
   opts.caps_hidden = caps_hidden;
+  opts.noncoherent = noncoherent;
   return sendoff::stack_init(cfg, opts, err);
 }
 
 void open_stack() {
   std::string err;
-  if (!open_stack_with(0, 0, &err)) {
+  if (!open_stack_with(0, 0, false, &err)) {
     fprintf(stderr, "test_env: %s\n", err.c_str());
     exit(1);
   }
 }
 
-bool reopen_stack_with(size_t dma_limit, uint32_t caps_hidden, std::string* err) {
+bool reopen_stack_with(size_t dma_limit, uint32_t caps_hidden, std::string* err,
+                       bool noncoherent) {
   sendoff::stack_fini();
-  return open_stack_with(dma_limit, caps_hidden, err);
+  return open_stack_with(dma_limit, caps_hidden, noncoherent, err);
 }
 
 sockaddr_in addr(uint32_t ip, uint16_t port) {

@@ -47,9 +47,11 @@ void pause_mac(bool paused);
 // Opens the stack again after a test closed it (sendoff_fini).
 void reopen_stack();
 // Closes the stack and opens it again on a device with at most dma_limit
-// bytes of memory (0: all) and the CAPS_* bits caps_hidden cleared. False,
+// bytes of memory (0: all) and the CAPS_* bits caps_hidden cleared, and with
+// noncoherent, memory as on a card's DDR (DeviceOptions::noncoherent). False,
 // with *err, when the stack does not open (then nothing is open).
-bool reopen_stack_with(size_t dma_limit, uint32_t caps_hidden, std::string* err);
+bool reopen_stack_with(size_t dma_limit, uint32_t caps_hidden, std::string* err,
+                       bool noncoherent = false);
 // Same configuration with the peer's MAC changed (or back: nullptr).
 void set_peer_mac(const uint8_t* mac);
 

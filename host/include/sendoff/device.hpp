@@ -6,6 +6,7 @@
 #ifndef SENDOFF_DEVICE_HPP
 #define SENDOFF_DEVICE_HPP
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -28,6 +29,14 @@ struct DmaBuffer {
   size_t size = 0;
 };
 
+// What the driver asked of a device: the per-send cost on a card is counted
+// in these (a doorbell is one register write, a sync one DMA transfer).
+struct DeviceCounters {
+  uint64_t doorbells = 0;       // ring_doorbell calls (REG_RING_HEAD writes or wake-ups)
+  uint64_t dma_syncs = 0;       // sync_to_device calls: one DMA transfer each on a card
+  uint64_t dma_sync_bytes = 0;  // bytes they covered
+};
+
 class Device {
  public:
   virtual ~Device() = default;
@@ -41,6 +50,25 @@ class Device {
   virtual DmaBuffer dma_alloc(size_t bytes) = 0;
   // Makes host writes to [off, off+len) of buf visible to the NIC.
   virtual void dma_sync_to_device(const DmaBuffer& buf, size_t off, size_t len) = 0;
+
+  // The driver's entry points for dma_sync_to_device() and doorbell(), counted
+  // (counters()).
+  void sync_to_device(const DmaBuffer& buf, size_t off, size_t len) {
+    syncs_.fetch_add(1, std::memory_order_relaxed);
+    sync_bytes_.fetch_add(len, std::memory_order_relaxed);
+    dma_sync_to_device(buf, off, len);
+  }
+  void ring_doorbell(uint32_t head) {
+    doorbells_.fetch_add(1, std::memory_order_relaxed);
+    doorbell(head);
+  }
+  DeviceCounters counters() const {
+    DeviceCounters c;
+    c.doorbells = doorbells_.load(std::memory_order_relaxed);
+    c.dma_syncs = syncs_.load(std::memory_order_relaxed);
+    c.dma_sync_bytes = sync_bytes_.load(std::memory_order_relaxed);
+    return c;
+  }
 
   // True when host writes to device memory reach the NIC without
   // dma_sync_to_device (host-coherent memory): the driver then skips it.
@@ -89,6 +117,7 @@ class Device {
   virtual std::string fault() const { return {}; }
 
  private:
+  std::atomic<uint64_t> doorbells_{0}, syncs_{0}, sync_bytes_{0};
   std::mutex doorbell_lock_;
   uint32_t doorbell_last_ = 0;
   bool doorbell_rung_ = false;
@@ -107,6 +136,11 @@ struct DeviceOptions {
   // A port whose frames come back into the NIC's receive path (not owned;
   // its transmit side is part of `sink`). Needs a back end with CAPS_RX.
   class TapPort* tap = nullptr;
+  // csim: device memory as on a card's DDR/HBM bank, not host-coherent: the NIC reads
+  // only what dma_sync_to_device copied (coherent() and tail_writeback() false), so a
+  // driver that rang the doorbell before syncing sends stale bytes. Off: the NIC reads
+  // host memory (a HOST bank).
+  bool noncoherent = false;
   // Run csim in lockstep with `backend` (verilator) and compare every frame.
   bool cosim = false;
   // verilator (with or without cosim): write the RTL's waveform here as FST (GTKWave).

@@ -55,6 +55,9 @@ struct NicCounters {
   // Receive (zero where the NIC has no receive path).
   uint64_t rx_frames = 0, rx_bytes = 0;
   uint32_t rx_drop_fcs = 0, rx_drop_nobuf = 0, rx_drop_len = 0;
+  // The device layer's (DeviceCounters): doorbells rung, and the DMA syncs the
+  // driver asked for where device memory is not host-coherent, with their bytes.
+  uint64_t doorbells = 0, dma_syncs = 0, dma_sync_bytes = 0;
 };
 NicCounters stack_counters();
 

@@ -359,15 +359,50 @@ void SendoffNic::publish_pair(uint32_t idx, bool more) {
 }
 
 void SendoffNic::xmit_flush() {
+  if (!coherent_) {
+    // The NIC may read everything up to the doorbell's index at once: the whole batch
+    // is synced before it rings, and no later doorbell overtakes an unsynced batch.
+    std::lock_guard<std::mutex> g(flush_lock_);
+    const uint32_t h = head_.load(std::memory_order_acquire);
+    const uint32_t r = rung_.load(std::memory_order_relaxed);
+    if (static_cast<int32_t>(h - r) <= 0) return;
+    sync_batch(r, h);
+    rung_.store(h, std::memory_order_release);
+    dev_->ring_doorbell(h);
+    return;
+  }
   uint32_t h = head_.load(std::memory_order_acquire);
   uint32_t r = rung_.load(std::memory_order_relaxed);
   // Another thread rang for this head (or a later one) already.
   while (static_cast<int32_t>(h - r) > 0) {
     if (rung_.compare_exchange_weak(r, h, std::memory_order_acq_rel)) {
-      dev_->doorbell(h);
+      dev_->ring_doorbell(h);
       return;
     }
   }
+}
+
+// Descriptors from..to-1 and the payloads copied for them, to the device: one
+// transfer per contiguous run (two for the ring when the batch wraps; payloads
+// are reserved in ring order, so they break only where the buffer wraps).
+void SendoffNic::sync_batch(uint32_t from, uint32_t to) {
+  const uint32_t first = from & kRingMask, n = to - from;
+  const uint32_t upto = first + n <= kRingSize ? n : kRingSize - first;
+  dev_->sync_to_device(ring_, size_t{first} * TXD_BYTES, size_t{upto} * TXD_BYTES);
+  if (n > upto) dev_->sync_to_device(ring_, 0, size_t{n - upto} * TXD_BYTES);
+  size_t run_off = 0, run_len = 0;
+  for (uint32_t i = from; i != to; ++i) {
+    const Slot& s = slots_[i & kRingMask];
+    if (s.pay_len == 0) continue;
+    if (run_len && s.pay_off == run_off + run_len) {
+      run_len += s.pay_len;
+      continue;
+    }
+    if (run_len) dev_->sync_to_device(payload_, run_off, run_len);
+    run_off = s.pay_off;
+    run_len = s.pay_len;
+  }
+  if (run_len) dev_->sync_to_device(payload_, run_off, run_len);
 }
 
 // Reserves a slot and `need` payload bytes (a multiple of 64; 0 for a payload
@@ -412,18 +447,18 @@ int SendoffNic::xmit_frame(const uint8_t* frame, size_t len) {
   uint32_t idx, start, pay_end;
   if (!reserve(align64(len), 1, &idx, &start, &pay_end)) return ring_full_errno();
   memcpy(payload_.host + start, frame, len);
-  if (!coherent_) dev_->dma_sync_to_device(payload_, start, len);
   uint8_t* d = ring_.host + size_t{idx & kRingMask} * TXD_BYTES;
   memset(d, 0, TXD_BYTES);
   put64(d + TXD_ADDR_OFF, payload_.dev_addr + start);
   put32(d + TXD_LEN_OFF, static_cast<uint32_t>(len));
   put16(d + TXD_FLAGS_OFF, TXD_L4_ETH);
   put32(d + TXD_COOKIE_OFF, idx);
-  if (!coherent_) dev_->dma_sync_to_device(ring_, size_t{idx & kRingMask} * TXD_BYTES, TXD_BYTES);
   Slot& s = slots_[idx & kRingMask];
   s.owner = nullptr;
   s.charge = 0;
   s.pay_end = pay_end;
+  s.pay_off = start;
+  s.pay_len = align64(len);  // the span reserved: batches then join up
   s.frag_done = nullptr;
   s.second = false;
   publish(idx, false);
@@ -457,7 +492,6 @@ int SendoffNic::ndo_start_xmit(sk_buff* skb) {
   uint64_t addr = skb->frag_dma;
   if (!by_ref) {
     err = copy_from_user_iov(payload_.host + start, skb->iov, skb->iovlen, len);
-    if (!coherent_) dev_->dma_sync_to_device(payload_, start, len);
     addr = payload_.dev_addr + start;
     tx_copy_bytes_.fetch_add(len, std::memory_order_relaxed);
   } else {
@@ -484,21 +518,20 @@ int SendoffNic::ndo_start_xmit(sk_buff* skb) {
     t[TXD_TCP_FLAGS_OFF] = skb->tcp.flags;
     t[TXD_TCP_OPTLEN_OFF] = skb->tcp.opt_len;
     memcpy(t + TXD_TCP_OPTS_OFF, skb->tcp.opts, skb->tcp.opt_len);
-    if (!coherent_)
-      dev_->dma_sync_to_device(ring_, size_t{(idx + 1) & kRingMask} * TXD_BYTES, TXD_BYTES);
     Slot& s2 = slots_[(idx + 1) & kRingMask];
     s2.owner = nullptr;
     s2.charge = 0;
     s2.pay_end = pay_end;
+    s2.pay_len = 0;
     s2.frag_done = nullptr;
     s2.second = true;
   }
-  if (!coherent_) dev_->dma_sync_to_device(ring_, size_t{idx & kRingMask} * TXD_BYTES, TXD_BYTES);
-
   Slot& s = slots_[idx & kRingMask];
   s.owner = err ? nullptr : skb->sk;
   s.charge = static_cast<uint32_t>(truesize(len));
   s.pay_end = pay_end;
+  s.pay_off = start;
+  s.pay_len = by_ref ? 0 : align64(len ? len : 1);  // the span reserved
   s.frag_done = skb->frag_done;
   skb->frag_posted = by_ref;
   s.second = false;

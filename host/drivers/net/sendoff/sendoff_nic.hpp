@@ -5,6 +5,11 @@
 // implements ndo_start_xmit, all through the Device interface (registers +
 // DMA memory), so every back end (csim, verilator, xrt) runs this code.
 //
+// Device memory that is not host-coherent (a card's DDR/HBM) is synced per
+// batch, not per frame: the thread that rings the doorbell first syncs the
+// descriptors and the copied payloads the doorbell covers, in one DMA
+// transfer each where they are contiguous.
+//
 // The TX ring takes several producers without a lock: a sender reserves its
 // descriptor slot (two for a TCP descriptor) and its payload bytes together with one compare-and-swap
 // on a packed (slot, payload offset) word, copies and writes the descriptor
@@ -148,12 +153,15 @@ class SendoffNic {
   void publish_pair(uint32_t idx, bool more);
   int ring_full_errno();
   void ring_start(uint32_t start);
+  void sync_batch(uint32_t from, uint32_t to);
 
   struct alignas(64) Slot {
     std::atomic<uint32_t> seq{0};  // idx + 1 once descriptor idx is written
     sock* owner = nullptr;
     uint32_t charge = 0;
     uint32_t pay_end = 0;  // payload byte counter after this packet
+    uint32_t pay_off = 0;  // where its copy sits in the payload buffer, and its length
+    uint32_t pay_len = 0;  //   (0: nothing copied), for the batch's sync
     std::atomic<uint32_t>* frag_done = nullptr;  // a payload by reference: its completion
     bool second = false;   // the second slot of a TCP descriptor: no packet of its own
   };
@@ -181,6 +189,8 @@ class SendoffNic {
   alignas(64) std::atomic<uint64_t> prod_{0};
   alignas(64) std::atomic<uint32_t> head_{0};  // published: the NIC may take up to here
   std::atomic<uint32_t> rung_{0};              // the last doorbell value
+  // Not coherent: a doorbell's batch is synced first, one batch at a time.
+  std::mutex flush_lock_;
   // Reclaim: slots before clean_ are free, payload bytes before pay_tail_.
   alignas(64) std::atomic<uint32_t> clean_{0};
   std::atomic<uint32_t> pay_tail_{0};

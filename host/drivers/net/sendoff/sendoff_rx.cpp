@@ -12,7 +12,16 @@ using namespace abi;
 
 int SendoffRx::open(Device* dev, unsigned mtu, std::string* err) {
   dev_ = nullptr;
-  if (!(dev->reg_read(REG_CAPS) & CAPS_RX)) return 0;
+  off_reason_.clear();
+  if (!(dev->reg_read(REG_CAPS) & CAPS_RX)) {
+    off_reason_ = "CAPS_RX clear: this NIC transmits only";
+    return 0;
+  }
+  if (!dev->coherent()) {
+    off_reason_ = "the NIC's buffers are in card memory; the receive path needs host memory "
+                  "(link its buffers to HOST[0])";
+    return 0;
+  }
   buf_size_ = mtu + ETH_HLEN <= RX_BUF_SIZE_MIN ? RX_BUF_SIZE_MIN : RX_BUF_SIZE_MAX;
   bufs_ = dev->dma_alloc(size_t{kRingSize} * buf_size_ + buf_size_);
   cpl_ = dev->dma_alloc(size_t{kRingSize} * RXC_BYTES);
@@ -33,7 +42,7 @@ int SendoffRx::open(Device* dev, unsigned mtu, std::string* err) {
     c.flags = static_cast<uint16_t>(rxc_gen_done(index, kRingSize) ^ RXC_F_GEN);
     std::memcpy(cpl_.host + size_t{index % kRingSize} * RXC_BYTES, &c, sizeof c);
   }
-  dev->dma_sync_to_device(cpl_, 0, cpl_.size);
+  dev->sync_to_device(cpl_, 0, cpl_.size);
   dev->reg_write(REG_RX_BUF_BASE_LO, static_cast<uint32_t>(base));
   dev->reg_write(REG_RX_BUF_BASE_HI, static_cast<uint32_t>(base >> 32));
   dev->reg_write(REG_RX_CPL_BASE_LO, static_cast<uint32_t>(cpl_.dev_addr));

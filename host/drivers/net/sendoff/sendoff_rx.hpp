@@ -28,11 +28,15 @@ class SendoffRx {
   using Receive = std::function<void(const uint8_t* frame, size_t len, bool csum_verified)>;
 
   // Sets up the rings and enables receive when the NIC has the receive path
-  // (CAPS_RX); buffers of 2 KiB, or 16 KiB when mtu needs more. 0 when it
-  // has none (present() is then false), -errno with *err set on failure.
+  // (CAPS_RX) and the device's memory is host-coherent; buffers of 2 KiB, or
+  // 16 KiB when mtu needs more. 0 when it has none or the memory is card
+  // memory (present() is then false, off_reason() says why), -errno with
+  // *err set on failure. Card memory would need a DMA read per poll to see a
+  // completion, which the in-place poll exists to avoid.
   int open(Device* dev, unsigned mtu, std::string* err);
   void close();
   bool present() const { return dev_ != nullptr; }
+  const std::string& off_reason() const { return off_reason_; }
   uint32_t buf_size() const { return buf_size_; }
 
   // napi_poll: at most budget frames, each handed to rcv in order. Returns
@@ -44,6 +48,7 @@ class SendoffRx {
   DmaBuffer bufs_, cpl_;
   uint32_t buf_size_ = 0;
   uint32_t next_ = 0;  // the next completion to look at (free-running)
+  std::string off_reason_;
 };
 
 }  // namespace sendoff
