@@ -10,7 +10,10 @@
 #include <sys/socket.h>
 
 #include <cstring>
+#include <set>
 #include <string>
+#include <thread>
+#include <utility>
 #include <vector>
 
 #include "sendoff/nic_abi.hpp"
@@ -98,6 +101,47 @@ TEST_F(CardMemory, EachSendOnItsOwnIsItsOwnBatch) {
   expect_datagrams(test_env::take_frames(), kCount, kLen);
   EXPECT_EQ(after.doorbells - before.doorbells, kCount);
   EXPECT_EQ(after.dma_syncs - before.dma_syncs, 2 * kCount);
+}
+
+// Several threads ring for each other's slots: a doorbell must never let the NIC
+// read a slot another thread published but has not synced yet.
+TEST_F(CardMemory, SendersOnSeveralThreadsNeverRingForAnUnsyncedSlot) {
+  constexpr uint32_t kThreads = 4, kEach = 400;
+  constexpr size_t kLen = 200;
+  const sockaddr_in to = test_env::peer(9000);
+  std::vector<std::thread> threads;
+  for (uint32_t t = 0; t < kThreads; ++t)
+    threads.emplace_back([t, &to] {
+      const int fd = so_socket(AF_INET, SOCK_DGRAM, 0);
+      std::vector<uint8_t> b(kLen);
+      for (uint32_t k = 0; k < kEach; ++k) {
+        const uint32_t seq = t * kEach + k;
+        for (size_t i = 0; i < kLen; ++i) b[i] = pattern(seq, i);
+        std::memcpy(b.data(), &seq, 4);
+        // The buffer is rewritten right after: only a sync made before the doorbell sends it.
+        if (so_sendto(fd, b.data(), kLen, 0, reinterpret_cast<const sockaddr*>(&to), sizeof to) !=
+            static_cast<ssize_t>(kLen))
+          break;  // the count below then says so
+      }
+      so_close(fd);
+    });
+  for (auto& th : threads) th.join();
+  const std::vector<Frame> frames = test_env::take_frames();
+  std::set<uint32_t> seen;
+  size_t bad = 0;
+  for (const Frame& f : frames) {
+    uint32_t seq = ~0u;
+    if (f.size() != kPayloadOff + kLen) {
+      ++bad;
+      continue;
+    }
+    std::memcpy(&seq, f.data() + kPayloadOff, 4);
+    for (size_t i = 4; i < kLen; ++i) bad += f[kPayloadOff + i] != pattern(seq, i);
+    seen.insert(seq);
+  }
+  EXPECT_EQ(bad, 0u) << "bytes the NIC read unsynced";
+  EXPECT_EQ(frames.size(), size_t{kThreads} * kEach);
+  EXPECT_EQ(seen.size(), size_t{kThreads} * kEach);
 }
 
 TEST_F(CardMemory, AHostCoherentDeviceSyncsNothing) {
