@@ -7,8 +7,7 @@
 //  - RX: the CMAC cannot be stalled, so cmac_rx_drop drops a frame that might not fit, whole,
 //    and counts it (KRNL_RX_DROPPED).
 // Control (s_axi_control, ap_clk): below 0x8000 the IP's own AXI4-Lite register map
-// (PG203), passed through; from 0x8000 the wrapper's registers
-// (host/xrt/include/sendoff/cmac_regs.hpp).
+// (PG203), passed through; from 0x8000 the wrapper's registers (cmac_axil_regs).
 module cmac_krnl #(
   parameter bit          RsFec         = 1'b1,  // the IP was generated with RS-FEC (KRNL_CONFIG[0])
   parameter int unsigned Card          = 1,     // 1 u250, 2 u280, 3 u55c (KRNL_CONFIG[3:1])
@@ -69,16 +68,6 @@ module cmac_krnl #(
   if (Card < 1 || Card > 7) begin : g_bad_card
     $error("cmac_krnl: Card must fit KRNL_CONFIG[3:1]");
   end
-
-  // ---------------------------------------------------------------- register map
-  // Offsets and values: host/xrt/include/sendoff/cmac_regs.hpp (tests/bitstreams compares).
-  localparam logic [AxilAddrWidth-1:0] KRNL_BASE         = 16'h8000;
-  localparam logic [AxilAddrWidth-1:0] KRNL_ID           = 16'h8000;
-  localparam logic [AxilAddrWidth-1:0] KRNL_CONFIG       = 16'h8004;
-  localparam logic [AxilAddrWidth-1:0] KRNL_RX_DROPPED   = 16'h8008;
-  localparam logic [AxilAddrWidth-1:0] KRNL_TX_UNDERFLOW = 16'h800C;
-  localparam logic [31:0]              KRNL_ID_VALUE     = 32'h434D4143;  // "CMAC"
-  localparam logic [1:0]               RESP_OKAY         = 2'b00;
 
   // ---------------------------------------------------------------- the CMAC
   logic         tx_clk, rx_clk;
@@ -322,115 +311,48 @@ module cmac_krnl #(
   );
 
   // ---------------------------------------------------------------- AXI4-Lite
-  // One transaction per direction at a time: addresses below KRNL_BASE go to the CMAC
-  // unchanged, the others are the wrapper's (read only; writes are acknowledged and ignored).
-  typedef enum logic [1:0] {IDLE, CMAC, RESP} axil_state_e;
-  axil_state_e w_state_q, r_state_q;
-
-  logic ctl_write, ctl_read;
-  assign ctl_write = w_state_q == IDLE && s_axi_control_awvalid && s_axi_control_wvalid;
-  assign ctl_read  = r_state_q == IDLE && s_axi_control_arvalid;
-  assign s_axi_control_awready = ctl_write;
-  assign s_axi_control_wready  = ctl_write;
-  assign s_axi_control_arready = ctl_read;
-  assign cmac_bready = w_state_q == CMAC && !cmac_awvalid && !cmac_wvalid;
-  assign cmac_rready = r_state_q == CMAC && !cmac_arvalid;
-
-  always_ff @(posedge ap_clk) begin
-    if (!ap_rst_n) begin
-      w_state_q            <= IDLE;
-      cmac_awvalid         <= 1'b0;
-      cmac_wvalid          <= 1'b0;
-      s_axi_control_bvalid <= 1'b0;
-      s_axi_control_bresp  <= RESP_OKAY;
-    end else begin
-      unique case (w_state_q)
-        IDLE: if (ctl_write) begin
-          if (s_axi_control_awaddr >= KRNL_BASE) begin
-            s_axi_control_bvalid <= 1'b1;
-            s_axi_control_bresp  <= RESP_OKAY;
-            w_state_q            <= RESP;
-          end else begin
-            cmac_awvalid <= 1'b1;
-            cmac_wvalid  <= 1'b1;
-            w_state_q    <= CMAC;
-          end
-        end
-        CMAC: begin
-          if (cmac_awready) cmac_awvalid <= 1'b0;
-          if (cmac_wready) cmac_wvalid <= 1'b0;
-          if (cmac_bready && cmac_bvalid) begin
-            s_axi_control_bvalid <= 1'b1;
-            s_axi_control_bresp  <= cmac_bresp;
-            w_state_q            <= RESP;
-          end
-        end
-        RESP: if (s_axi_control_bready) begin
-          s_axi_control_bvalid <= 1'b0;
-          w_state_q            <= IDLE;
-        end
-        default: w_state_q <= IDLE;
-      endcase
-    end
-  end
-
-  always_ff @(posedge ap_clk) begin
-    if (ctl_write) begin
-      cmac_awaddr <= {{(32 - AxilAddrWidth){1'b0}}, s_axi_control_awaddr};
-      cmac_wdata  <= s_axi_control_wdata;
-      cmac_wstrb  <= s_axi_control_wstrb;
-    end
-  end
-
-  always_ff @(posedge ap_clk) begin
-    if (!ap_rst_n) begin
-      r_state_q            <= IDLE;
-      cmac_arvalid         <= 1'b0;
-      s_axi_control_rvalid <= 1'b0;
-      s_axi_control_rresp  <= RESP_OKAY;
-    end else begin
-      unique case (r_state_q)
-        IDLE: if (ctl_read) begin
-          if (s_axi_control_araddr >= KRNL_BASE) begin
-            s_axi_control_rvalid <= 1'b1;
-            s_axi_control_rresp  <= RESP_OKAY;
-            r_state_q            <= RESP;
-          end else begin
-            cmac_arvalid <= 1'b1;
-            r_state_q    <= CMAC;
-          end
-        end
-        CMAC: begin
-          if (cmac_arready) cmac_arvalid <= 1'b0;
-          if (cmac_rready && cmac_rvalid) begin
-            s_axi_control_rvalid <= 1'b1;
-            s_axi_control_rresp  <= cmac_rresp;
-            r_state_q            <= RESP;
-          end
-        end
-        RESP: if (s_axi_control_rready) begin
-          s_axi_control_rvalid <= 1'b0;
-          r_state_q            <= IDLE;
-        end
-        default: r_state_q <= IDLE;
-      endcase
-    end
-  end
-
-  always_ff @(posedge ap_clk) begin
-    if (ctl_read) cmac_araddr <= {{(32 - AxilAddrWidth){1'b0}}, s_axi_control_araddr};
-    if (r_state_q == CMAC && cmac_rready && cmac_rvalid) begin
-      s_axi_control_rdata <= cmac_rdata;
-    end else if (ctl_read) begin
-      // Word-aligned; unmapped wrapper offsets read 0.
-      unique case ({s_axi_control_araddr[AxilAddrWidth-1:2], 2'b00})
-        KRNL_ID:           s_axi_control_rdata <= KRNL_ID_VALUE;
-        KRNL_CONFIG:       s_axi_control_rdata <= {28'd0, 3'(Card), RsFec};
-        KRNL_RX_DROPPED:   s_axi_control_rdata <= rx_dropped_q;
-        KRNL_TX_UNDERFLOW: s_axi_control_rdata <= tx_underflow_q;
-        default:           s_axi_control_rdata <= 32'd0;
-      endcase
-    end
-  end
+  cmac_axil_regs #(
+    .AddrWidth       (AxilAddrWidth)
+  ) u_regs (
+    .clk             (ap_clk),
+    .rst_n           (ap_rst_n),
+    .s_axil_awaddr   (s_axi_control_awaddr),
+    .s_axil_awvalid  (s_axi_control_awvalid),
+    .s_axil_awready  (s_axi_control_awready),
+    .s_axil_wdata    (s_axi_control_wdata),
+    .s_axil_wstrb    (s_axi_control_wstrb),
+    .s_axil_wvalid   (s_axi_control_wvalid),
+    .s_axil_wready   (s_axi_control_wready),
+    .s_axil_bresp    (s_axi_control_bresp),
+    .s_axil_bvalid   (s_axi_control_bvalid),
+    .s_axil_bready   (s_axi_control_bready),
+    .s_axil_araddr   (s_axi_control_araddr),
+    .s_axil_arvalid  (s_axi_control_arvalid),
+    .s_axil_arready  (s_axi_control_arready),
+    .s_axil_rdata    (s_axi_control_rdata),
+    .s_axil_rresp    (s_axi_control_rresp),
+    .s_axil_rvalid   (s_axi_control_rvalid),
+    .s_axil_rready   (s_axi_control_rready),
+    .m_axil_awaddr   (cmac_awaddr),
+    .m_axil_awvalid  (cmac_awvalid),
+    .m_axil_awready  (cmac_awready),
+    .m_axil_wdata    (cmac_wdata),
+    .m_axil_wstrb    (cmac_wstrb),
+    .m_axil_wvalid   (cmac_wvalid),
+    .m_axil_wready   (cmac_wready),
+    .m_axil_bresp    (cmac_bresp),
+    .m_axil_bvalid   (cmac_bvalid),
+    .m_axil_bready   (cmac_bready),
+    .m_axil_araddr   (cmac_araddr),
+    .m_axil_arvalid  (cmac_arvalid),
+    .m_axil_arready  (cmac_arready),
+    .m_axil_rdata    (cmac_rdata),
+    .m_axil_rresp    (cmac_rresp),
+    .m_axil_rvalid   (cmac_rvalid),
+    .m_axil_rready   (cmac_rready),
+    .krnl_config     ({28'd0, 3'(Card), RsFec}),
+    .rx_dropped      (rx_dropped_q),
+    .tx_underflow    (tx_underflow_q)
+  );
 
 endmodule

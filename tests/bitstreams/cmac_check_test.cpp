@@ -134,6 +134,8 @@ class CmacKernel : public ::testing::Test {
     ASSERT_TRUE(xclbin::load_kernel_xml(kRoot + "/bitstreams/cmac/kernel.xml", &k_, &err)) << err;
     sv_ = strip_comments(slurp("bitstreams/cmac/cmac_krnl.sv"));
     ASSERT_TRUE(parse_sv_module(sv_, "", {}, &wrapper_, &err)) << err;
+    regs_sv_ = strip_comments(slurp("bitstreams/cmac/cmac_axil_regs.sv"));
+    ASSERT_TRUE(parse_sv_module(regs_sv_, "", {}, &regs_block_, &err)) << err;
     tcl_ = slurp("bitstreams/cmac/package_cmac.tcl");
     ASSERT_FALSE(tcl_.empty());
     sets_ = tcl_sets(tcl_);
@@ -148,8 +150,8 @@ class CmacKernel : public ::testing::Test {
     return nullptr;
   }
   KernelDecl k_;
-  std::string sv_, tcl_;
-  SvModule wrapper_;
+  std::string sv_, regs_sv_, tcl_;  // cmac_krnl.sv and its register block, cmac_axil_regs.sv
+  SvModule wrapper_, regs_block_;
   std::map<std::string, std::string> sets_;
   std::map<std::string, TclBusif> busifs_;
   std::vector<RegConst> regs_;
@@ -229,12 +231,17 @@ TEST_F(CmacKernel, ControlSpaceIsTheHostsAndHoldsEveryRegister) {
   EXPECT_EQ(ctl->range, reg("KRNL_SPACE_BYTES")->value);
   const uint64_t base = reg("KRNL_BASE")->value;
   EXPECT_EQ(wrapper_.params.at("AxilAddrWidth"), log2_exact(ctl->range));
-  // The wrapper splits the space where the host does.
-  const auto lp = sv_hex_localparams(sv_);
+  // The register block is the wrapper's, at its width, and splits the space where the host
+  // does.
+  SvInstance inst;
+  std::string err;
+  ASSERT_TRUE(parse_sv_instance(sv_, regs_block_.name, &inst, &err)) << err;
+  EXPECT_EQ(inst.params["AddrWidth"], "AxilAddrWidth");
+  const auto lp = sv_hex_localparams(regs_sv_);
   ASSERT_TRUE(lp.count("KRNL_BASE"));
   EXPECT_EQ(lp.at("KRNL_BASE"), base);
-  EXPECT_NE(sv_.find("s_axi_control_awaddr >= KRNL_BASE"), std::string::npos);
-  EXPECT_NE(sv_.find("s_axi_control_araddr >= KRNL_BASE"), std::string::npos);
+  EXPECT_NE(regs_sv_.find("s_axil_awaddr >= KRNL_BASE"), std::string::npos);
+  EXPECT_NE(regs_sv_.find("s_axil_araddr >= KRNL_BASE"), std::string::npos);
 }
 
 // The IP's registers lie in the window passed through to it, and each field belongs to one.
@@ -261,12 +268,12 @@ TEST_F(CmacKernel, IpRegistersLieBelowTheWrappers) {
 TEST_F(CmacKernel, WrapperDecodesEveryRegisterTheHostNames) {
   const uint64_t base = reg("KRNL_BASE")->value;
   const uint64_t space = reg("KRNL_SPACE_BYTES")->value;
-  const auto lp = sv_hex_localparams(sv_);
-  const auto items = sv_case_items(sv_);
+  const auto lp = sv_hex_localparams(regs_sv_);
+  const auto items = sv_case_items(regs_sv_);
   size_t decoded = 0;
   for (const RegConst& r : regs_) {
     if (!r.wrapper || r.name == "KRNL_BASE" || r.name == "KRNL_SPACE_BYTES") continue;
-    ASSERT_TRUE(lp.count(r.name)) << "cmac_krnl.sv has no localparam " << r.name;
+    ASSERT_TRUE(lp.count(r.name)) << "cmac_axil_regs.sv has no localparam " << r.name;
     EXPECT_EQ(lp.at(r.name), r.value) << r.name;
     if (r.name.size() > 6 && r.name.compare(r.name.size() - 6, 6, "_VALUE") == 0) continue;
     EXPECT_GE(r.value, base) << r.name;
@@ -295,8 +302,8 @@ TEST_F(CmacKernel, ConfigRegisterCarriesTheBuildsCardAndRsFec) {
   for (const char* c : kCards) EXPECT_EQ(ids[c], mk_["CARD_ID_" + std::string(c)]) << c;
   EXPECT_NE(tcl_.find("RsFec=1'b$rsfec Card=$card_id"), std::string::npos);
   EXPECT_TRUE(wrapper_.params.count("RsFec") && wrapper_.params.count("Card"));
-  EXPECT_NE(sv_.find("KRNL_CONFIG:       s_axi_control_rdata <= {28'd0, 3'(Card), RsFec};"),
-            std::string::npos);
+  EXPECT_NE(sv_.find(".krnl_config     ({28'd0, 3'(Card), RsFec})"), std::string::npos);
+  EXPECT_NE(regs_sv_.find("KRNL_CONFIG:       s_axil_rdata <= krnl_config;"), std::string::npos);
 }
 
 TEST_F(CmacKernel, TclConfiguresTheIpFromItsArguments) {
@@ -511,7 +518,6 @@ std::string line_with(const std::string& out, const std::string& what) {
 TEST(CmacRecipe, BuildsTheCmacForTheCardAndLinksIt) {
   SENDOFF_REQUIRE(test::missing_program(SENDOFF_MAKE));
   const auto mk = makefile();
-  const auto srcs = split_list(mk.at("CMAC_SRCS"), ' ');
   for (const char* c : kCards)
     for (const char* rsfec : {"0", "1"}) {
       const std::string card = c;
@@ -525,13 +531,13 @@ TEST(CmacRecipe, BuildsTheCmacForTheCardAndLinksIt) {
                                " " + mk.at("GT_REFCLK_MHZ_" + card) + " " +
                                mk.at("INIT_CLK_MHZ_" + card) + " " + rsfec + " " +
                                kRoot + "/bitstreams/cmac/cmac_rx_drop.sv " +
+                               kRoot + "/bitstreams/cmac/cmac_axil_regs.sv " +
                                kRoot + "/bitstreams/cmac/cmac_krnl.sv";
       EXPECT_NE(pkg.find(want), std::string::npos) << pkg << "\nwant: " << want;
       const std::string link = line_with(out, " -l ");
       EXPECT_NE(link.find(" " + xo), std::string::npos) << link;
       EXPECT_EQ(link.find("PostSysLink"), std::string::npos) << link;
     }
-  (void)srcs;
 }
 
 // The .xo rule depends on every CMAC source, the Tcl, kernel.xml; the xclbin on the .xo.
@@ -596,8 +602,8 @@ TEST(CmacLint, WrapperLintsCleanAgainstTheIpStubs) {
                                    "cmac_krnl"};
   for (const auto& e : std::filesystem::directory_iterator(kRoot + "/tests/bitstreams/xilinx_stubs"))
     argv.push_back(e.path().string());
-  argv.push_back(kRoot + "/bitstreams/cmac/cmac_rx_drop.sv");
-  argv.push_back(kRoot + "/bitstreams/cmac/cmac_krnl.sv");
+  for (const std::string& f : split_list(makefile().at("CMAC_SRCS"), ' '))
+    argv.push_back(std::regex_replace(f, std::regex(R"(\$\(HERE\))"), kRoot + "/bitstreams"));
   auto r = sys::run_process(argv);
   EXPECT_EQ(r.exit_code, 0) << sys::describe_failure(argv, r);
 }
