@@ -187,6 +187,10 @@ TEST_F(CmacKernel, EveryKernelXmlPortMatchesTheWrapperSignals) {
     EXPECT_EQ(p->data_width, std::stoll(mk_["CMAC_AXIS_BITS"])) << s;
     EXPECT_EQ(p->mode, std::string(s) == "S_AXIS" ? "read_only" : "write_only") << s;
   }
+  std::set<std::string> streams;
+  for (const PortDecl& p : k_.ports)
+    if (p.port_type == "stream") streams.insert(p.name);
+  EXPECT_EQ(streams, (std::set<std::string>{"S_AXIS", "M_AXIS"})) << "what stream_connect names";
   // The rest are the GT interfaces' ports, each mapped once.
   for (const auto& b : busifs_)
     for (const auto& lp : b.second.ports) {
@@ -264,29 +268,62 @@ TEST_F(CmacKernel, IpRegistersLieBelowTheWrappers) {
   EXPECT_GT(offsets, 10u);
 }
 
-// Every wrapper register the host names is decoded by the wrapper at the same offset.
-TEST_F(CmacKernel, WrapperDecodesEveryRegisterTheHostNames) {
-  const uint64_t base = reg("KRNL_BASE")->value;
-  const uint64_t space = reg("KRNL_SPACE_BYTES")->value;
-  const auto lp = sv_hex_localparams(regs_sv_);
-  const auto items = sv_case_items(regs_sv_);
-  size_t decoded = 0;
-  for (const RegConst& r : regs_) {
+// What is wrong with the register block `sv` against the host's names: every wrapper
+// register of `regs` a localparam at the same offset, inside [KRNL_BASE, KRNL_SPACE_BYTES),
+// and a case item of the read decoder; every KRNL_* case item a register the host names.
+std::vector<std::string> register_problems(const std::vector<RegConst>& regs, const std::string& sv) {
+  std::vector<std::string> out;
+  std::map<std::string, uint64_t> host;
+  for (const RegConst& r : regs) host[r.name] = r.value;
+  const uint64_t base = host["KRNL_BASE"], space = host["KRNL_SPACE_BYTES"];
+  const auto lp = sv_hex_localparams(sv);
+  const auto items = sv_case_items(sv);
+  for (const RegConst& r : regs) {
     if (!r.wrapper || r.name == "KRNL_BASE" || r.name == "KRNL_SPACE_BYTES") continue;
-    ASSERT_TRUE(lp.count(r.name)) << "cmac_axil_regs.sv has no localparam " << r.name;
-    EXPECT_EQ(lp.at(r.name), r.value) << r.name;
-    if (r.name.size() > 6 && r.name.compare(r.name.size() - 6, 6, "_VALUE") == 0) continue;
-    EXPECT_GE(r.value, base) << r.name;
-    EXPECT_LT(r.value, space) << r.name;
-    EXPECT_TRUE(items.count(r.name)) << r.name << " is not a case item of the read decoder";
-    ++decoded;
-  }
-  EXPECT_EQ(decoded, 4u);
-  // And nothing the wrapper decodes is unknown to the host.
-  for (const std::string& i : items)
-    if (i.rfind("KRNL_", 0) == 0) {
-      EXPECT_NE(reg(i), nullptr) << i;
+    auto l = lp.find(r.name);
+    if (l == lp.end()) {
+      out.push_back("no localparam " + r.name);
+      continue;
     }
+    if (l->second != r.value) out.push_back(r.name + " at another offset");
+    if (r.name.size() > 6 && r.name.compare(r.name.size() - 6, 6, "_VALUE") == 0) continue;
+    if (r.value < base || r.value >= space) out.push_back(r.name + " outside the wrapper's range");
+    if (!items.count(r.name)) out.push_back(r.name + " is not a case item of the read decoder");
+  }
+  if (lp.count("KRNL_BASE") == 0 || lp.at("KRNL_BASE") != base) out.push_back("KRNL_BASE differs");
+  for (const std::string& i : items)
+    if (i.rfind("KRNL_", 0) == 0 && !host.count(i)) out.push_back(i + ": unknown to the host");
+  return out;
+}
+
+// Every wrapper register the host names is decoded by the block at the same offset.
+TEST_F(CmacKernel, WrapperDecodesEveryRegisterTheHostNames) {
+  size_t named = 0;
+  for (const RegConst& r : regs_) named += r.wrapper;
+  EXPECT_EQ(named, 7u) << "KRNL_BASE, four registers, KRNL_ID_VALUE, KRNL_SPACE_BYTES";
+  for (const std::string& p : register_problems(regs_, regs_sv_)) ADD_FAILURE() << p;
+}
+
+// The check above catches a register misspelt, moved or not decoded, on either side.
+TEST_F(CmacKernel, RegisterCheckCatchesAMisspeltOrMovedRegister) {
+  ASSERT_TRUE(register_problems(regs_, regs_sv_).empty());
+  const std::vector<std::pair<std::string, std::string>> edits = {
+      {"KRNL_RX_DROPPED   = 16'h8008", "KRNL_RX_DROPED    = 16'h8008"},
+      {"KRNL_RX_DROPPED   = 16'h8008", "KRNL_RX_DROPPED   = 16'h8010"},
+      {"KRNL_TX_UNDERFLOW: s_axil_rdata", "KRNL_TX_UNDERFLO: s_axil_rdata"},
+      {"KRNL_ID_VALUE     = 32'h434D4143", "KRNL_ID_VALUE     = 32'h434D4144"},
+      {"KRNL_BASE         = 16'h8000", "KRNL_BASE         = 16'h4000"}};
+  for (const auto& e : edits) {
+    std::string sv = regs_sv_;
+    const size_t at = sv.find(e.first);
+    ASSERT_NE(at, std::string::npos) << e.first;
+    sv.replace(at, e.first.size(), e.second);
+    EXPECT_FALSE(register_problems(regs_, sv).empty()) << e.second;
+  }
+  auto regs = regs_;
+  for (RegConst& r : regs)
+    if (r.name == "KRNL_CONFIG") r.name = "KRNL_CONFIGURATION";
+  EXPECT_FALSE(register_problems(regs, regs_sv_).empty()) << "a host name the block lacks";
 }
 
 // KRNL_CONFIG's card numbers (its comment) are the Makefile's, and the wrapper builds the
