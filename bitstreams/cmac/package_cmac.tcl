@@ -55,13 +55,19 @@ generate_target {synthesis} [get_ips $ip_name]
 add_files -norecurse $sources
 set_property file_type SystemVerilog [get_files *.sv]
 set_property top $top [current_fileset]
-set_property generic "RsFec=1'b$rsfec Card=$card_id" [current_fileset]
 update_compile_order -fileset sources_1
 
 source [file join [file dirname [info script]] .. scripts kernel_ip.tcl]
 set core [sendoff_kernel_ip_open $work $vendor $library $kernel $version]
 # The packager infers these from the port names (ap_clk, s_axi_control_*, S_AXIS_*, M_AXIS_*).
 sendoff_kernel_ip_on_ap_clk $core $top {s_axi_control S_AXIS M_AXIS}
+
+# KRNL_CONFIG reports what this .xo was built for: the packaged defaults of the top's
+# parameters become this build's values.
+foreach {name value} [list RsFec $rsfec Card $card_id] {
+  set_property value $value [ipx::get_user_parameters $name -of_objects $core]
+  set_property value $value [ipx::get_hdl_parameters $name -of_objects $core]
+}
 
 # The GT side, as interfaces the link configs' connect= lines name: whatever the packager
 # guessed for these ports is replaced.

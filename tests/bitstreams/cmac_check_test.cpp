@@ -337,7 +337,7 @@ TEST_F(CmacKernel, ConfigRegisterCarriesTheBuildsCardAndRsFec) {
        it != std::sregex_iterator(); ++it)
     ids[(*it)[2]] = (*it)[1];
   for (const char* c : kCards) EXPECT_EQ(ids[c], mk_["CARD_ID_" + std::string(c)]) << c;
-  EXPECT_NE(tcl_.find("RsFec=1'b$rsfec Card=$card_id"), std::string::npos);
+  EXPECT_NE(tcl_.find("foreach {name value} [list RsFec $rsfec Card $card_id]"), std::string::npos);
   EXPECT_TRUE(wrapper_.params.count("RsFec") && wrapper_.params.count("Card"));
   EXPECT_NE(sv_.find(".krnl_config     ({28'd0, 3'(Card), RsFec})"), std::string::npos);
   EXPECT_NE(regs_sv_.find("KRNL_CONFIG:       s_axil_rdata <= krnl_config;"), std::string::npos);
