@@ -52,6 +52,9 @@ struct Image {
     return std::string(SENDOFF_SOURCE_DIR) + "/bitstreams/" + flavour + "/kernel.xml";
   }
 };
+std::string cmac_kernel_xml() {
+  return std::string(SENDOFF_SOURCE_DIR) + "/bitstreams/cmac/kernel.xml";
+}
 void PrintTo(const Image& im, std::ostream* os) { *os << im.card << "_" << im.flavour; }
 
 std::vector<Image> all_images() {
@@ -101,9 +104,11 @@ struct Sections {
 TEST_P(XclbinImage, DescribesExactlyWhatBitstreamsDeclares) {
   const Image im = GetParam();
   std::string err;
-  xclbin::KernelDecl k;
+  // The writer's input: the flavour's kernel, then cmac_0's, in that order.
+  std::vector<xclbin::KernelDecl> ks(2);
   xclbin::LinkSpec link;
-  ASSERT_TRUE(xclbin::load_kernel_xml(im.kernel_xml(), &k, &err)) << err;
+  ASSERT_TRUE(xclbin::load_kernel_xml(im.kernel_xml(), &ks[0], &err)) << err;
+  ASSERT_TRUE(xclbin::load_kernel_xml(cmac_kernel_xml(), &ks[1], &err)) << err;
   ASSERT_TRUE(xclbin::load_link_config(im.config(), &link, &err)) << err;
 
   Sections x;
@@ -113,52 +118,64 @@ TEST_P(XclbinImage, DescribesExactlyWhatBitstreamsDeclares) {
   ASSERT_EQ(std::string(x.top()->m_magic), "xclbin2");
   ASSERT_EQ(x.top()->m_header.m_length, x.bytes.size());
 
-  // IP_LAYOUT: one kernel CU per nk instance of the described kernel.
+  // IP_LAYOUT: one kernel CU per nk instance of a described kernel.
   size_t n = 0;
   const auto* ips = reinterpret_cast<const ip_layout*>(x.get(IP_LAYOUT, &n));
   ASSERT_NE(ips, nullptr);
-  std::vector<std::string> cus;
-  for (const auto& nk : link.nk)
-    if (nk.kernel == k.name)
-      for (const auto& cu : nk.cus) cus.push_back(k.name + ":" + cu);
+  struct WantCu {
+    const xclbin::KernelDecl* k;
+    std::string cu;
+  };
+  std::vector<WantCu> cus;
+  for (const auto& k : ks)
+    for (const auto& nk : link.nk)
+      if (nk.kernel == k.name)
+        for (const auto& cu : nk.cus) cus.push_back({&k, cu});
   ASSERT_EQ(static_cast<size_t>(ips->m_count), cus.size());
-  const unsigned want_ctrl = k.control_protocol == "ap_ctrl_none"    ? AP_CTRL_NONE
-                             : k.control_protocol == "ap_ctrl_chain" ? AP_CTRL_CHAIN
-                                                                     : AP_CTRL_HS;
   for (int i = 0; i < ips->m_count; ++i) {
+    const xclbin::KernelDecl& k = *cus[i].k;
+    const unsigned want_ctrl = k.control_protocol == "ap_ctrl_none"    ? AP_CTRL_NONE
+                               : k.control_protocol == "ap_ctrl_chain" ? AP_CTRL_CHAIN
+                                                                       : AP_CTRL_HS;
     EXPECT_EQ(ips->m_ip_data[i].m_type, static_cast<uint32_t>(IP_KERNEL));
-    EXPECT_EQ(reinterpret_cast<const char*>(ips->m_ip_data[i].m_name), cus[i]);
+    EXPECT_EQ(reinterpret_cast<const char*>(ips->m_ip_data[i].m_name), k.name + ":" + cus[i].cu);
     EXPECT_EQ((ips->m_ip_data[i].properties & IP_CONTROL_MASK) >> IP_CONTROL_SHIFT, want_ctrl);
   }
+  // cmac_0 is there, with no memory of its own: only streams.
+  ASSERT_EQ(cus.back().k->name, kXrtKernelCmac);
 
   // CONNECTIVITY + MEM_TOPOLOGY: each buffer argument in its sp= bank, each
-  // stream argument (out to the MAC, in from it) on its stream_connect.
+  // stream argument (sendoff to the MAC, the MAC to sendoff) on its stream_connect.
   const auto* mems = reinterpret_cast<const mem_topology*>(x.get(MEM_TOPOLOGY, &n));
   const auto* conns = reinterpret_cast<const connectivity*>(x.get(CONNECTIVITY, &n));
   ASSERT_TRUE(mems && conns);
-  std::map<int, std::string> placed;
+  std::map<std::pair<int, int>, std::string> placed;  // (CU, arg) -> memory tag
   for (int i = 0; i < conns->m_count; ++i) {
     const connection& c = conns->m_connection[i];
-    ASSERT_EQ(c.m_ip_layout_index, 0);
+    ASSERT_LT(c.m_ip_layout_index, ips->m_count);
     ASSERT_LT(c.mem_data_index, mems->m_count);
-    placed[c.arg_index] = reinterpret_cast<const char*>(mems->m_mem_data[c.mem_data_index].m_tag);
+    placed[{c.m_ip_layout_index, c.arg_index}] =
+        reinterpret_cast<const char*>(mems->m_mem_data[c.mem_data_index].m_tag);
   }
-  std::map<int, std::string> want;
-  const std::string cu = link.nk.front().cus.front();
-  for (const auto& a : k.args) {
-    if (a.address_qualifier == xclbin::ARG_GLOBAL) {
-      for (const auto& sp : link.sp)
-        if (sp.cu == cu && (sp.iface == a.name || sp.iface == a.port)) want[a.id] = sp.bank;
-    } else if (a.address_qualifier == xclbin::ARG_STREAM) {
-      for (const auto& st : link.streams)
-        if ((st.from_cu == cu && st.from_port == a.port) ||
-            (st.to_cu == cu && st.to_port == a.port))
-          want[a.id] = "stream" + std::to_string(&st - link.streams.data());
+  std::map<std::pair<int, int>, std::string> want;
+  for (size_t i = 0; i < cus.size(); ++i) {
+    const std::string& cu = cus[i].cu;
+    for (const auto& a : cus[i].k->args) {
+      const std::pair<int, int> at{static_cast<int>(i), static_cast<int>(a.id)};
+      if (a.address_qualifier == xclbin::ARG_GLOBAL) {
+        for (const auto& sp : link.sp)
+          if (sp.cu == cu && (sp.iface == a.name || sp.iface == a.port)) want[at] = sp.bank;
+      } else if (a.address_qualifier == xclbin::ARG_STREAM) {
+        for (const auto& st : link.streams)
+          if ((st.from_cu == cu && st.from_port == a.port) ||
+              (st.to_cu == cu && st.to_port == a.port))
+            want[at] = "stream" + std::to_string(&st - link.streams.data());
+      }
     }
   }
   EXPECT_EQ(placed, want);
 
-  // EMBEDDED_METADATA: the kernel XML carries kernel.xml's ports and arguments.
+  // EMBEDDED_METADATA: the kernel XML carries each kernel.xml's ports and arguments.
   const char* meta = x.get(EMBEDDED_METADATA, &n);
   ASSERT_NE(meta, nullptr);
   xml::Element root;
@@ -167,33 +184,39 @@ TEST_P(XclbinImage, DescribesExactlyWhatBitstreamsDeclares) {
   for (const char* step : {"device", "core"}) core = core ? core->first(step) : nullptr;
   ASSERT_NE(core, nullptr);
   auto kernels = core->all("kernel");
-  ASSERT_EQ(kernels.size(), 1u);
-  const xml::Element& ke = *kernels[0];
-  EXPECT_EQ(ke.attr("name"), k.name);
-  EXPECT_EQ(ke.attr("hwControlProtocol"), k.control_protocol);
-  auto ports = ke.all("port");
-  ASSERT_EQ(ports.size(), k.ports.size());
-  for (size_t i = 0; i < ports.size(); ++i) {
-    EXPECT_EQ(ports[i]->attr("name"), k.ports[i].name);
-    EXPECT_EQ(ports[i]->attr("mode"), k.ports[i].mode);
-    EXPECT_EQ(ports[i]->attr("dataWidth"), std::to_string(k.ports[i].data_width));
+  ASSERT_EQ(kernels.size(), ks.size());
+  for (size_t ki = 0; ki < ks.size(); ++ki) {
+    const xclbin::KernelDecl& k = ks[ki];
+    const xml::Element& ke = *kernels[ki];
+    EXPECT_EQ(ke.attr("name"), k.name);
+    EXPECT_EQ(ke.attr("hwControlProtocol"), k.control_protocol);
+    auto ports = ke.all("port");
+    ASSERT_EQ(ports.size(), k.ports.size());
+    for (size_t i = 0; i < ports.size(); ++i) {
+      EXPECT_EQ(ports[i]->attr("name"), k.ports[i].name);
+      EXPECT_EQ(ports[i]->attr("mode"), k.ports[i].mode);
+      EXPECT_EQ(ports[i]->attr("dataWidth"), std::to_string(k.ports[i].data_width));
+    }
+    auto args = ke.all("arg");
+    ASSERT_EQ(args.size(), k.args.size());
+    for (size_t i = 0; i < args.size(); ++i) {
+      uint64_t off = 0, size = 0;
+      EXPECT_EQ(args[i]->attr("name"), k.args[i].name);
+      EXPECT_EQ(args[i]->attr("port"), k.args[i].port);
+      EXPECT_EQ(args[i]->attr("id"), std::to_string(k.args[i].id));
+      EXPECT_EQ(args[i]->attr("addressQualifier"), std::to_string(k.args[i].address_qualifier));
+      ASSERT_TRUE(xclbin::parse_number(args[i]->attr("offset"), &off));
+      ASSERT_TRUE(xclbin::parse_number(args[i]->attr("size"), &size));
+      EXPECT_EQ(off, k.args[i].offset) << k.args[i].name;
+      EXPECT_EQ(size, k.args[i].size) << k.args[i].name;
+    }
+    auto insts = ke.all("instance");
+    std::vector<std::string> want_insts, got_insts;
+    for (const auto& c : cus)
+      if (c.k == &k) want_insts.push_back(c.cu);
+    for (const auto* e : insts) got_insts.push_back(e->attr("name"));
+    EXPECT_EQ(got_insts, want_insts);
   }
-  auto args = ke.all("arg");
-  ASSERT_EQ(args.size(), k.args.size());
-  for (size_t i = 0; i < args.size(); ++i) {
-    uint64_t off = 0, size = 0;
-    EXPECT_EQ(args[i]->attr("name"), k.args[i].name);
-    EXPECT_EQ(args[i]->attr("port"), k.args[i].port);
-    EXPECT_EQ(args[i]->attr("id"), std::to_string(k.args[i].id));
-    EXPECT_EQ(args[i]->attr("addressQualifier"), std::to_string(k.args[i].address_qualifier));
-    ASSERT_TRUE(xclbin::parse_number(args[i]->attr("offset"), &off));
-    ASSERT_TRUE(xclbin::parse_number(args[i]->attr("size"), &size));
-    EXPECT_EQ(off, k.args[i].offset) << k.args[i].name;
-    EXPECT_EQ(size, k.args[i].size) << k.args[i].name;
-  }
-  auto insts = ke.all("instance");
-  ASSERT_EQ(insts.size(), 1u);
-  EXPECT_EQ(insts[0]->attr("name"), cu);
 }
 
 INSTANTIATE_TEST_SUITE_P(Images, XclbinImage, ::testing::ValuesIn(all_images()),
@@ -234,8 +257,11 @@ TEST_P(XrtNoopImage, OpensTheDeviceLoadsTheXclbinAndFindsTheKernel) {
   EXPECT_EQ(info.cu, im.kernel() + ":" + link.nk.front().cus.front());
   EXPECT_EQ(info.memory.tag, link.sp.front().bank);
   EXPECT_FALSE(info.host_memory);  // the recipes place buffers in DDR or HBM
-  ASSERT_EQ(info.cus.size(), 1u);
+  EXPECT_EQ(info.cmac, "cmac_0:cmac_0");
+  ASSERT_EQ(info.cus.size(), 2u);
   EXPECT_EQ(info.cus[0].control, im.flavour == "rtl" ? "ap_ctrl_none" : "ap_ctrl_chain");
+  EXPECT_EQ(info.cus[1].name, "cmac_0:cmac_0");
+  EXPECT_EQ(info.cus[1].control, "ap_ctrl_none");
 }
 
 TEST_P(XrtNoopImage, AllocatesMapsAndSyncsBuffers) {
