@@ -20,6 +20,7 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <map>
@@ -33,6 +34,7 @@
 #include "sendoff/nic_abi.hpp"
 #include "sendoff/xrt_backend.hpp"
 #include "subprocess.hpp"
+#include "temp_dir.hpp"
 
 namespace sendoff {
 namespace {
@@ -410,6 +412,151 @@ TEST_F(XrtNoop, MakeDeviceRoutesXrtHere) {
   EXPECT_NE(err.find("--backend verilator"), std::string::npos) << err;
 }
 
+// ---------------------------------------------------------------- which xclbin
+// Sets (or, with nullptr, unsets) an environment variable for a scope.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const char* value) : name_(name) {
+    const char* old = std::getenv(name);
+    had_ = old != nullptr;
+    if (had_) old_ = old;
+    if (value) setenv(name, value, 1);
+    else unsetenv(name);
+  }
+  ~ScopedEnv() {
+    if (had_) setenv(name_.c_str(), old_.c_str(), 1);
+    else unsetenv(name_.c_str());
+  }
+
+ private:
+  std::string name_, old_;
+  bool had_ = false;
+};
+
+// The data folders of the XDG specification, as make -C bitstreams install
+// fills them: $XDG_DATA_HOME (empty here) and one folder of $XDG_DATA_DIRS.
+class XrtNoopInstalled : public XrtNoop {
+ protected:
+  void SetUp() override {
+    XrtNoop::SetUp();
+    ASSERT_TRUE(home_.ok() && dirs_.ok());
+  }
+  std::string install(const std::string& root, const Image& im) {
+    std::filesystem::create_directories(root + "/sendoff");
+    const std::string to = root + "/sendoff/sendoff.xclbin";
+    std::filesystem::copy_file(im.path(), to);
+    return to;
+  }
+  static std::unique_ptr<XrtDevice> open_default(std::string* err) {
+    XrtOptions o;
+    o.device = "0";
+    o.check_nic = false;
+    return open_xrt_device(o, err);
+  }
+  test::TempDir home_, dirs_;
+  ScopedEnv no_env_xclbin_{"SENDOFF_XRT_XCLBIN", nullptr};
+  ScopedEnv data_home_{"XDG_DATA_HOME", home_.path().c_str()};
+  ScopedEnv data_dirs_{"XDG_DATA_DIRS", ("/nonexistent-sendoff-test:" + dirs_.path()).c_str()};
+};
+
+TEST_F(XrtNoopInstalled, WithoutXclbinLoadsTheInstalledOne) {
+  const Image im{"u250", "rtl"};
+  const std::string installed = install(dirs_.path(), im);
+  std::string err;
+  auto dev = open_default(&err);
+  ASSERT_NE(dev, nullptr) << err;
+  EXPECT_EQ(dev->info().xclbin, installed);
+  EXPECT_EQ(dev->info().uuid, file_uuid(im.path()));
+  EXPECT_EQ(dev->info().cmac, "cmac_0:cmac_0");
+  bool cmac = false;
+  for (const XrtComputeUnit& cu : dev->info().cus) cmac |= cu.name == "cmac_0:cmac_0";
+  EXPECT_TRUE(cmac);
+}
+
+TEST_F(XrtNoopInstalled, DataHomeComesBeforeDataDirs) {
+  install(dirs_.path(), {"u250", "rtl"});
+  const Image mine{"u280", "hls"};
+  const std::string installed = install(home_.path(), mine);
+  std::string err;
+  auto dev = open_default(&err);
+  ASSERT_NE(dev, nullptr) << err;
+  EXPECT_EQ(dev->info().xclbin, installed);
+  EXPECT_EQ(dev->info().uuid, file_uuid(mine.path()));
+}
+
+TEST_F(XrtNoopInstalled, WithoutAnyOneLineSaysWhereItLookedAndHowToInstall) {
+  std::string err;
+  EXPECT_EQ(open_default(&err), nullptr);
+  EXPECT_EQ(err.find('\n'), std::string::npos) << err;
+  EXPECT_EQ(err.rfind("xrt device 0: no xclbin: sendoff/sendoff.xclbin is not in " + home_.path() +
+                          ", /nonexistent-sendoff-test, " + dirs_.path() + "; ",
+                      0),
+            0u)
+      << err;
+  EXPECT_NE(err.find("make -C bitstreams CARD=... FLAVOUR=... install"), std::string::npos) << err;
+  EXPECT_NE(err.find("--xclbin FILE"), std::string::npos) << err;
+}
+
+TEST_F(XrtNoop, AnXclbinWithoutCmacIsRefusedNamingWhatItHas) {
+  const std::string path = std::string(SENDOFF_XCLBIN_DIR) + "/sendoff_u250_rtl_nocmac.xclbin";
+  XrtOptions o;
+  o.device = "0";
+  o.xclbin = path;
+  o.check_nic = false;
+  std::string err;
+  EXPECT_EQ(open_xrt_device(o, &err), nullptr);
+  EXPECT_EQ(err, "xrt device 0: " + path + ": xclbin " + file_uuid(path) +
+                     " has no cmac_0 compute unit (it has: sendoff_tx_rtl:sendoff_tx_1); build "
+                     "one with bitstreams/ (its link configs add nk=cmac_0:1:cmac_0)");
+}
+
+// ---------------------------------------------------------------- connect=
+// GT lanes and reference clocks (connect=, as the CMAC link configs have them)
+// describe wiring no xclbin section holds: read and left out.
+const char kConnectLines[] =
+    "connect=cmac_0/gt_serial_port:io_gt_qsfp0_00\n"
+    "connect=io_clk_qsfp0_refclkb_00:cmac_0/gt_ref_clk\n";
+
+TEST(XclbinConfig, ConnectLinesAreAcceptedAndChangeNothing) {
+  const Image im{"u250", "rtl"};
+  std::ifstream f(im.config());
+  const std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  ASSERT_NE(text.find("[connectivity]"), std::string::npos);
+  xclbin::LinkSpec plain, with;
+  std::string err;
+  ASSERT_TRUE(xclbin::parse_link_config(text, &plain, &err)) << err;
+  ASSERT_TRUE(xclbin::parse_link_config(text + kConnectLines, &with, &err)) << err;
+  ASSERT_EQ(with.nk.size(), plain.nk.size());
+  EXPECT_EQ(with.sp.size(), plain.sp.size());
+  EXPECT_EQ(with.streams.size(), plain.streams.size());
+  EXPECT_FALSE(xclbin::parse_link_config(text + "connect=cmac_0/gt_serial_port\n", &with, &err));
+  EXPECT_NE(err.find("expected connect=<from>:<to>"), std::string::npos) << err;
+}
+
+#ifdef SENDOFF_XCLBIN_TOOL
+TEST_F(XrtNoop, AConfigWithConnectLinesStillMakesAnXclbinXrtLoads) {
+  const Image im{"u250", "rtl"};
+  test::TempDir dir;
+  ASSERT_TRUE(dir.ok());
+  std::ifstream in(im.config());
+  const std::string cfg = dir.path() + "/u250_rtl_gt.cfg", out = dir.path() + "/gt.xclbin";
+  std::ofstream(cfg) << in.rdbuf() << kConnectLines;
+  auto r = sys::run_process({SENDOFF_XCLBIN_TOOL, "--kernel-xml", im.kernel_xml(), "--kernel-xml",
+                             cmac_kernel_xml(), "--config", cfg, "--platform", "noop_u250", "-o",
+                             out});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  XrtOptions o;
+  o.device = "0";
+  o.xclbin = out;
+  o.check_nic = false;
+  std::string err;
+  auto dev = open_xrt_device(o, &err);
+  ASSERT_NE(dev, nullptr) << err;
+  EXPECT_EQ(dev->info().cmac, "cmac_0:cmac_0");
+  EXPECT_EQ(dev->info().cu, "sendoff_tx_rtl:sendoff_tx_1");
+}
+#endif
+
 // ---------------------------------------------------------------- the CLI
 #ifdef SENDOFF_CLI
 sys::ProcessResult run_cli(const std::vector<std::string>& env, const std::vector<std::string>& args) {
@@ -435,8 +582,61 @@ TEST_F(XrtNoop, InfoPrintsDeviceUuidAndKernelsThenNamesWhatIsMissing) {
   EXPECT_NE(r.out.find(file_uuid(im.path())), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("sendoff_tx_hls:sendoff_tx_1"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("DDR[2]"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\nkernel    cmac_0:cmac_0 ap_ctrl_none at 0x"), std::string::npos) << r.out;
+  // The link's line comes last: cmac_0's registers do not answer under noop.
+  EXPECT_NE(r.out.find("\nlink      unknown (cmac_0 registers unreadable: register read at 0x8000 "
+                       "of cmac_0:cmac_0 failed ("),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.out.substr(r.out.rfind('\n', r.out.size() - 2) + 1, 10), "link      ") << r.out;
   EXPECT_EQ(lines(r.err), 1u) << r.err;
   EXPECT_NE(r.err.find("--backend verilator"), std::string::npos) << r.err;
+}
+
+// Without --xclbin the CLI loads the one installed in the XDG data folders.
+TEST_F(XrtNoop, InfoWithoutXclbinLoadsTheInstalledOne) {
+  const Image im{"u55c", "rtl"};
+  test::TempDir home, dirs;
+  ASSERT_TRUE(home.ok() && dirs.ok());
+  std::filesystem::create_directories(dirs.path() + "/sendoff");
+  const std::string installed = dirs.path() + "/sendoff/sendoff.xclbin";
+  std::filesystem::copy_file(im.path(), installed);
+  auto r = run_cli({"-u", "SENDOFF_XRT_XCLBIN", "XDG_DATA_HOME=" + home.path(),
+                    "XDG_DATA_DIRS=" + dirs.path()},
+                   {"info", "--backend", "xrt", "--device", "0"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;  // the NIC does not answer under noop
+  EXPECT_NE(r.out.find("\nxclbin    " + installed + "\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\nuuid      " + file_uuid(im.path()) + "\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\nlink      unknown ("), std::string::npos) << r.out;
+
+  std::filesystem::remove(installed);
+  r = run_cli({"-u", "SENDOFF_XRT_XCLBIN", "XDG_DATA_HOME=" + home.path(),
+               "XDG_DATA_DIRS=" + dirs.path()},
+              {"info", "--backend", "xrt", "--device", "0"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_EQ(r.err, "sendoff: xrt device 0: no xclbin: sendoff/sendoff.xclbin is not in " +
+                       home.path() + ", " + dirs.path() +
+                       "; install one with make -C bitstreams CARD=... FLAVOUR=... install, or "
+                       "pass --xclbin FILE (or set SENDOFF_XRT_XCLBIN)\n");
+}
+
+// send checks cmac_0's link before it builds anything: under noop its first
+// register read fails, and that is the one line.
+TEST_F(XrtNoop, SendChecksTheLinkFirst) {
+  const Image im{"u250", "rtl"};
+  for (const char* fec : {"on", "off"}) {
+    auto r = run_cli({"SENDOFF_XRT_XCLBIN=" + im.path()},
+                     {"send", "--backend", "xrt", "--rs-fec", fec, "--count", "1"});
+    EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+    EXPECT_EQ(lines(r.err), 1u) << r.err;
+    EXPECT_EQ(r.err.rfind("sendoff: xrt device 0: register read at 0x8000 of cmac_0:cmac_0 failed", 0),
+              0u)
+        << r.err;
+    EXPECT_NE(r.err.find("--backend verilator"), std::string::npos) << r.err;
+    EXPECT_EQ(r.out, "");
+  }
+  auto r = run_cli({}, {"send", "--backend", "xrt", "--rs-fec", "maybe"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
 }
 
 // No noop shim, and a BDF no machine has (function 7 of device 0x1f on bus
