@@ -114,7 +114,8 @@ bool bring_up_xrt_link(const XrtOptions& opts, bool rs_fec, cmac::CmacStatus* s,
                        std::string* err);
 
 // make_device("xrt"): open_xrt_device with the environment's choices. On a
-// card the frames leave through the CMAC, so opts.sink receives nothing.
+// card the frames leave through the CMAC, so opts.sink receives nothing. It
+// leaves cmac_0's link as it is: bring_up_xrt_link() first, as `sendoff send` does.
 std::unique_ptr<Device> make_xrt_device(const DeviceOptions& opts, std::string* err);
 
 }  // namespace sendoff
