@@ -102,16 +102,7 @@ void print_link(XrtDevice* d, const std::string& rs_fec) {
            err.rfind("register ", 0) == 0 ? "cmac_0 registers unreadable: " : "", err.c_str());
     return;
   }
-  printf("link      %s\n", cmac::link_phrase(s).c_str());
-  printf("rs-fec    %s (%s)\n", cmac::rsfec_phrase(s).c_str(),
-         s.rsfec_built ? "built in" : "not built in");
-  const cmac::CmacCounters& c = s.counters;
-  printf("mac tx    packets %" PRIu64 " bytes %" PRIu64 " good packets %" PRIu64
-         " good bytes %" PRIu64 "\n",
-         c.tx_packets, c.tx_bytes, c.tx_good_packets, c.tx_good_bytes);
-  printf("mac rx    packets %" PRIu64 " bytes %" PRIu64 " good packets %" PRIu64
-         " good bytes %" PRIu64 " dropped %u\n",
-         c.rx_packets, c.rx_bytes, c.rx_good_packets, c.rx_good_bytes, s.rx_dropped);
+  fputs(cmac::info_lines(s).c_str(), stdout);
 }
 
 int run_xrt_info(const InfoOptions& o) {

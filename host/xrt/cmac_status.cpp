@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "sendoff/cmac_status.hpp"
 
+#include <cinttypes>
 #include <cstdio>
 
 #include "sendoff/cmac_regs.hpp"
@@ -82,6 +83,21 @@ std::string link_phrase(const CmacStatus& s) {
   if (s.dropped) out += "; dropped since the last read";
   if (s.tx_local_fault) out += "; tx local fault";
   return out;
+}
+
+std::string info_lines(const CmacStatus& s) {
+  const CmacCounters& c = s.counters;
+  char tx[160], rx[176];
+  snprintf(tx, sizeof tx,
+           "mac tx    packets %" PRIu64 " bytes %" PRIu64 " good packets %" PRIu64
+           " good bytes %" PRIu64 "\n",
+           c.tx_packets, c.tx_bytes, c.tx_good_packets, c.tx_good_bytes);
+  snprintf(rx, sizeof rx,
+           "mac rx    packets %" PRIu64 " bytes %" PRIu64 " good packets %" PRIu64
+           " good bytes %" PRIu64 " dropped %u\n",
+           c.rx_packets, c.rx_bytes, c.rx_good_packets, c.rx_good_bytes, s.rx_dropped);
+  return "link      " + link_phrase(s) + "\nrs-fec    " + rsfec_phrase(s) +
+         (s.rsfec_built ? " (built in)\n" : " (not built in)\n") + tx + rx;
 }
 
 std::string link_refusal(const CmacStatus& s) {

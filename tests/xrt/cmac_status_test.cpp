@@ -155,6 +155,28 @@ TEST(CmacStatus, CountersAre48Bits) {
   EXPECT_EQ(s.rx_dropped, 9u);
 }
 
+TEST(CmacStatus, InfoLines) {
+  CmacRegisters r = link_up();
+  r.counters = {7, 6, 7 * 1514, 6 * 1514, 3, 3, 3 * 64, 3 * 64};
+  r.krnl_rx_dropped = 1;
+  EXPECT_EQ(info_lines(decode(r)),
+            "link      up\n"
+            "rs-fec    on (built in)\n"
+            "mac tx    packets 7 bytes 10598 good packets 6 good bytes 9084\n"
+            "mac rx    packets 3 bytes 192 good packets 3 good bytes 192 dropped 1\n");
+  r.rx_status = 0x23;
+  r.rsfec_enable = 0;
+  r.krnl_config = 0x2;
+  r.tx_status = 0x1;
+  r.counters = {};
+  r.krnl_rx_dropped = 0;
+  EXPECT_EQ(info_lines(decode(r)),
+            "link      down: remote fault (the peer receives nothing from us); tx local fault\n"
+            "rs-fec    off (not built in)\n"
+            "mac tx    packets 0 bytes 0 good packets 0 good bytes 0\n"
+            "mac rx    packets 0 bytes 0 good packets 0 good bytes 0 dropped 0\n");
+}
+
 }  // namespace
 }  // namespace cmac
 }  // namespace sendoff

@@ -58,6 +58,13 @@ std::string rsfec_phrase(const CmacStatus& s);
 // "; dropped since the last read" and "; tx local fault" when so.
 std::string link_phrase(const CmacStatus& s);
 
+// `sendoff info`'s lines about cmac_0, each ending in a newline:
+//   link      up | down: <why> [; dropped since the last read] [; tx local fault]
+//   rs-fec    on | off | tx only | rx only (built in | not built in)
+//   mac tx    packets N bytes N good packets N good bytes N
+//   mac rx    packets N bytes N good packets N good bytes N dropped N
+std::string info_lines(const CmacStatus& s);
+
 // Why a send is refused, "" when the link is up: "cmac_0 link down: <why>;
 // check the cable and the peer's FEC (RS-FEC <on|off> here)".
 std::string link_refusal(const CmacStatus& s);
