@@ -111,17 +111,17 @@ const T* section_as(const axlf* top, axlf_section_kind kind, size_t* size) {
   return reinterpret_cast<const T*>(s.first);
 }
 
-bool describe(const axlf* get, Context* ctx, std::string* err) {
+bool describe(const axlf* top, Context* ctx, std::string* err) {
   const std::string where = "xclbin " + ctx->info.uuid;
   size_t ip_size = 0, mem_size = 0, conn_size = 0;
-  const auto* ips = section_as<ip_layout>(get, IP_LAYOUT, &ip_size);
+  const auto* ips = section_as<ip_layout>(top, IP_LAYOUT, &ip_size);
   // Memory group ids, which xrt::bo takes, index the group topology when the xclbin has
   // one (v++ adds it; its first entries are MEM_TOPOLOGY's), else MEM_TOPOLOGY.
-  const auto* mems = section_as<mem_topology>(get, ASK_GROUP_TOPOLOGY, &mem_size);
-  const auto* conns = section_as<connectivity>(get, ASK_GROUP_CONNECTIVITY, &conn_size);
+  const auto* mems = section_as<mem_topology>(top, ASK_GROUP_TOPOLOGY, &mem_size);
+  const auto* conns = section_as<connectivity>(top, ASK_GROUP_CONNECTIVITY, &conn_size);
   if (!mems || !conns) {
-    mems = section_as<mem_topology>(get, MEM_TOPOLOGY, &mem_size);
-    conns = section_as<connectivity>(get, CONNECTIVITY, &conn_size);
+    mems = section_as<mem_topology>(top, MEM_TOPOLOGY, &mem_size);
+    conns = section_as<connectivity>(top, CONNECTIVITY, &conn_size);
   }
   if (!ips || ip_size < sizeof(int32_t) || ips->m_count < 0 ||
       ip_size < offsetof(ip_layout, m_ip_data) + sizeof(ip_data) * size_t(ips->m_count)) {
