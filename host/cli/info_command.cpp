@@ -10,6 +10,7 @@
 #include "usage_error.hpp"
 #include "validators.hpp"
 #ifdef SENDOFF_HAVE_XRT
+#include "sendoff/cmac_link.hpp"
 #include "sendoff/xrt_backend.hpp"
 #endif
 
@@ -23,8 +24,13 @@ void add_info_options(CLI::App* cmd, InfoOptions* o) {
   cmd->add_option("--device", o->device,
                   "xrt: device index or PCIe BDF (default: $SENDOFF_XRT_DEVICE, else 0)");
   cmd->add_option("--xclbin", o->xclbin,
-                  "xrt: xclbin to load (default: $SENDOFF_XRT_XCLBIN, else the one on the card)")
+                  "xrt: xclbin to load (default: $SENDOFF_XRT_XCLBIN, else sendoff/sendoff.xclbin "
+                  "in $XDG_DATA_HOME or $XDG_DATA_DIRS, where make -C bitstreams install puts it)")
       ->check(CLI::ExistingFile);
+  cmd->add_option("--rs-fec", o->rs_fec,
+                  "xrt: bring cmac_0's link up with RS-FEC on or off first, as send does "
+                  "(default: report the link as it is)")
+      ->check(one_of({"on", "off"}));
 }
 
 namespace {
@@ -84,6 +90,21 @@ bool print_registers(const RegRead& rd, std::string* err) {
 }
 
 #ifdef SENDOFF_HAVE_XRT
+// cmac_0's link, RS-FEC and counters; "link unknown" when its registers do not answer.
+void print_link(XrtDevice* d, const std::string& rs_fec) {
+  cmac::CmacStatus s;
+  std::string err;
+  const bool read = rs_fec.empty()
+                        ? cmac::read_cmac_status(d->cmac(), &s, &err)
+                        : cmac::bring_up_link(d->cmac(), rs_fec == "on", cmac::kLinkWait, &s, &err);
+  if (!read) {
+    printf("link      unknown (%s%s)\n",
+           err.rfind("register ", 0) == 0 ? "cmac_0 registers unreadable: " : "", err.c_str());
+    return;
+  }
+  fputs(cmac::info_lines(s).c_str(), stdout);
+}
+
 int run_xrt_info(const InfoOptions& o) {
   XrtOptions xo;
   xo.device = o.device;
@@ -102,7 +123,7 @@ int run_xrt_info(const InfoOptions& o) {
   printf("backend   xrt\n");
   printf("device    %s%s%s%s\n", in.device.c_str(), about.empty() ? "" : " (", about.c_str(),
          about.empty() ? "" : ")");
-  printf("xclbin    %s\n", in.xclbin.empty() ? "(the one loaded on the device)" : in.xclbin.c_str());
+  printf("xclbin    %s\n", in.xclbin.c_str());
   printf("uuid      %s\n", in.uuid.c_str());
   printf("sendoff   %s (%s flavour)\n", in.cu.c_str(), in.flavour.c_str());
   for (const XrtComputeUnit& cu : in.cus)
@@ -112,13 +133,13 @@ int run_xrt_info(const InfoOptions& o) {
          in.host_memory ? "host-memory" : "device");
   fflush(stdout);
   XrtDevice* d = dev.get();
-  if (!d->check_nic(&err)) {
-    fprintf(stderr, "sendoff: xrt device %s: %s\n", in.device.c_str(), err.c_str());
-    return kExitFailure;
-  }
-  if (!print_registers([d](uint32_t off, uint32_t* v, std::string* e) {
-        return d->try_reg_read(off, v, e);
-      }, &err)) {
+  const bool ok = d->check_nic(&err) && print_registers([d](uint32_t off, uint32_t* v, std::string* e) {
+    return d->try_reg_read(off, v, e);
+  }, &err);
+  // The link lines come last, also when the NIC does not answer: a link down explains that.
+  print_link(d, o.rs_fec);
+  fflush(stdout);
+  if (!ok) {
     fprintf(stderr, "sendoff: xrt device %s: %s\n", in.device.c_str(), err.c_str());
     return kExitFailure;
   }
@@ -137,8 +158,8 @@ int run_info(const InfoOptions& o) {
     return kExitFailure;
 #endif
   }
-  if (!o.device.empty() || !o.xclbin.empty())
-    throw UsageError("--device and --xclbin are for --backend xrt");
+  if (!o.device.empty() || !o.xclbin.empty() || !o.rs_fec.empty())
+    throw UsageError("--device, --xclbin and --rs-fec are for --backend xrt");
   DeviceOptions dopts;
   dopts.backend = o.backend;
   std::string err;

@@ -21,6 +21,9 @@
 #include "tcp_send.hpp"
 #include "trace_sink.hpp"
 #include "usage_error.hpp"
+#ifdef SENDOFF_HAVE_XRT
+#include "sendoff/xrt_backend.hpp"
+#endif
 
 namespace sendoff {
 namespace cli {
@@ -104,6 +107,17 @@ int run_send(const SendOptions& o) {
     fprintf(stderr, "sendoff: --input: %s\n", err.c_str());
     return kExitFailure;
   }
+
+#ifdef SENDOFF_HAVE_XRT
+  // Before anything is created: a card whose link is down would take no frame, ever.
+  if (o.backend == "xrt") {
+    cmac::CmacStatus link;
+    if (!bring_up_xrt_link(XrtOptions{}, o.rs_fec == "on", &link, &err)) {
+      fprintf(stderr, "sendoff: %s\n", err.c_str());
+      return kExitFailure;
+    }
+  }
+#endif
 
   // Frames flow device → [trace] → counting → [pcap].
   std::unique_ptr<PcapSink> pcap;

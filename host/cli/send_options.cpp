@@ -101,6 +101,12 @@ void add_send_options(CLI::App* cmd, SendOptions* o) {
                 "burst, 64 bursts outstanding, R gaps) with random ARREADY");
   cmd->add_option("--mem-seed", o->mem_seed, "Seed of the memory's and the MAC's random choices")
       ->check(whole_number(0, UINT64_MAX));
+  cmd->add_option("--rs-fec", o->rs_fec,
+                  "With --backend xrt: RS-FEC (Clause 91) on cmac_0's link, which must match the "
+                  "peer's; the link is brought up before sending, and a link that stays down "
+                  "is refused")
+      ->check(one_of({"on", "off"}))
+      ->capture_default_str();
 }
 
 namespace {

@@ -49,6 +49,7 @@ struct SendOptions {
   double tready = 1.0;     // --backend verilator: chance the MAC takes a beat
   bool mem_jitter = false; // --backend verilator: realistic memory, random ARREADY
   uint64_t mem_seed = 1;   // the memory's random choices
+  std::string rs_fec = "on";  // --backend xrt: cmac_0's RS-FEC, set as the link comes up
 };
 
 void add_send_options(CLI::App* cmd, SendOptions* o);

@@ -22,6 +22,7 @@
 #include "sendoff/nic_abi.hpp"
 #include "sendoff_tx_hls.hpp"
 #include "xrt_internal.hpp"
+#include "xrt_ip_port.hpp"
 
 namespace sendoff {
 namespace xrt_backend {
@@ -46,7 +47,7 @@ uint64_t get64(const uint8_t* p) {
 
 class HlsDevice final : public XrtDevice {
  public:
-  explicit HlsDevice(const Context& ctx) : ctx_(ctx) {}
+  explicit HlsDevice(const Context& ctx) : ctx_(ctx), cmac_port_(ctx.cmac, ctx.info.cmac) {}
 
   bool open(bool check_nic, std::string* err) {
     const std::string who = "xrt device " + ctx_.info.device;
@@ -114,6 +115,7 @@ class HlsDevice final : public XrtDevice {
 
   std::string name() const override { return "xrt " + ctx_.info.device + " (" + ctx_.info.cu + ")"; }
   const XrtInfo& info() const override { return ctx_.info; }
+  cmac::CmacPort* cmac() override { return &cmac_port_; }
 
   std::string fault() const override {
     std::lock_guard<std::mutex> g(mu_);
@@ -301,6 +303,7 @@ class HlsDevice final : public XrtDevice {
   }
 
   const Context ctx_;
+  IpPort cmac_port_;
   mutable std::mutex mu_;
   xrt::kernel kernel_;
   xrt::run run_;

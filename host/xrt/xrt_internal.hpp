@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 // What open_xrt_device() hands the two flavours: the opened device, the
-// xclbin's UUID, the sendoff CU and the memory bank of its buffers.
+// xclbin's UUID, the sendoff CU and the memory bank of its buffers, cmac_0.
 #ifndef SENDOFF_HOST_XRT_XRT_INTERNAL_HPP
 #define SENDOFF_HOST_XRT_XRT_INTERNAL_HPP
 
+#include <experimental/xrt_ip.h>
 #include <xrt/xrt_bo.h>
 #include <xrt/xrt_device.h>
 #include <xrt/xrt_uuid.h>
@@ -24,6 +25,8 @@ struct Context {
   std::string cu_instance;  // the CU's name after "kernel:"
   int mem_group = 0;        // memory index (MEM_TOPOLOGY) of the kernel's buffers
   xrt::bo::flags bo_flags = xrt::bo::flags::normal;
+  std::string cmac_instance;  // cmac_0's CU name after "cmac_0:"
+  xrt::ip cmac;               // its registers (cmac_regs.hpp)
 };
 
 // PCIe DMA into host memory snoops the CPU caches on x86 (no flush needed);

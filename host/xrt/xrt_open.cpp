@@ -1,18 +1,18 @@
 // SPDX-License-Identifier: MIT
-// Opening the card: device by index or BDF, the xclbin (loaded from a file or
-// the one the device runs), the sendoff CU from IP_LAYOUT and its memory bank
-// from CONNECTIVITY and MEM_TOPOLOGY. The raw sections are read the same way
-// for both sources, so a card programmed beforehand (xbutil program) works
-// without the file.
+// Opening the card: device by index or BDF, the xclbin loaded from its file
+// (always: XRT hands out kernels and IPs only for an xclbin this process
+// loaded), the sendoff CU and cmac_0 from IP_LAYOUT, the sendoff CU's memory
+// bank from CONNECTIVITY and MEM_TOPOLOGY.
 #include <xclbin.h>
+#include <experimental/xrt_ip.h>
 #include <experimental/xrt_xclbin.h>
 
 #include <cctype>
 #include <cstdlib>
 #include <cstring>
-#include <functional>
 #include <set>
 
+#include "installed_xclbin.hpp"
 #include "xrt_internal.hpp"
 
 namespace sendoff {
@@ -92,27 +92,36 @@ std::string fixed_string(const unsigned char* p, size_t cap) {
   return std::string(reinterpret_cast<const char*>(p), n);
 }
 
-// A section of the xclbin: pointer and size, or {nullptr, 0} when absent.
-using SectionFn = std::function<std::pair<const char*, size_t>(axlf_section_kind)>;
+// A section of an xclbin image, bounded by its header; {nullptr, 0} when absent.
+std::pair<const char*, size_t> image_section(const axlf* top, axlf_section_kind kind) {
+  for (uint32_t i = 0; i < top->m_header.m_numSections; ++i) {
+    const axlf_section_header& h = top->m_sections[i];
+    if (h.m_sectionKind != static_cast<uint32_t>(kind)) continue;
+    if (h.m_sectionOffset + h.m_sectionSize > top->m_header.m_length) return {nullptr, 0};
+    return {reinterpret_cast<const char*>(top) + h.m_sectionOffset,
+            static_cast<size_t>(h.m_sectionSize)};
+  }
+  return {nullptr, 0};
+}
 
 template <typename T>
-const T* section_as(const SectionFn& get, axlf_section_kind kind, size_t* size) {
-  auto s = get(kind);
+const T* section_as(const axlf* top, axlf_section_kind kind, size_t* size) {
+  auto s = image_section(top, kind);
   *size = s.second;
   return reinterpret_cast<const T*>(s.first);
 }
 
-bool describe(const SectionFn& get, Context* ctx, std::string* err) {
+bool describe(const axlf* top, Context* ctx, std::string* err) {
   const std::string where = "xclbin " + ctx->info.uuid;
   size_t ip_size = 0, mem_size = 0, conn_size = 0;
-  const auto* ips = section_as<ip_layout>(get, IP_LAYOUT, &ip_size);
+  const auto* ips = section_as<ip_layout>(top, IP_LAYOUT, &ip_size);
   // Memory group ids, which xrt::bo takes, index the group topology when the xclbin has
   // one (v++ adds it; its first entries are MEM_TOPOLOGY's), else MEM_TOPOLOGY.
-  const auto* mems = section_as<mem_topology>(get, ASK_GROUP_TOPOLOGY, &mem_size);
-  const auto* conns = section_as<connectivity>(get, ASK_GROUP_CONNECTIVITY, &conn_size);
+  const auto* mems = section_as<mem_topology>(top, ASK_GROUP_TOPOLOGY, &mem_size);
+  const auto* conns = section_as<connectivity>(top, ASK_GROUP_CONNECTIVITY, &conn_size);
   if (!mems || !conns) {
-    mems = section_as<mem_topology>(get, MEM_TOPOLOGY, &mem_size);
-    conns = section_as<connectivity>(get, CONNECTIVITY, &conn_size);
+    mems = section_as<mem_topology>(top, MEM_TOPOLOGY, &mem_size);
+    conns = section_as<connectivity>(top, CONNECTIVITY, &conn_size);
   }
   if (!ips || ip_size < sizeof(int32_t) || ips->m_count < 0 ||
       ip_size < offsetof(ip_layout, m_ip_data) + sizeof(ip_data) * size_t(ips->m_count)) {
@@ -128,6 +137,15 @@ bool describe(const SectionFn& get, Context* ctx, std::string* err) {
     std::string name = fixed_string(d.m_name, sizeof d.m_name);
     ctx->info.cus.push_back({name, control_name(d.properties), d.m_base_address});
     found += (found.empty() ? "" : ", ") + name;
+    if (name.rfind(std::string(kXrtKernelCmac) + ":", 0) == 0) {
+      if (!ctx->info.cmac.empty()) {
+        *err = where + " has more than one " + kXrtKernelCmac + " CU (" + ctx->info.cmac + ", " +
+               name + "); sendoff drives one port";
+        return false;
+      }
+      ctx->info.cmac = name;
+      ctx->cmac_instance = name.substr(std::strlen(kXrtKernelCmac) + 1);
+    }
     for (const char* k : {kXrtKernelRtl, kXrtKernelHls}) {
       if (name.rfind(std::string(k) + ":", 0) != 0) continue;
       if (sendoff_ip >= 0) {
@@ -144,6 +162,12 @@ bool describe(const SectionFn& get, Context* ctx, std::string* err) {
   if (sendoff_ip < 0) {
     *err = where + " has no " + kXrtKernelRtl + " or " + kXrtKernelHls + " compute unit (it has: " +
            (found.empty() ? "none" : found) + "); build one with bitstreams/";
+    return false;
+  }
+  // The frames leave through the CMAC; without it nothing could send or tell the link.
+  if (ctx->info.cmac.empty()) {
+    *err = where + " has no " + kXrtKernelCmac + " compute unit (it has: " + found +
+           "); build one with bitstreams/ (its link configs add nk=cmac_0:1:cmac_0)";
     return false;
   }
   const uint32_t control =
@@ -196,18 +220,6 @@ bool describe(const SectionFn& get, Context* ctx, std::string* err) {
   return true;
 }
 
-// A section of an xclbin image, bounded by its header.
-std::pair<const char*, size_t> image_section(const axlf* top, axlf_section_kind kind) {
-  for (uint32_t i = 0; i < top->m_header.m_numSections; ++i) {
-    const axlf_section_header& h = top->m_sections[i];
-    if (h.m_sectionKind != static_cast<uint32_t>(kind)) continue;
-    if (h.m_sectionOffset + h.m_sectionSize > top->m_header.m_length) return {nullptr, 0};
-    return {reinterpret_cast<const char*>(top) + h.m_sectionOffset,
-            static_cast<size_t>(h.m_sectionSize)};
-  }
-  return {nullptr, 0};
-}
-
 }  // namespace
 }  // namespace xrt_backend
 
@@ -216,7 +228,6 @@ using namespace xrt_backend;
 std::unique_ptr<XrtDevice> open_xrt_device(const XrtOptions& opts, std::string* err) {
   Context ctx;
   const std::string dev = opts.device.empty() ? env_or("SENDOFF_XRT_DEVICE", "0") : opts.device;
-  const std::string file = opts.xclbin.empty() ? env_or("SENDOFF_XRT_XCLBIN", "") : opts.xclbin;
   ctx.info.device = dev;
   const std::string who = "xrt device " + dev;
   try {
@@ -235,49 +246,42 @@ std::unique_ptr<XrtDevice> open_xrt_device(const XrtOptions& opts, std::string* 
   } catch (const std::exception&) {
   }
 
+  // Always a file: XRT hands out kernels and IPs only for an xclbin this process loaded.
+  std::string file = opts.xclbin.empty() ? env_or("SENDOFF_XRT_XCLBIN", "") : opts.xclbin;
+  if (file.empty()) {
+    std::string looked;
+    file = find_installed_xclbin(&looked);
+    if (file.empty()) {
+      *err = who + ": no xclbin: " + kInstalledXclbin + " is not in " + looked +
+             "; install one with make -C bitstreams CARD=... FLAVOUR=... install, or pass "
+             "--xclbin FILE (or set SENDOFF_XRT_XCLBIN)";
+      return nullptr;
+    }
+  }
   try {
-    if (!file.empty()) {
-      xrt::xclbin xclbin;
-      try {
-        xclbin = xrt::xclbin(file);
-      } catch (const std::exception& e) {
-        *err = who + ": cannot read xclbin " + file + " (" + one_line(e.what()) + ")";
-        return nullptr;
-      }
-      ctx.uuid = ctx.device.load_xclbin(xclbin);
-      ctx.info.xclbin = file;
-      ctx.info.uuid = ctx.uuid.to_string();
-      const axlf* top = xclbin.get_axlf();
-      SectionFn get = [top](axlf_section_kind k) { return image_section(top, k); };
-      if (!describe(get, &ctx, err)) {
-        *err = who + ": " + file + ": " + *err;
-        return nullptr;
-      }
-    } else {
-      ctx.uuid = ctx.device.get_xclbin_uuid();
-      if (!ctx.uuid) {
-        *err = who + ": no xclbin loaded; pass --xclbin FILE or set SENDOFF_XRT_XCLBIN";
-        return nullptr;
-      }
-      ctx.info.uuid = ctx.uuid.to_string();
-      xrt::device& d = ctx.device;
-      const xrt::uuid id = ctx.uuid;
-      // The device hands out section pointers without sizes: XRT checked them at load.
-      SectionFn get = [&d, id](axlf_section_kind k) -> std::pair<const char*, size_t> {
-        try {
-          const char* p = d.get_xclbin_section<const char*>(k, id);
-          return {p, p ? SIZE_MAX : 0};
-        } catch (const std::exception&) {
-          return {nullptr, 0};
-        }
-      };
-      if (!describe(get, &ctx, err)) {
-        *err = who + ": " + *err;
-        return nullptr;
-      }
+    xrt::xclbin xclbin;
+    try {
+      xclbin = xrt::xclbin(file);
+    } catch (const std::exception& e) {
+      *err = who + ": cannot read xclbin " + file + " (" + one_line(e.what()) + ")";
+      return nullptr;
+    }
+    ctx.uuid = ctx.device.load_xclbin(xclbin);
+    ctx.info.xclbin = file;
+    ctx.info.uuid = ctx.uuid.to_string();
+    if (!describe(xclbin.get_axlf(), &ctx, err)) {
+      *err = who + ": " + file + ": " + *err;
+      return nullptr;
     }
   } catch (const std::exception& e) {
     *err = who + ": loading the xclbin failed (" + one_line(e.what()) + ")";
+    return nullptr;
+  }
+  try {
+    ctx.cmac = xrt::ip(ctx.device, ctx.uuid,
+                       std::string(kXrtKernelCmac) + ":{" + ctx.cmac_instance + "}");
+  } catch (const std::exception& e) {
+    *err = who + ": cannot open " + ctx.info.cmac + " (" + one_line(e.what()) + ")";
     return nullptr;
   }
 

@@ -12,6 +12,7 @@
 
 #include "sendoff/nic_abi.hpp"
 #include "xrt_internal.hpp"
+#include "xrt_ip_port.hpp"
 
 namespace sendoff {
 namespace xrt_backend {
@@ -19,7 +20,7 @@ namespace {
 
 class RtlDevice final : public XrtDevice {
  public:
-  explicit RtlDevice(const Context& ctx) : ctx_(ctx) {}
+  explicit RtlDevice(const Context& ctx) : ctx_(ctx), cmac_port_(ctx.cmac, ctx.info.cmac) {}
 
   bool open(bool check_nic, std::string* err) {
     const std::string who = "xrt device " + ctx_.info.device;
@@ -48,6 +49,7 @@ class RtlDevice final : public XrtDevice {
 
   std::string name() const override { return "xrt " + ctx_.info.device + " (" + ctx_.info.cu + ")"; }
   const XrtInfo& info() const override { return ctx_.info; }
+  cmac::CmacPort* cmac() override { return &cmac_port_; }
 
   std::string fault() const override {
     std::lock_guard<std::mutex> g(mu_);
@@ -162,6 +164,7 @@ class RtlDevice final : public XrtDevice {
   }
 
   const Context ctx_;
+  IpPort cmac_port_;
   mutable std::mutex mu_;
   xrt::ip ip_;
   std::vector<xrt::bo> bos_;

@@ -20,6 +20,7 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <map>
@@ -33,6 +34,7 @@
 #include "sendoff/nic_abi.hpp"
 #include "sendoff/xrt_backend.hpp"
 #include "subprocess.hpp"
+#include "temp_dir.hpp"
 
 namespace sendoff {
 namespace {
@@ -52,6 +54,9 @@ struct Image {
     return std::string(SENDOFF_SOURCE_DIR) + "/bitstreams/" + flavour + "/kernel.xml";
   }
 };
+std::string cmac_kernel_xml() {
+  return std::string(SENDOFF_SOURCE_DIR) + "/bitstreams/cmac/kernel.xml";
+}
 void PrintTo(const Image& im, std::ostream* os) { *os << im.card << "_" << im.flavour; }
 
 std::vector<Image> all_images() {
@@ -101,9 +106,11 @@ struct Sections {
 TEST_P(XclbinImage, DescribesExactlyWhatBitstreamsDeclares) {
   const Image im = GetParam();
   std::string err;
-  xclbin::KernelDecl k;
+  // The writer's input: the flavour's kernel, then cmac_0's, in that order.
+  std::vector<xclbin::KernelDecl> ks(2);
   xclbin::LinkSpec link;
-  ASSERT_TRUE(xclbin::load_kernel_xml(im.kernel_xml(), &k, &err)) << err;
+  ASSERT_TRUE(xclbin::load_kernel_xml(im.kernel_xml(), &ks[0], &err)) << err;
+  ASSERT_TRUE(xclbin::load_kernel_xml(cmac_kernel_xml(), &ks[1], &err)) << err;
   ASSERT_TRUE(xclbin::load_link_config(im.config(), &link, &err)) << err;
 
   Sections x;
@@ -113,52 +120,64 @@ TEST_P(XclbinImage, DescribesExactlyWhatBitstreamsDeclares) {
   ASSERT_EQ(std::string(x.top()->m_magic), "xclbin2");
   ASSERT_EQ(x.top()->m_header.m_length, x.bytes.size());
 
-  // IP_LAYOUT: one kernel CU per nk instance of the described kernel.
+  // IP_LAYOUT: one kernel CU per nk instance of a described kernel.
   size_t n = 0;
   const auto* ips = reinterpret_cast<const ip_layout*>(x.get(IP_LAYOUT, &n));
   ASSERT_NE(ips, nullptr);
-  std::vector<std::string> cus;
-  for (const auto& nk : link.nk)
-    if (nk.kernel == k.name)
-      for (const auto& cu : nk.cus) cus.push_back(k.name + ":" + cu);
+  struct WantCu {
+    const xclbin::KernelDecl* k;
+    std::string cu;
+  };
+  std::vector<WantCu> cus;
+  for (const auto& k : ks)
+    for (const auto& nk : link.nk)
+      if (nk.kernel == k.name)
+        for (const auto& cu : nk.cus) cus.push_back({&k, cu});
   ASSERT_EQ(static_cast<size_t>(ips->m_count), cus.size());
-  const unsigned want_ctrl = k.control_protocol == "ap_ctrl_none"    ? AP_CTRL_NONE
-                             : k.control_protocol == "ap_ctrl_chain" ? AP_CTRL_CHAIN
-                                                                     : AP_CTRL_HS;
   for (int i = 0; i < ips->m_count; ++i) {
+    const xclbin::KernelDecl& k = *cus[i].k;
+    const unsigned want_ctrl = k.control_protocol == "ap_ctrl_none"    ? AP_CTRL_NONE
+                               : k.control_protocol == "ap_ctrl_chain" ? AP_CTRL_CHAIN
+                                                                       : AP_CTRL_HS;
     EXPECT_EQ(ips->m_ip_data[i].m_type, static_cast<uint32_t>(IP_KERNEL));
-    EXPECT_EQ(reinterpret_cast<const char*>(ips->m_ip_data[i].m_name), cus[i]);
+    EXPECT_EQ(reinterpret_cast<const char*>(ips->m_ip_data[i].m_name), k.name + ":" + cus[i].cu);
     EXPECT_EQ((ips->m_ip_data[i].properties & IP_CONTROL_MASK) >> IP_CONTROL_SHIFT, want_ctrl);
   }
+  // cmac_0 is there, with no memory of its own: only streams.
+  ASSERT_EQ(cus.back().k->name, kXrtKernelCmac);
 
   // CONNECTIVITY + MEM_TOPOLOGY: each buffer argument in its sp= bank, each
-  // stream argument (out to the MAC, in from it) on its stream_connect.
+  // stream argument (sendoff to the MAC, the MAC to sendoff) on its stream_connect.
   const auto* mems = reinterpret_cast<const mem_topology*>(x.get(MEM_TOPOLOGY, &n));
   const auto* conns = reinterpret_cast<const connectivity*>(x.get(CONNECTIVITY, &n));
   ASSERT_TRUE(mems && conns);
-  std::map<int, std::string> placed;
+  std::map<std::pair<int, int>, std::string> placed;  // (CU, arg) -> memory tag
   for (int i = 0; i < conns->m_count; ++i) {
     const connection& c = conns->m_connection[i];
-    ASSERT_EQ(c.m_ip_layout_index, 0);
+    ASSERT_LT(c.m_ip_layout_index, ips->m_count);
     ASSERT_LT(c.mem_data_index, mems->m_count);
-    placed[c.arg_index] = reinterpret_cast<const char*>(mems->m_mem_data[c.mem_data_index].m_tag);
+    placed[{c.m_ip_layout_index, c.arg_index}] =
+        reinterpret_cast<const char*>(mems->m_mem_data[c.mem_data_index].m_tag);
   }
-  std::map<int, std::string> want;
-  const std::string cu = link.nk.front().cus.front();
-  for (const auto& a : k.args) {
-    if (a.address_qualifier == xclbin::ARG_GLOBAL) {
-      for (const auto& sp : link.sp)
-        if (sp.cu == cu && (sp.iface == a.name || sp.iface == a.port)) want[a.id] = sp.bank;
-    } else if (a.address_qualifier == xclbin::ARG_STREAM) {
-      for (const auto& st : link.streams)
-        if ((st.from_cu == cu && st.from_port == a.port) ||
-            (st.to_cu == cu && st.to_port == a.port))
-          want[a.id] = "stream" + std::to_string(&st - link.streams.data());
+  std::map<std::pair<int, int>, std::string> want;
+  for (size_t i = 0; i < cus.size(); ++i) {
+    const std::string& cu = cus[i].cu;
+    for (const auto& a : cus[i].k->args) {
+      const std::pair<int, int> at{static_cast<int>(i), static_cast<int>(a.id)};
+      if (a.address_qualifier == xclbin::ARG_GLOBAL) {
+        for (const auto& sp : link.sp)
+          if (sp.cu == cu && (sp.iface == a.name || sp.iface == a.port)) want[at] = sp.bank;
+      } else if (a.address_qualifier == xclbin::ARG_STREAM) {
+        for (const auto& st : link.streams)
+          if ((st.from_cu == cu && st.from_port == a.port) ||
+              (st.to_cu == cu && st.to_port == a.port))
+            want[at] = "stream" + std::to_string(&st - link.streams.data());
+      }
     }
   }
   EXPECT_EQ(placed, want);
 
-  // EMBEDDED_METADATA: the kernel XML carries kernel.xml's ports and arguments.
+  // EMBEDDED_METADATA: the kernel XML carries each kernel.xml's ports and arguments.
   const char* meta = x.get(EMBEDDED_METADATA, &n);
   ASSERT_NE(meta, nullptr);
   xml::Element root;
@@ -167,33 +186,39 @@ TEST_P(XclbinImage, DescribesExactlyWhatBitstreamsDeclares) {
   for (const char* step : {"device", "core"}) core = core ? core->first(step) : nullptr;
   ASSERT_NE(core, nullptr);
   auto kernels = core->all("kernel");
-  ASSERT_EQ(kernels.size(), 1u);
-  const xml::Element& ke = *kernels[0];
-  EXPECT_EQ(ke.attr("name"), k.name);
-  EXPECT_EQ(ke.attr("hwControlProtocol"), k.control_protocol);
-  auto ports = ke.all("port");
-  ASSERT_EQ(ports.size(), k.ports.size());
-  for (size_t i = 0; i < ports.size(); ++i) {
-    EXPECT_EQ(ports[i]->attr("name"), k.ports[i].name);
-    EXPECT_EQ(ports[i]->attr("mode"), k.ports[i].mode);
-    EXPECT_EQ(ports[i]->attr("dataWidth"), std::to_string(k.ports[i].data_width));
+  ASSERT_EQ(kernels.size(), ks.size());
+  for (size_t ki = 0; ki < ks.size(); ++ki) {
+    const xclbin::KernelDecl& k = ks[ki];
+    const xml::Element& ke = *kernels[ki];
+    EXPECT_EQ(ke.attr("name"), k.name);
+    EXPECT_EQ(ke.attr("hwControlProtocol"), k.control_protocol);
+    auto ports = ke.all("port");
+    ASSERT_EQ(ports.size(), k.ports.size());
+    for (size_t i = 0; i < ports.size(); ++i) {
+      EXPECT_EQ(ports[i]->attr("name"), k.ports[i].name);
+      EXPECT_EQ(ports[i]->attr("mode"), k.ports[i].mode);
+      EXPECT_EQ(ports[i]->attr("dataWidth"), std::to_string(k.ports[i].data_width));
+    }
+    auto args = ke.all("arg");
+    ASSERT_EQ(args.size(), k.args.size());
+    for (size_t i = 0; i < args.size(); ++i) {
+      uint64_t off = 0, size = 0;
+      EXPECT_EQ(args[i]->attr("name"), k.args[i].name);
+      EXPECT_EQ(args[i]->attr("port"), k.args[i].port);
+      EXPECT_EQ(args[i]->attr("id"), std::to_string(k.args[i].id));
+      EXPECT_EQ(args[i]->attr("addressQualifier"), std::to_string(k.args[i].address_qualifier));
+      ASSERT_TRUE(xclbin::parse_number(args[i]->attr("offset"), &off));
+      ASSERT_TRUE(xclbin::parse_number(args[i]->attr("size"), &size));
+      EXPECT_EQ(off, k.args[i].offset) << k.args[i].name;
+      EXPECT_EQ(size, k.args[i].size) << k.args[i].name;
+    }
+    auto insts = ke.all("instance");
+    std::vector<std::string> want_insts, got_insts;
+    for (const auto& c : cus)
+      if (c.k == &k) want_insts.push_back(c.cu);
+    for (const auto* e : insts) got_insts.push_back(e->attr("name"));
+    EXPECT_EQ(got_insts, want_insts);
   }
-  auto args = ke.all("arg");
-  ASSERT_EQ(args.size(), k.args.size());
-  for (size_t i = 0; i < args.size(); ++i) {
-    uint64_t off = 0, size = 0;
-    EXPECT_EQ(args[i]->attr("name"), k.args[i].name);
-    EXPECT_EQ(args[i]->attr("port"), k.args[i].port);
-    EXPECT_EQ(args[i]->attr("id"), std::to_string(k.args[i].id));
-    EXPECT_EQ(args[i]->attr("addressQualifier"), std::to_string(k.args[i].address_qualifier));
-    ASSERT_TRUE(xclbin::parse_number(args[i]->attr("offset"), &off));
-    ASSERT_TRUE(xclbin::parse_number(args[i]->attr("size"), &size));
-    EXPECT_EQ(off, k.args[i].offset) << k.args[i].name;
-    EXPECT_EQ(size, k.args[i].size) << k.args[i].name;
-  }
-  auto insts = ke.all("instance");
-  ASSERT_EQ(insts.size(), 1u);
-  EXPECT_EQ(insts[0]->attr("name"), cu);
 }
 
 INSTANTIATE_TEST_SUITE_P(Images, XclbinImage, ::testing::ValuesIn(all_images()),
@@ -234,8 +259,11 @@ TEST_P(XrtNoopImage, OpensTheDeviceLoadsTheXclbinAndFindsTheKernel) {
   EXPECT_EQ(info.cu, im.kernel() + ":" + link.nk.front().cus.front());
   EXPECT_EQ(info.memory.tag, link.sp.front().bank);
   EXPECT_FALSE(info.host_memory);  // the recipes place buffers in DDR or HBM
-  ASSERT_EQ(info.cus.size(), 1u);
+  EXPECT_EQ(info.cmac, "cmac_0:cmac_0");
+  ASSERT_EQ(info.cus.size(), 2u);
   EXPECT_EQ(info.cus[0].control, im.flavour == "rtl" ? "ap_ctrl_none" : "ap_ctrl_chain");
+  EXPECT_EQ(info.cus[1].name, "cmac_0:cmac_0");
+  EXPECT_EQ(info.cus[1].control, "ap_ctrl_none");
 }
 
 TEST_P(XrtNoopImage, AllocatesMapsAndSyncsBuffers) {
@@ -384,6 +412,151 @@ TEST_F(XrtNoop, MakeDeviceRoutesXrtHere) {
   EXPECT_NE(err.find("--backend verilator"), std::string::npos) << err;
 }
 
+// ---------------------------------------------------------------- which xclbin
+// Sets (or, with nullptr, unsets) an environment variable for a scope.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const char* value) : name_(name) {
+    const char* old = std::getenv(name);
+    had_ = old != nullptr;
+    if (had_) old_ = old;
+    if (value) setenv(name, value, 1);
+    else unsetenv(name);
+  }
+  ~ScopedEnv() {
+    if (had_) setenv(name_.c_str(), old_.c_str(), 1);
+    else unsetenv(name_.c_str());
+  }
+
+ private:
+  std::string name_, old_;
+  bool had_ = false;
+};
+
+// The data folders of the XDG specification, as make -C bitstreams install
+// fills them: $XDG_DATA_HOME (empty here) and one folder of $XDG_DATA_DIRS.
+class XrtNoopInstalled : public XrtNoop {
+ protected:
+  void SetUp() override {
+    XrtNoop::SetUp();
+    ASSERT_TRUE(home_.ok() && dirs_.ok());
+  }
+  std::string install(const std::string& root, const Image& im) {
+    std::filesystem::create_directories(root + "/sendoff");
+    const std::string to = root + "/sendoff/sendoff.xclbin";
+    std::filesystem::copy_file(im.path(), to);
+    return to;
+  }
+  static std::unique_ptr<XrtDevice> open_default(std::string* err) {
+    XrtOptions o;
+    o.device = "0";
+    o.check_nic = false;
+    return open_xrt_device(o, err);
+  }
+  test::TempDir home_, dirs_;
+  ScopedEnv no_env_xclbin_{"SENDOFF_XRT_XCLBIN", nullptr};
+  ScopedEnv data_home_{"XDG_DATA_HOME", home_.path().c_str()};
+  ScopedEnv data_dirs_{"XDG_DATA_DIRS", ("/nonexistent-sendoff-test:" + dirs_.path()).c_str()};
+};
+
+TEST_F(XrtNoopInstalled, WithoutXclbinLoadsTheInstalledOne) {
+  const Image im{"u250", "rtl"};
+  const std::string installed = install(dirs_.path(), im);
+  std::string err;
+  auto dev = open_default(&err);
+  ASSERT_NE(dev, nullptr) << err;
+  EXPECT_EQ(dev->info().xclbin, installed);
+  EXPECT_EQ(dev->info().uuid, file_uuid(im.path()));
+  EXPECT_EQ(dev->info().cmac, "cmac_0:cmac_0");
+  bool cmac = false;
+  for (const XrtComputeUnit& cu : dev->info().cus) cmac |= cu.name == "cmac_0:cmac_0";
+  EXPECT_TRUE(cmac);
+}
+
+TEST_F(XrtNoopInstalled, DataHomeComesBeforeDataDirs) {
+  install(dirs_.path(), {"u250", "rtl"});
+  const Image mine{"u280", "hls"};
+  const std::string installed = install(home_.path(), mine);
+  std::string err;
+  auto dev = open_default(&err);
+  ASSERT_NE(dev, nullptr) << err;
+  EXPECT_EQ(dev->info().xclbin, installed);
+  EXPECT_EQ(dev->info().uuid, file_uuid(mine.path()));
+}
+
+TEST_F(XrtNoopInstalled, WithoutAnyOneLineSaysWhereItLookedAndHowToInstall) {
+  std::string err;
+  EXPECT_EQ(open_default(&err), nullptr);
+  EXPECT_EQ(err.find('\n'), std::string::npos) << err;
+  EXPECT_EQ(err.rfind("xrt device 0: no xclbin: sendoff/sendoff.xclbin is not in " + home_.path() +
+                          ", /nonexistent-sendoff-test, " + dirs_.path() + "; ",
+                      0),
+            0u)
+      << err;
+  EXPECT_NE(err.find("make -C bitstreams CARD=... FLAVOUR=... install"), std::string::npos) << err;
+  EXPECT_NE(err.find("--xclbin FILE"), std::string::npos) << err;
+}
+
+TEST_F(XrtNoop, AnXclbinWithoutCmacIsRefusedNamingWhatItHas) {
+  const std::string path = std::string(SENDOFF_XCLBIN_DIR) + "/sendoff_u250_rtl_nocmac.xclbin";
+  XrtOptions o;
+  o.device = "0";
+  o.xclbin = path;
+  o.check_nic = false;
+  std::string err;
+  EXPECT_EQ(open_xrt_device(o, &err), nullptr);
+  EXPECT_EQ(err, "xrt device 0: " + path + ": xclbin " + file_uuid(path) +
+                     " has no cmac_0 compute unit (it has: sendoff_tx_rtl:sendoff_tx_1); build "
+                     "one with bitstreams/ (its link configs add nk=cmac_0:1:cmac_0)");
+}
+
+// ---------------------------------------------------------------- connect=
+// GT lanes and reference clocks (connect=, as the CMAC link configs have them)
+// describe wiring no xclbin section holds: read and left out.
+const char kConnectLines[] =
+    "connect=cmac_0/gt_serial_port:io_gt_qsfp0_00\n"
+    "connect=io_clk_qsfp0_refclkb_00:cmac_0/gt_ref_clk\n";
+
+TEST(XclbinConfig, ConnectLinesAreAcceptedAndChangeNothing) {
+  const Image im{"u250", "rtl"};
+  std::ifstream f(im.config());
+  const std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  ASSERT_NE(text.find("[connectivity]"), std::string::npos);
+  xclbin::LinkSpec plain, with;
+  std::string err;
+  ASSERT_TRUE(xclbin::parse_link_config(text, &plain, &err)) << err;
+  ASSERT_TRUE(xclbin::parse_link_config(text + kConnectLines, &with, &err)) << err;
+  ASSERT_EQ(with.nk.size(), plain.nk.size());
+  EXPECT_EQ(with.sp.size(), plain.sp.size());
+  EXPECT_EQ(with.streams.size(), plain.streams.size());
+  EXPECT_FALSE(xclbin::parse_link_config(text + "connect=cmac_0/gt_serial_port\n", &with, &err));
+  EXPECT_NE(err.find("expected connect=<from>:<to>"), std::string::npos) << err;
+}
+
+#ifdef SENDOFF_XCLBIN_TOOL
+TEST_F(XrtNoop, AConfigWithConnectLinesStillMakesAnXclbinXrtLoads) {
+  const Image im{"u250", "rtl"};
+  test::TempDir dir;
+  ASSERT_TRUE(dir.ok());
+  std::ifstream in(im.config());
+  const std::string cfg = dir.path() + "/u250_rtl_gt.cfg", out = dir.path() + "/gt.xclbin";
+  std::ofstream(cfg) << in.rdbuf() << kConnectLines;
+  auto r = sys::run_process({SENDOFF_XCLBIN_TOOL, "--kernel-xml", im.kernel_xml(), "--kernel-xml",
+                             cmac_kernel_xml(), "--config", cfg, "--platform", "noop_u250", "-o",
+                             out});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  XrtOptions o;
+  o.device = "0";
+  o.xclbin = out;
+  o.check_nic = false;
+  std::string err;
+  auto dev = open_xrt_device(o, &err);
+  ASSERT_NE(dev, nullptr) << err;
+  EXPECT_EQ(dev->info().cmac, "cmac_0:cmac_0");
+  EXPECT_EQ(dev->info().cu, "sendoff_tx_rtl:sendoff_tx_1");
+}
+#endif
+
 // ---------------------------------------------------------------- the CLI
 #ifdef SENDOFF_CLI
 sys::ProcessResult run_cli(const std::vector<std::string>& env, const std::vector<std::string>& args) {
@@ -409,8 +582,61 @@ TEST_F(XrtNoop, InfoPrintsDeviceUuidAndKernelsThenNamesWhatIsMissing) {
   EXPECT_NE(r.out.find(file_uuid(im.path())), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("sendoff_tx_hls:sendoff_tx_1"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("DDR[2]"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\nkernel    cmac_0:cmac_0 ap_ctrl_none at 0x"), std::string::npos) << r.out;
+  // The link's line comes last: cmac_0's registers do not answer under noop.
+  EXPECT_NE(r.out.find("\nlink      unknown (cmac_0 registers unreadable: register read at 0x8000 "
+                       "of cmac_0:cmac_0 failed ("),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.out.substr(r.out.rfind('\n', r.out.size() - 2) + 1, 10), "link      ") << r.out;
   EXPECT_EQ(lines(r.err), 1u) << r.err;
   EXPECT_NE(r.err.find("--backend verilator"), std::string::npos) << r.err;
+}
+
+// Without --xclbin the CLI loads the one installed in the XDG data folders.
+TEST_F(XrtNoop, InfoWithoutXclbinLoadsTheInstalledOne) {
+  const Image im{"u55c", "rtl"};
+  test::TempDir home, dirs;
+  ASSERT_TRUE(home.ok() && dirs.ok());
+  std::filesystem::create_directories(dirs.path() + "/sendoff");
+  const std::string installed = dirs.path() + "/sendoff/sendoff.xclbin";
+  std::filesystem::copy_file(im.path(), installed);
+  auto r = run_cli({"-u", "SENDOFF_XRT_XCLBIN", "XDG_DATA_HOME=" + home.path(),
+                    "XDG_DATA_DIRS=" + dirs.path()},
+                   {"info", "--backend", "xrt", "--device", "0"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;  // the NIC does not answer under noop
+  EXPECT_NE(r.out.find("\nxclbin    " + installed + "\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\nuuid      " + file_uuid(im.path()) + "\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\nlink      unknown ("), std::string::npos) << r.out;
+
+  std::filesystem::remove(installed);
+  r = run_cli({"-u", "SENDOFF_XRT_XCLBIN", "XDG_DATA_HOME=" + home.path(),
+               "XDG_DATA_DIRS=" + dirs.path()},
+              {"info", "--backend", "xrt", "--device", "0"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_EQ(r.err, "sendoff: xrt device 0: no xclbin: sendoff/sendoff.xclbin is not in " +
+                       home.path() + ", " + dirs.path() +
+                       "; install one with make -C bitstreams CARD=... FLAVOUR=... install, or "
+                       "pass --xclbin FILE (or set SENDOFF_XRT_XCLBIN)\n");
+}
+
+// send checks cmac_0's link before it builds anything: under noop its first
+// register read fails, and that is the one line.
+TEST_F(XrtNoop, SendChecksTheLinkFirst) {
+  const Image im{"u250", "rtl"};
+  for (const char* fec : {"on", "off"}) {
+    auto r = run_cli({"SENDOFF_XRT_XCLBIN=" + im.path()},
+                     {"send", "--backend", "xrt", "--rs-fec", fec, "--count", "1"});
+    EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+    EXPECT_EQ(lines(r.err), 1u) << r.err;
+    EXPECT_EQ(r.err.rfind("sendoff: xrt device 0: register read at 0x8000 of cmac_0:cmac_0 failed", 0),
+              0u)
+        << r.err;
+    EXPECT_NE(r.err.find("--backend verilator"), std::string::npos) << r.err;
+    EXPECT_EQ(r.out, "");
+  }
+  auto r = run_cli({}, {"send", "--backend", "xrt", "--rs-fec", "maybe"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
 }
 
 // No noop shim, and a BDF no machine has (function 7 of device 0x1f on bus

@@ -254,6 +254,10 @@ bool decode(const CfgEntry& e, LinkSpec* spec, std::string* err) {
       return bad("stream_connect=<cu>.<port>:<cu>.<port>[:<depth>]");
     s.depth = static_cast<unsigned>(depth);
     spec->streams.push_back(s);
+  } else if (e.key == "connect") {
+    // GT lanes and reference clocks to the platform's pins: wiring inside the
+    // bitstream that no xclbin section describes.
+    if (e.value.find(':') == std::string::npos) return bad("connect=<from>:<to>");
   }
   return true;
 }

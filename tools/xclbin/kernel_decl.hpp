@@ -99,7 +99,8 @@ struct LinkSpec {
 };
 
 // Reads a v++ config file (INI: [section], key=value, # comments). nk, sp,
-// slr and stream_connect in [connectivity] are decoded; a malformed one is an
+// slr and stream_connect in [connectivity] are decoded; connect (GT and clock
+// pins) is checked for its form and otherwise ignored; a malformed one is an
 // error naming its line.
 bool parse_link_config(const std::string& text, LinkSpec* spec, std::string* err);
 bool load_link_config(const std::string& path, LinkSpec* spec, std::string* err);

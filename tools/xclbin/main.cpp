@@ -21,7 +21,8 @@ int main(int argc, char** argv) {
   app.add_option("--kernel-xml", kernel_xml, "A kernel.xml (package_xo format), repeatable")
       ->required()
       ->check(CLI::ExistingFile);
-  app.add_option("--config", config, "The v++ link config ([connectivity] nk, sp, stream_connect)")
+  app.add_option("--config", config,
+                 "The v++ link config ([connectivity] nk, sp, stream_connect; connect ignored)")
       ->required()
       ->check(CLI::ExistingFile);
   app.add_option("--platform", platform, "Platform name for the header")->required();

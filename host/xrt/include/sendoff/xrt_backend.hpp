@@ -13,6 +13,11 @@
 //    Device memory is one xrt::bo of DEV_MEM_BYTES; addresses are offsets.
 // Buffers are host-memory BOs (xrt::bo::flags::host_only) when the kernel's
 // memory bank in the xclbin is host memory, normal BOs otherwise.
+// cmac_0 (bitstreams/cmac), the MAC the frames leave through, is opened too
+// (xrt::ip): its registers tell the link's state (cmac_link.hpp).
+//
+// The xclbin is always loaded from its file: XRT opens kernels and IPs only
+// for an xclbin this process loaded, not for one a card already runs.
 //
 // Without a card XRT's noop shim (XCL_EMULATION_MODE=noop) opens devices,
 // loads xclbins, allocates, maps and syncs BOs and completes runs without
@@ -27,6 +32,8 @@
 #include <string>
 #include <vector>
 
+#include "sendoff/cmac_port.hpp"
+#include "sendoff/cmac_status.hpp"
 #include "sendoff/device.hpp"
 
 namespace sendoff {
@@ -34,11 +41,14 @@ namespace sendoff {
 // The kernels bitstreams/ builds (tests/bitstreams checks these names).
 constexpr const char kXrtKernelRtl[] = "sendoff_tx_rtl";
 constexpr const char kXrtKernelHls[] = "sendoff_tx_hls";
+constexpr const char kXrtKernelCmac[] = "cmac_0";
 
 struct XrtOptions {
   // A device index ("0") or PCIe BDF ("0000:65:00.1"). Empty: $SENDOFF_XRT_DEVICE, else "0".
   std::string device;
-  // The xclbin to load. Empty: $SENDOFF_XRT_XCLBIN, else whatever the device already runs.
+  // The xclbin to load. Empty: $SENDOFF_XRT_XCLBIN, else the one `make -C bitstreams
+  // install` put in the data folders (installed_xclbin.hpp: sendoff/sendoff.xclbin under
+  // $XDG_DATA_HOME, then $XDG_DATA_DIRS).
   std::string xclbin;
   // Check at open that the NIC answers (REG_ID through xrt::ip, or one run of the HLS
   // kernel). Off for `sendoff info`, which reports what it can without it.
@@ -62,10 +72,11 @@ struct XrtInfo {
   std::string device;       // what was opened: "0" or a BDF
   std::string bdf;          // as XRT reports it; "" when it cannot tell
   std::string name;         // the shell/platform name XRT reports; "" when it cannot tell
-  std::string xclbin;       // the file loaded, or "" when the device's own xclbin is used
+  std::string xclbin;       // the file loaded
   std::string uuid;         // the xclbin's UUID
   std::string flavour;      // "rtl" or "hls"
   std::string cu;           // the sendoff compute unit, "kernel:cu"
+  std::string cmac;         // the CMAC's compute unit, "cmac_0:cu"
   std::vector<XrtComputeUnit> cus;  // every CU of the xclbin
   XrtMemory memory;         // the bank sendoff's buffers live in
   bool host_memory = false; // buffers are host-memory BOs
@@ -80,19 +91,31 @@ class XrtDevice : public Device {
   // with CTRL_ENABLE clear executes and writes its status. On failure *err
   // says why, with what to do instead.
   virtual bool check_nic(std::string* err) = 0;
+  // cmac_0's registers (cmac_regs.hpp), for cmac_link.hpp.
+  virtual cmac::CmacPort* cmac() = 0;
   // fault() (Device): set once the card stopped answering (a register access,
   // sync or run failed), "" while healthy. The driver then refuses new sends;
   // the device completes what was posted without sending it, so that the
   // driver drains instead of waiting for ever.
 };
 
-// Opens the device, loads or finds the xclbin, finds the sendoff kernel and
-// its memory bank. On failure returns nullptr and sets *err to one line that
-// names the device and, when no card answers, suggests `--backend verilator`.
+// Opens the device, loads the xclbin, finds the sendoff kernel, its memory
+// bank and cmac_0. On failure returns nullptr and sets *err to one line that
+// names the device and, when no card answers, suggests `--backend verilator`;
+// with no xclbin given or installed, where it looked and how to install one.
 std::unique_ptr<XrtDevice> open_xrt_device(const XrtOptions& opts, std::string* err);
 
+// Opens the device as open_xrt_device() (without the NIC check) and brings
+// cmac_0's link up with RS-FEC on or off (bring_up_link). False with *err, one
+// line naming the device, when it cannot: the link down and why, as
+// "xrt device 0: cmac_0 link down: <why>; check the cable and the peer's FEC
+// (RS-FEC on here)". *s is the link's state when the registers could be read.
+bool bring_up_xrt_link(const XrtOptions& opts, bool rs_fec, cmac::CmacStatus* s,
+                       std::string* err);
+
 // make_device("xrt"): open_xrt_device with the environment's choices. On a
-// card the frames leave through the CMAC, so opts.sink receives nothing.
+// card the frames leave through the CMAC, so opts.sink receives nothing. It
+// leaves cmac_0's link as it is: bring_up_xrt_link() first, as `sendoff send` does.
 std::unique_ptr<Device> make_xrt_device(const DeviceOptions& opts, std::string* err);
 
 }  // namespace sendoff
