@@ -21,9 +21,6 @@
 #include "tcp_send.hpp"
 #include "trace_sink.hpp"
 #include "usage_error.hpp"
-#ifdef SENDOFF_HAVE_XRT
-#include "sendoff/xrt_backend.hpp"
-#endif
 
 namespace sendoff {
 namespace cli {
@@ -108,17 +105,6 @@ int run_send(const SendOptions& o) {
     return kExitFailure;
   }
 
-#ifdef SENDOFF_HAVE_XRT
-  // Before anything is created: a card whose link is down would take no frame, ever.
-  if (o.backend == "xrt") {
-    cmac::CmacStatus link;
-    if (!bring_up_xrt_link(XrtOptions{}, o.rs_fec == "on", &link, &err)) {
-      fprintf(stderr, "sendoff: %s\n", err.c_str());
-      return kExitFailure;
-    }
-  }
-#endif
-
   // Frames flow device → [trace] → counting → [pcap].
   std::unique_ptr<PcapSink> pcap;
   if (!o.pcap.empty()) {
@@ -151,6 +137,7 @@ int run_send(const SendOptions& o) {
   dev.mem_seed = o.mem_seed;
   dev.sink = trace ? static_cast<FrameSink*>(trace.get()) : &counting;
   dev.tap = tap.get();
+  dev.rs_fec = o.rs_fec == "on";
   if (!stack_init(plan.cfg, dev, &err)) {
     fprintf(stderr, "sendoff: %s\n", err.c_str());
     return kExitFailure;

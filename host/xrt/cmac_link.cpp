@@ -68,7 +68,10 @@ bool bring_up_link(CmacPort* port, bool rs_fec, std::chrono::milliseconds wait, 
                               CTL_RSFEC_IEEE_ERROR_INDICATION_MODE;
   const uint32_t enable = CTL_RX_RSFEC_ENABLE | CTL_TX_RSFEC_ENABLE;
   // Until our receiver is aligned the peer is told so (remote fault), as in
-  // PG203's example design; then TX is enabled.
+  // PG203's example design; then TX is enabled. RX is enabled with
+  // ctl_rx_delete_fcs clear: the NIC's rx_parse checks the FCS itself, so the
+  // CMAC must hand it on (and the NIC's CTRL_FCS_APPEND stays off: the CMAC
+  // appends the FCS on transmit).
   if (!port->write(RSFEC_CONFIG_INDICATION_CORRECTION, rs_fec ? correction : 0, err) ||
       !port->write(RSFEC_CONFIG_ENABLE, rs_fec ? enable : 0, err) ||
       !port->write(CONFIGURATION_RX_REG1, CTL_RX_ENABLE, err) ||

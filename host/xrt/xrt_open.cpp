@@ -13,6 +13,7 @@
 #include <set>
 
 #include "installed_xclbin.hpp"
+#include "sendoff/cmac_link.hpp"
 #include "xrt_internal.hpp"
 
 namespace sendoff {
@@ -289,9 +290,24 @@ std::unique_ptr<XrtDevice> open_xrt_device(const XrtOptions& opts, std::string* 
                                      : make_hls_device(ctx, opts.check_nic, err);
 }
 
-std::unique_ptr<Device> make_xrt_device(const DeviceOptions&, std::string* err) {
+std::unique_ptr<Device> make_xrt_device(const DeviceOptions& opts, std::string* err) {
   std::string e;
-  auto d = open_xrt_device(XrtOptions{}, &e);
+  XrtOptions o;
+  o.check_nic = false;  // the link first: a NIC behind a dead link is no use
+  std::unique_ptr<XrtDevice> d = open_xrt_device(o, &e);
+  if (d) {
+    const std::string who = "xrt device " + d->info().device;
+    cmac::CmacStatus link;
+    std::string why;
+    if (!cmac::link_ready_for_send(who, d->cmac(), opts.rs_fec, cmac::kLinkWait, &link, &e)) {
+      // Register access failing is what a machine without a card shows.
+      if (e.rfind(who + ": register ", 0) == 0) e += "; " + no_card_hint();
+      d.reset();
+    } else if (!d->check_nic(&why)) {
+      e = who + ": " + why;
+      d.reset();
+    }
+  }
   if (!d && err) *err = e;
   return d;
 }

@@ -141,6 +141,9 @@ struct DeviceOptions {
   // driver that rang the doorbell before syncing sends stale bytes. Off: the NIC reads
   // host memory (a HOST bank).
   bool noncoherent = false;
+  // xrt: bring cmac_0's link up with RS-FEC (Clause 91) on, or off, before the NIC is
+  // used; a link that does not come up fails the open with the reason.
+  bool rs_fec = true;
   // Run csim in lockstep with `backend` (verilator) and compare every frame.
   bool cosim = false;
   // verilator (with or without cosim): write the RTL's waveform here as FST (GTKWave).

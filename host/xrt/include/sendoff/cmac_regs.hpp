@@ -50,6 +50,7 @@ constexpr uint32_t CTL_TX_SEND_RFI = 1u << 4;
 constexpr uint32_t CTL_TX_SEND_IDLE = 1u << 5;
 // CONFIGURATION_RX_REG1
 constexpr uint32_t CTL_RX_ENABLE = 1u << 0;
+constexpr uint32_t CTL_RX_DELETE_FCS = 1u << 1;  // left clear: the NIC checks the FCS
 // STAT_TX_STATUS_REG
 constexpr uint32_t STAT_TX_LOCAL_FAULT = 1u << 0;  // LH
 // STAT_RX_STATUS_REG

@@ -105,17 +105,13 @@ class XrtDevice : public Device {
 // with no xclbin given or installed, where it looked and how to install one.
 std::unique_ptr<XrtDevice> open_xrt_device(const XrtOptions& opts, std::string* err);
 
-// Opens the device as open_xrt_device() (without the NIC check) and brings
-// cmac_0's link up with RS-FEC on or off (bring_up_link). False with *err, one
-// line naming the device, when it cannot: the link down and why, as
-// "xrt device 0: cmac_0 link down: <why>; check the cable and the peer's FEC
-// (RS-FEC on here)". *s is the link's state when the registers could be read.
-bool bring_up_xrt_link(const XrtOptions& opts, bool rs_fec, cmac::CmacStatus* s,
-                       std::string* err);
-
-// make_device("xrt"): open_xrt_device with the environment's choices. On a
-// card the frames leave through the CMAC, so opts.sink receives nothing. It
-// leaves cmac_0's link as it is: bring_up_xrt_link() first, as `sendoff send` does.
+// make_device("xrt"): open_xrt_device with the environment's choices, then
+// cmac_0's link brought up with RS-FEC as opts.rs_fec says (bring_up_link),
+// then the NIC check. A link that does not come up fails the open with one
+// line naming the device and why, as "xrt device 0: cmac_0 link down: <why>;
+// check the cable and the peer's FEC (RS-FEC on here)": a send would otherwise
+// wait for a MAC that never takes a frame. On a card the frames leave through
+// the CMAC, so opts.sink receives nothing.
 std::unique_ptr<Device> make_xrt_device(const DeviceOptions& opts, std::string* err);
 
 }  // namespace sendoff
