@@ -255,7 +255,8 @@ class HlsDevice final : public XrtDevice {
     if (st != ERT_CMD_STATE_COMPLETED) return Collect::pending;
     in_flight_ = false;
     try {
-      status_.sync(XCL_BO_SYNC_BO_FROM_DEVICE);
+      // In host memory the kernel's write is already where the CPU reads it.
+      if (!coherent()) status_.sync(XCL_BO_SYNC_BO_FROM_DEVICE);
     } catch (const std::exception& e) {
       *why = "reading the run's status failed (" + one_line(e.what()) + ")";
       return Collect::failed;

@@ -1065,15 +1065,18 @@ TEST(Recipe, HlsSourcesAreTheCmakeBuildsPlusTheWrappers) {
 }
 
 // `make -n`: one compile per kernel of the flavour, and one link of all of
-// them with the CMAC and the card's link config.
+// them with the CMAC and the card's link config: as it is for MEM=card, made
+// with every bank HOST[0] for MEM=host (the default).
 TEST(Recipe, BuildsOneXoPerKernelAndLinksThemAll) {
   SENDOFF_REQUIRE(test::missing_program(SENDOFF_MAKE));
   const auto mk = makefile();
+  for (const char* mem : {"", "host", "card"})
   for (const char* flavour : {"hls", "rtl"}) {
     std::vector<std::string> argv = {SENDOFF_MAKE, "-n", "-C", kRoot + "/bitstreams",
                                      "CARD=u250", std::string("FLAVOUR=") + flavour,
                                      "CMAC_XO=/nonexistent/cmac_0.xo",
                                      "BUILD=/nonexistent/build"};
+    if (*mem) argv.push_back(std::string("MEM=") + mem);
     auto r = sys::run_process(argv);
     ASSERT_EQ(r.exit_code, 0) << sys::describe_failure(argv, r);
     const std::string out = std::regex_replace(r.out, std::regex(R"(\\\n\s*)"), " ");
@@ -1081,8 +1084,15 @@ TEST(Recipe, BuildsOneXoPerKernelAndLinksThemAll) {
     for (const std::string& line : split_list(out, '\n'))
       if (line.find(" -l ") != std::string::npos) link = line;
     ASSERT_FALSE(link.empty()) << "no v++ -l line:\n" << out;
-    EXPECT_NE(link.find("--config " + kRoot + "/bitstreams/link/u250_" + flavour + ".cfg"),
-              std::string::npos) << link;
+    const std::string source = kRoot + "/bitstreams/link/u250_" + flavour + ".cfg";
+    if (std::string(mem) == "card") {
+      EXPECT_NE(link.find("--config " + source), std::string::npos) << link;
+    } else {
+      const std::string made = "/nonexistent/build/u250_" + std::string(flavour) + "_host.cfg";
+      EXPECT_NE(link.find("--config " + made), std::string::npos) << link;
+      EXPECT_NE(out.find(source + " > " + made), std::string::npos)
+          << "the host-memory config is not made from " << source << ":\n" << out;
+    }
     EXPECT_NE(link.find("/nonexistent/cmac_0.xo"), std::string::npos) << link;
     const bool hls = std::string(flavour) == "hls";
     const auto kernels = hls ? split_list(mk.at("HLS_KERNELS"), ' ')

@@ -293,6 +293,45 @@ TEST_P(XrtNoopImage, AllocatesMapsAndSyncsBuffers) {
   }
 }
 
+#if defined(SENDOFF_XCLBIN_TOOL) && defined(SENDOFF_MAKE)
+// `make MEM=host` (the recipe's default) links every buffer of the NIC to HOST[0]:
+// the back end then allocates host-memory BOs, the driver syncs nothing per send
+// (coherent) and reads the NIC's tail write-back in place.
+TEST_P(XrtNoopImage, TheHostMemoryBuildPutsEveryBufferInHostMemory) {
+  const Image im = GetParam();
+  test::TempDir dir;
+  ASSERT_TRUE(dir.ok());
+  const std::string cfg = dir.path() + "/" + im.card + "_" + im.flavour + "_host.cfg";
+  auto r = sys::run_process({SENDOFF_MAKE, "-s", "-C", std::string(SENDOFF_SOURCE_DIR) + "/bitstreams",
+                             "CARD=" + im.card, "FLAVOUR=" + im.flavour, "BUILD=" + dir.path(), cfg});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  xclbin::LinkSpec link;
+  std::string err;
+  ASSERT_TRUE(xclbin::load_link_config(cfg, &link, &err)) << err;
+  ASSERT_FALSE(link.sp.empty());
+  for (const auto& sp : link.sp) EXPECT_EQ(sp.bank, "HOST[0]") << sp.cu << "." << sp.iface;
+  const std::string out = dir.path() + "/host.xclbin";
+  r = sys::run_process({SENDOFF_XCLBIN_TOOL, "--kernel-xml", im.kernel_xml(), "--kernel-xml",
+                        cmac_kernel_xml(), "--config", cfg, "--platform", "noop_" + im.card, "-o",
+                        out});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  XrtOptions o;
+  o.device = "0";
+  o.xclbin = out;
+  o.check_nic = false;
+  auto dev = open_xrt_device(o, &err);
+  ASSERT_NE(dev, nullptr) << err;
+  EXPECT_EQ(dev->info().memory.tag, "HOST[0]");
+  EXPECT_EQ(dev->info().memory.type, "host");
+  EXPECT_TRUE(dev->info().host_memory);
+  EXPECT_TRUE(dev->coherent());
+  EXPECT_TRUE(dev->tail_writeback() || im.flavour == "hls");
+  DmaBuffer ring = dev->dma_alloc(1024 * TXD_BYTES);
+  ASSERT_EQ(ring.size, 1024u * TXD_BYTES) << "a host-memory BO";
+  ASSERT_NE(ring.host, nullptr);
+}
+#endif
+
 TEST_P(XrtNoopImage, CheckingTheNicFailsWithOneClearLine) {
   std::string err;
   EXPECT_EQ(open(GetParam(), true, &err), nullptr);
