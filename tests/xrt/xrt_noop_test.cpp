@@ -241,6 +241,26 @@ class XrtNoop : public ::testing::Test {
 
 class XrtNoopImage : public XrtNoop, public ::testing::WithParamInterface<Image> {};
 
+#ifdef SENDOFF_XCLBIN_TOOL
+// Writes an xclbin from `cfg` with sendoff-xclbin (im's kernel and cmac_0) and
+// opens it without the NIC check; nullptr with *err on failure.
+std::unique_ptr<XrtDevice> open_from_config(const Image& im, const std::string& cfg,
+                                            const std::string& out, std::string* err) {
+  auto r = sys::run_process({SENDOFF_XCLBIN_TOOL, "--kernel-xml", im.kernel_xml(), "--kernel-xml",
+                             cmac_kernel_xml(), "--config", cfg, "--platform", "noop_" + im.card,
+                             "-o", out});
+  if (r.exit_code != 0) {
+    *err = "sendoff-xclbin: " + r.err;
+    return nullptr;
+  }
+  XrtOptions o;
+  o.device = "0";
+  o.xclbin = out;
+  o.check_nic = false;
+  return open_xrt_device(o, err);
+}
+#endif
+
 TEST_P(XrtNoopImage, OpensTheDeviceLoadsTheXclbinAndFindsTheKernel) {
   const Image im = GetParam();
   xclbin::LinkSpec link;
@@ -310,16 +330,7 @@ TEST_P(XrtNoopImage, TheHostMemoryBuildPutsEveryBufferInHostMemory) {
   ASSERT_TRUE(xclbin::load_link_config(cfg, &link, &err)) << err;
   ASSERT_FALSE(link.sp.empty());
   for (const auto& sp : link.sp) EXPECT_EQ(sp.bank, "HOST[0]") << sp.cu << "." << sp.iface;
-  const std::string out = dir.path() + "/host.xclbin";
-  r = sys::run_process({SENDOFF_XCLBIN_TOOL, "--kernel-xml", im.kernel_xml(), "--kernel-xml",
-                        cmac_kernel_xml(), "--config", cfg, "--platform", "noop_" + im.card, "-o",
-                        out});
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  XrtOptions o;
-  o.device = "0";
-  o.xclbin = out;
-  o.check_nic = false;
-  auto dev = open_xrt_device(o, &err);
+  auto dev = open_from_config(im, cfg, dir.path() + "/host.xclbin", &err);
   ASSERT_NE(dev, nullptr) << err;
   EXPECT_EQ(dev->info().memory.tag, "HOST[0]");
   EXPECT_EQ(dev->info().memory.type, "host");
@@ -580,16 +591,8 @@ TEST_F(XrtNoop, AConfigWithConnectLinesStillMakesAnXclbinXrtLoads) {
   std::ifstream in(im.config());
   const std::string cfg = dir.path() + "/u250_rtl_gt.cfg", out = dir.path() + "/gt.xclbin";
   std::ofstream(cfg) << in.rdbuf() << kConnectLines;
-  auto r = sys::run_process({SENDOFF_XCLBIN_TOOL, "--kernel-xml", im.kernel_xml(), "--kernel-xml",
-                             cmac_kernel_xml(), "--config", cfg, "--platform", "noop_u250", "-o",
-                             out});
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  XrtOptions o;
-  o.device = "0";
-  o.xclbin = out;
-  o.check_nic = false;
   std::string err;
-  auto dev = open_xrt_device(o, &err);
+  auto dev = open_from_config(im, cfg, out, &err);
   ASSERT_NE(dev, nullptr) << err;
   EXPECT_EQ(dev->info().cmac, "cmac_0:cmac_0");
   EXPECT_EQ(dev->info().cu, "sendoff_tx_rtl:sendoff_tx_1");
