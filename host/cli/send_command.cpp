@@ -58,6 +58,10 @@ void print_summary(const Totals& t, const CountingSink& frames, const NicCounter
   printf("elapsed        %.6f s\n", elapsed_s);
   printf("pcap           %s\n",
          pcap.empty() ? "(none: frames counted, then dropped)" : pcap.c_str());
+  // What the sends cost the device layer: a register write each, a DMA transfer each.
+  printf("doorbells      %llu\n", static_cast<unsigned long long>(nic.doorbells));
+  printf("dma syncs      %llu (%llu bytes)\n", static_cast<unsigned long long>(nic.dma_syncs),
+         static_cast<unsigned long long>(nic.dma_sync_bytes));
 }
 
 // What to do about the send errors a configuration causes.
@@ -138,6 +142,7 @@ int run_send(const SendOptions& o) {
   dev.sink = trace ? static_cast<FrameSink*>(trace.get()) : &counting;
   dev.tap = tap.get();
   dev.rs_fec = o.rs_fec == "on";
+  dev.noncoherent = o.card_memory;
   if (!stack_init(plan.cfg, dev, &err)) {
     fprintf(stderr, "sendoff: %s\n", err.c_str());
     return kExitFailure;

@@ -101,6 +101,9 @@ void add_send_options(CLI::App* cmd, SendOptions* o) {
                 "burst, 64 bursts outstanding, R gaps) with random ARREADY");
   cmd->add_option("--mem-seed", o->mem_seed, "Seed of the memory's and the MAC's random choices")
       ->check(whole_number(0, UINT64_MAX));
+  cmd->add_flag("--card-memory", o->card_memory,
+                "With --backend csim: device memory as on a card's DDR/HBM, not host-coherent: "
+                "the NIC reads only what the driver synced (one DMA sync per batch)");
   cmd->add_option("--rs-fec", o->rs_fec,
                   "With --backend xrt: RS-FEC (Clause 91) on cmac_0's link, which must match the "
                   "peer's; the link is brought up before sending, and a link that stays down "

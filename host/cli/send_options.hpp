@@ -48,6 +48,7 @@ struct SendOptions {
   std::string trace_fst;  // --backend verilator: the RTL's waveform, FST
   double tready = 1.0;     // --backend verilator: chance the MAC takes a beat
   bool mem_jitter = false; // --backend verilator: realistic memory, random ARREADY
+  bool card_memory = false;  // --backend csim: DeviceOptions::noncoherent
   uint64_t mem_seed = 1;   // the memory's random choices
   std::string rs_fec = "on";  // --backend xrt: cmac_0's RS-FEC, set as the link comes up
 };
