@@ -607,6 +607,15 @@ int sendoff_init(const char* config, const char* backend, const char* pcap) {
   }
   DeviceOptions opts;
   if (backend) opts.backend = backend;
+  // The xrt back end's link: RS-FEC as the card's peer runs it (`--rs-fec` of the CLI).
+  if (const char* fec = std::getenv("SENDOFF_XRT_RS_FEC")) {
+    if (std::strcmp(fec, "on") != 0 && std::strcmp(fec, "off") != 0) {
+      init_error = std::string("SENDOFF_XRT_RS_FEC=") + fec + ": choose on or off";
+      errno = EINVAL;
+      return -1;
+    }
+    opts.rs_fec = std::strcmp(fec, "on") == 0;
+  }
   std::unique_ptr<FrameSink> sink;
   if (pcap) {
     sink = PcapSink::open(pcap, &err);

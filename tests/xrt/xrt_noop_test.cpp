@@ -32,6 +32,7 @@
 #include "noop_env.hpp"
 #include "sendoff/device.hpp"
 #include "sendoff/nic_abi.hpp"
+#include "sendoff/sendoff.h"
 #include "sendoff/xrt_backend.hpp"
 #include "subprocess.hpp"
 #include "temp_dir.hpp"
@@ -679,6 +680,27 @@ TEST_F(XrtNoop, SendChecksTheLinkFirst) {
   }
   auto r = run_cli({}, {"send", "--backend", "xrt", "--rs-fec", "maybe"});
   EXPECT_EQ(r.exit_code, 2) << r.err;
+}
+
+// The C API (and so the preload) opens the card through the same path: the link's
+// FEC from SENDOFF_XRT_RS_FEC, the link checked before the NIC.
+TEST_F(XrtNoop, TheCApiTakesTheLinksFecFromTheEnvironment) {
+  const Image im{"u250", "rtl"};
+  ASSERT_EQ(setenv("SENDOFF_XRT_XCLBIN", im.path().c_str(), 1), 0);
+  ASSERT_EQ(setenv("SENDOFF_XRT_RS_FEC", "maybe", 1), 0);
+  errno = 0;
+  EXPECT_EQ(sendoff_init(nullptr, "xrt", nullptr), -1);
+  EXPECT_EQ(errno, EINVAL);
+  EXPECT_EQ(std::string(sendoff_strerror()), "SENDOFF_XRT_RS_FEC=maybe: choose on or off");
+  for (const char* fec : {"on", "off"}) {
+    ASSERT_EQ(setenv("SENDOFF_XRT_RS_FEC", fec, 1), 0);
+    EXPECT_EQ(sendoff_init(nullptr, "xrt", nullptr), -1);
+    const std::string why = sendoff_strerror();
+    EXPECT_EQ(why.rfind("xrt device 0: register read at 0x8000 of cmac_0:cmac_0 failed", 0), 0u)
+        << why;
+  }
+  unsetenv("SENDOFF_XRT_RS_FEC");
+  unsetenv("SENDOFF_XRT_XCLBIN");
 }
 
 // No noop shim, and a BDF no machine has (function 7 of device 0x1f on bus

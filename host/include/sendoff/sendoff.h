@@ -22,7 +22,9 @@ extern "C" {
  * SENDOFF_CONFIG environment variable, else built-in defaults); `backend`
  * names the device back end (NULL: the default); `pcap` names a pcap file
  * the NIC's frames go to (NULL: SENDOFF_PCAP, else frames are counted and
- * dropped). Returns 0, or -1 with errno set; sendoff_strerror() then says why.
+ * dropped). On a card (backend "xrt") SENDOFF_XRT_RS_FEC=on|off sets the
+ * link's RS-FEC (default on). Returns 0, or -1 with errno set;
+ * sendoff_strerror() then says why.
  */
 int sendoff_init(const char* config, const char* backend, const char* pcap);
 /* Waits until the NIC has sent everything posted, then closes the stack. */
