@@ -445,7 +445,8 @@ int SendoffNic::xmit_frame(const uint8_t* frame, size_t len) {
   if (len < ETH_HLEN || len > ETH_FRAME_MAX) return -EINVAL;
   if (down_.load(std::memory_order_acquire)) return -ENETDOWN;
   uint32_t idx, start, pay_end;
-  if (!reserve(align64(len), 1, &idx, &start, &pay_end)) return ring_full_errno();
+  const uint32_t need = align64(len);
+  if (!reserve(need, 1, &idx, &start, &pay_end)) return ring_full_errno();
   memcpy(payload_.host + start, frame, len);
   uint8_t* d = ring_.host + size_t{idx & kRingMask} * TXD_BYTES;
   memset(d, 0, TXD_BYTES);
@@ -458,7 +459,7 @@ int SendoffNic::xmit_frame(const uint8_t* frame, size_t len) {
   s.charge = 0;
   s.pay_end = pay_end;
   s.pay_off = start;
-  s.pay_len = align64(len);  // the span reserved: batches then join up
+  s.pay_len = need;  // the span reserved: batches then join up
   s.frag_done = nullptr;
   s.second = false;
   publish(idx, false);
@@ -485,7 +486,8 @@ int SendoffNic::ndo_start_xmit(sk_buff* skb) {
 
   const uint32_t nslots = tcp ? 2 : 1;
   uint32_t idx, start, pay_end;
-  if (!reserve(by_ref ? 0 : align64(len ? len : 1), nslots, &idx, &start, &pay_end))
+  const uint32_t need = by_ref ? 0 : align64(len ? len : 1);  // payload bytes to reserve
+  if (!reserve(need, nslots, &idx, &start, &pay_end))
     return ring_full_errno();
   uint8_t* d = ring_.host + size_t{idx & kRingMask} * TXD_BYTES;
   int err = 0;
@@ -531,7 +533,7 @@ int SendoffNic::ndo_start_xmit(sk_buff* skb) {
   s.charge = static_cast<uint32_t>(truesize(len));
   s.pay_end = pay_end;
   s.pay_off = start;
-  s.pay_len = by_ref ? 0 : align64(len ? len : 1);  // the span reserved
+  s.pay_len = need;  // the span reserved
   s.frag_done = skb->frag_done;
   skb->frag_posted = by_ref;
   s.second = false;
