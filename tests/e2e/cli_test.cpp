@@ -5,13 +5,12 @@
 // failures with exit code 1 and the errno's name.
 #include <gtest/gtest.h>
 
-#include <cstring>
 #include <fstream>
-#include <iterator>
 #include <regex>
 #include <sstream>
 
 #include "fst_header.hpp"
+#include "pcap_file.hpp"
 #include "subprocess.hpp"
 #include "temp_dir.hpp"
 #include "prereq.hpp"
@@ -40,39 +39,10 @@ std::string summary(const std::string& out, const std::string& name) {
   return std::regex_search(out, m, re) ? m[2].str() : "";
 }
 
-// The frames of a pcap file (libpcap format, host byte order as PcapSink writes it),
-// without their capture times; *err says what was malformed.
-std::vector<std::vector<uint8_t>> read_pcap_frames(const std::string& path, std::string* err) {
-  std::ifstream f(path, std::ios::binary);
-  std::vector<uint8_t> b((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-  std::vector<std::vector<uint8_t>> out;
-  if (b.size() < 24) {
-    *err = path + ": no pcap header";
-    return out;
-  }
-  for (size_t at = 24; at < b.size();) {
-    uint32_t incl = 0;
-    if (b.size() - at < 16) {
-      *err = path + ": a cut record header";
-      return out;
-    }
-    std::memcpy(&incl, &b[at + 8], 4);
-    at += 16;
-    if (b.size() - at < incl) {
-      *err = path + ": a cut record";
-      return out;
-    }
-    out.emplace_back(b.begin() + static_cast<std::ptrdiff_t>(at),
-                     b.begin() + static_cast<std::ptrdiff_t>(at + incl));
-    at += incl;
-  }
-  return out;
-}
-
 class Cli : public ::testing::Test {
  protected:
   void SetUp() override { ASSERT_TRUE(dir_.ok()); }
-  TempDir dir_;
+  test::TempDir dir_;
 };
 
 TEST_F(Cli, DefaultSendWritesOneFrameAndASummary) {
@@ -125,7 +95,7 @@ TEST_F(Cli, CardMemorySendsTheSameFramesForTwoSyncsASend) {
   // each run draws its own IP ID base (as Linux salts it), so leave the ID and the
   // header checksum out.
   std::string err;
-  auto fa = read_pcap_frames(host, &err), fb = read_pcap_frames(card, &err);
+  auto fa = test::read_pcap_frames(host, &err), fb = test::read_pcap_frames(card, &err);
   ASSERT_EQ(err, "");
   ASSERT_EQ(fa.size(), 40u);
   for (auto* frames : {&fa, &fb})

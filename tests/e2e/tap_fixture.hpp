@@ -195,7 +195,7 @@ class Tap : public ::testing::Test {
            static_cast<ssize_t>(len);
   }
 
-  TempDir dir_;
+  test::TempDir dir_;
   std::unique_ptr<sys::Netns> ns_;
 };
 

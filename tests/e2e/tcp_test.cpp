@@ -458,7 +458,8 @@ void write_file(const std::string& path, const std::vector<uint8_t>& data) {
 // The other way round: sendoff listens (so_listen) on `port`, a kernel
 // client connects and sends `bytes`; sendoff's accepted socket reads the
 // stream to the kernel's FIN, and it must be what the kernel sent.
-void receive_stream(const std::string& ns, const TempDir& dir, uint16_t port, size_t bytes) {
+void receive_stream(const std::string& ns, const test::TempDir& dir, uint16_t port,
+                    size_t bytes) {
   const std::vector<uint8_t> data = random_bytes(bytes, 4242);
   const int ls = so_socket(AF_INET, SOCK_STREAM, 0);
   ASSERT_GE(ls, 0) << strerror(errno);

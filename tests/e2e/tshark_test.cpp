@@ -83,7 +83,7 @@ class Tshark : public ::testing::Test {
                                          << "\n"
                                             "neigh 198.18.0.2 02:00:00:00:00:02\n";
   }
-  TempDir dir_;
+  test::TempDir dir_;
   TsharkRunner tshark_{kPort};
 };
 

@@ -27,6 +27,8 @@
 #include <thread>
 #include <vector>
 
+#include "pcap_file.hpp"
+
 #ifndef SENDOFF_PRELOAD_LIB
 #error "SENDOFF_PRELOAD_LIB must name libsendoff_preload.so"
 #endif
@@ -34,17 +36,12 @@
 namespace {
 
 std::vector<std::string> udp_payloads_from_pcap(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  std::vector<uint8_t> b((std::istreambuf_iterator<char>(f)), {});
+  std::string err;
   std::vector<std::string> out;
-  size_t off = 24;  // pcap file header
-  while (off + 16 <= b.size()) {
-    uint32_t caplen = b[off + 8] | b[off + 9] << 8 | b[off + 10] << 16 | b[off + 11] << 24;
-    const uint8_t* fr = b.data() + off + 16;
-    off += 16 + caplen;
-    if (caplen < 42 || fr[23] != 17) continue;
-    size_t udp_len = fr[38] << 8 | fr[39];
-    out.emplace_back(reinterpret_cast<const char*>(fr + 42), udp_len - 8);
+  for (const auto& fr : sendoff::test::read_pcap_frames(path, &err)) {
+    if (fr.size() < 42 || fr[23] != 17) continue;
+    const size_t udp_len = fr[38] << 8 | fr[39];
+    out.emplace_back(reinterpret_cast<const char*>(fr.data() + 42), udp_len - 8);
   }
   return out;
 }
